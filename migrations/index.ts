@@ -1,0 +1,4 @@
+import { Foundation1795881600000 } from './1795881600000-foundation';
+
+/** Every migration in order. Never edit one that has been merged: add a new one. */
+export const migrations = [Foundation1795881600000];

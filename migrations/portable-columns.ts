@@ -1,0 +1,34 @@
+import { QueryRunner, TableColumnOptions, TableForeignKeyOptions } from 'typeorm';
+
+/**
+ * Column builders that give the same table on SQLite and PostgreSQL. Only the type names differ
+ * (uuid and timestamptz exist on PostgreSQL only); everything else is TypeORM's portable Table API.
+ */
+export function columns(queryRunner: QueryRunner) {
+  const postgres = queryRunner.connection.options.type === 'postgres';
+  const uuidType = postgres ? 'uuid' : 'varchar';
+  const instantType = postgres ? 'timestamptz' : 'datetime';
+  return {
+    id: (): TableColumnOptions => ({ name: 'id', type: uuidType, isPrimary: true, isGenerated: true, generationStrategy: 'uuid' }),
+    timestamps: (): TableColumnOptions[] => [
+      { name: 'createdAt', type: instantType, default: 'CURRENT_TIMESTAMP' },
+      { name: 'updatedAt', type: instantType, default: 'CURRENT_TIMESTAMP' },
+    ],
+    ref: (name: string, nullable = false): TableColumnOptions => ({ name, type: uuidType, isNullable: nullable }),
+    instant: (name: string, nullable = true): TableColumnOptions => ({ name, type: instantType, isNullable: nullable }),
+    varchar: (name: string, length: number, nullable = false, defaultValue?: string): TableColumnOptions => ({
+      name, type: 'varchar', length: String(length), isNullable: nullable,
+      ...(defaultValue === undefined ? {} : { default: `'${defaultValue}'` }),
+    }),
+    text: (name: string, nullable = true): TableColumnOptions => ({ name, type: 'text', isNullable: nullable }),
+    date: (name: string, nullable = true): TableColumnOptions => ({ name, type: 'date', isNullable: nullable }),
+    integer: (name: string, defaultValue?: number, nullable = false): TableColumnOptions => ({
+      name, type: 'integer', isNullable: nullable, ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    }),
+    boolean: (name: string, defaultValue: boolean): TableColumnOptions => ({ name, type: 'boolean', default: defaultValue }),
+  };
+}
+
+export function foreignKey(column: string, table: string, onDelete: 'CASCADE' | 'RESTRICT' | 'SET NULL' = 'RESTRICT'): TableForeignKeyOptions {
+  return { columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete };
+}

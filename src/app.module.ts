@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AppExceptionFilter } from './common/filters/exception.filter';
+import { FormErrorsInterceptor } from './common/filters/form-errors.interceptor';
+import { AuthGuard } from './common/guards/auth.guard';
+import { CsrfGuard } from './common/guards/csrf.guard';
+import { createValidationPipe } from './common/http/validation';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { DatabaseModule } from './database/database.module';
+import { DemoStateModule } from './demo/demo-state.module';
+import { DemoModule } from './demo/demo.module';
+import { HealthModule } from './health/health.module';
+import { HomesModule } from './homes/homes.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        AuditModule,
+        DemoStateModule,
+        HomesModule,
+        AuthModule,
+        DemoModule,
+        DashboardModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
+        // Order matters: who you are is settled before the token is checked.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: CsrfGuard },
+        { provide: APP_INTERCEPTOR, useClass: FormErrorsInterceptor },
+      ],
+    };
+  }
+}

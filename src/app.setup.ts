@@ -1,0 +1,71 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { DatabaseSessionStore, IDLE_TIMEOUT_MS } from './auth/session/database-session.store';
+import { SESSION_COOKIE } from './auth/session/session-manager';
+import { UnsupportedMediaTypeError } from './common/errors/domain-errors';
+import { PUBLIC_DIR } from './common/paths';
+import { configureViews } from './common/views/view-engine';
+import { AppConfig } from './config/app-config';
+
+export const BODY_LIMIT = '200kb';
+
+/**
+ * Express-level set-up shared by main.ts and the test app: headers, static files, views, body
+ * parsing and the session. Everything Nest-level (pipes, guards, filters) lives in AppModule.
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  const behindTls = config.trustProxy !== false;
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          ...(behindTls ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: behindTls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'same-origin' },
+      crossOriginEmbedderPolicy: false,
+      xFrameOptions: { action: 'deny' },
+    }),
+  );
+  app.useStaticAssets(PUBLIC_DIR, { prefix: '/static/', maxAge: config.isProduction ? '7d' : 0 });
+  configureViews(app);
+
+  // The API speaks JSON only: a cross-site HTML form cannot send it, which keeps API sign-in safe.
+  app.use('/api', (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && Number(req.headers['content-length'] ?? 0) > 0;
+    next(hasBody && !req.is('application/json') ? new UnsupportedMediaTypeError() : undefined);
+  });
+  app.use(express.json({ limit: BODY_LIMIT }));
+  // extended: false parses flat fields only, so no nested objects or prototype keys reach the DTOs.
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      store: app.get(DatabaseSessionStore),
+      resave: false,
+      saveUninitialized: false,
+      // The cookie and the stored expiry move on with each request: 30 minutes idle ends the session.
+      rolling: true,
+      proxy: behindTls,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: behindTls ? 'auto' : false, maxAge: IDLE_TIMEOUT_MS, path: '/' },
+    }),
+  );
+}

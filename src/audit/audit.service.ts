@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
+import { AuditAction, AuditEntry, FieldChanges } from './entities/audit-entry.entity';
+import { AuditHead } from './entities/audit-head.entity';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditInput {
+  action: AuditAction;
+  userId?: string | null;
+  role?: string | null;
+  entityType?: string | null;
+  entityId?: string | null;
+  homeId?: string | null;
+  changes?: FieldChanges | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  entries: number;
+  /** The first entry whose hash or link does not match, when the chain is broken. */
+  firstBroken?: { seq: number; id: string };
+}
+
+/** The fields of an entry that its hash covers, in a fixed order. */
+function entryHash(prevHash: string, e: Omit<AuditEntry, 'id' | 'hash' | 'prevHash'>): string {
+  const canonical = JSON.stringify([
+    e.seq, e.at.toISOString(), e.userId, e.role, e.action, e.entityType, e.entityId, e.homeId, e.changes, e.ip, e.userAgent,
+  ]);
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/** The fields that differ between two versions of a record, old -> new. */
+export function diffFields(before: object, after: object, fields: readonly string[]): FieldChanges {
+  const changes: FieldChanges = {};
+  const was = before as Record<string, unknown>;
+  const now = after as Record<string, unknown>;
+  for (const field of fields) {
+    const oldValue = was[field] ?? null;
+    const newValue = now[field] ?? null;
+    if (JSON.stringify(oldValue) !== JSON.stringify(newValue)) changes[field] = { old: oldValue, new: newValue };
+  }
+  return changes;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  /**
+   * Appends an entry inside the caller's transaction, so the record and its audit entry are written
+   * together or not at all.
+   */
+  async record(manager: EntityManager, input: AuditInput): Promise<AuditEntry> {
+    // The update comes first: on PostgreSQL it locks the head row until this transaction ends.
+    await manager.createQueryBuilder().update(AuditHead).set({ seq: () => 'seq + 1' }).where('id = 1').execute();
+    const head = await manager.findOneByOrFail(AuditHead, { id: 1 });
+    const fields = {
+      seq: head.seq,
+      at: new Date(),
+      userId: input.userId ?? null,
+      role: input.role ?? null,
+      action: input.action,
+      entityType: input.entityType ?? null,
+      entityId: input.entityId ?? null,
+      homeId: input.homeId ?? null,
+      changes: input.changes && Object.keys(input.changes).length > 0 ? input.changes : null,
+      ip: input.ip?.slice(0, 64) ?? null,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+    };
+    const hash = entryHash(head.hash, fields);
+    const entry = manager.create(AuditEntry, { ...fields, prevHash: head.hash, hash });
+    await manager.save(AuditEntry, entry, { reload: false });
+    await manager.update(AuditHead, { id: 1 }, { hash });
+    return entry;
+  }
+
+  /** Records an entry in a transaction of its own (sign-in, sign-out). */
+  recordNow(input: AuditInput): Promise<AuditEntry> {
+    return this.unitOfWork.transaction((manager) => this.record(manager, input));
+  }
+
+  /** Walks the chain in order and names the first entry that does not match. */
+  async verifyChain(batchSize = 1000): Promise<ChainCheck> {
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    let entries = 0;
+    for (;;) {
+      const batch = await this.unitOfWork.manager.find(AuditEntry, {
+        where: {}, order: { seq: 'ASC' }, skip: entries, take: batchSize,
+      });
+      for (const entry of batch) {
+        const { id, hash, prevHash: storedPrev, ...fields } = entry;
+        const changes = fields.changes ?? null;
+        if (entry.seq !== expectedSeq || storedPrev !== prevHash || entryHash(prevHash, { ...fields, changes }) !== hash) {
+          return { ok: false, entries, firstBroken: { seq: entry.seq, id } };
+        }
+        prevHash = hash;
+        expectedSeq += 1;
+        entries += 1;
+      }
+      if (batch.length < batchSize) break;
+    }
+    const head = await this.unitOfWork.manager.findOneByOrFail(AuditHead, { id: 1 });
+    if (head.hash !== prevHash || head.seq !== entries) return { ok: false, entries, firstBroken: { seq: entries + 1, id: 'head' } };
+    return { ok: true, entries };
+  }
+}

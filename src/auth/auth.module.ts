@@ -1,0 +1,28 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DemoStateModule } from '../demo/demo-state.module';
+import { HomesModule } from '../homes/homes.module';
+import { AuthApiController } from './api/auth-api.controller';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LoginAttempt } from './entities/login-attempt.entity';
+import { Membership } from './entities/membership.entity';
+import { SessionRecord } from './entities/session.entity';
+import { User } from './entities/user.entity';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password-hasher';
+import { DatabaseSessionStore } from './session/database-session.store';
+import { RequestContextMiddleware } from './session/request-context.middleware';
+import { SessionManager } from './session/session-manager';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User, Membership, SessionRecord, LoginAttempt]), HomesModule, DemoStateModule],
+  controllers: [AuthController, AuthApiController],
+  providers: [AuthService, PasswordHasher, LoginThrottle, DatabaseSessionStore, SessionManager],
+  exports: [AuthService, DatabaseSessionStore],
+})
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
+  }
+}

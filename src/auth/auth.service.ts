@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { SessionUser } from '../common/access/session-user';
+import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../common/errors/domain-errors';
+import { isLocale } from '../common/i18n/i18n';
+import { UnitOfWork } from '../database/unit-of-work';
+import { HomesService } from '../homes/homes.service';
+import { Membership } from './entities/membership.entity';
+import { PersonKind, Role, ROLES, User } from './entities/user.entity';
+import { LoginThrottle } from './login-throttle';
+import { PasswordHasher } from './password-hasher';
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+export interface RequestOrigin {
+  ip: string;
+  userAgent?: string;
+}
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  role: Role;
+  password?: string;
+  homeIds: string[];
+  locale?: string;
+  personKind?: PersonKind | null;
+  personId?: string | null;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
+    private readonly hasher: PasswordHasher,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
+    private readonly homes: HomesService,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /**
+   * Checks a sign-in. An unknown email and a wrong password give the same error after the same work
+   * (a real argon2 check either way), and both count towards the throttle.
+   */
+  async signIn(emailInput: string, password: string, origin: RequestOrigin): Promise<SessionUser> {
+    const email = normaliseEmail(emailInput);
+    const retryAfter = await this.throttle.retryAfterSeconds(email, origin.ip);
+    if (retryAfter > 0) {
+      await this.audit.recordNow({ action: 'login_failed', entityType: 'user', changes: { reason: { old: null, new: 'throttled' } }, ...this.originFields(origin) });
+      throw new TooManyRequestsError({ key: 'auth.throttled', params: { minutes: Math.ceil(retryAfter / 60) } }, retryAfter);
+    }
+    const user = await this.users.findOneBy({ email });
+    const usable = user !== null && user.disabledAt === null && user.passwordHash !== null;
+    const valid = usable ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyDecoy(password);
+    if (!valid || !user) {
+      await this.throttle.recordFailure(email, origin.ip);
+      await this.audit.recordNow({ action: 'login_failed', userId: user?.id ?? null, entityType: 'user', entityId: user?.id ?? null, ...this.originFields(origin) });
+      throw new ValidationError({}, { key: 'auth.invalidCredentials' });
+    }
+    await this.throttle.clearEmail(email);
+    await this.unitOfWork.transaction(async (manager) => {
+      await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
+      await this.audit.record(manager, { action: 'login', userId: user.id, role: user.role, entityType: 'user', entityId: user.id, ...this.originFields(origin) });
+    });
+    return this.toSessionUser(user);
+  }
+
+  async recordSignOut(user: SessionUser, origin: RequestOrigin): Promise<void> {
+    await this.audit.recordNow({ action: 'logout', userId: user.id, role: user.role, entityType: 'user', entityId: user.id, ...this.originFields(origin) });
+  }
+
+  /** The user behind a session, fresh from the database; null when the account is gone or disabled. */
+  async findSessionUser(userId: string): Promise<SessionUser | null> {
+    const user = await this.users.findOneBy({ id: userId });
+    if (!user || user.disabledAt !== null) return null;
+    return this.toSessionUser(user);
+  }
+
+  async changePassword(sessionUser: SessionUser, current: string, next: string, confirm: string, origin: RequestOrigin): Promise<void> {
+    const user = await this.users.findOneByOrFail({ id: sessionUser.id });
+    if (!(await this.hasher.verify(user.passwordHash, current))) {
+      throw new ValidationError({ currentPassword: { key: 'auth.currentPasswordWrong' } });
+    }
+    this.checkNewPassword(next, confirm, user.email);
+    const passwordHash = await this.hasher.hash(next);
+    await this.unitOfWork.transaction(async (manager) => {
+      await manager.update(User, { id: user.id }, { passwordHash });
+      await this.audit.record(manager, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'user', entityId: user.id,
+        changes: { password: { old: '[redacted]', new: '[changed]' } }, ...this.originFields(origin),
+      });
+    });
+  }
+
+  async setLocale(sessionUser: SessionUser, locale: string): Promise<void> {
+    if (!isLocale(locale)) throw new ValidationError({ locale: { key: 'validation.isIn' } });
+    await this.unitOfWork.transaction((manager) => manager.update(User, { id: sessionUser.id }, { locale }));
+  }
+
+  /** Creates an account; used by `npm run user:create`, the demo seed and, later, invitations. */
+  async createUser(input: NewUser, manager?: EntityManager): Promise<User> {
+    const email = normaliseEmail(input.email);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ValidationError({ email: { key: 'validation.isEmail' } });
+    if (!(ROLES as readonly string[]).includes(input.role)) throw new ValidationError({ role: { key: 'validation.isIn' } });
+    if (input.role !== 'admin' && input.homeIds.length === 0) throw new ValidationError({ home: { key: 'auth.homeRequired' } });
+    if (input.password !== undefined) this.checkNewPassword(input.password, input.password, email);
+    const passwordHash = input.password === undefined ? null : await this.hasher.hash(input.password);
+    const work = async (m: EntityManager) => {
+      if (await m.existsBy(User, { email })) throw new ConflictError({ key: 'auth.emailTaken' });
+      const user = m.create(User, {
+        email, displayName: input.displayName.trim(), role: input.role, passwordHash,
+        locale: input.locale && isLocale(input.locale) ? input.locale : 'en',
+        personKind: input.personKind ?? null, personId: input.personId ?? null, disabledAt: null, lastLoginAt: null,
+      });
+      await m.insert(User, user);
+      if (input.homeIds.length > 0) await m.insert(Membership, input.homeIds.map((homeId) => ({ userId: user.id, homeId })));
+      await this.audit.record(m, { action: 'create', entityType: 'user', entityId: user.id, homeId: input.homeIds[0] ?? null, changes: { email: { old: null, new: email }, role: { old: null, new: input.role } } });
+      return user;
+    };
+    return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  async countUsers(): Promise<number> {
+    return this.users.count();
+  }
+
+  async findByEmail(email: string): Promise<User> {
+    const user = await this.users.findOneBy({ email: normaliseEmail(email) });
+    if (!user) throw new NotFoundError();
+    return user;
+  }
+
+  private checkNewPassword(password: string, confirm: string, email: string): void {
+    if (password.length < MIN_PASSWORD_LENGTH || password.length > 256) {
+      throw new ValidationError({ newPassword: { key: 'auth.passwordLength', params: { n: MIN_PASSWORD_LENGTH } } });
+    }
+    if (password.toLowerCase() === email.toLowerCase()) throw new ValidationError({ newPassword: { key: 'auth.passwordIsEmail' } });
+    if (password !== confirm) throw new ValidationError({ confirmPassword: { key: 'auth.passwordMismatch' } });
+  }
+
+  private async toSessionUser(user: User): Promise<SessionUser> {
+    const homeIds = user.role === 'admin'
+      ? await this.homes.allHomeIds()
+      : (await this.memberships.find({ select: { homeId: true }, where: { userId: user.id } })).map((m) => m.homeId);
+    return {
+      id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale,
+      personKind: user.personKind, personId: user.personId, homeIds,
+    };
+  }
+
+  private originFields(origin: RequestOrigin) {
+    return { ip: origin.ip, userAgent: origin.userAgent ?? null };
+  }
+}

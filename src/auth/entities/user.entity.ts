@@ -1,0 +1,39 @@
+import { Column, Entity } from 'typeorm';
+import { BaseEntity } from '../../common/entities/base.entity';
+
+export const ROLES = ['admin', 'manager', 'coordinator', 'carer', 'volunteer', 'family'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERSON_KINDS = ['staff', 'family', 'volunteer'] as const;
+export type PersonKind = (typeof PERSON_KINDS)[number];
+
+@Entity('user')
+export class User extends BaseEntity {
+  /** Stored lower-cased, so uniqueness is case-insensitive on every database. */
+  @Column('varchar', { length: 254, unique: true })
+  email: string;
+
+  @Column('varchar', { length: 120 })
+  displayName: string;
+
+  @Column('varchar', { length: 200, nullable: true })
+  passwordHash: string | null;
+
+  @Column('varchar', { length: 20 })
+  role: Role;
+
+  @Column('varchar', { length: 20, nullable: true })
+  personKind: PersonKind | null;
+
+  @Column('varchar', { length: 36, nullable: true })
+  personId: string | null;
+
+  @Column('varchar', { length: 5, default: 'en' })
+  locale: string;
+
+  @Column({ type: Date, nullable: true })
+  disabledAt: Date | null;
+
+  @Column({ type: Date, nullable: true })
+  lastLoginAt: Date | null;
+}

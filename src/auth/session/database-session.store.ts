@@ -1,0 +1,85 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { SessionData, Store } from 'express-session';
+import { In, LessThan, Not, Repository } from 'typeorm';
+import { UnitOfWork } from '../../database/unit-of-work';
+import { SessionRecord } from '../entities/session.entity';
+
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+/** A touch moves the expiry only when it has drifted this far, so reads do not each cost a write. */
+const TOUCH_AFTER_MS = 60 * 1000;
+
+type Callback = (err?: unknown, value?: SessionData | null) => void;
+
+/** express-session's store, in our own database so every app process shares the sessions. */
+@Injectable()
+export class DatabaseSessionStore extends Store implements OnModuleInit, OnModuleDestroy {
+  private pruneTimer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectRepository(SessionRecord) private readonly sessions: Repository<SessionRecord>,
+    private readonly unitOfWork: UnitOfWork,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruneTimer);
+  }
+
+  override get(sid: string, callback: Callback): void {
+    this.sessions
+      .findOneBy({ sid })
+      .then((row) => callback(null, row && row.expiresAt.getTime() > Date.now() ? (JSON.parse(row.data) as SessionData) : null))
+      .catch((err) => callback(err));
+  }
+
+  override set(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
+    const record = { sid, data: JSON.stringify(session), expiresAt: this.expiry(session), userId: session.userId ?? null };
+    this.unitOfWork
+      .transaction((manager) => manager.upsert(SessionRecord, record, ['sid']))
+      .then(() => callback?.())
+      .catch((err) => callback?.(err));
+  }
+
+  override touch(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
+    const expiresAt = this.expiry(session);
+    this.unitOfWork
+      .transaction((manager) =>
+        manager.update(SessionRecord, { sid, expiresAt: LessThan(new Date(expiresAt.getTime() - TOUCH_AFTER_MS)) }, { expiresAt }),
+      )
+      .then(() => callback?.())
+      .catch((err) => callback?.(err));
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.unitOfWork
+      .transaction((manager) => manager.delete(SessionRecord, { sid }))
+      .then(() => callback?.())
+      .catch((err) => callback?.(err));
+  }
+
+  /** Ends every session of a user but the one given (after a password change). */
+  async destroyForUser(userId: string, exceptSid?: string): Promise<void> {
+    await this.unitOfWork.transaction((manager) =>
+      manager.delete(SessionRecord, exceptSid ? { userId, sid: Not(In([exceptSid])) } : { userId }),
+    );
+  }
+
+  async prune(now = new Date()): Promise<number> {
+    const result = await this.unitOfWork.transaction((manager) => manager.delete(SessionRecord, { expiresAt: LessThan(now) }));
+    return result.affected ?? 0;
+  }
+
+  private expiry(session: SessionData): Date {
+    const cookieExpiry = session.cookie?.expires ? new Date(session.cookie.expires) : undefined;
+    return cookieExpiry && !Number.isNaN(cookieExpiry.getTime()) ? cookieExpiry : new Date(Date.now() + IDLE_TIMEOUT_MS);
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { SessionUser } from '../../common/access/session-user';
+import { destroySession, regenerateSession, saveSession } from '../../common/http/session';
+import { DatabaseSessionStore } from './database-session.store';
+
+export const SESSION_COOKIE = 'insieme.sid';
+
+/** Starts and ends signed-in sessions: a new id at every sign-in, nothing left behind at sign-out. */
+@Injectable()
+export class SessionManager {
+  constructor(private readonly store: DatabaseSessionStore) {}
+
+  async start(req: Request, user: SessionUser): Promise<void> {
+    const locale = req.session.locale;
+    // A new id, so a session id planted before sign-in is worth nothing after it.
+    await regenerateSession(req);
+    req.session.userId = user.id;
+    req.session.authenticatedAt = Date.now();
+    if (locale) req.session.locale = locale;
+    await saveSession(req);
+  }
+
+  async end(req: Request, res: Response): Promise<void> {
+    await destroySession(req);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  /** After a password change: other devices are signed out, and this one gets a fresh session id. */
+  async afterPasswordChange(req: Request, user: SessionUser): Promise<void> {
+    const authenticatedAt = req.session.authenticatedAt;
+    await regenerateSession(req);
+    req.session.userId = user.id;
+    req.session.authenticatedAt = authenticatedAt ?? Date.now();
+    await saveSession(req);
+    await this.store.destroyForUser(user.id, req.sessionID);
+  }
+}

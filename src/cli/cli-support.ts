@@ -1,0 +1,51 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module';
+import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
+
+/** The app's own modules without the HTTP server; the demo is never seeded from a command. */
+export async function createCliContext(): Promise<{ app: INestApplicationContext; config: AppConfig }> {
+  const config = { ...loadConfigOrExit(), seedDemo: false };
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  return { app, config };
+}
+
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+/** `--name value` pairs from the command line. */
+export function parseArgs(argv: string[]): Map<string, string | true> {
+  const args = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) fail(`Unexpected argument "${arg}"`);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) args.set(arg.slice(2), true);
+    else {
+      args.set(arg.slice(2), next);
+      i += 1;
+    }
+  }
+  return args;
+}
+
+export function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk) => (data += chunk));
+    process.stdin.on('end', () => resolve(data));
+    process.stdin.on('error', reject);
+  });
+}
+
+export function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}

@@ -1,0 +1,25 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { NotFoundError } from '../errors/domain-errors';
+import type { SessionUser } from './session-user';
+
+/**
+ * The one rule for homes: a user sees records of the homes they belong to (an admin's homeIds hold
+ * every home). Services scope every query with it, so a record of another home is simply not found.
+ */
+export function scopeToHomes<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  user: SessionUser,
+  column = `${query.alias}.homeId`,
+): SelectQueryBuilder<T> {
+  if (user.homeIds.length === 0) return query.andWhere('1 = 0');
+  return query.andWhere(`${column} IN (:...scopeHomeIds)`, { scopeHomeIds: user.homeIds });
+}
+
+export function canSeeHome(user: SessionUser, homeId: string): boolean {
+  return user.homeIds.includes(homeId);
+}
+
+/** Throws NotFoundError (never Forbidden) so ids of other homes cannot be probed. */
+export function assertHomeAccess(user: SessionUser, homeId: string): void {
+  if (!canSeeHome(user, homeId)) throw new NotFoundError();
+}

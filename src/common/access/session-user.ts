@@ -1,0 +1,14 @@
+import type { Role } from '../../auth/entities/user.entity';
+
+/** The signed-in user as every request sees it: loaded once per request from the database. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  locale: string;
+  personKind: string | null;
+  personId: string | null;
+  /** Homes the user is a member of; for an admin, every home. */
+  homeIds: string[];
+}

@@ -1,0 +1,28 @@
+import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
+import { FieldErrors, ValidationError } from '../errors/domain-errors';
+
+/** class-validator's failures as message keys, one per field: `validation.<constraint>`. */
+export function toFieldErrors(errors: ClassValidatorError[], parent = ''): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const error of errors) {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const [constraint, message] = Object.entries(error.constraints ?? {})[0] ?? [];
+    if (constraint) {
+      const bound = /(\d+)/.exec(message ?? '')?.[1];
+      fields[path] = { key: `validation.${constraint}`, params: bound === undefined ? {} : { n: bound } };
+    }
+    Object.assign(fields, toFieldErrors(error.children ?? [], path));
+  }
+  return fields;
+}
+
+/** The global pipe: unknown fields are refused, known ones converted to their declared types. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => new ValidationError(toFieldErrors(errors)),
+  });
+}

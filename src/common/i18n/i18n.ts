@@ -1,0 +1,52 @@
+import en from './en.json';
+import it from './it.json';
+
+export const LOCALES = ['en', 'it'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+
+type Catalogue = { [key: string]: string | Catalogue };
+export const catalogues: Record<Locale, Catalogue> = { en, it };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Every key of a catalogue, dotted ("auth.signIn"), for the test that both languages match. */
+export function catalogueKeys(catalogue: Catalogue, prefix = ''): string[] {
+  return Object.entries(catalogue).flatMap(([name, value]) =>
+    typeof value === 'string' ? [prefix + name] : catalogueKeys(value, `${prefix}${name}.`),
+  );
+}
+
+function lookup(catalogue: Catalogue, key: string): string | undefined {
+  let node: string | Catalogue | undefined = catalogue;
+  for (const part of key.split('.')) {
+    if (node === undefined || typeof node === 'string') return undefined;
+    node = node[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+/**
+ * The text for a key in a language, with {name} placeholders filled. A missing key shows the key
+ * itself, so it is visible on the page and caught by the catalogue tests rather than shown blank.
+ */
+export function translate(locale: string, key: string, params: Record<string, unknown> = {}): string {
+  const text = lookup(catalogues[isLocale(locale) ? locale : DEFAULT_LOCALE], key) ?? lookup(catalogues[DEFAULT_LOCALE], key) ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The best of our languages for an Accept-Language header. */
+export function localeFromAcceptLanguage(header: string | undefined): Locale {
+  if (!header) return DEFAULT_LOCALE;
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, q] = part.trim().split(';q=');
+      return { lang: tag.slice(0, 2).toLowerCase(), q: q === undefined ? 1 : Number(q) };
+    })
+    .filter((entry) => !Number.isNaN(entry.q))
+    .sort((a, b) => b.q - a.q);
+  return ranked.map((entry) => entry.lang).find(isLocale) ?? DEFAULT_LOCALE;
+}

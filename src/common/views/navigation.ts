@@ -1,0 +1,22 @@
+import type { SessionUser } from '../access/session-user';
+
+export interface NavItem {
+  href: string;
+  labelKey: string;
+  current: boolean;
+}
+
+/** The menu for a role; later features add their entries here. */
+const MENU: { href: string; labelKey: string; roles: SessionUser['role'][] | 'all' }[] = [
+  { href: '/', labelKey: 'nav.home', roles: 'all' },
+  { href: '/admin/homes', labelKey: 'nav.homes', roles: ['admin'] },
+  { href: '/account', labelKey: 'nav.account', roles: 'all' },
+];
+
+export function navigationFor(user: SessionUser, path: string): NavItem[] {
+  return MENU.filter((item) => item.roles === 'all' || item.roles.includes(user.role)).map((item) => ({
+    href: item.href,
+    labelKey: item.labelKey,
+    current: item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`),
+  }));
+}

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import hbs from 'hbs';
+import type { HelperOptions } from 'handlebars';
+import { translate } from '../i18n/i18n';
+import { VIEWS_DIR } from '../paths';
+
+let helpersRegistered = false;
+
+/** Handlebars with our layout, partials and helpers; `t` reads the request's language from the page data. */
+export function configureViews(app: NestExpressApplication): void {
+  app.setBaseViewsDir(VIEWS_DIR);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/main' });
+  if (helpersRegistered) return;
+  helpersRegistered = true;
+  hbs.registerPartials(join(VIEWS_DIR, 'partials'));
+  hbs.registerHelper('t', function (this: unknown, key: string, options: HelperOptions) {
+    const locale = (options.data?.root as { locale?: string } | undefined)?.locale ?? 'en';
+    return translate(locale, key, options.hash);
+  });
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
+  hbs.registerHelper('lookupField', (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '');
+}

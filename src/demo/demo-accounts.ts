@@ -1,0 +1,14 @@
+import type { Role } from '../auth/entities/user.entity';
+
+export const DEMO_HOME_SLUG = 'casa-serena';
+export const DEMO_PASSWORD = 'insieme-demo';
+
+/** One account per role in the demo home; README lists the same. */
+export const DEMO_ACCOUNTS: { email: string; role: Role }[] = [
+  { email: 'admin@casa-serena.demo', role: 'admin' },
+  { email: 'manager@casa-serena.demo', role: 'manager' },
+  { email: 'coordinator@casa-serena.demo', role: 'coordinator' },
+  { email: 'carer@casa-serena.demo', role: 'carer' },
+  { email: 'volunteer@casa-serena.demo', role: 'volunteer' },
+  { email: 'family@casa-serena.demo', role: 'family' },
+];

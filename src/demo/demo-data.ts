@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JobRole } from '../staff/entities/staff-member.entity';
+import type { FamilyAccess } from '../families/entities/family-link.entity';
+import type { FamilyPortalConsent, ResidentStatus } from '../residents/entities/resident.entity';
+import type { VolunteerStatus } from '../volunteers/entities/volunteer.entity';
+import { PROJECT_ROOT } from '../common/paths';
+
+/** The demo home as written in data/demo/casa-serena.json. Dates that must stay current are relative to today. */
+export interface DemoData {
+  home: { name: string; slug: string; timezone: string; locale: string; address: string };
+  units: string[];
+  staff: {
+    key: string; firstName: string; lastName: string; email?: string; phone?: string; jobRole: JobRole;
+    unit?: string; startedDaysAgo: number;
+  }[];
+  residents: {
+    key: string; firstName: string; lastName: string; preferredName?: string; dateOfBirth: string; room: string;
+    unit: string; admittedDaysAgo: number; status?: ResidentStatus; leftDaysAgo?: number; aboutMe: string;
+    interests: string[]; dislikes?: string; communicationTips?: string; mobilityNotes?: string; weeklyActivityTarget?: number;
+    consent: { photos: boolean; familyPortal: FamilyPortalConsent; volunteerProfile: boolean; bestInterestNote?: string };
+  }[];
+  families: {
+    key: string; firstName: string; lastName: string; email?: string; phone?: string;
+    links: { resident: string; relationship: string; primaryContact: boolean; access: FamilyAccess; active?: boolean }[];
+  }[];
+  volunteers: {
+    key: string; firstName: string; lastName: string; email?: string; phone?: string; association?: string;
+    skills: string[]; availability?: string; backgroundCheckReference?: string; backgroundCheckDaysAgo?: number;
+    backgroundCheckExpiresInDays?: number; trainingNotes?: string; startedDaysAgo?: number; status?: VolunteerStatus;
+  }[];
+  /** Which person record each demo account stands for (staff, family or volunteer key). */
+  accountPeople: Partial<Record<'manager' | 'coordinator' | 'carer' | 'volunteer' | 'family', string>>;
+}
+
+export function loadDemoData(file = join(PROJECT_ROOT, 'data', 'demo', 'casa-serena.json')): DemoData {
+  return JSON.parse(readFileSync(file, 'utf8')) as DemoData;
+}

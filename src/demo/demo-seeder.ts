@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuthService } from '../auth/auth.service';
+import { PersonKind } from '../auth/entities/user.entity';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { UnitOfWork } from '../database/unit-of-work';
+import { FamilyLink } from '../families/entities/family-link.entity';
+import { FamilyMember } from '../families/entities/family-member.entity';
+import { Home } from '../homes/entities/home.entity';
+import { HomesService } from '../homes/homes.service';
+import { Resident } from '../residents/entities/resident.entity';
+import { StaffMember } from '../staff/entities/staff-member.entity';
+import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { DEMO_ACCOUNTS, DEMO_HOME_SLUG, DEMO_PASSWORD } from './demo-accounts';
+import { DemoData, loadDemoData } from './demo-data';
+import { DemoState } from './demo-state';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function isoDate(daysFromToday: number, today = new Date()): string {
+  return new Date(today.getTime() + daysFromToday * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * On first start with an empty database outside production (and SEED_DEMO not false), fills in the
+ * demo home "Casa Serena" so a new user has something real to look at.
+ */
+@Injectable()
+export class DemoSeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Demo');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly homes: HomesService,
+    private readonly auth: AuthService,
+    private readonly state: DemoState,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.isProduction || !this.config.seedDemo) return;
+    const manager = this.unitOfWork.manager;
+    if ((await manager.count(Home)) === 0) {
+      await this.seed(loadDemoData());
+      this.logger.log(`Demo home "${DEMO_HOME_SLUG}" created; sign in as ${DEMO_ACCOUNTS[1].email} / ${DEMO_PASSWORD}`);
+    }
+    if (await manager.existsBy(Home, { slug: DEMO_HOME_SLUG })) this.state.markActive();
+  }
+
+  async seed(data: DemoData): Promise<void> {
+    await this.unitOfWork.transaction(async (m) => {
+      const home = await this.homes.create(null, data.home, m);
+      const units = new Map<string, string>();
+      for (const name of data.units) units.set(name, (await this.homes.addUnit(null, home.id, { name }, m)).id);
+      const unitId = (name?: string) => (name ? (units.get(name) ?? null) : null);
+
+      const staff = await this.insertAll(m, StaffMember, data.staff, (s) => ({
+        homeId: home.id, firstName: s.firstName, lastName: s.lastName, email: s.email ?? null, phone: s.phone ?? null,
+        jobRole: s.jobRole, unitId: unitId(s.unit), startedOn: isoDate(-s.startedDaysAgo), status: 'active' as const,
+      }));
+      const residents = await this.insertAll(m, Resident, data.residents, (r) => ({
+        homeId: home.id, firstName: r.firstName, lastName: r.lastName, preferredName: r.preferredName ?? null,
+        dateOfBirth: r.dateOfBirth, room: r.room, unitId: unitId(r.unit), admittedOn: isoDate(-r.admittedDaysAgo),
+        leftOn: r.leftDaysAgo === undefined ? null : isoDate(-r.leftDaysAgo), status: r.status ?? 'active',
+        aboutMe: r.aboutMe, interests: r.interests, dislikes: r.dislikes ?? null, communicationTips: r.communicationTips ?? null,
+        mobilityNotes: r.mobilityNotes ?? null, weeklyActivityTarget: r.weeklyActivityTarget ?? 5, photoFile: null,
+        consentPhotos: r.consent.photos, consentFamilyPortal: r.consent.familyPortal, consentVolunteerProfile: r.consent.volunteerProfile,
+        consentRecordedBy: null, consentRecordedAt: new Date(Date.now() - r.admittedDaysAgo * DAY_MS),
+        consentBestInterestNote: r.consent.bestInterestNote ?? null,
+      }));
+      const families = await this.insertAll(m, FamilyMember, data.families, (f) => ({
+        homeId: home.id, firstName: f.firstName, lastName: f.lastName, email: f.email ?? null, phone: f.phone ?? null, archivedAt: null,
+      }));
+      for (const family of data.families) {
+        for (const link of family.links) {
+          await m.insert(FamilyLink, m.create(FamilyLink, {
+            homeId: home.id, familyMemberId: families.get(family.key), residentId: required(residents, link.resident),
+            relationship: link.relationship, primaryContact: link.primaryContact, access: link.access, active: link.active ?? true,
+          }));
+        }
+      }
+      const volunteers = await this.insertAll(m, Volunteer, data.volunteers, (v) => ({
+        homeId: home.id, firstName: v.firstName, lastName: v.lastName, email: v.email ?? null, phone: v.phone ?? null,
+        association: v.association ?? null, skills: v.skills, availability: v.availability ?? null,
+        backgroundCheckReference: v.backgroundCheckReference ?? null,
+        backgroundCheckOn: v.backgroundCheckDaysAgo === undefined ? null : isoDate(-v.backgroundCheckDaysAgo),
+        backgroundCheckExpiresOn: v.backgroundCheckExpiresInDays === undefined ? null : isoDate(v.backgroundCheckExpiresInDays),
+        trainingNotes: v.trainingNotes ?? null, startedOn: v.startedDaysAgo === undefined ? null : isoDate(-v.startedDaysAgo),
+        status: v.status ?? 'active',
+      }));
+
+      const people: Record<PersonKind, Map<string, string>> = { staff, family: families, volunteer: volunteers };
+      for (const account of DEMO_ACCOUNTS) {
+        const personKey = account.role === 'admin' ? undefined : data.accountPeople[account.role];
+        const personKind: PersonKind | null =
+          account.role === 'admin' ? null : account.role === 'family' ? 'family' : account.role === 'volunteer' ? 'volunteer' : 'staff';
+        const personId = personKind && personKey ? required(people[personKind], personKey) : null;
+        const displayName = this.displayName(data, personKind, personKey) ?? 'Amministratore';
+        await this.auth.createUser(
+          { email: account.email, displayName, role: account.role, password: DEMO_PASSWORD, homeIds: [home.id], locale: 'it', personKind, personId },
+          m,
+        );
+      }
+    });
+  }
+
+  private async insertAll<T extends { key: string }, E extends { id: string }>(
+    m: EntityManager, entity: new () => E, rows: T[], build: (row: T) => Partial<E>,
+  ): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const row of rows) {
+      const record = m.create(entity, build(row) as E);
+      await m.insert(entity, record as never);
+      ids.set(row.key, record.id);
+    }
+    return ids;
+  }
+
+  private displayName(data: DemoData, kind: PersonKind | null, key: string | undefined): string | undefined {
+    const list = kind === 'staff' ? data.staff : kind === 'family' ? data.families : kind === 'volunteer' ? data.volunteers : [];
+    const person = list.find((p) => p.key === key);
+    return person ? `${person.firstName} ${person.lastName}` : undefined;
+  }
+}
+
+function required(ids: Map<string, string>, key: string): string {
+  const id = ids.get(key);
+  if (!id) throw new Error(`Demo data refers to unknown key "${key}"`);
+  return id;
+}

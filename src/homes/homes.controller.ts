@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Param, Post, Redirect, Render, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import type { SessionUser } from '../common/access/session-user';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { FormView } from '../common/decorators/form-view.decorator';
+import { Roles } from '../common/decorators/roles.decorator';
+import { flash } from '../common/http/flash';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { HomeDto, UnitDto } from './dto/home.dto';
+import { HomesService } from './homes.service';
+
+@Controller('admin/homes')
+@Roles('admin')
+export class HomesController {
+  constructor(private readonly homes: HomesService) {}
+
+  @Get()
+  @Render('homes/index')
+  async index(@CurrentUser() user: SessionUser) {
+    return { homes: await this.homes.listForUser(user) };
+  }
+
+  @Get('new')
+  @Render('homes/form')
+  newHome() {
+    return { values: { timezone: 'Europe/Rome', locale: 'it' }, isNew: true, formAction: '/admin/homes' };
+  }
+
+  @Post()
+  @Redirect('/', 303)
+  @FormView('homes/form', { isNew: true })
+  async create(@CurrentUser() user: SessionUser, @Body() body: HomeDto, @Req() req: Request) {
+    const home = await this.homes.create(user, body);
+    flash(req, 'success', { key: 'homes.created', params: { name: home.name } });
+    return { url: `/admin/homes/${home.id}` };
+  }
+
+  @Get(':id')
+  @Render('homes/form')
+  async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const { home, units } = await this.homes.get(user, id);
+    return { home, units, values: home, isNew: false, formAction: `/admin/homes/${id}` };
+  }
+
+  @Post(':id')
+  @Redirect('/', 303)
+  @FormView('homes/form', { isNew: false })
+  async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: HomeDto, @Req() req: Request) {
+    await this.homes.update(user, id, body);
+    flash(req, 'success', { key: 'homes.saved' });
+    return { url: `/admin/homes/${id}` };
+  }
+
+  @Post(':id/units')
+  @Redirect('/', 303)
+  async addUnit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: UnitDto, @Req() req: Request) {
+    await this.homes.addUnit(user, id, body);
+    flash(req, 'success', { key: 'homes.unitAdded', params: { name: body.name } });
+    return { url: `/admin/homes/${id}` };
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { AuditService, diffFields } from '../audit/audit.service';
+import { assertHomeAccess } from '../common/access/home-scope';
+import type { SessionUser } from '../common/access/session-user';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { UnitOfWork } from '../database/unit-of-work';
+import { HomeDto, UnitDto } from './dto/home.dto';
+import { Home } from './entities/home.entity';
+import { Unit } from './entities/unit.entity';
+
+export interface HomeView {
+  id: string;
+  name: string;
+  slug: string;
+  timezone: string;
+  locale: string;
+  address: string | null;
+}
+
+export interface UnitView {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
+const HOME_FIELDS = ['name', 'slug', 'timezone', 'locale', 'address'] as const;
+
+function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+@Injectable()
+export class HomesService {
+  constructor(
+    @InjectRepository(Home) private readonly homes: Repository<Home>,
+    @InjectRepository(Unit) private readonly units: Repository<Unit>,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  async allHomeIds(): Promise<string[]> {
+    return (await this.homes.find({ select: { id: true }, order: { name: 'ASC' } })).map((home) => home.id);
+  }
+
+  async listForUser(user: SessionUser): Promise<HomeView[]> {
+    if (user.homeIds.length === 0) return [];
+    const homes = await this.homes.find({ where: { id: In(user.homeIds) }, order: { name: 'ASC' } });
+    return homes.map(toHomeView);
+  }
+
+  async get(user: SessionUser, id: string): Promise<{ home: HomeView; units: UnitView[] }> {
+    assertHomeAccess(user, id);
+    const home = await this.homes.findOneBy({ id });
+    if (!home) throw new NotFoundError();
+    const units = await this.units.find({ where: { homeId: id }, order: { name: 'ASC' } });
+    return { home: toHomeView(home), units: units.map((u) => ({ id: u.id, name: u.name, active: u.active })) };
+  }
+
+  async findBySlug(slug: string): Promise<HomeView> {
+    const home = await this.homes.findOneBy({ slug });
+    if (!home) throw new NotFoundError({ key: 'homes.unknownSlug', params: { slug } });
+    return toHomeView(home);
+  }
+
+  async create(user: SessionUser | null, input: HomeDto, manager?: EntityManager): Promise<HomeView> {
+    this.checkTimezone(input.timezone);
+    const work = async (m: EntityManager) => {
+      if (await m.existsBy(Home, { slug: input.slug })) throw new ValidationError({ slug: { key: 'homes.slugTaken' } });
+      const home = m.create(Home, { ...input, address: input.address || null });
+      await m.insert(Home, home);
+      await this.audit.record(m, {
+        action: 'create', userId: user?.id, role: user?.role, entityType: 'home', entityId: home.id, homeId: home.id,
+        changes: diffFields({}, home, HOME_FIELDS),
+      });
+      return toHomeView(home);
+    };
+    return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  async update(user: SessionUser, id: string, input: HomeDto): Promise<HomeView> {
+    assertHomeAccess(user, id);
+    this.checkTimezone(input.timezone);
+    return this.unitOfWork.transaction(async (m) => {
+      const home = await m.findOneBy(Home, { id });
+      if (!home) throw new NotFoundError();
+      const clash = await m.findOneBy(Home, { slug: input.slug });
+      if (clash && clash.id !== id) throw new ValidationError({ slug: { key: 'homes.slugTaken' } });
+      const next = { ...input, address: input.address || null };
+      const changes = diffFields(home, next, HOME_FIELDS);
+      await m.update(Home, { id }, next);
+      await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'home', entityId: id, homeId: id, changes });
+      return toHomeView({ ...home, ...next });
+    });
+  }
+
+  async addUnit(user: SessionUser | null, homeId: string, input: UnitDto, manager?: EntityManager): Promise<UnitView> {
+    if (user) assertHomeAccess(user, homeId);
+    const work = async (m: EntityManager) => {
+      if (!(await m.existsBy(Home, { id: homeId }))) throw new NotFoundError();
+      if (await m.existsBy(Unit, { homeId, name: input.name })) throw new ConflictError({ key: 'homes.unitTaken' });
+      const unit = m.create(Unit, { homeId, name: input.name, active: true });
+      await m.insert(Unit, unit);
+      await this.audit.record(m, {
+        action: 'create', userId: user?.id, role: user?.role, entityType: 'unit', entityId: unit.id, homeId,
+        changes: { name: { old: null, new: unit.name } },
+      });
+      return { id: unit.id, name: unit.name, active: unit.active };
+    };
+    return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  private checkTimezone(timezone: string): void {
+    if (!isValidTimezone(timezone)) throw new ValidationError({ timezone: { key: 'homes.badTimezone' } });
+  }
+}
+
+function toHomeView(home: Home): HomeView {
+  return { id: home.id, name: home.name, slug: home.slug, timezone: home.timezone, locale: home.locale, address: home.address };
+}

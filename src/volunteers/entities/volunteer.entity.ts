@@ -1,0 +1,47 @@
+import { Column, Entity } from 'typeorm';
+import { HomeOwnedEntity } from '../../common/entities/base.entity';
+
+export const VOLUNTEER_STATUSES = ['active', 'paused', 'left'] as const;
+export type VolunteerStatus = (typeof VOLUNTEER_STATUSES)[number];
+
+@Entity('volunteer')
+export class Volunteer extends HomeOwnedEntity {
+  @Column('varchar', { length: 80 })
+  firstName: string;
+
+  @Column('varchar', { length: 80 })
+  lastName: string;
+
+  @Column('varchar', { length: 254, nullable: true })
+  email: string | null;
+
+  @Column('varchar', { length: 40, nullable: true })
+  phone: string | null;
+
+  @Column('varchar', { length: 120, nullable: true })
+  association: string | null;
+
+  @Column('simple-json')
+  skills: string[];
+
+  @Column('text', { nullable: true })
+  availability: string | null;
+
+  @Column('varchar', { length: 60, nullable: true })
+  backgroundCheckReference: string | null;
+
+  @Column('date', { nullable: true })
+  backgroundCheckOn: string | null;
+
+  @Column('date', { nullable: true })
+  backgroundCheckExpiresOn: string | null;
+
+  @Column('text', { nullable: true })
+  trainingNotes: string | null;
+
+  @Column('date', { nullable: true })
+  startedOn: string | null;
+
+  @Column('varchar', { length: 10, default: 'active' })
+  status: VolunteerStatus;
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { AuthService } from '../../src/auth/auth.service';
+import { Role } from '../../src/auth/entities/user.entity';
+import { HomesService, HomeView } from '../../src/homes/homes.service';
+import type { TestApp } from './test-app';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+function unique(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export async function createHome(t: TestApp, overrides: Partial<{ name: string; slug: string; timezone: string; locale: string }> = {}): Promise<HomeView> {
+  const id = unique();
+  return t.get(HomesService).create(null, {
+    name: `Home ${id}`, slug: `home-${id}`, timezone: 'Europe/Rome', locale: 'it', ...overrides,
+  });
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+}
+
+export async function createUser(
+  t: TestApp,
+  overrides: Partial<{ email: string; role: Role; homeIds: string[]; password: string; displayName: string; locale: string }> = {},
+): Promise<TestUser> {
+  const role = overrides.role ?? 'manager';
+  const email = overrides.email ?? `${role}-${unique()}@example.test`;
+  const password = overrides.password ?? TEST_PASSWORD;
+  const user = await t.get(AuthService).createUser({
+    email, role, password, homeIds: overrides.homeIds ?? (role === 'admin' ? [] : [(await createHome(t)).id]), displayName: overrides.displayName ?? `Test ${role}`,
+    locale: overrides.locale ?? 'en',
+  });
+  return { id: user.id, email, password, role };
+}
