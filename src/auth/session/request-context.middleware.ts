@@ -2,7 +2,7 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { csrf } from '../../common/http/csrf';
 import { takeFlash } from '../../common/http/flash';
-import { regenerateSession, wantsJson } from '../../common/http/session';
+import { regenerateSession, requestPath, wantsJson } from '../../common/http/session';
 import { isLocale, localeFromAcceptLanguage, translate } from '../../common/i18n/i18n';
 import { navigationFor } from '../../common/views/navigation';
 import { DemoState } from '../../demo/demo-state';
@@ -55,7 +55,7 @@ export class RequestContextMiddleware implements NestMiddleware {
     res.locals.demoAccounts = this.demo.accountsToShow();
     if (user) {
       res.locals.user = { displayName: user.displayName, email: user.email, role: user.role, roleLabel: translate(locale, `roles.${user.role}`) };
-      res.locals.nav = navigationFor(user, req.path);
+      res.locals.nav = navigationFor(user, requestPath(req));
     }
   }
 }

@@ -17,7 +17,13 @@ export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
+/** The path as the client asked for it; inside mounted middleware `req.path` is relative to the mount. */
+export function requestPath(req: Request): string {
+  return (req.originalUrl ?? req.url).split('?')[0];
+}
+
 /** API and JSON clients get JSON; browsers get pages. */
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || req.path === '/api' || req.path === '/health';
+  const path = requestPath(req);
+  return path.startsWith('/api/') || path === '/api' || path === '/health';
 }

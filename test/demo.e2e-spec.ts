@@ -1,0 +1,71 @@
+import request from 'supertest';
+import { User } from '../src/auth/entities/user.entity';
+import { FamilyLink } from '../src/families/entities/family-link.entity';
+import { Home } from '../src/homes/entities/home.entity';
+import { Unit } from '../src/homes/entities/unit.entity';
+import { Resident } from '../src/residents/entities/resident.entity';
+import { StaffMember } from '../src/staff/entities/staff-member.entity';
+import { Volunteer } from '../src/volunteers/entities/volunteer.entity';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/demo/demo-accounts';
+import { signIn } from './support/http';
+import { createTestApp } from './support/test-app';
+import { createTestDatabase } from './support/test-database';
+
+describe('Demo home', () => {
+  it('should seed Casa Serena on first start, once, and let every demo account sign in', async () => {
+    const database = await createTestDatabase();
+    const t = await createTestApp({ env: { SEED_DEMO: 'true', NODE_ENV: 'development' }, database });
+    try {
+      const home = await t.dataSource.getRepository(Home).findOneByOrFail({ slug: 'casa-serena' });
+      expect(home).toMatchObject({ name: 'Casa Serena', timezone: 'Europe/Rome' });
+      expect(await t.dataSource.getRepository(Unit).countBy({ homeId: home.id })).toBe(2);
+      expect(await t.dataSource.getRepository(Resident).countBy({ homeId: home.id })).toBe(24);
+      expect(await t.dataSource.getRepository(StaffMember).countBy({ homeId: home.id })).toBeGreaterThan(5);
+      expect(await t.dataSource.getRepository(FamilyLink).countBy({ homeId: home.id })).toBeGreaterThan(10);
+      const volunteers = await t.dataSource.getRepository(Volunteer).findBy({ homeId: home.id });
+      const today = new Date().toISOString().slice(0, 10);
+      expect(volunteers.some((v) => v.backgroundCheckExpiresOn !== null && v.backgroundCheckExpiresOn < today)).toBe(true);
+
+      const login = await request(t.server).get('/login').expect(200);
+      for (const account of DEMO_ACCOUNTS) {
+        expect(login.text).toContain(account.email);
+        const agent = await signIn(t, account.email, DEMO_PASSWORD);
+        await agent.get('/').expect(200);
+      }
+      // Accounts for people are linked to their person record.
+      const family = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'family@casa-serena.demo' });
+      expect(family).toMatchObject({ personKind: 'family', personId: expect.any(String) });
+    } finally {
+      await t.close();
+    }
+    const restarted = await createTestApp({ env: { SEED_DEMO: 'true', NODE_ENV: 'development' }, database });
+    try {
+      expect(await restarted.dataSource.getRepository(Home).count()).toBe(1);
+      expect(await restarted.dataSource.getRepository(User).count()).toBe(DEMO_ACCOUNTS.length);
+    } finally {
+      await restarted.close();
+      await database.drop();
+    }
+  });
+
+  it('should create no account and show no demo accounts in production', async () => {
+    const t = await createTestApp({ env: { SEED_DEMO: 'true', NODE_ENV: 'production' } });
+    try {
+      expect(await t.dataSource.getRepository(User).count()).toBe(0);
+      expect(await t.dataSource.getRepository(Home).count()).toBe(0);
+      const login = await request(t.server).get('/login').expect(200);
+      expect(login.text).not.toContain('casa-serena.demo');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('should not seed when SEED_DEMO is false', async () => {
+    const t = await createTestApp({ env: { SEED_DEMO: 'false', NODE_ENV: 'development' } });
+    try {
+      expect(await t.dataSource.getRepository(Home).count()).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
