@@ -22,7 +22,7 @@ describe('Concurrent writes', () => {
     const token = await formToken(agent, `/admin/homes/${home.id}`);
     const names = Array.from({ length: 50 }, (_, i) => `Unit ${String(i).padStart(2, '0')}`);
     const responses = await Promise.all(
-      names.map((name) => agent.post(`/admin/homes/${home.id}/units`).type('form').send({ _csrf: token, name })),
+      names.map((name) => agent.post(`/admin/homes/${home.id}/units`).type('form').send({ _csrf: token, unitName: name })),
     );
     expect(responses.map((r) => r.status)).toEqual(names.map(() => 303));
     const stored = await t.dataSource.getRepository(Unit).find({ where: { homeId: home.id }, order: { name: 'ASC' } });

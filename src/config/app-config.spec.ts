@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import express from 'express';
 import { ConfigError, loadConfig } from './app-config';
 
 const sut = loadConfig;
@@ -123,6 +124,19 @@ describe('loadConfig', () => {
 
       expect(error.message).toMatch(/^Invalid configuration: LOG_LEVEL /);
     });
+
+    it('should keep the message on one line when the bad value contains a line break', () => {
+      const error = configErrorFor({ DATABASE_URL: 'sqlite:data/a\nb.sqlite' });
+
+      expect(error.message).toContain('DATABASE_URL');
+      expect(error.message).not.toMatch(/[\r\n]/);
+    });
+
+    it('should not repeat the secret in the message when SESSION_SECRET is too short', () => {
+      const error = configErrorFor({ SESSION_SECRET: 'hunter2-but-short' });
+
+      expect(error.message).not.toContain('hunter2-but-short');
+    });
   });
 
   describe('session secret', () => {
@@ -172,6 +186,14 @@ describe('loadConfig', () => {
       { value: '10.0.0.1, 10.0.0.2', expected: '10.0.0.1, 10.0.0.2' },
     ])('should give trustProxy $expected when TRUST_PROXY is "$value"', ({ value, expected }) => {
       expect(sut({ TRUST_PROXY: value }, rootDir).trustProxy).toEqual(expected);
+    });
+
+    // Validation accepts any letter case, so whatever it lets through must also be usable by Express
+    // (which throws a TypeError for a name it does not know); refusing it with a ConfigError is fine too.
+    it.each(['FALSE', 'True', 'LOOPBACK'])('should not hand Express an unusable value when TRUST_PROXY is "%s"', (value) => {
+      const start = () => express().set('trust proxy', sut({ TRUST_PROXY: value }, rootDir).trustProxy);
+
+      expect(start).not.toThrow(TypeError);
     });
   });
 });

@@ -73,14 +73,15 @@ const DEFAULT_SQLITE_PATH = 'data/insieme.sqlite';
 export function loadConfig(env: NodeJS.ProcessEnv, rootDir = process.cwd()): AppConfig {
   const raw = {
     ...env,
-    PORT: env.PORT === undefined || env.PORT === '' ? undefined : Number(env.PORT),
+    // Only plain digits count as a port; "0x50" or "1e3" are refused rather than reinterpreted.
+    PORT: env.PORT === undefined || env.PORT === '' ? undefined : /^\d+$/.test(env.PORT) ? Number(env.PORT) : Number.NaN,
   };
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
   const errors = validateSync(vars, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
     const first = errors[0];
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is not valid';
-    throw new ConfigError(`Invalid configuration: ${first.property} ${reason} (got "${String(env[first.property] ?? '')}")`);
+    throw new ConfigError(`Invalid configuration: ${first.property} ${reason}${shownValue(first.property, env[first.property])}`);
   }
 
   const nodeEnv: NodeEnv = vars.NODE_ENV ?? 'development';
@@ -120,8 +121,19 @@ function developmentSessionSecret(file: string): string {
   return secret;
 }
 
-function parseTrustProxy(value: string | undefined): AppConfig['trustProxy'] {
-  if (value === undefined || value === '' || value === 'false') return false;
+/** Variables whose values may hold a password or a secret, and so are never repeated in a message. */
+const SECRET_VARIABLES = new Set(['SESSION_SECRET', 'DATABASE_URL']);
+
+/** The offending value, on one line and never a secret, so the message is safe to log. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined || SECRET_VARIABLES.has(name)) return '';
+  const oneLine = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  return ` (got ${oneLine})`;
+}
+
+function parseTrustProxy(raw: string | undefined): AppConfig['trustProxy'] {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
   return value;

@@ -52,7 +52,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     await this.unitOfWork.transaction(async (m) => {
       const home = await this.homes.create(null, data.home, m);
       const units = new Map<string, string>();
-      for (const name of data.units) units.set(name, (await this.homes.addUnit(null, home.id, { name }, m)).id);
+      for (const name of data.units) units.set(name, (await this.homes.addUnit(null, home.id, { unitName: name }, m)).id);
       const unitId = (name?: string) => (name ? (units.get(name) ?? null) : null);
 
       const staff = await this.insertAll(m, StaffMember, data.staff, (s) => ({
@@ -96,7 +96,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
         const personKind: PersonKind | null =
           account.role === 'admin' ? null : account.role === 'family' ? 'family' : account.role === 'volunteer' ? 'volunteer' : 'staff';
         const personId = personKind && personKey ? required(people[personKind], personKey) : null;
-        const displayName = this.displayName(data, personKind, personKey) ?? 'Amministratore';
+        const displayName = this.displayName(data, personKind, personKey) ?? 'Marco Galli';
         await this.auth.createUser(
           { email: account.email, displayName, role: account.role, password: DEMO_PASSWORD, homeIds: [home.id], locale: 'it', personKind, personId },
           m,

@@ -44,7 +44,7 @@ export class HomesController {
 
   @Post(':id')
   @Redirect('/', 303)
-  @FormView('homes/form', { isNew: false })
+  @FormView('homes/form', { isNew: false }, (c: HomesController, req) => c.show(req.user!, req.params.id as string))
   async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: HomeDto, @Req() req: Request) {
     await this.homes.update(user, id, body);
     flash(req, 'success', { key: 'homes.saved' });
@@ -53,9 +53,10 @@ export class HomesController {
 
   @Post(':id/units')
   @Redirect('/', 303)
+  @FormView('homes/form', { isNew: false }, (c: HomesController, req) => c.show(req.user!, req.params.id as string))
   async addUnit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: UnitDto, @Req() req: Request) {
     await this.homes.addUnit(user, id, body);
-    flash(req, 'success', { key: 'homes.unitAdded', params: { name: body.name } });
+    flash(req, 'success', { key: 'homes.unitAdded', params: { name: body.unitName } });
     return { url: `/admin/homes/${id}` };
   }
 }

@@ -4,7 +4,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { assertHomeAccess } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeDto, UnitDto } from './dto/home.dto';
 import { Home } from './entities/home.entity';
@@ -104,8 +104,8 @@ export class HomesService {
     if (user) assertHomeAccess(user, homeId);
     const work = async (m: EntityManager) => {
       if (!(await m.existsBy(Home, { id: homeId }))) throw new NotFoundError();
-      if (await m.existsBy(Unit, { homeId, name: input.name })) throw new ConflictError({ key: 'homes.unitTaken' });
-      const unit = m.create(Unit, { homeId, name: input.name, active: true });
+      if (await m.existsBy(Unit, { homeId, name: input.unitName })) throw new ValidationError({ unitName: { key: 'homes.unitTaken' } });
+      const unit = m.create(Unit, { homeId, name: input.unitName, active: true });
       await m.insert(Unit, unit);
       await this.audit.record(m, {
         action: 'create', userId: user?.id, role: user?.role, entityType: 'unit', entityId: unit.id, homeId,

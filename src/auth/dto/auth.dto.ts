@@ -2,40 +2,43 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { LOCALES } from '../../common/i18n/i18n';
 
+// class-validator runs decorators bottom-up and stops at the first failure: the most basic check
+// sits nearest the property, so a missing value reads "fill in this field", not "too long".
+
 export class SignInDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(254)
   @IsEmail()
+  @MaxLength(254)
+  @IsNotEmpty()
+  @IsString()
   email: string;
 
-  @IsString()
-  @IsNotEmpty()
   @MaxLength(256)
+  @IsNotEmpty()
+  @IsString()
   password: string;
 
   /** Where to go after signing in; only a path on this site is followed. */
   @IsOptional()
-  @IsString()
   @MaxLength(500)
+  @IsString()
   next?: string;
 }
 
 export class ChangePasswordDto {
-  @IsString()
-  @IsNotEmpty()
   @MaxLength(256)
+  @IsNotEmpty()
+  @IsString()
   currentPassword: string;
 
-  @IsString()
-  @IsNotEmpty()
   @MaxLength(256)
+  @IsNotEmpty()
+  @IsString()
   newPassword: string;
 
-  @IsString()
-  @IsNotEmpty()
   @MaxLength(256)
+  @IsNotEmpty()
+  @IsString()
   confirmPassword: string;
 }
 
@@ -44,7 +47,7 @@ export class LocaleDto {
   locale: string;
 
   @IsOptional()
-  @IsString()
   @MaxLength(500)
+  @IsString()
   next?: string;
 }

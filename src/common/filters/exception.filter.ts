@@ -38,10 +38,11 @@ export class AppExceptionFilter implements ExceptionFilter {
 
     if (exception instanceof FormRejection && !wantsJson(req)) {
       const problem = this.describe(exception.error);
-      res.status(problem.status).render(exception.view.template, {
-        ...exception.view.data,
+      res.status(problem.status).render(exception.template, {
         formAction: req.originalUrl,
-        values: exception.values,
+        ...exception.viewData,
+        // What the user typed wins over what the page loaded.
+        values: { ...((exception.viewData.values as Record<string, unknown> | undefined) ?? {}), ...exception.values },
         errors: this.translateFields(locale, problem.fields),
         formError: problem.fields && Object.keys(problem.fields).length > 0 ? undefined : translate(locale, problem.messageKey, problem.params),
       });

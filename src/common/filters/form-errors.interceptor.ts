@@ -1,13 +1,18 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { catchError, Observable, throwError } from 'rxjs';
+import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { FORM_VIEW, FormViewOptions } from '../decorators/form-view.decorator';
 import { DomainError } from '../errors/domain-errors';
 
-/** Marks a domain error from a form submission, so the filter shows the form again instead of an error page. */
+/** A rejected form submission, carrying what the filter needs to show the form again. */
 export class FormRejection extends Error {
-  constructor(readonly view: FormViewOptions, readonly error: DomainError, readonly values: Record<string, unknown>) {
+  constructor(
+    readonly template: string,
+    readonly error: DomainError,
+    readonly viewData: Record<string, unknown>,
+    readonly values: Record<string, unknown>,
+  ) {
     super(error.message);
   }
 }
@@ -17,7 +22,7 @@ const NEVER_ECHOED = /password|_csrf|token/i;
 
 @Injectable()
 export class FormErrorsInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(private readonly reflector: Reflector, private readonly moduleRef: ModuleRef) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const view = this.reflector.get<FormViewOptions | undefined>(FORM_VIEW, context.getHandler());
@@ -28,8 +33,16 @@ export class FormErrorsInterceptor implements NestInterceptor {
         if (!(error instanceof DomainError) || error.status >= 500 || error.status === 401) return throwError(() => error);
         const body = (req.body ?? {}) as Record<string, unknown>;
         const values = Object.fromEntries(Object.entries(body).filter(([name]) => !NEVER_ECHOED.test(name)));
-        return throwError(() => new FormRejection(view, error, values));
+        return from(this.pageContext(view, context, req)).pipe(
+          mergeMap((pageData) => throwError(() => new FormRejection(view.template, error, { ...pageData, ...view.data }, values))),
+        );
       }),
     );
+  }
+
+  private async pageContext(view: FormViewOptions, context: ExecutionContext, req: Request): Promise<Record<string, unknown>> {
+    if (!view.context) return {};
+    const controller = this.moduleRef.get(context.getClass(), { strict: false });
+    return view.context(controller as never, req);
   }
 }

@@ -43,10 +43,12 @@ export function localeFromAcceptLanguage(header: string | undefined): Locale {
   const ranked = header
     .split(',')
     .map((part) => {
-      const [tag, q] = part.trim().split(';q=');
-      return { lang: tag.slice(0, 2).toLowerCase(), q: q === undefined ? 1 : Number(q) };
+      const [tag, ...params] = part.split(';').map((piece) => piece.trim());
+      const q = params.find((p) => /^q\s*=/.test(p));
+      return { lang: tag.slice(0, 2).toLowerCase(), q: q === undefined ? 1 : Number(q.split('=')[1]) };
     })
-    .filter((entry) => !Number.isNaN(entry.q))
+    // q=0 means "not this language".
+    .filter((entry) => !Number.isNaN(entry.q) && entry.q > 0)
     .sort((a, b) => b.q - a.q);
   return ranked.map((entry) => entry.lang).find(isLocale) ?? DEFAULT_LOCALE;
 }

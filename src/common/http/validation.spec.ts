@@ -1,0 +1,129 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, MinLength, ValidationError, validate } from 'class-validator';
+import { toFieldErrors } from './validation';
+
+const sut = toFieldErrors;
+
+class ExampleDto {
+  @IsString()
+  @IsNotEmpty()
+  name: string;
+
+  @MaxLength(5)
+  nickname: string;
+
+  @MinLength(4)
+  code: string;
+
+  @IsIn(['en', 'it'])
+  locale: string;
+
+  @Matches(/^[a-z0-9-]+$/)
+  slug: string;
+
+  @MaxLength(60)
+  addressLine2: string;
+}
+
+const VALID = { name: 'Ada', nickname: 'ada', code: 'abcd', locale: 'en', slug: 'casa-serena', addressLine2: 'Via Roma 1' };
+
+/** The class-validator errors for ExampleDto built from VALID with some fields changed. */
+function errorsFor(overrides: Record<string, unknown>): Promise<ValidationError[]> {
+  const dto = plainToInstance(ExampleDto, { ...VALID, ...overrides });
+  return validate(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+}
+
+/** A hand-built class-validator error, for shapes that are awkward to produce with decorators. */
+function failure(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
+  return Object.assign(new ValidationError(), { property, constraints, children });
+}
+
+describe('toFieldErrors', () => {
+  it('should return no fields when there are no errors', () => {
+    expect(sut([])).toEqual({});
+  });
+
+  it('should give the key validation.<constraint> and no params when the constraint has no bound', async () => {
+    const fields = sut(await errorsFor({ name: '', locale: 'fr' }));
+
+    expect(fields).toEqual({
+      name: { key: 'validation.isNotEmpty', params: {} },
+      locale: { key: 'validation.isIn', params: {} },
+    });
+  });
+
+  it('should pass the bound as n when maxLength fails', async () => {
+    const fields = sut(await errorsFor({ nickname: 'too long' }));
+
+    expect(fields).toEqual({ nickname: { key: 'validation.maxLength', params: { n: '5' } } });
+  });
+
+  it('should pass the bound as n when minLength fails', async () => {
+    const fields = sut(await errorsFor({ code: 'ab' }));
+
+    expect(fields).toEqual({ code: { key: 'validation.minLength', params: { n: '4' } } });
+  });
+
+  it('should pass the bound as n when the property name contains a digit', async () => {
+    const fields = sut(await errorsFor({ addressLine2: 'x'.repeat(61) }));
+
+    expect(fields.addressLine2).toEqual({ key: 'validation.maxLength', params: { n: '60' } });
+  });
+
+  it('should give validation.matches when a pattern does not match', async () => {
+    const fields = sut(await errorsFor({ slug: 'Not A Slug' }));
+
+    expect(fields.slug.key).toBe('validation.matches');
+  });
+
+  it('should give validation.whitelistValidation when an unknown field is sent', async () => {
+    const fields = sut(await errorsFor({ isAdmin: true }));
+
+    expect(fields).toEqual({ isAdmin: { key: 'validation.whitelistValidation', params: {} } });
+  });
+
+  it('should keep only the first constraint when a field fails several', () => {
+    const errors = [failure('name', { isNotEmpty: 'name should not be empty', isString: 'name must be a string' })];
+
+    expect(sut(errors)).toEqual({ name: { key: 'validation.isNotEmpty', params: {} } });
+  });
+
+  it('should name a nested field parent.child when a child object fails', () => {
+    const errors = [
+      failure('contact', undefined, [failure('email', { isEmail: 'email must be an email' })]),
+    ];
+
+    expect(sut(errors)).toEqual({ 'contact.email': { key: 'validation.isEmail', params: {} } });
+  });
+
+  it('should join every level when children are nested more than once', () => {
+    const errors = [
+      failure('resident', undefined, [
+        failure('contacts', undefined, [
+          failure('0', undefined, [failure('phone', { maxLength: 'phone must be shorter than or equal to 20 characters' })]),
+        ]),
+      ]),
+    ];
+
+    expect(sut(errors)).toEqual({
+      'resident.contacts.0.phone': { key: 'validation.maxLength', params: { n: '20' } },
+    });
+  });
+
+  it('should report both the parent and its children when both fail', () => {
+    const errors = [
+      failure('contact', { isObject: 'contact must be an object' }, [failure('name', { isNotEmpty: 'name should not be empty' })]),
+    ];
+
+    expect(sut(errors)).toEqual({
+      contact: { key: 'validation.isObject', params: {} },
+      'contact.name': { key: 'validation.isNotEmpty', params: {} },
+    });
+  });
+
+  it('should put the parent path first when a parent is given', () => {
+    expect(sut([failure('name', { isNotEmpty: 'name should not be empty' })], 'unit')).toEqual({
+      'unit.name': { key: 'validation.isNotEmpty', params: {} },
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import request from 'supertest';
+import { User } from '../src/auth/entities/user.entity';
+import { createHome } from './support/factories';
+import { signIn } from './support/http';
+import { createTestApp, TestApp } from './support/test-app';
+
+const ROOT = join(__dirname, '..');
+
+describe('npm run user:create', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // The command runs compiled, as in production.
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    t = await createTestApp({ env: { NODE_ENV: 'production' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const run = (args: string[], password?: string) =>
+    spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/user-create.js'), ...args], {
+      cwd: ROOT,
+      input: password === undefined ? '' : `${password}\n`,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: t.database.url, SESSION_SECRET: t.config.sessionSecret },
+    });
+
+  it('should create the first account in production from a password on standard input', async () => {
+    const home = await createHome(t, { slug: 'villa-prima' });
+    const result = run(['--email', 'Direttrice@Villa.example', '--role', 'manager', '--home', 'villa-prima', '--name', 'Anna Neri', '--password-stdin'], 'a long enough password');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Created manager direttrice@villa.example in villa-prima');
+    const user = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'direttrice@villa.example' });
+    expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    const agent = await signIn(t, 'DIRETTRICE@villa.example', 'a long enough password');
+    expect((await agent.get('/')).text).toContain(home.name);
+  });
+
+  it('should refuse bad input with a message and create nothing', async () => {
+    const before = await t.dataSource.getRepository(User).count();
+    expect(run(['--email', 'x@y.example', '--role', 'wizard', '--home', 'villa-prima', '--password-stdin'], 'a long enough password').stderr).toContain('--role must be one of');
+    expect(run(['--email', 'x@y.example', '--role', 'carer', '--home', 'nowhere', '--password-stdin'], 'a long enough password').stderr).toContain('There is no home "nowhere"');
+    expect(run(['--email', 'x@y.example', '--role', 'carer', '--home', 'villa-prima', '--password-stdin'], 'short').stderr).toContain('at least 10 characters');
+    expect(run(['--email', 'x@y.example', '--role', 'carer', '--home', 'villa-prima']).stderr).toContain('--password-stdin');
+    const again = run(['--email', 'direttrice@villa.example', '--role', 'carer', '--home', 'villa-prima', '--password-stdin'], 'a long enough password');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    expect(await t.dataSource.getRepository(User).count()).toBe(before);
+    await request(t.server).get('/health').expect(200);
+  });
+});
