@@ -244,7 +244,7 @@ describe('Signing in and sessions', () => {
     const page = await agent.get('/account').expect(200);
     expect(page.text).toContain('Il mio account');
     const again = await signIn(t, user.email, user.password);
-    expect((await again.get('/')).text).toContain('Benvenuto');
+    expect((await again.get('/')).text).toContain('Ciao, Test carer');
   });
 
   it('should offer the language on the sign-in page before signing in', async () => {

@@ -33,7 +33,7 @@ function missingFromEnglish(used: { key: string; file: string }[]): string[] {
 }
 
 describe('translation catalogues', () => {
-  it('should have the same keys in en.json and it.json when compared', () => {
+  it('should have the same keys in the English and Italian catalogues when compared', () => {
     const missing = {
       missingFromItalian: englishKeys.filter((key) => !italianKeys.includes(key)),
       missingFromEnglish: italianKeys.filter((key) => !english.has(key)),

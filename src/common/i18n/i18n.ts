@@ -1,12 +1,27 @@
-import en from './en.json';
-import it from './it.json';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { PROJECT_ROOT } from '../paths';
 
 export const LOCALES = ['en', 'it'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
 
-type Catalogue = { [key: string]: string | Catalogue };
-export const catalogues: Record<Locale, Catalogue> = { en, it };
+export type Catalogue = { [key: string]: string | Catalogue };
+
+export const LOCALES_DIR = join(PROJECT_ROOT, 'locales');
+
+/** A language's catalogue: locales/<locale>/<namespace>.json, each file one namespace ("auth.json" -> "auth.*"). */
+export function loadCatalogue(locale: string, dir = LOCALES_DIR): Catalogue {
+  const folder = join(dir, locale);
+  return Object.fromEntries(
+    readdirSync(folder)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => [basename(file, '.json'), JSON.parse(readFileSync(join(folder, file), 'utf8')) as Catalogue]),
+  );
+}
+
+export const catalogues: Record<Locale, Catalogue> = { en: loadCatalogue('en'), it: loadCatalogue('it') };
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);

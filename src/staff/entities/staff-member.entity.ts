@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { HomeOwnedEntity } from '../../common/entities/base.entity';
+import { PersonEntity } from '../../common/entities/base.entity';
 
 export const JOB_ROLES = ['care_assistant', 'nurse', 'activity_coordinator', 'physiotherapist', 'manager', 'other'] as const;
 export type JobRole = (typeof JOB_ROLES)[number];
@@ -7,19 +7,7 @@ export const STAFF_STATUSES = ['active', 'left'] as const;
 export type StaffStatus = (typeof STAFF_STATUSES)[number];
 
 @Entity('staff_member')
-export class StaffMember extends HomeOwnedEntity {
-  @Column('varchar', { length: 80 })
-  firstName: string;
-
-  @Column('varchar', { length: 80 })
-  lastName: string;
-
-  @Column('varchar', { length: 254, nullable: true })
-  email: string | null;
-
-  @Column('varchar', { length: 40, nullable: true })
-  phone: string | null;
-
+export class StaffMember extends PersonEntity {
   @Column('varchar', { length: 30 })
   jobRole: JobRole;
 

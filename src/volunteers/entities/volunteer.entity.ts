@@ -1,23 +1,11 @@
 import { Column, Entity } from 'typeorm';
-import { HomeOwnedEntity } from '../../common/entities/base.entity';
+import { PersonEntity } from '../../common/entities/base.entity';
 
 export const VOLUNTEER_STATUSES = ['active', 'paused', 'left'] as const;
 export type VolunteerStatus = (typeof VOLUNTEER_STATUSES)[number];
 
 @Entity('volunteer')
-export class Volunteer extends HomeOwnedEntity {
-  @Column('varchar', { length: 80 })
-  firstName: string;
-
-  @Column('varchar', { length: 80 })
-  lastName: string;
-
-  @Column('varchar', { length: 254, nullable: true })
-  email: string | null;
-
-  @Column('varchar', { length: 40, nullable: true })
-  phone: string | null;
-
+export class Volunteer extends PersonEntity {
   @Column('varchar', { length: 120, nullable: true })
   association: string | null;
 
