@@ -9,7 +9,7 @@ import { appRoutes, concretePath } from './support/routes';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** Routes open to signed-out visitors; everything else must refuse them. */
-const PUBLIC_ROUTES = ['GET /login', 'POST /login', 'POST /locale', 'GET /health', 'POST /api/auth/login'];
+const PUBLIC_ROUTES = ['GET /login', 'POST /login', 'POST /locale', 'GET /health', 'POST /api/auth/login', 'GET /invitations/:token', 'POST /invitations/:token'];
 
 describe('Signing in and sessions', () => {
   let t: TestApp;

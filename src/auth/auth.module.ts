@@ -5,6 +5,9 @@ import { HomesModule } from '../homes/homes.module';
 import { AuthApiController } from './api/auth-api.controller';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { InvitationsController } from './invitations.controller';
+import { InvitationsService } from './invitations.service';
+import { Invitation } from './entities/invitation.entity';
 import { LoginAttempt } from './entities/login-attempt.entity';
 import { Membership } from './entities/membership.entity';
 import { SessionRecord } from './entities/session.entity';
@@ -16,10 +19,10 @@ import { RequestContextMiddleware } from './session/request-context.middleware';
 import { SessionManager } from './session/session-manager';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Membership, SessionRecord, LoginAttempt]), HomesModule, DemoStateModule],
-  controllers: [AuthController, AuthApiController],
-  providers: [AuthService, PasswordHasher, LoginThrottle, DatabaseSessionStore, SessionManager],
-  exports: [AuthService, DatabaseSessionStore],
+  imports: [TypeOrmModule.forFeature([User, Membership, SessionRecord, LoginAttempt, Invitation]), HomesModule, DemoStateModule],
+  controllers: [AuthController, AuthApiController, InvitationsController],
+  providers: [AuthService, InvitationsService, PasswordHasher, LoginThrottle, DatabaseSessionStore, SessionManager],
+  exports: [AuthService, InvitationsService, DatabaseSessionStore],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

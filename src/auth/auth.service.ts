@@ -138,7 +138,7 @@ export class AuthService {
     return user;
   }
 
-  private checkNewPassword(password: string, confirm: string, email: string): void {
+  checkNewPassword(password: string, confirm: string, email: string): void {
     if (password.length < MIN_PASSWORD_LENGTH || password.length > 256) {
       throw new ValidationError({ newPassword: { key: 'auth.passwordLength', params: { n: MIN_PASSWORD_LENGTH } } });
     }
@@ -152,7 +152,7 @@ export class AuthService {
       : (await this.memberships.find({ select: { homeId: true }, where: { userId: user.id } })).map((m) => m.homeId);
     return {
       id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale,
-      personKind: user.personKind, personId: user.personId, homeIds,
+      personKind: user.personKind, personId: user.personId, homeIds, timezone: await this.homes.timezoneOf(homeIds[0]),
     };
   }
 

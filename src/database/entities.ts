@@ -1,5 +1,6 @@
 import { AuditEntry } from '../audit/entities/audit-entry.entity';
 import { AuditHead } from '../audit/entities/audit-head.entity';
+import { Invitation } from '../auth/entities/invitation.entity';
 import { LoginAttempt } from '../auth/entities/login-attempt.entity';
 import { Membership } from '../auth/entities/membership.entity';
 import { SessionRecord } from '../auth/entities/session.entity';
@@ -14,6 +15,6 @@ import { Volunteer } from '../volunteers/entities/volunteer.entity';
 
 /** Every entity, for the DataSource that the app and the CLI share. Each is owned by one module. */
 export const entities = [
-  Home, Unit, User, Membership, SessionRecord, LoginAttempt, AuditEntry, AuditHead,
+  Home, Unit, User, Membership, Invitation, SessionRecord, LoginAttempt, AuditEntry, AuditHead,
   Resident, FamilyMember, FamilyLink, Volunteer, StaffMember,
 ];

@@ -25,6 +25,8 @@ export interface UnitView {
   active: boolean;
 }
 
+export const DEFAULT_TIMEZONE = 'Europe/Rome';
+
 const HOME_FIELDS = ['name', 'slug', 'timezone', 'locale', 'address'] as const;
 
 function isValidTimezone(timezone: string): boolean {
@@ -47,6 +49,11 @@ export class HomesService {
 
   async allHomeIds(): Promise<string[]> {
     return (await this.homes.find({ select: { id: true }, order: { name: 'ASC' } })).map((home) => home.id);
+  }
+
+  async timezoneOf(homeId: string | undefined): Promise<string> {
+    if (!homeId) return DEFAULT_TIMEZONE;
+    return (await this.homes.findOne({ select: { timezone: true }, where: { id: homeId } }))?.timezone ?? DEFAULT_TIMEZONE;
   }
 
   async listForUser(user: SessionUser): Promise<HomeView[]> {

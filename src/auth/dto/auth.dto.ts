@@ -51,3 +51,15 @@ export class LocaleDto {
   @IsString()
   next?: string;
 }
+
+export class AcceptInvitationDto {
+  @MaxLength(256)
+  @IsNotEmpty()
+  @IsString()
+  newPassword: string;
+
+  @MaxLength(256)
+  @IsNotEmpty()
+  @IsString()
+  confirmPassword: string;
+}

@@ -47,6 +47,7 @@ export class RequestContextMiddleware implements NestMiddleware {
     const locale = req.locale;
     const user = req.user;
     res.locals.locale = locale;
+    res.locals.timezone = user?.timezone ?? 'Europe/Rome';
     res.locals.otherLocale = locale === 'it' ? 'en' : 'it';
     res.locals.currentPath = req.originalUrl;
     if (req.session && req.method === 'GET') res.locals.csrfToken = csrf.generateToken(req);

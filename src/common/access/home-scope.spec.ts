@@ -15,6 +15,7 @@ function sessionUser(overrides: Partial<SessionUser> = {}): SessionUser {
     personKind: 'staff',
     personId: null,
     homeIds: [HOME_A],
+    timezone: 'Europe/Rome',
     ...overrides,
   };
 }

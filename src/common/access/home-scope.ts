@@ -1,5 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { NotFoundError } from '../errors/domain-errors';
+import { NotFoundError, ValidationError } from '../errors/domain-errors';
 import type { SessionUser } from './session-user';
 
 /**
@@ -22,4 +22,17 @@ export function canSeeHome(user: SessionUser, homeId: string): boolean {
 /** Throws NotFoundError (never Forbidden) so ids of other homes cannot be probed. */
 export function assertHomeAccess(user: SessionUser, homeId: string): void {
   if (!canSeeHome(user, homeId)) throw new NotFoundError();
+}
+
+/**
+ * The home a new record goes into: the one asked for (if the user belongs to it), or the user's only
+ * home. A user of several homes must choose.
+ */
+export function resolveHomeId(user: SessionUser, requested?: string | null): string {
+  if (requested) {
+    assertHomeAccess(user, requested);
+    return requested;
+  }
+  if (user.homeIds.length === 1) return user.homeIds[0];
+  throw new ValidationError({ homeId: { key: 'validation.chooseHome' } });
 }

@@ -11,4 +11,6 @@ export interface SessionUser {
   personId: string | null;
   /** Homes the user is a member of; for an admin, every home. */
   homeIds: string[];
+  /** The time zone dates and times are shown in: the user's first home's (Europe/Rome without one). */
+  timezone: string;
 }

@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import type { HelperOptions } from 'handlebars';
 import { translate } from '../i18n/i18n';
+import { formatDate, formatDateTime } from './format';
 import { VIEWS_DIR } from '../paths';
 
 let helpersRegistered = false;
@@ -16,10 +17,21 @@ export function configureViews(app: NestExpressApplication): void {
   helpersRegistered = true;
   hbs.registerPartials(join(VIEWS_DIR, 'partials'));
   hbs.registerHelper('t', function (this: unknown, key: string, options: HelperOptions) {
-    const locale = (options.data?.root as { locale?: string } | undefined)?.locale ?? 'en';
-    return translate(locale, key, options.hash);
+    return translate(rootLocale(options), key, options.hash);
+  });
+  hbs.registerHelper('formatDate', function (this: unknown, value: unknown, options: HelperOptions) {
+    return formatDate(value, rootLocale(options));
+  });
+  hbs.registerHelper('formatDateTime', function (this: unknown, value: unknown, options: HelperOptions) {
+    const root = options.data?.root as { timezone?: string } | undefined;
+    return formatDateTime(value, rootLocale(options), root?.timezone ?? 'Europe/Rome');
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
   hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
   hbs.registerHelper('lookupField', (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '');
+}
+
+function rootLocale(options: HelperOptions): string {
+  return (options.data?.root as { locale?: string } | undefined)?.locale ?? 'en';
 }

@@ -1,0 +1,26 @@
+/** Dates and times as a person in the home reads them. */
+
+const LOCALE_TAGS: Record<string, string> = { en: 'en-GB', it: 'it-IT' };
+
+/** A calendar date ("2026-07-01"), shown as written: no time zone moves it. */
+export function formatDate(value: unknown, locale: string): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return value instanceof Date ? formatDateTime(value, locale, 'UTC', false) : '';
+  const [year, month, day] = value.split('-').map(Number);
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale] ?? 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(year, month - 1, day)),
+  );
+}
+
+/** An instant, in the home's time zone. */
+export function formatDateTime(value: unknown, locale: string, timeZone: string, withTime = true): string {
+  const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(LOCALE_TAGS[locale] ?? 'en-GB', {
+    day: 'numeric', month: 'short', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}), timeZone,
+  }).format(date);
+}
+
+/** Today's date in a time zone, as YYYY-MM-DD. */
+export function todayIn(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
