@@ -14,7 +14,11 @@ import { DatabaseModule } from './database/database.module';
 import { DemoStateModule } from './demo/demo-state.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { FamiliesModule } from './families/families.module';
 import { HomesModule } from './homes/homes.module';
+import { ResidentsModule } from './residents/residents.module';
+import { StaffModule } from './staff/staff.module';
+import { VolunteersModule } from './volunteers/volunteers.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +34,10 @@ export class AppModule {
         AuthModule,
         DemoModule,
         DashboardModule,
+        ResidentsModule,
+        FamiliesModule,
+        VolunteersModule,
+        StaffModule,
         HealthModule,
       ],
       providers: [

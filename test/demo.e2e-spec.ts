@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { User } from '../src/auth/entities/user.entity';
-import { FamilyLink } from '../src/families/entities/family-link.entity';
+import { FamilyLink } from '../src/residents/entities/family-link.entity';
 import { Home } from '../src/homes/entities/home.entity';
 import { Unit } from '../src/homes/entities/unit.entity';
 import { Resident } from '../src/residents/entities/resident.entity';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../common/errors/domain-errors';
@@ -126,6 +126,29 @@ export class AuthService {
       return user;
     };
     return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  /**
+   * Disables (or re-enables) the account of a person whose record was archived, inside the caller's
+   * transaction; the next request of a signed-in session of theirs is signed out.
+   */
+  async setDisabledForPerson(manager: EntityManager, actor: SessionUser, personKind: PersonKind, personId: string, disabled: boolean): Promise<void> {
+    const user = await manager.findOneBy(User, { personKind, personId });
+    if (!user || (user.disabledAt !== null) === disabled) return;
+    const disabledAt = disabled ? new Date() : null;
+    await manager.update(User, { id: user.id }, { disabledAt });
+    await this.audit.record(manager, {
+      action: disabled ? 'archive' : 'update', userId: actor.id, role: actor.role, entityType: 'user', entityId: user.id,
+      changes: { disabledAt: { old: user.disabledAt, new: disabledAt } },
+    });
+  }
+
+  /** Who did something, by user id, for "recorded by" lines. */
+  async displayNames(userIds: (string | null)[]): Promise<Map<string, string>> {
+    const ids = [...new Set(userIds.filter((id): id is string => id !== null))];
+    if (ids.length === 0) return new Map();
+    const users = await this.users.find({ select: { id: true, displayName: true }, where: { id: In(ids) } });
+    return new Map(users.map((u) => [u.id, u.displayName]));
   }
 
   async countUsers(): Promise<number> {

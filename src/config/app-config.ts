@@ -45,6 +45,11 @@ class EnvironmentVariables {
   TRUST_PROXY?: string;
 
   @IsOptional()
+  @IsString()
+  @MinLength(1)
+  UPLOADS_DIR?: string;
+
+  @IsOptional()
   @IsIn([...LOG_LEVELS], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: LogLevel;
 }
@@ -61,6 +66,8 @@ export interface AppConfig {
   /** Value handed to Express's "trust proxy"; false when the app is reached directly. */
   trustProxy: boolean | number | string;
   logLevel: LogLevel;
+  /** Where uploaded files (resident photos) are kept, outside anything served statically. */
+  uploadsDir: string;
   version: string;
 }
 
@@ -108,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, rootDir = process.cwd()): App
     seedDemo: vars.SEED_DEMO !== 'false',
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
+    uploadsDir: resolve(rootDir, vars.UPLOADS_DIR ?? 'data/uploads'),
     version: readVersion(rootDir),
   };
 }

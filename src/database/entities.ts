@@ -5,7 +5,7 @@ import { LoginAttempt } from '../auth/entities/login-attempt.entity';
 import { Membership } from '../auth/entities/membership.entity';
 import { SessionRecord } from '../auth/entities/session.entity';
 import { User } from '../auth/entities/user.entity';
-import { FamilyLink } from '../families/entities/family-link.entity';
+import { FamilyLink } from '../residents/entities/family-link.entity';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { Home } from '../homes/entities/home.entity';
 import { Unit } from '../homes/entities/unit.entity';

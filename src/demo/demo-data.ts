@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobRole } from '../staff/entities/staff-member.entity';
-import type { FamilyAccess } from '../families/entities/family-link.entity';
+import type { Relationship } from '../residents/dto/family-link.dto';
+import type { FamilyAccess } from '../residents/entities/family-link.entity';
 import type { FamilyPortalConsent, ResidentStatus } from '../residents/entities/resident.entity';
 import type { VolunteerStatus } from '../volunteers/entities/volunteer.entity';
 import { PROJECT_ROOT } from '../common/paths';
@@ -22,7 +23,7 @@ export interface DemoData {
   }[];
   families: {
     key: string; firstName: string; lastName: string; email?: string; phone?: string;
-    links: { resident: string; relationship: string; primaryContact: boolean; access: FamilyAccess; active?: boolean }[];
+    links: { resident: string; relationship: Relationship; primaryContact: boolean; access: FamilyAccess; active?: boolean }[];
   }[];
   volunteers: {
     key: string; firstName: string; lastName: string; email?: string; phone?: string; association?: string;

@@ -5,7 +5,7 @@ import { PersonKind } from '../auth/entities/user.entity';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work';
-import { FamilyLink } from '../families/entities/family-link.entity';
+import { FamilyLink } from '../residents/entities/family-link.entity';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { Home } from '../homes/entities/home.entity';
 import { HomesService } from '../homes/homes.service';

@@ -70,6 +70,13 @@ export class HomesService {
     return { home: toHomeView(home), units: units.map((u) => ({ id: u.id, name: u.name, active: u.active })) };
   }
 
+  /** Unit names of several homes in one query, for lists. */
+  async unitNames(homeIds: string[]): Promise<Map<string, string>> {
+    if (homeIds.length === 0) return new Map();
+    const units = await this.units.find({ select: { id: true, name: true }, where: { homeId: In(homeIds) } });
+    return new Map(units.map((u) => [u.id, u.name]));
+  }
+
   async findBySlug(slug: string): Promise<HomeView> {
     const home = await this.homes.findOneBy({ slug });
     if (!home) throw new NotFoundError({ key: 'homes.unknownSlug', params: { slug } });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service';
-import { Role } from '../../src/auth/entities/user.entity';
+import { PersonKind, Role } from '../../src/auth/entities/user.entity';
 import { HomesService, HomeView } from '../../src/homes/homes.service';
 import type { TestApp } from './test-app';
 
@@ -26,14 +26,14 @@ export interface TestUser {
 
 export async function createUser(
   t: TestApp,
-  overrides: Partial<{ email: string; role: Role; homeIds: string[]; password: string; displayName: string; locale: string }> = {},
+  overrides: Partial<{ email: string; role: Role; homeIds: string[]; password: string; displayName: string; locale: string; personKind: PersonKind; personId: string }> = {},
 ): Promise<TestUser> {
   const role = overrides.role ?? 'manager';
   const email = overrides.email ?? `${role}-${unique()}@example.test`;
   const password = overrides.password ?? TEST_PASSWORD;
   const user = await t.get(AuthService).createUser({
     email, role, password, homeIds: overrides.homeIds ?? (role === 'admin' ? [] : [(await createHome(t)).id]), displayName: overrides.displayName ?? `Test ${role}`,
-    locale: overrides.locale ?? 'en',
+    locale: overrides.locale ?? 'en', personKind: overrides.personKind ?? null, personId: overrides.personId ?? null,
   });
   return { id: user.id, email, password, role };
 }

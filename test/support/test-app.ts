@@ -31,6 +31,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DATABASE_URL: database.url,
     SESSION_SECRET: 'test-secret-that-is-long-enough-for-the-validator',
     SEED_DEMO: 'false',
+    UPLOADS_DIR: database.uploadsDir,
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();

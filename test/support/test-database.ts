@@ -11,6 +11,8 @@ import { Client } from 'pg';
 export interface TestDatabase {
   url: string;
   kind: 'sqlite' | 'postgres';
+  /** A temporary folder for this database's uploaded files. */
+  uploadsDir: string;
   drop(): Promise<void>;
 }
 
@@ -20,6 +22,9 @@ export function testDatabaseKind(): 'sqlite' | 'postgres' {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.TEST_DATABASE_URL;
+  const dir = mkdtempSync(join(tmpdir(), 'insieme-test-'));
+  const uploadsDir = join(dir, 'uploads');
+  const removeDir = async () => rmSync(dir, { recursive: true, force: true });
   if (adminUrl?.startsWith('postgres')) {
     const name = `insieme_test_${randomBytes(6).toString('hex')}`;
     await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
@@ -28,15 +33,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       url: url.toString(),
       kind: 'postgres',
-      drop: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+      uploadsDir,
+      drop: async () => {
+        await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+        await removeDir();
+      },
     };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'insieme-test-'));
-  return {
-    url: `sqlite:${join(dir, 'insieme.sqlite')}`,
-    kind: 'sqlite',
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
+  return { url: `sqlite:${join(dir, 'insieme.sqlite')}`, kind: 'sqlite', uploadsDir, drop: removeDir };
 }
 
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

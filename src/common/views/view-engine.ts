@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import type { HelperOptions } from 'handlebars';
@@ -15,7 +16,7 @@ export function configureViews(app: NestExpressApplication): void {
   app.set('view options', { layout: 'layouts/main' });
   if (helpersRegistered) return;
   helpersRegistered = true;
-  hbs.registerPartials(join(VIEWS_DIR, 'partials'));
+  registerPartials(join(VIEWS_DIR, 'partials'));
   hbs.registerHelper('t', function (this: unknown, key: string, options: HelperOptions) {
     return translate(rootLocale(options), key, options.hash);
   });
@@ -27,6 +28,8 @@ export function configureViews(app: NestExpressApplication): void {
     return formatDateTime(value, rootLocale(options), root?.timezone ?? 'Europe/Rome');
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('neq', (a: unknown, b: unknown) => a !== b);
+  hbs.registerHelper('array', (...items: unknown[]) => items.slice(0, -1));
   hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
   hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
   hbs.registerHelper('lookupField', (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '');
@@ -34,4 +37,14 @@ export function configureViews(app: NestExpressApplication): void {
 
 function rootLocale(options: HelperOptions): string {
   return (options.data?.root as { locale?: string } | undefined)?.locale ?? 'en';
+}
+
+/**
+ * Registers every partial before the first request. (hbs's own registerPartials reads the folder
+ * asynchronously, so a page rendered straight after start-up could miss a partial.)
+ */
+function registerPartials(dir: string): void {
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.hbs'))) {
+    hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(dir, file), 'utf8'));
+  }
 }

@@ -1,0 +1,214 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { AuditService, diffFields } from '../audit/audit.service';
+import { AuthService } from '../auth/auth.service';
+import type { Role } from '../auth/entities/user.entity';
+import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
+import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { UnitOfWork } from '../database/unit-of-work';
+import { HomesService, HomeView } from '../homes/homes.service';
+import { FamilyLinkOfMemberView, FamilyLinksService, ResidentOption, telHref } from '../residents/family-links.service';
+import { CreateFamilyMemberDto, FamilyListQueryDto, FamilyMemberDto } from './dto/family-member.dto';
+import { FamilyMember } from './entities/family-member.entity';
+
+export const FAMILY_PAGE_SIZE = 25;
+
+/** Who may change family records, their links and invitations; carers only read them. */
+export const FAMILY_EDITORS: Role[] = ['admin', 'manager', 'coordinator'];
+export const FAMILY_READERS: Role[] = [...FAMILY_EDITORS, 'carer'];
+
+export function canManageFamilies(user: SessionUser): boolean {
+  return FAMILY_EDITORS.includes(user.role);
+}
+
+const MEMBER_FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
+
+export interface FamilyMemberView {
+  id: string;
+  homeId: string;
+  firstName: string;
+  lastName: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  /** The phone number as a tel: address (digits and a leading +), so a tap on a tablet dials it. */
+  phoneHref: string | null;
+  archivedAt: Date | null;
+}
+
+export interface FamilyMemberListItem {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  archived: boolean;
+  /** Shown only to users of several homes. */
+  homeName: string | null;
+  /** Residents this person is actively linked to. */
+  residents: string[];
+}
+
+/** Everything the family member's page shows. */
+export interface FamilyMemberProfile {
+  member: FamilyMemberView;
+  links: FamilyLinkOfMemberView[];
+  account: AccountStatus;
+  /** Whether this user may change the record now (an archived record is read-only). */
+  canEdit: boolean;
+  /** Residents the "add a link" form offers; empty when the user may not edit. */
+  residentOptions: ResidentOption[];
+}
+
+export interface FamilyListView {
+  members: FamilyMemberListItem[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+@Injectable()
+export class FamiliesService {
+  constructor(
+    @InjectRepository(FamilyMember) private readonly members: Repository<FamilyMember>,
+    private readonly links: FamilyLinksService,
+    private readonly invitations: InvitationsService,
+    private readonly auth: AuthService,
+    private readonly homes: HomesService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(user: SessionUser, query: FamilyListQueryDto): Promise<FamilyListView> {
+    const builder = scopeToHomes(this.members.createQueryBuilder('member'), user);
+    if (query.homeId) builder.andWhere('member.homeId = :homeId', { homeId: query.homeId });
+    if (!query.archived) builder.andWhere('member.archivedAt IS NULL');
+    if (query.q) {
+      // LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
+      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      builder.andWhere(
+        "(LOWER(member.firstName || ' ' || member.lastName) LIKE :pattern ESCAPE '\\' OR LOWER(member.lastName || ' ' || member.firstName) LIKE :pattern ESCAPE '\\' OR LOWER(member.email) LIKE :pattern ESCAPE '\\')",
+        { pattern },
+      );
+    }
+    const total = await builder.getCount();
+    const pageCount = Math.max(1, Math.ceil(total / FAMILY_PAGE_SIZE));
+    const page = Math.min(query.page ?? 1, pageCount);
+    const members = await builder
+      .orderBy('member.lastName', 'ASC')
+      .addOrderBy('member.firstName', 'ASC')
+      .addOrderBy('member.id', 'ASC')
+      .skip((page - 1) * FAMILY_PAGE_SIZE)
+      .take(FAMILY_PAGE_SIZE)
+      .getMany();
+    const residents = await this.links.linkedResidentNames(user, members.map((member) => member.id));
+    const homeNames = user.homeIds.length > 1 ? new Map((await this.homes.listForUser(user)).map((home) => [home.id, home.name])) : null;
+    return {
+      members: members.map((member) => ({
+        id: member.id, name: `${member.firstName} ${member.lastName}`, email: member.email, phone: member.phone, archived: member.archivedAt !== null,
+        homeName: homeNames?.get(member.homeId) ?? null, residents: residents.get(member.id) ?? [],
+      })),
+      total,
+      page,
+      pageCount,
+    };
+  }
+
+  async profile(user: SessionUser, id: string): Promise<FamilyMemberProfile> {
+    const member = await this.find(this.members.manager, user, id);
+    const canEdit = canManageFamilies(user) && member.archivedAt === null;
+    const [links, account, residents] = await Promise.all([
+      this.links.linksForFamilyMember(user, id),
+      this.invitations.statusFor('family', id),
+      canEdit ? this.links.residentOptions(user, member.homeId) : Promise.resolve([]),
+    ]);
+    // A resident already linked is changed through the existing link, so the add form leaves them out.
+    const linked = new Set(links.map((link) => link.residentId));
+    return { member: toView(member), links, account, canEdit, residentOptions: residents.filter((resident) => !linked.has(resident.id)) };
+  }
+
+  /** The homes a new family member may be put in; asked only of users of several homes. */
+  async homeChoices(user: SessionUser): Promise<HomeView[]> {
+    return user.homeIds.length > 1 ? this.homes.listForUser(user) : [];
+  }
+
+  async get(user: SessionUser, id: string): Promise<FamilyMemberView> {
+    return toView(await this.find(this.members.manager, user, id));
+  }
+
+  async create(user: SessionUser, input: CreateFamilyMemberDto): Promise<FamilyMemberView> {
+    const homeId = resolveHomeId(user, input.homeId);
+    return this.unitOfWork.transaction(async (m) => {
+      const member = m.create(FamilyMember, { homeId, ...contactFields(input), archivedAt: null });
+      await m.insert(FamilyMember, member);
+      await this.audit.record(m, {
+        action: 'create', userId: user.id, role: user.role, entityType: 'family_member', entityId: member.id, homeId,
+        changes: diffFields({}, member, MEMBER_FIELDS),
+      });
+      return toView(member);
+    });
+  }
+
+  async update(user: SessionUser, id: string, input: FamilyMemberDto): Promise<FamilyMemberView> {
+    return this.unitOfWork.transaction(async (m) => {
+      const member = await this.find(m, user, id);
+      if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
+      const next = contactFields(input);
+      const changes = diffFields(member, next, MEMBER_FIELDS);
+      if (Object.keys(changes).length > 0) {
+        await m.update(FamilyMember, { id }, next);
+        await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'family_member', entityId: id, homeId: member.homeId, changes });
+      }
+      return toView({ ...member, ...next });
+    });
+  }
+
+  /**
+   * Archiving is how a family member leaves the records: nothing about a person is deleted. Their
+   * links stay as history, but give no access once the member is archived.
+   */
+  async archive(user: SessionUser, id: string): Promise<FamilyMemberView> {
+    return this.unitOfWork.transaction(async (m) => {
+      const member = await this.find(m, user, id);
+      if (member.archivedAt) return toView(member);
+      const archivedAt = new Date();
+      await m.update(FamilyMember, { id }, { archivedAt });
+      await this.audit.record(m, {
+        action: 'archive', userId: user.id, role: user.role, entityType: 'family_member', entityId: id, homeId: member.homeId,
+        changes: { archivedAt: { old: null, new: archivedAt.toISOString() } },
+      });
+      await this.auth.setDisabledForPerson(m, user, 'family', id, true);
+      return toView({ ...member, archivedAt });
+    });
+  }
+
+  /** Creates an account invitation (role family); the link is returned once, to be passed on. */
+  async invite(user: SessionUser, id: string): Promise<IssuedInvitation> {
+    const member = await this.find(this.members.manager, user, id);
+    if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
+    return this.invitations.invite(user, {
+      email: member.email, displayName: `${member.firstName} ${member.lastName}`, role: 'family', homeId: member.homeId,
+      personKind: 'family', personId: member.id,
+    });
+  }
+
+  /** The family member, if they belong to one of the user's homes; otherwise not found. */
+  private async find(m: EntityManager, user: SessionUser, id: string): Promise<FamilyMember> {
+    const member = await m.findOneBy(FamilyMember, { id });
+    if (!member || !user.homeIds.includes(member.homeId)) throw new NotFoundError();
+    return member;
+  }
+}
+
+function contactFields(input: FamilyMemberDto): Pick<FamilyMember, 'firstName' | 'lastName' | 'email' | 'phone'> {
+  return { firstName: input.firstName, lastName: input.lastName, email: input.email || null, phone: input.phone || null };
+}
+
+function toView(member: FamilyMember): FamilyMemberView {
+  return {
+    id: member.id, homeId: member.homeId, firstName: member.firstName, lastName: member.lastName, name: `${member.firstName} ${member.lastName}`,
+    email: member.email, phone: member.phone, phoneHref: telHref(member.phone), archivedAt: member.archivedAt,
+  };
+}

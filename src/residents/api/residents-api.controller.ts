@@ -1,0 +1,22 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import type { SessionUser } from '../../common/access/session-user';
+import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { ParseIdPipe } from '../../common/http/parse-id.pipe';
+import { ResidentListQuery } from '../dto/resident.dto';
+import { ResidentsService } from '../residents.service';
+
+/** The same residents, by the same rules, for the tablet and other clients. */
+@Controller('api/residents')
+export class ResidentsApiController {
+  constructor(private readonly residents: ResidentsService) {}
+
+  @Get()
+  list(@CurrentUser() user: SessionUser, @Query() query: ResidentListQuery) {
+    return this.residents.list(user, query);
+  }
+
+  @Get(':id')
+  get(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    return this.residents.get(user, id);
+  }
+}

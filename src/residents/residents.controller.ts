@@ -1,0 +1,171 @@
+import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuthService } from '../auth/auth.service';
+import type { SessionUser } from '../common/access/session-user';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { FormView } from '../common/decorators/form-view.decorator';
+import { Roles } from '../common/decorators/roles.decorator';
+import { flash } from '../common/http/flash';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { todayIn } from '../common/views/format';
+import { HomesService } from '../homes/homes.service';
+import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
+import { FamilyLinksService } from './family-links.service';
+import { ResidentPhotos } from './resident-photos';
+import { PAGE_SIZE, ResidentsService } from './residents.service';
+
+const EDITORS = ['admin', 'manager', 'coordinator'] as const;
+
+@Controller('residents')
+@Roles('admin', 'manager', 'coordinator', 'carer', 'family')
+export class ResidentsController {
+  constructor(
+    private readonly residents: ResidentsService,
+    private readonly familyLinks: FamilyLinksService,
+    private readonly photos: ResidentPhotos,
+    private readonly homes: HomesService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Get()
+  @Render('residents/index')
+  async index(@CurrentUser() user: SessionUser, @Query() query: ResidentListQuery) {
+    const result = await this.residents.list(user, query);
+    const units = [...(await this.homes.unitNames(user.homeIds)).entries()].map(([id, name]) => ({ id, name }));
+    const filters = { q: query.q ?? '', unitId: query.unitId ?? '', status: query.status ?? 'current' };
+    const pageLink = (page: number) => `/residents?${new URLSearchParams({ ...filters, page: String(page) }).toString()}`;
+    return {
+      ...result,
+      filters,
+      units: user.role === 'family' ? [] : units.sort((a, b) => a.name.localeCompare(b.name)),
+      statuses: ['current', 'active', 'on_leave', 'discharged', 'deceased', 'all'],
+      isStaff: user.role !== 'family',
+      canCreate: (EDITORS as readonly string[]).includes(user.role),
+      pageSize: PAGE_SIZE,
+      previous: result.page > 1 ? pageLink(result.page - 1) : null,
+      next: result.page < result.pages ? pageLink(result.page + 1) : null,
+    };
+  }
+
+  @Get('new')
+  @Roles(...EDITORS)
+  @Render('residents/form')
+  async newResident(@CurrentUser() user: SessionUser) {
+    return { ...(await this.formContext(user, user.homeIds.length === 1 ? user.homeIds[0] : undefined)), isNew: true, formAction: '/residents', values: { weeklyActivityTarget: 5, admittedOn: todayIn(user.timezone) } };
+  }
+
+  @Post()
+  @Roles(...EDITORS)
+  @Redirect('/residents', 303)
+  @FormView('residents/form', { isNew: true }, (c: ResidentsController, req) => c.formContext(req.user!, req.body?.homeId || req.user!.homeIds[0]))
+  async create(@CurrentUser() user: SessionUser, @Body() body: ResidentDto, @Req() req: Request) {
+    const resident = await this.residents.create(user, body);
+    flash(req, 'success', { key: 'residents.created', params: { name: resident.fullName } });
+    return { url: `/residents/${resident.id}` };
+  }
+
+  @Get(':id')
+  @Render('residents/show')
+  async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const resident = await this.residents.get(user, id);
+    const staffView = resident.lens === 'staff';
+    const recordedBy = staffView && resident.consent?.recordedBy ? (await this.auth.displayNames([resident.consent.recordedBy])).get(resident.consent.recordedBy) : undefined;
+    return {
+      resident,
+      title: resident.fullName,
+      staffView,
+      familyLinks: staffView ? await this.familyLinks.linksForResident(user, id) : [],
+      consentRecordedBy: recordedBy ?? null,
+      isCurrent: resident.status === 'active' || resident.status === 'on_leave',
+      values: { leftOn: todayIn(user.timezone), outcome: 'discharged', ...(resident.consent ? consentValues(resident.consent) : {}) },
+    };
+  }
+
+  @Get(':id/edit')
+  @Roles(...EDITORS)
+  @Render('residents/form')
+  async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const resident = await this.residents.forEdit(user, id);
+    return {
+      ...(await this.formContext(user, resident.homeId)),
+      isNew: false,
+      formAction: `/residents/${id}`,
+      residentId: id,
+      title: `${resident.firstName} ${resident.lastName}`,
+      values: { ...resident, interests: resident.interests.join(', ') },
+    };
+  }
+
+  @Post(':id')
+  @Roles(...EDITORS)
+  @Redirect('/residents', 303)
+  @FormView('residents/form', { isNew: false }, (c: ResidentsController, req) => c.edit(req.user!, req.params.id as string))
+  async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ResidentDto, @Req() req: Request) {
+    await this.residents.update(user, id, body);
+    flash(req, 'success', { key: 'residents.saved' });
+    return { url: `/residents/${id}` };
+  }
+
+  @Post(':id/consent')
+  @Roles(...EDITORS)
+  @Redirect('/residents', 303)
+  @FormView('residents/show', {}, (c: ResidentsController, req) => c.show(req.user!, req.params.id as string))
+  async consent(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ConsentDto, @Req() req: Request) {
+    await this.residents.updateConsent(user, id, body);
+    flash(req, 'success', { key: 'residents.consentSaved' });
+    return { url: `/residents/${id}#consent` };
+  }
+
+  @Post(':id/discharge')
+  @Roles(...EDITORS)
+  @Redirect('/residents', 303)
+  @FormView('residents/show', {}, (c: ResidentsController, req) => c.show(req.user!, req.params.id as string))
+  async discharge(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: DischargeDto, @Req() req: Request) {
+    await this.residents.discharge(user, id, body);
+    flash(req, 'success', { key: body.outcome === 'deceased' ? 'residents.deathRecorded' : 'residents.discharged' });
+    return { url: `/residents/${id}` };
+  }
+
+  @Post(':id/photo')
+  @Roles(...EDITORS)
+  @Redirect('/residents', 303)
+  @FormView('residents/show', {}, (c: ResidentsController, req) => c.show(req.user!, req.params.id as string))
+  async uploadPhoto(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    await this.residents.forEdit(user, id);
+    const stored = this.photos.store(req.file, req.uploadError);
+    try {
+      this.photos.remove(await this.residents.setPhoto(user, id, stored));
+    } catch (error) {
+      this.photos.remove(stored);
+      throw error;
+    }
+    flash(req, 'success', { key: 'residents.photoSaved' });
+    return { url: `/residents/${id}` };
+  }
+
+  @Get(':id/photo')
+  async photo(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Res() res: Response) {
+    const { stream, contentType } = this.photos.open(await this.residents.photoFileFor(user, id));
+    res.setHeader('Content-Type', contentType);
+    res.setHeader('Content-Disposition', 'inline');
+    stream.on('error', () => res.status(404).end());
+    stream.pipe(res);
+  }
+
+  async formContext(user: SessionUser, homeId: string | undefined) {
+    const homes = await this.homes.listForUser(user);
+    return {
+      homes: homes.length > 1 ? homes.map((h) => ({ id: h.id, name: h.name })) : [],
+      units: homeId ? await this.residents.unitOptions(user, homeId) : [],
+    };
+  }
+}
+
+function consentValues(consent: NonNullable<Awaited<ReturnType<ResidentsService['get']>>['consent']>) {
+  return {
+    consentPhotos: consent.photos,
+    consentFamilyPortal: consent.familyPortal,
+    consentVolunteerProfile: consent.volunteerProfile,
+    consentBestInterestNote: consent.bestInterestNote ?? '',
+  };
+}

@@ -1,0 +1,25 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { HomesModule } from '../homes/homes.module';
+import { FamilyLink } from './entities/family-link.entity';
+import { Resident } from './entities/resident.entity';
+import { FamilyLinksService } from './family-links.service';
+import { ResidentsApiController } from './api/residents-api.controller';
+import { PhotoUploadMiddleware } from './photo-upload.middleware';
+import { ResidentPhotos } from './resident-photos';
+import { ResidentsController } from './residents.controller';
+import { ResidentsService } from './residents.service';
+
+/** Residents, and the family links that decide which relatives may see them. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Resident, FamilyLink]), HomesModule, AuthModule],
+  controllers: [ResidentsController, ResidentsApiController],
+  providers: [ResidentsService, FamilyLinksService, ResidentPhotos],
+  exports: [ResidentsService, FamilyLinksService],
+})
+export class ResidentsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(PhotoUploadMiddleware).forRoutes({ path: 'residents/:id/photo', method: RequestMethod.POST });
+  }
+}

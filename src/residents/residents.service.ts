@@ -1,0 +1,340 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { AuditService, diffFields } from '../audit/audit.service';
+import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { todayIn } from '../common/views/format';
+import { UnitOfWork } from '../database/unit-of-work';
+import { HomesService } from '../homes/homes.service';
+import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
+import { FamilyLink } from './entities/family-link.entity';
+import { FamilyPortalConsent, Resident } from './entities/resident.entity';
+import { canEditResidents, isStaffReader, lensFor, ResidentLens } from './resident-access';
+
+export const PAGE_SIZE = 25;
+
+const PROFILE_FIELDS = [
+  'firstName', 'lastName', 'preferredName', 'dateOfBirth', 'room', 'unitId', 'admittedOn', 'status', 'weeklyActivityTarget',
+  'aboutMe', 'interests', 'dislikes', 'communicationTips', 'mobilityNotes',
+] as const;
+const CONSENT_FIELDS = ['consentPhotos', 'consentFamilyPortal', 'consentVolunteerProfile', 'consentBestInterestNote'] as const;
+
+export interface ResidentSummary {
+  id: string;
+  homeId: string;
+  displayName: string;
+  fullName: string;
+  initials: string;
+  room: string | null;
+  unitId: string | null;
+  unitName: string | null;
+  status: string;
+  hasPhoto: boolean;
+}
+
+/** A resident as one reader may see them; fields the reader's lens does not allow are absent. */
+export interface ResidentDetail extends ResidentSummary {
+  lens: ResidentLens;
+  canEdit: boolean;
+  interests: string[];
+  communicationTips: string | null;
+  // Family (full) and staff:
+  firstName?: string;
+  lastName?: string;
+  preferredName?: string | null;
+  aboutMe?: string | null;
+  dislikes?: string | null;
+  mobilityNotes?: string | null;
+  // Staff only:
+  dateOfBirth?: string | null;
+  admittedOn?: string;
+  leftOn?: string | null;
+  weeklyActivityTarget?: number;
+  consent?: {
+    photos: boolean;
+    familyPortal: FamilyPortalConsent;
+    volunteerProfile: boolean;
+    bestInterestNote: string | null;
+    recordedBy: string | null;
+    recordedAt: Date | null;
+  };
+}
+
+export interface ResidentPage {
+  residents: ResidentSummary[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/** Tags typed as "canto, carte,  Canto" become ["canto", "carte"]. */
+export function parseTags(text: string | undefined): string[] {
+  if (!text) return [];
+  return [...new Set(text.split(',').map((tag) => tag.trim().toLowerCase()).filter((tag) => tag.length > 0))].slice(0, 40);
+}
+
+@Injectable()
+export class ResidentsService {
+  constructor(
+    @InjectRepository(Resident) private readonly residents: Repository<Resident>,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly homes: HomesService,
+  ) {}
+
+  async list(user: SessionUser, query: ResidentListQuery): Promise<ResidentPage> {
+    const qb = this.visible(user);
+    const status = query.status ?? 'current';
+    if (status === 'current') qb.andWhere('r.status IN (:...current)', { current: ['active', 'on_leave'] });
+    else if (status !== 'all') qb.andWhere('r.status = :status', { status });
+    if (query.unitId) qb.andWhere('r.unitId = :unitId', { unitId: query.unitId });
+    if (query.q) {
+      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          ['r.firstName', 'r.lastName', 'r.preferredName', 'r.room'].forEach((column) =>
+            w.orWhere(`LOWER(COALESCE(${column}, '')) LIKE :like ESCAPE '\\'`, { like }),
+          ),
+        ),
+      );
+    }
+    const total = await qb.getCount();
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const page = Math.min(query.page ?? 1, pages);
+    const rows = await qb
+      .orderBy('r.lastName', 'ASC')
+      .addOrderBy('r.firstName', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .skip((page - 1) * PAGE_SIZE)
+      .take(PAGE_SIZE)
+      .getMany();
+    const units = await this.unitNames(user);
+    return { residents: rows.map((r) => this.summary(r, user, units)), total, page, pages };
+  }
+
+  async get(user: SessionUser, id: string): Promise<ResidentDetail> {
+    const resident = await this.visible(user).andWhere('r.id = :id', { id }).getOne();
+    if (!resident) throw new NotFoundError();
+    return this.detail(user, resident);
+  }
+
+  /** The raw record for an editor's form; other readers get 404. */
+  async forEdit(user: SessionUser, id: string): Promise<Resident> {
+    if (!canEditResidents(user)) throw new NotFoundError();
+    return this.findVisible(this.unitOfWork.manager, user, id);
+  }
+
+  async create(user: SessionUser, input: ResidentDto): Promise<ResidentDetail> {
+    const homeId = resolveHomeId(user, input.homeId);
+    await this.checkProfile(user, homeId, input);
+    return this.unitOfWork.transaction(async (m) => {
+      const resident = m.create(Resident, {
+        ...this.profileFrom(input),
+        homeId,
+        status: input.status ?? 'active',
+        leftOn: null,
+        photoFile: null,
+        consentPhotos: false,
+        consentFamilyPortal: 'none',
+        consentVolunteerProfile: false,
+        consentRecordedBy: null,
+        consentRecordedAt: null,
+        consentBestInterestNote: null,
+      });
+      await m.insert(Resident, resident);
+      await this.audit.record(m, {
+        action: 'create', userId: user.id, role: user.role, entityType: 'resident', entityId: resident.id, homeId,
+        changes: diffFields({}, resident, PROFILE_FIELDS),
+      });
+      return this.detail(user, resident);
+    });
+  }
+
+  async update(user: SessionUser, id: string, input: ResidentDto): Promise<void> {
+    await this.unitOfWork.transaction(async (m) => {
+      const resident = await this.findEditable(m, user, id);
+      await this.checkProfile(user, resident.homeId, input);
+      if (resident.status === 'discharged' || resident.status === 'deceased') {
+        throw new ValidationError({}, { key: 'residents.notCurrent' });
+      }
+      const next = { ...this.profileFrom(input), status: input.status ?? resident.status };
+      const changes = diffFields(resident, next, PROFILE_FIELDS);
+      if (Object.keys(changes).length === 0) return;
+      await m.update(Resident, { id }, next);
+      await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'resident', entityId: id, homeId: resident.homeId, changes });
+    });
+  }
+
+  /** Consent changes take effect on the next request: every read checks the stored consent. */
+  async updateConsent(user: SessionUser, id: string, input: ConsentDto): Promise<void> {
+    await this.unitOfWork.transaction(async (m) => {
+      const resident = await this.findEditable(m, user, id);
+      const next = {
+        consentPhotos: input.consentPhotos === true,
+        consentFamilyPortal: input.consentFamilyPortal as FamilyPortalConsent,
+        consentVolunteerProfile: input.consentVolunteerProfile === true,
+        consentBestInterestNote: input.consentBestInterestNote ?? null,
+      };
+      const changes = diffFields(resident, next, CONSENT_FIELDS);
+      if (Object.keys(changes).length === 0) return;
+      await m.update(Resident, { id }, { ...next, consentRecordedBy: user.id, consentRecordedAt: new Date() });
+      await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'resident', entityId: id, homeId: resident.homeId, changes });
+    });
+  }
+
+  /** Residents leave the home's records by discharge or death; nothing about them is deleted. */
+  async discharge(user: SessionUser, id: string, input: DischargeDto): Promise<void> {
+    await this.unitOfWork.transaction(async (m) => {
+      const resident = await this.findEditable(m, user, id);
+      if (resident.status === 'discharged' || resident.status === 'deceased') throw new ValidationError({}, { key: 'residents.notCurrent' });
+      if (input.leftOn < resident.admittedOn) throw new ValidationError({ leftOn: { key: 'residents.leftBeforeAdmission' } });
+      const timezone = await this.homes.timezoneOf(resident.homeId);
+      if (input.leftOn > todayIn(timezone)) throw new ValidationError({ leftOn: { key: 'residents.leftInFuture' } });
+      const next = { status: input.outcome, leftOn: input.leftOn };
+      await m.update(Resident, { id }, next);
+      await this.audit.record(m, {
+        action: 'archive', userId: user.id, role: user.role, entityType: 'resident', entityId: id, homeId: resident.homeId,
+        changes: diffFields(resident, next, ['status', 'leftOn']),
+      });
+    });
+  }
+
+  /** Records a new photo file name (the file itself is written by ResidentPhotos). Returns the old one. */
+  async setPhoto(user: SessionUser, id: string, photoFile: string | null): Promise<string | null> {
+    return this.unitOfWork.transaction(async (m) => {
+      const resident = await this.findEditable(m, user, id);
+      await m.update(Resident, { id }, { photoFile });
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'resident', entityId: id, homeId: resident.homeId,
+        changes: { photo: { old: resident.photoFile ? 'photo' : null, new: photoFile ? 'new photo' : null } },
+      });
+      return resident.photoFile;
+    });
+  }
+
+  /** The stored photo of a resident this reader may see, only with photo consent. */
+  async photoFileFor(user: SessionUser, id: string): Promise<string> {
+    const resident = await this.visible(user).andWhere('r.id = :id', { id }).getOne();
+    if (!resident || !resident.consentPhotos || !resident.photoFile) throw new NotFoundError();
+    return resident.photoFile;
+  }
+
+  async unitOptions(user: SessionUser, homeId: string): Promise<{ id: string; name: string }[]> {
+    const { units } = await this.homes.get(user, homeId);
+    return units.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name }));
+  }
+
+  /**
+   * The one query every read starts from: only residents this user may see. Staff see their homes'
+   * residents; a relative sees those linked to them by an active link whose family-portal consent is
+   * not "none"; volunteers see residents of activities they are assigned to, once activities exist
+   * (until then, none).
+   */
+  private visible(user: SessionUser): SelectQueryBuilder<Resident> {
+    const qb = scopeToHomes(this.residents.createQueryBuilder('r'), user);
+    if (isStaffReader(user)) return qb;
+    if (user.role === 'family' && user.personKind === 'family' && user.personId) {
+      return qb
+        .innerJoin(FamilyLink, 'link', 'link.residentId = r.id AND link.familyMemberId = :familyMemberId AND link.active = :linkActive', {
+          familyMemberId: user.personId,
+          linkActive: true,
+        })
+        .andWhere('r.consentFamilyPortal <> :none', { none: 'none' });
+    }
+    return qb.andWhere('1 = 0');
+  }
+
+  private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<Resident> {
+    const resident = await m.findOneBy(Resident, { id });
+    if (!resident || !user.homeIds.includes(resident.homeId)) throw new NotFoundError();
+    return resident;
+  }
+
+  private async findEditable(m: EntityManager, user: SessionUser, id: string): Promise<Resident> {
+    if (!canEditResidents(user)) throw new NotFoundError();
+    return this.findVisible(m, user, id);
+  }
+
+  private async checkProfile(user: SessionUser, homeId: string, input: ResidentDto): Promise<void> {
+    if (input.dateOfBirth && input.dateOfBirth >= input.admittedOn) {
+      throw new ValidationError({ dateOfBirth: { key: 'residents.bornAfterAdmission' } });
+    }
+    if (input.unitId && !(await this.unitOptions(user, homeId)).some((u) => u.id === input.unitId)) {
+      throw new ValidationError({ unitId: { key: 'validation.isIn' } });
+    }
+  }
+
+  private profileFrom(input: ResidentDto) {
+    return {
+      firstName: input.firstName,
+      lastName: input.lastName,
+      preferredName: input.preferredName ?? null,
+      dateOfBirth: input.dateOfBirth ?? null,
+      room: input.room ?? null,
+      unitId: input.unitId ?? null,
+      admittedOn: input.admittedOn,
+      weeklyActivityTarget: input.weeklyActivityTarget,
+      aboutMe: input.aboutMe ?? null,
+      interests: parseTags(input.interests),
+      dislikes: input.dislikes ?? null,
+      communicationTips: input.communicationTips ?? null,
+      mobilityNotes: input.mobilityNotes ?? null,
+    };
+  }
+
+  private unitNames(user: SessionUser): Promise<Map<string, string>> {
+    return this.homes.unitNames(user.homeIds);
+  }
+
+  private summary(r: Resident, user: SessionUser, units: Map<string, string>): ResidentSummary {
+    const displayName = r.preferredName || r.firstName;
+    const staff = isStaffReader(user);
+    return {
+      id: r.id,
+      homeId: r.homeId,
+      displayName,
+      // Volunteers see the preferred name only.
+      fullName: lensFor(user, r.consentFamilyPortal) === 'volunteer' ? displayName : `${r.firstName} ${r.lastName}`,
+      initials: `${r.firstName[0] ?? ''}${r.lastName[0] ?? ''}`.toUpperCase(),
+      room: staff ? r.room : null,
+      unitId: r.unitId,
+      unitName: r.unitId ? (units.get(r.unitId) ?? null) : null,
+      status: r.status,
+      hasPhoto: r.consentPhotos && r.photoFile !== null,
+    };
+  }
+
+  private async detail(user: SessionUser, r: Resident): Promise<ResidentDetail> {
+    const lens = lensFor(user, r.consentFamilyPortal);
+    const base: ResidentDetail = {
+      ...this.summary(r, user, await this.unitNames(user)),
+      lens,
+      canEdit: canEditResidents(user),
+      interests: r.interests,
+      communicationTips: r.communicationTips,
+    };
+    if (lens === 'volunteer') return base;
+    const summary = { ...base, firstName: r.firstName, lastName: r.lastName, preferredName: r.preferredName, aboutMe: r.aboutMe };
+    // A summary leaves out the care notes.
+    if (lens === 'family_summary') return { ...summary, communicationTips: null };
+    const family = { ...summary, dislikes: r.dislikes, mobilityNotes: r.mobilityNotes };
+    if (lens === 'family_full') return family;
+    return {
+      ...family,
+      dateOfBirth: r.dateOfBirth,
+      admittedOn: r.admittedOn,
+      leftOn: r.leftOn,
+      weeklyActivityTarget: r.weeklyActivityTarget,
+      consent: {
+        photos: r.consentPhotos,
+        familyPortal: r.consentFamilyPortal,
+        volunteerProfile: r.consentVolunteerProfile,
+        bestInterestNote: r.consentBestInterestNote,
+        recordedBy: r.consentRecordedBy,
+        recordedAt: r.consentRecordedAt,
+      },
+    };
+  }
+}

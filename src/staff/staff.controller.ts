@@ -1,0 +1,127 @@
+import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import type { SessionUser } from '../common/access/session-user';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { FormView } from '../common/decorators/form-view.decorator';
+import { Roles } from '../common/decorators/roles.decorator';
+import { flash } from '../common/http/flash';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { formatDateTime } from '../common/views/format';
+import { CreateStaffMemberDto, STAFF_LIST_STATUSES, StaffInvitationDto, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
+import { JOB_ROLES } from './entities/staff-member.entity';
+import { canManageStaff, invitableRoles, STAFF_EDITORS, STAFF_READERS, StaffDetail, StaffService } from './staff.service';
+
+const JOB_ROLE_OPTIONS = JOB_ROLES.map((value) => ({ value, labelKey: `staff.jobRoles.${value}` }));
+
+function formValues(s: StaffDetail): Record<string, unknown> {
+  return {
+    firstName: s.firstName, lastName: s.lastName, email: s.email, phone: s.phone, jobRole: s.jobRole,
+    unitId: s.unitId, startedOn: s.startedOn, status: s.status,
+  };
+}
+
+/** A list address keeping the search and filter, for the paging links. */
+function listHref(query: StaffListQuery, page: number): string {
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  if (query.status) params.set('status', query.status);
+  if (page > 1) params.set('page', String(page));
+  const search = params.toString();
+  return search ? `/staff?${search}` : '/staff';
+}
+
+@Controller('staff')
+@Roles(...STAFF_READERS)
+export class StaffController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Get()
+  @Render('staff/index')
+  async index(@CurrentUser() user: SessionUser, @Query() query: StaffListQuery) {
+    const result = await this.staff.list(user, query);
+    const status = query.status ?? 'active';
+    return {
+      ...result,
+      q: query.q ?? '',
+      statusOptions: STAFF_LIST_STATUSES.map((value) => ({ value, labelKey: `staff.filter.${value}`, selected: value === status })),
+      paged: result.pages > 1,
+      prevHref: result.page > 1 ? listHref(query, result.page - 1) : null,
+      nextHref: result.page < result.pages ? listHref(query, result.page + 1) : null,
+      showHome: user.homeIds.length > 1,
+      canEdit: canManageStaff(user),
+    };
+  }
+
+  @Get('new')
+  @Roles(...STAFF_EDITORS)
+  @Render('staff/form')
+  async newMember(@CurrentUser() user: SessionUser) {
+    return {
+      isNew: true, formAction: '/staff', jobRoles: JOB_ROLE_OPTIONS, ...(await this.staff.formOptions(user)),
+      values: { status: 'active', jobRole: 'care_assistant' },
+    };
+  }
+
+  @Post()
+  @Roles(...STAFF_EDITORS)
+  @Redirect('/', 303)
+  @FormView('staff/form', { isNew: true }, (c: StaffController, req) => c.newMember(req.user!))
+  async create(@CurrentUser() user: SessionUser, @Body() body: CreateStaffMemberDto, @Req() req: Request) {
+    const member = await this.staff.create(user, body);
+    flash(req, 'success', { key: 'staff.created', params: { name: `${member.firstName} ${member.lastName}` } });
+    return { url: `/staff/${member.id}` };
+  }
+
+  @Get(':id')
+  @Render('staff/show')
+  async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const { member, account, suggestedRole } = await this.staff.profile(user, id);
+    return {
+      title: `${member.firstName} ${member.lastName}`, member, account, canEdit: canManageStaff(user),
+      inviteRoles: invitableRoles(user).map((value) => ({ value, labelKey: `roles.${value}`, selected: value === suggestedRole })),
+    };
+  }
+
+  @Get(':id/edit')
+  @Roles(...STAFF_EDITORS)
+  @Render('staff/form')
+  async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const member = await this.staff.get(user, id);
+    return {
+      isNew: false, formAction: `/staff/${id}`, member: { id, name: `${member.firstName} ${member.lastName}` },
+      jobRoles: JOB_ROLE_OPTIONS, ...(await this.staff.formOptions(user, member)), values: formValues(member),
+    };
+  }
+
+  @Post(':id')
+  @Roles(...STAFF_EDITORS)
+  @Redirect('/', 303)
+  @FormView('staff/form', { isNew: false }, (c: StaffController, req) => c.edit(req.user!, req.params.id as string))
+  async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: StaffMemberDto, @Req() req: Request) {
+    await this.staff.update(user, id, body);
+    flash(req, 'success', { key: 'staff.saved' });
+    return { url: `/staff/${id}` };
+  }
+
+  @Post(':id/archive')
+  @Roles(...STAFF_EDITORS)
+  @Redirect('/', 303)
+  @FormView('staff/show', {}, (c: StaffController, req) => c.show(req.user!, req.params.id as string))
+  async archive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    const member = await this.staff.archive(user, id);
+    flash(req, 'success', { key: 'staff.archived', params: { name: `${member.firstName} ${member.lastName}` } });
+    return { url: `/staff/${id}` };
+  }
+
+  @Post(':id/invite')
+  @Roles(...STAFF_EDITORS)
+  @Redirect('/', 303)
+  @FormView('staff/show', {}, (c: StaffController, req) => c.show(req.user!, req.params.id as string))
+  async invite(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: StaffInvitationDto, @Req() req: Request) {
+    const issued = await this.staff.invite(user, id, body.role);
+    flash(req, 'success', { key: 'invitations.issued', params: { email: issued.email, expires: formatDateTime(issued.expiresAt, req.locale, user.timezone) } });
+    // invitations.issued ends with a colon: the link follows as its own notice. It is shown this once; only its hash is kept.
+    flash(req, 'info', { key: 'staff.invitationLink', params: { link: `${req.protocol}://${req.get('host')}${issued.path}` } });
+    return { url: `/staff/${id}` };
+  }
+}

@@ -1,0 +1,259 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { AuditService, diffFields } from '../audit/audit.service';
+import type { Role } from '../auth/entities/user.entity';
+import { AuthService } from '../auth/auth.service';
+import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
+import { assertHomeAccess, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import type { SessionUser } from '../common/access/session-user';
+import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { UnitOfWork } from '../database/unit-of-work';
+import { HomesService, UnitView } from '../homes/homes.service';
+import { CreateStaffMemberDto, StaffAccountRole, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
+import { JobRole, StaffMember, StaffStatus } from './entities/staff-member.entity';
+
+export const PAGE_SIZE = 25;
+
+/** Coordinators read the staff list (to plan activities); only managers and admins change it. */
+export const STAFF_READERS: readonly Role[] = ['admin', 'manager', 'coordinator'];
+export const STAFF_EDITORS: readonly Role[] = ['admin', 'manager'];
+/** A manager's account can manage the whole home, so only someone with that much may hand one out. */
+const MANAGER_INVITERS: readonly Role[] = ['admin', 'manager'];
+
+/** The fields a person edits; the audit log records changes to exactly these. */
+const STAFF_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobRole', 'unitId', 'startedOn', 'status'] as const;
+
+export function canManageStaff(user: SessionUser): boolean {
+  return STAFF_EDITORS.includes(user.role);
+}
+
+/** The account roles this user may hand out to a staff member. */
+export function invitableRoles(user: SessionUser): StaffAccountRole[] {
+  return MANAGER_INVITERS.includes(user.role) ? ['carer', 'coordinator', 'manager'] : ['carer', 'coordinator'];
+}
+
+/** The account role a staff member's job suggests. */
+export function accountRoleFor(jobRole: JobRole): StaffAccountRole {
+  if (jobRole === 'activity_coordinator') return 'coordinator';
+  if (jobRole === 'manager') return 'manager';
+  return 'carer';
+}
+
+export interface StaffSummary {
+  id: string;
+  homeId: string;
+  homeName: string | null;
+  firstName: string;
+  lastName: string;
+  jobRole: JobRole;
+  unitId: string | null;
+  unitName: string | null;
+  status: StaffStatus;
+}
+
+export interface StaffDetail extends StaffSummary {
+  email: string | null;
+  phone: string | null;
+  startedOn: string | null;
+}
+
+export interface StaffPage {
+  staff: StaffSummary[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/** The choices a staff form offers: the home (for users of several) and each home's units. */
+export interface StaffFormOptions {
+  homeChoices: { id: string; name: string }[];
+  unitGroups: { homeId: string; homeName: string; units: UnitView[] }[];
+}
+
+type StaffInput = Pick<StaffMember, (typeof STAFF_FIELDS)[number]>;
+
+@Injectable()
+export class StaffService {
+  constructor(
+    @InjectRepository(StaffMember) private readonly staff: Repository<StaffMember>,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly homes: HomesService,
+    private readonly invitations: InvitationsService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async list(user: SessionUser, query: StaffListQuery): Promise<StaffPage> {
+    const qb = scopeToHomes(this.staff.createQueryBuilder('s'), user);
+    const status = query.status ?? 'active';
+    if (status !== 'all') qb.andWhere('s.status = :status', { status });
+    if (query.q) matchName(qb, query.q);
+    const total = await qb.getCount();
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const page = Math.min(query.page ?? 1, pages);
+    const rows = await qb
+      .orderBy('s.lastName', 'ASC')
+      .addOrderBy('s.firstName', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .skip((page - 1) * PAGE_SIZE)
+      .take(PAGE_SIZE)
+      .getMany();
+    const homeNames = new Map((await this.homes.listForUser(user)).map((home) => [home.id, home.name]));
+    const units = await this.unitNames(user, rows.map((row) => row.homeId));
+    return { staff: rows.map((s) => toSummary(s, homeNames.get(s.homeId) ?? null, units)), total, page, pages };
+  }
+
+  async get(user: SessionUser, id: string): Promise<StaffDetail> {
+    const member = await this.findVisible(this.unitOfWork.manager, user, id);
+    return toDetail(member, await this.unitNames(user, [member.homeId]));
+  }
+
+  /** The detail page: the record, its account status, and the role an invitation would suggest. */
+  async profile(user: SessionUser, id: string): Promise<{ member: StaffDetail; account: AccountStatus | null; suggestedRole: StaffAccountRole }> {
+    const member = await this.get(user, id);
+    const account = canManageStaff(user) ? await this.invitations.statusFor('staff', id) : null;
+    const suggested = accountRoleFor(member.jobRole);
+    return { member, account, suggestedRole: invitableRoles(user).includes(suggested) ? suggested : 'carer' };
+  }
+
+  /** For a new record, every home of the user; for an existing one, its home (kept unit included even if closed). */
+  async formOptions(user: SessionUser, record?: { homeId: string; unitId: string | null }): Promise<StaffFormOptions> {
+    const homeId = record?.homeId;
+    const homes = (await this.homes.listForUser(user)).filter((home) => !homeId || home.id === homeId);
+    const unitGroups = await Promise.all(
+      homes.map(async (home) => ({
+        homeId: home.id,
+        homeName: home.name,
+        units: (await this.homes.get(user, home.id)).units.filter((unit) => unit.active || unit.id === record?.unitId),
+      })),
+    );
+    return { homeChoices: !homeId && homes.length > 1 ? homes.map((home) => ({ id: home.id, name: home.name })) : [], unitGroups };
+  }
+
+  /**
+   * Creates a staff member. `user` is null only for trusted callers (seeding, tests), which name the
+   * home. Runs in the caller's transaction when one is passed.
+   */
+  async create(user: SessionUser | null, input: CreateStaffMemberDto, manager?: EntityManager): Promise<StaffDetail> {
+    const homeId = user ? resolveHomeId(user, input.homeId) : input.homeId;
+    if (!homeId) throw new ValidationError({ homeId: { key: 'validation.chooseHome' } });
+    const fields = recordFrom(input);
+    if (user) await this.checkUnit(user, homeId, fields.unitId, null);
+    const work = async (m: EntityManager) => {
+      const member = m.create(StaffMember, { ...fields, homeId });
+      await m.insert(StaffMember, member);
+      await this.audit.record(m, {
+        action: 'create', userId: user?.id, role: user?.role, entityType: 'staff_member', entityId: member.id, homeId,
+        changes: diffFields({}, member, STAFF_FIELDS),
+      });
+      return member;
+    };
+    const saved = await (manager ? work(manager) : this.unitOfWork.transaction(work));
+    return toDetail(saved, user ? await this.unitNames(user, [homeId]) : new Map());
+  }
+
+  async update(user: SessionUser, id: string, input: StaffMemberDto): Promise<StaffDetail> {
+    const next = recordFrom(input);
+    const before = await this.findVisible(this.unitOfWork.manager, user, id);
+    await this.checkUnit(user, before.homeId, next.unitId, before.unitId);
+    const saved = await this.unitOfWork.transaction(async (m) => {
+      const member = await this.findVisible(m, user, id);
+      const changes = diffFields(member, next, STAFF_FIELDS);
+      if (Object.keys(changes).length === 0) return member;
+      await m.update(StaffMember, { id }, next);
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'staff_member', entityId: id, homeId: member.homeId, changes,
+      });
+      return { ...member, ...next };
+    });
+    return toDetail(saved, await this.unitNames(user, [saved.homeId]));
+  }
+
+  /** Nothing about a person is deleted: archiving marks them as having left, and can be undone by editing. */
+  async archive(user: SessionUser, id: string): Promise<StaffDetail> {
+    const saved = await this.unitOfWork.transaction(async (m) => {
+      const member = await this.findVisible(m, user, id);
+      if (member.status === 'left') return member;
+      await m.update(StaffMember, { id }, { status: 'left' });
+      await this.audit.record(m, {
+        action: 'archive', userId: user.id, role: user.role, entityType: 'staff_member', entityId: id, homeId: member.homeId,
+        changes: diffFields(member, { status: 'left' }, ['status']),
+      });
+      await this.auth.setDisabledForPerson(m, user, 'staff', member.id, true);
+      return { ...member, status: 'left' as const };
+    });
+    return toDetail(saved, await this.unitNames(user, [saved.homeId]));
+  }
+
+  /** Issues a one-time link for the staff member to set up their own account with the chosen role. */
+  async invite(user: SessionUser, id: string, role: StaffAccountRole): Promise<IssuedInvitation> {
+    const member = await this.findVisible(this.unitOfWork.manager, user, id);
+    if (!invitableRoles(user).includes(role)) throw new ForbiddenError({ key: 'staff.managerInviteRefused' });
+    if (member.status === 'left') throw new ValidationError({}, { key: 'staff.inviteLeft' });
+    return this.invitations.invite(user, {
+      email: member.email, displayName: `${member.firstName} ${member.lastName}`, role,
+      homeId: member.homeId, personKind: 'staff', personId: member.id,
+    });
+  }
+
+  private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<StaffMember> {
+    // An id that is not one would make PostgreSQL's uuid column fail the query; it is simply not found.
+    if (!isUUID(id)) throw new NotFoundError();
+    const member = await m.findOneBy(StaffMember, { id });
+    if (!member) throw new NotFoundError();
+    assertHomeAccess(user, member.homeId);
+    return member;
+  }
+
+  /** A unit must be one of the home's; a closed unit may stay on a record but not be newly chosen. */
+  private async checkUnit(user: SessionUser, homeId: string, unitId: string | null, current: string | null): Promise<void> {
+    if (!unitId) return;
+    const unit = (await this.homes.get(user, homeId)).units.find((u) => u.id === unitId);
+    if (!unit || (!unit.active && unitId !== current)) throw new ValidationError({ unitId: { key: 'staff.unknownUnit' } });
+  }
+
+  private async unitNames(user: SessionUser, homeIds: string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (const homeId of new Set(homeIds)) {
+      for (const unit of (await this.homes.get(user, homeId)).units) names.set(unit.id, unit.name);
+    }
+    return names;
+  }
+}
+
+/** Every word typed must appear in the first or the last name, so "rossi mar" finds Maria Rossi. */
+function matchName(qb: SelectQueryBuilder<StaffMember>, q: string): void {
+  q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5).forEach((word, i) => {
+    const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    qb.andWhere(new Brackets((w) => {
+      w.where(`LOWER(s.firstName) LIKE :like${i} ESCAPE '\\'`, { [`like${i}`]: like })
+        .orWhere(`LOWER(s.lastName) LIKE :like${i} ESCAPE '\\'`);
+    }));
+  });
+}
+
+function recordFrom(input: StaffMemberDto): StaffInput {
+  return {
+    firstName: input.firstName,
+    lastName: input.lastName,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    jobRole: input.jobRole,
+    unitId: input.unitId ?? null,
+    startedOn: input.startedOn ?? null,
+    status: input.status,
+  };
+}
+
+function toSummary(s: StaffMember, homeName: string | null, units: Map<string, string>): StaffSummary {
+  return {
+    id: s.id, homeId: s.homeId, homeName, firstName: s.firstName, lastName: s.lastName, jobRole: s.jobRole,
+    unitId: s.unitId, unitName: s.unitId ? (units.get(s.unitId) ?? null) : null, status: s.status,
+  };
+}
+
+function toDetail(s: StaffMember, units: Map<string, string>): StaffDetail {
+  return { ...toSummary(s, null, units), email: s.email, phone: s.phone, startedOn: s.startedOn };
+}

@@ -1,0 +1,121 @@
+import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import type { SessionUser } from '../common/access/session-user';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { FormView } from '../common/decorators/form-view.decorator';
+import { Roles } from '../common/decorators/roles.decorator';
+import { flash } from '../common/http/flash';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { formatDateTime } from '../common/views/format';
+import { CreateVolunteerDto, VOLUNTEER_LIST_STATUSES, VolunteerDto, VolunteerListQuery } from './dto/volunteer.dto';
+import { canManageVolunteers, VOLUNTEER_EDITORS, VOLUNTEER_READERS, VolunteerDetail, VolunteersService } from './volunteers.service';
+
+/** The volunteer form's fields as the form shows them (skills as one comma-separated line). */
+function formValues(v: VolunteerDetail): Record<string, unknown> {
+  return {
+    firstName: v.firstName, lastName: v.lastName, email: v.email, phone: v.phone, association: v.association,
+    skills: v.skills.join(', '), availability: v.availability, backgroundCheckReference: v.backgroundCheckReference,
+    backgroundCheckOn: v.backgroundCheckOn, backgroundCheckExpiresOn: v.backgroundCheckExpiresOn,
+    trainingNotes: v.trainingNotes, startedOn: v.startedOn, status: v.status,
+  };
+}
+
+/** A list address keeping the search and filter, for the paging links. */
+function listHref(query: VolunteerListQuery, page: number): string {
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  if (query.status) params.set('status', query.status);
+  if (page > 1) params.set('page', String(page));
+  const search = params.toString();
+  return search ? `/volunteers?${search}` : '/volunteers';
+}
+
+@Controller('volunteers')
+@Roles(...VOLUNTEER_READERS)
+export class VolunteersController {
+  constructor(private readonly volunteers: VolunteersService) {}
+
+  @Get()
+  @Render('volunteers/index')
+  async index(@CurrentUser() user: SessionUser, @Query() query: VolunteerListQuery) {
+    const result = await this.volunteers.list(user, query);
+    const status = query.status ?? 'current';
+    return {
+      ...result,
+      q: query.q ?? '',
+      statusOptions: VOLUNTEER_LIST_STATUSES.map((value) => ({ value, labelKey: `volunteers.filter.${value}`, selected: value === status })),
+      paged: result.pages > 1,
+      prevHref: result.page > 1 ? listHref(query, result.page - 1) : null,
+      nextHref: result.page < result.pages ? listHref(query, result.page + 1) : null,
+      showHome: user.homeIds.length > 1,
+      canEdit: canManageVolunteers(user),
+    };
+  }
+
+  @Get('new')
+  @Roles(...VOLUNTEER_EDITORS)
+  @Render('volunteers/form')
+  async newVolunteer(@CurrentUser() user: SessionUser) {
+    return { isNew: true, formAction: '/volunteers', homeChoices: await this.volunteers.homeChoices(user), values: { status: 'active' } };
+  }
+
+  @Post()
+  @Roles(...VOLUNTEER_EDITORS)
+  @Redirect('/', 303)
+  @FormView('volunteers/form', { isNew: true }, (c: VolunteersController, req) => c.newVolunteer(req.user!))
+  async create(@CurrentUser() user: SessionUser, @Body() body: CreateVolunteerDto, @Req() req: Request) {
+    const volunteer = await this.volunteers.create(user, body);
+    flash(req, 'success', { key: 'volunteers.created', params: { name: `${volunteer.firstName} ${volunteer.lastName}` } });
+    return { url: `/volunteers/${volunteer.id}` };
+  }
+
+  @Get(':id')
+  @Render('volunteers/show')
+  async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const { volunteer, account } = await this.volunteers.profile(user, id);
+    return { title: `${volunteer.firstName} ${volunteer.lastName}`, volunteer, account, canEdit: canManageVolunteers(user) };
+  }
+
+  @Get(':id/edit')
+  @Roles(...VOLUNTEER_EDITORS)
+  @Render('volunteers/form')
+  async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const volunteer = await this.volunteers.get(user, id);
+    return {
+      isNew: false, formAction: `/volunteers/${id}`, volunteer: { id, name: `${volunteer.firstName} ${volunteer.lastName}` },
+      values: formValues(volunteer),
+    };
+  }
+
+  @Post(':id')
+  @Roles(...VOLUNTEER_EDITORS)
+  @Redirect('/', 303)
+  @FormView('volunteers/form', { isNew: false }, (c: VolunteersController, req) => c.edit(req.user!, req.params.id as string))
+  async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: VolunteerDto, @Req() req: Request) {
+    await this.volunteers.update(user, id, body);
+    flash(req, 'success', { key: 'volunteers.saved' });
+    return { url: `/volunteers/${id}` };
+  }
+
+  @Post(':id/archive')
+  @Roles(...VOLUNTEER_EDITORS)
+  @Redirect('/', 303)
+  @FormView('volunteers/show', {}, (c: VolunteersController, req) => c.show(req.user!, req.params.id as string))
+  async archive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    const volunteer = await this.volunteers.archive(user, id);
+    flash(req, 'success', { key: 'volunteers.archived', params: { name: `${volunteer.firstName} ${volunteer.lastName}` } });
+    return { url: `/volunteers/${id}` };
+  }
+
+  @Post(':id/invite')
+  @Roles(...VOLUNTEER_EDITORS)
+  @Redirect('/', 303)
+  @FormView('volunteers/show', {}, (c: VolunteersController, req) => c.show(req.user!, req.params.id as string))
+  async invite(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    const issued = await this.volunteers.invite(user, id);
+    flash(req, 'success', { key: 'invitations.issued', params: { email: issued.email, expires: formatDateTime(issued.expiresAt, req.locale, user.timezone) } });
+    // invitations.issued ends with a colon: the link follows as its own notice. It is shown this once; only its hash is kept.
+    flash(req, 'info', { key: 'volunteers.invitationLink', params: { link: `${req.protocol}://${req.get('host')}${issued.path}` } });
+    return { url: `/volunteers/${id}` };
+  }
+}

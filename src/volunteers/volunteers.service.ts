@@ -1,0 +1,271 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { AuditService, diffFields } from '../audit/audit.service';
+import type { Role } from '../auth/entities/user.entity';
+import { AuthService } from '../auth/auth.service';
+import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
+import { assertHomeAccess, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { todayIn } from '../common/views/format';
+import { UnitOfWork } from '../database/unit-of-work';
+import { HomesService } from '../homes/homes.service';
+import { backgroundCheckStatus, BackgroundCheckStatus } from './background-check';
+import { CreateVolunteerDto, VolunteerDto, VolunteerListQuery } from './dto/volunteer.dto';
+import { Volunteer, VolunteerStatus } from './entities/volunteer.entity';
+
+export const PAGE_SIZE = 25;
+export const MAX_SKILL_LENGTH = 40;
+
+/** The fields a person edits; the audit log records changes to exactly these. */
+const VOLUNTEER_FIELDS = [
+  'firstName', 'lastName', 'email', 'phone', 'association', 'skills', 'availability', 'backgroundCheckReference',
+  'backgroundCheckOn', 'backgroundCheckExpiresOn', 'trainingNotes', 'startedOn', 'status',
+] as const;
+
+export interface BackgroundCheckView {
+  status: BackgroundCheckStatus;
+  expiresOn: string | null;
+}
+
+export interface VolunteerSummary {
+  id: string;
+  homeId: string;
+  homeName: string | null;
+  firstName: string;
+  lastName: string;
+  association: string | null;
+  skills: string[];
+  status: VolunteerStatus;
+  check: BackgroundCheckView;
+}
+
+export interface VolunteerDetail extends VolunteerSummary {
+  email: string | null;
+  phone: string | null;
+  availability: string | null;
+  backgroundCheckReference: string | null;
+  backgroundCheckOn: string | null;
+  backgroundCheckExpiresOn: string | null;
+  trainingNotes: string | null;
+  startedOn: string | null;
+}
+
+export interface VolunteerPage {
+  volunteers: VolunteerSummary[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/** Skills typed as "Canto, guida,  canto " become ["canto", "guida"]. */
+export function parseSkills(text: string | null | undefined): string[] {
+  if (!text) return [];
+  return [...new Set(text.split(',').map((skill) => skill.trim().replace(/\s+/g, ' ').toLowerCase()).filter((skill) => skill.length > 0))];
+}
+
+/** Who may create, edit, archive and invite volunteers; carers only read. */
+export const VOLUNTEER_EDITORS: readonly Role[] = ['admin', 'manager', 'coordinator'];
+export const VOLUNTEER_READERS: readonly Role[] = [...VOLUNTEER_EDITORS, 'carer'];
+
+export function canManageVolunteers(user: SessionUser): boolean {
+  return VOLUNTEER_EDITORS.includes(user.role);
+}
+
+type VolunteerInput = Pick<Volunteer, (typeof VOLUNTEER_FIELDS)[number]>;
+
+@Injectable()
+export class VolunteersService {
+  constructor(
+    @InjectRepository(Volunteer) private readonly volunteers: Repository<Volunteer>,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly homes: HomesService,
+    private readonly invitations: InvitationsService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async list(user: SessionUser, query: VolunteerListQuery): Promise<VolunteerPage> {
+    const qb = scopeToHomes(this.volunteers.createQueryBuilder('v'), user);
+    const status = query.status ?? 'current';
+    if (status === 'current') qb.andWhere('v.status IN (:...current)', { current: ['active', 'paused'] });
+    else if (status !== 'all') qb.andWhere('v.status = :status', { status });
+    if (query.q) matchName(qb, query.q);
+    const total = await qb.getCount();
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const page = Math.min(query.page ?? 1, pages);
+    const rows = await qb
+      .orderBy('v.lastName', 'ASC')
+      .addOrderBy('v.firstName', 'ASC')
+      .addOrderBy('v.id', 'ASC')
+      .skip((page - 1) * PAGE_SIZE)
+      .take(PAGE_SIZE)
+      .getMany();
+    const homes = await this.homes.listForUser(user);
+    const byId = new Map(homes.map((home) => [home.id, home]));
+    return {
+      volunteers: rows.map((v) => {
+        const home = byId.get(v.homeId);
+        return toSummary(v, home?.name ?? null, todayIn(home?.timezone ?? user.timezone));
+      }),
+      total,
+      page,
+      pages,
+    };
+  }
+
+  async get(user: SessionUser, id: string): Promise<VolunteerDetail> {
+    const volunteer = await this.findVisible(this.unitOfWork.manager, user, id);
+    return this.toDetail(volunteer);
+  }
+
+  /**
+   * Creates a volunteer. `user` is null only for trusted callers (seeding, tests), which name the home.
+   * Runs in the caller's transaction when one is passed.
+   */
+  async create(user: SessionUser | null, input: CreateVolunteerDto, manager?: EntityManager): Promise<VolunteerDetail> {
+    const homeId = user ? resolveHomeId(user, input.homeId) : input.homeId;
+    if (!homeId) throw new ValidationError({ homeId: { key: 'validation.chooseHome' } });
+    const fields = recordFrom(input);
+    const work = async (m: EntityManager) => {
+      const volunteer = m.create(Volunteer, { ...fields, homeId });
+      await m.insert(Volunteer, volunteer);
+      await this.audit.record(m, {
+        action: 'create', userId: user?.id, role: user?.role, entityType: 'volunteer', entityId: volunteer.id, homeId,
+        changes: diffFields({}, volunteer, VOLUNTEER_FIELDS),
+      });
+      return volunteer;
+    };
+    return this.toDetail(await (manager ? work(manager) : this.unitOfWork.transaction(work)));
+  }
+
+  async update(user: SessionUser, id: string, input: VolunteerDto): Promise<VolunteerDetail> {
+    const next = recordFrom(input);
+    const saved = await this.unitOfWork.transaction(async (m) => {
+      const volunteer = await this.findVisible(m, user, id);
+      const changes = diffFields(volunteer, next, VOLUNTEER_FIELDS);
+      if (Object.keys(changes).length === 0) return volunteer;
+      await m.update(Volunteer, { id }, next);
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'volunteer', entityId: id, homeId: volunteer.homeId, changes,
+      });
+      return { ...volunteer, ...next };
+    });
+    return this.toDetail(saved);
+  }
+
+  /** Nothing about a person is deleted: archiving marks them as having left, and can be undone by editing. */
+  async archive(user: SessionUser, id: string): Promise<VolunteerDetail> {
+    const saved = await this.unitOfWork.transaction(async (m) => {
+      const volunteer = await this.findVisible(m, user, id);
+      if (volunteer.status === 'left') return volunteer;
+      await m.update(Volunteer, { id }, { status: 'left' });
+      await this.audit.record(m, {
+        action: 'archive', userId: user.id, role: user.role, entityType: 'volunteer', entityId: id, homeId: volunteer.homeId,
+        changes: diffFields(volunteer, { status: 'left' }, ['status']),
+      });
+      await this.auth.setDisabledForPerson(m, user, 'volunteer', volunteer.id, true);
+      return { ...volunteer, status: 'left' as const };
+    });
+    return this.toDetail(saved);
+  }
+
+  /**
+   * Whether a volunteer may be given a new activity in a home: active, and their check has not run out
+   * by today in that home. The activities feature asks this before assigning anyone.
+   */
+  async assignable(volunteerId: string, homeId: string): Promise<boolean> {
+    if (!isUUID(volunteerId) || !isUUID(homeId)) return false;
+    const volunteer = await this.volunteers.findOneBy({ id: volunteerId, homeId });
+    if (!volunteer || volunteer.status !== 'active') return false;
+    const today = todayIn(await this.homes.timezoneOf(homeId));
+    return backgroundCheckStatus(volunteer.backgroundCheckExpiresOn, today) !== 'expired';
+  }
+
+  /** Issues a one-time link for the volunteer to set up their own account (role `volunteer`). */
+  async invite(user: SessionUser, id: string): Promise<IssuedInvitation> {
+    const volunteer = await this.findVisible(this.unitOfWork.manager, user, id);
+    if (volunteer.status === 'left') throw new ValidationError({}, { key: 'volunteers.inviteLeft' });
+    return this.invitations.invite(user, {
+      email: volunteer.email, displayName: `${volunteer.firstName} ${volunteer.lastName}`, role: 'volunteer',
+      homeId: volunteer.homeId, personKind: 'volunteer', personId: volunteer.id,
+    });
+  }
+
+  /** The detail page: the record, and its account status for those who may invite. */
+  async profile(user: SessionUser, id: string): Promise<{ volunteer: VolunteerDetail; account: AccountStatus | null }> {
+    const volunteer = await this.get(user, id);
+    const account = canManageVolunteers(user) ? await this.invitations.statusFor('volunteer', id) : null;
+    return { volunteer, account };
+  }
+
+  /** The homes a new volunteer may go into, when the user has a choice to make. */
+  async homeChoices(user: SessionUser): Promise<{ id: string; name: string }[]> {
+    if (user.homeIds.length < 2) return [];
+    return (await this.homes.listForUser(user)).map((home) => ({ id: home.id, name: home.name }));
+  }
+
+  private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<Volunteer> {
+    // An id that is not one would make PostgreSQL's uuid column fail the query; it is simply not found.
+    if (!isUUID(id)) throw new NotFoundError();
+    const volunteer = await m.findOneBy(Volunteer, { id });
+    if (!volunteer) throw new NotFoundError();
+    assertHomeAccess(user, volunteer.homeId);
+    return volunteer;
+  }
+
+  private async toDetail(v: Volunteer): Promise<VolunteerDetail> {
+    const today = todayIn(await this.homes.timezoneOf(v.homeId));
+    return {
+      ...toSummary(v, null, today),
+      email: v.email, phone: v.phone, availability: v.availability, backgroundCheckReference: v.backgroundCheckReference,
+      backgroundCheckOn: v.backgroundCheckOn, backgroundCheckExpiresOn: v.backgroundCheckExpiresOn, trainingNotes: v.trainingNotes, startedOn: v.startedOn,
+    };
+  }
+}
+
+/** Every word typed must appear in the first or the last name, so "rossi mar" finds Maria Rossi. */
+function matchName(qb: SelectQueryBuilder<Volunteer>, q: string): void {
+  q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5).forEach((word, i) => {
+    const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    qb.andWhere(new Brackets((w) => {
+      w.where(`LOWER(v.firstName) LIKE :like${i} ESCAPE '\\'`, { [`like${i}`]: like })
+        .orWhere(`LOWER(v.lastName) LIKE :like${i} ESCAPE '\\'`);
+    }));
+  });
+}
+
+function recordFrom(input: VolunteerDto): VolunteerInput {
+  if (input.backgroundCheckOn && input.backgroundCheckExpiresOn && input.backgroundCheckExpiresOn <= input.backgroundCheckOn) {
+    throw new ValidationError({ backgroundCheckExpiresOn: { key: 'volunteers.expiresBeforeChecked' } });
+  }
+  const skills = parseSkills(input.skills);
+  if (skills.some((skill) => skill.length > MAX_SKILL_LENGTH)) {
+    throw new ValidationError({ skills: { key: 'volunteers.skillTooLong', params: { n: MAX_SKILL_LENGTH } } });
+  }
+  return {
+    firstName: input.firstName,
+    lastName: input.lastName,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    association: input.association ?? null,
+    skills,
+    availability: input.availability ?? null,
+    backgroundCheckReference: input.backgroundCheckReference ?? null,
+    backgroundCheckOn: input.backgroundCheckOn ?? null,
+    backgroundCheckExpiresOn: input.backgroundCheckExpiresOn ?? null,
+    trainingNotes: input.trainingNotes ?? null,
+    startedOn: input.startedOn ?? null,
+    status: input.status,
+  };
+}
+
+function toSummary(v: Volunteer, homeName: string | null, today: string): VolunteerSummary {
+  return {
+    id: v.id, homeId: v.homeId, homeName, firstName: v.firstName, lastName: v.lastName, association: v.association,
+    skills: v.skills ?? [], status: v.status,
+    check: { status: backgroundCheckStatus(v.backgroundCheckExpiresOn, today), expiresOn: v.backgroundCheckExpiresOn },
+  };
+}

@@ -1,0 +1,280 @@
+import request from 'supertest';
+import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
+import { Resident } from '../src/residents/entities/resident.entity';
+import { FamilyLink } from '../src/residents/entities/family-link.entity';
+import { createHome, createUser, TestUser } from './support/factories';
+import { Agent, apiSignIn, formToken, signIn } from './support/http';
+import { createRelative, createResident } from './support/resident-factories';
+import { createTestApp, TestApp } from './support/test-app';
+
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7), Buffer.from([0xff, 0xd9])]);
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 1), Buffer.from('IEND'), Buffer.alloc(4)]);
+
+describe('Residents', () => {
+  let t: TestApp;
+  let homeId: string;
+  let otherHomeId: string;
+  const users: Record<string, TestUser> = {};
+  const agents: Record<string, Agent> = {};
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    homeId = (await createHome(t, { name: 'Casa Uno' })).id;
+    otherHomeId = (await createHome(t, { name: 'Casa Due' })).id;
+    for (const role of ['admin', 'manager', 'coordinator', 'carer', 'volunteer'] as const) {
+      users[role] = await createUser(t, { role, homeIds: role === 'admin' ? [] : [homeId] });
+      agents[role] = await signIn(t, users[role].email, users[role].password);
+    }
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const residentForm = (overrides: Record<string, string> = {}) => ({
+    firstName: 'Giovanna', lastName: 'Ferrari', preferredName: 'Nina', dateOfBirth: '1936-02-03', room: '12',
+    admittedOn: '2025-03-01', weeklyActivityTarget: '4', aboutMe: 'Sang in the church choir.', interests: 'Canto, carte , canto',
+    dislikes: '', communicationTips: 'Speak slowly', mobilityNotes: 'Wheelchair', ...overrides,
+  });
+
+  describe('lists and details by role', () => {
+    it.each(['admin', 'manager', 'coordinator', 'carer'])('should list and show residents of the home to a %s', async (role) => {
+      const resident = await createResident(t, homeId, { lastName: `Visible${role}` });
+      const list = await agents[role].get('/residents?status=all').expect(200);
+      expect(list.text).toContain(`Visible${role}`);
+      const page = await agents[role].get(`/residents/${resident.id}`).expect(200);
+      expect(page.text).toContain('Walks with a frame');
+      expect(page.text).toContain('Hearing aid in the left ear');
+    });
+
+    it('should refuse the resident pages to a volunteer, and give them no resident through the API', async () => {
+      const resident = await createResident(t, homeId);
+      await agents.volunteer.get('/residents').expect(403);
+      await agents.volunteer.get(`/residents/${resident.id}`).expect(403);
+      const api = await apiSignIn(t, users.volunteer.email, users.volunteer.password);
+      expect((await api.agent.get('/api/residents').expect(200)).body.residents).toEqual([]);
+      await api.agent.get(`/api/residents/${resident.id}`).expect(404);
+    });
+
+    it('should answer 404 for a resident of another home, and for an id that is not one', async () => {
+      const elsewhere = await createResident(t, otherHomeId, { lastName: 'Elsewhere' });
+      await agents.manager.get(`/residents/${elsewhere.id}`).expect(404);
+      await agents.manager.get(`/residents/${elsewhere.id}/edit`).expect(404);
+      expect((await agents.manager.get('/residents?status=all').expect(200)).text).not.toContain('Elsewhere');
+      await agents.manager.get('/residents/12345').expect(404);
+      const token = await formToken(agents.manager, '/residents');
+      await agents.manager.post(`/residents/${elsewhere.id}`).type('form').send({ _csrf: token, ...residentForm() }).expect(404);
+      await agents.manager.post(`/residents/${elsewhere.id}/discharge`).type('form').send({ _csrf: token, outcome: 'discharged', leftOn: '2026-01-01' }).expect(404);
+      expect((await t.dataSource.getRepository(Resident).findOneByOrFail({ id: elsewhere.id })).status).toBe('active');
+    });
+
+    it('should search by name and room, filter by status, and page by 25', async () => {
+      const home = await createHome(t);
+      const manager = await createUser(t, { role: 'manager', homeIds: [home.id] });
+      const agent = await signIn(t, manager.email, manager.password);
+      for (let i = 0; i < 30; i += 1) await createResident(t, home.id, { lastName: `Paged${String(i).padStart(2, '0')}`, room: `P${i}` });
+      await createResident(t, home.id, { lastName: 'Gone', status: 'discharged', leftOn: '2025-01-01' });
+      const first = await agent.get('/residents').expect(200);
+      expect(first.text).toContain('30 residents');
+      expect((first.text.match(/class="resident-row"/g) ?? []).length).toBe(25);
+      expect(first.text).not.toContain('Gone');
+      const second = await agent.get('/residents?page=2').expect(200);
+      expect((second.text.match(/class="resident-row"/g) ?? []).length).toBe(5);
+      expect((await agent.get('/residents?q=paged07').expect(200)).text).toContain('Paged07');
+      expect((await agent.get('/residents?q=P29').expect(200)).text).toContain('Paged29');
+      expect((await agent.get('/residents?status=discharged').expect(200)).text).toContain('Gone');
+      expect((await agent.get('/residents?q=%25').expect(200)).text).toContain('No residents match');
+      await agent.get('/residents?page=abc').expect(422);
+    });
+  });
+
+  describe('create, edit and discharge', () => {
+    it('should let an editor create a resident, with the changes audited', async () => {
+      const token = await formToken(agents.coordinator, '/residents/new');
+      const res = await agents.coordinator.post('/residents').type('form').send({ _csrf: token, ...residentForm() });
+      expect(res.status).toBe(303);
+      const created = await t.dataSource.getRepository(Resident).findOneByOrFail({ lastName: 'Ferrari' });
+      expect(created).toMatchObject({ homeId, preferredName: 'Nina', interests: ['canto', 'carte'], weeklyActivityTarget: 4, consentFamilyPortal: 'none' });
+      expect(res.headers.location).toBe(`/residents/${created.id}`);
+      const audit = await t.dataSource.getRepository(AuditEntry).findOneByOrFail({ entityId: created.id, action: 'create' });
+      expect(audit.changes).toMatchObject({ lastName: { old: null, new: 'Ferrari' } });
+    });
+
+    it('should keep what was typed and show the error beside the field when the form is wrong', async () => {
+      const token = await formToken(agents.manager, '/residents/new');
+      const res = await agents.manager.post('/residents').type('form').send({ _csrf: token, ...residentForm({ lastName: 'Keepme', dateOfBirth: '2030-01-01', weeklyActivityTarget: 'lots' }) });
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('value="Keepme"');
+      expect(res.text).toContain('Sang in the church choir.');
+      expect(res.text).toMatch(/id="error-weeklyActivityTarget">Enter a whole number/);
+      const born = await agents.manager.post('/residents').type('form').send({ _csrf: token, ...residentForm({ lastName: 'Keepme', dateOfBirth: '2030-01-01' }) });
+      expect(born.status).toBe(422);
+      expect(born.text).toMatch(/id="error-dateOfBirth">The date of birth must be before the admission date/);
+      expect(await t.dataSource.getRepository(Resident).countBy({ lastName: 'Keepme' })).toBe(0);
+    });
+
+    it('should not let a carer, a volunteer or a relative create or edit', async () => {
+      const resident = await createResident(t, homeId);
+      for (const role of ['carer', 'volunteer']) {
+        const token = await formToken(agents[role], '/account');
+        await agents[role].post('/residents').type('form').send({ _csrf: token, ...residentForm({ lastName: 'Forbidden' }) }).expect(403);
+        await agents[role].post(`/residents/${resident.id}`).type('form').send({ _csrf: token, ...residentForm() }).expect(403);
+      }
+      const relative = await createRelative(t, resident);
+      const family = await signIn(t, relative.user.email, relative.user.password);
+      const token = await formToken(family, '/account');
+      await family.post(`/residents/${resident.id}`).type('form').send({ _csrf: token, ...residentForm() }).expect(403);
+      await family.post(`/residents/${resident.id}/consent`).type('form').send({ _csrf: token, consentFamilyPortal: 'full' }).expect(403);
+      expect(await t.dataSource.getRepository(Resident).countBy({ lastName: 'Forbidden' })).toBe(0);
+    });
+
+    it('should not let a forged home id place a resident in another home', async () => {
+      const token = await formToken(agents.manager, '/residents/new');
+      await agents.manager.post('/residents').type('form').send({ _csrf: token, ...residentForm({ lastName: 'Smuggled', homeId: otherHomeId }) }).expect(404);
+      expect(await t.dataSource.getRepository(Resident).countBy({ lastName: 'Smuggled' })).toBe(0);
+    });
+
+    it('should edit a resident and audit old and new values', async () => {
+      const resident = await createResident(t, homeId, { lastName: 'Before' });
+      const token = await formToken(agents.manager, `/residents/${resident.id}/edit`);
+      await agents.manager.post(`/residents/${resident.id}`).type('form').send({ _csrf: token, ...residentForm({ lastName: 'After', status: 'on_leave' }) }).expect(303);
+      expect(await t.dataSource.getRepository(Resident).findOneByOrFail({ id: resident.id })).toMatchObject({ lastName: 'After', status: 'on_leave' });
+      const audit = await t.dataSource.getRepository(AuditEntry).findOneByOrFail({ entityId: resident.id, action: 'update' });
+      expect(audit.changes).toMatchObject({ lastName: { old: 'Before', new: 'After' }, status: { old: 'active', new: 'on_leave' } });
+    });
+
+    it('should record a discharge or a death, keep the record and refuse later edits', async () => {
+      const resident = await createResident(t, homeId, { lastName: 'Leaving', admittedOn: '2024-05-01' });
+      let token = await formToken(agents.manager, `/residents/${resident.id}`);
+      const early = await agents.manager.post(`/residents/${resident.id}/discharge`).type('form').send({ _csrf: token, outcome: 'deceased', leftOn: '2024-01-01' });
+      expect(early.status).toBe(422);
+      expect(early.text).toMatch(/id="error-leftOn">The leaving date is before the admission date/);
+      token = await formToken(agents.manager, `/residents/${resident.id}`);
+      await agents.manager.post(`/residents/${resident.id}/discharge`).type('form').send({ _csrf: token, outcome: 'deceased', leftOn: '2025-06-01' }).expect(303);
+      expect(await t.dataSource.getRepository(Resident).findOneByOrFail({ id: resident.id })).toMatchObject({ status: 'deceased', leftOn: '2025-06-01' });
+      expect(await t.dataSource.getRepository(AuditEntry).countBy({ entityId: resident.id, action: 'archive' })).toBe(1);
+      const again = await agents.manager.post(`/residents/${resident.id}`).type('form').send({ _csrf: token, ...residentForm() });
+      expect(again.status).toBe(422);
+      expect((await agents.manager.get('/residents?status=deceased')).text).toContain('Leaving');
+    });
+  });
+
+  describe('family access and consent', () => {
+    it('should show a relative their linked resident in full, care notes included, never staff-only fields', async () => {
+      const resident = await createResident(t, homeId, { consentFamilyPortal: 'full', consentBestInterestNote: 'Decided with the GP' });
+      const { user } = await createRelative(t, resident);
+      const family = await signIn(t, user.email, user.password);
+      const list = await family.get('/residents').expect(200);
+      expect(list.text).toContain(resident.lastName);
+      const page = await family.get(`/residents/${resident.id}`).expect(200);
+      expect(page.text).toContain('Walks with a frame');
+      expect(page.text).not.toContain('Decided with the GP');
+      expect(page.text).not.toContain(resident.dateOfBirth!);
+    });
+
+    it('should hide care notes with summary consent, and hide the resident entirely with none — at the next request', async () => {
+      const resident = await createResident(t, homeId, { consentFamilyPortal: 'full' });
+      const { user } = await createRelative(t, resident);
+      const family = await signIn(t, user.email, user.password);
+      expect((await family.get(`/residents/${resident.id}`).expect(200)).text).toContain('Walks with a frame');
+
+      let token = await formToken(agents.manager, `/residents/${resident.id}`);
+      await agents.manager.post(`/residents/${resident.id}/consent`).type('form').send({ _csrf: token, consentPhotos: 'on', consentFamilyPortal: 'summary' }).expect(303);
+      const summary = await family.get(`/residents/${resident.id}`).expect(200);
+      expect(summary.text).toContain(resident.lastName);
+      expect(summary.text).not.toContain('Walks with a frame');
+      expect(summary.text).not.toContain('Hearing aid');
+      const api = await apiSignIn(t, user.email, user.password);
+      const json = (await api.agent.get(`/api/residents/${resident.id}`).expect(200)).body;
+      expect(json).toMatchObject({ lens: 'family_summary', communicationTips: null });
+      expect(json.mobilityNotes).toBeUndefined();
+
+      token = await formToken(agents.manager, `/residents/${resident.id}`);
+      await agents.manager.post(`/residents/${resident.id}/consent`).type('form').send({ _csrf: token, consentFamilyPortal: 'none' }).expect(303);
+      await family.get(`/residents/${resident.id}`).expect(404);
+      expect((await family.get('/residents').expect(200)).text).not.toContain(resident.lastName);
+      await api.agent.get(`/api/residents/${resident.id}`).expect(404);
+
+      const staffPage = await agents.manager.get(`/residents/${resident.id}`).expect(200);
+      expect(staffPage.text).toContain('Last recorded by Test manager');
+      const audit = await t.dataSource.getRepository(AuditEntry).find({ where: { entityId: resident.id, action: 'update' }, order: { seq: 'ASC' } });
+      expect(audit.at(-1)!.changes).toMatchObject({ consentFamilyPortal: { old: 'summary', new: 'none' } });
+    });
+
+    it('should hide a resident when the link is deactivated, and never show another family\'s relative', async () => {
+      const mine = await createResident(t, homeId);
+      const theirs = await createResident(t, homeId, { lastName: 'NotMine' });
+      const relative = await createRelative(t, mine);
+      await createRelative(t, theirs);
+      const family = await signIn(t, relative.user.email, relative.user.password);
+      await family.get(`/residents/${theirs.id}`).expect(404);
+      await family.get(`/residents/${theirs.id}/photo`).expect(404);
+      expect((await family.get('/residents').expect(200)).text).not.toContain('NotMine');
+      await family.get(`/residents/${mine.id}`).expect(200);
+      await t.dataSource.getRepository(FamilyLink).update({ id: relative.link.id }, { active: false });
+      await family.get(`/residents/${mine.id}`).expect(404);
+    });
+  });
+
+  describe('photos', () => {
+    const upload = async (agent: Agent, id: string, bytes: Buffer, filename: string, contentType: string) => {
+      const token = await formToken(agent, `/residents/${id}`);
+      return agent.post(`/residents/${id}/photo`).field('_csrf', token).attach('photo', bytes, { filename, contentType });
+    };
+
+    it('should store a JPEG or PNG and serve it only to those allowed, with photo consent', async () => {
+      const resident = await createResident(t, homeId, { consentPhotos: true });
+      expect((await upload(agents.manager, resident.id, JPEG, 'nonna.jpg', 'image/jpeg')).status).toBe(303);
+      const photo = await agents.carer.get(`/residents/${resident.id}/photo`).expect(200);
+      expect(photo.headers['content-type']).toBe('image/jpeg');
+      expect(Buffer.compare(photo.body as Buffer, JPEG)).toBe(0);
+      const stored = await t.dataSource.getRepository(Resident).findOneByOrFail({ id: resident.id });
+      expect(stored.photoFile).toMatch(/^[0-9a-f-]{36}\.jpg$/);
+      expect((await upload(agents.manager, resident.id, PNG, 'nonna.png', 'image/png')).status).toBe(303);
+      expect((await agents.carer.get(`/residents/${resident.id}/photo`).expect(200)).headers['content-type']).toBe('image/png');
+
+      const { user } = await createRelative(t, resident);
+      const family = await signIn(t, user.email, user.password);
+      await family.get(`/residents/${resident.id}/photo`).expect(200);
+      await t.dataSource.getRepository(Resident).update({ id: resident.id }, { consentPhotos: false });
+      await family.get(`/residents/${resident.id}/photo`).expect(404);
+      await agents.carer.get(`/residents/${resident.id}/photo`).expect(404);
+      await request(t.server).get(`/residents/${resident.id}/photo`).expect(303);
+    });
+
+    it('should refuse a non-image, a renamed executable and an oversize file, with the reason beside the field', async () => {
+      const resident = await createResident(t, homeId);
+      const text = await upload(agents.manager, resident.id, Buffer.from('just some text, not a picture'), 'photo.jpg', 'image/jpeg');
+      expect(text.status).toBe(422);
+      expect(text.text).toMatch(/id="error-photo">This file is not a JPEG or PNG picture/);
+      const exe = await upload(agents.manager, resident.id, Buffer.concat([Buffer.from('MZ'), Buffer.alloc(500, 0x90)]), 'holiday.jpg', 'image/jpeg');
+      expect(exe.status).toBe(422);
+      const big = Buffer.concat([JPEG.subarray(0, 4), Buffer.alloc(5 * 1024 * 1024, 1), Buffer.from([0xff, 0xd9])]);
+      const oversize = await upload(agents.manager, resident.id, big, 'big.jpg', 'image/jpeg');
+      expect(oversize.status).toBe(422);
+      expect(oversize.text).toMatch(/id="error-photo">This file is larger than 5 MB/);
+      const none = await upload(agents.manager, resident.id, Buffer.alloc(0), 'empty.jpg', 'image/jpeg');
+      expect(none.status).toBe(422);
+      expect((await t.dataSource.getRepository(Resident).findOneByOrFail({ id: resident.id })).photoFile).toBeNull();
+    });
+
+    it('should refuse an upload without the CSRF token', async () => {
+      const resident = await createResident(t, homeId);
+      await agents.manager.post(`/residents/${resident.id}/photo`).attach('photo', JPEG, { filename: 'a.jpg', contentType: 'image/jpeg' }).expect(403);
+    });
+  });
+
+  describe('API', () => {
+    it('should list and show residents as JSON by the same rules', async () => {
+      const resident = await createResident(t, homeId, { lastName: 'Api' });
+      const { agent } = await apiSignIn(t, users.carer.email, users.carer.password);
+      const list = await agent.get('/api/residents?q=api').expect(200);
+      expect(list.body).toMatchObject({ total: expect.any(Number), page: 1 });
+      expect(list.body.residents.map((r: { id: string }) => r.id)).toContain(resident.id);
+      const one = await agent.get(`/api/residents/${resident.id}`).expect(200);
+      expect(one.body).toMatchObject({ id: resident.id, lens: 'staff', mobilityNotes: 'Walks with a frame' });
+      await agent.get('/api/residents/not-an-id').expect(404);
+      await agent.get('/api/residents?status=everyone').expect(422);
+    });
+  });
+});
