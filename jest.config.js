@@ -3,6 +3,7 @@ const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8arr
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
+  testTimeout: 30_000,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
     '^.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transform.js',

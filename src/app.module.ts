@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ActivitiesModule } from './activities/activities.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppExceptionFilter } from './common/filters/exception.filter';
@@ -9,6 +10,8 @@ import { CsrfGuard } from './common/guards/csrf.guard';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ContributionsModule } from './contributions/contributions.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoStateModule } from './demo/demo-state.module';
@@ -38,6 +41,9 @@ export class AppModule {
         FamiliesModule,
         VolunteersModule,
         StaffModule,
+        IdempotencyModule,
+        ContributionsModule,
+        ActivitiesModule,
         HealthModule,
       ],
       providers: [

@@ -229,7 +229,7 @@ describe('Signing in and sessions', () => {
   it('should audit sign-in, failed sign-in and sign-out', async () => {
     const user = await createUser(t, { role: 'carer' });
     const agent = await signIn(t, user.email, user.password);
-    const page = await agent.get('/').expect(200);
+    const page = await agent.get('/account').expect(200);
     await agent.post('/logout').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
     await request(t.server).post('/api/auth/login').send({ email: user.email, password: 'wrong password' }).expect(422);
     const actions = (await t.dataSource.getRepository(AuditEntry).find({ where: { userId: user.id }, order: { seq: 'ASC' } })).map((e) => e.action);
@@ -244,7 +244,9 @@ describe('Signing in and sessions', () => {
     const page = await agent.get('/account').expect(200);
     expect(page.text).toContain('Il mio account');
     const again = await signIn(t, user.email, user.password);
-    expect((await again.get('/')).text).toContain('Ciao, Test carer');
+    expect((await again.get('/account')).text).toContain('Il mio account');
+    // A carer's home page is Today.
+    expect((await again.get('/')).headers.location).toBe('/today');
   });
 
   it('should offer the language on the sign-in page before signing in', async () => {

@@ -1,5 +1,9 @@
 import request from 'supertest';
+import { Activity } from '../src/activities/entities/activity.entity';
+import { HelpOffer } from '../src/activities/entities/help-offer.entity';
+import { Participation } from '../src/activities/entities/participation.entity';
 import { User } from '../src/auth/entities/user.entity';
+import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { FamilyLink } from '../src/residents/entities/family-link.entity';
 import { Home } from '../src/homes/entities/home.entity';
 import { Unit } from '../src/homes/entities/unit.entity';
@@ -26,11 +30,20 @@ describe('Demo home', () => {
       const today = new Date().toISOString().slice(0, 10);
       expect(volunteers.some((v) => v.backgroundCheckExpiresOn !== null && v.backgroundCheckExpiresOn < today)).toBe(true);
 
+      // A living programme: three months held and logged, two weeks ahead planned.
+      const activities = t.dataSource.getRepository(Activity);
+      expect(await activities.countBy({ homeId: home.id, status: 'completed' })).toBeGreaterThan(120);
+      expect(await activities.countBy({ homeId: home.id, status: 'planned' })).toBeGreaterThan(15);
+      expect(await t.dataSource.getRepository(Participation).countBy({ homeId: home.id })).toBeGreaterThan(800);
+      const actors = await t.dataSource.getRepository(Contribution).createQueryBuilder('c').select('DISTINCT c.actorType', 'actorType').where('c.homeId = :id', { id: home.id }).getRawMany();
+      expect(actors.map((a) => a.actorType).sort()).toEqual(['family', 'resident', 'staff', 'volunteer']);
+      expect(await t.dataSource.getRepository(HelpOffer).countBy({ homeId: home.id, status: 'offered' })).toBeGreaterThan(0);
+
       const login = await request(t.server).get('/login').expect(200);
       for (const account of DEMO_ACCOUNTS) {
         expect(login.text).toContain(account.email);
         const agent = await signIn(t, account.email, DEMO_PASSWORD);
-        await agent.get('/').expect(200);
+        await agent.get('/').redirects(1).expect(200);
       }
       // Accounts for people are linked to their person record.
       const family = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'family@casa-serena.demo' });

@@ -66,7 +66,7 @@ describe('Family members and their links to residents', () => {
       await agents[role].get('/families/new').expect(403);
       await agents[role].get(`/families/${member.id}`).expect(403);
       await agents[role].get(`/families/${member.id}/edit`).expect(403);
-      const token = await formToken(agents[role], '/');
+      const token = await formToken(agents[role], '/account');
       await agents[role].post('/families').type('form').send({ _csrf: token, firstName: 'Sneaky', lastName: 'Person' }).expect(403);
       await agents[role].post(`/families/${member.id}`).type('form').send({ _csrf: token, firstName: 'Changed', lastName: 'Name' }).expect(403);
       await agents[role].post(`/families/${member.id}/archive`).type('form').send({ _csrf: token }).expect(403);

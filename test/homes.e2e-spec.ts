@@ -81,7 +81,7 @@ describe('Homes and units (admin)', () => {
     const other = await signIn(t, user.email, user.password);
     await other.get('/admin/homes').expect(403);
     await other.get(`/admin/homes/${home.id}`).expect(403);
-    const token = await formToken(other, '/');
+    const token = await formToken(other, '/account');
     await other.post('/admin/homes').type('form').send({ _csrf: token, name: 'Sneaky', slug: 'sneaky', timezone: 'Europe/Rome', locale: 'it' }).expect(403);
     expect(await t.dataSource.getRepository(Home).countBy({ slug: 'sneaky' })).toBe(0);
   });

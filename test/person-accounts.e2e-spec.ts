@@ -31,7 +31,7 @@ describe('Accounts of archived people', () => {
     const person = request.agent(t.server);
     const form = await person.get(link).expect(200);
     await person.post(link).type('form').send({ _csrf: csrfFrom(form.text), newPassword: 'my own long password', confirmPassword: 'my own long password' }).expect(303);
-    await person.get('/').expect(200);
+    await person.get('/account').expect(200);
     token = await formToken(staff, path);
     return { staff, person, token };
   }
@@ -45,7 +45,7 @@ describe('Accounts of archived people', () => {
     const { staff, person, token } = await inviteAndAccept(path, extra as Record<string, string>);
     const archived = await staff.post(`${path}/archive`).type('form').send({ _csrf: token });
     expect([303]).toContain(archived.status);
-    const next = await person.get('/');
+    const next = await person.get('/account');
     expect(next.status).toBe(303);
     expect(next.headers.location).toMatch(/^\/login/);
     const user = await t.dataSource.getRepository(User).findOneByOrFail({ personId: path.split('/')[2] });

@@ -2,7 +2,11 @@ import request from 'supertest';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { FamilyLink } from '../src/residents/entities/family-link.entity';
+import { HelpOffer } from '../src/activities/entities/help-offer.entity';
+import { User } from '../src/auth/entities/user.entity';
+import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
+import { createVolunteer } from './support/people-factories';
 import { Agent, apiSignIn, formToken, signIn } from './support/http';
 import { createRelative, createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
@@ -47,13 +51,30 @@ describe('Residents', () => {
       expect(page.text).toContain('Hearing aid in the left ear');
     });
 
-    it('should refuse the resident pages to a volunteer, and give them no resident through the API', async () => {
-      const resident = await createResident(t, homeId);
-      await agents.volunteer.get('/residents').expect(403);
-      await agents.volunteer.get(`/residents/${resident.id}`).expect(403);
+    it('should show a volunteer only residents of activities they are confirmed on, with volunteer consent, in the limited profile', async () => {
+      const shown = await createResident(t, homeId, { lastName: 'Shown', preferredName: 'Nonna Lina', consentVolunteerProfile: true });
+      const private_ = await createResident(t, homeId, { lastName: 'Private', consentVolunteerProfile: false });
+      const elsewhere = await createResident(t, homeId, { lastName: 'NotOnActivity' });
+      const volunteerRecord = await createVolunteer(t, homeId, { email: users.volunteer.email });
+      await t.dataSource.getRepository(User).update({ id: users.volunteer.id }, { personKind: 'volunteer', personId: volunteerRecord.id });
+      const activity = await createActivity(t, homeId, { residentIds: [shown.id, private_.id] });
+      await t.dataSource.getRepository(HelpOffer).insert({ homeId, activityId: activity.id, offererType: 'volunteer', volunteerId: volunteerRecord.id, familyMemberId: null, kind: 'deliver', status: 'confirmed', message: null, respondedBy: null, respondedAt: null, createdBy: null });
+      const volunteer = await signIn(t, users.volunteer.email, users.volunteer.password);
+      const list = await volunteer.get('/residents').expect(200);
+      expect(list.text).toContain('Nonna Lina');
+      expect(list.text).not.toContain('Shown');
+      expect(list.text).not.toContain('Private');
+      expect(list.text).not.toContain('NotOnActivity');
+      const page = await volunteer.get(`/residents/${shown.id}`).expect(200);
+      expect(page.text).toContain('Hearing aid in the left ear');
+      expect(page.text).not.toContain('Walks with a frame');
+      expect(page.text).not.toContain('Taught primary school');
+      await volunteer.get(`/residents/${private_.id}`).expect(404);
+      await volunteer.get(`/residents/${elsewhere.id}`).expect(404);
       const api = await apiSignIn(t, users.volunteer.email, users.volunteer.password);
-      expect((await api.agent.get('/api/residents').expect(200)).body.residents).toEqual([]);
-      await api.agent.get(`/api/residents/${resident.id}`).expect(404);
+      const json = (await api.agent.get(`/api/residents/${shown.id}`).expect(200)).body;
+      expect(json).toMatchObject({ lens: 'volunteer', fullName: 'Nonna Lina' });
+      expect(json.mobilityNotes).toBeUndefined();
     });
 
     it('should answer 404 for a resident of another home, and for an id that is not one', async () => {
@@ -119,6 +140,7 @@ describe('Residents', () => {
         const token = await formToken(agents[role], '/account');
         await agents[role].post('/residents').type('form').send({ _csrf: token, ...residentForm({ lastName: 'Forbidden' }) }).expect(403);
         await agents[role].post(`/residents/${resident.id}`).type('form').send({ _csrf: token, ...residentForm() }).expect(403);
+        await agents[role].get('/residents/new').expect(403);
       }
       const relative = await createRelative(t, resident);
       const family = await signIn(t, relative.user.email, relative.user.password);

@@ -70,23 +70,23 @@ describe('Staff', () => {
       expect((await agent.get('/staff/new')).status).toBe(allowed ? 200 : 403);
       expect((await agent.get(`/staff/${member.id}/edit`)).status).toBe(allowed ? 200 : 403);
 
-      let token = await formToken(agent, '/');
+      let token = await formToken(agent, '/account');
       const lastName = `Creato ${role}`;
       const created = await agent.post('/staff').type('form').send({ _csrf: token, ...staffForm({ lastName }), ...(role === 'admin' ? { homeId: home.id } : {}) });
       expect(created.status).toBe(allowed ? 303 : 403);
       expect(await staff().countBy({ lastName })).toBe(allowed ? 1 : 0);
 
-      token = await formToken(agent, '/');
+      token = await formToken(agent, '/account');
       const updated = await agent.post(`/staff/${member.id}`).type('form').send({ _csrf: token, ...staffForm({ firstName: 'Cambiato', email: `cambiato.${role}@example.test` }) });
       expect(updated.status).toBe(allowed ? 303 : 403);
       expect((await staff().findOneByOrFail({ id: member.id })).firstName).toBe(allowed ? 'Cambiato' : 'Sara');
 
-      token = await formToken(agent, '/');
+      token = await formToken(agent, '/account');
       const invited = await agent.post(`/staff/${member.id}/invite`).type('form').send({ _csrf: token, role: 'carer' });
       expect(invited.status).toBe(allowed ? 303 : 403);
       expect(await t.dataSource.getRepository(User).countBy({ personKind: 'staff', personId: member.id })).toBe(allowed ? 1 : 0);
 
-      token = await formToken(agent, '/');
+      token = await formToken(agent, '/account');
       const archived = await agent.post(`/staff/${member.id}/archive`).type('form').send({ _csrf: token });
       expect(archived.status).toBe(allowed ? 303 : 403);
       expect((await staff().findOneByOrFail({ id: member.id })).status).toBe(allowed ? 'left' : 'active');
@@ -110,7 +110,7 @@ describe('Staff', () => {
       if (!EDITORS.includes(role)) return;
       await agent.get(`/staff/${theirs.id}/edit`).expect(404);
       for (const [path, body] of [[`/staff/${theirs.id}`, staffForm({ unitId: '' })], [`/staff/${theirs.id}/archive`, {}], [`/staff/${theirs.id}/invite`, { role: 'carer' }]] as const) {
-        const token = await formToken(agent, '/');
+        const token = await formToken(agent, '/account');
         expect({ path, status: (await agent.post(path).type('form').send({ _csrf: token, ...body })).status }).toEqual({ path, status: 404 });
       }
       expect(await staff().findOneByOrFail({ id: theirs.id })).toMatchObject({ firstName: 'Sara', status: 'active' });
@@ -121,7 +121,7 @@ describe('Staff', () => {
       await agent.get('/staff/not-an-id').expect(404);
       await agent.get('/staff/4b3c2d1e-0000-4000-8000-000000000000').expect(404);
       await agent.get('/staff/4b3c2d1e-0000-4000-8000-000000000000/edit').expect(404);
-      const token = await formToken(agent, '/');
+      const token = await formToken(agent, '/account');
       await agent.post('/staff/not-an-id').type('form').send({ _csrf: token, ...staffForm() }).expect(404);
       await agent.post('/staff/not-an-id/archive').type('form').send({ _csrf: token }).expect(404);
       await agent.post('/staff/4b3c2d1e-0000-4000-8000-000000000000/invite').type('form').send({ _csrf: token, role: 'carer' }).expect(404);

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { Invitation } from '../src/auth/entities/invitation.entity';
 import { Role, User } from '../src/auth/entities/user.entity';
-import { formatDate, todayIn } from '../src/common/views/format';
+import { todayIn } from '../src/common/time/zoned';
+import { formatDate } from '../src/common/views/format';
 import { HomeView } from '../src/homes/homes.service';
 import { Volunteer } from '../src/volunteers/entities/volunteer.entity';
 import { VolunteersService } from '../src/volunteers/volunteers.service';
@@ -77,18 +78,18 @@ describe('Volunteers', () => {
       expect((await agent.get('/volunteers/new')).status).toBe(allowed ? 200 : 403);
       expect((await agent.get(`/volunteers/${volunteer.id}/edit`)).status).toBe(allowed ? 200 : 403);
 
-      let token = await formToken(agent, '/');
+      let token = await formToken(agent, '/account');
       const lastName = `Creato ${role}`;
       const created = await agent.post('/volunteers').type('form').send({ _csrf: token, ...volunteerForm({ lastName }), ...(role === 'admin' ? { homeId: home.id } : {}) });
       expect(created.status).toBe(allowed ? 303 : 403);
       expect(await volunteers().countBy({ lastName })).toBe(allowed ? 1 : 0);
 
-      token = await formToken(agent, '/');
+      token = await formToken(agent, '/account');
       const updated = await agent.post(`/volunteers/${volunteer.id}`).type('form').send({ _csrf: token, ...volunteerForm({ firstName: 'Cambiato' }) });
       expect(updated.status).toBe(allowed ? 303 : 403);
       expect((await volunteers().findOneByOrFail({ id: volunteer.id })).firstName).toBe(allowed ? 'Cambiato' : 'Vera');
 
-      token = await formToken(agent, '/');
+      token = await formToken(agent, '/account');
       const archived = await agent.post(`/volunteers/${volunteer.id}/archive`).type('form').send({ _csrf: token });
       expect(archived.status).toBe(allowed ? 303 : 403);
       expect((await volunteers().findOneByOrFail({ id: volunteer.id })).status).toBe(allowed ? 'left' : 'active');
@@ -112,14 +113,14 @@ describe('Volunteers', () => {
       if (!EDITORS.includes(role)) return;
       await agent.get(`/volunteers/${theirs.id}/edit`).expect(404);
       for (const path of [`/volunteers/${theirs.id}`, `/volunteers/${theirs.id}/archive`, `/volunteers/${theirs.id}/invite`]) {
-        const token = await formToken(agent, '/');
+        const token = await formToken(agent, '/account');
         expect({ path, status: (await agent.post(path).type('form').send({ _csrf: token, ...(path.endsWith(theirs.id) ? volunteerForm() : {}) })).status }).toEqual({ path, status: 404 });
       }
       expect(await volunteers().findOneByOrFail({ id: theirs.id })).toMatchObject({ firstName: 'Vera', status: 'active' });
     });
 
     it('should answer 404 when a volunteer is created in a home the user does not belong to', async () => {
-      const token = await formToken(agents.manager, '/');
+      const token = await formToken(agents.manager, '/account');
       const res = await agents.manager.post('/volunteers').type('form').send({ _csrf: token, ...volunteerForm({ lastName: 'Intruso' }), homeId: otherHome.id });
       expect(res.status).toBe(404);
       expect(await volunteers().countBy({ lastName: 'Intruso' })).toBe(0);
@@ -130,7 +131,7 @@ describe('Volunteers', () => {
       await agent.get('/volunteers/not-an-id').expect(404);
       await agent.get('/volunteers/4b3c2d1e-0000-4000-8000-000000000000').expect(404);
       await agent.get('/volunteers/not-an-id/edit').expect(404);
-      const token = await formToken(agent, '/');
+      const token = await formToken(agent, '/account');
       await agent.post('/volunteers/not-an-id').type('form').send({ _csrf: token, ...volunteerForm() }).expect(404);
       await agent.post('/volunteers/4b3c2d1e-0000-4000-8000-000000000000/archive').type('form').send({ _csrf: token }).expect(404);
       await agent.post('/volunteers/not-an-id/invite').type('form').send({ _csrf: token }).expect(404);

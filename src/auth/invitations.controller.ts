@@ -5,7 +5,7 @@ import { Public } from '../common/decorators/public.decorator';
 import { flash } from '../common/http/flash';
 import { clientIp } from '../common/http/session';
 import { AuthService } from './auth.service';
-import { AcceptInvitationDto } from './dto/auth.dto';
+import { NewPasswordDto } from './dto/auth.dto';
 import { InvitationsService } from './invitations.service';
 import { SessionManager } from './session/session-manager';
 
@@ -28,7 +28,7 @@ export class InvitationsController {
   @Public()
   @Post(':token')
   @FormView('auth/invitation', {}, (c: InvitationsController, req) => c.show(req.params.token as string))
-  async accept(@Param('token') token: string, @Body() body: AcceptInvitationDto, @Req() req: Request, @Res() res: Response) {
+  async accept(@Param('token') token: string, @Body() body: NewPasswordDto, @Req() req: Request, @Res() res: Response) {
     const userId = await this.invitations.accept(token, body.newPassword, body.confirmPassword, { ip: clientIp(req), userAgent: req.get('user-agent') });
     const user = await this.auth.findSessionUser(userId);
     if (user) await this.sessions.start(req, user);

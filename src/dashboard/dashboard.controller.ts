@@ -1,16 +1,37 @@
-import { Controller, Get, Render } from '@nestjs/common';
+import { Controller, Get, Render, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ActivitiesService } from '../activities/activities.service';
+import { canPlanActivities } from '../activities/activity-access';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { addDays, localDaysRange, mondayOf, todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
 
-/** The first page after sign-in. Each role's own overview joins it as its features arrive. */
+/** The first page after sign-in, by role: carers go straight to Today; planners see their week. */
 @Controller()
 export class DashboardController {
-  constructor(private readonly homes: HomesService) {}
+  constructor(private readonly homes: HomesService, private readonly activities: ActivitiesService) {}
 
   @Get()
-  @Render('dashboard/index')
-  async index(@CurrentUser() user: SessionUser) {
-    return { homes: await this.homes.listForUser(user), isAdmin: user.role === 'admin' };
+  async index(@CurrentUser() user: SessionUser, @Res() res: Response) {
+    if (user.role === 'carer') {
+      res.redirect(303, '/today');
+      return;
+    }
+    const view: Record<string, unknown> = { homes: await this.homes.listForUser(user), isAdmin: user.role === 'admin' };
+    if (canPlanActivities(user)) {
+      const monday = mondayOf(todayIn(user.timezone));
+      const { start, end } = localDaysRange(monday, 7, user.timezone);
+      const week = await this.activities.listBetween(user, start, end);
+      view.planner = {
+        weekStart: monday,
+        weekEnd: addDays(monday, 6),
+        planned: week.filter((a) => a.status === 'planned').length,
+        held: week.filter((a) => a.status === 'completed').length,
+        pendingOffers: await this.activities.pendingOffers(user),
+        belowTarget: await this.activities.belowWeeklyTarget(user),
+      };
+    }
+    res.render('dashboard/index', view);
   }
 }

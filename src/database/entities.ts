@@ -1,3 +1,8 @@
+import { Activity } from '../activities/entities/activity.entity';
+import { ActivityType } from '../activities/entities/activity-type.entity';
+import { HelpOffer } from '../activities/entities/help-offer.entity';
+import { Participation } from '../activities/entities/participation.entity';
+import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { AuditEntry } from '../audit/entities/audit-entry.entity';
 import { AuditHead } from '../audit/entities/audit-head.entity';
 import { Invitation } from '../auth/entities/invitation.entity';
@@ -5,6 +10,16 @@ import { LoginAttempt } from '../auth/entities/login-attempt.entity';
 import { Membership } from '../auth/entities/membership.entity';
 import { SessionRecord } from '../auth/entities/session.entity';
 import { User } from '../auth/entities/user.entity';
+import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity';
+import { Contribution } from '../contributions/entities/contribution.entity';
+import { Notification } from '../notifications/entities/notification.entity';
+import { ActivityPlan } from '../plans/entities/activity-plan.entity';
+import { GoalAttainment } from '../plans/entities/goal-attainment.entity';
+import { PlanGoal } from '../plans/entities/plan-goal.entity';
+import { PlanReview } from '../plans/entities/plan-review.entity';
+import { Feedback } from '../voice/entities/feedback.entity';
+import { Suggestion } from '../voice/entities/suggestion.entity';
+import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
 import { FamilyLink } from '../residents/entities/family-link.entity';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { Home } from '../homes/entities/home.entity';
@@ -17,4 +32,6 @@ import { Volunteer } from '../volunteers/entities/volunteer.entity';
 export const entities = [
   Home, Unit, User, Membership, Invitation, SessionRecord, LoginAttempt, AuditEntry, AuditHead,
   Resident, FamilyMember, FamilyLink, Volunteer, StaffMember,
+  ActivityType, Activity, RosterEntry, Participation, HelpOffer, Contribution, IdempotencyKey,
+  ActivityPlan, PlanGoal, PlanReview, GoalAttainment, Suggestion, Feedback, WellbeingCheckIn, Notification,
 ];

@@ -14,6 +14,7 @@ import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { DEMO_ACCOUNTS, DEMO_HOME_SLUG, DEMO_PASSWORD } from './demo-accounts';
 import { DemoData, loadDemoData } from './demo-data';
+import { seedDemoProgramme } from './demo-programme';
 import { DemoState } from './demo-state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -89,6 +90,11 @@ export class DemoSeeder implements OnApplicationBootstrap {
         trainingNotes: v.trainingNotes ?? null, startedOn: v.startedDaysAgo === undefined ? null : isoDate(-v.startedDaysAgo),
         status: v.status ?? 'active',
       }));
+
+      await seedDemoProgramme(m, {
+        homeId: home.id, timezone: home.timezone, unitIds: [...units.values()], residentIds: [...residents.values()],
+        staffIds: [...staff.values()], volunteerIds: [...volunteers.values()],
+      });
 
       const people: Record<PersonKind, Map<string, string>> = { staff, family: families, volunteer: volunteers };
       for (const account of DEMO_ACCOUNTS) {

@@ -4,9 +4,9 @@ import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
-import { flash } from '../common/http/flash';
+import { flash, flashInvitation } from '../common/http/flash';
+import { listHref } from '../common/http/list-href';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
-import { formatDateTime } from '../common/views/format';
 import { AddFamilyLinkDto, RELATIONSHIPS, UpdateFamilyLinkDto } from '../residents/dto/family-link.dto';
 import { FAMILY_ACCESS } from '../residents/entities/family-link.entity';
 import { FamilyLinksService } from '../residents/family-links.service';
@@ -14,14 +14,8 @@ import { CreateFamilyMemberDto, FamilyListQueryDto, FamilyMemberDto } from './dt
 import { canManageFamilies, FAMILY_EDITORS, FAMILY_READERS, FamiliesService } from './families.service';
 
 /** A list address keeping the search and filters, for the paging links. */
-function listHref(query: FamilyListQueryDto, page: number): string {
-  const params = new URLSearchParams();
-  if (query.q) params.set('q', query.q);
-  if (query.archived) params.set('archived', '1');
-  if (query.homeId) params.set('homeId', query.homeId);
-  if (page > 1) params.set('page', String(page));
-  const search = params.toString();
-  return search ? `/families?${search}` : '/families';
+function pageHref(query: FamilyListQueryDto, page: number): string {
+  return listHref('/families', { q: query.q, archived: query.archived ? '1' : null, homeId: query.homeId }, page);
 }
 
 const RELATIONSHIP_OPTIONS = RELATIONSHIPS.map((value) => ({ value, labelKey: `families.relationships.${value}` }));
@@ -42,8 +36,8 @@ export class FamiliesController {
       filters: { q: query.q ?? '', archived: !!query.archived, homeId: query.homeId ?? '' },
       homes,
       showHome: homes.length > 0,
-      previous: result.page > 1 ? listHref(query, result.page - 1) : null,
-      next: result.page < result.pageCount ? listHref(query, result.page + 1) : null,
+      previous: result.page > 1 ? pageHref(query, result.page - 1) : null,
+      next: result.page < result.pageCount ? pageHref(query, result.page + 1) : null,
       canEdit: canManageFamilies(user),
     };
   }
@@ -145,9 +139,7 @@ export class FamiliesController {
   @FormView('families/show', {}, (c: FamiliesController, req) => c.detail(req.user!, req.params.id as string))
   async invite(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
     const issued = await this.families.invite(user, id);
-    flash(req, 'success', { key: 'invitations.issued', params: { email: issued.email, expires: formatDateTime(issued.expiresAt, req.locale, user.timezone) } });
-    // The link is shown this once and only its hash is stored, so it gets a message of its own.
-    flash(req, 'info', { key: 'families.invitationLink', params: { link: `${req.protocol}://${req.get('host')}${issued.path}` } });
+    flashInvitation(req, issued, user.timezone, 'families.invitationLink');
     return { url: `/families/${id}` };
   }
 

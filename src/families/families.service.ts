@@ -5,9 +5,10 @@ import { AuditService, diffFields } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import type { Role } from '../auth/entities/user.entity';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
-import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
-import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { ValidationError } from '../common/errors/domain-errors';
+import { pageOf, whereAnyContains } from '../common/query/paging';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, HomeView } from '../homes/homes.service';
 import { FamilyLinkOfMemberView, FamilyLinksService, ResidentOption, telHref } from '../residents/family-links.service';
@@ -25,6 +26,8 @@ export function canManageFamilies(user: SessionUser): boolean {
 }
 
 const MEMBER_FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
+/** What the list's search looks in: the name either way round, so "rossi maria" finds Maria Rossi, and the email. */
+const SEARCHED = ["member.firstName || ' ' || member.lastName", "member.lastName || ' ' || member.firstName", 'member.email'];
 
 export interface FamilyMemberView {
   id: string;
@@ -85,24 +88,8 @@ export class FamiliesService {
     const builder = scopeToHomes(this.members.createQueryBuilder('member'), user);
     if (query.homeId) builder.andWhere('member.homeId = :homeId', { homeId: query.homeId });
     if (!query.archived) builder.andWhere('member.archivedAt IS NULL');
-    if (query.q) {
-      // LOWER on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not.
-      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      builder.andWhere(
-        "(LOWER(member.firstName || ' ' || member.lastName) LIKE :pattern ESCAPE '\\' OR LOWER(member.lastName || ' ' || member.firstName) LIKE :pattern ESCAPE '\\' OR LOWER(member.email) LIKE :pattern ESCAPE '\\')",
-        { pattern },
-      );
-    }
-    const total = await builder.getCount();
-    const pageCount = Math.max(1, Math.ceil(total / FAMILY_PAGE_SIZE));
-    const page = Math.min(query.page ?? 1, pageCount);
-    const members = await builder
-      .orderBy('member.lastName', 'ASC')
-      .addOrderBy('member.firstName', 'ASC')
-      .addOrderBy('member.id', 'ASC')
-      .skip((page - 1) * FAMILY_PAGE_SIZE)
-      .take(FAMILY_PAGE_SIZE)
-      .getMany();
+    if (query.q) whereAnyContains(builder, SEARCHED, query.q);
+    const { rows: members, total, page, pages: pageCount } = await pageOf(builder, query.page, FAMILY_PAGE_SIZE);
     const residents = await this.links.linkedResidentNames(user, members.map((member) => member.id));
     const homeNames = user.homeIds.length > 1 ? new Map((await this.homes.listForUser(user)).map((home) => [home.id, home.name])) : null;
     return {
@@ -195,10 +182,8 @@ export class FamiliesService {
   }
 
   /** The family member, if they belong to one of the user's homes; otherwise not found. */
-  private async find(m: EntityManager, user: SessionUser, id: string): Promise<FamilyMember> {
-    const member = await m.findOneBy(FamilyMember, { id });
-    if (!member || !user.homeIds.includes(member.homeId)) throw new NotFoundError();
-    return member;
+  private find(m: EntityManager, user: SessionUser, id: string): Promise<FamilyMember> {
+    return findInHomes(m, FamilyMember, user, id);
   }
 }
 

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { ActivitiesService } from '../activities/activities.service';
+import { weeklyBadge } from '../activities/weekly-badge';
 import { AuthService } from '../auth/auth.service';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -7,7 +9,7 @@ import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
-import { todayIn } from '../common/views/format';
+import { todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLinksService } from './family-links.service';
@@ -17,7 +19,7 @@ import { PAGE_SIZE, ResidentsService } from './residents.service';
 const EDITORS = ['admin', 'manager', 'coordinator'] as const;
 
 @Controller('residents')
-@Roles('admin', 'manager', 'coordinator', 'carer', 'family')
+@Roles('admin', 'manager', 'coordinator', 'carer', 'family', 'volunteer')
 export class ResidentsController {
   constructor(
     private readonly residents: ResidentsService,
@@ -25,21 +27,27 @@ export class ResidentsController {
     private readonly photos: ResidentPhotos,
     private readonly homes: HomesService,
     private readonly auth: AuthService,
+    private readonly activities: ActivitiesService,
   ) {}
 
   @Get()
   @Render('residents/index')
   async index(@CurrentUser() user: SessionUser, @Query() query: ResidentListQuery) {
     const result = await this.residents.list(user, query);
+    const attended = user.role === 'family' || user.role === 'volunteer' ? new Map<string, number>() : await this.activities.attendanceCounts(result.residents.map((r) => r.id));
     const units = [...(await this.homes.unitNames(user.homeIds)).entries()].map(([id, name]) => ({ id, name }));
     const filters = { q: query.q ?? '', unitId: query.unitId ?? '', status: query.status ?? 'current' };
     const pageLink = (page: number) => `/residents?${new URLSearchParams({ ...filters, page: String(page) }).toString()}`;
     return {
       ...result,
+      residents: result.residents.map((r) => ({
+        ...r,
+        ...(user.role === 'family' || user.role === 'volunteer' ? {} : { attendedLast7Days: attended.get(r.id) ?? 0, badge: weeklyBadge(attended.get(r.id) ?? 0) }),
+      })),
       filters,
-      units: user.role === 'family' ? [] : units.sort((a, b) => a.name.localeCompare(b.name)),
+      units: user.role === 'family' || user.role === 'volunteer' ? [] : units.sort((a, b) => a.name.localeCompare(b.name)),
       statuses: ['current', 'active', 'on_leave', 'discharged', 'deceased', 'all'],
-      isStaff: user.role !== 'family',
+      isStaff: user.role !== 'family' && user.role !== 'volunteer',
       canCreate: (EDITORS as readonly string[]).includes(user.role),
       pageSize: PAGE_SIZE,
       previous: result.page > 1 ? pageLink(result.page - 1) : null,

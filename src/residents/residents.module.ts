@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActivitiesModule } from '../activities/activities.module';
 import { AuthModule } from '../auth/auth.module';
 import { HomesModule } from '../homes/homes.module';
 import { FamilyLink } from './entities/family-link.entity';
@@ -13,7 +14,7 @@ import { ResidentsService } from './residents.service';
 
 /** Residents, and the family links that decide which relatives may see them. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Resident, FamilyLink]), HomesModule, AuthModule],
+  imports: [TypeOrmModule.forFeature([Resident, FamilyLink]), HomesModule, AuthModule, ActivitiesModule],
   controllers: [ResidentsController, ResidentsApiController],
   providers: [ResidentsService, FamilyLinksService, ResidentPhotos],
   exports: [ResidentsService, FamilyLinksService],

@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
-import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { todayIn } from '../common/views/format';
+import { pageOf, whereAnyContains } from '../common/query/paging';
+import { todayIn } from '../common/time/zoned';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
+import { Activity } from '../activities/entities/activity.entity';
+import { HelpOffer } from '../activities/entities/help-offer.entity';
+import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { FamilyLink } from './entities/family-link.entity';
 import { FamilyPortalConsent, Resident } from './entities/resident.entity';
 import { canEditResidents, isStaffReader, lensFor, ResidentLens } from './resident-access';
@@ -20,6 +24,8 @@ const PROFILE_FIELDS = [
   'aboutMe', 'interests', 'dislikes', 'communicationTips', 'mobilityNotes',
 ] as const;
 const CONSENT_FIELDS = ['consentPhotos', 'consentFamilyPortal', 'consentVolunteerProfile', 'consentBestInterestNote'] as const;
+/** What the list's search looks in; preferred name and room may be empty. */
+const SEARCHED = ['r.firstName', 'r.lastName', 'r.preferredName', 'r.room'].map((column) => `COALESCE(${column}, '')`);
 
 export interface ResidentSummary {
   id: string;
@@ -70,7 +76,7 @@ export interface ResidentPage {
 }
 
 /** Tags typed as "canto, carte,  Canto" become ["canto", "carte"]. */
-export function parseTags(text: string | undefined): string[] {
+export function parseTags(text: string | null | undefined): string[] {
   if (!text) return [];
   return [...new Set(text.split(',').map((tag) => tag.trim().toLowerCase()).filter((tag) => tag.length > 0))].slice(0, 40);
 }
@@ -90,26 +96,8 @@ export class ResidentsService {
     if (status === 'current') qb.andWhere('r.status IN (:...current)', { current: ['active', 'on_leave'] });
     else if (status !== 'all') qb.andWhere('r.status = :status', { status });
     if (query.unitId) qb.andWhere('r.unitId = :unitId', { unitId: query.unitId });
-    if (query.q) {
-      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(
-        new Brackets((w) =>
-          ['r.firstName', 'r.lastName', 'r.preferredName', 'r.room'].forEach((column) =>
-            w.orWhere(`LOWER(COALESCE(${column}, '')) LIKE :like ESCAPE '\\'`, { like }),
-          ),
-        ),
-      );
-    }
-    const total = await qb.getCount();
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const page = Math.min(query.page ?? 1, pages);
-    const rows = await qb
-      .orderBy('r.lastName', 'ASC')
-      .addOrderBy('r.firstName', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .skip((page - 1) * PAGE_SIZE)
-      .take(PAGE_SIZE)
-      .getMany();
+    if (query.q) whereAnyContains(qb, SEARCHED, query.q);
+    const { rows, total, page, pages } = await pageOf(qb, query.page, PAGE_SIZE);
     const units = await this.unitNames(user);
     return { residents: rows.map((r) => this.summary(r, user, units)), total, page, pages };
   }
@@ -243,13 +231,24 @@ export class ResidentsService {
         })
         .andWhere('r.consentFamilyPortal <> :none', { none: 'none' });
     }
+    if (user.role === 'volunteer' && user.personKind === 'volunteer' && user.personId) {
+      // Residents invited to a planned or held activity this volunteer is confirmed to help with.
+      const assigned = this.residents.manager
+        .createQueryBuilder(RosterEntry, 'e')
+        .select('e.residentId')
+        .innerJoin(HelpOffer, 'o', 'o.activityId = e.activityId')
+        .innerJoin(Activity, 'a', 'a.id = e.activityId')
+        .where('o.volunteerId = :volunteerId AND o.status = :confirmed AND a.status <> :cancelled');
+      return qb
+        .andWhere(`r.id IN (${assigned.getQuery()})`, { volunteerId: user.personId, confirmed: 'confirmed', cancelled: 'cancelled' })
+        .andWhere('r.consentVolunteerProfile = :volunteerConsent', { volunteerConsent: true })
+        .andWhere('r.status IN (:...living)', { living: ['active', 'on_leave'] });
+    }
     return qb.andWhere('1 = 0');
   }
 
-  private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<Resident> {
-    const resident = await m.findOneBy(Resident, { id });
-    if (!resident || !user.homeIds.includes(resident.homeId)) throw new NotFoundError();
-    return resident;
+  private findVisible(m: EntityManager, user: SessionUser, id: string): Promise<Resident> {
+    return findInHomes(m, Resident, user, id);
   }
 
   private async findEditable(m: EntityManager, user: SessionUser, id: string): Promise<Resident> {

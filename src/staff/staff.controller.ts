@@ -4,9 +4,9 @@ import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
-import { flash } from '../common/http/flash';
+import { flash, flashInvitation } from '../common/http/flash';
+import { listHref } from '../common/http/list-href';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
-import { formatDateTime } from '../common/views/format';
 import { CreateStaffMemberDto, STAFF_LIST_STATUSES, StaffInvitationDto, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
 import { JOB_ROLES } from './entities/staff-member.entity';
 import { canManageStaff, invitableRoles, STAFF_EDITORS, STAFF_READERS, StaffDetail, StaffService } from './staff.service';
@@ -21,13 +21,8 @@ function formValues(s: StaffDetail): Record<string, unknown> {
 }
 
 /** A list address keeping the search and filter, for the paging links. */
-function listHref(query: StaffListQuery, page: number): string {
-  const params = new URLSearchParams();
-  if (query.q) params.set('q', query.q);
-  if (query.status) params.set('status', query.status);
-  if (page > 1) params.set('page', String(page));
-  const search = params.toString();
-  return search ? `/staff?${search}` : '/staff';
+function pageHref(query: StaffListQuery, page: number): string {
+  return listHref('/staff', { q: query.q, status: query.status }, page);
 }
 
 @Controller('staff')
@@ -45,8 +40,8 @@ export class StaffController {
       q: query.q ?? '',
       statusOptions: STAFF_LIST_STATUSES.map((value) => ({ value, labelKey: `staff.filter.${value}`, selected: value === status })),
       paged: result.pages > 1,
-      prevHref: result.page > 1 ? listHref(query, result.page - 1) : null,
-      nextHref: result.page < result.pages ? listHref(query, result.page + 1) : null,
+      prevHref: result.page > 1 ? pageHref(query, result.page - 1) : null,
+      nextHref: result.page < result.pages ? pageHref(query, result.page + 1) : null,
       showHome: user.homeIds.length > 1,
       canEdit: canManageStaff(user),
     };
@@ -119,9 +114,7 @@ export class StaffController {
   @FormView('staff/show', {}, (c: StaffController, req) => c.show(req.user!, req.params.id as string))
   async invite(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: StaffInvitationDto, @Req() req: Request) {
     const issued = await this.staff.invite(user, id, body.role);
-    flash(req, 'success', { key: 'invitations.issued', params: { email: issued.email, expires: formatDateTime(issued.expiresAt, req.locale, user.timezone) } });
-    // invitations.issued ends with a colon: the link follows as its own notice. It is shown this once; only its hash is kept.
-    flash(req, 'info', { key: 'staff.invitationLink', params: { link: `${req.protocol}://${req.get('host')}${issued.path}` } });
+    flashInvitation(req, issued, user.timezone, 'staff.invitationLink');
     return { url: `/staff/${id}` };
   }
 }

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { Role } from '../auth/entities/user.entity';
 import { AuthService } from '../auth/auth.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
-import { assertHomeAccess, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { pageOf, whereEveryWordIn } from '../common/query/paging';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, UnitView } from '../homes/homes.service';
 import { CreateStaffMemberDto, StaffAccountRole, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
@@ -89,17 +90,8 @@ export class StaffService {
     const qb = scopeToHomes(this.staff.createQueryBuilder('s'), user);
     const status = query.status ?? 'active';
     if (status !== 'all') qb.andWhere('s.status = :status', { status });
-    if (query.q) matchName(qb, query.q);
-    const total = await qb.getCount();
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const page = Math.min(query.page ?? 1, pages);
-    const rows = await qb
-      .orderBy('s.lastName', 'ASC')
-      .addOrderBy('s.firstName', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .skip((page - 1) * PAGE_SIZE)
-      .take(PAGE_SIZE)
-      .getMany();
+    if (query.q) whereEveryWordIn(qb, ['s.firstName', 's.lastName'], query.q);
+    const { rows, total, page, pages } = await pageOf(qb, query.page, PAGE_SIZE);
     const homeNames = new Map((await this.homes.listForUser(user)).map((home) => [home.id, home.name]));
     const units = await this.unitNames(user, rows.map((row) => row.homeId));
     return { staff: rows.map((s) => toSummary(s, homeNames.get(s.homeId) ?? null, units)), total, page, pages };
@@ -201,10 +193,7 @@ export class StaffService {
   private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<StaffMember> {
     // An id that is not one would make PostgreSQL's uuid column fail the query; it is simply not found.
     if (!isUUID(id)) throw new NotFoundError();
-    const member = await m.findOneBy(StaffMember, { id });
-    if (!member) throw new NotFoundError();
-    assertHomeAccess(user, member.homeId);
-    return member;
+    return findInHomes(m, StaffMember, user, id);
   }
 
   /** A unit must be one of the home's; a closed unit may stay on a record but not be newly chosen. */
@@ -221,17 +210,6 @@ export class StaffService {
     }
     return names;
   }
-}
-
-/** Every word typed must appear in the first or the last name, so "rossi mar" finds Maria Rossi. */
-function matchName(qb: SelectQueryBuilder<StaffMember>, q: string): void {
-  q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5).forEach((word, i) => {
-    const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    qb.andWhere(new Brackets((w) => {
-      w.where(`LOWER(s.firstName) LIKE :like${i} ESCAPE '\\'`, { [`like${i}`]: like })
-        .orWhere(`LOWER(s.lastName) LIKE :like${i} ESCAPE '\\'`);
-    }));
-  });
 }
 
 function recordFrom(input: StaffMemberDto): StaffInput {

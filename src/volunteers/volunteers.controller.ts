@@ -4,9 +4,9 @@ import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
-import { flash } from '../common/http/flash';
+import { flash, flashInvitation } from '../common/http/flash';
+import { listHref } from '../common/http/list-href';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
-import { formatDateTime } from '../common/views/format';
 import { CreateVolunteerDto, VOLUNTEER_LIST_STATUSES, VolunteerDto, VolunteerListQuery } from './dto/volunteer.dto';
 import { canManageVolunteers, VOLUNTEER_EDITORS, VOLUNTEER_READERS, VolunteerDetail, VolunteersService } from './volunteers.service';
 
@@ -21,13 +21,8 @@ function formValues(v: VolunteerDetail): Record<string, unknown> {
 }
 
 /** A list address keeping the search and filter, for the paging links. */
-function listHref(query: VolunteerListQuery, page: number): string {
-  const params = new URLSearchParams();
-  if (query.q) params.set('q', query.q);
-  if (query.status) params.set('status', query.status);
-  if (page > 1) params.set('page', String(page));
-  const search = params.toString();
-  return search ? `/volunteers?${search}` : '/volunteers';
+function pageHref(query: VolunteerListQuery, page: number): string {
+  return listHref('/volunteers', { q: query.q, status: query.status }, page);
 }
 
 @Controller('volunteers')
@@ -45,8 +40,8 @@ export class VolunteersController {
       q: query.q ?? '',
       statusOptions: VOLUNTEER_LIST_STATUSES.map((value) => ({ value, labelKey: `volunteers.filter.${value}`, selected: value === status })),
       paged: result.pages > 1,
-      prevHref: result.page > 1 ? listHref(query, result.page - 1) : null,
-      nextHref: result.page < result.pages ? listHref(query, result.page + 1) : null,
+      prevHref: result.page > 1 ? pageHref(query, result.page - 1) : null,
+      nextHref: result.page < result.pages ? pageHref(query, result.page + 1) : null,
       showHome: user.homeIds.length > 1,
       canEdit: canManageVolunteers(user),
     };
@@ -113,9 +108,7 @@ export class VolunteersController {
   @FormView('volunteers/show', {}, (c: VolunteersController, req) => c.show(req.user!, req.params.id as string))
   async invite(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
     const issued = await this.volunteers.invite(user, id);
-    flash(req, 'success', { key: 'invitations.issued', params: { email: issued.email, expires: formatDateTime(issued.expiresAt, req.locale, user.timezone) } });
-    // invitations.issued ends with a colon: the link follows as its own notice. It is shown this once; only its hash is kept.
-    flash(req, 'info', { key: 'volunteers.invitationLink', params: { link: `${req.protocol}://${req.get('host')}${issued.path}` } });
+    flashInvitation(req, issued, user.timezone, 'volunteers.invitationLink');
     return { url: `/volunteers/${id}` };
   }
 }

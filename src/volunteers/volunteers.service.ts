@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { Role } from '../auth/entities/user.entity';
 import { AuthService } from '../auth/auth.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
-import { assertHomeAccess, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { todayIn } from '../common/views/format';
+import { pageOf, whereEveryWordIn } from '../common/query/paging';
+import { todayIn } from '../common/time/zoned';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { backgroundCheckStatus, BackgroundCheckStatus } from './background-check';
@@ -92,17 +93,8 @@ export class VolunteersService {
     const status = query.status ?? 'current';
     if (status === 'current') qb.andWhere('v.status IN (:...current)', { current: ['active', 'paused'] });
     else if (status !== 'all') qb.andWhere('v.status = :status', { status });
-    if (query.q) matchName(qb, query.q);
-    const total = await qb.getCount();
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const page = Math.min(query.page ?? 1, pages);
-    const rows = await qb
-      .orderBy('v.lastName', 'ASC')
-      .addOrderBy('v.firstName', 'ASC')
-      .addOrderBy('v.id', 'ASC')
-      .skip((page - 1) * PAGE_SIZE)
-      .take(PAGE_SIZE)
-      .getMany();
+    if (query.q) whereEveryWordIn(qb, ['v.firstName', 'v.lastName'], query.q);
+    const { rows, total, page, pages } = await pageOf(qb, query.page, PAGE_SIZE);
     const homes = await this.homes.listForUser(user);
     const byId = new Map(homes.map((home) => [home.id, home]));
     return {
@@ -210,10 +202,7 @@ export class VolunteersService {
   private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<Volunteer> {
     // An id that is not one would make PostgreSQL's uuid column fail the query; it is simply not found.
     if (!isUUID(id)) throw new NotFoundError();
-    const volunteer = await m.findOneBy(Volunteer, { id });
-    if (!volunteer) throw new NotFoundError();
-    assertHomeAccess(user, volunteer.homeId);
-    return volunteer;
+    return findInHomes(m, Volunteer, user, id);
   }
 
   private async toDetail(v: Volunteer): Promise<VolunteerDetail> {
@@ -224,17 +213,6 @@ export class VolunteersService {
       backgroundCheckOn: v.backgroundCheckOn, backgroundCheckExpiresOn: v.backgroundCheckExpiresOn, trainingNotes: v.trainingNotes, startedOn: v.startedOn,
     };
   }
-}
-
-/** Every word typed must appear in the first or the last name, so "rossi mar" finds Maria Rossi. */
-function matchName(qb: SelectQueryBuilder<Volunteer>, q: string): void {
-  q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5).forEach((word, i) => {
-    const like = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    qb.andWhere(new Brackets((w) => {
-      w.where(`LOWER(v.firstName) LIKE :like${i} ESCAPE '\\'`, { [`like${i}`]: like })
-        .orWhere(`LOWER(v.lastName) LIKE :like${i} ESCAPE '\\'`);
-    }));
-  });
 }
 
 function recordFrom(input: VolunteerDto): VolunteerInput {

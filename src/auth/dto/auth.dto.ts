@@ -1,12 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { trimmed } from '../../common/http/form-fields';
 import { LOCALES } from '../../common/i18n/i18n';
 
-// class-validator runs decorators bottom-up and stops at the first failure: the most basic check
-// sits nearest the property, so a missing value reads "fill in this field", not "too long".
-
 export class SignInDto {
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(trimmed)
   @IsEmail()
   @MaxLength(254)
   @IsNotEmpty()
@@ -25,12 +23,8 @@ export class SignInDto {
   next?: string;
 }
 
-export class ChangePasswordDto {
-  @MaxLength(256)
-  @IsNotEmpty()
-  @IsString()
-  currentPassword: string;
-
+/** A new password, typed twice; accepting an invitation asks for nothing else. */
+export class NewPasswordDto {
   @MaxLength(256)
   @IsNotEmpty()
   @IsString()
@@ -40,6 +34,13 @@ export class ChangePasswordDto {
   @IsNotEmpty()
   @IsString()
   confirmPassword: string;
+}
+
+export class ChangePasswordDto extends NewPasswordDto {
+  @MaxLength(256)
+  @IsNotEmpty()
+  @IsString()
+  currentPassword: string;
 }
 
 export class LocaleDto {
@@ -50,16 +51,4 @@ export class LocaleDto {
   @MaxLength(500)
   @IsString()
   next?: string;
-}
-
-export class AcceptInvitationDto {
-  @MaxLength(256)
-  @IsNotEmpty()
-  @IsString()
-  newPassword: string;
-
-  @MaxLength(256)
-  @IsNotEmpty()
-  @IsString()
-  confirmPassword: string;
 }

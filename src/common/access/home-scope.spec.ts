@@ -1,5 +1,6 @@
+import type { EntityManager } from 'typeorm';
 import { NotFoundError } from '../errors/domain-errors';
-import { assertHomeAccess, canSeeHome } from './home-scope';
+import { assertHomeAccess, canSeeHome, findInHomes } from './home-scope';
 import type { SessionUser } from './session-user';
 
 const HOME_A = '11111111-1111-4111-8111-111111111111';
@@ -55,5 +56,25 @@ describe('assertHomeAccess', () => {
 
   it('should report the plain not-found message when access is refused', () => {
     expect(() => sut(sessionUser(), HOME_B)).toThrow(expect.objectContaining({ status: 404, detail: { key: 'errors.notFound' } }));
+  });
+});
+
+describe('findInHomes', () => {
+  const sut = findInHomes;
+  const RECORD_ID = '33333333-3333-4333-8333-333333333333';
+  const managerFinding = (record: { id: string; homeId: string } | null) => ({ findOneBy: jest.fn().mockResolvedValue(record) }) as unknown as EntityManager;
+
+  it('should return the record when it belongs to one of the user\'s homes', async () => {
+    const record = { id: RECORD_ID, homeId: HOME_A };
+
+    await expect(sut(managerFinding(record), 'Thing', sessionUser(), RECORD_ID)).resolves.toBe(record);
+  });
+
+  it('should throw NotFoundError when there is no such record', async () => {
+    await expect(sut(managerFinding(null), 'Thing', sessionUser(), RECORD_ID)).rejects.toThrow(NotFoundError);
+  });
+
+  it('should throw NotFoundError when the record belongs to another home', async () => {
+    await expect(sut(managerFinding({ id: RECORD_ID, homeId: HOME_B }), 'Thing', sessionUser(), RECORD_ID)).rejects.toThrow(NotFoundError);
   });
 });

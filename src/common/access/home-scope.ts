@@ -1,4 +1,4 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, EntityTarget, FindOptionsWhere, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { NotFoundError, ValidationError } from '../errors/domain-errors';
 import type { SessionUser } from './session-user';
 
@@ -22,6 +22,19 @@ export function canSeeHome(user: SessionUser, homeId: string): boolean {
 /** Throws NotFoundError (never Forbidden) so ids of other homes cannot be probed. */
 export function assertHomeAccess(user: SessionUser, homeId: string): void {
   if (!canSeeHome(user, homeId)) throw new NotFoundError();
+}
+
+/** A record by id, if it belongs to one of the user's homes; otherwise not found. */
+export async function findInHomes<T extends ObjectLiteral & { id: string; homeId: string }>(
+  m: EntityManager,
+  entity: EntityTarget<T>,
+  user: SessionUser,
+  id: string,
+): Promise<T> {
+  const record = await m.findOneBy(entity, { id } as FindOptionsWhere<T>);
+  if (!record) throw new NotFoundError();
+  assertHomeAccess(user, record.homeId);
+  return record;
 }
 
 /**

@@ -1,9 +1,19 @@
 import type { Request } from 'express';
 import type { Message } from '../errors/domain-errors';
+import { formatDateTime } from '../views/format';
 
 /** A message shown once, on the next page this user sees. */
 export function flash(req: Request, kind: 'success' | 'error' | 'info', message: Message): void {
   req.session.flash = [...(req.session.flash ?? []), { kind, message }];
+}
+
+/**
+ * Says an account invitation was issued, then gives its link in a notice of its own (`linkKey`'s text):
+ * the link is shown this once, as only its hash is kept.
+ */
+export function flashInvitation(req: Request, invitation: { email: string; expiresAt: Date; path: string }, timezone: string, linkKey: string): void {
+  flash(req, 'success', { key: 'invitations.issued', params: { email: invitation.email, expires: formatDateTime(invitation.expiresAt, req.locale, timezone) } });
+  flash(req, 'info', { key: linkKey, params: { link: `${req.protocol}://${req.get('host')}${invitation.path}` } });
 }
 
 /** Takes the waiting messages out of the session. */

@@ -1,7 +1,7 @@
 import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
 import { FieldErrors, ValidationError } from '../errors/domain-errors';
 
-const BOUNDED = new Set(['maxLength', 'minLength', 'min', 'max']);
+const BOUNDED = new Set(['maxLength', 'minLength', 'min', 'max', 'arrayMaxSize', 'arrayMinSize']);
 
 /** class-validator's failures as message keys, one per field: `validation.<constraint>`. */
 export function toFieldErrors(errors: ClassValidatorError[], parent = ''): FieldErrors {

@@ -91,9 +91,10 @@ describe('translation catalogues', () => {
         IsNotEmpty: 'isNotEmpty', IsString: 'isString', IsEmail: 'isEmail', IsIn: 'isIn', Matches: 'matches',
         MaxLength: 'maxLength', MinLength: 'minLength', IsInt: 'isInt', Min: 'min', Max: 'max',
         IsBoolean: 'isBoolean', IsUUID: 'isUuid', IsDateString: 'isDateString',
+        IsArray: 'isArray', ArrayMaxSize: 'arrayMaxSize', ArrayMinSize: 'arrayMinSize',
       };
       const dtoFiles = sources.filter((file) => /[\\/]dto[\\/][^\\/]+\.ts$/.test(file));
-      const decorators = usages(dtoFiles, /@(Is[A-Z]\w*|Matches|MaxLength|MinLength|Min|Max)\(/g)
+      const decorators = usages(dtoFiles, /@(Is[A-Z]\w*|Matches|MaxLength|MinLength|Min|Max|ArrayMaxSize|ArrayMinSize)\(/g)
         .map(({ key }) => key)
         .filter((name) => name !== 'IsOptional');
 

@@ -1,9 +1,7 @@
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, IsUUID } from 'class-validator';
+import { checkbox } from '../../common/http/form-fields';
 import { FAMILY_ACCESS, FamilyAccess } from '../entities/family-link.entity';
-
-// class-validator runs decorators bottom-up and stops at the first failure: the most basic check
-// sits nearest the property, so a missing value reads "fill in this field", not "too long".
 
 /**
  * What a family member is to the resident. A fixed list, so it can be shown in either language and
@@ -19,10 +17,10 @@ export function isRelationship(value: string): value is Relationship {
   return (RELATIONSHIPS as readonly string[]).includes(value);
 }
 
-/** A checkbox sends its value only when ticked, so a missing one means false (hence @Expose). */
-const checkbox = ({ value }: { value: unknown }) => value === true || value === 'on' || value === 'true' || value === '1';
-
-/** The "add a link" form on a family member's page. */
+/**
+ * The "add a link" form on a family member's page. A checkbox sends its value only when ticked, so
+ * @Expose runs the transform for a missing one too, which makes it false.
+ */
 export class AddFamilyLinkDto {
   @IsUUID()
   @IsString()

@@ -1,56 +1,38 @@
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ListQueryDto } from '../../common/dto/list-query.dto';
+import { PersonNameDto } from '../../common/dto/person-contact.dto';
+import { blankToNull, checkbox, ISO_DATE, trimmed, numberField } from '../../common/http/form-fields';
 import { FAMILY_PORTAL_CONSENTS } from '../entities/resident.entity';
 
-// class-validator runs decorators bottom-up and stops at the first failure: the most basic check
-// sits nearest the property.
-
-const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** An optional form field left blank means "none". */
-const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : trimmed({ value }));
-const checkbox = ({ value }: { value: unknown }) => value === 'on' || value === 'true' || value === true || value === '1';
-const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-export class ResidentDto {
-  @Transform(trimmed)
+export class ResidentDto extends PersonNameDto {
+  @IsOptional()
+  @Transform(blankToNull)
   @MaxLength(80)
-  @IsNotEmpty()
   @IsString()
-  firstName: string;
-
-  @Transform(trimmed)
-  @MaxLength(80)
-  @IsNotEmpty()
-  @IsString()
-  lastName: string;
+  preferredName?: string | null;
 
   @IsOptional()
-  @Transform(blankToUndefined)
-  @MaxLength(80)
-  @IsString()
-  preferredName?: string;
-
-  @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @Matches(ISO_DATE)
   @IsString()
-  dateOfBirth?: string;
+  dateOfBirth?: string | null;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @MaxLength(20)
   @IsString()
-  room?: string;
+  room?: string | null;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @IsUUID()
-  unitId?: string;
+  unitId?: string | null;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @IsUUID()
-  homeId?: string;
+  homeId?: string | null;
 
   @Transform(trimmed)
   @Matches(ISO_DATE)
@@ -58,46 +40,46 @@ export class ResidentDto {
   admittedOn: string;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @IsIn(['active', 'on_leave'])
-  status?: 'active' | 'on_leave';
+  status?: 'active' | 'on_leave' | null;
 
-  @Type(() => Number)
+  @Transform(numberField)
   @Max(50)
   @Min(0)
   @IsInt()
   weeklyActivityTarget: number;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @MaxLength(5000)
   @IsString()
-  aboutMe?: string;
+  aboutMe?: string | null;
 
   /** Comma-separated in the form; stored as a list of tags. */
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @MaxLength(1000)
   @IsString()
-  interests?: string;
+  interests?: string | null;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @MaxLength(2000)
   @IsString()
-  dislikes?: string;
+  dislikes?: string | null;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @MaxLength(2000)
   @IsString()
-  communicationTips?: string;
+  communicationTips?: string | null;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @MaxLength(2000)
   @IsString()
-  mobilityNotes?: string;
+  mobilityNotes?: string | null;
 }
 
 export class ConsentDto {
@@ -116,10 +98,10 @@ export class ConsentDto {
   consentVolunteerProfile?: boolean;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @MaxLength(2000)
   @IsString()
-  consentBestInterestNote?: string;
+  consentBestInterestNote?: string | null;
 }
 
 export class DischargeDto {
@@ -132,27 +114,14 @@ export class DischargeDto {
   leftOn: string;
 }
 
-export class ResidentListQuery {
+export class ResidentListQuery extends ListQueryDto {
   @IsOptional()
-  @Transform(blankToUndefined)
-  @MaxLength(100)
-  @IsString()
-  q?: string;
-
-  @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @IsUUID()
-  unitId?: string;
+  unitId?: string | null;
 
   @IsOptional()
-  @Transform(blankToUndefined)
+  @Transform(blankToNull)
   @IsIn(['current', 'active', 'on_leave', 'discharged', 'deceased', 'all'])
-  status?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @Max(100000)
-  @Min(1)
-  @IsInt()
-  page?: number;
+  status?: string | null;
 }

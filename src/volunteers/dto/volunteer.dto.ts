@@ -1,44 +1,14 @@
-import { Transform, Type } from 'class-transformer';
-import { IsDateString, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ListQueryDto } from '../../common/dto/list-query.dto';
+import { PersonContactDto } from '../../common/dto/person-contact.dto';
+import { blankToNull, ISO_DATE_LAYOUT } from '../../common/http/form-fields';
 import { VOLUNTEER_STATUSES, VolunteerStatus } from '../entities/volunteer.entity';
-
-// class-validator runs decorators bottom-up and stops at the first failure: the most basic check
-// sits nearest the property, so a missing value reads "fill in this field", not "too long".
-
-const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** An optional form field left blank means "none". */
-const blankToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : trimmed({ value }));
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const VOLUNTEER_LIST_STATUSES = ['current', ...VOLUNTEER_STATUSES, 'all'] as const;
 export type VolunteerListStatus = (typeof VOLUNTEER_LIST_STATUSES)[number];
 
-export class VolunteerDto {
-  @Transform(trimmed)
-  @MaxLength(80)
-  @IsNotEmpty()
-  @IsString()
-  firstName: string;
-
-  @Transform(trimmed)
-  @MaxLength(80)
-  @IsNotEmpty()
-  @IsString()
-  lastName: string;
-
-  @IsOptional()
-  @Transform(blankToNull)
-  @IsEmail()
-  @MaxLength(254)
-  @IsString()
-  email?: string | null;
-
-  @IsOptional()
-  @Transform(blankToNull)
-  @MaxLength(40)
-  @IsString()
-  phone?: string | null;
-
+export class VolunteerDto extends PersonContactDto {
   @IsOptional()
   @Transform(blankToNull)
   @MaxLength(120)
@@ -64,18 +34,17 @@ export class VolunteerDto {
   @IsString()
   backgroundCheckReference?: string | null;
 
-  // The pattern keeps the plain date form; IsDateString (strict) then refuses days that do not exist.
   @IsOptional()
   @Transform(blankToNull)
   @IsDateString({ strict: true })
-  @Matches(ISO_DATE)
+  @Matches(ISO_DATE_LAYOUT)
   @IsString()
   backgroundCheckOn?: string | null;
 
   @IsOptional()
   @Transform(blankToNull)
   @IsDateString({ strict: true })
-  @Matches(ISO_DATE)
+  @Matches(ISO_DATE_LAYOUT)
   @IsString()
   backgroundCheckExpiresOn?: string | null;
 
@@ -88,7 +57,7 @@ export class VolunteerDto {
   @IsOptional()
   @Transform(blankToNull)
   @IsDateString({ strict: true })
-  @Matches(ISO_DATE)
+  @Matches(ISO_DATE_LAYOUT)
   @IsString()
   startedOn?: string | null;
 
@@ -104,22 +73,9 @@ export class CreateVolunteerDto extends VolunteerDto {
   homeId?: string | null;
 }
 
-export class VolunteerListQuery {
-  @IsOptional()
-  @Transform(blankToNull)
-  @MaxLength(100)
-  @IsString()
-  q?: string | null;
-
+export class VolunteerListQuery extends ListQueryDto {
   @IsOptional()
   @Transform(blankToNull)
   @IsIn([...VOLUNTEER_LIST_STATUSES])
   status?: VolunteerListStatus | null;
-
-  @IsOptional()
-  @Type(() => Number)
-  @Max(100000)
-  @Min(1)
-  @IsInt()
-  page?: number;
 }

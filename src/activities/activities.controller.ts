@@ -1,0 +1,432 @@
+import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { In, IsNull, Not } from 'typeorm';
+import type { SessionUser } from '../common/access/session-user';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { FormView } from '../common/decorators/form-view.decorator';
+import { Roles } from '../common/decorators/roles.decorator';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { flash } from '../common/http/flash';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { addDays, firstOfMonth, isIsoDate, localDaysRange, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
+import { contributionPeople } from '../contributions/contributions.controller';
+import { ContributionsService } from '../contributions/contributions.service';
+import { ContributionDto, ContributionUpdateDto } from '../contributions/dto/contribution.dto';
+import { ACTOR_TYPES, PHASES } from '../contributions/entities/contribution.entity';
+import { UnitOfWork } from '../database/unit-of-work';
+import { FamilyMember } from '../families/entities/family-member.entity';
+import { Home } from '../homes/entities/home.entity';
+import { Unit } from '../homes/entities/unit.entity';
+import { Resident } from '../residents/entities/resident.entity';
+import { StaffMember } from '../staff/entities/staff-member.entity';
+import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { ActivitiesService, ActivitySummary, toRosterResident } from './activities.service';
+import { canPlanActivities, isActivityStaff } from './activity-access';
+import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, RosterDto } from './dto/activity.dto';
+import { Activity } from './entities/activity.entity';
+import { ENGAGEMENTS } from './entities/participation.entity';
+import { HelpOffersService } from './help-offers.service';
+import { ParticipationService } from './participation.service';
+
+const PLANNERS = ['admin', 'manager', 'coordinator'] as const;
+const STAFF = ['admin', 'manager', 'coordinator', 'carer'] as const;
+
+/**
+ * The calendar (week and month) and the activity pages: create once or weekly, edit, cancel, the
+ * roster, helpers and contributions. Volunteers read the calendar and activities to offer help.
+ */
+@Controller()
+@Roles('admin', 'manager', 'coordinator', 'carer', 'volunteer')
+export class ActivitiesController {
+  constructor(
+    private readonly activities: ActivitiesService,
+    private readonly participation: ParticipationService,
+    private readonly helpOffers: HelpOffersService,
+    private readonly contributions: ContributionsService,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  // Calendar ---------------------------------------------------------------------------------
+
+  @Get('calendar')
+  @Render('activities/calendar')
+  async calendar(@CurrentUser() user: SessionUser, @Query() query: CalendarQuery) {
+    const zone = user.timezone;
+    const today = todayIn(zone);
+    const date = query.date ?? today;
+    if (!isIsoDate(date)) throw new ValidationError({ date: { key: 'validation.isDateString' } });
+    const view = query.view ?? 'week';
+    const units = await this.unitOptions(user.homeIds);
+    const unitId = query.unitId?.toLowerCase();
+    if (unitId && !units.some((unit) => unit.id === unitId)) throw new NotFoundError();
+
+    // A week runs Monday to Sunday; a month shows the whole weeks that hold its days.
+    const month = firstOfMonth(date);
+    const nextMonth = firstOfMonth(addDays(month, 31));
+    const first = view === 'week' ? mondayOf(date) : mondayOf(month);
+    const end = view === 'week' ? addDays(first, 7) : addDays(mondayOf(addDays(nextMonth, -1)), 7);
+    const dates: string[] = [];
+    for (let day = first; day < end; day = addDays(day, 1)) dates.push(day);
+
+    const range = localDaysRange(first, dates.length, zone);
+    const byDate = new Map<string, ReturnType<typeof calendarItem>[]>();
+    for (const activity of await this.activities.listBetween(user, range.start, range.end, { unitId, includeCancelled: true })) {
+      byDate.set(activity.date, [...(byDate.get(activity.date) ?? []), calendarItem(activity)]);
+    }
+    const days = dates.map((day, index) => ({
+      date: day, dayNumber: Number(day.slice(8)), weekday: (index % 7) + 1, isToday: day === today,
+      inMonth: view === 'week' || day.slice(0, 7) === month.slice(0, 7), activities: byDate.get(day) ?? [],
+    }));
+    const link = (target: string, targetView: string = view) => `/calendar?${new URLSearchParams({ view: targetView, date: target, ...(unitId ? { unitId } : {}) }).toString()}`;
+    return {
+      view,
+      isWeek: view === 'week',
+      date,
+      first,
+      last: dates[dates.length - 1],
+      monthNumber: Number(month.slice(5, 7)),
+      year: month.slice(0, 4),
+      unitId: unitId ?? '',
+      units,
+      days,
+      weeks: view === 'month' ? Array.from({ length: days.length / 7 }, (_, week) => days.slice(week * 7, week * 7 + 7)) : [],
+      weekdays: [1, 2, 3, 4, 5, 6, 7],
+      isEmpty: byDate.size === 0,
+      previousUrl: link(view === 'week' ? addDays(first, -7) : firstOfMonth(addDays(month, -1))),
+      nextUrl: link(view === 'week' ? addDays(first, 7) : nextMonth),
+      todayUrl: link(today),
+      weekUrl: link(date, 'week'),
+      monthUrl: link(date, 'month'),
+      canPlan: canPlanActivities(user),
+    };
+  }
+
+  // Creating and editing ---------------------------------------------------------------------
+
+  @Get('activities/new')
+  @Roles(...PLANNERS)
+  @Render('activities/form')
+  async newActivity(@CurrentUser() user: SessionUser, @Query('date') date?: string) {
+    return {
+      ...(await this.formContext(user)),
+      isNew: true,
+      formAction: '/activities',
+      values: {
+        date: typeof date === 'string' && isIsoDate(date) ? date : todayIn(user.timezone), time: '10:00', durationMinutes: 60, repeatWeeks: 1, visibleToFamilies: true,
+      },
+    };
+  }
+
+  @Post('activities')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/form', { isNew: true }, (c: ActivitiesController, req) => c.formContext(req.user!))
+  async create(@CurrentUser() user: SessionUser, @Body() body: ActivityDto, @Req() req: Request) {
+    const created = await this.activities.create(user, body);
+    flash(req, 'success', created.length > 1 ? { key: 'calendar.createdSeries', params: { n: created.length } } : { key: 'calendar.created' });
+    return { url: `/activities/${created[0].id}` };
+  }
+
+  @Get('activities/:id')
+  @Render('activities/show')
+  async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    return this.detail(user, id);
+  }
+
+  @Get('activities/:id/edit')
+  @Roles(...PLANNERS)
+  @Render('activities/form')
+  async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const activity = await this.activities.get(user, id);
+    if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
+    const home = await this.unitOfWork.manager.findOneByOrFail(Home, { id: activity.homeId });
+    const start = utcToLocal(activity.startsAt, home.timezone);
+    return {
+      ...(await this.formContext(user, activity)),
+      isNew: false,
+      formAction: `/activities/${id}`,
+      activityId: id,
+      title: activity.title,
+      values: {
+        activityTypeId: activity.activityTypeId, title: activity.title, date: start.date, time: start.time, durationMinutes: activity.durationMinutes,
+        location: activity.location ?? '', unitId: activity.unitId ?? '', capacity: activity.capacity ?? '', leadStaffId: activity.leadStaffId ?? '',
+        description: activity.description ?? '', visibleToFamilies: activity.visibleToFamilies,
+      },
+    };
+  }
+
+  @Post('activities/:id')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/form', { isNew: false }, (c: ActivitiesController, req) => c.editContext(req))
+  async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ActivityDto, @Req() req: Request) {
+    await this.activities.update(user, id, body);
+    flash(req, 'success', { key: 'calendar.saved' });
+    return { url: `/activities/${id}` };
+  }
+
+  @Post('activities/:id/cancel')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'cancel' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async cancel(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: CancelActivityDto, @Req() req: Request) {
+    await this.activities.cancel(user, id, body.reason);
+    flash(req, 'success', { key: 'calendar.cancelled' });
+    return { url: `/activities/${id}` };
+  }
+
+  // Roster -----------------------------------------------------------------------------------
+
+  @Post('activities/:id/roster')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'roster' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async addToRoster(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: RosterDto, @Req() req: Request) {
+    if (!body.residentIds?.length) throw new ValidationError({ residentIds: { key: 'calendar.chooseResidents' } });
+    const added = await this.activities.addToRoster(user, id, body.residentIds);
+    flash(req, 'success', { key: 'calendar.rosterAdded', params: { n: added } });
+    return { url: `/activities/${id}#roster` };
+  }
+
+  @Post('activities/:id/roster/:residentId/remove')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'removeResident' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async removeFromRoster(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('residentId', ParseIdPipe) residentId: string,
+    @Req() req: Request,
+  ) {
+    await this.activities.removeFromRoster(user, id, residentId);
+    flash(req, 'success', { key: 'calendar.rosterRemoved' });
+    return { url: `/activities/${id}#roster` };
+  }
+
+  // Help offers ------------------------------------------------------------------------------
+
+  @Post('activities/:id/offers')
+  @Roles('volunteer')
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'offer' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async offer(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: HelpOfferDto, @Req() req: Request) {
+    await this.helpOffers.offer(user, id, body);
+    flash(req, 'success', { key: 'calendar.offerSent' });
+    return { url: `/activities/${id}#helpers` };
+  }
+
+  @Post('activities/:id/offers/on-behalf')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'onBehalf' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async offerOnBehalf(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: HelpOfferOnBehalfDto, @Req() req: Request) {
+    await this.helpOffers.offerOnBehalf(user, id, body);
+    flash(req, 'success', { key: 'calendar.offerRecorded' });
+    return { url: `/activities/${id}#helpers` };
+  }
+
+  @Post('activities/:id/offers/:offerId/respond')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'respond' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async respond(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('offerId', ParseIdPipe) offerId: string,
+    @Body() body: HelpOfferResponseDto,
+    @Req() req: Request,
+  ) {
+    await this.assertOfferOn(user, id, offerId);
+    await this.helpOffers.respond(user, offerId, body.status);
+    flash(req, 'success', { key: body.status === 'confirmed' ? 'calendar.offerConfirmed' : 'calendar.offerDeclined' });
+    return { url: `/activities/${id}#helpers` };
+  }
+
+  @Post('activities/:id/offers/:offerId/withdraw')
+  @Roles(...PLANNERS, 'volunteer')
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'withdraw' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async withdraw(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Param('offerId', ParseIdPipe) offerId: string, @Req() req: Request) {
+    await this.assertOfferOn(user, id, offerId);
+    await this.helpOffers.withdraw(user, offerId);
+    flash(req, 'success', { key: 'calendar.offerWithdrawn' });
+    return { url: `/activities/${id}#helpers` };
+  }
+
+  // Contributions ----------------------------------------------------------------------------
+
+  @Post('activities/:id/contributions')
+  @Roles(...STAFF)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'contribution' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async addContribution(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ContributionDto, @Req() req: Request) {
+    await this.activities.get(user, id);
+    await this.contributions.record(user, id, body);
+    flash(req, 'success', { key: 'contributions.recorded' });
+    return { url: `/activities/${id}#contributions` };
+  }
+
+  @Post('activities/:id/contributions/:contributionId')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'editContribution' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async updateContribution(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseIdPipe) id: string,
+    @Param('contributionId', ParseIdPipe) contributionId: string,
+    @Body() body: ContributionUpdateDto,
+    @Req() req: Request,
+  ) {
+    await this.activities.get(user, id);
+    const onActivity = await this.contributions.listForActivity(user, id);
+    if (!onActivity.some((c) => c.id === contributionId)) throw new NotFoundError();
+    await this.contributions.update(user, contributionId, body);
+    flash(req, 'success', { key: 'contributions.saved' });
+    return { url: `/activities/${id}#contributions` };
+  }
+
+  // Page models ------------------------------------------------------------------------------
+
+  /** Everything the detail page shows, cut to what this user may see (SPEC 1: volunteers see little of residents). */
+  async detail(user: SessionUser, id: string) {
+    const m = this.unitOfWork.manager;
+    const activity = await this.activities.get(user, id);
+    const summary = await this.activities.summary(user, id);
+    const planner = canPlanActivities(user);
+    const staff = isActivityStaff(user);
+    const isVolunteer = user.role === 'volunteer';
+    const open = activity.status !== 'cancelled';
+    // A volunteer's list holds their own offers only.
+    const offers = await this.helpOffers.forActivity(user, id);
+    const confirmedHelper = isVolunteer && offers.some((o) => o.status === 'confirmed');
+    const seesRoster = staff || confirmedHelper;
+
+    const roster = seesRoster ? await this.activities.rosterOf(id) : [];
+    const participation = seesRoster ? await this.participation.forActivity(user, id) : [];
+    const logged = new Map(participation.map((p) => [p.residentId, p.engagement]));
+    const onRoster = new Set(roster.map((r) => r.id));
+
+    let suggestions: { id: string; fullName: string; initials: string; belowTarget: boolean; attended: number; target: number; interests: string }[] = [];
+    let others: { id: string; fullName: string; initials: string }[] = [];
+    if (planner && open) {
+      suggestions = (await this.activities.rosterSuggestions(user, id)).map((s) => ({
+        id: s.id, fullName: s.fullName, initials: s.initials, belowTarget: s.belowTarget, attended: s.attendedLast7Days, target: s.weeklyTarget,
+        interests: s.matchingInterests.join(', '),
+      }));
+      const suggested = new Set(suggestions.map((s) => s.id));
+      others = (await m.find(Resident, { where: { homeId: activity.homeId, status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } }))
+        .filter((r) => !onRoster.has(r.id) && !suggested.has(r.id))
+        .map(toRosterResident)
+        .map((r) => ({ id: r.id, fullName: r.fullName, initials: r.initials }));
+    }
+
+    let contributions = staff || isVolunteer ? await this.contributions.listForActivity(user, id) : [];
+    // A volunteer sees their own hours on the activity, not who else took part.
+    if (!staff) contributions = contributions.filter((c) => c.actorType === 'volunteer' && c.personId === user.personId);
+
+    const lead = activity.leadStaffId ? await m.findOneBy(StaffMember, { id: activity.leadStaffId }) : null;
+    const canRecordContribution = staff && open;
+    const canOfferOnBehalf = planner && open;
+    const named = (p: { id: string; firstName: string; lastName: string }) => ({ id: p.id, name: `${p.firstName} ${p.lastName}` });
+    const order = { lastName: 'ASC', firstName: 'ASC' } as const;
+
+    return {
+      title: activity.title,
+      activity: {
+        ...summary, description: activity.description, capacity: activity.capacity, cancelReason: activity.cancelReason, weekly: activity.seriesId !== null,
+        leadName: lead ? `${lead.firstName} ${lead.lastName}` : null,
+      },
+      isPlanner: planner,
+      isStaff: staff,
+      isVolunteer,
+      confirmedHelper,
+      isOpen: open,
+      isPlanned: activity.status === 'planned',
+      canEdit: planner && open,
+      canCancel: planner && activity.status === 'planned',
+      canLog: seesRoster && open,
+      seesRoster,
+      roster: roster.map((r) => ({
+        id: r.id, initials: r.initials, displayName: r.displayName, fullName: staff ? r.fullName : r.displayName, engagement: logged.get(r.id) ?? '',
+        removable: planner && open && !logged.has(r.id),
+      })),
+      engagementCounts: participation.length > 0 ? ENGAGEMENTS.map((engagement) => ({ engagement, n: participation.filter((p) => p.engagement === engagement).length })) : [],
+      canAddToRoster: planner && open,
+      suggestions,
+      others,
+      offers: offers.map((o) => ({
+        ...o,
+        canConfirm: planner && open && (o.status === 'offered' || o.status === 'declined'),
+        canDecline: planner && open && (o.status === 'offered' || o.status === 'confirmed'),
+        canWithdraw: (planner || isVolunteer) && (o.status === 'offered' || o.status === 'confirmed'),
+      })),
+      canOffer: isVolunteer && user.personKind === 'volunteer' && !!user.personId && activity.status === 'planned'
+        && !offers.some((o) => o.status === 'offered' || o.status === 'confirmed'),
+      offerDefaults: { kind: 'deliver' },
+      canOfferOnBehalf,
+      volunteers: canOfferOnBehalf ? (await m.find(Volunteer, { where: { homeId: activity.homeId, status: Not('left') }, order })).map(named) : [],
+      relatives: canOfferOnBehalf ? (await m.find(FamilyMember, { where: { homeId: activity.homeId, archivedAt: IsNull() }, order })).map(named) : [],
+      contributions,
+      canRecordContribution,
+      people: canRecordContribution ? await contributionPeople(m, activity.homeId) : [],
+      contributionDefaults: { phase: 'co_delivery', actorType: 'resident', minutes: activity.durationMinutes },
+      phases: PHASES,
+      actorTypes: ACTOR_TYPES,
+      kinds: ['deliver', 'join'],
+    };
+  }
+
+  /** The detail page again after a rejected form on it; `failedId` marks the row whose form failed. */
+  async detailContext(req: Request) {
+    const id = new ParseIdPipe().transform(req.params.id as string);
+    const params = req.params as Record<string, string | undefined>;
+    return { ...(await this.detail(req.user!, id)), failedId: params.offerId ?? params.contributionId ?? params.residentId ?? '' };
+  }
+
+  /** The choices of the activity form: types, units and lead staff of the user's homes (of the activity's home when editing). */
+  async formContext(user: SessionUser, current?: Activity) {
+    const m = this.unitOfWork.manager;
+    const homeIds = current ? [current.homeId] : user.homeIds;
+    if (homeIds.length === 0) return { types: [], units: [], staff: [] };
+    const homes = await m.find(Home, { where: { id: In(homeIds) } });
+    const homeName = new Map(homes.map((h) => [h.id, h.name]));
+    // A user of several homes sees which home each choice belongs to.
+    const label = (homeId: string, name: string) => (homeIds.length > 1 ? `${homeName.get(homeId) ?? ''} · ${name}` : name);
+    const types = (await this.activities.listTypes(user)).filter((t) => homeIds.includes(t.homeId));
+    if (current && !types.some((t) => t.id === current.activityTypeId)) types.unshift(await this.activities.getType(user, current.activityTypeId));
+    const units = await m.find(Unit, { where: { homeId: In(homeIds) }, order: { name: 'ASC' } });
+    const staff = await m.find(StaffMember, { where: { homeId: In(homeIds), status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } });
+    return {
+      types: types.map((t) => ({ id: t.id, name: label(t.homeId, t.name) })),
+      units: units.filter((u) => u.active || u.id === current?.unitId).map((u) => ({ id: u.id, name: label(u.homeId, u.name) })),
+      staff: staff.map((s) => ({ id: s.id, name: label(s.homeId, `${s.firstName} ${s.lastName}`) })),
+    };
+  }
+
+  /** The edit page again after a rejected save, without the stored values (what was typed replaces them). */
+  async editContext(req: Request) {
+    return { ...(await this.edit(req.user!, new ParseIdPipe().transform(req.params.id as string))), values: {} };
+  }
+
+  /** An offer is answered through the page of its own activity only. */
+  private async assertOfferOn(user: SessionUser, activityId: string, offerId: string): Promise<void> {
+    const offers = await this.helpOffers.forActivity(user, activityId);
+    if (!offers.some((o) => o.id === offerId)) throw new NotFoundError();
+  }
+
+  private async unitOptions(homeIds: string[]): Promise<{ id: string; name: string }[]> {
+    if (homeIds.length === 0) return [];
+    const m = this.unitOfWork.manager;
+    const units = await m.find(Unit, { where: { homeId: In(homeIds), active: true }, order: { name: 'ASC' } });
+    if (homeIds.length === 1) return units.map((u) => ({ id: u.id, name: u.name }));
+    const homes = new Map((await m.find(Home, { where: { id: In(homeIds) } })).map((h) => [h.id, h.name]));
+    return units.map((u) => ({ id: u.id, name: `${homes.get(u.homeId) ?? ''} · ${u.name}` }));
+  }
+}
+
+function calendarItem(a: ActivitySummary) {
+  return {
+    id: a.id, title: a.title, time: a.time, endTime: a.endTime, typeName: a.typeName, unitName: a.unitName, location: a.location,
+    status: a.status, cancelled: a.status === 'cancelled', rosterCount: a.rosterCount,
+  };
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, Headers, Param, Post, Put, Query } from '@nestjs/common';
+import type { SessionUser } from '../../common/access/session-user';
+import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { ValidationError } from '../../common/errors/domain-errors';
+import { IdempotencyService } from '../../common/idempotency/idempotency.service';
+import { ParseIdPipe } from '../../common/http/parse-id.pipe';
+import { localDayRange } from '../../common/time/zoned';
+import { ContributionDto } from '../../contributions/dto/contribution.dto';
+import { ContributionsService } from '../../contributions/contributions.service';
+import { ActivitiesService } from '../activities.service';
+import { ActivitiesApiQuery } from '../dto/activity.dto';
+import { ParticipationSaveDto } from '../dto/participation.dto';
+import { ParticipationService } from '../participation.service';
+
+/** The tablet's API (docs/api.md): the day's activities, one activity with its roster, and the log. */
+@Controller('api/activities')
+export class ActivitiesApiController {
+  constructor(
+    private readonly activities: ActivitiesService,
+    private readonly participation: ParticipationService,
+    private readonly contributions: ContributionsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Get()
+  async list(@CurrentUser() user: SessionUser, @Query() query: ActivitiesApiQuery) {
+    const { start, end } = localDayRange(query.date, user.timezone);
+    return { date: query.date, activities: await this.activities.listBetween(user, start, end, { unitId: query.unitId }) };
+  }
+
+  @Get(':id')
+  async get(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const activity = await this.activities.summary(user, id);
+    const participation = await this.participation.forActivity(user, id);
+    return { ...activity, roster: await this.activities.rosterOf(id), participation };
+  }
+
+  /** Saves a log. A replay with the same Idempotency-Key returns the first answer and writes nothing. */
+  @Put(':id/participation')
+  async saveParticipation(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: ParticipationSaveDto,
+    @Headers('idempotency-key') key: string | undefined,
+  ) {
+    if (!key) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.badKey' } });
+    const { body: result } = await this.idempotency.run(user.id, key, { route: 'participation', id, body }, (m) =>
+      this.participation.save(user, id, body.entries, body.complete === true, m),
+    );
+    return result;
+  }
+
+  @Post(':id/contributions')
+  async addContribution(
+    @CurrentUser() user: SessionUser,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: ContributionDto,
+    @Headers('idempotency-key') key: string | undefined,
+  ) {
+    if (!key) return this.contributions.record(user, id, body);
+    const { body: result } = await this.idempotency.run(user.id, key, { route: 'contribution', id, body }, (m) => this.contributions.record(user, id, body, m));
+    return result;
+  }
+}

@@ -1,0 +1,211 @@
+import { numberField } from '../../common/http/form-fields';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ACTIVITY_CATEGORIES } from '../entities/activity-type.entity';
+import { ENGAGEMENTS } from '../entities/participation.entity';
+
+// class-validator runs decorators bottom-up: the most basic check sits nearest the property.
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : trimmed({ value }));
+const checkbox = ({ value }: { value: unknown }) => value === true || value === 'on' || value === 'true' || value === '1';
+/** A repeated form field arrives as a string when it appears once. */
+const asList = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+
+export class ActivityTypeDto {
+  @Transform(trimmed)
+  @MaxLength(120)
+  @IsNotEmpty()
+  @IsString()
+  name: string;
+
+  @IsIn([...ACTIVITY_CATEGORIES])
+  category: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @MaxLength(2000)
+  @IsString()
+  description?: string;
+
+  @Transform(numberField)
+  @Max(600)
+  @Min(5)
+  @IsInt()
+  defaultDurationMinutes: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  homeId?: string;
+}
+
+export class ActivityDto {
+  @IsUUID()
+  activityTypeId: string;
+
+  @Transform(trimmed)
+  @MaxLength(160)
+  @IsNotEmpty()
+  @IsString()
+  title: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsString()
+  date: string;
+
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/)
+  @IsString()
+  time: string;
+
+  @Transform(numberField)
+  @Max(600)
+  @Min(5)
+  @IsInt()
+  durationMinutes: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @MaxLength(120)
+  @IsString()
+  location?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  unitId?: string;
+
+  @IsOptional()
+  @Transform(numberField)
+  @Max(500)
+  @Min(1)
+  @IsInt()
+  capacity?: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  leadStaffId?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @MaxLength(4000)
+  @IsString()
+  description?: string;
+
+  @IsOptional()
+  @Transform(checkbox)
+  @IsBoolean()
+  visibleToFamilies?: boolean;
+
+  /** 1 for a one-off activity; up to a year of weekly repeats. */
+  @IsOptional()
+  @Transform(numberField)
+  @Max(52)
+  @Min(1)
+  @IsInt()
+  repeatWeeks?: number;
+}
+
+export class CancelActivityDto {
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @MaxLength(500)
+  @IsString()
+  reason?: string;
+}
+
+export class RosterDto {
+  @IsOptional()
+  @Transform(asList)
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  @IsArray()
+  residentIds?: string[];
+}
+
+/** One resident's entry in a participation save (API and tablet form alike). */
+export class ParticipationEntryDto {
+  @IsUUID()
+  residentId: string;
+
+  @IsIn([...ENGAGEMENTS])
+  engagement: string;
+
+  @IsOptional()
+  @Max(5)
+  @Min(1)
+  @IsInt()
+  moodBefore?: number | null;
+
+  @IsOptional()
+  @Max(5)
+  @Min(1)
+  @IsInt()
+  moodAfter?: number | null;
+
+  @IsOptional()
+  @MaxLength(2000)
+  @IsString()
+  staffNote?: string | null;
+
+  @IsOptional()
+  @MaxLength(2000)
+  @IsString()
+  familyNote?: string | null;
+}
+
+export class HelpOfferDto {
+  @IsOptional()
+  @IsIn(['deliver', 'join'])
+  kind?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @MaxLength(1000)
+  @IsString()
+  message?: string;
+}
+
+export class HelpOfferOnBehalfDto extends HelpOfferDto {
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  volunteerId?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  familyMemberId?: string;
+}
+
+export class HelpOfferResponseDto {
+  @IsIn(['confirmed', 'declined'])
+  status: 'confirmed' | 'declined';
+}
+
+export class CalendarQuery {
+  @IsOptional()
+  @IsIn(['week', 'month'])
+  view?: 'week' | 'month';
+
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsString()
+  date?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  unitId?: string;
+}
+
+export class ActivitiesApiQuery {
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsString()
+  date: string;
+
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
+}

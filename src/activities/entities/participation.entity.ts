@@ -1,0 +1,40 @@
+import { Column, Entity } from 'typeorm';
+import { HomeOwnedEntity } from '../../common/entities/base.entity';
+
+export const ENGAGEMENTS = ['active', 'passive', 'disengaged', 'declined', 'absent'] as const;
+export type Engagement = (typeof ENGAGEMENTS)[number];
+/** Engagements that count as having attended (SPEC 5). */
+export const ATTENDED: readonly Engagement[] = ['active', 'passive', 'disengaged'];
+
+/** How one resident took part in one activity; one row per pair. */
+@Entity('participation')
+export class Participation extends HomeOwnedEntity {
+  @Column('varchar')
+  activityId: string;
+
+  @Column('varchar')
+  residentId: string;
+
+  @Column('varchar', { length: 12 })
+  engagement: Engagement;
+
+  @Column('integer', { nullable: true })
+  moodBefore: number | null;
+
+  @Column('integer', { nullable: true })
+  moodAfter: number | null;
+
+  /** Staff only: never shown to families or volunteers. */
+  @Column('text', { nullable: true })
+  staffNote: string | null;
+
+  /** Shared with the resident's family (with full consent). */
+  @Column('text', { nullable: true })
+  familyNote: string | null;
+
+  @Column('varchar', { nullable: true })
+  recordedBy: string | null;
+
+  @Column({ type: Date })
+  recordedAt: Date;
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { ContributionsService } from '../contributions/contributions.service';
+import { UnitOfWork } from '../database/unit-of-work';
+import { FamilyMember } from '../families/entities/family-member.entity';
+import { FamilyLink } from '../residents/entities/family-link.entity';
+import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { VolunteersService } from '../volunteers/volunteers.service';
+import { ActivitiesService } from './activities.service';
+import { canPlanActivities } from './activity-access';
+import { HelpOfferDto, HelpOfferOnBehalfDto } from './dto/activity.dto';
+import { Activity } from './entities/activity.entity';
+import { HelpKind, HelpOffer, HelpOfferStatus } from './entities/help-offer.entity';
+
+export interface HelpOfferView {
+  id: string;
+  activityId: string;
+  offererType: 'family' | 'volunteer';
+  personId: string;
+  personName: string;
+  kind: HelpKind;
+  status: HelpOfferStatus;
+  message: string | null;
+  /** A volunteer whose background check has expired cannot be confirmed. */
+  blocked: boolean;
+}
+
+/** Offers from family members and volunteers to help deliver, or to join, an activity (SPEC 3). */
+@Injectable()
+export class HelpOffersService {
+  constructor(
+    private readonly activities: ActivitiesService,
+    private readonly contributions: ContributionsService,
+    private readonly volunteers: VolunteersService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A volunteer or relative offers for themselves. */
+  async offer(user: SessionUser, activityId: string, input: HelpOfferDto): Promise<HelpOfferView> {
+    if (!user.personId || (user.role !== 'volunteer' && user.role !== 'family')) throw new NotFoundError();
+    if (user.role === 'family') await this.assertRelativeMayContribute(user);
+    const offerer = user.role === 'volunteer' ? { volunteerId: user.personId } : { familyMemberId: user.personId };
+    return this.create(user, activityId, offerer, input);
+  }
+
+  /** Staff record an offer made in person or by phone. */
+  async offerOnBehalf(user: SessionUser, activityId: string, input: HelpOfferOnBehalfDto): Promise<HelpOfferView> {
+    if (!canPlanActivities(user)) throw new NotFoundError();
+    if (!input.volunteerId === !input.familyMemberId) throw new ValidationError({ volunteerId: { key: 'activities.chooseOneHelper' } });
+    return this.create(user, activityId, { volunteerId: input.volunteerId, familyMemberId: input.familyMemberId }, input);
+  }
+
+  async respond(user: SessionUser, offerId: string, status: 'confirmed' | 'declined'): Promise<void> {
+    if (!canPlanActivities(user)) throw new NotFoundError();
+    await this.unitOfWork.transaction(async (m) => {
+      const { offer, activity } = await this.find(m, user, offerId);
+      if (offer.status === status) return;
+      if (offer.status === 'withdrawn') throw new ValidationError({}, { key: 'activities.offerWithdrawn' });
+      if (status === 'confirmed' && offer.volunteerId && !(await this.volunteers.assignable(offer.volunteerId, activity.homeId))) {
+        throw new ValidationError({}, { key: 'activities.volunteerNotAssignable' });
+      }
+      await m.update(HelpOffer, { id: offer.id }, { status, respondedBy: user.id, respondedAt: new Date() });
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'help_offer', entityId: offer.id, homeId: offer.homeId,
+        changes: { status: { old: offer.status, new: status } },
+      });
+      offer.status = status;
+      if (status === 'confirmed') await this.activities.contributeHelper(m, activity, offer, user.id);
+      else await this.contributions.removeBySource(m, 'help_offer', offer.id);
+    });
+  }
+
+  /** The offerer (or staff) withdraws an offer; the contribution it made, if any, goes with it. */
+  async withdraw(user: SessionUser, offerId: string): Promise<void> {
+    await this.unitOfWork.transaction(async (m) => {
+      const { offer } = await this.find(m, user, offerId);
+      const own = offer.volunteerId === user.personId || offer.familyMemberId === user.personId;
+      if (!own && !canPlanActivities(user)) throw new NotFoundError();
+      if (offer.status === 'withdrawn') return;
+      await m.update(HelpOffer, { id: offer.id }, { status: 'withdrawn' });
+      await this.contributions.removeBySource(m, 'help_offer', offer.id);
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'help_offer', entityId: offer.id, homeId: offer.homeId,
+        changes: { status: { old: offer.status, new: 'withdrawn' } },
+      });
+    });
+  }
+
+  async forActivity(user: SessionUser, activityId: string): Promise<HelpOfferView[]> {
+    const activity = await this.activities.get(user, activityId);
+    const m = this.unitOfWork.manager;
+    let offers = await m.find(HelpOffer, { where: { activityId: activity.id }, order: { createdAt: 'ASC' } });
+    // Volunteers and relatives see their own offers only.
+    if (user.role === 'volunteer' || user.role === 'family') offers = offers.filter((o) => o.volunteerId === user.personId || o.familyMemberId === user.personId);
+    return this.views(m, offers, activity.homeId);
+  }
+
+  private async create(user: SessionUser, activityId: string, offerer: { volunteerId?: string; familyMemberId?: string }, input: HelpOfferDto): Promise<HelpOfferView> {
+    return this.unitOfWork.transaction(async (m) => {
+      const activity = await this.activities.get(user, activityId, m);
+      if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
+      if (offerer.volunteerId) {
+        const volunteer = await m.findOneBy(Volunteer, { id: offerer.volunteerId, homeId: activity.homeId });
+        if (!volunteer || volunteer.status === 'left') throw new ValidationError({ volunteerId: { key: 'validation.isIn' } });
+      } else if (!(await m.existsBy(FamilyMember, { id: offerer.familyMemberId, homeId: activity.homeId }))) {
+        throw new ValidationError({ familyMemberId: { key: 'validation.isIn' } });
+      }
+      const open = await m.findOneBy(HelpOffer, {
+        activityId, ...(offerer.volunteerId ? { volunteerId: offerer.volunteerId } : { familyMemberId: offerer.familyMemberId }), status: In(['offered', 'confirmed']),
+      });
+      if (open) throw new ValidationError({}, { key: 'activities.alreadyOffered' });
+      const offer = m.create(HelpOffer, {
+        homeId: activity.homeId, activityId, offererType: offerer.volunteerId ? 'volunteer' : 'family', volunteerId: offerer.volunteerId ?? null,
+        familyMemberId: offerer.familyMemberId ?? null, kind: (input.kind as HelpKind) ?? 'deliver', status: 'offered', message: input.message ?? null,
+        respondedBy: null, respondedAt: null, createdBy: user.id,
+      });
+      await m.insert(HelpOffer, offer);
+      await this.audit.record(m, {
+        action: 'create', userId: user.id, role: user.role, entityType: 'help_offer', entityId: offer.id, homeId: activity.homeId,
+        changes: { kind: { old: null, new: offer.kind }, activityId: { old: null, new: activityId } },
+      });
+      return (await this.views(m, [offer], activity.homeId))[0];
+    });
+  }
+
+  private async find(m: EntityManager, user: SessionUser, offerId: string): Promise<{ offer: HelpOffer; activity: Activity }> {
+    const offer = await m.findOneBy(HelpOffer, { id: offerId });
+    if (!offer) throw new NotFoundError();
+    const activity = await this.activities.get(user, offer.activityId, m);
+    return { offer, activity };
+  }
+
+  /** A relative offers help only through a link with "contribute" access. */
+  private async assertRelativeMayContribute(user: SessionUser): Promise<void> {
+    const link = await this.unitOfWork.manager.findOneBy(FamilyLink, { familyMemberId: user.personId!, access: 'contribute', active: true });
+    if (!link) throw new ValidationError({}, { key: 'activities.viewOnlyFamily' });
+  }
+
+  private async views(m: EntityManager, offers: HelpOffer[], homeId: string): Promise<HelpOfferView[]> {
+    const volunteerIds = offers.map((o) => o.volunteerId).filter((id): id is string => id !== null);
+    const familyIds = offers.map((o) => o.familyMemberId).filter((id): id is string => id !== null);
+    const volunteers = volunteerIds.length ? await m.findBy(Volunteer, { id: In(volunteerIds) }) : [];
+    const relatives = familyIds.length ? await m.findBy(FamilyMember, { id: In(familyIds) }) : [];
+    const names = new Map([...volunteers, ...relatives].map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
+    const views: HelpOfferView[] = [];
+    for (const o of offers) {
+      const personId = (o.volunteerId ?? o.familyMemberId)!;
+      const blocked = o.volunteerId !== null && (o.status === 'offered' || o.status === 'declined') && !(await this.volunteers.assignable(o.volunteerId, homeId));
+      views.push({ id: o.id, activityId: o.activityId, offererType: o.offererType, personId, personName: names.get(personId) ?? '—', kind: o.kind, status: o.status, message: o.message, blocked });
+    }
+    return views;
+  }
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Resident } from '../residents/entities/resident.entity';
+import { ActivitiesService } from './activities.service';
+import { isActivityStaff } from './activity-access';
+import { ParticipationEntryDto } from './dto/activity.dto';
+import { Activity } from './entities/activity.entity';
+import { HelpOffer } from './entities/help-offer.entity';
+import { Engagement, Participation } from './entities/participation.entity';
+import { RosterEntry } from './entities/roster-entry.entity';
+
+const LOGGED_FIELDS = ['engagement', 'moodBefore', 'moodAfter', 'staffNote', 'familyNote'] as const;
+
+export interface ParticipationView {
+  residentId: string;
+  engagement: Engagement;
+  moodBefore: number | null;
+  moodAfter: number | null;
+  staffNote: string | null;
+  familyNote: string | null;
+  recordedAt: Date;
+}
+
+export interface SaveResult {
+  activityId: string;
+  status: Activity['status'];
+  saved: number;
+  participation: ParticipationView[];
+}
+
+@Injectable()
+export class ParticipationService {
+  constructor(
+    private readonly activities: ActivitiesService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Staff of the home log any activity; a volunteer only those they are confirmed to help with; families never. */
+  async assertCanLog(m: EntityManager, user: SessionUser, activity: Activity): Promise<void> {
+    if (isActivityStaff(user)) return;
+    if (user.role === 'volunteer' && user.personKind === 'volunteer' && user.personId) {
+      if (await m.existsBy(HelpOffer, { activityId: activity.id, volunteerId: user.personId, status: 'confirmed' })) return;
+    }
+    throw new NotFoundError();
+  }
+
+  async forActivity(user: SessionUser, activityId: string): Promise<ParticipationView[]> {
+    const activity = await this.activities.get(user, activityId);
+    await this.assertCanLog(this.unitOfWork.manager, user, activity);
+    const rows = await this.unitOfWork.manager.findBy(Participation, { activityId });
+    return rows.map(toView);
+  }
+
+  /**
+   * Saves a log: one row per resident (inserted or updated in place, so concurrent saves of the same
+   * activity never make two), residents added to the roster when missing, the activity marked held
+   * when asked. Runs in the caller's transaction when given one (the idempotent API does).
+   */
+  async save(user: SessionUser, activityId: string, entries: ParticipationEntryDto[], complete: boolean, manager?: EntityManager): Promise<SaveResult> {
+    const work = async (m: EntityManager): Promise<SaveResult> => {
+      const activity = await this.activities.get(user, activityId, m);
+      await this.assertCanLog(m, user, activity);
+      if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
+      if (activity.startsAt.getTime() > Date.now() + 12 * 60 * 60 * 1000) throw new ValidationError({}, { key: 'activities.notYet' });
+      const byResident = new Map(entries.map((entry) => [entry.residentId, entry]));
+      if (byResident.size !== entries.length) throw new ValidationError({ entries: { key: 'activities.duplicateResident' } });
+      const residentIds = [...byResident.keys()].sort();
+      if (residentIds.length > 0) {
+        const known = await m.countBy(Resident, { id: In(residentIds), homeId: activity.homeId });
+        if (known !== residentIds.length) throw new ValidationError({ entries: { key: 'activities.unknownResident' } });
+      }
+      const before = new Map((await m.findBy(Participation, { activityId, residentId: In(residentIds) })).map((p) => [p.residentId, p]));
+      const now = new Date();
+      const rows = residentIds.map((residentId) => {
+        const entry = byResident.get(residentId)!;
+        return {
+          id: before.get(residentId)?.id ?? randomUUID(), homeId: activity.homeId, activityId, residentId,
+          engagement: entry.engagement as Engagement, moodBefore: entry.moodBefore ?? null, moodAfter: entry.moodAfter ?? null,
+          staffNote: entry.staffNote?.trim() || null, familyNote: entry.familyNote?.trim() || null,
+          recordedBy: user.id, recordedAt: now, createdAt: now, updatedAt: now,
+        };
+      });
+      const changed = rows.filter((row) => {
+        const old = before.get(row.residentId);
+        return !old || LOGGED_FIELDS.some((field) => (old[field] ?? null) !== (row[field] ?? null));
+      });
+      if (changed.length > 0) {
+        // One statement per save, in a fixed order: concurrent saves update the same rows instead of colliding.
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into(Participation)
+          .values(changed)
+          .orUpdate(['engagement', 'moodBefore', 'moodAfter', 'staffNote', 'familyNote', 'recordedBy', 'recordedAt', 'updatedAt'], ['activityId', 'residentId'])
+          .execute();
+        await this.ensureOnRoster(m, activity, changed.map((row) => row.residentId));
+        const changes: Record<string, { old: unknown; new: unknown }> = {};
+        for (const row of changed) {
+          const old = before.get(row.residentId);
+          for (const field of LOGGED_FIELDS) {
+            if ((old?.[field] ?? null) !== (row[field] ?? null)) changes[`${row.residentId}.${field}`] = { old: old?.[field] ?? null, new: row[field] };
+          }
+        }
+        await this.audit.record(m, {
+          action: before.size > 0 ? 'update' : 'create', userId: user.id, role: user.role, entityType: 'participation', entityId: activityId,
+          homeId: activity.homeId, changes,
+        });
+      }
+      if (complete) await this.activities.complete(m, user, activity);
+      const participation = (await m.findBy(Participation, { activityId })).map(toView);
+      return { activityId, status: activity.status, saved: changed.length, participation };
+    };
+    return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  private async ensureOnRoster(m: EntityManager, activity: Activity, residentIds: string[]): Promise<void> {
+    const present = new Set((await m.findBy(RosterEntry, { activityId: activity.id, residentId: In(residentIds) })).map((e) => e.residentId));
+    const missing = residentIds.filter((id) => !present.has(id));
+    if (missing.length === 0) return;
+    await m
+      .createQueryBuilder()
+      .insert()
+      .into(RosterEntry)
+      .values(missing.map((residentId) => ({ id: randomUUID(), homeId: activity.homeId, activityId: activity.id, residentId })))
+      .orIgnore()
+      .execute();
+  }
+}
+
+function toView(p: Participation): ParticipationView {
+  return {
+    residentId: p.residentId, engagement: p.engagement, moodBefore: p.moodBefore, moodAfter: p.moodAfter,
+    staffNote: p.staffNote, familyNote: p.familyNote, recordedAt: p.recordedAt,
+  };
+}

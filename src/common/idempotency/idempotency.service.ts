@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager, LessThan, QueryFailedError } from 'typeorm';
+import { ValidationError } from '../errors/domain-errors';
+import { UnitOfWork } from '../../database/unit-of-work';
+import { IdempotencyKey } from './idempotency-key.entity';
+
+const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,100}$/;
+/** How long a key is remembered; a tablet syncing after a long day offline is well within it. */
+export const IDEMPOTENCY_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface IdempotentResult<T> {
+  body: T;
+  replayed: boolean;
+}
+
+/**
+ * Writes sent with an Idempotency-Key happen once. The key row, the write and the stored answer are
+ * one transaction: a replay (to any app process) finds the row and gets the first answer back; the
+ * same key with a different request is refused.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  async run<T>(userId: string, key: string, request: unknown, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
+    if (!KEY_PATTERN.test(key)) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.badKey' } });
+    const id = `${userId}:${key}`;
+    const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
+    try {
+      return await this.attempt(id, userId, requestHash, work);
+    } catch (error) {
+      // Two identical requests raced on PostgreSQL: the loser now finds the winner's answer.
+      if (error instanceof QueryFailedError && /duplicate|unique/i.test(error.message)) return this.attempt(id, userId, requestHash, work);
+      throw error;
+    }
+  }
+
+  async prune(now = new Date()): Promise<void> {
+    await this.unitOfWork.transaction((m) => m.delete(IdempotencyKey, { createdAt: LessThan(new Date(now.getTime() - IDEMPOTENCY_TTL_MS)) }));
+  }
+
+  private attempt<T>(id: string, userId: string, requestHash: string, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
+    return this.unitOfWork.transaction(async (m) => {
+      const existing = await m.findOneBy(IdempotencyKey, { id });
+      if (existing) {
+        if (existing.requestHash !== requestHash) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.reused' } });
+        return { body: JSON.parse(existing.responseBody ?? 'null') as T, replayed: true };
+      }
+      await m.insert(IdempotencyKey, { id, userId, requestHash, statusCode: null, responseBody: null, createdAt: new Date() });
+      const body = await work(m);
+      await m.update(IdempotencyKey, { id }, { statusCode: 200, responseBody: JSON.stringify(body) });
+      return { body, replayed: false };
+    });
+  }
+}

@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Activity } from '../activities/entities/activity.entity';
+import { AuditService, diffFields } from '../audit/audit.service';
+import { assertHomeAccess, resolveHomeId } from '../common/access/home-scope';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { isIsoDate, utcToLocal } from '../common/time/zoned';
+import { UnitOfWork } from '../database/unit-of-work';
+import { FamilyMember } from '../families/entities/family-member.entity';
+import { Home } from '../homes/entities/home.entity';
+import { Resident } from '../residents/entities/resident.entity';
+import { StaffMember } from '../staff/entities/staff-member.entity';
+import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { ContributionDto, ContributionUpdateDto } from './dto/contribution.dto';
+import { ActorType, Contribution, ContributionSource, Phase } from './entities/contribution.entity';
+
+const PERSON: Record<ActorType, { entity: typeof Resident | typeof FamilyMember | typeof Volunteer | typeof StaffMember; column: keyof Contribution }> = {
+  resident: { entity: Resident, column: 'residentId' },
+  family: { entity: FamilyMember, column: 'familyMemberId' },
+  volunteer: { entity: Volunteer, column: 'volunteerId' },
+  staff: { entity: StaffMember, column: 'staffMemberId' },
+};
+
+const EDITORS = new Set(['admin', 'manager', 'coordinator']);
+const RECORDERS = new Set(['admin', 'manager', 'coordinator', 'carer']);
+
+export interface ContributionView {
+  id: string;
+  activityId: string | null;
+  date: string;
+  actorType: ActorType;
+  personId: string;
+  personName: string;
+  phase: Phase;
+  minutes: number;
+  description: string | null;
+  source: ContributionSource;
+  /** Whether this user may change the minutes or description. */
+  editable: boolean;
+}
+
+/** One automatic contribution to make from a source record (SPEC 2). */
+export interface SourcedContribution {
+  actorType: ActorType;
+  personId: string;
+  phase: Phase;
+  minutes: number;
+  description?: string | null;
+}
+
+@Injectable()
+export class ContributionsService {
+  constructor(
+    @InjectRepository(Contribution) private readonly contributions: Repository<Contribution>,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** A contribution recorded by hand, on an activity or (activityId null) for the programme as a whole. */
+  async record(user: SessionUser, activityId: string | null, input: ContributionDto, manager?: EntityManager): Promise<ContributionView> {
+    if (!RECORDERS.has(user.role)) throw new NotFoundError();
+    const work = async (m: EntityManager) => {
+      let homeId: string;
+      let date: string;
+      if (activityId) {
+        const activity = await m.findOneBy(Activity, { id: activityId });
+        if (!activity || !user.homeIds.includes(activity.homeId)) throw new NotFoundError();
+        if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'contributions.activityCancelled' });
+        homeId = activity.homeId;
+        date = await this.activityDate(m, activity);
+      } else {
+        homeId = resolveHomeId(user, input.homeId);
+        if (!input.date || !isIsoDate(input.date)) throw new ValidationError({ date: { key: 'validation.isDateString' } });
+        date = input.date;
+      }
+      const actorType = input.actorType as ActorType;
+      await this.assertPerson(m, homeId, actorType, input.personId);
+      const contribution = m.create(Contribution, {
+        ...personColumns(actorType, input.personId), homeId, activityId, date, actorType, phase: input.phase as Phase,
+        minutes: input.minutes, description: input.description ?? null, source: 'manual', sourceId: null, recordedBy: user.id,
+      });
+      await m.insert(Contribution, contribution);
+      await this.audit.record(m, {
+        action: 'create', userId: user.id, role: user.role, entityType: 'contribution', entityId: contribution.id, homeId,
+        changes: diffFields({}, contribution, ['actorType', 'phase', 'minutes', 'date', 'activityId']),
+      });
+      return (await this.views(m, [contribution], user))[0];
+    };
+    return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  /** Minutes and description stay editable, on automatic contributions too (a helper who stayed longer). */
+  async update(user: SessionUser, id: string, input: ContributionUpdateDto): Promise<void> {
+    if (!EDITORS.has(user.role)) throw new NotFoundError();
+    await this.unitOfWork.transaction(async (m) => {
+      const contribution = await m.findOneBy(Contribution, { id });
+      if (!contribution) throw new NotFoundError();
+      assertHomeAccess(user, contribution.homeId);
+      const next = { minutes: input.minutes, description: input.description ?? contribution.description };
+      const changes = diffFields(contribution, next, ['minutes', 'description']);
+      if (Object.keys(changes).length === 0) return;
+      await m.update(Contribution, { id }, next);
+      await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'contribution', entityId: id, homeId: contribution.homeId, changes });
+    });
+  }
+
+  async listForActivity(user: SessionUser, activityId: string): Promise<ContributionView[]> {
+    const rows = await this.contributions.find({ where: { activityId }, order: { createdAt: 'ASC' } });
+    return this.views(this.contributions.manager, rows.filter((row) => user.homeIds.includes(row.homeId)), user);
+  }
+
+  async listProgrammeWide(user: SessionUser, homeId: string, from: string, to: string): Promise<ContributionView[]> {
+    assertHomeAccess(user, homeId);
+    const rows = await this.contributions
+      .createQueryBuilder('c')
+      .where('c.homeId = :homeId AND c.activityId IS NULL AND c.date >= :from AND c.date <= :to', { homeId, from, to })
+      .orderBy('c.date', 'DESC')
+      .getMany();
+    return this.views(this.contributions.manager, rows, user);
+  }
+
+  /**
+   * Makes the contributions a source record implies, once each (SPEC 2): calling it again for the
+   * same source and person adds nothing. Runs inside the caller's transaction.
+   */
+  async syncFromSource(
+    m: EntityManager,
+    source: Exclude<ContributionSource, 'manual'>,
+    sourceId: string,
+    context: { homeId: string; activityId: string | null; date: string; recordedBy: string | null },
+    entries: SourcedContribution[],
+  ): Promise<number> {
+    let created = 0;
+    for (const entry of entries) {
+      const person = personColumns(entry.actorType, entry.personId);
+      const column = PERSON[entry.actorType].column as 'residentId';
+      const exists = await m.existsBy(Contribution, { source, sourceId, actorType: entry.actorType, [column]: entry.personId });
+      if (exists) continue;
+      await m.insert(Contribution, m.create(Contribution, {
+        ...person, homeId: context.homeId, activityId: context.activityId, date: context.date, actorType: entry.actorType,
+        phase: entry.phase, minutes: entry.minutes, description: entry.description ?? null, source, sourceId, recordedBy: context.recordedBy,
+      }));
+      created += 1;
+    }
+    return created;
+  }
+
+  /** Undoing a source (an offer withdrawn, a suggestion reopened) removes what it made. */
+  async removeBySource(m: EntityManager, source: Exclude<ContributionSource, 'manual'>, sourceId: string): Promise<number> {
+    const result = await m.delete(Contribution, { source, sourceId });
+    return result.affected ?? 0;
+  }
+
+  /** The local date of an activity in its home's time zone: the date its contributions carry. */
+  async activityDate(m: EntityManager, activity: Activity): Promise<string> {
+    const home = await m.findOneByOrFail(Home, { id: activity.homeId });
+    return utcToLocal(activity.startsAt, home.timezone).date;
+  }
+
+  private async assertPerson(m: EntityManager, homeId: string, actorType: ActorType, personId: string): Promise<void> {
+    const { entity } = PERSON[actorType];
+    const exists = await m.getRepository(entity).existsBy({ id: personId, homeId });
+    if (!exists) throw new ValidationError({ personId: { key: 'contributions.unknownPerson' } });
+  }
+
+  private async views(m: EntityManager, rows: Contribution[], user: SessionUser): Promise<ContributionView[]> {
+    const names = new Map<string, string>();
+    for (const actorType of Object.keys(PERSON) as ActorType[]) {
+      const { entity, column } = PERSON[actorType];
+      const ids = [...new Set(rows.map((r) => r[column] as string | null).filter((id): id is string => id !== null))];
+      if (ids.length === 0) continue;
+      const people = await m.getRepository(entity).createQueryBuilder('p').select(['p.id', 'p.firstName', 'p.lastName']).where('p.id IN (:...ids)', { ids }).getMany();
+      for (const p of people) names.set(p.id, `${p.firstName} ${p.lastName}`);
+    }
+    return rows.map((row) => {
+      const personId = (row[PERSON[row.actorType].column] as string | null) ?? '';
+      return {
+        id: row.id, activityId: row.activityId, date: row.date, actorType: row.actorType, personId, personName: names.get(personId) ?? '—',
+        phase: row.phase, minutes: row.minutes, description: row.description, source: row.source, editable: EDITORS.has(user.role),
+      };
+    });
+  }
+}
+
+function personColumns(actorType: ActorType, personId: string) {
+  return {
+    residentId: actorType === 'resident' ? personId : null,
+    familyMemberId: actorType === 'family' ? personId : null,
+    volunteerId: actorType === 'volunteer' ? personId : null,
+    staffMemberId: actorType === 'staff' ? personId : null,
+  };
+}
+

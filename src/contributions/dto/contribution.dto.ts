@@ -1,0 +1,58 @@
+import { numberField } from '../../common/http/form-fields';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ACTOR_TYPES, PHASES } from '../entities/contribution.entity';
+
+const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
+
+// class-validator runs decorators bottom-up: the most basic check sits nearest the property.
+
+export class ContributionDto {
+  @IsIn([...PHASES])
+  phase: string;
+
+  @IsIn([...ACTOR_TYPES])
+  actorType: string;
+
+  /** The resident, family member, volunteer or staff member, as the actor type says. */
+  @IsUUID()
+  personId: string;
+
+  @Transform(numberField)
+  @Max(1440)
+  @Min(0)
+  @IsInt()
+  minutes: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @MaxLength(1000)
+  @IsString()
+  description?: string;
+
+  /** Programme-wide contributions only: their own date. */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsString()
+  date?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  homeId?: string;
+}
+
+export class ContributionUpdateDto {
+  @Transform(numberField)
+  @Max(1440)
+  @Min(0)
+  @IsInt()
+  minutes: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @MaxLength(1000)
+  @IsString()
+  description?: string;
+}

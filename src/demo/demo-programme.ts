@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In } from 'typeorm';
+import { Activity } from '../activities/entities/activity.entity';
+import { ActivityCategory, ActivityType } from '../activities/entities/activity-type.entity';
+import { HelpOffer } from '../activities/entities/help-offer.entity';
+import { Engagement, Participation } from '../activities/entities/participation.entity';
+import { RosterEntry } from '../activities/entities/roster-entry.entity';
+import { addDays, localToUtc, todayIn, utcToLocal } from '../common/time/zoned';
+import { Contribution } from '../contributions/entities/contribution.entity';
+import { FamilyLink } from '../residents/entities/family-link.entity';
+import { Resident } from '../residents/entities/resident.entity';
+import { StaffMember } from '../staff/entities/staff-member.entity';
+import { Volunteer } from '../volunteers/entities/volunteer.entity';
+
+/** A small deterministic generator (mulberry32), so the demo reads the same every time it is made. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TYPES: { name: string; category: ActivityCategory; minutes: number; description: string }[] = [
+  { name: 'Coro di Casa Serena', category: 'creative', minutes: 60, description: 'Canti della tradizione, con la chitarra dei volontari.' },
+  { name: 'Tombola', category: 'social', minutes: 75, description: 'Tombola con premi piccoli e tanta compagnia.' },
+  { name: 'Ginnastica dolce', category: 'physical', minutes: 45, description: 'Esercizi da seduti con la fisioterapista.' },
+  { name: 'Laboratorio di pittura', category: 'creative', minutes: 90, description: 'Acquerelli e collage, anche a quattro mani con i nipoti.' },
+  { name: 'Orto in terrazza', category: 'life_skills', minutes: 60, description: 'Cura delle piante aromatiche e dei pomodori.' },
+  { name: 'Santa Messa e rosario', category: 'spiritual', minutes: 45, description: 'Con il parroco di San Luca.' },
+  { name: 'Cuciniamo insieme', category: 'life_skills', minutes: 90, description: 'Tortellini, crescentine e ricette di famiglia.' },
+  { name: 'Lettura del giornale', category: 'cognitive', minutes: 45, description: 'Notizie del giorno e chiacchiere.' },
+  { name: 'Stanza sensoriale', category: 'sensory', minutes: 30, description: 'Musica, luci e profumi per chi preferisce la calma.' },
+  { name: 'Uscita al mercato', category: 'outing', minutes: 120, description: 'Al mercato rionale con il pulmino.' },
+  { name: 'Pomeriggio con i bambini', category: 'intergenerational', minutes: 60, description: 'La scuola dell\'infanzia vicina viene a trovarci.' },
+];
+
+/** The weekly timetable: weekday (1 = Monday), local time, type index, unit index (null = whole home). */
+const WEEK: [number, string, number, number | null][] = [
+  [1, '10:00', 2, null], [1, '15:30', 1, 0], [1, '16:00', 7, 1],
+  [2, '10:30', 7, 0], [2, '15:30', 0, null],
+  [3, '10:00', 4, 1], [3, '15:30', 3, 0], [3, '16:00', 8, 1],
+  [4, '10:00', 2, null], [4, '15:30', 6, 1],
+  [5, '10:30', 9, null], [5, '15:30', 1, 1], [5, '16:00', 8, 0],
+  [6, '10:00', 5, null], [6, '15:30', 10, null],
+  [7, '16:00', 0, null],
+];
+
+const PAST_DAYS = 91;
+const FUTURE_DAYS = 14;
+
+export interface DemoPeople {
+  homeId: string;
+  timezone: string;
+  unitIds: string[];
+  residentIds: string[];
+  staffIds: string[];
+  volunteerIds: string[];
+}
+
+/**
+ * Three months of the demo home's programme, held and logged, and the next two weeks planned:
+ * rosters, participation with a realistic engagement mix, staff, resident, family and volunteer
+ * contributions, and help offers. Written in batches inside the seeder's transaction.
+ */
+export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, seed = 20261128): Promise<void> {
+  const random = seededRandom(seed);
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+  const { homeId, timezone } = people;
+  const residents = await m.findBy(Resident, { id: In(people.residentIds) });
+  const staff = await m.findBy(StaffMember, { id: In(people.staffIds) });
+  const volunteers = (await m.findBy(Volunteer, { id: In(people.volunteerIds) })).filter((v) => v.status === 'active');
+  const today = todayIn(timezone);
+  const validVolunteers = volunteers.filter((v) => !v.backgroundCheckExpiresOn || v.backgroundCheckExpiresOn >= today);
+  const links = await m.findBy(FamilyLink, { homeId, active: true, access: 'contribute' });
+  const relativesOf = new Map<string, string[]>();
+  for (const link of links) relativesOf.set(link.residentId, [...(relativesOf.get(link.residentId) ?? []), link.familyMemberId]);
+  const coordinator = staff.find((s) => s.jobRole === 'activity_coordinator') ?? staff[0];
+
+  const types = TYPES.map((t) => m.create(ActivityType, { id: randomUUID(), homeId, name: t.name, category: t.category, description: t.description, defaultDurationMinutes: t.minutes, active: true }));
+  await m.insert(ActivityType, types);
+
+  const activities: Activity[] = [];
+  const roster: Partial<RosterEntry>[] = [];
+  const participation: Partial<Participation>[] = [];
+  const offers: Partial<HelpOffer>[] = [];
+  const contributions: Partial<Contribution>[] = [];
+  const now = new Date();
+
+  for (let day = -PAST_DAYS; day <= FUTURE_DAYS; day += 1) {
+    const date = addDays(today, day);
+    const weekday = utcToLocal(localToUtc(date, '12:00', timezone), timezone).weekday;
+    for (const [slotDay, time, typeIndex, unitIndex] of WEEK) {
+      if (slotDay !== weekday) continue;
+      const type = types[typeIndex];
+      const startsAt = localToUtc(date, time, timezone);
+      const unitId = unitIndex === null ? null : (people.unitIds[unitIndex] ?? null);
+      const past = startsAt.getTime() + type.defaultDurationMinutes * 60_000 < now.getTime();
+      // About one past activity in twenty was called off (rain, illness, a lead on leave).
+      const cancelled = past && random() < 0.05;
+      const lead = unitId ? (staff.find((s) => s.unitId === unitId && s.jobRole === 'care_assistant') ?? coordinator) : coordinator;
+      const activity = m.create(Activity, {
+        id: randomUUID(), homeId, activityTypeId: type.id, title: type.name, startsAt, durationMinutes: type.defaultDurationMinutes,
+        location: unitId ? 'Soggiorno del nucleo' : pick(['Salone', 'Giardino', 'Sala polivalente']), unitId, capacity: null,
+        leadStaffId: lead?.id ?? null, status: cancelled ? 'cancelled' : past ? 'completed' : 'planned', description: type.description,
+        seriesId: null, visibleToFamilies: true, completedAt: past && !cancelled ? new Date(startsAt.getTime() + type.defaultDurationMinutes * 60_000) : null,
+        cancelReason: cancelled ? 'Annullata per maltempo' : null,
+      });
+      activities.push(activity);
+
+      const eligible = residents.filter((r) => r.admittedOn <= date && (unitId === null || r.unitId === unitId) && r.status !== 'discharged');
+      const invited = eligible.filter(() => random() < (unitId === null ? 0.55 : 0.8)).slice(0, 14);
+      for (const resident of invited) roster.push({ id: randomUUID(), homeId, activityId: activity.id, residentId: resident.id });
+      if (!past || cancelled) continue;
+
+      for (const resident of invited) {
+        const onLeave = resident.status === 'on_leave' && day > -14;
+        const engagement: Engagement = onLeave ? 'absent' : weightedEngagement(random());
+        const attended = engagement === 'active' || engagement === 'passive' || engagement === 'disengaged';
+        participation.push({
+          id: randomUUID(), homeId, activityId: activity.id, residentId: resident.id, engagement,
+          moodBefore: attended && random() < 0.5 ? 2 + Math.floor(random() * 3) : null,
+          moodAfter: attended && random() < 0.5 ? 3 + Math.floor(random() * 3) : null,
+          familyNote: engagement === 'active' && random() < 0.08 ? pick(FAMILY_NOTES) : null,
+          staffNote: engagement === 'disengaged' && random() < 0.3 ? 'Stanco/a oggi, da riproporre domani.' : null,
+          recordedBy: null, recordedAt: new Date(startsAt.getTime() + type.defaultDurationMinutes * 60_000),
+        });
+        // Residents who help run the session co-deliver it; some helped design it.
+        if (engagement === 'active' && random() < 0.06) {
+          contributions.push(contribution(homeId, activity.id, date, 'resident', resident.id, 'co_delivery', type.defaultDurationMinutes, 'Ha aiutato a condurre l\'attività'));
+        }
+        const relatives = relativesOf.get(resident.id) ?? [];
+        if (relatives.length > 0 && random() < 0.04) {
+          contributions.push(contribution(homeId, activity.id, date, 'family', relatives[0], 'co_delivery', type.defaultDurationMinutes, 'Ha partecipato e aiutato'));
+        }
+      }
+      if (lead) contributions.push(contribution(homeId, activity.id, date, 'staff', lead.id, 'co_delivery', type.defaultDurationMinutes, null));
+      if (validVolunteers.length > 0 && random() < 0.35) {
+        const volunteer = pick(validVolunteers);
+        const offerId = randomUUID();
+        offers.push({
+          id: offerId, homeId, activityId: activity.id, offererType: 'volunteer', volunteerId: volunteer.id, familyMemberId: null, kind: 'deliver',
+          status: 'confirmed', message: null, respondedBy: null, respondedAt: new Date(startsAt.getTime() - 3 * 24 * 60 * 60 * 1000), createdBy: null,
+        });
+        contributions.push({ ...contribution(homeId, activity.id, date, 'volunteer', volunteer.id, 'co_delivery', type.defaultDurationMinutes, null), source: 'help_offer', sourceId: offerId });
+      }
+    }
+  }
+  // Upcoming: a few offers waiting for an answer.
+  for (const activity of activities.filter((a) => a.status === 'planned').slice(0, 6)) {
+    if (validVolunteers.length === 0) break;
+    offers.push({
+      id: randomUUID(), homeId, activityId: activity.id, offererType: 'volunteer', volunteerId: pick(validVolunteers).id, familyMemberId: null,
+      kind: 'deliver', status: 'offered', message: 'Posso portare la chitarra.', respondedBy: null, respondedAt: null, createdBy: null,
+    });
+  }
+  // The residents' committee plans the programme each month: programme-wide co-commissioning.
+  for (let month = 0; month < 3; month += 1) {
+    const date = addDays(today, -PAST_DAYS + 7 + month * 30);
+    for (const resident of residents.slice(0, 4)) contributions.push(contribution(homeId, null, date, 'resident', resident.id, 'co_commissioning', 60, 'Comitato ospiti: programma del mese'));
+    if (coordinator) contributions.push(contribution(homeId, null, date, 'staff', coordinator.id, 'co_commissioning', 60, 'Comitato ospiti: programma del mese'));
+  }
+
+  await insertInBatches(m, Activity, activities);
+  await insertInBatches(m, RosterEntry, roster);
+  await insertInBatches(m, Participation, participation);
+  await insertInBatches(m, HelpOffer, offers);
+  await insertInBatches(m, Contribution, contributions);
+}
+
+const FAMILY_NOTES = [
+  'Ha cantato tutte le canzoni e sorriso molto.',
+  'Ha raccontato del suo paese a tutto il gruppo.',
+  'Ha vinto una cinquina e ne era orgogliosa!',
+  'Ha dipinto un girasole da portare a casa.',
+];
+
+/** A realistic mix: most take part, some watch, a few are present but not engaged, decline or are away. */
+function weightedEngagement(r: number): Engagement {
+  if (r < 0.55) return 'active';
+  if (r < 0.78) return 'passive';
+  if (r < 0.86) return 'disengaged';
+  if (r < 0.94) return 'declined';
+  return 'absent';
+}
+
+function contribution(
+  homeId: string, activityId: string | null, date: string, actorType: Contribution['actorType'], personId: string,
+  phase: Contribution['phase'], minutes: number, description: string | null,
+): Partial<Contribution> {
+  return {
+    id: randomUUID(), homeId, activityId, date, actorType, phase, minutes, description, source: 'manual', sourceId: null, recordedBy: null,
+    residentId: actorType === 'resident' ? personId : null, familyMemberId: actorType === 'family' ? personId : null,
+    volunteerId: actorType === 'volunteer' ? personId : null, staffMemberId: actorType === 'staff' ? personId : null,
+  };
+}
+
+/** SQLite allows at most 32766 bound parameters a statement; 200 rows a batch stays well under it. */
+export async function insertInBatches<T extends object>(m: EntityManager, entity: new () => T, rows: Partial<T>[], size = 200): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await m.insert(entity, rows.slice(i, i + size) as never);
+}

@@ -1,0 +1,313 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { Activity } from '../../src/activities/entities/activity.entity';
+import { Participation } from '../../src/activities/entities/participation.entity';
+import { HomesService } from '../../src/homes/homes.service';
+import { createActivity } from '../support/activity-factories';
+import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, smallTouchTargets } from '../support/browser';
+import { createHome, createUser, TestUser } from '../support/factories';
+import { createResident } from '../support/resident-factories';
+import { createTestApp, TestApp } from '../support/test-app';
+
+/**
+ * SPEC 4 "Tablet log" and issue 4 item 7: a carer on a ward tablet signs in, opens Today and logs a
+ * 12-resident group in at most 14 taps, and the database holds exactly what was tapped. Every tap and
+ * click on the log page, from arriving on it to the saved result on Today, goes through TapCounter.
+ */
+
+const VIEWPORTS = [
+  { width: 1280, height: 800 },
+  { width: 800, height: 1280 },
+];
+const ZONE = 'Europe/Rome';
+const MAX_TAPS = 14;
+/** Preferred name, first name, last name: one long name, to catch labels spilling out of a tile. */
+const GROUP: [string, string, string][] = [
+  ['Nonna Pina', 'Giuseppina', 'Bianchi'], ['Gino', 'Luigi', 'Conti'], ['Lella', 'Raffaella', 'Esposito'], ['Tonino', 'Antonio', 'Ferrari'],
+  ['Maria Addolorata', 'Maria Addolorata', 'Galli'], ['Beppe', 'Giuseppe', 'Lombardi'], ['Carla', 'Carla', 'Marino'], ['Dante', 'Dante', 'Moretti'],
+  ['Elvira', 'Elvira', 'Ricci'], ['Franco', 'Francesco', 'Romano'], ['Gemma', 'Gemma', 'Rossi'], ['Ugo', 'Ugo', 'Villa'],
+];
+
+type Locale = 'en' | 'it';
+type Engagement = 'active' | 'passive' | 'disengaged' | 'declined' | 'absent';
+/** The cycle a tap moves a tile along, starting from "not logged". */
+const CYCLE: Engagement[] = ['active', 'passive', 'disengaged', 'declined', 'absent'];
+
+/** The app's own wording, so the test follows the locale files. */
+const TEXT = Object.fromEntries(
+  (['en', 'it'] as Locale[]).map((locale) => {
+    const read = (file: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', locale, file), 'utf8'));
+    return [locale, { activities: read('activities.json'), nav: read('nav.json') }];
+  }),
+) as Record<Locale, { activities: Record<string, any>; nav: Record<string, string> }>;
+
+function say(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+  const text = key.split('.').reduce((node, part) => node[part], TEXT[locale].activities) as unknown as string;
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name]));
+}
+
+/** Taps on the log page, counted from arriving on it to the saved result. */
+class TapCounter {
+  count = 0;
+  async tap(target: Locator): Promise<void> {
+    this.count += 1;
+    await target.tap();
+  }
+}
+
+describeInBrowser('Tablet log in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let homeId: string;
+  const carers = {} as Record<Locale, TestUser>;
+  const measured: string[] = [];
+  /** Each resident's preferred name, as their tile shows it. */
+  const names = new Map<string, string>();
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    baseUrl = await listen(t);
+    homeId = (await createHome(t, { timezone: ZONE, locale: 'it' })).id;
+    // A unit, so Today shows its unit chooser as on a real ward tablet.
+    await t.get(HomesService).addUnit(null, homeId, { unitName: 'Girasoli' });
+    carers.en = await createUser(t, { role: 'carer', homeIds: [homeId], displayName: 'Anna Carer', locale: 'en' });
+    carers.it = await createUser(t, { role: 'carer', homeIds: [homeId], displayName: 'Lucia Operatrice', locale: 'it' });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    if (measured.length > 0) console.log(`Taps on the tablet log page (limit ${MAX_TAPS}):\n${measured.join('\n')}`);
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A planned activity a few minutes ago (on today's local date in the home), with 12 residents on its roster. */
+  async function groupActivity(title: string): Promise<{ activity: Activity; residentIds: string[] }> {
+    const residentIds: string[] = [];
+    for (const [preferredName, firstName, lastName] of GROUP) {
+      const resident = await createResident(t, homeId, { preferredName, firstName, lastName });
+      residentIds.push(resident.id);
+      names.set(resident.id, preferredName);
+    }
+    const now = DateTime.now().setZone(ZONE);
+    // Five minutes ago, but never before local midnight, so it is on Today's date.
+    const startsAt = DateTime.max(now.minus({ minutes: 5 }), now.startOf('day').plus({ seconds: 30 }));
+    const activity = await createActivity(t, homeId, { title, startsAt: startsAt.toJSDate(), residentIds });
+    return { activity, residentIds };
+  }
+
+  /** Tiles whose avatar, name or state spill out of the tile (over its border or the controls below). */
+  async function overflowingTiles(page: Page): Promise<string[]> {
+    return page.$$eval('.log-tile-button', (buttons) =>
+      buttons
+        .filter((button) => {
+          const box = button.getBoundingClientRect();
+          const [top, left] = [box.top + button.clientTop, box.left + button.clientLeft];
+          const [bottom, right] = [top + button.clientHeight, left + button.clientWidth];
+          return Array.from(button.children).some((child) => {
+            const inner = child.getBoundingClientRect();
+            return inner.top < top - 0.5 || inner.bottom > bottom + 0.5 || inner.left < left - 0.5 || inner.right > right + 0.5;
+          });
+        })
+        .map((button) => `${button.textContent!.replace(/\s+/g, ' ').trim()} ${Math.round(button.getBoundingClientRect().width)}x${Math.round(button.getBoundingClientRect().height)}`),
+    );
+  }
+
+  /** Where every tile is: a tap must not move the tiles under the carer's finger. */
+  async function tileBoxes(page: Page): Promise<string[]> {
+    return page.$$eval('.log-tile-button', (buttons) =>
+      buttons.map((b) => {
+        const r = b.getBoundingClientRect();
+        return `${Math.round(r.left + scrollX)},${Math.round(r.top + scrollY)} ${Math.round(r.width)}x${Math.round(r.height)}`;
+      }),
+    );
+  }
+
+  async function expectUsable(page: Page, where: string): Promise<void> {
+    expect({ where, overflow: await overflowsHorizontally(page) }).toEqual({ where, overflow: false });
+    expect({ where, tiles: await overflowingTiles(page) }).toEqual({ where, tiles: [] });
+    expect({ where, small: await smallTouchTargets(page) }).toEqual({ where, small: [] });
+    expect({ where, violations: await accessibilityViolations(page) }).toEqual({ where, violations: [] });
+  }
+
+  function todayItem(page: Page, activity: Activity): Locator {
+    return page.locator('.today-item', { has: page.getByRole('heading', { name: activity.title, exact: true }) });
+  }
+
+  /**
+   * Signs in through the form and opens Today (a carer's first page; from the navigation otherwise),
+   * checks it and taps the activity's "Log". Not signInAs: it expects every role to land on "/".
+   */
+  async function openLogFromToday(page: Page, locale: Locale, activity: Activity): Promise<void> {
+    await page.goto(`${baseUrl}/login`);
+    await page.fill('#field-email', carers[locale].email);
+    await page.fill('#field-password', carers[locale].password);
+    await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.locator('form[action="/login"] button[type=submit]').tap()]);
+    if (new URL(page.url()).pathname !== '/today') {
+      await Promise.all([page.waitForURL(/\/today/), page.locator('.site-nav a[href="/today"]').tap()]);
+    }
+    await expect(page.locator('.site-nav a[href="/today"]').getAttribute('aria-current')).resolves.toBe('page');
+    const activityDate = DateTime.fromJSDate(activity.startsAt, { zone: ZONE }).toISODate()!;
+    // Only if the local date turned over while the test ran.
+    if (DateTime.now().setZone(ZONE).toISODate() !== activityDate) await page.goto(`${baseUrl}/today?date=${activityDate}`);
+    await expect(page.locator('h1').innerText()).resolves.toBe(TEXT[locale].nav.today);
+    const item = todayItem(page, activity);
+    await expect(item.count()).resolves.toBe(1);
+    await expect(item.innerText()).resolves.toContain(say(locale, 'loggedOf', { logged: 0, total: 12 }));
+    await expectUsable(page, 'Today');
+    const log = item.getByRole('link', { name: new RegExp(`^${say(locale, 'log')}\\b`) });
+    await Promise.all([page.waitForURL(`${baseUrl}/activities/${activity.id}/log`), log.tap()]);
+    await page.locator('h1', { hasText: activity.title }).waitFor();
+  }
+
+  function tileButton(page: Page, residentId: string): Locator {
+    return page.locator(`.log-tile:has(input[name=residentId][value="${residentId}"]) .log-tile-button`);
+  }
+
+  async function expectTile(page: Page, locale: Locale, residentId: string, engagement: Engagement | ''): Promise<void> {
+    const button = tileButton(page, residentId);
+    const label = engagement ? say(locale, `engagement.${engagement}`) : say(locale, 'notLogged');
+    const name = names.get(residentId)!;
+    await expect(button.locator('.tile-label').innerText()).resolves.toBe(name);
+    await expect(page.locator(`.log-tile:has(input[value="${residentId}"])`).getAttribute('data-engagement')).resolves.toBe(engagement);
+    await expect(button.getAttribute('aria-pressed')).resolves.toBe(engagement ? 'true' : 'false');
+    await expect(button.locator('[data-state-label]').innerText()).resolves.toBe(label);
+    await expect(button.getAttribute('aria-label')).resolves.toBe(`${name}: ${label}`);
+  }
+
+  async function expectSaved(activityId: string, userId: string, expected: Record<string, Engagement>): Promise<void> {
+    const rows = await t.dataSource.getRepository(Participation).findBy({ activityId });
+    expect(rows).toHaveLength(12);
+    expect(Object.fromEntries(rows.map((r) => [r.residentId, r.engagement]))).toEqual(expected);
+    for (const r of rows) expect([r.recordedBy, r.moodBefore, r.moodAfter, r.staffNote, r.familyNote]).toEqual([userId, null, null, null, null]);
+  }
+
+  it.each(VIEWPORTS)('should log a group with "Everyone took part", two taps for watchers, and mark it held, at $width x $height', async (viewport) => {
+    const { activity, residentIds } = await groupActivity(`Singalong ${viewport.width}`);
+    const watchers = [residentIds[3], residentIds[10]];
+    const expected = Object.fromEntries(residentIds.map((id) => [id, watchers.includes(id) ? 'passive' : 'active'])) as Record<string, Engagement>;
+    const page = await openPage(browser, viewport);
+    if (process.env.DELAY_REDIRECT) await page.route(/\/today$/, async (route) => { await new Promise((r) => setTimeout(r, 300)); await route.continue(); });
+    try {
+      await openLogFromToday(page, 'en', activity);
+      const taps = new TapCounter();
+      await expect(page.locator('.log-tile').count()).resolves.toBe(12);
+      for (const id of residentIds) await expectTile(page, 'en', id, '');
+      await expect(page.locator('[data-log-count]').innerText()).resolves.toBe('0 / 12');
+      await expectUsable(page, 'log page, untouched');
+      const boxes = await tileBoxes(page);
+
+      await taps.tap(page.getByRole('button', { name: 'Everyone took part' }));
+      for (const id of watchers) await taps.tap(tileButton(page, id));
+      for (const id of residentIds) await expectTile(page, 'en', id, expected[id]);
+      await expect(page.locator('[data-log-count]').innerText()).resolves.toBe('12 / 12');
+      expect(await tileBoxes(page)).toEqual(boxes);
+      await expectUsable(page, 'log page, tapped');
+
+      await Promise.all([page.waitForURL(`${baseUrl}/today`), taps.tap(page.getByRole('button', { name: 'Save and mark as held' }))]);
+      measured.push(`  "Everyone took part", 2 watchers, save and mark as held, ${viewport.width}x${viewport.height}: ${taps.count}`);
+      expect(taps.count).toBeLessThanOrEqual(MAX_TAPS);
+      expect(taps.count).toBe(4);
+
+      await expect(page.locator('.notice-success[role=status]').innerText()).resolves.toBe('Saved and marked as held: 12 residents logged.');
+      const item = todayItem(page, activity);
+      await expect(item.innerText()).resolves.toContain('12 of 12 logged');
+      await expect(item.locator('.badge').innerText()).resolves.toBe('Held');
+      await expectUsable(page, 'Today, after saving');
+
+      await expectSaved(activity.id, carers.en.id, expected);
+      const held = await t.dataSource.getRepository(Activity).findOneByOrFail({ id: activity.id });
+      expect(held.status).toBe('completed');
+      expect(held.completedAt).not.toBeNull();
+
+      // Reopening the log shows what was saved; a held activity is not offered "mark as held" again.
+      await Promise.all([page.waitForURL(`${baseUrl}/activities/${activity.id}/log`), item.getByRole('link', { name: /^Review log/ }).tap()]);
+      for (const id of residentIds) await expectTile(page, 'en', id, expected[id]);
+      await expect(page.locator('[data-log-count]').innerText()).resolves.toBe('12 / 12');
+      await expect(page.getByRole('button', { name: 'Save and mark as held' }).count()).resolves.toBe(0);
+      await expectUsable(page, 'log page, reopened');
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it.each(VIEWPORTS)('should log a group one tile at a time and save it still planned, at $width x $height', async (viewport) => {
+    const { activity, residentIds } = await groupActivity(`Bingo ${viewport.width}`);
+    const expected = Object.fromEntries(residentIds.map((id) => [id, 'active'])) as Record<string, Engagement>;
+    const page = await openPage(browser, viewport);
+    if (process.env.DELAY_REDIRECT) await page.route(/\/today$/, async (route) => { await new Promise((r) => setTimeout(r, 300)); await route.continue(); });
+    try {
+      await openLogFromToday(page, 'en', activity);
+      const taps = new TapCounter();
+      const boxes = await tileBoxes(page);
+      for (const [i, id] of residentIds.entries()) {
+        await taps.tap(tileButton(page, id));
+        await expectTile(page, 'en', id, 'active');
+        await expect(page.locator('[data-log-count]').innerText()).resolves.toBe(`${i + 1} / 12`);
+      }
+      expect(await tileBoxes(page)).toEqual(boxes);
+      await expectUsable(page, 'log page, tapped');
+
+      await Promise.all([page.waitForURL(`${baseUrl}/today`), taps.tap(page.getByRole('button', { name: 'Save', exact: true }))]);
+      measured.push(`  12 tiles one tap each, save, ${viewport.width}x${viewport.height}: ${taps.count}`);
+      expect(taps.count).toBeLessThanOrEqual(MAX_TAPS);
+      expect(taps.count).toBe(13);
+
+      await expect(page.locator('.notice-success[role=status]').innerText()).resolves.toBe('Saved: 12 residents logged.');
+      const item = todayItem(page, activity);
+      await expect(item.innerText()).resolves.toContain('12 of 12 logged');
+      await expect(item.locator('.badge').count()).resolves.toBe(0);
+
+      await expectSaved(activity.id, carers.en.id, expected);
+      expect((await t.dataSource.getRepository(Activity).findOneByOrFail({ id: activity.id })).status).toBe('planned');
+
+      await Promise.all([page.waitForURL(`${baseUrl}/activities/${activity.id}/log`), item.getByRole('link', { name: /^Review log/ }).tap()]);
+      for (const id of residentIds) await expectTile(page, 'en', id, 'active');
+      await expect(page.getByRole('button', { name: 'Save and mark as held' }).count()).resolves.toBe(1);
+      await expectUsable(page, 'log page, reopened');
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it.each(VIEWPORTS)('should log every kind of engagement in Italian and keep each label inside its tile, at $width x $height', async (viewport) => {
+    const { activity, residentIds } = await groupActivity(`Tombola ${viewport.width}`);
+    // After "Hanno partecipato tutti", tile i of these is tapped i + 1 times: passive, disengaged, declined, absent.
+    const others = [residentIds[4], residentIds[0], residentIds[7], residentIds[11]];
+    const expected = Object.fromEntries(residentIds.map((id) => [id, others.includes(id) ? CYCLE[others.indexOf(id) + 1] : 'active'])) as Record<string, Engagement>;
+    const page = await openPage(browser, viewport);
+    if (process.env.DELAY_REDIRECT) await page.route(/\/today$/, async (route) => { await new Promise((r) => setTimeout(r, 300)); await route.continue(); });
+    try {
+      await openLogFromToday(page, 'it', activity);
+      const taps = new TapCounter();
+      const boxes = await tileBoxes(page);
+      await taps.tap(page.getByRole('button', { name: say('it', 'everyone') }));
+      for (const [i, id] of others.entries()) {
+        for (let n = 0; n <= i; n += 1) await taps.tap(tileButton(page, id));
+      }
+      for (const id of residentIds) await expectTile(page, 'it', id, expected[id]);
+      expect(await tileBoxes(page)).toEqual(boxes);
+      await expectUsable(page, 'log page in Italian, tapped');
+
+      await Promise.all([page.waitForURL(`${baseUrl}/today`), taps.tap(page.getByRole('button', { name: say('it', 'saveAndComplete') }))]);
+      measured.push(`  all five engagements (Italian), save and mark as held, ${viewport.width}x${viewport.height}: ${taps.count}`);
+      expect(taps.count).toBeLessThanOrEqual(MAX_TAPS);
+      expect(taps.count).toBe(12);
+      await expect(page.locator('.notice-success[role=status]').innerText()).resolves.toBe(say('it', 'logSavedCompleted', { n: 12 }));
+      await expectSaved(activity.id, carers.it.id, expected);
+      expect((await t.dataSource.getRepository(Activity).findOneByOrFail({ id: activity.id })).status).toBe('completed');
+
+      // A tap on a saved tile goes on round the cycle: absent wraps to took part.
+      await Promise.all([page.waitForURL(`${baseUrl}/activities/${activity.id}/log`), todayItem(page, activity).getByRole('link', { name: new RegExp(`^${say('it', 'reviewLog')}`) }).tap()]);
+      for (const id of residentIds) await expectTile(page, 'it', id, expected[id]);
+      await tileButton(page, others[3]).tap();
+      await expectTile(page, 'it', others[3], 'active');
+      await expectUsable(page, 'log page in Italian, reopened');
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+});
