@@ -53,7 +53,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   });
   app.use(express.json({ limit: BODY_LIMIT }));
   // extended: false parses flat fields only, so no nested objects or prototype keys reach the DTOs.
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
 
   app.use(
     session({
@@ -68,4 +68,21 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       cookie: { httpOnly: true, sameSite: 'lax', secure: behindTls ? 'auto' : false, maxAge: IDLE_TIMEOUT_MS, path: '/' },
     }),
   );
+  app.use(saveSessionBeforeRedirect);
+}
+
+/**
+ * express-session saves at the end of the response, which can be after the browser has followed a
+ * redirect: the next page would read the old session and miss a flash message or a sign-in. A
+ * session that holds something is therefore saved before any redirect goes out.
+ */
+function saveSessionBeforeRedirect(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const session = req.session;
+    const worthSaving = session && (session.userId || session.flash || session.locale || session.csrfToken);
+    if (!worthSaving) return redirect(...args);
+    session.save(() => redirect(...args));
+  }) as express.Response['redirect'];
+  next();
 }

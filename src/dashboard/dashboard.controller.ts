@@ -6,11 +6,16 @@ import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { addDays, localDaysRange, mondayOf, todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
+import { PlansService } from '../plans/plans.service';
 
 /** The first page after sign-in, by role: carers go straight to Today; planners see their week. */
 @Controller()
 export class DashboardController {
-  constructor(private readonly homes: HomesService, private readonly activities: ActivitiesService) {}
+  constructor(
+    private readonly homes: HomesService,
+    private readonly activities: ActivitiesService,
+    private readonly plans: PlansService,
+  ) {}
 
   @Get()
   async index(@CurrentUser() user: SessionUser, @Res() res: Response) {
@@ -30,6 +35,7 @@ export class DashboardController {
         held: week.filter((a) => a.status === 'completed').length,
         pendingOffers: await this.activities.pendingOffers(user),
         belowTarget: await this.activities.belowWeeklyTarget(user),
+        plansNeedingAttention: await this.plans.overdueCount(user),
       };
     }
     res.render('dashboard/index', view);

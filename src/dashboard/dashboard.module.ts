@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ActivitiesModule } from '../activities/activities.module';
 import { HomesModule } from '../homes/homes.module';
+import { PlansModule } from '../plans/plans.module';
 import { DashboardController } from './dashboard.controller';
 
-@Module({ imports: [HomesModule, ActivitiesModule], controllers: [DashboardController] })
+@Module({ imports: [HomesModule, ActivitiesModule, PlansModule], controllers: [DashboardController] })
 export class DashboardModule {}

@@ -14,7 +14,8 @@ import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { DEMO_ACCOUNTS, DEMO_HOME_SLUG, DEMO_PASSWORD } from './demo-accounts';
 import { DemoData, loadDemoData } from './demo-data';
-import { seedDemoProgramme } from './demo-programme';
+import { seededRandom, seedDemoProgramme } from './demo-programme';
+import { seedDemoPlans } from './demo-plans';
 import { DemoState } from './demo-state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -95,6 +96,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
         homeId: home.id, timezone: home.timezone, unitIds: [...units.values()], residentIds: [...residents.values()],
         staffIds: [...staff.values()], volunteerIds: [...volunteers.values()],
       });
+      // Plans name the programme's activity types, so they come after it.
+      await seedDemoPlans(m, { homeId: home.id, timezone: home.timezone, residentIds: [...residents.values()], staffIds: [...staff.values()] }, seededRandom(7));
 
       const people: Record<PersonKind, Map<string, string>> = { staff, family: families, volunteer: volunteers };
       for (const account of DEMO_ACCOUNTS) {

@@ -189,6 +189,17 @@ export class ResidentsService {
     });
   }
 
+  /** Adds an approved paragraph to "About me", inside the caller's transaction (a life-story suggestion once staff approve it). */
+  async appendToAboutMe(manager: EntityManager, user: SessionUser, residentId: string, text: string): Promise<void> {
+    const resident = await this.findEditable(manager, user, residentId);
+    const current = resident.aboutMe?.trim();
+    const next = { aboutMe: current ? `${current}\n\n${text.trim()}` : text.trim() };
+    await manager.update(Resident, { id: residentId }, next);
+    await this.audit.record(manager, {
+      action: 'update', userId: user.id, role: user.role, entityType: 'resident', entityId: residentId, homeId: resident.homeId, changes: diffFields(resident, next, ['aboutMe']),
+    });
+  }
+
   /** Records a new photo file name (the file itself is written by ResidentPhotos). Returns the old one. */
   async setPhoto(user: SessionUser, id: string, photoFile: string | null): Promise<string | null> {
     return this.unitOfWork.transaction(async (m) => {

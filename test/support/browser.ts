@@ -42,7 +42,8 @@ export async function signInAs(page: Page, baseUrl: string, email: string, passw
   await page.goto(`${baseUrl}/login`);
   await page.fill('#field-email', email);
   await page.fill('#field-password', password);
-  await Promise.all([page.waitForURL(`${baseUrl}/`), page.click('form[action="/login"] button[type=submit]')]);
+  // Each role lands on its own home page (a carer on /today), so wait only to leave the sign-in page.
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('form[action="/login"] button[type=submit]')]);
 }
 
 /** Serious or critical WCAG 2.1 A/AA violations on the page, as "rule: target" lines. */

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContributionsModule } from '../contributions/contributions.module';
+import { HomesModule } from '../homes/homes.module';
+import { ResidentsModule } from '../residents/residents.module';
+import { ActivityPlan } from './entities/activity-plan.entity';
+import { GoalAttainment } from './entities/goal-attainment.entity';
+import { PlanGoal } from './entities/plan-goal.entity';
+import { PlanReview } from './entities/plan-review.entity';
+import { OverduePlansController } from './overdue-plans.controller';
+import { PlansController } from './plans.controller';
+import { PlansService } from './plans.service';
+
+/** Residents' activity plans, their goals and reviews. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ActivityPlan, PlanGoal, PlanReview, GoalAttainment]), ContributionsModule, ResidentsModule, HomesModule],
+  controllers: [PlansController, OverduePlansController],
+  providers: [PlansService],
+  exports: [PlansService],
+})
+export class PlansModule {}
