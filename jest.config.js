@@ -3,7 +3,6 @@ const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8arr
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  testTimeout: 30_000,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
     '^.+\\.js$': '<rootDir>/test/support/esm-to-cjs.transform.js',
@@ -11,6 +10,8 @@ const shared = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
 };
 module.exports = {
+  // A project cannot set this; e2e tests start the whole app (the CLI test several times).
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/migrations/**/*.spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

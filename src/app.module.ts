@@ -19,8 +19,13 @@ import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { FamiliesModule } from './families/families.module';
 import { HomesModule } from './homes/homes.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { PlansModule } from './plans/plans.module';
+import { PortalModule } from './portal/portal.module';
+import { ReportsModule } from './reports/reports.module';
 import { ResidentsModule } from './residents/residents.module';
 import { StaffModule } from './staff/staff.module';
+import { VoiceModule } from './voice/voice.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
 
 @Module({})
@@ -44,6 +49,11 @@ export class AppModule {
         IdempotencyModule,
         ContributionsModule,
         ActivitiesModule,
+        PlansModule,
+        NotificationsModule,
+        VoiceModule,
+        PortalModule,
+        ReportsModule,
         HealthModule,
       ],
       providers: [

@@ -475,7 +475,7 @@ describe('Family members and their links to residents', () => {
       const token = await formToken(invitee, path);
       const accepted = await invitee.post(path).type('form').send({ _csrf: token, newPassword: 'a long family password', confirmPassword: 'a long family password' });
       expect(accepted.status).toBe(303);
-      const home = await invitee.get('/').expect(200);
+      const home = await invitee.get('/').redirects(1).expect(200);
       expect(home.text).toContain('<span class="role">Family</span>');
       await invitee.get('/families').expect(403);
       const user = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'elena.invitata@example.test' });

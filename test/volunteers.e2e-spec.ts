@@ -356,7 +356,7 @@ describe('Volunteers', () => {
       const accepted = await invitee.post(path).type('form').send({ _csrf: csrfFrom(page.text), newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
       expect(accepted.status).toBe(303);
       expect(accepted.headers.location).toBe('/');
-      await invitee.get('/').expect(200);
+      await invitee.get('/').redirects(1).expect(200);
       await invitee.get('/volunteers').expect(403);
 
       const again = await request.agent(t.server).get(path);

@@ -7,6 +7,7 @@ import { ContributionsService } from '../contributions/contributions.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { FamilyLink } from '../residents/entities/family-link.entity';
+import { NotificationsService } from '../notifications/notifications.service';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { ActivitiesService } from './activities.service';
@@ -37,12 +38,12 @@ export class HelpOffersService {
     private readonly volunteers: VolunteersService,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** A volunteer or relative offers for themselves. */
   async offer(user: SessionUser, activityId: string, input: HelpOfferDto): Promise<HelpOfferView> {
     if (!user.personId || (user.role !== 'volunteer' && user.role !== 'family')) throw new NotFoundError();
-    if (user.role === 'family') await this.assertRelativeMayContribute(user);
     const offerer = user.role === 'volunteer' ? { volunteerId: user.personId } : { familyMemberId: user.personId };
     return this.create(user, activityId, offerer, input);
   }
@@ -69,6 +70,7 @@ export class HelpOffersService {
         changes: { status: { old: offer.status, new: status } },
       });
       offer.status = status;
+      await this.notifications.helpOfferAnswered(m, offer, activity, status, user.id);
       if (status === 'confirmed') await this.activities.contributeHelper(m, activity, offer, user.id);
       else await this.contributions.removeBySource(m, 'help_offer', offer.id);
     });
@@ -103,6 +105,7 @@ export class HelpOffersService {
     return this.unitOfWork.transaction(async (m) => {
       const activity = await this.activities.get(user, activityId, m);
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
+      if (user.role === 'family') await this.assertRelativeMayContribute(m, user, activity.homeId);
       if (offerer.volunteerId) {
         const volunteer = await m.findOneBy(Volunteer, { id: offerer.volunteerId, homeId: activity.homeId });
         if (!volunteer || volunteer.status === 'left') throw new ValidationError({ volunteerId: { key: 'validation.isIn' } });
@@ -123,6 +126,7 @@ export class HelpOffersService {
         action: 'create', userId: user.id, role: user.role, entityType: 'help_offer', entityId: offer.id, homeId: activity.homeId,
         changes: { kind: { old: null, new: offer.kind }, activityId: { old: null, new: activityId } },
       });
+      await this.notifications.helpOfferReceived(m, offer, activity, user.id);
       return (await this.views(m, [offer], activity.homeId))[0];
     });
   }
@@ -134,9 +138,9 @@ export class HelpOffersService {
     return { offer, activity };
   }
 
-  /** A relative offers help only through a link with "contribute" access. */
-  private async assertRelativeMayContribute(user: SessionUser): Promise<void> {
-    const link = await this.unitOfWork.manager.findOneBy(FamilyLink, { familyMemberId: user.personId!, access: 'contribute', active: true });
+  /** A relative offers help only through an active link with "contribute" access to a resident of that home. */
+  private async assertRelativeMayContribute(m: EntityManager, user: SessionUser, homeId: string): Promise<void> {
+    const link = await m.findOneBy(FamilyLink, { familyMemberId: user.personId!, homeId, access: 'contribute', active: true });
     if (!link) throw new ValidationError({}, { key: 'activities.viewOnlyFamily' });
   }
 

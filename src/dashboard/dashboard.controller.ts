@@ -8,7 +8,7 @@ import { addDays, localDaysRange, mondayOf, todayIn } from '../common/time/zoned
 import { HomesService } from '../homes/homes.service';
 import { PlansService } from '../plans/plans.service';
 
-/** The first page after sign-in, by role: carers go straight to Today; planners see their week. */
+/** The first page after sign-in, by role: carers go to Today, families and volunteers to their portal; planners see their week. */
 @Controller()
 export class DashboardController {
   constructor(
@@ -19,8 +19,9 @@ export class DashboardController {
 
   @Get()
   async index(@CurrentUser() user: SessionUser, @Res() res: Response) {
-    if (user.role === 'carer') {
-      res.redirect(303, '/today');
+    const ownHome = { carer: '/today', family: '/portal', volunteer: '/volunteer' } as Record<string, string>;
+    if (ownHome[user.role]) {
+      res.redirect(303, ownHome[user.role]);
       return;
     }
     const view: Record<string, unknown> = { homes: await this.homes.listForUser(user), isAdmin: user.role === 'admin' };

@@ -16,6 +16,7 @@ import { DEMO_ACCOUNTS, DEMO_HOME_SLUG, DEMO_PASSWORD } from './demo-accounts';
 import { DemoData, loadDemoData } from './demo-data';
 import { seededRandom, seedDemoProgramme } from './demo-programme';
 import { seedDemoPlans } from './demo-plans';
+import { seedDemoVoice } from './demo-voice';
 import { DemoState } from './demo-state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -111,6 +112,11 @@ export class DemoSeeder implements OnApplicationBootstrap {
           m,
         );
       }
+      // After the accounts, so the demo's notifications reach them.
+      await seedDemoVoice(m, {
+        homeId: home.id, timezone: home.timezone, residentIds: [...residents.values()], familyMemberIds: [...families.values()],
+        volunteerIds: [...volunteers.values()], staffIds: [...staff.values()],
+      }, seededRandom(20261129));
     });
   }
 

@@ -6,6 +6,7 @@ import { regenerateSession, requestPath, wantsJson } from '../../common/http/ses
 import { isLocale, localeFromAcceptLanguage, translate } from '../../common/i18n/i18n';
 import { navigationFor } from '../../common/views/navigation';
 import { DemoState } from '../../demo/demo-state';
+import { NotificationsService } from '../../notifications/notifications.service';
 import { AuthService } from '../auth.service';
 import { ABSOLUTE_TIMEOUT_MS } from './database-session.store';
 
@@ -15,7 +16,7 @@ import { ABSOLUTE_TIMEOUT_MS } from './database-session.store';
  */
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
-  constructor(private readonly auth: AuthService, private readonly demo: DemoState) {}
+  constructor(private readonly auth: AuthService, private readonly demo: DemoState, private readonly notifications: NotificationsService) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     try {
@@ -24,7 +25,10 @@ export class RequestContextMiddleware implements NestMiddleware {
       req.locale = req.user?.locale ?? (isLocale(session?.locale) ? session.locale : localeFromAcceptLanguage(req.get('accept-language')));
       // Personal data must not linger in shared or browser caches (shared ward tablets).
       res.setHeader('Cache-Control', 'no-store');
-      if (!wantsJson(req)) this.fillPageLocals(req, res);
+      if (!wantsJson(req)) {
+        this.fillPageLocals(req, res);
+        if (req.user) res.locals.unreadNotifications = await this.notifications.unreadCount(req.user.id);
+      }
       next();
     } catch (error) {
       next(error);

@@ -9,14 +9,18 @@ export interface NavItem {
 /** The menu for a role; later features add their entries here. */
 const MENU: { href: string; labelKey: string; roles: SessionUser['role'][] | 'all' }[] = [
   { href: '/', labelKey: 'nav.home', roles: 'all' },
+  { href: '/portal', labelKey: 'nav.portal', roles: ['family'] },
+  { href: '/volunteer', labelKey: 'nav.volunteerPortal', roles: ['volunteer'] },
   { href: '/today', labelKey: 'nav.today', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/calendar', labelKey: 'nav.calendar', roles: ['admin', 'manager', 'coordinator', 'carer', 'volunteer'] },
   { href: '/residents', labelKey: 'nav.residents', roles: ['admin', 'manager', 'coordinator', 'carer', 'family', 'volunteer'] },
   { href: '/families', labelKey: 'nav.families', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/volunteers', labelKey: 'nav.volunteers', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/staff', labelKey: 'nav.staff', roles: ['admin', 'manager', 'coordinator'] },
+  { href: '/inbox', labelKey: 'nav.inbox', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/activity-types', labelKey: 'nav.activityTypes', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/contributions', labelKey: 'nav.contributions', roles: ['admin', 'manager', 'coordinator'] },
+  { href: '/reports', labelKey: 'nav.reports', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/admin/homes', labelKey: 'nav.homes', roles: ['admin'] },
   { href: '/account', labelKey: 'nav.account', roles: 'all' },
 ];

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, In, IsNull, Repository } from 'typeorm';
+import { Membership } from '../auth/entities/membership.entity';
+import { PersonKind, Role, User } from '../auth/entities/user.entity';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError } from '../common/errors/domain-errors';
+import { utcToLocal } from '../common/time/zoned';
+import { UnitOfWork } from '../database/unit-of-work';
+import { FamilyMember } from '../families/entities/family-member.entity';
+import { Home } from '../homes/entities/home.entity';
+import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { Notification } from './entities/notification.entity';
+
+/** Who hears about new suggestions, feedback and offers in a home. */
+export const INBOX_ROLES: Role[] = ['manager', 'coordinator'];
+
+export interface NotifyInput {
+  /** Particular users (an author); disabled accounts are skipped. */
+  userIds?: string[];
+  /** Everyone with one of these roles who is a member of `homeId`. */
+  toRoles?: Role[];
+  homeId?: string | null;
+  kind: string;
+  /** A catalogue key, translated into the reader's language when shown; a `date` param (YYYY-MM-DD) is shown as a date. */
+  messageKey: string;
+  params?: Record<string, string | number>;
+  link?: string | null;
+  /** Left out of the recipients: whoever caused it needs no message about it. */
+  exceptUserIds?: (string | null | undefined)[];
+}
+
+export interface NotificationView {
+  id: string;
+  kind: string;
+  messageKey: string;
+  params: Record<string, string | number>;
+  link: string | null;
+  createdAt: Date;
+  read: boolean;
+}
+
+/** What a help-offer notification needs of the offer and its activity. */
+export interface OfferForNotice {
+  homeId: string;
+  familyMemberId: string | null;
+  volunteerId: string | null;
+}
+export interface ActivityForNotice {
+  id: string;
+  homeId: string;
+  title: string;
+  startsAt: Date;
+}
+
+const LIST_SIZE = 50;
+
+/** In-app messages to users, with an unread count for the page header. */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /** Stores one message per recipient, inside the caller's transaction. Returns how many were stored. */
+  async notify(m: EntityManager, input: NotifyInput): Promise<number> {
+    if (input.toRoles?.length && !input.homeId) throw new Error('notify: toRoles needs a homeId');
+    const ids = new Set(input.userIds ?? []);
+    if (input.toRoles?.length && input.homeId) {
+      const members = await m
+        .createQueryBuilder(User, 'u')
+        .select('u.id', 'id')
+        .innerJoin(Membership, 'ms', 'ms.userId = u.id AND ms.homeId = :homeId', { homeId: input.homeId })
+        .where('u.role IN (:...roles)', { roles: input.toRoles })
+        .getRawMany<{ id: string }>();
+      for (const member of members) ids.add(member.id);
+    }
+    for (const except of input.exceptUserIds ?? []) if (except) ids.delete(except);
+    if (ids.size === 0) return 0;
+    const active = await m.find(User, { select: { id: true }, where: { id: In([...ids]), disabledAt: IsNull() } });
+    if (active.length === 0) return 0;
+    await m.insert(Notification, active.map((user) => m.create(Notification, {
+      userId: user.id, homeId: input.homeId ?? null, kind: input.kind.slice(0, 30), messageKey: input.messageKey,
+      params: input.params ?? {}, link: input.link?.slice(0, 300) ?? null, readAt: null,
+    })));
+    return active.length;
+  }
+
+  /** The accounts of a person record (a relative, a volunteer, a member of staff), for messages to that person. */
+  async usersOfPerson(m: EntityManager, personKind: PersonKind, personId: string | null): Promise<string[]> {
+    if (!personId) return [];
+    const users = await m.find(User, { select: { id: true }, where: { personKind, personId, disabledAt: IsNull() } });
+    return users.map((user) => user.id);
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    return this.notifications.countBy({ userId, readAt: IsNull() });
+  }
+
+  /** The newest messages of a user, unread and read. */
+  async list(user: SessionUser): Promise<NotificationView[]> {
+    const rows = await this.notifications
+      .createQueryBuilder('n')
+      .where('n.userId = :userId', { userId: user.id })
+      // Messages about a home the user no longer belongs to are not shown.
+      .andWhere(new Brackets((w) => {
+        w.where('n.homeId IS NULL');
+        if (user.homeIds.length > 0) w.orWhere('n.homeId IN (:...homeIds)', { homeIds: user.homeIds });
+      }))
+      .orderBy('n.createdAt', 'DESC')
+      .take(LIST_SIZE)
+      .getMany();
+    return rows.map((n) => ({ id: n.id, kind: n.kind, messageKey: n.messageKey, params: n.params ?? {}, link: n.link, createdAt: n.createdAt, read: n.readAt !== null }));
+  }
+
+  async markAllRead(user: SessionUser): Promise<number> {
+    return this.unitOfWork.transaction(async (m) => {
+      const result = await m.update(Notification, { userId: user.id, readAt: IsNull() }, { readAt: new Date() });
+      return result.affected ?? 0;
+    });
+  }
+
+  /** Marks one message read and gives the page it points to; another user's message is not found. */
+  async open(user: SessionUser, id: string): Promise<string | null> {
+    return this.unitOfWork.transaction(async (m) => {
+      const notification = await m.findOneBy(Notification, { id, userId: user.id });
+      if (!notification) throw new NotFoundError();
+      if (!notification.readAt) await m.update(Notification, { id }, { readAt: new Date() });
+      return notification.link;
+    });
+  }
+
+  // Help offers ------------------------------------------------------------------------------
+  // Called by HelpOffersService inside its transactions.
+
+  /** Coordinators and managers of the home hear of a new offer to help. */
+  async helpOfferReceived(m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, byUserId: string | null): Promise<number> {
+    const person = offer.volunteerId
+      ? await m.findOneBy(Volunteer, { id: offer.volunteerId })
+      : offer.familyMemberId ? await m.findOneBy(FamilyMember, { id: offer.familyMemberId }) : null;
+    return this.notify(m, {
+      toRoles: INBOX_ROLES, homeId: activity.homeId, kind: 'help_offer', messageKey: 'notifications.messages.helpOfferReceived',
+      params: { name: person ? `${person.firstName} ${person.lastName}` : '—', title: activity.title, date: await this.localDate(m, activity) },
+      link: `/activities/${activity.id}#helpers`, exceptUserIds: [byUserId],
+    });
+  }
+
+  /** The volunteer or relative who offered hears whether they were confirmed. */
+  async helpOfferAnswered(
+    m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, status: 'confirmed' | 'declined', byUserId: string | null,
+  ): Promise<number> {
+    const userIds = offer.volunteerId
+      ? await this.usersOfPerson(m, 'volunteer', offer.volunteerId)
+      : await this.usersOfPerson(m, 'family', offer.familyMemberId);
+    return this.notify(m, {
+      userIds, homeId: activity.homeId, kind: 'help_offer',
+      messageKey: status === 'confirmed' ? 'notifications.messages.helpOfferConfirmed' : 'notifications.messages.helpOfferDeclined',
+      params: { title: activity.title, date: await this.localDate(m, activity) },
+      // Volunteers open the activity page; relatives their portal.
+      link: offer.volunteerId ? `/activities/${activity.id}` : '/portal',
+      exceptUserIds: [byUserId],
+    });
+  }
+
+  private async localDate(m: EntityManager, activity: ActivityForNotice): Promise<string> {
+    const home = await m.findOneBy(Home, { id: activity.homeId });
+    return utcToLocal(activity.startsAt, home?.timezone ?? 'Europe/Rome').date;
+  }
+}

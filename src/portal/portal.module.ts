@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ActivitiesModule } from '../activities/activities.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { PlansModule } from '../plans/plans.module';
+import { ResidentsModule } from '../residents/residents.module';
+import { VoiceModule } from '../voice/voice.module';
+import { PortalController } from './portal.controller';
+import { PortalService } from './portal.service';
+import { VolunteerPortalController } from './volunteer-portal.controller';
+import { VolunteerPortalService } from './volunteer-portal.service';
+
+/**
+ * The family and volunteer portals. They own no tables: they gather what other features hold and
+ * send contributions through those features' services.
+ */
+@Module({
+  imports: [ActivitiesModule, ResidentsModule, PlansModule, VoiceModule, NotificationsModule],
+  controllers: [PortalController, VolunteerPortalController],
+  providers: [PortalService, VolunteerPortalService],
+})
+export class PortalModule {}

@@ -1,0 +1,26 @@
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { LOCALES, Locale } from '../../common/i18n/i18n';
+
+export const CSV_TABLES = ['figures', 'participation', 'contributions'] as const;
+export type CsvTable = (typeof CSV_TABLES)[number];
+
+/** ?homeId=&quarter= : which home and which calendar quarter ("2026-Q3"). */
+export class QuarterlyReportQuery {
+  @IsUUID()
+  homeId: string;
+
+  @Matches(/^\d{4}-Q[1-4]$/)
+  quarter: string;
+}
+
+/** The PDF, in the reader's language unless another is asked for. */
+export class QuarterlyPdfQuery extends QuarterlyReportQuery {
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
+}
+
+export class QuarterlyCsvQuery extends QuarterlyReportQuery {
+  @IsIn(CSV_TABLES)
+  table: CsvTable;
+}

@@ -1,0 +1,385 @@
+import PDFDocument from 'pdfkit';
+import { ENGAGEMENTS } from '../../activities/entities/participation.entity';
+import { translate } from '../../common/i18n/i18n';
+import { ACTOR_TYPES, PHASES } from '../../contributions/entities/contribution.entity';
+import { FAIR_SHARE_BUCKETS, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from '../quarterly-report.model';
+import {
+  dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, quarterPeriodLabel,
+} from '../report-format';
+import { heatmap, histogram, horizontalBars, stackedBars } from './pdf-charts';
+import { COLOURS, FONTS, PAGE, PdfWriter, TableColumn } from './pdf-layout';
+
+export interface QuarterlyPdfOptions {
+  locale: string;
+}
+
+const ENGAGEMENT_COLOURS: Record<string, string> = {
+  active: COLOURS.primary, passive: '#5fa39b', disengaged: '#e0b35a', declined: '#b4440e', absent: '#a8a29e',
+};
+const ACTOR_COLOURS: Record<string, string> = { resident: COLOURS.primary, family: '#7b5e8f', volunteer: '#e0b35a', staff: '#8a8178' };
+const GAS_COLOURS: Record<string, string> = { '-2': '#b4440e', '-1': '#e0b35a', '0': '#a8a29e', '1': '#5fa39b', '2': COLOURS.primary };
+
+/** Sections in order: key (for the contents), title key, and the figures their table shows. */
+const SECTIONS = ['headline', 'participation', 'fairShare', 'coProduction', 'plans', 'voice', 'volunteers', 'annexStandards', 'annexDefinitions'] as const;
+type SectionKey = (typeof SECTIONS)[number];
+
+const STANDARDS: { key: string; figures: string[] }[] = [
+  { key: 'qs50', figures: ['activitiesHeld', 'attended', 'residentsReachedPercent', 'belowOnePerWeek', 'wellbeing.resident.doingThings'] },
+  { key: 'ng32', figures: ['coProducedShare', 'totalHours', 'hours.resident', 'hours.family', 'suggestionsAccepted', 'volunteerHours'] },
+  { key: 'cqc9', figures: ['residentsWithAgreedPlanPercent', 'reviewsOverdue', 'goalsScored', 'medianDaysToAnswer', 'feedbackMeanRating', 'wellbeing.resident.choice'] },
+];
+
+const DEFINITIONS: { figure: string; definition: string }[] = [
+  { figure: 'residentsInQuarter', definition: 'residentsInQuarter' },
+  { figure: 'activitiesHeld', definition: 'activitiesHeld' },
+  { figure: 'attended', definition: 'attended' },
+  { figure: 'residentsReached', definition: 'residentsReached' },
+  { figure: 'coProducedShare', definition: 'coProducedShare' },
+  { figure: 'totalHours', definition: 'involvementHours' },
+  { figure: 'engagementMix', definition: 'engagementMix' },
+  { figure: 'belowOnePerWeek', definition: 'fairShare' },
+  { figure: 'residentsWithAgreedPlan', definition: 'plans' },
+  { figure: 'suggestionsReceived', definition: 'voice' },
+  { figure: 'volunteersActive', definition: 'volunteers' },
+];
+
+/**
+ * The quarterly co-production report as a PDF, written into `out` as it is produced (an HTTP
+ * response or a file). Pages are kept until the end only to number them ("page 2 of 7") and to
+ * fill in the contents; the bytes still stream out. Resolves once `out` has everything.
+ */
+export function renderQuarterlyReportPdf(report: QuarterlyReport, options: QuarterlyPdfOptions, out: NodeJS.WritableStream): Promise<void> {
+  const { locale } = options;
+  const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
+  const period = quarterPeriodLabel(report.meta.quarter, locale);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.side, right: PAGE.side },
+    bufferPages: true,
+    autoFirstPage: true,
+    lang: locale === 'it' ? 'it-IT' : 'en-GB',
+    displayTitle: true,
+    info: {
+      Title: `${t('quarterlyTitle')} – ${report.meta.homeName} – ${report.meta.quarter}`,
+      Author: report.meta.generatedBy ?? 'Insieme',
+      Subject: `${report.meta.homeName}, ${period}`,
+      Creator: 'Insieme',
+      CreationDate: new Date(report.meta.generatedAt),
+    },
+  });
+  const finished = new Promise<void>((resolve, reject) => {
+    out.once('finish', () => resolve());
+    out.once('error', reject);
+    doc.once('error', reject);
+  });
+  doc.pipe(out);
+
+  const w = new PdfWriter(doc);
+  const contentsY = cover(w, report, locale, period);
+  w.newPage();
+  headline(w, report, locale);
+  participation(w, report, locale);
+  fairShare(w, report, locale);
+  coProduction(w, report, locale);
+  plans(w, report, locale);
+  voice(w, report, locale);
+  volunteers(w, report, locale);
+  w.newPage();
+  annexes(w, report, locale);
+
+  const range = doc.bufferedPageRange();
+  doc.switchToPage(range.start);
+  contents(w, contentsY, locale);
+  const footerLeft = `${report.meta.homeName} · ${period} (${report.meta.quarter})`;
+  const generated = `${generatedLabel(report, locale)} · ${t(report.meta.withNames ? 'copy.names' : 'copy.noNames')}`;
+  for (let i = range.start; i < range.start + range.count; i += 1) {
+    doc.switchToPage(i);
+    w.footer(footerLeft, generated, t('footer.page', { page: i + 1, pages: range.count }));
+  }
+  doc.end();
+  return finished;
+}
+
+function sectionTitle(locale: string, key: SectionKey): string {
+  const title = translate(locale, `reports.sections.${key}`);
+  const number = SECTIONS.indexOf(key) + 1;
+  return key.startsWith('annex') ? title : `${number}. ${title}`;
+}
+
+function figureTable(w: PdfWriter, report: QuarterlyReport, locale: string, keys: string[]): void {
+  const columns: TableColumn[] = [
+    { header: translate(locale, 'reports.columns.figure'), width: 0.52 },
+    { header: report.meta.quarter, width: 0.16, align: 'right' },
+    { header: report.meta.previousQuarter, width: 0.16, align: 'right' },
+    { header: translate(locale, 'reports.columns.change'), width: 0.16, align: 'right' },
+  ];
+  w.table(columns, keys.map((key) => figureCells(figure(report, key), locale)));
+}
+
+// ---- Cover ---------------------------------------------------------------------------------
+
+/** The cover; returns where the contents go (they are written once the page numbers are known). */
+function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: string): number {
+  const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
+  const { doc } = w;
+  doc.rect(0, 0, PAGE.width, 210).fill(COLOURS.primary);
+  w.textAt(t('cover.kicker').toUpperCase(), w.left, 64, { width: w.width, size: 9, font: FONTS.bold, colour: '#cfe5e1' });
+  const titleHeight = w.textAt(t('quarterlyTitle'), w.left, 84, { width: w.width, size: 26, font: FONTS.bold, colour: COLOURS.white, lineGap: 2 });
+  w.textAt(t('cover.preparedFor'), w.left, 84 + titleHeight + 10, { width: w.width, size: 10.5, colour: '#e1efec' });
+
+  w.y = 240;
+  const homeHeight = w.textAt(report.meta.homeName, w.left, w.y, { width: w.width, size: 22, font: FONTS.bold });
+  w.y += homeHeight + 4;
+  w.textAt(t('cover.period', { period, quarter: report.meta.quarter }), w.left, w.y, { width: w.width, size: 14, colour: COLOURS.primary });
+  w.y += 30;
+
+  const generatedAt = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', {
+    day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: report.meta.timezone,
+  }).format(new Date(report.meta.generatedAt));
+  const facts: [string, string][] = [
+    [t('cover.generatedOn'), generatedAt],
+    [t('cover.generatedBy'), report.meta.generatedBy ?? 'Insieme'],
+    [t('cover.timezone'), report.meta.timezone],
+  ];
+  for (const [label, value] of facts) {
+    w.textAt(label, w.left, w.y, { width: 120, size: 9.5, colour: COLOURS.muted });
+    w.textAt(value, w.left + 120, w.y, { width: w.width - 120, size: 9.5, font: FONTS.bold });
+    w.y += 16;
+  }
+  w.y += 8;
+  if (report.meta.withNames) w.note(t('copy.names'), { colour: COLOURS.warn, fill: COLOURS.warnBg, border: '#e0b35a' });
+  else w.note(t('copy.noNames'));
+  w.paragraph(t('cover.about'));
+  w.paragraph(t('cover.comparedWith', { quarter: report.meta.previousQuarter }), { colour: COLOURS.muted });
+  w.space(10);
+  return w.y;
+}
+
+function contents(w: PdfWriter, y: number, locale: string): void {
+  const { doc } = w;
+  w.textAt(translate(locale, 'reports.cover.contents'), w.left, y, { size: 12, font: FONTS.bold, colour: COLOURS.primary });
+  let row = y + 22;
+  for (const key of SECTIONS) {
+    const page = w.sectionPages.get(key);
+    if (page === undefined) continue;
+    const title = sectionTitle(locale, key);
+    w.textAt(title, w.left, row, { size: 10 });
+    doc.font(FONTS.regular).fontSize(10);
+    const titleEnd = w.left + doc.widthOfString(title) + 6;
+    const pageText = String(page);
+    const pageStart = w.left + w.width - doc.widthOfString(pageText) - 6;
+    doc.save().moveTo(titleEnd, row + 8).lineTo(pageStart, row + 8).lineWidth(0.6).dash(1, { space: 2.5 }).strokeColor(COLOURS.rule).stroke().undash().restore();
+    w.textAt(pageText, w.left + w.width - 40, row, { width: 40, align: 'right', size: 10 });
+    row += 18;
+  }
+}
+
+// ---- Sections ------------------------------------------------------------------------------
+
+function headline(w: PdfWriter, report: QuarterlyReport, locale: string): void {
+  w.sectionHeading('headline', sectionTitle(locale, 'headline'), translate(locale, 'reports.cover.comparedWith', { quarter: report.meta.previousQuarter }));
+  const tiles = report.figures.filter((f) => f.headline);
+  const gap = 10;
+  const columns = 3;
+  const tileWidth = (w.width - gap * (columns - 1)) / columns;
+  const tileHeight = 86;
+  const { doc } = w;
+  tiles.forEach((row, i) => {
+    const column = i % columns;
+    if (column === 0) w.ensure(tileHeight + gap);
+    const x = w.left + column * (tileWidth + gap);
+    const y = w.y;
+    doc.roundedRect(x, y, tileWidth, tileHeight, 4).lineWidth(0.75).fillAndStroke(COLOURS.white, COLOURS.border);
+    doc.rect(x, y + 4, 3, tileHeight - 8).fill(COLOURS.primary);
+    w.textAt(figureLabel(row.key, locale), x + 12, y + 9, { width: tileWidth - 20, size: 8.5, colour: COLOURS.muted });
+    w.textAt(formatValue(row.current, row.unit, locale), x + 12, y + 36, { width: tileWidth - 20, size: 20, font: FONTS.bold, colour: COLOURS.primary });
+    const change = `${translate(locale, 'reports.columns.change')}: ${formatChange(row.change, row.unit, locale)}`;
+    w.textAt(change, x + 12, y + 60, { width: tileWidth - 20, size: 7.5, colour: COLOURS.text, font: FONTS.bold });
+    w.textAt(`${report.meta.previousQuarter}: ${formatValue(row.previous, row.unit, locale)}`, x + 12, y + 70, { width: tileWidth - 20, size: 7.5, colour: COLOURS.muted });
+    if (column === columns - 1 || i === tiles.length - 1) w.y = y + tileHeight + gap;
+  });
+  w.space(6);
+  w.paragraph(translate(locale, 'reports.referenceDate', { date: dateLabel(report.current.referenceDate, locale) }), { colour: COLOURS.muted, size: 8.5 });
+}
+
+function participation(w: PdfWriter, report: QuarterlyReport, locale: string): void {
+  const t = (key: string) => translate(locale, `reports.${key}`);
+  w.sectionHeading('participation', sectionTitle(locale, 'participation'), t('sectionIntro.participation'), 260);
+  w.subheading(t('charts.engagementByMonth'), 200);
+  w.paragraph(t('charts.engagementByMonthHint'), { size: 8.5, colour: COLOURS.muted, after: 4 });
+  const months = report.current.participation.engagementByMonth;
+  const series = ENGAGEMENTS.map((level) => ({ key: level, label: t(`engagement.${level}`), colour: ENGAGEMENT_COLOURS[level] }));
+  stackedBars(w, months.map((m) => ({ label: monthLabel(m.month, locale), values: m.counts })), series, (n) => formatNumber(n, 'count', locale));
+
+  const totals = report.current.participation.engagementTotals;
+  const count = (n: number) => formatNumber(n, 'count', locale);
+  w.table(
+    [
+      { header: t('columns.month'), width: 0.17 },
+      ...ENGAGEMENTS.map((level) => ({ header: t(`engagement.${level}`), width: 0.14, align: 'right' as const })),
+      { header: t('columns.total'), width: 0.13, align: 'right' },
+    ],
+    [
+      ...months.map((m) => [monthLabel(m.month, locale), ...ENGAGEMENTS.map((level) => count(m.counts[level])), count(m.total)]),
+      [t('columns.total'), ...ENGAGEMENTS.map((level) => count(totals[level])), count(report.current.participation.participationsRecorded)],
+    ],
+    { boldRows: new Set([months.length]) },
+  );
+  figureTable(w, report, locale, ['residentsInQuarter', 'activitiesHeld', 'participationsRecorded', 'attended', 'residentsReached', 'residentsReachedPercent']);
+}
+
+function fairShare(w: PdfWriter, report: QuarterlyReport, locale: string): void {
+  const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
+  const share = report.current.fairShare;
+  w.sectionHeading('fairShare', sectionTitle(locale, 'fairShare'), t('sectionIntro.fairShare'), 210);
+  w.subheading(t('charts.fairShareDistribution'), 170);
+  histogram(
+    w,
+    FAIR_SHARE_BUCKETS.map((bucket) => ({
+      label: t(`buckets.${bucket.key}`), count: share.buckets.find((b) => b.key === bucket.key)?.count ?? 0, highlight: bucket.max <= 1,
+    })),
+    t('columns.belowOne'),
+  );
+  figureTable(w, report, locale, ['belowOnePerWeek', 'medianPerWeek']);
+
+  w.subheading(t('needingAttention'), 60);
+  w.paragraph(t('needingAttentionHint'), { size: 8.5, colour: COLOURS.muted, after: 4 });
+  if (share.belowOnePerWeek === 0) w.note(t('needingAttentionNone'));
+  else if (share.needingAttention === null) w.note(t('needingAttentionCount', { count: share.belowOnePerWeek }));
+  else {
+    w.table(
+      [
+        { header: t('columns.resident'), width: 0.46 },
+        { header: t('columns.days'), width: 0.18, align: 'right' },
+        { header: t('columns.attended'), width: 0.18, align: 'right' },
+        { header: t('columns.perWeek'), width: 0.18, align: 'right' },
+      ],
+      share.needingAttention.map((row) => [row.name, formatNumber(row.days, 'count', locale), formatNumber(row.attended, 'count', locale), formatNumber(row.perWeek, 'perWeek', locale)]),
+    );
+  }
+}
+
+function coProduction(w: PdfWriter, report: QuarterlyReport, locale: string): void {
+  const t = (key: string) => translate(locale, `reports.${key}`);
+  const co = report.current.coProduction;
+  w.sectionHeading('coProduction', sectionTitle(locale, 'coProduction'), t('sectionIntro.coProduction'), 130);
+  w.subheading(t('charts.hoursByActor'), 90);
+  horizontalBars(w, ACTOR_TYPES.map((actor) => ({
+    label: t(`actors.${actor}`), value: co.hoursByActor[actor], display: formatValue(co.hoursByActor[actor], 'hours', locale), colour: ACTOR_COLOURS[actor],
+  })));
+  w.subheading(t('charts.phaseActor'), 150);
+  w.paragraph(t('charts.phaseActorHint'), { size: 8.5, colour: COLOURS.muted, after: 4 });
+  heatmap(
+    w,
+    PHASES.map((phase) => t(`phases.${phase}`)),
+    ACTOR_TYPES.map((actor) => t(`actors.${actor}`)),
+    PHASES.map((phase) => ACTOR_TYPES.map((actor) => {
+      const cell = co.phaseActor.find((c) => c.phase === phase && c.actorType === actor)!;
+      return { count: cell.count, hours: cell.hours, text: `${formatNumber(cell.count, 'count', locale)} · ${formatValue(cell.hours, 'hours', locale)}` };
+    })),
+    `${t('columns.phase')} / ${t('columns.actor')}`,
+  );
+  figureTable(w, report, locale, ['coProducedActivities', 'coProducedShare', 'contributions', 'totalHours', ...ACTOR_TYPES.map((a) => `hours.${a}`)]);
+}
+
+function plans(w: PdfWriter, report: QuarterlyReport, locale: string): void {
+  const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
+  w.sectionHeading('plans', sectionTitle(locale, 'plans'), t('sectionIntro.plans'), 130);
+  w.paragraph(t('referenceDate', { date: dateLabel(report.current.referenceDate, locale) }), { size: 8.5, colour: COLOURS.muted });
+  figureTable(w, report, locale, ['residentsWithAgreedPlan', 'residentsWithAgreedPlanPercent', 'reviewsOverdue', 'goalsScored']);
+  w.subheading(t('charts.goalsByScore'), 110);
+  horizontalBars(
+    w,
+    GAS_SCORES.map((score) => {
+      const count = report.current.plans.goalsByScore.find((g) => g.score === score)?.count ?? 0;
+      return { label: t(`gas.${score}`), value: count, display: formatNumber(count, 'count', locale), colour: GAS_COLOURS[String(score)] };
+    }),
+    { labelWidth: 170 },
+  );
+}
+
+function voice(w: PdfWriter, report: QuarterlyReport, locale: string): void {
+  const t = (key: string) => translate(locale, `reports.${key}`);
+  w.sectionHeading('voice', sectionTitle(locale, 'voice'), t('sectionIntro.voice'), 150);
+  figureTable(w, report, locale, [
+    'suggestionsReceived', 'suggestionsAccepted', 'suggestionsDeclined', 'suggestionsPending', 'medianDaysToAnswer', 'feedbackCount', 'feedbackMeanRating',
+  ]);
+  w.subheading(t('wellbeingTitle'), 90);
+  w.paragraph(t('wellbeingHint'), { size: 8.5, colour: COLOURS.muted, after: 4 });
+  w.table(
+    [
+      { header: t('columns.perspective'), width: 0.2 },
+      { header: t('columns.checkIns'), width: 0.14, align: 'right' },
+      ...WELLBEING_DOMAINS.map((domain) => ({ header: t(`domains.${domain}`), width: 0.22, align: 'right' as const })),
+    ],
+    report.current.voice.wellbeing.map((row) => {
+      const count = figure(report, `wellbeing.${row.perspective}.count`);
+      return [
+        t(`perspectives.${row.perspective}`),
+        `${formatNumber(count.current, 'count', locale)} (${formatChange(count.change, 'count', locale)})`,
+        ...WELLBEING_DOMAINS.map((domain) => {
+          const mean = figure(report, `wellbeing.${row.perspective}.${domain}`);
+          return `${formatNumber(mean.current, 'score', locale)} (${formatChange(mean.change, 'score', locale)})`;
+        }),
+      ];
+    }),
+  );
+}
+
+function volunteers(w: PdfWriter, report: QuarterlyReport, locale: string): void {
+  const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
+  const vol = report.current.volunteers;
+  w.sectionHeading('volunteers', sectionTitle(locale, 'volunteers'), t('sectionIntro.volunteers'), 130);
+  figureTable(w, report, locale, ['volunteersActive', 'volunteersContributing', 'volunteerHours', 'checksExpiring', 'checksExpired']);
+  if (vol.expiringChecks === null) return;
+  const date = dateLabel(report.current.referenceDate, locale);
+  w.subheading(t('expiringChecks'), 50);
+  if (vol.expiringChecks.length === 0) {
+    w.note(t('expiringChecksNone', { date }));
+    return;
+  }
+  w.paragraph(t('expiringChecksHint', { date }), { size: 8.5, colour: COLOURS.muted, after: 4 });
+  w.table(
+    [{ header: t('columns.volunteer'), width: 0.6 }, { header: t('columns.expiresOn'), width: 0.4, align: 'right' }],
+    vol.expiringChecks.map((check) => [check.name, dateLabel(check.expiresOn, locale)]),
+  );
+}
+
+/** One standard: its name and title, what it asks (paraphrased), and the figures that evidence it. */
+function standardBlock(w: PdfWriter, report: QuarterlyReport, locale: string, standard: { key: string; figures: string[] }): void {
+  const t = (key: string) => translate(locale, `reports.standards.${standard.key}.${key}`);
+  const label = (key: string) => translate(locale, `reports.columns.${key}`);
+  const figureHeight = standard.figures.length * 15 + 10;
+  w.ensure(w.heightOf(t('asks'), w.width - 120, 9.5) + w.heightOf(t('evidence'), w.width - 120, 9.5) + figureHeight + 60);
+  const titleHeight = w.textAt(t('name'), w.left, w.y, { width: w.width, size: 11.5, font: FONTS.bold, colour: COLOURS.primary });
+  w.y += titleHeight + 1;
+  w.paragraph(t('title'), { size: 9, colour: COLOURS.muted, after: 6 });
+  for (const [heading, text] of [[label('whatItAsks'), t('asks')], [label('evidence'), t('evidence')]]) {
+    const height = w.heightOf(text, w.width - 120, 9.5, FONTS.regular, 2);
+    w.textAt(heading, w.left, w.y, { width: 112, size: 9, font: FONTS.bold });
+    w.textAt(text, w.left + 120, w.y, { width: w.width - 120, size: 9.5, lineGap: 2 });
+    w.y += height + 6;
+  }
+  const rowsX = w.left + 120;
+  const rowsWidth = w.width - 120;
+  for (const key of standard.figures) {
+    const row = figure(report, key);
+    w.doc.rect(rowsX, w.y, rowsWidth, 15).fill(standard.figures.indexOf(key) % 2 === 0 ? COLOURS.surfaceAlt : COLOURS.white);
+    w.textAt(figureLabel(key, locale), rowsX + 6, w.y + 4, { width: rowsWidth - 110, size: 8.5 });
+    w.textAt(formatValue(row.current, row.unit, locale), rowsX + rowsWidth - 100, w.y + 4, { width: 94, size: 8.5, font: FONTS.bold, align: 'right' });
+    w.y += 15;
+  }
+  w.y += 16;
+}
+
+function annexes(w: PdfWriter, report: QuarterlyReport, locale: string): void {
+  const t = (key: string) => translate(locale, `reports.${key}`);
+  w.sectionHeading('annexStandards', sectionTitle(locale, 'annexStandards'), undefined, 160);
+  for (const standard of STANDARDS) standardBlock(w, report, locale, standard);
+  w.space(8);
+  w.sectionHeading('annexDefinitions', sectionTitle(locale, 'annexDefinitions'));
+  w.table(
+    [{ header: t('columns.figure'), width: 0.28 }, { header: t('columns.definition'), width: 0.72 }],
+    DEFINITIONS.map((d) => [d.figure === 'engagementMix' ? t('charts.engagementByMonth') : figureLabel(d.figure, locale), t(`definitions.${d.definition}`)]),
+  );
+}

@@ -1,0 +1,22 @@
+import { stringify } from 'csv-stringify/sync';
+
+export type CsvCell = string | number | null;
+
+/** Characters that make a spreadsheet read a cell as a formula (or start one after a control character). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A cell a spreadsheet will show as text, never run: text starting with = + - @ TAB or CR gets a
+ * leading single quote (OWASP "CSV injection"). Numbers the report computed are written as numbers:
+ * a negative change is a value, not a formula.
+ */
+export function neutraliseFormula(cell: CsvCell): string | number {
+  if (cell === null) return '';
+  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : '';
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** Rows as CSV text (RFC 4180 quoting by csv-stringify, CRLF line ends, a BOM so spreadsheets read UTF-8). */
+export function toCsv(header: string[], rows: CsvCell[][]): string {
+  return stringify([header, ...rows].map((row) => row.map(neutraliseFormula)), { bom: true, record_delimiter: 'windows' });
+}

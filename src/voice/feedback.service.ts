@@ -1,0 +1,278 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
+import { Activity } from '../activities/entities/activity.entity';
+import { HelpOffer } from '../activities/entities/help-offer.entity';
+import { ATTENDED, Participation } from '../activities/entities/participation.entity';
+import { AuditService, diffFields } from '../audit/audit.service';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { todayIn, utcToLocal } from '../common/time/zoned';
+import { ContributionsService } from '../contributions/contributions.service';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Home } from '../homes/entities/home.entity';
+import { INBOX_ROLES, NotificationsService } from '../notifications/notifications.service';
+import { Feedback } from './entities/feedback.entity';
+import { assertId, AuthorColumns, INBOX_READERS, isStaff, isUuid, lockRow, score, text, VoiceAccess } from './voice-access';
+import { AuthorView, authorViews } from './voice-views';
+
+export interface FeedbackInput {
+  /** The activity it is about; null or absent for the programme as a whole. */
+  activityId?: string | null;
+  rating: number;
+  comment?: string;
+}
+
+export interface FeedbackView {
+  id: string;
+  homeId: string;
+  /** Null for feedback on the programme as a whole. */
+  activityId: string | null;
+  activityTitle: string | null;
+  /** The activity's local date and time in the home's zone. */
+  activityDate: string | null;
+  activityTime: string | null;
+  rating: number;
+  comment: string | null;
+  author: AuthorView;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** An activity that feedback may be given on, for a form's choices. */
+export interface FeedbackChoice {
+  id: string;
+  title: string;
+  date: string;
+  time: string;
+}
+
+const COMMENT_MAX = 2000;
+const INBOX_SIZE = 30;
+/** How far back the forms offer activities to give feedback on. */
+const CHOICE_DAYS = 60;
+
+/**
+ * "How did it go?" (SPEC 3): a rating 1-5 and a comment, on an activity or on the programme, from a
+ * relative (on activities their relative attended), a volunteer (on activities they helped with) or
+ * a resident (written down by staff). Each is its author's co_assessment contribution; giving feedback
+ * on the same activity again changes the first one.
+ */
+@Injectable()
+export class FeedbackService {
+  constructor(
+    @InjectRepository(Feedback) private readonly feedback: Repository<Feedback>,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly access: VoiceAccess,
+    private readonly contributions: ContributionsService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  /** A relative or volunteer gives feedback in their own name. */
+  async submit(user: SessionUser, input: FeedbackInput): Promise<FeedbackView> {
+    if (isStaff(user)) throw new NotFoundError();
+    const author = this.access.authorOf(user);
+    const fields = checkFeedback(input);
+    return this.unitOfWork.transaction(async (m) => {
+      let activity: Activity | null = null;
+      if (fields.activityId) {
+        activity = await this.activityOf(m, user, fields.activityId);
+        if (user.role === 'family') await this.assertRelativeAttended(m, user, activity);
+        else if (!(await m.existsBy(HelpOffer, { activityId: activity.id, volunteerId: author.authorVolunteerId!, status: 'confirmed' }))) {
+          throw new ValidationError({ activityId: { key: 'voice.notHelped' } });
+        }
+      }
+      const homeId = activity?.homeId ?? (await this.access.homeOfSpeaker(m, user));
+      return this.save(m, user, homeId, activity, author, fields);
+    });
+  }
+
+  /** Staff write down a resident's own feedback, on an activity the resident attended or on the programme. */
+  async submitForResident(staffUser: SessionUser, residentId: string, input: FeedbackInput): Promise<FeedbackView> {
+    const fields = checkFeedback(input);
+    return this.unitOfWork.transaction(async (m) => {
+      const resident = await this.access.residentForStaff(m, staffUser, residentId);
+      let activity: Activity | null = null;
+      if (fields.activityId) {
+        activity = await this.activityOf(m, staffUser, fields.activityId);
+        if (!(await attended(m, activity.id, [resident.id]))) throw new ValidationError({ activityId: { key: 'voice.residentDidNotAttend' } });
+      }
+      return this.save(m, staffUser, resident.homeId, activity, this.access.residentAuthor(staffUser, resident.id), fields);
+    });
+  }
+
+  /** This user's own feedback, newest first. */
+  async listMine(user: SessionUser): Promise<FeedbackView[]> {
+    if (isStaff(user) || user.homeIds.length === 0) return [];
+    const author = this.access.authorOf(user);
+    const where: FindOptionsWhere<Feedback> = author.authorType === 'family'
+      ? { authorType: 'family', authorFamilyMemberId: author.authorFamilyMemberId!, homeId: In(user.homeIds) }
+      : { authorType: 'volunteer', authorVolunteerId: author.authorVolunteerId!, homeId: In(user.homeIds) };
+    return this.views(this.unitOfWork.manager, await this.feedback.find({ where, order: { createdAt: 'DESC' }, take: 100 }));
+  }
+
+  /** The newest feedback of the user's homes, for the coordinators' inbox. */
+  async inbox(user: SessionUser): Promise<FeedbackView[]> {
+    if (!INBOX_READERS.has(user.role)) throw new NotFoundError();
+    if (user.homeIds.length === 0) return [];
+    const rows = await this.feedback.find({ where: { homeId: In(user.homeIds) }, order: { createdAt: 'DESC' }, take: INBOX_SIZE });
+    return this.views(this.unitOfWork.manager, rows);
+  }
+
+  /** A resident's own feedback, for staff. */
+  async listForResident(user: SessionUser, residentId: string): Promise<FeedbackView[]> {
+    // A discharged resident's words stay readable.
+    const resident = await this.access.residentForStaff(this.unitOfWork.manager, user, residentId, false);
+    const rows = await this.feedback.find({ where: { authorType: 'resident', authorResidentId: resident.id }, order: { createdAt: 'DESC' }, take: 50 });
+    return this.views(this.unitOfWork.manager, rows);
+  }
+
+  /** Feedback on one activity of the user's homes, for staff. */
+  async listForActivity(user: SessionUser, activityId: string): Promise<FeedbackView[]> {
+    if (!isStaff(user) || !isUuid(activityId)) throw new NotFoundError();
+    const rows = await this.feedback.find({ where: { activityId: activityId.toLowerCase(), homeId: In(user.homeIds) }, order: { createdAt: 'DESC' } });
+    return this.views(this.unitOfWork.manager, rows);
+  }
+
+  /**
+   * The recent activities this user may give feedback on, newest first: those a relative's resident
+   * attended, those a volunteer helped with, or (staff, with `residentId`) those the resident attended.
+   */
+  async choices(user: SessionUser, residentId?: string): Promise<FeedbackChoice[]> {
+    const m = this.unitOfWork.manager;
+    if (user.homeIds.length === 0) return [];
+    const since = new Date(Date.now() - CHOICE_DAYS * 24 * 60 * 60 * 1000);
+    const qb = m.createQueryBuilder(Activity, 'a')
+      .where('a.homeId IN (:...homeIds) AND a.startsAt >= :since AND a.startsAt <= :now AND a.status <> :cancelled', {
+        homeIds: user.homeIds, since, now: new Date(), cancelled: 'cancelled',
+      })
+      .orderBy('a.startsAt', 'DESC')
+      .take(60);
+    let residentIds: string[];
+    if (isStaff(user)) {
+      if (!residentId) return [];
+      residentIds = [(await this.access.residentForStaff(m, user, residentId)).id];
+    } else if (user.role === 'family') {
+      residentIds = await this.access.contributingResidentIds(m, user);
+      qb.andWhere('a.visibleToFamilies = :shown', { shown: true });
+    } else if (user.role === 'volunteer' && user.personKind === 'volunteer' && user.personId) {
+      qb.innerJoin(HelpOffer, 'o', 'o.activityId = a.id AND o.volunteerId = :volunteerId AND o.status = :confirmed', { volunteerId: user.personId, confirmed: 'confirmed' });
+      return this.choiceViews(m, await qb.getMany());
+    } else {
+      return [];
+    }
+    if (residentIds.length === 0) return [];
+    qb.andWhere((sub) => `a.id IN ${sub.subQuery().select('p.activityId').from(Participation, 'p').where('p.residentId IN (:...residentIds) AND p.engagement IN (:...attended)').getQuery()}`, {
+      residentIds, attended: [...ATTENDED],
+    });
+    return this.choiceViews(m, await qb.getMany());
+  }
+
+  // Helpers ----------------------------------------------------------------------------------
+
+  private async save(
+    m: EntityManager, user: SessionUser, homeId: string, activity: Activity | null, author: AuthorColumns, fields: ReturnType<typeof checkFeedback>,
+  ): Promise<FeedbackView> {
+    // One feedback per author and activity: giving it again changes it (and counts once), even with two saves at once.
+    if (activity) await lockRow(m, 'activity', activity.id);
+    const existing = activity ? await m.findOneBy(Feedback, { activityId: activity.id, ...authorKey(author) }) : null;
+    if (existing) {
+      const next = { rating: fields.rating, comment: fields.comment, recordedBy: author.recordedBy };
+      const changes = diffFields(existing, next, ['rating', 'comment']);
+      if (Object.keys(changes).length > 0) {
+        await m.update(Feedback, { id: existing.id }, next);
+        await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'feedback', entityId: existing.id, homeId, changes });
+      }
+      return (await this.views(m, [Object.assign(existing, next)]))[0];
+    }
+    const feedback = m.create(Feedback, { ...author, homeId, activityId: activity?.id ?? null, rating: fields.rating, comment: fields.comment });
+    await m.insert(Feedback, feedback);
+    await this.audit.record(m, {
+      action: 'create', userId: user.id, role: user.role, entityType: 'feedback', entityId: feedback.id, homeId,
+      changes: diffFields({}, feedback, ['activityId', 'authorType', 'rating', 'comment']),
+    });
+    const person = author.authorResidentId ?? author.authorFamilyMemberId ?? author.authorVolunteerId;
+    if (person) {
+      const date = activity ? await this.contributions.activityDate(m, activity) : todayIn((await m.findOneByOrFail(Home, { id: homeId })).timezone);
+      await this.contributions.syncFromSource(m, 'feedback', feedback.id, { homeId, activityId: activity?.id ?? null, date, recordedBy: user.id }, [
+        { actorType: author.authorType, personId: person, phase: 'co_assessment', minutes: 0 },
+      ]);
+    }
+    const view = (await this.views(m, [feedback]))[0];
+    await this.notifications.notify(m, {
+      toRoles: INBOX_ROLES, homeId, kind: 'feedback',
+      messageKey: activity ? 'notifications.messages.newFeedback' : 'notifications.messages.newProgrammeFeedback',
+      params: { name: view.author.name, rating: fields.rating, title: activity?.title ?? '' }, link: '/inbox#feedback', exceptUserIds: [user.id],
+    });
+    return view;
+  }
+
+  /** An activity of the user's homes that is not cancelled; a relative sees only those shown to families. */
+  private async activityOf(m: EntityManager, user: SessionUser, activityId: string): Promise<Activity> {
+    const activity = await m.findOneBy(Activity, { id: activityId.toLowerCase() });
+    if (!activity || !user.homeIds.includes(activity.homeId) || (user.role === 'family' && !activity.visibleToFamilies)) throw new NotFoundError();
+    if (activity.status === 'cancelled') throw new ValidationError({ activityId: { key: 'voice.activityCancelled' } });
+    return activity;
+  }
+
+  /** A relative gives feedback only on an activity their resident attended, through a "contribute" link. */
+  private async assertRelativeAttended(m: EntityManager, user: SessionUser, activity: Activity): Promise<void> {
+    const contributing = await this.access.contributingResidentIds(m, user);
+    if (contributing.length > 0 && (await attended(m, activity.id, contributing))) return;
+    const visible = await this.access.visibleResidentIds(m, user);
+    if (visible.length === 0) throw new NotFoundError();
+    if (contributing.length === 0 || (await attended(m, activity.id, visible))) {
+      throw new ValidationError({ activityId: { key: 'voice.viewOnlyFamily' } }, { key: 'voice.viewOnlyFamily' });
+    }
+    throw new ValidationError({ activityId: { key: 'voice.relativeDidNotAttend' } });
+  }
+
+  private async choiceViews(m: EntityManager, activities: Activity[]): Promise<FeedbackChoice[]> {
+    const zones = await this.zones(m, activities.map((a) => a.homeId));
+    return activities.map((a) => {
+      const local = utcToLocal(a.startsAt, zones.get(a.homeId) ?? 'Europe/Rome');
+      return { id: a.id, title: a.title, date: local.date, time: local.time };
+    });
+  }
+
+  private async zones(m: EntityManager, homeIds: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(homeIds)];
+    if (unique.length === 0) return new Map();
+    return new Map((await m.findBy(Home, { id: In(unique) })).map((h) => [h.id, h.timezone]));
+  }
+
+  private async views(m: EntityManager, rows: Feedback[]): Promise<FeedbackView[]> {
+    if (rows.length === 0) return [];
+    const authorOf = await authorViews(m, rows);
+    const activityIds = [...new Set(rows.map((f) => f.activityId).filter((id): id is string => id !== null))];
+    const activities = new Map((activityIds.length ? await m.findBy(Activity, { id: In(activityIds) }) : []).map((a) => [a.id, a]));
+    const zones = await this.zones(m, rows.map((f) => f.homeId));
+    return rows.map((f) => {
+      const activity = f.activityId ? activities.get(f.activityId) : undefined;
+      const local = activity ? utcToLocal(activity.startsAt, zones.get(f.homeId) ?? 'Europe/Rome') : null;
+      return {
+        id: f.id, homeId: f.homeId, activityId: f.activityId, activityTitle: activity?.title ?? null, activityDate: local?.date ?? null,
+        activityTime: local?.time ?? null, rating: f.rating, comment: f.comment, author: authorOf(f), createdAt: f.createdAt, updatedAt: f.updatedAt,
+      };
+    });
+  }
+}
+
+/** Whether any of these residents attended the activity (SPEC 5: active, passive or disengaged). */
+async function attended(m: EntityManager, activityId: string, residentIds: string[]): Promise<boolean> {
+  return residentIds.length > 0 && m.existsBy(Participation, { activityId, residentId: In(residentIds), engagement: In([...ATTENDED]) });
+}
+
+function checkFeedback(input: FeedbackInput) {
+  const activityId = input.activityId === undefined || input.activityId === null || input.activityId === '' ? null : input.activityId;
+  if (activityId !== null) assertId(activityId, 'activityId');
+  return { activityId, rating: score(input.rating, 'rating', 5), comment: text(input.comment, 'comment', COMMENT_MAX, false) };
+}
+
+/** The columns that say who an author is, to find their earlier feedback. */
+function authorKey(author: AuthorColumns): FindOptionsWhere<Feedback> {
+  if (author.authorType === 'resident') return { authorType: 'resident', authorResidentId: author.authorResidentId! };
+  if (author.authorType === 'family') return { authorType: 'family', authorFamilyMemberId: author.authorFamilyMemberId! };
+  return { authorType: 'volunteer', authorVolunteerId: author.authorVolunteerId! };
+}

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import type { SessionUser } from '../common/access/session-user';
+import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { FamilyMember } from '../families/entities/family-member.entity';
+import { FamilyLink } from '../residents/entities/family-link.entity';
+import { Resident } from '../residents/entities/resident.entity';
+import { FamilyLinksService } from '../residents/family-links.service';
+import { ResidentsService } from '../residents/residents.service';
+import { StaffMember } from '../staff/entities/staff-member.entity';
+import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import type { AuthorType } from './entities/author';
+
+export const STAFF_ROLES = new Set(['admin', 'manager', 'coordinator', 'carer']);
+export const INBOX_READERS = new Set(['admin', 'manager', 'coordinator']);
+const CURRENT = ['active', 'on_leave'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The author columns every suggestion and feedback carries. */
+export interface AuthorColumns {
+  authorType: AuthorType;
+  authorResidentId: string | null;
+  authorFamilyMemberId: string | null;
+  authorVolunteerId: string | null;
+  authorStaffMemberId: string | null;
+  recordedBy: string | null;
+}
+
+export function isStaff(user: SessionUser): boolean {
+  return STAFF_ROLES.has(user.role);
+}
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/**
+ * Holds a row until the transaction ends, so two requests on PostgreSQL (several app processes) cannot
+ * both decide that something is missing and write it twice. SQLite runs write transactions one at a
+ * time already.
+ */
+export async function lockRow(m: EntityManager, table: string, id: string): Promise<void> {
+  if (m.connection.options.type !== 'postgres') return;
+  await m.query(`SELECT id FROM "${table}" WHERE id = $1 FOR UPDATE`, [id]);
+}
+
+/** A reference typed into a form or sent by a caller: anything but an id names the field. */
+export function assertId(value: unknown, field: string): asserts value is string {
+  if (!isUuid(value)) throw new ValidationError({ [field]: { key: 'validation.isUuid' } });
+}
+
+/** Text a person wrote: trimmed, required or optional, with a length limit; bad input names the field. */
+export function text(value: unknown, field: string, max: number, required: boolean): string | null {
+  if (value === undefined || value === null) {
+    if (required) throw new ValidationError({ [field]: { key: 'validation.isNotEmpty' } });
+    return null;
+  }
+  if (typeof value !== 'string') throw new ValidationError({ [field]: { key: 'validation.isString' } });
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    if (required) throw new ValidationError({ [field]: { key: 'validation.isNotEmpty' } });
+    return null;
+  }
+  if (trimmed.length > max) throw new ValidationError({ [field]: { key: 'validation.maxLength', params: { n: max } } });
+  return trimmed;
+}
+
+/** A whole-number score within a scale (1-4 for check-ins, 1-5 for ratings). */
+export function score(value: unknown, field: string, max: number): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > max) {
+    throw new ValidationError({ [field]: { key: 'voice.scoreRange', params: { n: max } } });
+  }
+  return n;
+}
+
+/**
+ * Who may speak about whom (SPEC 1 and 3). A relative contributes only through an active link with
+ * "contribute" access, and only while the resident's family-portal consent is not "none"; a resident
+ * they may not see is simply not found, and a view-only link is told it cannot contribute.
+ */
+@Injectable()
+export class VoiceAccess {
+  constructor(private readonly familyLinks: FamilyLinksService, private readonly residents: ResidentsService) {}
+
+  /** The author columns for a user speaking for themselves. */
+  authorOf(user: SessionUser): AuthorColumns {
+    const none = { authorResidentId: null, authorFamilyMemberId: null, authorVolunteerId: null, authorStaffMemberId: null, recordedBy: user.id };
+    if (user.role === 'family') return { ...none, authorType: 'family', authorFamilyMemberId: this.personOf(user, 'family') };
+    if (user.role === 'volunteer') return { ...none, authorType: 'volunteer', authorVolunteerId: this.personOf(user, 'volunteer') };
+    if (isStaff(user)) return { ...none, authorType: 'staff', authorStaffMemberId: user.personKind === 'staff' ? user.personId : null };
+    throw new NotFoundError();
+  }
+
+  /** The author columns for a resident's own words, written down by a member of staff. */
+  residentAuthor(staffUser: SessionUser, residentId: string): AuthorColumns {
+    return { authorType: 'resident', authorResidentId: residentId, authorFamilyMemberId: null, authorVolunteerId: null, authorStaffMemberId: null, recordedBy: staffUser.id };
+  }
+
+  /**
+   * A current resident this user may contribute about; any other is not found. A relative with
+   * view access only is told so, beside the resident field.
+   */
+  async residentToContributeAbout(m: EntityManager, user: SessionUser, residentId: unknown): Promise<Resident> {
+    assertId(residentId, 'residentId');
+    const resident = await m.findOneBy(Resident, { id: residentId.toLowerCase() });
+    if (!resident || !user.homeIds.includes(resident.homeId)) throw new NotFoundError();
+    if (user.role === 'family') {
+      const link = await this.familyLinks.linkFor(this.personOf(user, 'family'), resident.id);
+      if (!link || !link.active || resident.consentFamilyPortal === 'none') throw new NotFoundError();
+      if (link.access !== 'contribute') throw new ValidationError({ residentId: { key: 'voice.viewOnlyFamily' } }, { key: 'voice.viewOnlyFamily' });
+    } else if (user.role === 'volunteer') {
+      // Volunteers speak only of residents on the activities they help with (the residents list's own rule).
+      await this.residents.get(user, resident.id);
+    } else if (!isStaff(user)) {
+      throw new NotFoundError();
+    }
+    if (!CURRENT.includes(resident.status)) throw new ValidationError({ residentId: { key: 'voice.residentNotCurrent' } });
+    return resident;
+  }
+
+  /** A resident of the staff user's homes, for recording (a current resident only) or reading the resident's own voice. */
+  async residentForStaff(m: EntityManager, staffUser: SessionUser, residentId: string, currentOnly = true): Promise<Resident> {
+    if (!isStaff(staffUser)) throw new NotFoundError();
+    if (!isUuid(residentId)) throw new NotFoundError();
+    const resident = await m.findOneBy(Resident, { id: residentId.toLowerCase() });
+    if (!resident || !staffUser.homeIds.includes(resident.homeId)) throw new NotFoundError();
+    if (currentOnly && !CURRENT.includes(resident.status)) throw new ValidationError({ residentId: { key: 'voice.residentNotCurrent' } });
+    return resident;
+  }
+
+  /**
+   * Residents a relative may contribute about now: active links with "contribute" access whose
+   * resident's family-portal consent is not "none". An archived family member has none.
+   */
+  async contributingResidentIds(m: EntityManager, user: SessionUser): Promise<string[]> {
+    if (user.role !== 'family' || !user.personId) return [];
+    const member = await m.findOne(FamilyMember, { select: { id: true, homeId: true, archivedAt: true }, where: { id: user.personId } });
+    if (!member || member.archivedAt || !user.homeIds.includes(member.homeId)) return [];
+    const links = await m.findBy(FamilyLink, { familyMemberId: member.id, homeId: member.homeId, active: true, access: 'contribute' });
+    if (links.length === 0) return [];
+    const residents = await m.find(Resident, { select: { id: true, consentFamilyPortal: true }, where: { id: In(links.map((l) => l.residentId)), homeId: member.homeId } });
+    return residents.filter((r) => r.consentFamilyPortal !== 'none').map((r) => r.id);
+  }
+
+  /** Residents a relative may see now (active link, consent not "none"), whatever the access. */
+  async visibleResidentIds(m: EntityManager, user: SessionUser): Promise<string[]> {
+    if (user.role !== 'family' || !user.personId) return [];
+    const ids = await this.familyLinks.activeLinkedResidentIds(user.personId);
+    if (ids.length === 0) return [];
+    const residents = await m.find(Resident, { select: { id: true, consentFamilyPortal: true, homeId: true }, where: { id: In(ids) } });
+    return residents.filter((r) => r.consentFamilyPortal !== 'none' && user.homeIds.includes(r.homeId)).map((r) => r.id);
+  }
+
+  /**
+   * The home a user speaks for when nothing names one: their person record's home, or their only
+   * home. A relative must be able to contribute about at least one resident.
+   */
+  async homeOfSpeaker(m: EntityManager, user: SessionUser): Promise<string> {
+    if (user.role === 'family') {
+      const ids = await this.contributingResidentIds(m, user);
+      if (ids.length === 0) {
+        if ((await this.visibleResidentIds(m, user)).length === 0) throw new NotFoundError();
+        throw new ValidationError({}, { key: 'voice.viewOnlyFamily' });
+      }
+      return (await m.findOneByOrFail(FamilyMember, { id: user.personId! })).homeId;
+    }
+    if (user.role === 'volunteer') {
+      const volunteer = await m.findOneBy(Volunteer, { id: this.personOf(user, 'volunteer') });
+      if (!volunteer || volunteer.status === 'left' || !user.homeIds.includes(volunteer.homeId)) throw new NotFoundError();
+      return volunteer.homeId;
+    }
+    if (!isStaff(user)) throw new NotFoundError();
+    if (user.personKind === 'staff' && user.personId) {
+      const staff = await m.findOneBy(StaffMember, { id: user.personId });
+      if (staff && user.homeIds.includes(staff.homeId)) return staff.homeId;
+    }
+    if (user.homeIds.length === 1) return user.homeIds[0];
+    throw new ValidationError({ residentId: { key: 'validation.chooseHome' } });
+  }
+
+  /** A relative's or volunteer's person record; an account without one cannot speak as that person. */
+  private personOf(user: SessionUser, kind: 'family' | 'volunteer'): string {
+    if (user.personKind !== kind || !user.personId) throw new NotFoundError();
+    return user.personId;
+  }
+}

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActivitiesModule } from '../activities/activities.module';
+import { ContributionsModule } from '../contributions/contributions.module';
+import { ResidentsModule } from '../residents/residents.module';
+import { CheckInsService } from './check-ins.service';
+import { Feedback } from './entities/feedback.entity';
+import { Suggestion } from './entities/suggestion.entity';
+import { WellbeingCheckIn } from './entities/wellbeing-check-in.entity';
+import { FeedbackService } from './feedback.service';
+import { InboxController } from './inbox.controller';
+import { ResidentVoiceController } from './resident-voice.controller';
+import { SuggestionsService } from './suggestions.service';
+import { VoiceAccess } from './voice-access';
+
+/**
+ * The voice of residents, families, volunteers and staff: suggestions, feedback and wellbeing
+ * check-ins, the coordinators' inbox, and the pages where staff record a resident's own words.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Suggestion, Feedback, WellbeingCheckIn]), ContributionsModule, ResidentsModule, ActivitiesModule],
+  controllers: [InboxController, ResidentVoiceController],
+  providers: [SuggestionsService, FeedbackService, CheckInsService, VoiceAccess],
+  exports: [SuggestionsService, FeedbackService, CheckInsService],
+})
+export class VoiceModule {}
