@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
+import { ACTOR_TYPES, PHASES } from '../src/contributions/entities/contribution.entity';
 import type { HomeView } from '../src/homes/homes.service';
 import type { FigureRow, QuarterFigures, QuarterlyReport } from '../src/reports/quarterly-report.model';
 import { figureCells } from '../src/reports/report-format';
@@ -126,7 +127,7 @@ function expectedQ3(s: ReportScenario): QuarterFigures {
       expiringChecks: [
         { volunteerId: s.volunteers.v2.id, name: 'Marco Neri', expiresOn: '2026-08-20' },
         { volunteerId: s.volunteers.v1.id, name: 'Vera Verdi', expiresOn: '2026-10-15' },
-        { volunteerId: expect.any(String) as unknown as string, name: 'Lucia Rosa', expiresOn: '2026-11-29' },
+        { volunteerId: s.volunteers.v3.id, name: 'Lucia Rosa', expiresOn: '2026-11-29' },
       ],
     },
   };
@@ -153,10 +154,13 @@ const EXPECTED_Q2: QuarterFigures = {
     contributions: 2,
     hoursByActor: { resident: 0, family: 0, volunteer: 2.25, staff: 0 },
     totalHours: 2.25,
-    phaseActor: expect.arrayContaining([
-      { phase: 'co_delivery', actorType: 'volunteer', count: 1, minutes: 120, hours: 2 },
-      { phase: 'co_assessment', actorType: 'volunteer', count: 1, minutes: 15, hours: 0.25 },
-    ]) as unknown as QuarterFigures['coProduction']['phaseActor'],
+    // C13 (a volunteer delivering the May fair) and C7 (a volunteer's programme-wide assessment on 30 June); every other cell is 0.
+    phaseActor: PHASES.flatMap((phase) => ACTOR_TYPES.map((actorType) => {
+      const cell = { phase, actorType, count: 0, minutes: 0, hours: 0 };
+      if (actorType === 'volunteer' && phase === 'co_delivery') return { ...cell, count: 1, minutes: 120, hours: 2 };
+      if (actorType === 'volunteer' && phase === 'co_assessment') return { ...cell, count: 1, minutes: 15, hours: 0.25 };
+      return cell;
+    })),
   },
   fairShare: {
     residents: 4,

@@ -125,10 +125,9 @@ export class ReportService {
     const now = options.now ?? new Date();
     const today = todayIn(home.timezone, now);
     const previous = previousQuarter(quarter);
-    const [currentFigures, previousFigures] = [
-      await this.figures(m, homeId, quarterBounds(quarter, home.timezone), today, options.names),
-      await this.figures(m, homeId, quarterBounds(previous, home.timezone), today, false),
-    ];
+    const currentFigures = await this.figures(m, homeId, quarterBounds(quarter, home.timezone), today, options.names);
+    // Last quarter is only compared with, never listed: it carries no names.
+    const previousFigures = await this.figures(m, homeId, quarterBounds(previous, home.timezone), today, false);
     return {
       meta: {
         homeId, homeName: home.name, homeSlug: home.slug, timezone: home.timezone, quarter, previousQuarter: previous,

@@ -10,7 +10,6 @@ import { ActivityPlan } from '../../src/plans/entities/activity-plan.entity';
 import { GoalAttainment } from '../../src/plans/entities/goal-attainment.entity';
 import { PlanGoal } from '../../src/plans/entities/plan-goal.entity';
 import { PlanReview } from '../../src/plans/entities/plan-review.entity';
-import { Resident } from '../../src/residents/entities/resident.entity';
 import { StaffMember } from '../../src/staff/entities/staff-member.entity';
 import { Feedback } from '../../src/voice/entities/feedback.entity';
 import { Suggestion } from '../../src/voice/entities/suggestion.entity';
@@ -64,7 +63,7 @@ export async function buildReportScenario(t: TestApp, homeId: string, otherHomeI
   // Q3 reference 30 Sep, warning until 29 Nov; Q2 reference 30 Jun, warning until 29 Aug.
   const v1 = await volunteer('Vera', 'Verdi', { startedOn: '2025-01-01', backgroundCheckExpiresOn: '2026-10-15' }); // Q3 expiring; Q2 valid
   const v2 = await volunteer('Marco', 'Neri', { startedOn: '2026-02-01', backgroundCheckExpiresOn: '2026-08-20' }); // Q3 expired; Q2 expiring
-  await volunteer('Lucia', 'Rosa', { startedOn: '2026-01-01', backgroundCheckExpiresOn: '2026-11-29' }); // Q3 expiring on the 60th day
+  const v3 = await volunteer('Lucia', 'Rosa', { startedOn: '2026-01-01', backgroundCheckExpiresOn: '2026-11-29' }); // Q3 expiring on the 60th day
   await volunteer('Paolo', 'Gialli', { startedOn: '2026-08-01', backgroundCheckExpiresOn: '2027-12-31' }); // active in Q3 only
   await volunteer('Sara', 'Blu', { status: 'paused', backgroundCheckExpiresOn: '2026-09-05' }); // paused: never counted
   await volunteer('Ugo', 'Nero', { startedOn: '2026-10-10', backgroundCheckExpiresOn: '2026-10-20' }); // starts after Q3
@@ -208,7 +207,7 @@ export async function buildReportScenario(t: TestApp, homeId: string, otherHomeI
   await checkIn(r3.id, '2026-Q2', 'staff', [1, 1, 1]);
   await checkIn(otherResident.id, '2026-Q3', 'staff', [4, 4, 4], otherHomeId);
 
-  return { residents: { r1, r2, r3, r4, r5, r6, r7 }, volunteers: { v1, v2 } };
+  return { residents: { r1, r2, r3, r4, r5, r6, r7 }, volunteers: { v1, v2, v3 } };
 }
 
 export type ReportScenario = Awaited<ReturnType<typeof buildReportScenario>>;

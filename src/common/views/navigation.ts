@@ -8,7 +8,8 @@ export interface NavItem {
 
 /** The menu for a role; later features add their entries here. */
 const MENU: { href: string; labelKey: string; roles: SessionUser['role'][] | 'all' }[] = [
-  { href: '/', labelKey: 'nav.home', roles: 'all' },
+  // Carers, families and volunteers have their own home page (Today, the portals) in the menu.
+  { href: '/', labelKey: 'nav.home', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/portal', labelKey: 'nav.portal', roles: ['family'] },
   { href: '/volunteer', labelKey: 'nav.volunteerPortal', roles: ['volunteer'] },
   { href: '/today', labelKey: 'nav.today', roles: ['admin', 'manager', 'coordinator', 'carer'] },

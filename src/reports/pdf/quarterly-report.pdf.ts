@@ -19,16 +19,18 @@ const ENGAGEMENT_COLOURS: Record<string, string> = {
 const ACTOR_COLOURS: Record<string, string> = { resident: COLOURS.primary, family: '#7b5e8f', volunteer: '#e0b35a', staff: '#8a8178' };
 const GAS_COLOURS: Record<string, string> = { '-2': '#b4440e', '-1': '#e0b35a', '0': '#a8a29e', '1': '#5fa39b', '2': COLOURS.primary };
 
-/** Sections in order: key (for the contents), title key, and the figures their table shows. */
+/** Sections in reading order: each key names its title (reports.sections.*) and its line in the contents. */
 const SECTIONS = ['headline', 'participation', 'fairShare', 'coProduction', 'plans', 'voice', 'volunteers', 'annexStandards', 'annexDefinitions'] as const;
 type SectionKey = (typeof SECTIONS)[number];
 
+/** Annex A: each standard (reports.standards.*) with the figures that evidence it. */
 const STANDARDS: { key: string; figures: string[] }[] = [
   { key: 'qs50', figures: ['activitiesHeld', 'attended', 'residentsReachedPercent', 'belowOnePerWeek', 'wellbeing.resident.doingThings'] },
   { key: 'ng32', figures: ['coProducedShare', 'totalHours', 'hours.resident', 'hours.family', 'suggestionsAccepted', 'volunteerHours'] },
   { key: 'cqc9', figures: ['residentsWithAgreedPlanPercent', 'reviewsOverdue', 'goalsScored', 'medianDaysToAnswer', 'feedbackMeanRating', 'wellbeing.resident.choice'] },
 ];
 
+/** Annex B: a figure's label and its definition (reports.definitions.*); engagementMix is the chart's title. */
 const DEFINITIONS: { figure: string; definition: string }[] = [
   { figure: 'residentsInQuarter', definition: 'residentsInQuarter' },
   { figure: 'activitiesHeld', definition: 'activitiesHeld' },
@@ -44,9 +46,10 @@ const DEFINITIONS: { figure: string; definition: string }[] = [
 ];
 
 /**
- * The quarterly co-production report as a PDF, written into `out` as it is produced (an HTTP
- * response or a file). Pages are kept until the end only to number them ("page 2 of 7") and to
- * fill in the contents; the bytes still stream out. Resolves once `out` has everything.
+ * The quarterly co-production report as a PDF, piped into `out` (an HTTP response or a file), never
+ * collected into one buffer. pdfkit keeps the pages' drawing instructions (a few kilobytes each)
+ * until the end only so that every footer can say "page 2 of 8" and the cover can list the pages
+ * the sections start on. Resolves once `out` has everything (or has closed).
  */
 export function renderQuarterlyReportPdf(report: QuarterlyReport, options: QuarterlyPdfOptions, out: NodeJS.WritableStream): Promise<void> {
   const { locale } = options;
@@ -69,6 +72,8 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
   });
   const finished = new Promise<void>((resolve, reject) => {
     out.once('finish', () => resolve());
+    // A reader who goes away mid-download closes the response before it finishes: nothing is left to do.
+    out.once('close', () => resolve());
     out.once('error', reject);
     doc.once('error', reject);
   });
