@@ -313,9 +313,9 @@ export class SuggestionsService {
     return suggestion;
   }
 
-  /** The co_commissioning contribution of an accepted (or realised) activity idea, dated the day it was accepted. */
+  /** The co_commissioning contribution of an accepted (or realised) suggestion (SPEC 2), dated the day it was accepted. */
   private async syncContribution(m: EntityManager, suggestion: Suggestion, recordedBy: string): Promise<void> {
-    const counts = suggestion.kind === 'activity_idea' && (suggestion.status === 'accepted' || suggestion.status === 'done');
+    const counts = suggestion.status === 'accepted' || suggestion.status === 'done';
     const person = authorPerson(suggestion);
     const existing = await m.findOneBy(Contribution, { source: 'suggestion', sourceId: suggestion.id });
     if (!counts || !person) {

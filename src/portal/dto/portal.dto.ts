@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { numberField } from '../../common/http/form-fields';
+import { ResidentCheckInDto } from '../../voice/dto/voice.dto';
 
 // class-validator runs decorators bottom-up: the most basic check sits nearest the property.
 
@@ -71,29 +72,5 @@ export class FeedbackFormDto {
   comment?: string;
 }
 
-/** The family's quarterly wellbeing check-in: three domains scored 1-4 (4 = best). */
-export class CheckInFormDto {
-  @Transform(numberField)
-  @Max(4)
-  @Min(1)
-  @IsInt()
-  doingThings: number;
-
-  @Transform(numberField)
-  @Max(4)
-  @Min(1)
-  @IsInt()
-  people: number;
-
-  @Transform(numberField)
-  @Max(4)
-  @Min(1)
-  @IsInt()
-  choice: number;
-
-  @IsOptional()
-  @Transform(blankToUndefined)
-  @MaxLength(2000)
-  @IsString()
-  comment?: string;
-}
+/** The family's quarterly wellbeing check-in: the same three domains, 1-4, as a resident's own. */
+export class CheckInFormDto extends ResidentCheckInDto {}
