@@ -9,6 +9,7 @@ import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, FieldErrors, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isIsoDate, todayIn } from '../common/time/zoned';
 import { ContributionsService, SourcedContribution } from '../contributions/contributions.service';
+import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { HomesService } from '../homes/homes.service';
@@ -346,6 +347,8 @@ export class PlansService {
     const goals = parseGoalRows(input, await this.homeTypeIds(resident.homeId));
     try {
       return await this.unitOfWork.transaction(async (m) => {
+        // Two drafts sent at once take turns on the resident's row: the second finds the first.
+        await lockRow(m, 'resident', residentId);
         if (await m.existsBy(ActivityPlan, { residentId, status: 'draft' })) throw new ConflictError({ key: 'plans.draftExists' });
         const last = await m.createQueryBuilder(ActivityPlan, 'p').select('MAX(p.version)', 'version').where('p.residentId = :residentId', { residentId }).getRawOne<{ version: number | string | null }>();
         const plan = m.create(ActivityPlan, {

@@ -34,15 +34,7 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
-/**
- * Holds a row until the transaction ends, so two requests on PostgreSQL (several app processes) cannot
- * both decide that something is missing and write it twice. SQLite runs write transactions one at a
- * time already.
- */
-export async function lockRow(m: EntityManager, table: string, id: string): Promise<void> {
-  if (m.connection.options.type !== 'postgres') return;
-  await m.query(`SELECT id FROM "${table}" WHERE id = $1 FOR UPDATE`, [id]);
-}
+export { lockRow } from '../database/row-lock';
 
 /** A reference typed into a form or sent by a caller: anything but an id names the field. */
 export function assertId(value: unknown, field: string): asserts value is string {
