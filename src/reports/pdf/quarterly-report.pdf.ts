@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { ENGAGEMENTS } from '../../activities/entities/participation.entity';
 import { translate } from '../../common/i18n/i18n';
 import { ACTOR_TYPES, PHASES } from '../../contributions/entities/contribution.entity';
@@ -6,8 +5,9 @@ import { FAIR_SHARE_BUCKETS, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } fr
 import {
   dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, quarterPeriodLabel,
 } from '../report-format';
+import { factList, openPdf, stampFooters, titleBand } from './layout';
 import { heatmap, histogram, horizontalBars, stackedBars } from './pdf-charts';
-import { COLOURS, FONTS, PAGE, PdfWriter, TableColumn } from './pdf-layout';
+import { COLOURS, FONTS, PdfWriter, TableColumn } from './pdf-layout';
 
 export interface QuarterlyPdfOptions {
   locale: string;
@@ -55,29 +55,13 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
   const { locale } = options;
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
   const period = quarterPeriodLabel(report.meta.quarter, locale);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.side, right: PAGE.side },
-    bufferPages: true,
-    autoFirstPage: true,
-    lang: locale === 'it' ? 'it-IT' : 'en-GB',
-    displayTitle: true,
-    info: {
-      Title: `${t('quarterlyTitle')} – ${report.meta.homeName} – ${report.meta.quarter}`,
-      Author: report.meta.generatedBy ?? 'Insieme',
-      Subject: `${report.meta.homeName}, ${period}`,
-      Creator: 'Insieme',
-      CreationDate: new Date(report.meta.generatedAt),
-    },
+  const { doc, finished } = openPdf(out, {
+    locale,
+    title: `${t('quarterlyTitle')} – ${report.meta.homeName} – ${report.meta.quarter}`,
+    author: report.meta.generatedBy ?? 'Insieme',
+    subject: `${report.meta.homeName}, ${period}`,
+    createdAt: new Date(report.meta.generatedAt),
   });
-  const finished = new Promise<void>((resolve, reject) => {
-    out.once('finish', () => resolve());
-    // A reader who goes away mid-download closes the response before it finishes: nothing is left to do.
-    out.once('close', () => resolve());
-    out.once('error', reject);
-    doc.once('error', reject);
-  });
-  doc.pipe(out);
 
   const w = new PdfWriter(doc);
   const contentsY = cover(w, report, locale, period);
@@ -92,15 +76,11 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
   w.newPage();
   annexes(w, report, locale);
 
-  const range = doc.bufferedPageRange();
-  doc.switchToPage(range.start);
+  doc.switchToPage(doc.bufferedPageRange().start);
   contents(w, contentsY, locale);
   const footerLeft = `${report.meta.homeName} · ${period} (${report.meta.quarter})`;
   const generated = `${generatedLabel(report, locale)} · ${t(report.meta.withNames ? 'copy.names' : 'copy.noNames')}`;
-  for (let i = range.start; i < range.start + range.count; i += 1) {
-    doc.switchToPage(i);
-    w.footer(footerLeft, generated, t('footer.page', { page: i + 1, pages: range.count }));
-  }
+  stampFooters(w, footerLeft, generated, (page, pages) => t('footer.page', { page, pages }));
   doc.end();
   return finished;
 }
@@ -126,11 +106,7 @@ function figureTable(w: PdfWriter, report: QuarterlyReport, locale: string, keys
 /** The cover; returns where the contents go (they are written once the page numbers are known). */
 function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: string): number {
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
-  const { doc } = w;
-  doc.rect(0, 0, PAGE.width, 210).fill(COLOURS.primary);
-  w.textAt(t('cover.kicker').toUpperCase(), w.left, 64, { width: w.width, size: 9, font: FONTS.bold, colour: '#cfe5e1' });
-  const titleHeight = w.textAt(t('quarterlyTitle'), w.left, 84, { width: w.width, size: 26, font: FONTS.bold, colour: COLOURS.white, lineGap: 2 });
-  w.textAt(t('cover.preparedFor'), w.left, 84 + titleHeight + 10, { width: w.width, size: 10.5, colour: '#e1efec' });
+  titleBand(w, { kicker: t('cover.kicker'), title: t('quarterlyTitle'), subtitle: t('cover.preparedFor'), height: 210, top: 64 });
 
   w.y = 240;
   const homeHeight = w.textAt(report.meta.homeName, w.left, w.y, { width: w.width, size: 22, font: FONTS.bold });
@@ -146,11 +122,7 @@ function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: st
     [t('cover.generatedBy'), report.meta.generatedBy ?? 'Insieme'],
     [t('cover.timezone'), report.meta.timezone],
   ];
-  for (const [label, value] of facts) {
-    w.textAt(label, w.left, w.y, { width: 120, size: 9.5, colour: COLOURS.muted });
-    w.textAt(value, w.left + 120, w.y, { width: w.width - 120, size: 9.5, font: FONTS.bold });
-    w.y += 16;
-  }
+  factList(w, facts);
   w.y += 8;
   if (report.meta.withNames) w.note(t('copy.names'), { colour: COLOURS.warn, fill: COLOURS.warnBg, border: '#e0b35a' });
   else w.note(t('copy.noNames'));
