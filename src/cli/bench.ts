@@ -1,0 +1,280 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { PROJECT_ROOT } from '../common/paths';
+import { utcToLocal } from '../common/time/zoned';
+import { lastCompleteQuarter } from '../reports/report-quarter';
+import {
+  apiSignIn, createPostgresDatabase, LoadFigures, load, median, postgresReachable, probeReport, Running, seedDatabase, startApp, startBaseline, stop,
+} from './bench/bench-support';
+import type { ReportProbeResult } from './bench/report-probe';
+import { SYNTHETIC_PASSWORD } from './synthetic/seed-synthetic-data';
+import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from './synthetic/synthetic-home';
+
+/**
+ * `npm run bench`: the speed targets of SPEC 7, measured side by side in one run on throwaway
+ * databases (SQLite files in the temp folder, a PostgreSQL database created and dropped), printed
+ * as a table and written to bench/results.json. Loopback only; every load runs for a fixed time.
+ *
+ * Environment: BENCH_SECONDS (10) per load run; BENCH_POSTGRES_URL (else TEST_DATABASE_URL, else
+ * postgres://postgres@127.0.0.1:5432/postgres) for part (d), skipped when it cannot be reached;
+ * BENCH_PG_HOMES (50) homes in the database for part (d).
+ */
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+const RESIDENTS = 120;
+const DAYS = 365;
+const PG_HOMES = Number(process.env.BENCH_PG_HOMES ?? 50);
+const ROSTER_SIZE = 20;
+/** Activities the participation saves rotate over; not a multiple of 3 or 5, so each save changes every row. */
+const LOG_ACTIVITIES = 16;
+const ATTENDED = ['active', 'passive', 'disengaged'] as const;
+
+interface Target {
+  name: string;
+  value: number | null;
+  unit: string;
+  target: string;
+  pass: boolean | null;
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const seconds = (ms: number) => `${round(ms / 1000, 1)} s`;
+
+function log(message: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+/** Past activities with a full roster, and the residents on each, for the participation saves. */
+function logFixtures(file: string): { activityId: string; residentIds: string[] }[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    const activities = db
+      .prepare<[], { id: string }>(
+        `SELECT a.id FROM activity a WHERE a.status = 'completed' AND (SELECT COUNT(*) FROM roster_entry e WHERE e.activityId = a.id) >= ${ROSTER_SIZE}
+         ORDER BY a.startsAt DESC LIMIT ${LOG_ACTIVITIES}`,
+      )
+      .all();
+    const roster = db.prepare<[string], { residentId: string }>(`SELECT residentId FROM roster_entry WHERE activityId = ? ORDER BY residentId LIMIT ${ROSTER_SIZE}`);
+    if (activities.length < LOG_ACTIVITIES) throw new Error(`Only ${activities.length} activities with ${ROSTER_SIZE} residents on the roster`);
+    return activities.map((a) => ({ activityId: a.id, residentIds: roster.all(a.id).map((r) => r.residentId) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** The day of the last fortnight (today included) with the most activities: the Today page at its busiest. */
+function busiestDay(file: string, now: Date): { date: string; activities: number } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const since = new Date(now.getTime() - 14 * 86_400_000).toISOString().replace('T', ' ').replace('Z', '');
+    const rows = db.prepare<[string], { startsAt: string }>(`SELECT startsAt FROM activity WHERE status <> 'cancelled' AND startsAt >= ?`).all(since);
+    const today = utcToLocal(now, SYNTHETIC_TIMEZONE).date;
+    const perDay = new Map<string, number>();
+    for (const row of rows) {
+      const date = utcToLocal(new Date(`${row.startsAt.replace(' ', 'T')}Z`), SYNTHETIC_TIMEZONE).date;
+      if (date <= today) perDay.set(date, (perDay.get(date) ?? 0) + 1);
+    }
+    const [date, activities] = [...perDay.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+    return { date, activities };
+  } finally {
+    db.close();
+  }
+}
+
+function copyDatabase(from: string, to: string): void {
+  copyFileSync(from, to);
+  if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
+}
+
+function reportFigures(probe: ReportProbeResult) {
+  const warm = probe.runs.slice(1).map((r) => r.totalMs);
+  return {
+    coldMs: round(probe.runs[0].totalMs, 0),
+    warmMedianMs: round(median(warm.length > 0 ? warm : [probe.runs[0].totalMs]), 0),
+    figuresMedianMs: round(median(probe.runs.slice(1).map((r) => r.figuresMs)), 0),
+    pdfMedianMs: round(median(probe.runs.slice(1).map((r) => r.pdfMs)), 0),
+    peakRssMb: probe.peakRssMb,
+    rssAfterStartMb: probe.rssAfterStartMb,
+    pdfKb: round(probe.pdfBytes / 1024, 0),
+    residentsInQuarter: probe.residentsInQuarter,
+    participationsRecorded: probe.participationsRecorded,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'insieme-bench-'));
+  const running: Running[] = [];
+  // Bounded: whatever happens, the run ends.
+  const guard = setTimeout(() => {
+    console.error('The benchmark ran past 20 minutes and was stopped');
+    for (const r of running) r.child.kill('SIGKILL');
+    process.exit(2);
+  }, 20 * 60_000);
+  guard.unref();
+  const now = new Date();
+  const quarter = lastCompleteQuarter(utcToLocal(now, SYNTHETIC_TIMEZONE).date);
+  const slug = homeSlug(1);
+  const results: Record<string, unknown> = {
+    date: now.toISOString(),
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version, platform: process.platform },
+    settings: { connections: CONNECTIONS, seconds: SECONDS, residents: RESIDENTS, days: DAYS, quarter, pgHomes: PG_HOMES },
+  };
+  const targets: Target[] = [];
+
+  try {
+    // ---- Databases -------------------------------------------------------------------------
+    const appFile = join(dir, 'app.sqlite');
+    log(`seeding a SQLite home of ${RESIDENTS} residents x ${DAYS} days`);
+    const seedMs = await seedDatabase(`sqlite:${appFile}`, 1, RESIDENTS, DAYS, 1, now);
+    const baselineFile = join(dir, 'baseline.sqlite');
+    const reportFile = join(dir, 'report.sqlite');
+    copyDatabase(appFile, baselineFile);
+    copyDatabase(appFile, reportFile);
+    const fixtures = logFixtures(appFile);
+    const today = busiestDay(appFile, now);
+    results.seeding = { sqliteHomeMs: seedMs };
+
+    // ---- (a) Saving a 20-resident participation ----------------------------------------------
+    let counter = 0;
+    const participationRequest = (headers: Record<string, string>): autocannon.Request => ({
+      method: 'PUT',
+      path: `/api/activities/${fixtures[0].activityId}/participation`,
+      headers: { 'content-type': 'application/json', ...headers },
+      setupRequest: (req) => {
+        const i = counter;
+        counter += 1;
+        const fixture = fixtures[i % fixtures.length];
+        const entries = fixture.residentIds.map((residentId, j) => ({ residentId, engagement: ATTENDED[(i + j) % 3], moodBefore: 3, moodAfter: 1 + (i % 5) }));
+        return {
+          ...req, path: `/api/activities/${fixture.activityId}/participation`, body: JSON.stringify({ entries }),
+          headers: { ...req.headers, 'idempotency-key': `bench-${process.pid}-${i}` },
+        };
+      },
+    });
+
+    log('(a) baseline: bare node:http + better-sqlite3');
+    const baseline = await startBaseline(baselineFile);
+    running.push(baseline);
+    const baselineLoad = await load({ url: `http://127.0.0.1:${baseline.port}`, connections: CONNECTIONS, requests: [participationRequest({})] }, SECONDS);
+    await stop(baseline);
+
+    log('(a) the app: PUT /api/activities/:id/participation');
+    const app = await startApp(`sqlite:${appFile}`);
+    running.push(app);
+    const carer = await apiSignIn(app.port, syntheticEmail('carer', 1), SYNTHETIC_PASSWORD);
+    const appLoad = await load(
+      { url: `http://127.0.0.1:${app.port}`, connections: CONNECTIONS, requests: [participationRequest({ cookie: carer.cookie, 'x-csrf-token': carer.csrfToken })] },
+      SECONDS,
+    );
+    const participationRatio = appLoad.requestsPerSecond / baselineLoad.requestsPerSecond;
+    results.a = { residentsPerSave: ROSTER_SIZE, baseline: baselineLoad, app: appLoad, ratio: round(participationRatio) };
+    targets.push({ name: '(a) participation save: app / bare better-sqlite3', value: round(participationRatio), unit: 'x', target: '>= 0.5', pass: participationRatio >= 0.5 && appLoad.non2xx === 0 });
+
+    // ---- (b) Today against /health -----------------------------------------------------------
+    log(`(b) GET /today?date=${today.date} (${today.activities} activities) and GET /health`);
+    const todayLoad = await load({ url: `http://127.0.0.1:${app.port}/today?date=${today.date}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } }, SECONDS);
+    const healthLoad = await load({ url: `http://127.0.0.1:${app.port}/health`, connections: CONNECTIONS }, SECONDS);
+    await stop(app);
+    const todayRatio = todayLoad.requestsPerSecond / healthLoad.requestsPerSecond;
+    results.b = { date: today.date, activitiesThatDay: today.activities, today: todayLoad, health: healthLoad, ratio: round(todayRatio) };
+    targets.push({ name: `(b) Today (${today.activities} activities) / health`, value: round(todayRatio), unit: 'x', target: '>= 0.4', pass: todayRatio >= 0.4 && todayLoad.non2xx === 0 });
+
+    // ---- (c) The quarterly PDF and its growth ------------------------------------------------
+    log(`(c) quarterly report ${quarter}: ${RESIDENTS} residents`);
+    const small = reportFigures(await probeReport(`sqlite:${reportFile}`, slug, quarter, join(dir, 'report-120.pdf')));
+    const largeFile = join(dir, 'report-480.sqlite');
+    log(`(c) seeding ${RESIDENTS * 4} residents x ${DAYS} days`);
+    const largeSeedMs = await seedDatabase(`sqlite:${largeFile}`, 1, RESIDENTS * 4, DAYS, 1, now);
+    const large = reportFigures(await probeReport(`sqlite:${largeFile}`, slug, quarter, join(dir, 'report-480.pdf')));
+    const longFile = join(dir, 'report-4y.sqlite');
+    log(`(c) seeding ${RESIDENTS} residents x ${DAYS * 4} days`);
+    const longSeedMs = await seedDatabase(`sqlite:${longFile}`, 1, RESIDENTS, DAYS * 4, 1, now);
+    const long = reportFigures(await probeReport(`sqlite:${longFile}`, slug, quarter, join(dir, 'report-4y.pdf')));
+    const growth = large.warmMedianMs / small.warmMedianMs;
+    results.c = {
+      quarter, residents120: small, residents480: large, years4: long, growth: round(growth), growthOfData: round(large.participationsRecorded / small.participationsRecorded),
+      seedMs: { residents480: largeSeedMs, years4: longSeedMs },
+    };
+    targets.push({ name: `(c) quarterly PDF, ${RESIDENTS} residents x ${DAYS} days: time`, value: small.warmMedianMs, unit: 'ms', target: '< 2000', pass: small.warmMedianMs < 2000 });
+    targets.push({ name: '(c) quarterly PDF: peak memory (RSS of its process)', value: small.peakRssMb, unit: 'MB', target: '< 300', pass: small.peakRssMb < 300 });
+    targets.push({ name: `(c) growth: ${RESIDENTS * 4} / ${RESIDENTS} residents (4x the quarter's data)`, value: round(growth), unit: 'x', target: '<= 4.5', pass: growth <= 4.5 });
+
+    // ---- (d) PostgreSQL: one home among 50 -----------------------------------------------------
+    const adminUrl = process.env.BENCH_POSTGRES_URL ?? (process.env.TEST_DATABASE_URL?.startsWith('postgres') ? process.env.TEST_DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/postgres');
+    if (await postgresReachable(adminUrl)) {
+      const pg = await createPostgresDatabase(adminUrl, `insieme_bench_${randomBytes(4).toString('hex')}`);
+      try {
+        log(`(d) PostgreSQL: seeding 1 home`);
+        const oneSeedMs = await seedDatabase(pg.url, 1, RESIDENTS, DAYS, 1, now);
+        const one = reportFigures(await probeReport(pg.url, slug, quarter, join(dir, 'report-pg-1.pdf')));
+        log(`(d) PostgreSQL: seeding ${PG_HOMES - 1} more homes`);
+        const moreSeedMs = await seedDatabase(pg.url, PG_HOMES - 1, RESIDENTS, DAYS, 2, now);
+        const many = reportFigures(await probeReport(pg.url, slug, quarter, join(dir, `report-pg-${PG_HOMES}.pdf`)));
+        const ratio = many.warmMedianMs / one.warmMedianMs;
+        results.d = { homes1: one, [`homes${PG_HOMES}`]: many, ratio: round(ratio), seedMs: { firstHome: oneSeedMs, otherHomes: moreSeedMs, total: oneSeedMs + moreSeedMs } };
+        targets.push({ name: `(d) PostgreSQL report: ${PG_HOMES} homes / 1 home in the database`, value: round(ratio), unit: 'x', target: '<= 1.3', pass: ratio <= 1.3 });
+        targets.push({ name: `    seeding ${PG_HOMES} homes x ${RESIDENTS} residents x ${DAYS} days`, value: round((oneSeedMs + moreSeedMs) / 1000, 0), unit: 's', target: 'minutes', pass: null });
+      } finally {
+        await pg.drop();
+      }
+    } else {
+      results.d = { skipped: `PostgreSQL not reachable at ${new URL(adminUrl).host}` };
+      targets.push({ name: '(d) PostgreSQL report: 50 homes / 1 home', value: null, unit: '', target: '<= 1.3', pass: null });
+    }
+  } finally {
+    for (const r of running) await stop(r);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  results.targets = targets;
+  results.totalSeconds = round((Date.now() - started) / 1000, 0);
+  mkdirSync(join(PROJECT_ROOT, 'bench'), { recursive: true });
+  writeFileSync(join(PROJECT_ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results, targets);
+  clearTimeout(guard);
+  if (targets.some((t) => t.pass === false)) process.exitCode = 1;
+}
+
+function printTable(results: Record<string, unknown>, targets: Target[]): void {
+  const a = results.a as { baseline: LoadFigures; app: LoadFigures };
+  const b = results.b as { today: LoadFigures; health: LoadFigures };
+  const c = results.c as Record<string, ReturnType<typeof reportFigures>>;
+  console.log('');
+  console.log(`Insieme benchmark, ${(results.machine as { cores: number }).cores} cores, ${results.date} (bench/results.json)`);
+  console.log('');
+  const load = (name: string, f: LoadFigures) =>
+    console.log(`  ${name.padEnd(44)} ${String(f.requestsPerSecond).padStart(9)} req/s  p50 ${String(f.latencyP50Ms).padStart(4)} ms  p99 ${String(f.latencyP99Ms).padStart(5)} ms  non-2xx ${f.non2xx}`);
+  load('(a) bare better-sqlite3, 20 upserts', a.baseline);
+  load('(a) app PUT participation, 20 residents', a.app);
+  load('(b) app GET /today', b.today);
+  load('(b) app GET /health', b.health);
+  const report = (name: string, f: ReturnType<typeof reportFigures>) =>
+    console.log(`  ${name.padEnd(44)} cold ${String(f.coldMs).padStart(5)} ms  warm ${String(f.warmMedianMs).padStart(5)} ms (SQL ${f.figuresMedianMs}, PDF ${f.pdfMedianMs})  peak ${f.peakRssMb} MB  ${f.participationsRecorded} logs`);
+  report('(c) PDF 120 residents x 365 days', c.residents120);
+  report('(c) PDF 480 residents x 365 days', c.residents480);
+  report('(c) PDF 120 residents x 4 years', c.years4);
+  const d = results.d as Record<string, ReturnType<typeof reportFigures>> & { skipped?: string };
+  if (!d.skipped) {
+    report('(d) PostgreSQL PDF, 1 home in the database', d.homes1);
+    report(`(d) PostgreSQL PDF, ${PG_HOMES} homes in the database`, d[`homes${PG_HOMES}`]);
+  }
+  console.log('');
+  console.log(`  ${'target'.padEnd(70)} ${'measured'.padStart(10)}  ${'goal'.padEnd(8)} result`);
+  for (const t of targets) {
+    const value = t.value === null ? 'n/a' : `${t.value} ${t.unit}`;
+    console.log(`  ${t.name.padEnd(70)} ${value.padStart(10)}  ${t.target.padEnd(8)} ${t.pass === null ? '' : t.pass ? 'ok' : 'MISSED'}`);
+  }
+  console.log(`\n  total ${seconds(Number(results.totalSeconds) * 1000)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,192 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { loadConfig } from '../../config/app-config';
+import { createDataSource } from '../../database/data-source';
+import { seedSynthetic } from '../synthetic/seed-synthetic-data';
+import type { ReportProbeResult } from './report-probe';
+
+/** Compiled scripts beside this one (the bench runs from dist/). */
+export const DIST_SRC = join(__dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Migrates a database and writes synthetic homes into it; returns the time the writing took. */
+export async function seedDatabase(url: string, homes: number, residents: number, days: number, firstHome = 1, now = new Date()): Promise<number> {
+  const dataSource = createDataSource(loadConfig({ DATABASE_URL: url }));
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+    const result = await seedSynthetic(dataSource, { homes, residents, days, seed: 1, firstHome, now });
+    // Statistics and visibility maps, as a database in service has them (PostgreSQL's autovacuum
+    // would make them soon after a load this size).
+    if (dataSource.options.type === 'postgres') await dataSource.query('VACUUM (ANALYZE)');
+    return result.ms;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The environment the app and the probes run with: production settings on a throwaway database. */
+export function appEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-that-is-long-enough-for-the-validator',
+    DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', ...extra,
+  };
+}
+
+export interface Running {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+}
+
+function capture(child: ChildProcess): () => string {
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (text = (text + chunk.toString()).slice(-4000)));
+  return () => text;
+}
+
+/** The real app, built, in a process of its own; resolves once /health answers. */
+export async function startApp(databaseUrl: string): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(DIST_SRC, 'main.js')], { env: appEnv(databaseUrl, { PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = capture(child);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The app stopped: ${output()}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return { child, port, output };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop({ child, port, output });
+  throw new Error(`The app did not answer within a minute: ${output()}`);
+}
+
+/** The bare better-sqlite3 server (baseline-server.ts) on its own copy of the database. */
+export async function startBaseline(file: string): Promise<Running> {
+  const child = spawn(process.execPath, [join(DIST_SRC, 'cli', 'bench', 'baseline-server.js'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = capture(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The baseline server did not start: ${output()}`)), 15_000);
+    child.stdout!.on('data', () => {
+      const match = /listening (\d+)/.exec(output());
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once('exit', () => reject(new Error(`The baseline server stopped: ${output()}`)));
+  });
+  return { child, port, output };
+}
+
+export async function stop(running: Running): Promise<void> {
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Signs in through the JSON API: the session cookie and the CSRF token for writes. */
+export async function apiSignIn(port: number, email: string, password: string): Promise<{ cookie: string; csrfToken: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`Sign-in as ${email} failed with ${res.status}: ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const body = (await res.json()) as { csrfToken: string };
+  return { cookie, csrfToken: body.csrfToken };
+}
+
+export interface LoadFigures {
+  requestsPerSecond: number;
+  requests: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon against a loopback address: a short warm-up, then `seconds` measured. */
+export async function load(options: autocannon.Options, seconds: number): Promise<LoadFigures> {
+  const run = (duration: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      autocannon({ ...options, duration }, (error, result) => (error ? reject(error) : resolve(result)));
+    });
+  await run(2);
+  const result = await run(seconds);
+  return {
+    requestsPerSecond: Math.round(result.requests.average * 10) / 10, requests: result.requests.total,
+    latencyP50Ms: result.latency.p50, latencyP99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts,
+  };
+}
+
+/** One home's report in a process of its own (report-probe.ts). */
+export function probeReport(databaseUrl: string, slug: string, quarter: string, out: string, runs = 4): Promise<ReportProbeResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(DIST_SRC, 'cli', 'bench', 'report-probe.js'), databaseUrl, slug, quarter, out, String(runs)], {
+      env: appEnv(databaseUrl), stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = capture(child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const line = output().split('\n').reverse().find((l) => l.startsWith('{'));
+      if (code !== 0 || !line) reject(new Error(`The report probe failed (${code}): ${output()}`));
+      else resolve(JSON.parse(line) as ReportProbeResult);
+    });
+  });
+}
+
+/** A new empty PostgreSQL database beside the one `adminUrl` names, and a way to drop it. */
+export async function createPostgresDatabase(adminUrl: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+}
+
+export async function postgresReachable(adminUrl: string): Promise<boolean> {
+  try {
+    await withClient(adminUrl, (client) => client.query('SELECT 1'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

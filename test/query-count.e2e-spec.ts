@@ -1,0 +1,103 @@
+import { Activity } from '../src/activities/entities/activity.entity';
+import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
+import { Role } from '../src/auth/entities/user.entity';
+import { SYNTHETIC_PASSWORD, seedSynthetic } from '../src/cli/synthetic/seed-synthetic-data';
+import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from '../src/cli/synthetic/synthetic-home';
+import { addDays, localDayRange, todayIn } from '../src/common/time/zoned';
+import { Home } from '../src/homes/entities/home.entity';
+import { Resident } from '../src/residents/entities/resident.entity';
+import { Agent, signIn } from './support/http';
+import { createTestApp, TestApp } from './support/test-app';
+
+/** Residents in the small and the large home; activities, rosters and logs grow with them. */
+const SMALL = 5;
+const LARGE = 40;
+
+interface HomeFixture {
+  number: number;
+  residentId: string;
+  activityId: string;
+  agents: Partial<Record<Role, Agent>>;
+}
+
+/**
+ * No N+1 queries: the main pages and API reads make as many SQL queries for a home of 40 residents
+ * as for a home of 5 (synthetic homes, with their activities, rosters and logs scaled with them).
+ * Each request is made once to warm up (a new session's first page writes its CSRF token) and then
+ * counted; every statement TypeORM sends goes through the DataSource's logger, on both engines.
+ */
+describe('Queries per request do not grow with the number of residents', () => {
+  let t: TestApp;
+  const homes = {} as Record<'small' | 'large', HomeFixture>;
+  const yesterday = addDays(todayIn(SYNTHETIC_TIMEZONE), -1);
+
+  async function fixture(number: number, residents: number): Promise<HomeFixture> {
+    await seedSynthetic(t.dataSource, { homes: 1, residents, days: 21, futureDays: 7, seed: 3, firstHome: number });
+    const m = t.dataSource.manager;
+    const home = await m.findOneByOrFail(Home, { slug: homeSlug(number) });
+    const resident = await m.findOneOrFail(Resident, { where: { homeId: home.id, status: 'active' }, order: { lastName: 'ASC', id: 'ASC' } });
+    // Yesterday's held activity with the longest roster: its page and log list everyone on it.
+    const { start, end } = localDayRange(yesterday, SYNTHETIC_TIMEZONE);
+    const held = await m
+      .createQueryBuilder(Activity, 'a')
+      .leftJoin(RosterEntry, 'e', 'e.activityId = a.id')
+      .select('a.id', 'id')
+      .addSelect('COUNT(e.id)', 'n')
+      .where('a.homeId = :homeId AND a.status = :completed AND a.startsAt >= :start AND a.startsAt < :end', { homeId: home.id, completed: 'completed', start, end })
+      .groupBy('a.id')
+      .orderBy('n', 'DESC')
+      .addOrderBy('a.id', 'ASC')
+      .getRawOne<{ id: string }>();
+    const agents: HomeFixture['agents'] = {};
+    for (const role of ['coordinator', 'carer', 'family'] as const) agents[role] = await signIn(t, syntheticEmail(role, number), SYNTHETIC_PASSWORD);
+    return { number, residentId: resident.id, activityId: held!.id, agents };
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    homes.small = await fixture(1, SMALL);
+    homes.large = await fixture(2, LARGE);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** The SQL statements one request sends, after a first request to warm up. */
+  async function queriesFor(agent: Agent, path: string): Promise<string[]> {
+    await agent.get(path).expect(200);
+    const spy = jest.spyOn(t.dataSource.logger, 'logQuery');
+    try {
+      await agent.get(path).expect(200);
+      // The session store's touch runs as the response ends.
+      await new Promise((resolve) => setImmediate(resolve));
+      return spy.mock.calls.map(([sql]) => sql);
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  const pages: [string, Role, (h: HomeFixture) => string][] = [
+    ['the residents list', 'coordinator', () => '/residents'],
+    ['a resident\'s page', 'coordinator', (h) => `/residents/${h.residentId}`],
+    ['Today on the tablet', 'carer', () => `/today?date=${yesterday}`],
+    ['the calendar', 'coordinator', () => '/calendar'],
+    ['the month calendar', 'coordinator', () => '/calendar?view=month'],
+    ['an activity\'s page', 'coordinator', (h) => `/activities/${h.activityId}`],
+    ['an activity\'s log', 'carer', (h) => `/activities/${h.activityId}/log`],
+    ['the family portal', 'family', () => '/portal'],
+    ['the coordinator\'s dashboard', 'coordinator', () => '/'],
+    ['the day\'s activities (API)', 'carer', () => `/api/activities?date=${yesterday}`],
+    ['one activity with roster and log (API)', 'carer', (h) => `/api/activities/${h.activityId}`],
+    ['the residents (API)', 'carer', () => '/api/residents'],
+  ];
+
+  it.each(pages)(`should make no more queries for %s with ${LARGE} residents than with ${SMALL}`, async (_name, role, path) => {
+    const small = await queriesFor(homes.small.agents[role]!, path(homes.small));
+    const large = await queriesFor(homes.large.agents[role]!, path(homes.large));
+    // On failure the message lists both homes' statements, so the repeated one stands out.
+    const grown = large.length > small.length ? { small, large } : null;
+    expect(small.length).toBeGreaterThan(0);
+    expect(grown).toBeNull();
+  });
+});
