@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Activity } from '../activities/entities/activity.entity';
 import { ENGAGEMENTS, Engagement, Participation } from '../activities/entities/participation.entity';
 import { AuditService } from '../audit/audit.service';
@@ -279,37 +279,37 @@ export class ReportService {
 
   /**
    * The contributions every involvement figure counts (SPEC 5): those on activities held in the
-   * quarter, plus programme-wide ones (no activity) dated within it.
+   * quarter, plus programme-wide ones (no activity) dated within it. Two queries, each found by its
+   * own index (held activities, then their contributions; the home's programme-wide ones by date),
+   * so the cost follows the quarter's rows, not the home's history or the other homes in the database.
    */
-  private counted(m: EntityManager, homeId: string, q: LocalPeriod): SelectQueryBuilder<Contribution> {
-    return m
+  private counted(m: EntityManager, homeId: string, q: LocalPeriod): SelectQueryBuilder<Contribution>[] {
+    const onHeld = this.held(m.createQueryBuilder(Contribution, 'c').innerJoin(Activity, 'a', 'a.id = c.activityId'), homeId, q);
+    const programmeWide = m
       .createQueryBuilder(Contribution, 'c')
-      .leftJoin(Activity, 'a', 'a.id = c.activityId')
-      .where('c.homeId = :homeId', { homeId })
-      .andWhere(
-        new Brackets((w) =>
-          w
-            .where('c.activityId IS NULL AND c.date >= :firstDay AND c.date <= :lastDay', { firstDay: q.firstDay, lastDay: q.lastDay })
-            .orWhere('a.status = :completed AND a.startsAt >= :start AND a.startsAt < :end', { completed: 'completed', start: q.start, end: q.end }),
-        ),
-      );
+      .where('c.homeId = :homeId AND c.date >= :firstDay AND c.date <= :lastDay', { homeId, firstDay: q.firstDay, lastDay: q.lastDay })
+      .andWhere('c.activityId IS NULL');
+    return [onHeld, programmeWide];
   }
 
   private async coProduction(m: EntityManager, homeId: string, q: LocalPeriod, activitiesHeld: number): Promise<QuarterFigures['coProduction']> {
-    const rows = await this.counted(m, homeId, q)
-      .select('c.phase', 'phase')
-      .addSelect('c.actorType', 'actorType')
-      .addSelect('COUNT(*)', 'n')
-      .addSelect('SUM(c.minutes)', 'minutes')
-      .groupBy('c.phase')
-      .addGroupBy('c.actorType')
-      .getRawMany<Counted & { phase: Phase; actorType: ActorType; minutes: string | number | null }>();
-    const cell = (phase: Phase, actorType: ActorType) => rows.find((row) => row.phase === phase && row.actorType === actorType);
+    const rows: (Counted & { phase: Phase; actorType: ActorType; minutes: string | number | null })[] = [];
+    for (const part of this.counted(m, homeId, q)) {
+      rows.push(...(await part
+        .select('c.phase', 'phase')
+        .addSelect('c.actorType', 'actorType')
+        .addSelect('COUNT(*)', 'n')
+        .addSelect('SUM(c.minutes)', 'minutes')
+        .groupBy('c.phase')
+        .addGroupBy('c.actorType')
+        .getRawMany<Counted & { phase: Phase; actorType: ActorType; minutes: string | number | null }>()));
+    }
+    const cells = (phase: Phase, actorType: ActorType) => rows.filter((row) => row.phase === phase && row.actorType === actorType);
     const phaseActor = PHASES.flatMap((phase) =>
       ACTOR_TYPES.map((actorType) => {
-        const row = cell(phase, actorType);
-        const minutes = num(row?.minutes);
-        return { phase, actorType, count: num(row?.n), minutes, hours: hoursOf(minutes) };
+        const matching = cells(phase, actorType);
+        const minutes = matching.reduce((sum, row) => sum + num(row.minutes), 0);
+        return { phase, actorType, count: matching.reduce((sum, row) => sum + num(row.n), 0), minutes, hours: hoursOf(minutes) };
       }),
     );
     const minutesOf = (actorType: ActorType) => phaseActor.filter((c) => c.actorType === actorType).reduce((sum, c) => sum + c.minutes, 0);
@@ -331,11 +331,15 @@ export class ReportService {
   }
 
   private async volunteersContributing(m: EntityManager, homeId: string, q: LocalPeriod): Promise<number> {
-    const row = await this.counted(m, homeId, q)
-      .select('COUNT(DISTINCT c.volunteerId)', 'n')
-      .andWhere('c.actorType = :volunteer', { volunteer: 'volunteer' })
-      .getRawOne<Counted>();
-    return num(row?.n);
+    const volunteers = new Set<string>();
+    for (const part of this.counted(m, homeId, q)) {
+      const rows = await part
+        .select('DISTINCT c.volunteerId', 'volunteerId')
+        .andWhere('c.actorType = :volunteer', { volunteer: 'volunteer' })
+        .getRawMany<{ volunteerId: string | null }>();
+      for (const row of rows) if (row.volunteerId) volunteers.add(row.volunteerId);
+    }
+    return volunteers.size;
   }
 
   // ---- Plans -------------------------------------------------------------------------------
