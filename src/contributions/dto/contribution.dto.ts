@@ -7,42 +7,7 @@ const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 's
 
 // class-validator runs decorators bottom-up: the most basic check sits nearest the property.
 
-export class ContributionDto {
-  @IsIn([...PHASES])
-  phase: string;
-
-  @IsIn([...ACTOR_TYPES])
-  actorType: string;
-
-  /** The resident, family member, volunteer or staff member, as the actor type says. */
-  @IsUUID()
-  personId: string;
-
-  @Transform(numberField)
-  @Max(1440)
-  @Min(0)
-  @IsInt()
-  minutes: number;
-
-  @IsOptional()
-  @Transform(blankToUndefined)
-  @MaxLength(1000)
-  @IsString()
-  description?: string;
-
-  /** Programme-wide contributions only: their own date. */
-  @IsOptional()
-  @Transform(blankToUndefined)
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  @IsString()
-  date?: string;
-
-  @IsOptional()
-  @Transform(blankToUndefined)
-  @IsUUID()
-  homeId?: string;
-}
-
+/** What can change on a recorded contribution: its minutes and description. */
 export class ContributionUpdateDto {
   @Transform(numberField)
   @Max(1440)
@@ -55,4 +20,29 @@ export class ContributionUpdateDto {
   @MaxLength(1000)
   @IsString()
   description?: string;
+}
+
+/** A new contribution: who, in which phase, and for how long. */
+export class ContributionDto extends ContributionUpdateDto {
+  @IsIn([...PHASES])
+  phase: string;
+
+  @IsIn([...ACTOR_TYPES])
+  actorType: string;
+
+  /** The resident, family member, volunteer or staff member, as the actor type says. */
+  @IsUUID()
+  personId: string;
+
+  /** Programme-wide contributions only: their own date. */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsString()
+  date?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  homeId?: string;
 }
