@@ -20,6 +20,8 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     enableWAL: true,
     // Milliseconds a statement waits for another process's lock before SQLITE_BUSY.
     timeout: 10_000,
+    // The one shared connection keeps its prepared statements; the app has a few hundred distinct ones.
+    statementCacheSize: 1000,
     prepareDatabase: (db: Database) => {
       // Care records must survive a power cut: FULL syncs the WAL at every commit.
       db.pragma('synchronous = FULL');

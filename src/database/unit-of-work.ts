@@ -1,15 +1,37 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { Database } from 'better-sqlite3';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isSqlite } from './data-source';
 
+/** At most this many queued units of work share one SQLite commit. */
+export const MAX_GROUP = 64;
+
+interface Waiting {
+  work: (manager: EntityManager) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 /**
- * Runs write transactions. TypeORM's SQLite driver shares one connection, so two transactions
- * started at once would nest ("cannot start a transaction within a transaction"); on SQLite every
- * write transaction therefore waits its turn in one queue. PostgreSQL has a pool and runs them freely.
+ * Runs write transactions.
+ *
+ * PostgreSQL has a pool: each unit of work is a transaction of its own.
+ *
+ * SQLite: TypeORM shares one connection, so two transactions started at once would nest ("cannot
+ * start a transaction within a transaction"); every unit of work therefore waits its turn in one
+ * in-process queue. Units that arrive in the same turn of the event loop, or while the previous
+ * group ran, are committed together (group commit): one SQLite transaction, each unit inside a
+ * savepoint of its own. A unit that fails rolls back to its savepoint and rejects alone; the others
+ * go on. Nobody hears "done" before the
+ * shared COMMIT (with synchronous=FULL, the fsync) has returned, so what is acknowledged is on disk,
+ * and the units ran one after another exactly as if each had had its own transaction.
  */
 @Injectable()
 export class UnitOfWork {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly waiting: Waiting[] = [];
+  private draining = false;
   private readonly serialise: boolean;
 
   constructor(private readonly dataSource: DataSource) {
@@ -22,8 +44,93 @@ export class UnitOfWork {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serialise) return this.dataSource.transaction(work);
-    const run = this.tail.then(() => this.dataSource.transaction(work));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.draining) return;
+      this.draining = true;
+      // Better-sqlite3 answers synchronously, so a request can run from its first byte to here in
+      // one turn of the event loop. Waiting for the turn to end lets every request that is already
+      // in (read by the same poll) join this group instead of paying for a commit of its own.
+      setImmediate(() => void this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.waiting.length > 0) await this.commitGroup(this.waiting.splice(0, MAX_GROUP));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    // The SQLite driver hands out its one shared runner; it is never released.
+    const runner = this.dataSource.createQueryRunner();
+    const outcomes: Outcome[] = [];
+    try {
+      await runner.startTransaction();
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    const alone = group.length === 1;
+    for (const item of group) {
+      try {
+        if (!alone) await runner.query('SAVEPOINT unit_of_work');
+        const value = await item.work(runner.manager);
+        if (!alone) await runner.query('RELEASE SAVEPOINT unit_of_work');
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+        if (alone) break;
+        try {
+          await runner.query('ROLLBACK TO SAVEPOINT unit_of_work');
+          await runner.query('RELEASE SAVEPOINT unit_of_work');
+        } catch (rollbackError) {
+          // The transaction itself is gone (an I/O error rolls it all back): nothing of this group stands.
+          await this.abandon(runner, group, outcomes, rollbackError);
+          return;
+        }
+      }
+    }
+    if (alone && !outcomes[0].ok) {
+      await rollBack(runner);
+      group[0].reject(outcomes[0].error);
+      return;
+    }
+    try {
+      await runner.commitTransaction();
+    } catch (error) {
+      await this.abandon(runner, group, outcomes, error);
+      return;
+    }
+    group.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  /** The group's transaction could not be committed: every unit in it fails (its own error if it had one). */
+  private async abandon(runner: QueryRunner, group: Waiting[], outcomes: Outcome[], error: unknown): Promise<void> {
+    await rollBack(runner);
+    group.forEach((item, i) => {
+      const outcome = outcomes[i];
+      item.reject(outcome && !outcome.ok ? outcome.error : error);
+    });
+  }
+}
+
+/**
+ * Rolls the runner's transaction back. When SQLite has already ended it (an I/O error rolls back by
+ * itself), TypeORM's own bookkeeping is put right so the next unit starts a fresh transaction.
+ */
+async function rollBack(runner: QueryRunner): Promise<void> {
+  if (!runner.isTransactionActive) return;
+  try {
+    await runner.rollbackTransaction();
+  } catch {
+    const connection = (await runner.connect()) as Database;
+    if (!connection.inTransaction) Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
   }
 }

@@ -17,6 +17,12 @@ type Callback = (err?: unknown, value?: SessionData | null) => void;
 @Injectable()
 export class DatabaseSessionStore extends Store implements OnModuleInit, OnModuleDestroy {
   private pruneTimer?: NodeJS.Timeout;
+  /**
+   * The expiry each session had in the database when this process last read it, kept from the
+   * read at the start of a request to the touch at its end, so that a touch that would not move the
+   * expiry by TOUCH_AFTER_MS costs no write. Only a shortcut: the database stays the one truth.
+   */
+  private readonly readExpiry = new Map<string, number>();
 
   constructor(
     @InjectRepository(SessionRecord) private readonly sessions: Repository<SessionRecord>,
@@ -37,11 +43,16 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   override get(sid: string, callback: Callback): void {
     this.sessions
       .findOneBy({ sid })
-      .then((row) => callback(null, row && row.expiresAt.getTime() > Date.now() ? (JSON.parse(row.data) as SessionData) : null))
+      .then((row) => {
+        const live = row !== null && row.expiresAt.getTime() > Date.now();
+        if (live) this.remember(sid, row.expiresAt.getTime());
+        callback(null, live ? (JSON.parse(row.data) as SessionData) : null);
+      })
       .catch((err) => callback(err));
   }
 
   override set(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
+    this.readExpiry.delete(sid);
     const record = { sid, data: JSON.stringify(session), expiresAt: this.expiry(session), userId: session.userId ?? null };
     this.unitOfWork
       .transaction((manager) => manager.upsert(SessionRecord, record, ['sid']))
@@ -51,6 +62,12 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
 
   override touch(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
     const expiresAt = this.expiry(session);
+    const read = this.readExpiry.get(sid);
+    this.readExpiry.delete(sid);
+    if (read !== undefined && expiresAt.getTime() - read < TOUCH_AFTER_MS) {
+      callback?.();
+      return;
+    }
     this.unitOfWork
       .transaction((manager) =>
         manager.update(SessionRecord, { sid, expiresAt: LessThan(new Date(expiresAt.getTime() - TOUCH_AFTER_MS)) }, { expiresAt }),
@@ -60,6 +77,7 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.readExpiry.delete(sid);
     this.unitOfWork
       .transaction((manager) => manager.delete(SessionRecord, { sid }))
       .then(() => callback?.())
@@ -76,6 +94,12 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   async prune(now = new Date()): Promise<number> {
     const result = await this.unitOfWork.transaction((manager) => manager.delete(SessionRecord, { expiresAt: LessThan(now) }));
     return result.affected ?? 0;
+  }
+
+  private remember(sid: string, expiresAt: number): void {
+    // Requests that end without a touch (a closed connection) leave an entry behind: keep it bounded.
+    if (this.readExpiry.size >= 10_000) this.readExpiry.clear();
+    this.readExpiry.set(sid, expiresAt);
   }
 
   private expiry(session: SessionData): Date {

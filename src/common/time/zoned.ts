@@ -23,10 +23,44 @@ export function localToUtc(date: string, time: string, zone: string): Date {
   return local.toUTC().toJSDate();
 }
 
-/** The local date (YYYY-MM-DD) and time (HH:MM) of an instant in a zone. */
+/**
+ * Offsets from UTC change only at a zone's transitions, which fall on whole quarter hours. The
+ * offset found for a quarter hour is kept (per zone), so pages listing many instants ask the time
+ * zone database once per quarter hour instead of once per instant.
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/** Minutes to add to UTC to get local time in a zone, at an instant. */
+export function offsetMinutes(instant: number, zone: string): number {
+  const quarter = Math.floor(instant / QUARTER_HOUR_MS);
+  let byQuarter = offsetCache.get(zone);
+  if (!byQuarter) {
+    byQuarter = new Map();
+    offsetCache.set(zone, byQuarter);
+  }
+  const known = byQuarter.get(quarter);
+  if (known !== undefined) return known;
+  const atStart = DateTime.fromMillis(quarter * QUARTER_HOUR_MS, { zone }).offset;
+  // A transition inside the quarter hour (only in some zones' distant past): not kept.
+  if (DateTime.fromMillis((quarter + 1) * QUARTER_HOUR_MS - 1, { zone }).offset !== atStart) return DateTime.fromMillis(instant, { zone }).offset;
+  if (byQuarter.size >= 200_000) byQuarter.clear();
+  byQuarter.set(quarter, atStart);
+  return atStart;
+}
+
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** The local date (YYYY-MM-DD), time (HH:MM) and ISO weekday (Monday 1) of an instant in a zone. */
 export function utcToLocal(instant: Date, zone: string): { date: string; time: string; weekday: number } {
-  const local = DateTime.fromJSDate(instant, { zone });
-  return { date: local.toISODate()!, time: local.toFormat('HH:mm'), weekday: local.weekday };
+  const local = new Date(instant.getTime() + offsetMinutes(instant.getTime(), zone) * 60_000);
+  const year = local.getUTCFullYear();
+  const yyyy = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : DateTime.fromJSDate(instant, { zone }).toISODate()!.slice(0, -6);
+  return {
+    date: `${yyyy}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`,
+    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`,
+    weekday: ((local.getUTCDay() + 6) % 7) + 1,
+  };
 }
 
 /** [start, end) of a local day as UTC instants; 23 or 25 hours long on clock-change days. */

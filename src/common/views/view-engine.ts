@@ -45,6 +45,7 @@ function rootLocale(options: HelperOptions): string {
  */
 function registerPartials(dir: string): void {
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.hbs'))) {
-    hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(dir, file), 'utf8'));
+    // Compiled once here: Handlebars compiles a partial given as text again on every page.
+    hbs.handlebars.registerPartial(basename(file, '.hbs'), hbs.handlebars.compile(readFileSync(join(dir, file), 'utf8')));
   }
 }

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { UnitOfWork } from './unit-of-work';
+
+describe('UnitOfWork on SQLite (group commit)', () => {
+  let dir: string;
+  let dataSource: DataSource;
+  let unitOfWork: UnitOfWork;
+  let commits: number;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'insieme-uow-'));
+    dataSource = new DataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite'), enableWAL: true });
+    await dataSource.initialize();
+    await dataSource.query('CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)');
+    unitOfWork = new UnitOfWork(dataSource);
+    commits = 0;
+    const runner = dataSource.createQueryRunner();
+    const commit = runner.commitTransaction.bind(runner);
+    jest.spyOn(runner, 'commitTransaction').mockImplementation(async () => {
+      commits += 1;
+      await commit();
+    });
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const insert = (text: string) => unitOfWork.transaction((m) => m.query('INSERT INTO note (text) VALUES (?)', [text]).then(() => text));
+  const texts = async () => ((await dataSource.query('SELECT text FROM note ORDER BY id')) as { text: string }[]).map((r) => r.text);
+
+  it('commits units that queued together in one transaction, in the order they came, and answers each', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => insert(`n${i}`)));
+    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
+    expect(await texts()).toEqual(answers);
+    // All 20 arrived in one turn of the event loop: one commit (one fsync) for all of them.
+    expect(commits).toBe(1);
+  });
+
+  it('rolls back a failing unit alone: it rejects, the others in its group are kept', async () => {
+    const results = await Promise.allSettled([
+      insert('first'),
+      insert('kept'),
+      unitOfWork.transaction(async (m) => {
+        await m.query('INSERT INTO note (text) VALUES (?)', ['half-done']);
+        throw new Error('refused');
+      }),
+      insert('kept'), // unique: fails at the database
+      insert('after'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect((results[2] as PromiseRejectedResult).reason).toEqual(new Error('refused'));
+    expect(await texts()).toEqual(['first', 'kept', 'after']);
+  });
+
+  it('rolls back a unit that runs alone and fails, and the next unit starts a fresh transaction', async () => {
+    await expect(
+      unitOfWork.transaction(async (m) => {
+        await m.query('INSERT INTO note (text) VALUES (?)', ['gone']);
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    await insert('next');
+    expect(await texts()).toEqual(['next']);
+  });
+
+  it('runs units one after another: each sees what the earlier ones wrote', async () => {
+    const counts = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        unitOfWork.transaction(async (m) => {
+          await m.query('INSERT INTO note (text) VALUES (?)', [`c${i}`]);
+          const [{ n }] = (await m.query('SELECT COUNT(*) AS n FROM note')) as { n: number }[];
+          return n;
+        }),
+      ),
+    );
+    expect(counts).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('acknowledges nothing when the shared commit fails, and keeps working afterwards', async () => {
+    await insert('before');
+    const runner = dataSource.createQueryRunner();
+    jest.spyOn(runner, 'commitTransaction').mockRejectedValueOnce(new Error('disk I/O error'));
+    const results = await Promise.allSettled([insert('x'), insert('y'), insert('z')]);
+    for (const result of results) expect(result).toEqual({ status: 'rejected', reason: new Error('disk I/O error') });
+    expect(await texts()).toEqual(['before']);
+    await insert('later');
+    expect(await texts()).toEqual(['before', 'later']);
+  });
+});
