@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { asDate, asNumber, placeholders, sqlRow, sqlRows, sqlRun } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Resident } from '../residents/entities/resident.entity';
 import { ActivitiesService } from './activities.service';
 import { isActivityStaff } from './activity-access';
 import { ParticipationEntryDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Engagement, Participation } from './entities/participation.entity';
-import { RosterEntry } from './entities/roster-entry.entity';
 
 const LOGGED_FIELDS = ['engagement', 'moodBefore', 'moodAfter', 'staffNote', 'familyNote'] as const;
 
@@ -71,19 +70,24 @@ export class ParticipationService {
       const byResident = new Map(entries.map((entry) => [entry.residentId, entry]));
       if (byResident.size !== entries.length) throw new ValidationError({ entries: { key: 'activities.duplicateResident' } });
       const residentIds = [...byResident.keys()].sort();
+      // Plain SQL below: the tablet's save is the busiest write of the app (see README, Performance).
       if (residentIds.length > 0) {
-        const known = await m.countBy(Resident, { id: In(residentIds), homeId: activity.homeId });
-        if (known !== residentIds.length) throw new ValidationError({ entries: { key: 'activities.unknownResident' } });
+        const known = await sqlRow<{ n: number | string }>(
+          m, `SELECT COUNT(*) AS n FROM resident WHERE "homeId" = ? AND id IN (${placeholders(residentIds.length)})`, [activity.homeId, ...residentIds],
+        );
+        if (asNumber(known?.n) !== residentIds.length) throw new ValidationError({ entries: { key: 'activities.unknownResident' } });
       }
-      const before = new Map((await m.findBy(Participation, { activityId, residentId: In(residentIds) })).map((p) => [p.residentId, p]));
+      const logged = await sqlRows<ParticipationRow>(
+        m, `SELECT ${PARTICIPATION_COLUMNS} FROM participation WHERE "activityId" = ?`, [activityId],
+      );
+      const before = new Map(logged.map((p) => [p.residentId, p]));
       const now = new Date();
       const rows = residentIds.map((residentId) => {
         const entry = byResident.get(residentId)!;
         return {
-          id: before.get(residentId)?.id ?? randomUUID(), homeId: activity.homeId, activityId, residentId,
+          id: before.get(residentId)?.id ?? randomUUID(), residentId,
           engagement: entry.engagement as Engagement, moodBefore: entry.moodBefore ?? null, moodAfter: entry.moodAfter ?? null,
-          staffNote: entry.staffNote?.trim() || null, familyNote: entry.familyNote?.trim() || null,
-          recordedBy: user.id, recordedAt: now, createdAt: now, updatedAt: now,
+          staffNote: entry.staffNote?.trim() || null, familyNote: entry.familyNote?.trim() || null, recordedAt: now,
         };
       });
       const changed = rows.filter((row) => {
@@ -92,13 +96,17 @@ export class ParticipationService {
       });
       if (changed.length > 0) {
         // One statement per save, in a fixed order: concurrent saves update the same rows instead of colliding.
-        await m
-          .createQueryBuilder()
-          .insert()
-          .into(Participation)
-          .values(changed)
-          .orUpdate(['engagement', 'moodBefore', 'moodAfter', 'staffNote', 'familyNote', 'recordedBy', 'recordedAt', 'updatedAt'], ['activityId', 'residentId'])
-          .execute();
+        await sqlRun(
+          m,
+          `INSERT INTO participation (id, "createdAt", "updatedAt", "homeId", "activityId", "residentId", engagement, "moodBefore", "moodAfter", "staffNote", "familyNote", "recordedBy", "recordedAt")
+           VALUES ${changed.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+           ON CONFLICT ("activityId", "residentId") DO UPDATE SET engagement = excluded.engagement, "moodBefore" = excluded."moodBefore",
+             "moodAfter" = excluded."moodAfter", "staffNote" = excluded."staffNote", "familyNote" = excluded."familyNote",
+             "recordedBy" = excluded."recordedBy", "recordedAt" = excluded."recordedAt", "updatedAt" = excluded."updatedAt"`,
+          changed.flatMap((row) => [
+            row.id, now, now, activity.homeId, activityId, row.residentId, row.engagement, row.moodBefore, row.moodAfter, row.staffNote, row.familyNote, user.id, now,
+          ]),
+        );
         await this.ensureOnRoster(m, activity, changed.map((row) => row.residentId));
         const changes: Record<string, { old: unknown; new: unknown }> = {};
         for (const row of changed) {
@@ -113,27 +121,38 @@ export class ParticipationService {
         });
       }
       if (complete) await this.activities.complete(m, user, activity);
-      const participation = (await m.findBy(Participation, { activityId })).map(toView);
+      // The activity's log as it now stands: what was there, with this save's rows over it.
+      const saved = new Map(changed.map((row) => [row.residentId, row]));
+      const participation = [
+        ...logged.map((p) => toView(saved.get(p.residentId) ?? { ...p, recordedAt: asDate(p.recordedAt) })),
+        ...changed.filter((row) => !before.has(row.residentId)).map(toView),
+      ];
       return { activityId, status: activity.status, saved: changed.length, participation };
     };
     return manager ? work(manager) : this.unitOfWork.transaction(work);
   }
 
   private async ensureOnRoster(m: EntityManager, activity: Activity, residentIds: string[]): Promise<void> {
-    const present = new Set((await m.findBy(RosterEntry, { activityId: activity.id, residentId: In(residentIds) })).map((e) => e.residentId));
+    const present = new Set(
+      (await sqlRows<{ residentId: string }>(m, 'SELECT "residentId" FROM roster_entry WHERE "activityId" = ?', [activity.id])).map((e) => e.residentId),
+    );
     const missing = residentIds.filter((id) => !present.has(id));
     if (missing.length === 0) return;
-    await m
-      .createQueryBuilder()
-      .insert()
-      .into(RosterEntry)
-      .values(missing.map((residentId) => ({ id: randomUUID(), homeId: activity.homeId, activityId: activity.id, residentId })))
-      .orIgnore()
-      .execute();
+    const now = new Date();
+    await sqlRun(
+      m,
+      `INSERT INTO roster_entry (id, "createdAt", "updatedAt", "homeId", "activityId", "residentId") VALUES ${missing.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
+       ON CONFLICT DO NOTHING`,
+      missing.flatMap((residentId) => [randomUUID(), now, now, activity.homeId, activity.id, residentId]),
+    );
   }
 }
 
-function toView(p: Participation): ParticipationView {
+const PARTICIPATION_COLUMNS = 'id, "residentId", engagement, "moodBefore", "moodAfter", "staffNote", "familyNote", "recordedAt"';
+
+type ParticipationRow = Pick<Participation, 'id' | 'residentId' | 'engagement' | 'moodBefore' | 'moodAfter' | 'staffNote' | 'familyNote'> & { recordedAt: Date | string };
+
+function toView(p: Omit<ParticipationView, 'recordedAt'> & { recordedAt: Date }): ParticipationView {
   return {
     residentId: p.residentId, engagement: p.engagement, moodBefore: p.moodBefore, moodAfter: p.moodAfter,
     staffNote: p.staffNote, familyNote: p.familyNote, recordedAt: p.recordedAt,

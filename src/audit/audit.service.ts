@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { sqlRow, sqlRun } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditAction, AuditEntry, FieldChanges } from './entities/audit-entry.entity';
 import { AuditHead } from './entities/audit-head.entity';
@@ -57,10 +58,12 @@ export class AuditService {
    */
   async record(manager: EntityManager, input: AuditInput): Promise<AuditEntry> {
     // The update comes first: on PostgreSQL it locks the head row until this transaction ends.
-    await manager.createQueryBuilder().update(AuditHead).set({ seq: () => 'seq + 1' }).where('id = 1').execute();
-    const head = await manager.findOneByOrFail(AuditHead, { id: 1 });
+    // Plain SQL: every write of the app runs these four statements.
+    await sqlRun(manager, 'UPDATE audit_head SET seq = seq + 1 WHERE id = 1');
+    const head = await sqlRow<{ seq: number | string; hash: string }>(manager, 'SELECT seq, hash FROM audit_head WHERE id = 1');
+    if (!head) throw new Error('audit_head has no row: run the migrations');
     const fields = {
-      seq: head.seq,
+      seq: Number(head.seq),
       at: new Date(),
       userId: input.userId ?? null,
       role: input.role ?? null,
@@ -73,9 +76,15 @@ export class AuditService {
       userAgent: input.userAgent?.slice(0, 300) ?? null,
     };
     const hash = entryHash(head.hash, fields);
-    const entry = manager.create(AuditEntry, { ...fields, prevHash: head.hash, hash });
-    await manager.save(AuditEntry, entry, { reload: false });
-    await manager.update(AuditHead, { id: 1 }, { hash });
+    const entry: AuditEntry = { id: randomUUID(), ...fields, prevHash: head.hash, hash };
+    await sqlRun(
+      manager,
+      `INSERT INTO audit_entry (id, seq, at, "userId", role, action, "entityType", "entityId", "homeId", changes, ip, "userAgent", "prevHash", hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [entry.id, entry.seq, entry.at, entry.userId, entry.role, entry.action, entry.entityType, entry.entityId, entry.homeId,
+        entry.changes === null ? null : JSON.stringify(entry.changes), entry.ip, entry.userAgent, entry.prevHash, entry.hash],
+    );
+    await sqlRun(manager, 'UPDATE audit_head SET hash = ? WHERE id = 1', [hash]);
     return entry;
   }
 

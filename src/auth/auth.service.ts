@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../common/errors/domain-errors';
 import { isLocale } from '../common/i18n/i18n';
+import { sqlRow, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { Membership } from './entities/membership.entity';
@@ -33,6 +34,8 @@ export interface NewUser {
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+type SessionUserRow = Pick<User, 'id' | 'email' | 'displayName' | 'role' | 'locale' | 'personKind' | 'personId'> & { disabledAt: unknown };
 
 @Injectable()
 export class AuthService {
@@ -78,8 +81,13 @@ export class AuthService {
   }
 
   /** The user behind a session, fresh from the database; null when the account is gone or disabled. */
+  /** The signed-in user, on every request: plain SQL, as it runs more than anything else. */
   async findSessionUser(userId: string): Promise<SessionUser | null> {
-    const user = await this.users.findOneBy({ id: userId });
+    const user = await sqlRow<SessionUserRow>(
+      this.users.manager,
+      'SELECT id, email, "displayName", role, locale, "personKind", "personId", "disabledAt" FROM "user" WHERE id = ?',
+      [userId],
+    );
     if (!user || user.disabledAt !== null) return null;
     return this.toSessionUser(user);
   }
@@ -169,10 +177,10 @@ export class AuthService {
     if (password !== confirm) throw new ValidationError({ confirmPassword: { key: 'auth.passwordMismatch' } });
   }
 
-  private async toSessionUser(user: User): Promise<SessionUser> {
+  private async toSessionUser(user: SessionUserRow): Promise<SessionUser> {
     const homeIds = user.role === 'admin'
       ? await this.homes.allHomeIds()
-      : (await this.memberships.find({ select: { homeId: true }, where: { userId: user.id } })).map((m) => m.homeId);
+      : (await sqlRows<{ homeId: string }>(this.memberships.manager, 'SELECT "homeId" FROM membership WHERE "userId" = ? ORDER BY "createdAt", id', [user.id])).map((m) => m.homeId);
     return {
       id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale,
       personKind: user.personKind, personId: user.personId, homeIds, timezone: await this.homes.timezoneOf(homeIds[0]),

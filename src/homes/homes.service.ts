@@ -5,6 +5,7 @@ import { AuditService, diffFields } from '../audit/audit.service';
 import { assertHomeAccess } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { sqlRow, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeDto, UnitDto } from './dto/home.dto';
 import { Home } from './entities/home.entity';
@@ -48,12 +49,12 @@ export class HomesService {
   ) {}
 
   async allHomeIds(): Promise<string[]> {
-    return (await this.homes.find({ select: { id: true }, order: { name: 'ASC' } })).map((home) => home.id);
+    return (await sqlRows<{ id: string }>(this.homes.manager, 'SELECT id FROM home ORDER BY name, id')).map((home) => home.id);
   }
 
   async timezoneOf(homeId: string | undefined): Promise<string> {
     if (!homeId) return DEFAULT_TIMEZONE;
-    return (await this.homes.findOne({ select: { timezone: true }, where: { id: homeId } }))?.timezone ?? DEFAULT_TIMEZONE;
+    return (await sqlRow<{ timezone: string }>(this.homes.manager, 'SELECT timezone FROM home WHERE id = ?', [homeId]))?.timezone ?? DEFAULT_TIMEZONE;
   }
 
   async listForUser(user: SessionUser): Promise<HomeView[]> {

@@ -6,6 +6,7 @@ import { PersonKind, Role, User } from '../auth/entities/user.entity';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { utcToLocal } from '../common/time/zoned';
+import { asNumber, sqlRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { Home } from '../homes/entities/home.entity';
@@ -94,8 +95,10 @@ export class NotificationsService {
     return users.map((user) => user.id);
   }
 
+  /** Asked on every signed-in page (the bell in the menu). */
   async unreadCount(userId: string): Promise<number> {
-    return this.notifications.countBy({ userId, readAt: IsNull() });
+    const row = await sqlRow<{ n: number | string }>(this.notifications.manager, 'SELECT COUNT(*) AS n FROM notification WHERE "userId" = ? AND "readAt" IS NULL', [userId]);
+    return asNumber(row?.n);
   }
 
   /** The newest messages of a user, unread and read. */

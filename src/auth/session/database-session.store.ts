@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SessionData, Store } from 'express-session';
 import { In, LessThan, Not, Repository } from 'typeorm';
+import { asDate, sqlRow } from '../../database/sql';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { SessionRecord } from '../entities/session.entity';
 
@@ -18,11 +19,12 @@ type Callback = (err?: unknown, value?: SessionData | null) => void;
 export class DatabaseSessionStore extends Store implements OnModuleInit, OnModuleDestroy {
   private pruneTimer?: NodeJS.Timeout;
   /**
-   * The expiry each session had in the database when this process last read it, kept from the
-   * read at the start of a request to the touch at its end, so that a touch that would not move the
-   * expiry by TOUCH_AFTER_MS costs no write. Only a shortcut: the database stays the one truth.
+   * The expiry each session had in the database when this process last read or wrote it, so that a
+   * touch that would not move the expiry by TOUCH_AFTER_MS costs no write. Only a shortcut: the
+   * database stays the one truth (the stored expiry only ever moves forward, so a value known here
+   * is never later than the stored one, and a skipped touch is one the database would have ignored).
    */
-  private readonly readExpiry = new Map<string, number>();
+  private readonly knownExpiry = new Map<string, number>();
 
   constructor(
     @InjectRepository(SessionRecord) private readonly sessions: Repository<SessionRecord>,
@@ -41,19 +43,19 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   }
 
   override get(sid: string, callback: Callback): void {
-    this.sessions
-      .findOneBy({ sid })
+    sqlRow<{ data: string; expiresAt: Date | string }>(this.sessions.manager, 'SELECT data, "expiresAt" FROM session WHERE sid = ?', [sid])
       .then((row) => {
-        const live = row !== null && row.expiresAt.getTime() > Date.now();
-        if (live) this.remember(sid, row.expiresAt.getTime());
+        const expiresAt = row ? asDate(row.expiresAt).getTime() : 0;
+        const live = row !== undefined && expiresAt > Date.now();
+        if (live) this.remember(sid, expiresAt);
         callback(null, live ? (JSON.parse(row.data) as SessionData) : null);
       })
       .catch((err) => callback(err));
   }
 
   override set(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
-    this.readExpiry.delete(sid);
     const record = { sid, data: JSON.stringify(session), expiresAt: this.expiry(session), userId: session.userId ?? null };
+    this.remember(sid, record.expiresAt.getTime());
     this.unitOfWork
       .transaction((manager) => manager.upsert(SessionRecord, record, ['sid']))
       .then(() => callback?.())
@@ -62,12 +64,12 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
 
   override touch(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
     const expiresAt = this.expiry(session);
-    const read = this.readExpiry.get(sid);
-    this.readExpiry.delete(sid);
-    if (read !== undefined && expiresAt.getTime() - read < TOUCH_AFTER_MS) {
+    const known = this.knownExpiry.get(sid);
+    if (known !== undefined && expiresAt.getTime() - known < TOUCH_AFTER_MS) {
       callback?.();
       return;
     }
+    this.remember(sid, expiresAt.getTime());
     this.unitOfWork
       .transaction((manager) =>
         manager.update(SessionRecord, { sid, expiresAt: LessThan(new Date(expiresAt.getTime() - TOUCH_AFTER_MS)) }, { expiresAt }),
@@ -77,7 +79,7 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.readExpiry.delete(sid);
+    this.knownExpiry.delete(sid);
     this.unitOfWork
       .transaction((manager) => manager.delete(SessionRecord, { sid }))
       .then(() => callback?.())
@@ -97,9 +99,8 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   }
 
   private remember(sid: string, expiresAt: number): void {
-    // Requests that end without a touch (a closed connection) leave an entry behind: keep it bounded.
-    if (this.readExpiry.size >= 10_000) this.readExpiry.clear();
-    this.readExpiry.set(sid, expiresAt);
+    if (this.knownExpiry.size >= 10_000) this.knownExpiry.clear();
+    this.knownExpiry.set(sid, Math.max(expiresAt, this.knownExpiry.get(sid) ?? 0));
   }
 
   private expiry(session: SessionData): Date {

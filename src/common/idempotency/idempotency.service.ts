@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LessThan, QueryFailedError } from 'typeorm';
 import { ValidationError } from '../errors/domain-errors';
+import { sqlRow, sqlRun } from '../../database/sql';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { IdempotencyKey } from './idempotency-key.entity';
 
@@ -42,14 +43,19 @@ export class IdempotencyService {
 
   private attempt<T>(id: string, userId: string, requestHash: string, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
     return this.unitOfWork.transaction(async (m) => {
-      const existing = await m.findOneBy(IdempotencyKey, { id });
+      const existing = await sqlRow<Pick<IdempotencyKey, 'requestHash' | 'responseBody'>>(m, 'SELECT "requestHash", "responseBody" FROM idempotency_key WHERE id = ?', [id]);
       if (existing) {
         if (existing.requestHash !== requestHash) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.reused' } });
         return { body: JSON.parse(existing.responseBody ?? 'null') as T, replayed: true };
       }
-      await m.insert(IdempotencyKey, { id, userId, requestHash, statusCode: null, responseBody: null, createdAt: new Date() });
       const body = await work(m);
-      await m.update(IdempotencyKey, { id }, { statusCode: 200, responseBody: JSON.stringify(body) });
+      // Written with the answer, in the same transaction as the work. On PostgreSQL a twin request
+      // racing this one fails here on the primary key, rolls its work back and replays this answer.
+      await sqlRun(
+        m,
+        'INSERT INTO idempotency_key (id, "userId", "requestHash", "statusCode", "responseBody", "createdAt") VALUES (?, ?, ?, ?, ?, ?)',
+        [id, userId, requestHash, 200, JSON.stringify(body), new Date()],
+      );
       return { body, replayed: false };
     });
   }
