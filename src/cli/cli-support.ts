@@ -10,13 +10,20 @@ export async function createCliContext(): Promise<{ app: INestApplicationContext
   return { app, config };
 }
 
-export function loadConfigOrExit(): AppConfig {
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
   try {
-    return loadConfig(process.env);
+    return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+}
+
+/** The configuration for the database that `--database URL` names, else the one DATABASE_URL names. */
+export function configForDatabase(args: Map<string, string | true>, usage: string): AppConfig {
+  const database = args.get('database');
+  if (database === true) fail(`--database needs a URL (sqlite:PATH or postgres://…)\n${usage}`);
+  return loadConfigOrExit(database === undefined ? process.env : { ...process.env, DATABASE_URL: database });
 }
 
 /** `--name value` pairs from the command line. */
