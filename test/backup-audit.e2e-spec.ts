@@ -77,14 +77,16 @@ describe('npm run backup and npm run audit:verify', () => {
         else failures.push(`${description}: ${res.status}`);
       }
     });
-    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    await pause(300);
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await until(() => acknowledged.length >= WRITERS);
     const out = join(dir, 'under-load.sqlite');
     const backupStarted = Date.now();
     const backup = await command('backup.js', ['--out', out, '--database', t.database.url]);
     const backupEnded = Date.now();
     const duringBackup = acknowledged.filter((a) => a.at > backupStarted && a.at < backupEnded).length;
-    await pause(200);
+    await until(() => acknowledged.some((a) => a.at > backupEnded));
     writing = false;
     await Promise.all(writers);
 
