@@ -24,7 +24,7 @@ describe('Audit chain', () => {
     const entries = t.dataSource.getRepository(AuditEntry);
     const fifth = await entries.findOneByOrFail({ seq: 5 });
     await entries.update({ id: fifth.id }, { entityId: 'someone-else' });
-    expect(await sut.verifyChain()).toEqual({ ok: false, entries: 4, firstBroken: { seq: 5, id: fifth.id } });
+    expect(await sut.verifyChain()).toEqual({ ok: false, entries: 4, firstBroken: { seq: 5, id: fifth.id, at: fifth.at, action: 'view_sensitive' } });
 
     await entries.update({ id: fifth.id }, { entityId: fifth.entityId });
     expect((await sut.verifyChain()).ok).toBe(true);

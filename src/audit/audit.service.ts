@@ -23,8 +23,11 @@ export interface AuditInput {
 export interface ChainCheck {
   ok: boolean;
   entries: number;
-  /** The first entry whose hash or link does not match, when the chain is broken. */
-  firstBroken?: { seq: number; id: string };
+  /**
+   * The first entry whose hash or link does not match, when the chain is broken; `id` 'head' (and no
+   * time or action) when every entry matches but the stored end of the chain does not.
+   */
+  firstBroken?: { seq: number; id: string; at: Date | null; action: string | null };
 }
 
 /** The fields of an entry that its hash covers, in a fixed order. */
@@ -105,8 +108,10 @@ export class AuditService {
       for (const entry of batch) {
         const { id, hash, prevHash: storedPrev, ...fields } = entry;
         const changes = fields.changes ?? null;
-        if (entry.seq !== expectedSeq || storedPrev !== prevHash || entryHash(prevHash, { ...fields, changes }) !== hash) {
-          return { ok: false, entries, firstBroken: { seq: entry.seq, id } };
+        // A time that does not parse (a hand-edited row) breaks the chain rather than the check.
+        const readable = !Number.isNaN(entry.at.getTime());
+        if (entry.seq !== expectedSeq || storedPrev !== prevHash || !readable || entryHash(prevHash, { ...fields, changes }) !== hash) {
+          return { ok: false, entries, firstBroken: { seq: entry.seq, id, at: readable ? entry.at : null, action: entry.action } };
         }
         prevHash = hash;
         expectedSeq += 1;
@@ -115,7 +120,7 @@ export class AuditService {
       if (batch.length < batchSize) break;
     }
     const head = await this.unitOfWork.manager.findOneByOrFail(AuditHead, { id: 1 });
-    if (head.hash !== prevHash || head.seq !== entries) return { ok: false, entries, firstBroken: { seq: entries + 1, id: 'head' } };
+    if (head.hash !== prevHash || head.seq !== entries) return { ok: false, entries, firstBroken: { seq: entries + 1, id: 'head', at: null, action: null } };
     return { ok: true, entries };
   }
 }
