@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { In } from 'typeorm';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -8,10 +7,9 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { localDayRange, todayIn } from '../common/time/zoned';
+import { placeholders, sqlRow, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Unit } from '../homes/entities/unit.entity';
 import { Resident } from '../residents/entities/resident.entity';
-import { StaffMember } from '../staff/entities/staff-member.entity';
 import { ActivitiesService, toRosterResident } from './activities.service';
 import { CalendarQuery } from './dto/activity.dto';
 import { AddResidentDto, entriesFromForm, ParticipationFormDto } from './dto/participation.dto';
@@ -36,7 +34,9 @@ export class LogController {
     const unitId = query.unitId ?? (await this.ownUnit(user));
     const { start, end } = localDayRange(date, user.timezone);
     const activities = await this.activities.listBetween(user, start, end, { unitId });
-    const units = await this.unitOfWork.manager.find(Unit, { where: { homeId: In(user.homeIds), active: true }, order: { name: 'ASC' } });
+    const units = user.homeIds.length === 0 ? [] : await sqlRows<{ id: string; name: string }>(
+      this.unitOfWork.manager, `SELECT id, name FROM unit WHERE "homeId" IN (${placeholders(user.homeIds.length)}) AND active = ? ORDER BY name, id`, [...user.homeIds, true],
+    );
     return {
       date,
       isToday: date === todayIn(user.timezone),
@@ -92,7 +92,7 @@ export class LogController {
   /** A carer's own unit (from their staff record), so Today opens on their ward. */
   private async ownUnit(user: SessionUser): Promise<string | undefined> {
     if (user.personKind !== 'staff' || !user.personId) return undefined;
-    const staff = await this.unitOfWork.manager.findOneBy(StaffMember, { id: user.personId });
+    const staff = await sqlRow<{ unitId: string | null }>(this.unitOfWork.manager, 'SELECT "unitId" FROM staff_member WHERE id = ?', [user.personId]);
     return staff?.unitId ?? undefined;
   }
 }

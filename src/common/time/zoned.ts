@@ -63,10 +63,19 @@ export function utcToLocal(instant: Date, zone: string): { date: string; time: s
   };
 }
 
+const dayRanges = new Map<string, { start: number; end: number }>();
+
 /** [start, end) of a local day as UTC instants; 23 or 25 hours long on clock-change days. */
 export function localDayRange(date: string, zone: string): { start: Date; end: Date } {
-  const start = DateTime.fromISO(date, { zone }).startOf('day');
-  return { start: start.toUTC().toJSDate(), end: start.plus({ days: 1 }).toUTC().toJSDate() };
+  const key = `${zone} ${date}`;
+  let range = dayRanges.get(key);
+  if (!range) {
+    const start = DateTime.fromISO(date, { zone }).startOf('day');
+    range = { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+    if (dayRanges.size >= 20_000) dayRanges.clear();
+    dayRanges.set(key, range);
+  }
+  return { start: new Date(range.start), end: new Date(range.end) };
 }
 
 /** [start, end) of several local days starting at `date`. */
@@ -90,5 +99,5 @@ export function firstOfMonth(date: string): string {
 }
 
 export function todayIn(zone: string, now = new Date()): string {
-  return DateTime.fromJSDate(now, { zone }).toISODate()!;
+  return utcToLocal(now, zone).date;
 }
