@@ -23,6 +23,7 @@ import { Feedback } from '../src/voice/entities/feedback.entity';
 import { Suggestion } from '../src/voice/entities/suggestion.entity';
 import { WellbeingCheckIn } from '../src/voice/entities/wellbeing-check-in.entity';
 import { Volunteer } from '../src/volunteers/entities/volunteer.entity';
+import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, csrfFrom, formToken, signIn } from './support/http';
 import { buildReportScenario, pdfText, ReportScenario } from './support/report-fixtures';
@@ -126,6 +127,9 @@ describe('Data protection: subject access, erasure, retention', () => {
       homeId: home.id, activityId: null, date: '2026-07-12', actorType: 'resident', residentId: carla.id, familyMemberId: null, volunteerId: null, staffMemberId: null,
       phase: 'co_commissioning', minutes: 25, description: 'Carla chose the songs', source: 'manual', sourceId: null, recordedBy: null,
     } as Contribution);
+    // Her name in passing, in the home's shared text: an activity's title and another resident's life story.
+    await createActivity(t, home.id, { title: 'Carla Conti\'s 95th birthday tea', startsAt: new Date('2026-12-05T15:00:00Z') });
+    await ds.getRepository(Resident).update({ id: scenario.residents.r1.id }, { aboutMe: 'Best friends with Carlina Conti since school' });
     await ds.getRepository(Notification).insert({
       userId: users.manager.id, homeId: home.id, kind: 'suggestion', messageKey: 'notifications.messages.newSuggestion.activity_idea',
       params: { name: 'Carlina Conti', title: 'Carla asks for a bread-making morning' }, link: '/inbox', readAt: null,
@@ -339,7 +343,8 @@ describe('Data protection: subject access, erasure, retention', () => {
       const r = await t.dataSource.getRepository(Resident).findOneByOrFail({ id: carla.id });
 
       expect(r).toMatchObject({
-        firstName: 'Erased resident', lastName: carla.id.replace(/-/g, '').slice(0, 4).toUpperCase(), preferredName: null, dateOfBirth: null, room: null,
+        // The home works in Italian (the factory's default), so the placeholder is in Italian.
+        firstName: 'Residente cancellato', lastName: carla.id.replace(/-/g, '').slice(0, 4).toUpperCase(), preferredName: null, dateOfBirth: null, room: null,
         aboutMe: null, dislikes: null, communicationTips: null, mobilityNotes: null, interests: [], photoFile: null, consentBestInterestNote: null,
         admittedOn: '2024-05-05', leftOn: '2026-07-21', status: 'discharged', consentFamilyPortal: 'none',
       });
@@ -347,6 +352,8 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(await t.dataSource.getRepository(Participation).countBy({ residentId: carla.id })).toBe(6);
       expect(await t.dataSource.getRepository(Contribution).findOneByOrFail({ residentId: carla.id })).toMatchObject({ minutes: 25, description: null });
       expect(await t.dataSource.getRepository(Feedback).findOneByOrFail({ authorResidentId: carla.id })).toMatchObject({ rating: 5, comment: null });
+      const placeholder = `Residente cancellato ${carla.id.replace(/-/g, '').slice(0, 4).toUpperCase()}`;
+      expect((await t.dataSource.getRepository(Resident).findOneByOrFail({ id: scenario.residents.r1.id })).aboutMe).toBe(`Best friends with ${placeholder} since school`);
     });
 
     it('should delete the photo file and the family links but keep the relative and their account', async () => {
@@ -364,7 +371,7 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(entry.changes).toMatchObject({
         identity: { old: null, new: 'erased' },
         reason: { old: null, new: 'Request ref. DP-2026-014 received on 3 November' },
-        records: { old: null, new: expect.objectContaining({ participation: 6, plans: 1, goals: 1, reviews: 1, suggestions: 2, feedback: 1, checkIns: 3, familyLinks: 1, notifications: 1, storedReplies: 1 }) },
+        records: { old: null, new: expect.objectContaining({ participation: 6, plans: 1, goals: 1, reviews: 1, suggestions: 2, feedback: 1, checkIns: 3, familyLinks: 1, notifications: 1, storedReplies: 1, mentionsElsewhere: 2 }) },
       });
       for (const needle of IDENTITY) expect(JSON.stringify(entry).toLowerCase()).not.toContain(needle.toLowerCase());
       expect(await t.get(AuditService).verifyChain()).toMatchObject({ ok: true });
@@ -372,13 +379,13 @@ describe('Data protection: subject access, erasure, retention', () => {
 
     it('should show the placeholder and no forms on the resident page, and export only what is left', async () => {
       const page = await agents.manager.get(`/residents/${carla.id}`).expect(200);
-      expect(page.text).toContain('Erased resident');
+      expect(page.text).toContain('Residente cancellato');
       expect(page.text).toContain('identity was erased on');
       expect(page.text).not.toContain(`action="/residents/${carla.id}/consent"`);
       expect(page.text).not.toContain(`href="/residents/${carla.id}/erase"`);
 
       const data = JSON.parse((await agents.manager.get(`/residents/${carla.id}/data-export.json`).expect(200)).text) as SubjectAccessExport;
-      expect(data.resident).toMatchObject({ firstName: 'Erased resident', dateOfBirth: null, aboutMe: null });
+      expect(data.resident).toMatchObject({ firstName: 'Residente cancellato', dateOfBirth: null, aboutMe: null });
       expect(data.resident.erasedAt).toEqual(expect.any(String));
       expect(data.photo.held).toBe(false);
       expect(data.participation.every((p) => p.staffNote === null && p.familyNote === null)).toBe(true);

@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, EntityManager, In, Not } from 'typeorm';
+import { Brackets, EntityManager, EntityTarget, In, Not, ObjectLiteral } from 'typeorm';
+import { Activity } from '../activities/entities/activity.entity';
+import { HelpOffer } from '../activities/entities/help-offer.entity';
 import { Participation } from '../activities/entities/participation.entity';
 import { AuditService } from '../audit/audit.service';
 import { findInHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { translate } from '../common/i18n/i18n';
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamilyMember } from '../families/entities/family-member.entity';
+import { Home } from '../homes/entities/home.entity';
 import { Notification } from '../notifications/entities/notification.entity';
 import { ActivityPlan } from '../plans/entities/activity-plan.entity';
 import { PlanGoal } from '../plans/entities/plan-goal.entity';
@@ -25,9 +29,13 @@ import { ErasureDto } from './dto/erasure.dto';
 /** What replaces erased free text that may not be empty (a goal, a suggestion's title and text). */
 export const ERASED_TEXT = '—';
 
-/** "Erased resident 7F3A": the id's first characters tell two erased residents apart and identify nobody. */
-export function placeholderName(residentId: string): { firstName: string; lastName: string } {
-  return { firstName: 'Erased resident', lastName: residentId.replace(/-/g, '').slice(0, 4).toUpperCase() };
+/**
+ * "Erased resident 7F3A" ("Residente cancellato 7F3A" in a home that works in Italian): stored as the
+ * name, so every list and report shows it; the id's first characters tell two erased residents apart
+ * and identify nobody.
+ */
+export function placeholderName(residentId: string, homeLocale: string): { firstName: string; lastName: string } {
+  return { firstName: translate(homeLocale, 'dataProtection.placeholderName'), lastName: residentId.replace(/-/g, '').slice(0, 4).toUpperCase() };
 }
 
 export interface ErasurePreview {
@@ -73,7 +81,7 @@ export class ErasureService {
     const r = await this.findResident(m, user, residentId);
     return {
       residentId: r.id, homeId: r.homeId, fullName: `${r.firstName} ${r.lastName}`, status: r.status, leftOn: r.leftOn, erasedAt: r.erasedAt,
-      canErase: r.erasedAt === null && hasLeft(r), placeholder: fullName(placeholderName(r.id)), relativesOnlyHere: await this.relativesOnlyHere(m, r),
+      canErase: r.erasedAt === null && hasLeft(r), placeholder: fullName(await this.placeholderFor(m, r)), relativesOnlyHere: await this.relativesOnlyHere(m, r),
     };
   }
 
@@ -86,7 +94,7 @@ export class ErasureService {
       if (input.confirm !== true) throw new ValidationError({ confirm: { key: 'dataProtection.erase.confirmRequired' } });
 
       const relativesOnlyHere = await this.relativesOnlyHere(m, r);
-      const placeholder = placeholderName(r.id);
+      const placeholder = await this.placeholderFor(m, r);
       const counts = await this.anonymiseRecords(m, r, fullName(placeholder));
       await m.update(Resident, { id: r.id }, {
         ...placeholder, preferredName: null, dateOfBirth: null, room: null, aboutMe: null, interests: [], dislikes: null, communicationTips: null,
@@ -103,6 +111,11 @@ export class ErasureService {
     // The file goes once the erasure is committed; a failed erasure leaves the photo where it was.
     this.photos.remove(photoFile);
     return result;
+  }
+
+  private async placeholderFor(m: EntityManager, r: Resident): Promise<{ firstName: string; lastName: string }> {
+    const home = await m.findOneByOrFail(Home, { id: r.homeId });
+    return placeholderName(r.id, home.locale);
   }
 
   /** Anyone but a manager or admin of the resident's home is told it is not found. */
@@ -150,6 +163,7 @@ export class ErasureService {
     // A link says who the resident's relatives are: it goes. The relatives' own records stay.
     count('familyLinks', (await m.delete(FamilyLink, { residentId: r.id })).affected);
     count('notifications', await this.anonymiseNotifications(m, r, placeholder, suggestions.map((s) => s.title)));
+    count('mentionsElsewhere', await this.replaceMentions(m, r, placeholder));
     // Stored answers to replayed API writes (a participation log) hold the notes just cleared.
     const replies = await ids(m.createQueryBuilder(IdempotencyKey, 'k').select('k.id').where('k.responseBody LIKE :id', { id: `%${r.id}%` }).getMany());
     count('storedReplies', replies.length ? (await m.delete(IdempotencyKey, { id: In(replies) })).affected : 0);
@@ -180,6 +194,37 @@ export class ErasureService {
     return changed;
   }
 
+  /**
+   * The resident's full name written in the home's other free text (an activity called "Carla Conti's
+   * 90th birthday", another resident's "About me", a relative's help-offer message) becomes the
+   * placeholder. Only the full name is matched: a first name alone is too common to replace blindly.
+   */
+  private async replaceMentions(m: EntityManager, r: Resident, placeholder: string): Promise<number> {
+    const names = nameVariants(r);
+    let changed = 0;
+    for (const [entity, columns] of MENTION_COLUMNS) {
+      const meta = m.connection.getMetadata(entity);
+      const qb = m.createQueryBuilder(entity, 'x').where('x.homeId = :homeId AND x.id <> :self', { homeId: r.homeId, self: r.id })
+        .andWhere(new Brackets((any) => columns.forEach((column, c) => names.forEach((name, n) => {
+          any.orWhere(`x.${column} LIKE :name${c}_${n} ESCAPE '\\'`, { [`name${c}_${n}`]: `%${likeEscaped(name)}%` });
+        }))));
+      for (const row of (await qb.getMany()) as Record<string, unknown>[]) {
+        const next: Record<string, string> = {};
+        for (const column of columns) {
+          const value = row[column];
+          if (typeof value !== 'string') continue;
+          const replaced = names.reduce((text, name) => text.split(name).join(placeholder), value);
+          const length = Number(meta.findColumnWithPropertyName(column)?.length) || Infinity;
+          if (replaced !== value) next[column] = replaced.slice(0, length);
+        }
+        if (Object.keys(next).length === 0) continue;
+        await m.update(entity, { id: row.id as string }, next);
+        changed += 1;
+      }
+    }
+    return changed;
+  }
+
   /** Relatives linked to this resident and to no one else in the home. */
   private async relativesOnlyHere(m: EntityManager, r: Resident): Promise<{ id: string; name: string }[]> {
     const linked = (await m.find(FamilyLink, { select: { familyMemberId: true }, where: { residentId: r.id } })).map((l) => l.familyMemberId);
@@ -190,6 +235,21 @@ export class ErasureService {
     return (await m.find(FamilyMember, { where: { id: In(only) }, order: { lastName: 'ASC', firstName: 'ASC' } })).map((f) => ({ id: f.id, name: `${f.firstName} ${f.lastName}` }));
   }
 }
+
+/** Free text of the home that may name a resident in passing; the resident's own records are cleared before. */
+const MENTION_COLUMNS: [EntityTarget<ObjectLiteral>, string[]][] = [
+  [Activity, ['title', 'description', 'cancelReason']],
+  [Resident, ['aboutMe', 'dislikes', 'communicationTips', 'mobilityNotes', 'consentBestInterestNote']],
+  [Participation, ['staffNote', 'familyNote']],
+  [Contribution, ['description']],
+  [ActivityPlan, ['whatMattersToMe']],
+  [PlanGoal, ['description']],
+  [PlanReview, ['notes']],
+  [Suggestion, ['title', 'body', 'response']],
+  [Feedback, ['comment']],
+  [WellbeingCheckIn, ['comment']],
+  [HelpOffer, ['message']],
+];
 
 function hasLeft(r: Resident): boolean {
   return r.status === 'discharged' || r.status === 'deceased';
