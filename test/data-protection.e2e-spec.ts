@@ -390,6 +390,9 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(data.photo.held).toBe(false);
       expect(data.participation.every((p) => p.staffNote === null && p.familyNote === null)).toBe(true);
       expect(data.audit.some((e) => e.action === 'erase')).toBe(true);
+      // Earlier audit entries are listed with the fields they changed, not the values they recorded.
+      expect(data.audit.find((e) => e.action === 'update' && e.entityType === 'resident')!.changes).toMatchObject({ consentBestInterestNote: { old: '[erased]', new: '[erased]' } });
+      for (const needle of IDENTITY) expect(JSON.stringify(data).toLowerCase()).not.toContain(needle.toLowerCase());
     });
 
     it('should refuse a second erasure and any new detail on the erased record', async () => {
@@ -442,6 +445,14 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(page.text).not.toContain('Nina Nuova');
       expect(page.text).toContain('Vasco Andato');
       expect(await t.dataSource.getRepository(Resident).existsBy({ id: longGone.id })).toBe(true);
+    });
+
+    it('should list every home\'s records, each with its home, when an admin opens the page', async () => {
+      const page = await agents.admin.get('/data-protection').expect(200);
+
+      const rows = page.text.split('class="retention-resident"').slice(1).map((row) => row.slice(0, row.indexOf('</tr>')));
+      expect(rows.map((row) => /<a href="\/residents\/[^"]+">([^<]+)<\/a>/.exec(row)?.[1])).toEqual(['Olga Lontana', 'Gino Vecchi']);
+      expect(rows[0]).toContain('Villa Altrove');
     });
 
     it('should follow the configured number of years when the setting is shorter', async () => {

@@ -30,6 +30,8 @@ import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { canHandleDataProtection } from './data-protection-access';
 
 export const SUBJECT_ACCESS_FORMAT = 'insieme-subject-access/1';
+/** Stands for a value recorded in the audit log before the resident's identity was erased. */
+export const ERASED_VALUE = '[erased]';
 
 /**
  * Everything the home holds about one resident (GDPR Art. 15), for the JSON download and the PDF.
@@ -259,10 +261,14 @@ export class SubjectAccessService {
         quarter: c.quarter, perspective: c.perspective, author: c.perspective === 'resident' ? residentName : name(c.familyMemberId ?? c.staffMemberId),
         doingThings: c.doingThings, people: c.people, choice: c.choice, comment: c.comment, createdAt: c.createdAt.toISOString(),
       })),
-      audit: auditEntries.map((e) => ({
-        seq: e.seq, at: e.at.toISOString(), action: e.action, entityType: e.entityType ?? '', entityId: e.entityId, by: userName(e.userId), role: e.role,
-        changes: e.entityType === 'participation' ? ownFields(e.changes, r.id) : e.changes,
-      })),
+      audit: auditEntries.map((e) => {
+        const changes = e.entityType === 'participation' ? ownFields(e.changes, r.id) : e.changes;
+        return {
+          seq: e.seq, at: e.at.toISOString(), action: e.action, entityType: e.entityType ?? '', entityId: e.entityId, by: userName(e.userId), role: e.role,
+          // The log keeps what entries recorded before an erasure (its hash chain cannot be rewritten); the app does not show it again.
+          changes: r.erasedAt && e.at < r.erasedAt ? valuesWithheld(changes) : changes,
+        };
+      }),
     };
   }
 
@@ -300,6 +306,11 @@ export class SubjectAccessService {
     if (wanted.length === 0) return new Map();
     return new Map((await m.find(User, { select: { id: true, displayName: true }, where: { id: In(wanted) } })).map((u) => [u.id, u.displayName]));
   }
+}
+
+/** Which fields changed, without their values. */
+function valuesWithheld(changes: FieldChanges | null): FieldChanges | null {
+  return changes ? Object.fromEntries(Object.keys(changes).map((field) => [field, { old: ERASED_VALUE, new: ERASED_VALUE }])) : null;
 }
 
 /** The fields of a participation audit entry that belong to one resident, without the id prefix. */
