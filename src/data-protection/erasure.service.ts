@@ -266,13 +266,12 @@ function nameVariants(r: Resident): string[] {
   return variants;
 }
 
-/** Whether a text names the resident: any of their names of three or more letters, in any case. */
+/** Whether a text names the resident: any of their names of three or more letters, as a word, in any case. */
 export function mentionsResident(text: string, r: Pick<Resident, 'firstName' | 'lastName' | 'preferredName'>): boolean {
-  const lower = text.toLocaleLowerCase();
   return [r.firstName, r.lastName, r.preferredName ?? '']
     .flatMap((name) => name.split(/\s+/))
     .filter((part) => part.length >= 3)
-    .some((part) => lower.includes(part.toLocaleLowerCase()));
+    .some((part) => new RegExp(`(^|[^\\p{L}])${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'iu').test(text));
 }
 
 function likeEscaped(text: string): string {
