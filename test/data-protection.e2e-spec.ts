@@ -282,6 +282,14 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(res.text).toContain('Request ref. DP-2026-014 of 3 November</textarea>');
     });
 
+    it('should show both errors at once when the reason names the resident and the box is not ticked', async () => {
+      const res = await post(carla.id, { reason: 'Asked for by Carlina in person' });
+
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('id="error-reason">Leave the resident&#x27;s name out');
+      expect(res.text).toContain('id="error-confirm">Tick the box');
+    });
+
     it.each([
       ['', 'Fill in this field.'],
       ['too short', 'Use at least 10 characters.'],

@@ -6,7 +6,7 @@ import { Participation } from '../activities/entities/participation.entity';
 import { AuditService } from '../audit/audit.service';
 import { findInHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
-import { ConflictError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { ConflictError, FieldErrors, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { translate } from '../common/i18n/i18n';
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity';
 import { Contribution } from '../contributions/entities/contribution.entity';
@@ -90,8 +90,10 @@ export class ErasureService {
       const r = await this.findResident(m, user, residentId);
       if (r.erasedAt) throw new ConflictError({ key: 'dataProtection.erase.alreadyErased' });
       if (!hasLeft(r)) throw new ValidationError({}, { key: 'dataProtection.erase.stillCurrent' });
-      if (mentionsResident(input.reason, r)) throw new ValidationError({ reason: { key: 'dataProtection.erase.reasonNamesResident' } });
-      if (input.confirm !== true) throw new ValidationError({ confirm: { key: 'dataProtection.erase.confirmRequired' } });
+      const fields: FieldErrors = {};
+      if (mentionsResident(input.reason, r)) fields.reason = { key: 'dataProtection.erase.reasonNamesResident' };
+      if (input.confirm !== true) fields.confirm = { key: 'dataProtection.erase.confirmRequired' };
+      if (Object.keys(fields).length > 0) throw new ValidationError(fields);
 
       const relativesOnlyHere = await this.relativesOnlyHere(m, r);
       const placeholder = await this.placeholderFor(m, r);
