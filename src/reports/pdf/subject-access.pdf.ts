@@ -2,6 +2,7 @@ import { ENGAGEMENTS } from '../../activities/entities/participation.entity';
 import { translate } from '../../common/i18n/i18n';
 import { formatDate, formatDateTime } from '../../common/views/format';
 import type { SubjectAccessExport } from '../../data-protection/subject-access.service';
+import { isRelationship } from '../../residents/dto/family-link.dto';
 import { factList, openPdf, stampFooters, titleBand } from './layout';
 import { COLOURS, PdfWriter } from './pdf-layout';
 import { block, hours, shortDate, TABLE_SIZE } from './resident-summary.pdf';
@@ -91,7 +92,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
   heading('family');
   table(
     [{ header: t('columns.person'), width: 0.3 }, { header: t('columns.relationship'), width: 0.2 }, { header: t('columns.access'), width: 0.18 }, { header: t('columns.primary'), width: 0.12 }, { header: t('columns.linkActive'), width: 0.2 }],
-    model.familyLinks.map((l) => [l.familyMember, l.relationship, translate(locale, `families.access.${l.access}`), yesNo(l.primaryContact), `${yesNo(l.active)} (${t('since', { date: date(l.since.slice(0, 10)) })})`]),
+    model.familyLinks.map((l) => [l.familyMember, isRelationship(l.relationship) ? translate(locale, `families.relationships.${l.relationship}`) : l.relationship, translate(locale, `families.access.${l.access}`), yesNo(l.primaryContact), `${yesNo(l.active)} (${t('since', { date: date(l.since.slice(0, 10)) })})`]),
     t('family.none'),
   );
 
