@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { ContributionsModule } from './contributions/contributions.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { DataProtectionModule } from './data-protection/data-protection.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoStateModule } from './demo/demo-state.module';
 import { DemoModule } from './demo/demo.module';
@@ -54,6 +55,7 @@ export class AppModule {
         VoiceModule,
         PortalModule,
         ReportsModule,
+        DataProtectionModule,
         HealthModule,
       ],
       providers: [

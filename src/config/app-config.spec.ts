@@ -43,8 +43,13 @@ describe('loadConfig', () => {
         seedDemo: true,
         trustProxy: false,
         logLevel: 'info',
+        retentionYears: 8,
         version: '9.8.7',
       });
+    });
+
+    it('should read the retention period in years when RETENTION_YEARS is set', () => {
+      expect(sut({ RETENTION_YEARS: '10' }, rootDir).retentionYears).toBe(10);
     });
 
     it('should log warnings only when NODE_ENV is test and LOG_LEVEL is unset', () => {
@@ -112,6 +117,10 @@ describe('loadConfig', () => {
       ['LOG_LEVEL', 'loud'],
       ['SESSION_SECRET', 'too-short'],
       ['TRUST_PROXY', 'everyone!'],
+      ['RETENTION_YEARS', '0'],
+      ['RETENTION_YEARS', 'eight'],
+      ['RETENTION_YEARS', '7.5'],
+      ['RETENTION_YEARS', '101'],
     ])('should throw a one-line ConfigError naming %s when it is "%s"', (variable, value) => {
       const error = configErrorFor({ [variable]: value });
 

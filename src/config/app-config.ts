@@ -52,6 +52,12 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn([...LOG_LEVELS], { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: LogLevel;
+
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of years from 1 to 100' })
+  @Min(1, { message: 'must be a whole number of years from 1 to 100' })
+  @Max(100, { message: 'must be a whole number of years from 1 to 100' })
+  RETENTION_YEARS?: number;
 }
 
 export class ConfigError extends Error {}
@@ -68,10 +74,23 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Where uploaded files (resident photos) are kept, outside anything served statically. */
   uploadsDir: string;
+  /**
+   * How many years after a resident leaves (or a person is archived) their records are kept before
+   * they are listed for review. UK guidance for care home records is commonly 8 years after
+   * discharge or death; nothing is deleted automatically.
+   */
+  retentionYears: number;
   version: string;
 }
 
 const DEFAULT_SQLITE_PATH = 'data/insieme.sqlite';
+export const DEFAULT_RETENTION_YEARS = 8;
+
+/** Only plain digits count as a number; "0x50" or "1e3" are refused rather than reinterpreted. */
+function wholeNumber(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  return /^\d+$/.test(value) ? Number(value) : Number.NaN;
+}
 
 /**
  * Reads and validates the environment. Throws a ConfigError whose message is one line naming the
@@ -80,8 +99,8 @@ const DEFAULT_SQLITE_PATH = 'data/insieme.sqlite';
 export function loadConfig(env: NodeJS.ProcessEnv, rootDir = process.cwd()): AppConfig {
   const raw = {
     ...env,
-    // Only plain digits count as a port; "0x50" or "1e3" are refused rather than reinterpreted.
-    PORT: env.PORT === undefined || env.PORT === '' ? undefined : /^\d+$/.test(env.PORT) ? Number(env.PORT) : Number.NaN,
+    PORT: wholeNumber(env.PORT),
+    RETENTION_YEARS: wholeNumber(env.RETENTION_YEARS),
   };
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
   const errors = validateSync(vars, { skipMissingProperties: false, whitelist: false });
@@ -116,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, rootDir = process.cwd()): App
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     logLevel: vars.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     uploadsDir: resolve(rootDir, vars.UPLOADS_DIR ?? 'data/uploads'),
+    retentionYears: vars.RETENTION_YEARS ?? DEFAULT_RETENTION_YEARS,
     version: readVersion(rootDir),
   };
 }

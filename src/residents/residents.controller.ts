@@ -10,6 +10,7 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { todayIn } from '../common/time/zoned';
+import { canHandleDataProtection } from '../data-protection/data-protection-access';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLinksService } from './family-links.service';
@@ -85,6 +86,7 @@ export class ResidentsController {
       familyLinks: staffView ? await this.familyLinks.linksForResident(user, id) : [],
       consentRecordedBy: recordedBy ?? null,
       isCurrent: resident.status === 'active' || resident.status === 'on_leave',
+      dataProtection: staffView && canHandleDataProtection(user),
       values: { leftOn: todayIn(user.timezone), outcome: 'discharged', ...(resident.consent ? consentValues(resident.consent) : {}) },
     };
   }

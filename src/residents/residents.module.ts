@@ -17,7 +17,7 @@ import { ResidentsService } from './residents.service';
   imports: [TypeOrmModule.forFeature([Resident, FamilyLink]), HomesModule, AuthModule, ActivitiesModule],
   controllers: [ResidentsController, ResidentsApiController],
   providers: [ResidentsService, FamilyLinksService, ResidentPhotos],
-  exports: [ResidentsService, FamilyLinksService],
+  exports: [ResidentsService, FamilyLinksService, ResidentPhotos],
 })
 export class ResidentsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -58,6 +58,8 @@ export interface ResidentDetail extends ResidentSummary {
   admittedOn?: string;
   leftOn?: string | null;
   weeklyActivityTarget?: number;
+  /** When the resident's identity was erased (data protection); null otherwise. */
+  erasedAt?: Date | null;
   consent?: {
     photos: boolean;
     familyPortal: FamilyPortalConsent;
@@ -262,9 +264,12 @@ export class ResidentsService {
     return findInHomes(m, Resident, user, id);
   }
 
+  /** An erased resident's record takes no new details: their identity must not come back. */
   private async findEditable(m: EntityManager, user: SessionUser, id: string): Promise<Resident> {
     if (!canEditResidents(user)) throw new NotFoundError();
-    return this.findVisible(m, user, id);
+    const resident = await this.findVisible(m, user, id);
+    if (resident.erasedAt) throw new ValidationError({}, { key: 'dataProtection.erase.erasedNoChanges' });
+    return resident;
   }
 
   private async checkProfile(user: SessionUser, homeId: string, input: ResidentDto): Promise<void> {
@@ -337,6 +342,7 @@ export class ResidentsService {
       admittedOn: r.admittedOn,
       leftOn: r.leftOn,
       weeklyActivityTarget: r.weeklyActivityTarget,
+      erasedAt: r.erasedAt,
       consent: {
         photos: r.consentPhotos,
         familyPortal: r.consentFamilyPortal,

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const AUDIT_ACTIONS = [
-  'create', 'update', 'archive', 'login', 'login_failed', 'logout', 'export', 'view_sensitive', 'access_denied',
+  'create', 'update', 'archive', 'login', 'login_failed', 'logout', 'export', 'view_sensitive', 'access_denied', 'erase',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

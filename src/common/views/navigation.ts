@@ -22,6 +22,7 @@ const MENU: { href: string; labelKey: string; roles: SessionUser['role'][] | 'al
   { href: '/activity-types', labelKey: 'nav.activityTypes', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/contributions', labelKey: 'nav.contributions', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/reports', labelKey: 'nav.reports', roles: ['admin', 'manager', 'coordinator'] },
+  { href: '/data-protection', labelKey: 'dataProtection.nav', roles: ['admin', 'manager'] },
   { href: '/admin/homes', labelKey: 'nav.homes', roles: ['admin'] },
   { href: '/account', labelKey: 'nav.account', roles: 'all' },
 ];

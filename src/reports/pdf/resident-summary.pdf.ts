@@ -17,27 +17,27 @@ const ENGAGEMENT_COLOURS: Record<string, string> = {
   active: COLOURS.primary, passive: '#5fa39b', disengaged: '#e0b35a', declined: '#b4440e', absent: '#a8a29e',
 };
 /** Tables in this document are read by families as well as staff: a little larger than the report's. */
-const TABLE_SIZE = 9;
+export const TABLE_SIZE = 9;
 
 const SECTIONS = ['profile', 'plan', 'participation', 'contributions', 'checkIns', 'feedback'] as const;
 type SectionKey = (typeof SECTIONS)[number];
 
 /** "28 Nov 2026" / "28 nov 2026": a date in a narrow table column. */
-function shortDate(date: string, locale: string): string {
+export function shortDate(date: string, locale: string): string {
   const [year, month, day] = date.split('-').map(Number);
   return new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
     .format(new Date(Date.UTC(year, month - 1, day)));
 }
 
 /** "Thu 26 Nov, 10:30" / "gio 26 nov, 10:30": when an activity was, in a table row; the period gives the year. */
-function dayTime(date: string, time: string, locale: string): string {
+export function dayTime(date: string, time: string, locale: string): string {
   const [year, month, day] = date.split('-').map(Number);
   const label = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
     .format(new Date(Date.UTC(year, month - 1, day)));
   return `${label}, ${time}`;
 }
 
-function hours(minutes: number, locale: string): string {
+export function hours(minutes: number, locale: string): string {
   const value = new Intl.NumberFormat(locale === 'it' ? 'it-IT' : 'en-GB', { maximumFractionDigits: 1 }).format(minutes / 60);
   return translate(locale, 'reports.units.hours', { value });
 }
@@ -88,7 +88,7 @@ function heading(w: PdfWriter, t: T, key: SectionKey, intro?: string, keepWith =
 }
 
 /** A labelled block of free text (about me, mobility notes): a small heading over a paragraph. */
-function block(w: PdfWriter, label: string, text: string | null): void {
+export function block(w: PdfWriter, label: string, text: string | null): void {
   if (!text) return;
   w.subheading(label, 30);
   w.paragraph(text, { size: 10 });

@@ -75,4 +75,8 @@ export class Resident extends HomeOwnedEntity {
   /** Recorded when the resident lacks capacity to consent and a decision is made in their best interest. */
   @Column('text', { nullable: true })
   consentBestInterestNote: string | null;
+
+  /** Set when the resident's identity was erased (data protection): the name is a placeholder since. */
+  @Column({ type: Date, nullable: true })
+  erasedAt: Date | null;
 }

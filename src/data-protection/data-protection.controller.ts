@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Param, Post, Redirect, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { SessionUser } from '../common/access/session-user';
+import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { FormView } from '../common/decorators/form-view.decorator';
+import { Roles } from '../common/decorators/roles.decorator';
+import { flash } from '../common/http/flash';
+import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { clientIp } from '../common/http/session';
+import { translate } from '../common/i18n/i18n';
+import { renderSubjectAccessPdf } from '../reports/pdf/subject-access.pdf';
+import { DATA_PROTECTION_ROLES } from './data-protection-access';
+import { ErasureDto } from './dto/erasure.dto';
+import { ErasureService } from './erasure.service';
+import { RetentionService } from './retention.service';
+import { SubjectAccessService } from './subject-access.service';
+
+/**
+ * Data-protection requests about residents (SPEC 7): the subject-access export (JSON and PDF),
+ * erasure by anonymisation, and the retention review. Managers and admins of the resident's home only;
+ * a resident of another home is not found.
+ */
+@Controller()
+@Roles(...DATA_PROTECTION_ROLES)
+export class DataProtectionController {
+  constructor(
+    private readonly subjectAccess: SubjectAccessService,
+    private readonly erasure: ErasureService,
+    private readonly retention: RetentionService,
+  ) {}
+
+  @Get('data-protection')
+  @Render('data-protection/index')
+  async index(@CurrentUser() user: SessionUser, @Req() req: Request) {
+    return { title: translate(req.locale, 'dataProtection.title'), ...(await this.retention.review(user)) };
+  }
+
+  @Get('residents/:id/data-export.json')
+  async exportJson(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const data = await this.subjectAccess.exportFor(user, id, 'json', { ip: clientIp(req), userAgent: req.get('user-agent') });
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.meta.residentId, data.meta.generatedAt)}.json"`);
+    res.send(JSON.stringify(data, null, 2));
+  }
+
+  @Get('residents/:id/data-export.pdf')
+  async exportPdf(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const data = await this.subjectAccess.exportFor(user, id, 'pdf', { ip: clientIp(req), userAgent: req.get('user-agent') });
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.meta.residentId, data.meta.generatedAt)}.pdf"`);
+    await renderSubjectAccessPdf(data, { locale: req.locale }, res);
+  }
+
+  /** Erasure is asked for on a page of its own, with a reason and an explicit tick. */
+  @Get('residents/:id/erase')
+  @Render('data-protection/erase')
+  async confirmErase(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    const preview = await this.erasure.preview(user, id);
+    return { title: preview.fullName, preview, values: {} };
+  }
+
+  @Post('residents/:id/erase')
+  @Redirect('/residents', 303)
+  @FormView('data-protection/erase', {}, (c: DataProtectionController, req) => c.confirmErase(req.user!, req.params.id as string))
+  async erase(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ErasureDto, @Req() req: Request) {
+    const result = await this.erasure.erase(user, id, body);
+    flash(req, 'success', { key: 'dataProtection.erase.done', params: { name: result.placeholder } });
+    return { url: `/residents/${id}` };
+  }
+}
+
+/** The file name says whose export it is by id only: a name in a download's file name travels far. */
+function fileName(residentId: string, generatedAt: string): string {
+  return `insieme-subject-access-${residentId.slice(0, 8)}-${generatedAt.slice(0, 10)}`;
+}

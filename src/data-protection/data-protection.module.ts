@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ResidentsModule } from '../residents/residents.module';
+import { DataProtectionController } from './data-protection.controller';
+import { ErasureService } from './erasure.service';
+import { RetentionService } from './retention.service';
+import { SubjectAccessService } from './subject-access.service';
+
+/**
+ * Data-protection requests (SPEC 7): a resident's subject-access export, erasure by anonymisation
+ * and the retention review. It owns no tables: it reads, and for an erasure anonymises, the records
+ * other modules keep about a resident.
+ */
+@Module({
+  imports: [ResidentsModule],
+  controllers: [DataProtectionController],
+  providers: [SubjectAccessService, ErasureService, RetentionService],
+})
+export class DataProtectionModule {}
