@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createDataSource } from '../database/data-source';
+import { createDataSource, runMigrations } from '../database/data-source';
 import { fail, loadConfigOrExit } from './cli-support';
 
 /** `npm run migrate` applies pending migrations; `npm run migrate:revert` undoes the last one. */
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     if (direction === 'up') {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      const applied = await runMigrations(dataSource);
       console.log(applied.length ? applied.map((m) => `applied ${m.name}`).join('\n') : 'Database is up to date');
     } else {
       await dataSource.undoLastMigration({ transaction: 'each' });

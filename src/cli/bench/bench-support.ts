@@ -60,10 +60,14 @@ function capture(child: ChildProcess): () => string {
   return () => text;
 }
 
-/** The real app, built, in a process of its own; resolves once /health answers. */
-export async function startApp(databaseUrl: string): Promise<Running> {
+/**
+ * The real app, built, in a process of its own; resolves once /health answers. `main` is the compiled
+ * entry point when the caller does not run from dist/ (the scale-out test).
+ */
+export async function startApp(databaseUrl: string, options: { env?: Record<string, string>; main?: string } = {}): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(DIST_SRC, 'main.js')], { env: appEnv(databaseUrl, { PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const main = options.main ?? join(DIST_SRC, 'main.js');
+  const child = spawn(process.execPath, [main], { env: appEnv(databaseUrl, { ...options.env, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
   const output = capture(child);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
