@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { asDate, asNumber, placeholders, sqlRow, sqlRows, sqlRun } from '../database/sql';
+import { asDate, placeholders, sqlRows, sqlRun } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ActivitiesService } from './activities.service';
 import { isActivityStaff } from './activity-access';
@@ -72,10 +72,11 @@ export class ParticipationService {
       const residentIds = [...byResident.keys()].sort();
       // Plain SQL below: the tablet's save is the busiest write of the app (see README, Performance).
       if (residentIds.length > 0) {
-        const known = await sqlRow<{ n: number | string }>(
-          m, `SELECT COUNT(*) AS n FROM resident WHERE "homeId" = ? AND id IN (${placeholders(residentIds.length)})`, [activity.homeId, ...residentIds],
-        );
-        if (asNumber(known?.n) !== residentIds.length) throw new ValidationError({ entries: { key: 'activities.unknownResident' } });
+        // By primary key (a home's index would read every resident of the home), the home checked here.
+        const known = await sqlRows<{ homeId: string }>(m, `SELECT "homeId" FROM resident WHERE id IN (${placeholders(residentIds.length)})`, residentIds);
+        if (known.length !== residentIds.length || known.some((r) => r.homeId !== activity.homeId)) {
+          throw new ValidationError({ entries: { key: 'activities.unknownResident' } });
+        }
       }
       const logged = await sqlRows<ParticipationRow>(
         m, `SELECT ${PARTICIPATION_COLUMNS} FROM participation WHERE "activityId" = ?`, [activityId],
