@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { apiSignIn, signIn } from './support/http';
 import { createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
 import { testDatabaseKind } from './support/test-database';
+import { buildApp } from './support/build';
 
 const ROOT = join(__dirname, '..');
 const WRITERS = 8;
@@ -45,7 +46,7 @@ describe('npm run backup and npm run audit:verify', () => {
   let dir: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    buildApp();
     t = await createTestApp();
     dir = mkdtempSync(join(tmpdir(), 'insieme-backup-'));
   }, 120_000);

@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { User } from '../src/auth/entities/user.entity';
 import { createHome } from './support/factories';
 import { signIn } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
+import { buildApp } from './support/build';
 
 const ROOT = join(__dirname, '..');
 
@@ -13,7 +14,7 @@ describe('npm run user:create', () => {
 
   beforeAll(async () => {
     // The command runs compiled, as in production.
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    buildApp();
     t = await createTestApp({ env: { NODE_ENV: 'production' } });
   }, 120_000);
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { Agent, signIn } from './support/http';
 import { buildReportScenario, pdfText, ReportScenario } from './support/report-fixtures';
 import { createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
+import { buildApp } from './support/build';
 
 /** A fixed moment well after 2026-Q3, so "today" never cuts the quarter short. */
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -464,7 +465,7 @@ describe('Quarterly co-production report', () => {
 
     beforeAll(() => {
       // The command runs compiled, as in production.
-      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+      buildApp();
       dir = mkdtempSync(join(tmpdir(), 'insieme-report-'));
     }, 120_000);
 
