@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { asDate, asNumber, placeholders, sqlRow, sqlRows, sqlRun } from './sql';
+
+describe('plain SQL helpers', () => {
+  it('reads date-times back from both engines', () => {
+    const instant = new Date('2026-09-30T21:30:00.123Z');
+    expect(asDate(instant)).toBe(instant);
+    expect(asDate('2026-09-30 21:30:00.123')).toEqual(instant);
+    expect(asDate('2026-09-30T21:30:00.123Z')).toEqual(instant);
+    expect(asDate('2026-09-30T23:30:00.123+02:00')).toEqual(instant);
+  });
+
+  it('reads counts as numbers (PostgreSQL gives bigint as text)', () => {
+    expect([asNumber('12'), asNumber(3), asNumber(null), asNumber(undefined)]).toEqual([12, 3, 0, 0]);
+    expect(placeholders(3)).toBe('?, ?, ?');
+  });
+
+  describe('on SQLite', () => {
+    let dir: string;
+    let dataSource: DataSource;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'insieme-sql-'));
+      dataSource = new DataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite') });
+      await dataSource.initialize();
+      await dataSource.query('CREATE TABLE t (id TEXT PRIMARY KEY, "at" DATETIME, n INTEGER, flag BOOLEAN)');
+    });
+
+    afterAll(async () => {
+      await dataSource.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('writes dates as TypeORM does, so both read the same rows', async () => {
+      const at = new Date('2026-03-29T01:00:00.000Z');
+      await sqlRun(dataSource.manager, 'INSERT INTO t (id, "at", n, flag) VALUES (?, ?, ?, ?)', ['a', at, undefined, true]);
+      const row = await sqlRow<{ at: string; n: number | null; flag: number }>(dataSource.manager, 'SELECT "at", n, flag FROM t WHERE id = ?', ['a']);
+      expect(row).toEqual({ at: '2026-03-29 01:00:00.000', n: null, flag: 1 });
+      expect(asDate(row!.at)).toEqual(at);
+      // A range bound written by sqlRows compares as TypeORM's own parameters do.
+      expect(await sqlRows(dataSource.manager, 'SELECT id FROM t WHERE "at" >= ? AND "at" < ?', [at, new Date(at.getTime() + 1)])).toEqual([{ id: 'a' }]);
+      expect(await sqlRow(dataSource.manager, 'SELECT id FROM t WHERE id = ?', ['none'])).toBeUndefined();
+    });
+  });
+});
