@@ -117,7 +117,7 @@ export class ParticipationService {
           }
         }
         await this.audit.record(m, {
-          action: before.size > 0 ? 'update' : 'create', userId: user.id, role: user.role, entityType: 'participation', entityId: activityId,
+          action: residentIds.some((id) => before.has(id)) ? 'update' : 'create', userId: user.id, role: user.role, entityType: 'participation', entityId: activityId,
           homeId: activity.homeId, changes,
         });
       }
