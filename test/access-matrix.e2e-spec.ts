@@ -1,6 +1,8 @@
 import request from 'supertest';
 import type { Activity } from '../src/activities/entities/activity.entity';
 import { InvitationsService } from '../src/auth/invitations.service';
+import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
+import { translate } from '../src/common/i18n/i18n';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import type { FamilyMember } from '../src/families/entities/family-member.entity';
@@ -83,7 +85,7 @@ const BODIES: Record<string, (tg: Targets) => Record<string, unknown>> = {
   'POST /inbox/suggestions/:id': () => ({ status: 'declined', response: 'Not this season, thank you.' }),
 };
 
-describe('Access matrix (SPEC 1 and 7): every route x role x home', () => {
+describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), every route x role x home', () => {
   let t: TestApp;
   let home: HomeWorld;
   let otherHome: HomeWorld;
@@ -92,7 +94,8 @@ describe('Access matrix (SPEC 1 and 7): every route x role x home', () => {
   /** Each user's own notification, a bystander's in the same home, and one in the other home. */
   const notifications = {} as Record<PolicyRole | 'bystander' | 'otherHome', string>;
   let invitationToken: string;
-  let fingerprint: () => Promise<string>;
+  /** Row counts and last update of every table but sessions (and, when asked, the audit log). */
+  let fingerprint: (withAudit?: boolean) => Promise<string>;
 
   async function buildTargets(homeId: string, withVolunteerId?: string): Promise<Targets> {
     const resident = await createResident(t, homeId);
@@ -189,16 +192,17 @@ describe('Access matrix (SPEC 1 and 7): every route x role x home', () => {
     });
     invitationToken = issued.path.split('/').pop()!;
 
-    // Row counts and last update of every table (sessions aside): what a refused request must leave as it was.
     const q = (name: string) => t.dataSource.driver.escape(name);
-    const parts = t.dataSource.entityMetadatas
-      .filter((meta) => meta.tableName !== 'session')
+    const tableSql = (skip: string[]) => t.dataSource.entityMetadatas
+      .filter((meta) => !skip.includes(meta.tableName))
       .map((meta) => {
         const updated = meta.updateDateColumn ? `CAST(MAX(${q(meta.updateDateColumn.databaseName)}) AS VARCHAR(64))` : 'CAST(NULL AS VARCHAR(64))';
         return `SELECT '${meta.tableName}' AS name, COUNT(*) AS n, ${updated} AS updated FROM ${q(meta.tableName)}`;
-      });
-    const sql = parts.join(' UNION ALL ');
-    fingerprint = async () => JSON.stringify(await t.dataSource.query(sql));
+      })
+      .join(' UNION ALL ');
+    const everything = tableSql(['session']);
+    const withoutAudit = tableSql(['session', 'audit_entry', 'audit_head']);
+    fingerprint = async (withAudit = true) => JSON.stringify(await t.dataSource.query(withAudit ? everything : withoutAudit));
   }, 120_000);
 
   afterAll(async () => {
@@ -214,6 +218,46 @@ describe('Access matrix (SPEC 1 and 7): every route x role x home', () => {
       ...(stale.length ? ['ACCESS_POLICY lists routes the app no longer serves; remove:', ...stale] : []),
     ].join('\n');
     expect(message).toBe('');
+  });
+
+  it('ASVS 5.0 V3.5.1: every state-changing route refuses a request without the CSRF token, or with a wrong one, and stores nothing', async () => {
+    const csrfMessage = translate('en', 'errors.csrf');
+    const failures: string[] = [];
+    const tries: { route: string; visitor: Visitor; tg: Targets; url: string; token: string | null }[] = [];
+    for (const [route, cells] of Object.entries(ACCESS_POLICY)) {
+      if (!UNSAFE.has(route.split(' ')[0]) || route === 'POST /api/auth/login') continue; // API sign-in: @SkipCsrf, JSON only (docs/security.md)
+      // Someone the route lets through, so that the token is the only thing missing.
+      const visitor = VISITORS[cells.findIndex((cell) => cell === 'any' || cell === 'home' || cell === 'own')];
+      const tg = await targetsFor(route, cells, 'own');
+      for (const token of [null, 'f'.repeat(64)]) tries.push({ route, visitor, tg, url: await urlFor(route, visitor, 'own', tg), token });
+    }
+    const before = await fingerprint();
+    for (const { route, visitor, tg, url, token } of tries) {
+      const res = await send(route, visitor, url, tg, token);
+      const message = url.startsWith('/api/') ? res.body?.message : res.text.includes(csrfMessage) ? csrfMessage : res.text.slice(0, 80);
+      if (res.status !== 403 || message !== csrfMessage) failures.push(`${route} as ${visitor}, token ${token ? 'wrong' : 'missing'}: ${res.status} ${message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(await fingerprint()).toBe(before);
+  });
+
+  it('ASVS 5.0 V3.5.3: no GET route changes stored data (reads audited as exports aside)', async () => {
+    const changed: string[] = [];
+    const audit = t.dataSource.getRepository(AuditEntry);
+    const auditBefore = await audit.count();
+    for (const [route, cells] of Object.entries(ACCESS_POLICY)) {
+      if (!route.startsWith('GET ')) continue;
+      for (const variant of ['own', 'otherHome'] as const) {
+        const tg = await targetsFor(route, cells, variant);
+        const url = await urlFor(route, 'admin', variant, tg);
+        const before = await fingerprint(false);
+        const res = await send(route, 'admin', url, tg);
+        if (before !== (await fingerprint(false))) changed.push(`${url} (${res.status})`);
+      }
+    }
+    expect(changed).toEqual([]);
+    const reads = await audit.find({ order: { seq: 'ASC' }, skip: auditBefore });
+    expect([...new Set(reads.map((e) => e.action))].filter((action) => action !== 'export' && action !== 'view_sensitive')).toEqual([]);
   });
 
   /** The records a variant names, for one role on one route. */
@@ -272,14 +316,15 @@ describe('Access matrix (SPEC 1 and 7): every route x role x home', () => {
     return filled + (QUERIES[route] ?? '').replace(':homeId', tg.homeId);
   }
 
-  async function send(route: string, role: Visitor, url: string, tg: Targets): Promise<request.Response> {
+  /** One request as a browser or the tablet would send it; `csrfToken` replaces the session's token (null: none at all). */
+  async function send(route: string, role: Visitor, url: string, tg: Targets, csrfToken?: string | null): Promise<request.Response> {
     const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put';
     const api = url.startsWith('/api/');
     let agent: Agent = request.agent(t.server);
     let token = '';
     if (role !== 'signed-out') {
       ({ agent, token } = agents[role]);
-      if (ENDS_SESSION.has(route)) {
+      if (ENDS_SESSION.has(route) && csrfToken === undefined) {
         agent = await signIn(t, users[role].email, users[role].password);
         token = await formToken(agent, '/account');
       }
@@ -289,9 +334,12 @@ describe('Access matrix (SPEC 1 and 7): every route x role x home', () => {
     const body = BODIES[route]?.(tg) ?? {};
     let req = agent[method](url).set('Accept', api ? 'application/json' : 'text/html');
     if (!UNSAFE.has(method.toUpperCase())) return req;
-    if (api) req = req.set('X-CSRF-Token', token).set('Idempotency-Key', `access-${Math.random()}`).send(body);
-    else req = req.type('form').send({ ...body, _csrf: token });
-    return req;
+    const sent = csrfToken === undefined ? token : csrfToken;
+    if (api) {
+      req = req.set('Idempotency-Key', `access-${Math.random()}`);
+      return (sent === null ? req : req.set('X-CSRF-Token', sent)).send(body);
+    }
+    return req.type('form').send(sent === null ? body : { ...body, _csrf: sent });
   }
 
   /** What a cell expects for one variant: allowed, or the refusal it declares. */
@@ -320,7 +368,8 @@ describe('Access matrix (SPEC 1 and 7): every route x role x home', () => {
       // Refusals first, so an allowed state change cannot hide a refused one; records made before any request.
       const tries = await Promise.all(VISITORS.flatMap((visitor, i) => {
         const outcome = cells[i];
-        const variants: Variant[] = !hasRecord ? ['own'] : outcome === 'own' ? ['own', 'unrelated', 'otherHome'] : ['own', 'otherHome'];
+        // A refusal by sign-in or role comes from the guards, before any record is read: one record is enough.
+        const variants: Variant[] = !hasRecord || outcome === 'signin' || outcome === 403 ? ['own'] : outcome === 'own' ? ['own', 'unrelated', 'otherHome'] : ['own', 'otherHome'];
         return variants.map((variant) => ({ visitor, outcome, variant, want: expected(outcome, variant, hasRecord) }));
       })
         .sort((a, b) => Number(a.want === 'allowed') - Number(b.want === 'allowed'))
