@@ -83,6 +83,17 @@ const BODIES: Record<string, (tg: Targets) => Record<string, unknown>> = {
   'POST /api/activities/:id/contributions': (tg) => ({ minutes: 30, phase: 'co_delivery', actorType: 'staff', personId: tg.staffMemberId }),
   'POST /contributions/:id': () => ({ minutes: '45' }),
   'POST /inbox/suggestions/:id': () => ({ status: 'declined', response: 'Not this season, thank you.' }),
+  // Where writing is narrower than reading (a form refused is shown again to whoever may read it), a valid body reaches the write rule.
+  'POST /activities/:id/log': (tg) => ({ residentId: tg.resident.id, engagement: 'active' }),
+  'POST /activities/:id/log/residents': (tg) => ({ residentId: tg.resident.id }),
+  'POST /activities/:id/contributions': (tg) => ({ minutes: '30', phase: 'co_delivery', actorType: 'staff', personId: tg.staffMemberId }),
+  'POST /residents/:id/voice/suggestions': () => ({ kind: 'activity_idea', title: 'Bocce in the garden', body: 'She played every Sunday.' }),
+  'POST /residents/:id/voice/feedback': () => ({ rating: '4', comment: 'Enjoyed it' }),
+  'POST /residents/:id/voice/check-in': () => ({ doingThings: '3', people: '3', choice: '4' }),
+  'POST /portal/residents/:id/suggestions': () => ({ kind: 'activity_idea', title: 'Bocce in the garden', body: 'She played every Sunday.' }),
+  'POST /portal/residents/:id/feedback': () => ({ rating: '4', comment: 'She enjoyed it' }),
+  'POST /portal/residents/:id/check-in': () => ({ doingThings: '3', people: '3', choice: '4' }),
+  'POST /volunteer/feedback': () => ({ rating: '4', comment: 'A good afternoon' }),
 };
 
 describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), every route x role x home', () => {

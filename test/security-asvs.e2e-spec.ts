@@ -8,12 +8,13 @@ import { IDLE_TIMEOUT_MS } from '../src/auth/session/database-session.store';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { ResidentPhotos } from '../src/residents/resident-photos';
+import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, apiSignIn, csrfFrom, formToken, sessionCookie, signIn } from './support/http';
 import { createVolunteer } from './support/people-factories';
 import { createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
-import { sessionUserOf } from './support/voice-factories';
+import { createHelpOffer, sessionUserOf } from './support/voice-factories';
 
 /**
  * Security requirements of SPEC 7, one test per OWASP ASVS 5.0 requirement (numbers as in ASVS
@@ -260,6 +261,25 @@ describe('ASVS 5.0 security requirements', () => {
       expect(res.status).toBe(303);
       expect(res.headers.location).toMatch(/^\/login/);
       expect(await t.dataSource.getRepository(SessionRecord).countBy({ userId: user.id })).toBe(0);
+    });
+  });
+
+  describe('V8 Authorization', () => {
+    it('ASVS 5.0 V8.2.3: a volunteer\'s tablet log shows the residents of their activity by preferred name, and no other resident of the home', async () => {
+      const volunteer = await createVolunteer(t, homeId);
+      const user = await createUser(t, { role: 'volunteer', homeIds: [homeId], personKind: 'volunteer', personId: volunteer.id });
+      const invited = await createResident(t, homeId, { firstName: 'Ernesta', lastName: 'Invitata', preferredName: 'Tina' });
+      const elsewhere = await createResident(t, homeId, { firstName: 'Gualtiero', lastName: 'Altrove' });
+      const activity = await createActivity(t, homeId, { residentIds: [invited.id] });
+      await createHelpOffer(t, activity, { volunteerId: volunteer.id });
+      const client = await signIn(t, user.email, user.password);
+      const page = (await client.get(`/activities/${activity.id}/log`).expect(200)).text;
+      expect(page).toContain('Tina');
+      expect(page).not.toContain(invited.lastName);
+      expect(page).not.toContain(elsewhere.firstName);
+      expect(page).not.toContain(elsewhere.lastName);
+      // Staff see the others, to add them to the log.
+      expect((await agent.get(`/activities/${activity.id}/log`).expect(200)).text).toContain(elsewhere.lastName);
     });
   });
 

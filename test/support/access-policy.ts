@@ -141,7 +141,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'POST /activities/:id/contributions/:contributionId':    ['signin', 'any',  'home', 'home', 403,    403,    403],
   'GET /activities/:id/log':                               ['signin', 'any',  'home', 'home', 'home', 403,    'own'],
   'POST /activities/:id/log':                              ['signin', 'any',  'home', 'home', 'home', 403,    'own'],
-  'POST /activities/:id/log/residents':                    ['signin', 'any',  'home', 'home', 'home', 403,    'own'],
+  'POST /activities/:id/log/residents':                    ['signin', 'any',  'home', 'home', 'home', 403,    404],
   'GET /api/activities':                                   ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'GET /api/activities/:id':                               ['signin', 'any',  'home', 'home', 'home', 404,    'own'],
   'PUT /api/activities/:id/participation':                 ['signin', 'any',  'home', 'home', 'home', 404,    'own'],
