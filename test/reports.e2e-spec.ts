@@ -449,7 +449,7 @@ describe('Quarterly co-production report', () => {
       expect(contributions).toContain('Co-delivery,Staff,co_delivery,staff,2,105,1.75');
     });
 
-    it('should neutralise cells a spreadsheet would run as a formula', async () => {
+    it('ASVS 5.0 V1.2.10: should neutralise cells a spreadsheet would run as a formula', async () => {
       const admin = agents.admin;
       const figures = (await admin.get(`/reports/quarterly.csv?homeId=${otherHome.id}&quarter=2026-Q3&table=figures`).expect(200)).text;
       expect(figures).toContain(`"'=HYPERLINK(""http://evil.example"")",participation,residentsInQuarter`);

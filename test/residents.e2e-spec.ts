@@ -264,7 +264,7 @@ describe('Residents', () => {
       await request(t.server).get(`/residents/${resident.id}/photo`).expect(303);
     });
 
-    it('should refuse a non-image, a renamed executable and an oversize file, with the reason beside the field', async () => {
+    it('ASVS 5.0 V5.2.1 and V5.2.2: should refuse a non-image, a renamed executable and an oversize file, with the reason beside the field', async () => {
       const resident = await createResident(t, homeId);
       const text = await upload(agents.manager, resident.id, Buffer.from('just some text, not a picture'), 'photo.jpg', 'image/jpeg');
       expect(text.status).toBe(422);

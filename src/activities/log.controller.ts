@@ -11,6 +11,7 @@ import { placeholders, sqlRow, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Resident } from '../residents/entities/resident.entity';
 import { ActivitiesService, toRosterResident } from './activities.service';
+import { isActivityStaff } from './activity-access';
 import { CalendarQuery } from './dto/activity.dto';
 import { AddResidentDto, entriesFromForm, ParticipationFormDto } from './dto/participation.dto';
 import { ENGAGEMENTS } from './entities/participation.entity';
@@ -53,9 +54,10 @@ export class LogController {
     const logged = new Map((await this.participation.forActivity(user, id)).map((p) => [p.residentId, p]));
     const roster = await this.activities.rosterOf(id);
     const onRoster = new Set(roster.map((r) => r.id));
-    const others = await this.unitOfWork.manager.find(Resident, {
-      where: { homeId: activity.homeId, status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' },
-    });
+    // Only staff add residents to a log (ActivitiesService.addToRoster): a volunteer is not shown the home's other residents.
+    const others = isActivityStaff(user)
+      ? await this.unitOfWork.manager.find(Resident, { where: { homeId: activity.homeId, status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } })
+      : [];
     return {
       title: activity.title,
       scripts: ['/static/js/log.js'],

@@ -4,7 +4,7 @@ describe('neutraliseFormula', () => {
   const sut = neutraliseFormula;
 
   it.each([
-    ['=1+1', "'=1+1"], ['+39 02 555', "'+39 02 555"], ['-2+3', "'-2+3"], ['@SUM(A1)', "'@SUM(A1)"], ['\tcmd', "'\tcmd"], ['\rcmd', "'\rcmd"],
+    ['=1+1', "'=1+1"], ['+39 02 555', "'+39 02 555"], ['-2+3', "'-2+3"], ['@SUM(A1)', "'@SUM(A1)"], ['\tcmd', "'\tcmd"], ['\rcmd', "'\rcmd"], ['\0=1+1', "'\0=1+1"],
   ])('should prefix %p with a quote when a spreadsheet would run it', (cell, expected) => {
     expect(sut(cell)).toBe(expected);
   });

@@ -3,11 +3,11 @@ import { stringify } from 'csv-stringify/sync';
 export type CsvCell = string | number | null;
 
 /** Characters that make a spreadsheet read a cell as a formula (or start one after a control character). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\0]/;
 
 /**
- * A cell a spreadsheet will show as text, never run: text starting with = + - @ TAB or CR gets a
- * leading single quote (OWASP "CSV injection"). Numbers the report computed are written as numbers:
+ * A cell a spreadsheet will show as text, never run: text starting with = + - @ TAB, CR or NUL gets a
+ * leading single quote (OWASP "CSV injection", ASVS 5.0 V1.2.10). Numbers the report computed are written as numbers:
  * a negative change is a value, not a formula.
  */
 export function neutraliseFormula(cell: CsvCell): string | number {

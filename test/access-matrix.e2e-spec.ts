@@ -1,0 +1,411 @@
+import request from 'supertest';
+import type { Activity } from '../src/activities/entities/activity.entity';
+import { InvitationsService } from '../src/auth/invitations.service';
+import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
+import { translate } from '../src/common/i18n/i18n';
+import { Contribution } from '../src/contributions/entities/contribution.entity';
+import { UnitOfWork } from '../src/database/unit-of-work';
+import type { FamilyMember } from '../src/families/entities/family-member.entity';
+import { Notification } from '../src/notifications/entities/notification.entity';
+import { NotificationsService } from '../src/notifications/notifications.service';
+import type { FamilyLink } from '../src/residents/entities/family-link.entity';
+import { Resident } from '../src/residents/entities/resident.entity';
+import { ResidentPhotos } from '../src/residents/resident-photos';
+import { ACCESS_POLICY, Outcome, policyLineFor, ROLES, PolicyRole, VISITORS, Visitor } from './support/access-policy';
+import { createActivity } from './support/activity-factories';
+import { createHome, createUser, TestUser } from './support/factories';
+import { createFamilyLink, createFamilyMember } from './support/family-factories';
+import { Agent, formToken, signIn } from './support/http';
+import { createStaffMember, createVolunteer } from './support/people-factories';
+import { createPlan } from './support/plan-factories';
+import { createRelative, createResident } from './support/resident-factories';
+import { appRoutes } from './support/routes';
+import { createTestApp, TestApp } from './support/test-app';
+import { createHelpOffer, createSuggestion, sessionUserOf } from './support/voice-factories';
+
+/**
+ * The route x role x home (x relative) matrix of SPEC 7, against the declared policy in
+ * test/support/access-policy.ts. Every route the router serves must be declared; each declared cell
+ * is tried with real records of the user's own home, of another home and, for `'own'` cells, of
+ * someone else in the same home.
+ */
+
+/** Which record a request names: the user's own (or their home's), someone else's in the same home, or another home's. */
+type Variant = 'own' | 'unrelated' | 'otherHome';
+
+/** The records a path's parameters are filled from. */
+interface Targets {
+  homeId: string;
+  resident: Resident;
+  activity: Activity;
+  planId: string;
+  /** A draft version of the resident's plan: only a draft can be edited or agreed. */
+  draftPlanId: string;
+  familyMember: FamilyMember;
+  link: FamilyLink;
+  volunteerId: string;
+  staffMemberId: string;
+  activityTypeId: string;
+  suggestionId: string;
+  contributionId: string;
+  programmeContributionId: string;
+}
+
+interface HomeWorld {
+  homeId: string;
+  /** A resident linked to the family account, on an activity the volunteer account is confirmed to help with. */
+  related: Targets;
+  /** Records of the same home with no tie to the family or volunteer accounts. */
+  unrelated: Targets;
+  /** The home's relative and volunteer whose accounts (home A) or person records (home B) own things. */
+  familyMemberId: string;
+  volunteerId: string;
+  otherFamilyMemberId: string;
+  otherVolunteerId: string;
+}
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Routes whose success ends the session: each allowed try signs a throwaway session in. */
+const ENDS_SESSION = new Set(['POST /logout', 'POST /api/auth/logout']);
+
+/** Query strings a route needs to reach its access check; `:homeId` is the home tried. */
+const QUERIES: Record<string, string> = {
+  'GET /reports/quarterly': '?homeId=:homeId&quarter=2026-Q3',
+  'GET /reports/quarterly.pdf': '?homeId=:homeId&quarter=2026-Q3',
+  'GET /reports/quarterly.csv': '?homeId=:homeId&quarter=2026-Q3&table=figures',
+  'GET /api/activities': `?date=${new Date().toISOString().slice(0, 10)}`,
+};
+
+/** Valid bodies, so that a refusal for another home's record is the service's 404 and not a validation answer. */
+const BODIES: Record<string, (tg: Targets) => Record<string, unknown>> = {
+  'PUT /api/activities/:id/participation': (tg) => ({ entries: [{ residentId: tg.resident.id, engagement: 'active' }] }),
+  'POST /api/activities/:id/contributions': (tg) => ({ minutes: 30, phase: 'co_delivery', actorType: 'staff', personId: tg.staffMemberId }),
+  'POST /contributions/:id': () => ({ minutes: '45' }),
+  'POST /inbox/suggestions/:id': () => ({ status: 'declined', response: 'Not this season, thank you.' }),
+  // Where writing is narrower than reading (a form refused is shown again to whoever may read it), a valid body reaches the write rule.
+  'POST /activities/:id/log': (tg) => ({ residentId: tg.resident.id, engagement: 'active' }),
+  'POST /activities/:id/log/residents': (tg) => ({ residentId: tg.resident.id }),
+  'POST /activities/:id/contributions': (tg) => ({ minutes: '30', phase: 'co_delivery', actorType: 'staff', personId: tg.staffMemberId }),
+  'POST /residents/:id/voice/suggestions': () => ({ kind: 'activity_idea', title: 'Bocce in the garden', body: 'She played every Sunday.' }),
+  'POST /residents/:id/voice/feedback': () => ({ rating: '4', comment: 'Enjoyed it' }),
+  'POST /residents/:id/voice/check-in': () => ({ doingThings: '3', people: '3', choice: '4' }),
+  'POST /portal/residents/:id/suggestions': () => ({ kind: 'activity_idea', title: 'Bocce in the garden', body: 'She played every Sunday.' }),
+  'POST /portal/residents/:id/feedback': () => ({ rating: '4', comment: 'She enjoyed it' }),
+  'POST /portal/residents/:id/check-in': () => ({ doingThings: '3', people: '3', choice: '4' }),
+  'POST /volunteer/feedback': () => ({ rating: '4', comment: 'A good afternoon' }),
+};
+
+describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), every route x role x home', () => {
+  let t: TestApp;
+  let home: HomeWorld;
+  let otherHome: HomeWorld;
+  const users = {} as Record<PolicyRole, TestUser>;
+  const agents = {} as Record<PolicyRole, { agent: Agent; token: string }>;
+  /** Each user's own notification, a bystander's in the same home, and one in the other home. */
+  const notifications = {} as Record<PolicyRole | 'bystander' | 'otherHome', string>;
+  let invitationToken: string;
+  /** Row counts and last update of every table but sessions (and, when asked, the audit log). */
+  let fingerprint: (withAudit?: boolean) => Promise<string>;
+
+  async function buildTargets(homeId: string, withVolunteerId?: string): Promise<Targets> {
+    const resident = await createResident(t, homeId);
+    await t.dataSource.getRepository(Resident).update({ id: resident.id }, { photoFile: t.get(ResidentPhotos).store({ buffer: PNG, size: PNG.length }) });
+    const activity = await createActivity(t, homeId, { residentIds: [resident.id] });
+    if (withVolunteerId) await createHelpOffer(t, activity, { volunteerId: withVolunteerId });
+    const { plan } = await createPlan(t, resident);
+    const { plan: draftPlan } = await createPlan(t, resident, { status: 'draft', agreedOn: null });
+    const familyMember = await createFamilyMember(t, homeId);
+    const link = await createFamilyLink(t, familyMember, resident.id);
+    const staff = await createStaffMember(t, homeId);
+    return {
+      homeId, resident, activity, planId: plan.id, draftPlanId: draftPlan.id, familyMember, link, volunteerId: (await createVolunteer(t, homeId)).id, staffMemberId: staff.id,
+      activityTypeId: activity.activityTypeId, suggestionId: (await createSuggestion(t, homeId, { residentId: resident.id })).id,
+      contributionId: await contribution(activity, staff.id), programmeContributionId: await contribution({ homeId, id: null, startsAt: new Date() }, staff.id),
+    };
+  }
+
+  async function contribution(activity: { homeId: string; id: string | null; startsAt: Date }, staffMemberId: string): Promise<string> {
+    const saved = await t.dataSource.getRepository(Contribution).save({
+      homeId: activity.homeId, activityId: activity.id, date: activity.startsAt.toISOString().slice(0, 10), actorType: 'staff', staffMemberId,
+      phase: 'co_delivery', minutes: 30, description: 'Set up the room', source: 'manual', recordedBy: null,
+    });
+    return saved.id;
+  }
+
+  /**
+   * Records made for one state-changing route, so that what it changes (a discharge, an archive, a
+   * cancelled activity) cannot upset the records other routes are tried on. Only what the path names is new.
+   */
+  async function freshTargets(world: HomeWorld, route: string): Promise<Targets> {
+    const tg: Targets = { ...world.related };
+    const homeId = world.homeId;
+    const first = route.split(' ')[1].split('/').filter((s) => s && s !== 'api')[0];
+    if (first === 'residents' || first === 'activities') {
+      tg.resident = await createResident(t, homeId);
+      tg.planId = (await createPlan(t, tg.resident)).plan.id;
+      tg.draftPlanId = (await createPlan(t, tg.resident, { status: 'draft', agreedOn: null })).plan.id;
+      tg.activity = await createActivity(t, homeId, { residentIds: [tg.resident.id] });
+      tg.contributionId = await contribution(tg.activity, tg.staffMemberId);
+    }
+    if (first === 'families') {
+      tg.familyMember = await createFamilyMember(t, homeId);
+      tg.link = await createFamilyLink(t, tg.familyMember, world.unrelated.resident.id);
+    }
+    if (first === 'volunteers') tg.volunteerId = (await createVolunteer(t, homeId)).id;
+    if (first === 'staff') tg.staffMemberId = (await createStaffMember(t, homeId)).id;
+    if (first === 'activity-types') tg.activityTypeId = (await createActivity(t, homeId)).activityTypeId;
+    if (first === 'inbox') tg.suggestionId = (await createSuggestion(t, homeId, { residentId: world.unrelated.resident.id })).id;
+    if (first === 'contributions') tg.programmeContributionId = await contribution({ homeId, id: null, startsAt: new Date() }, tg.staffMemberId);
+    return tg;
+  }
+
+  async function buildHome(homeId: string): Promise<HomeWorld> {
+    const volunteer = await createVolunteer(t, homeId);
+    const otherVolunteer = await createVolunteer(t, homeId);
+    const related = await buildTargets(homeId, volunteer.id);
+    const unrelated = await buildTargets(homeId, otherVolunteer.id);
+    const otherFamily = await createFamilyMember(t, homeId);
+    await createFamilyLink(t, otherFamily, unrelated.resident.id, { access: 'contribute' });
+    return { homeId, related, unrelated, familyMemberId: '', volunteerId: volunteer.id, otherFamilyMemberId: otherFamily.id, otherVolunteerId: otherVolunteer.id };
+  }
+
+  async function notify(userId: string): Promise<string> {
+    const service = t.get(NotificationsService);
+    await t.get(UnitOfWork).transaction((m) => service.notify(m, { userIds: [userId], kind: 'test', messageKey: 'notifications.messages.helpOfferReceived', params: { name: 'Vera', title: 'Singing' }, link: '/' }));
+    return (await t.dataSource.getRepository(Notification).findOneByOrFail({ userId })).id;
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const homeA = (await createHome(t)).id;
+    const homeB = (await createHome(t)).id;
+    home = await buildHome(homeA);
+    otherHome = await buildHome(homeB);
+
+    const relative = await createRelative(t, home.related.resident, { access: 'contribute' });
+    home.familyMemberId = relative.familyMember.id;
+    otherHome.familyMemberId = (await createRelative(t, otherHome.related.resident, { access: 'contribute' })).familyMember.id;
+    users.admin = await createUser(t, { role: 'admin', homeIds: [] });
+    for (const role of ['manager', 'coordinator', 'carer'] as const) users[role] = await createUser(t, { role, homeIds: [homeA] });
+    users.family = relative.user;
+    users.volunteer = await createUser(t, { role: 'volunteer', homeIds: [homeA], personKind: 'volunteer', personId: home.volunteerId });
+    for (const role of ROLES) {
+      const agent = await signIn(t, users[role].email, users[role].password);
+      agents[role] = { agent, token: await formToken(agent, '/account') };
+      notifications[role] = await notify(users[role].id);
+    }
+    notifications.bystander = await notify((await createUser(t, { role: 'carer', homeIds: [homeA] })).id);
+    notifications.otherHome = await notify((await createUser(t, { role: 'manager', homeIds: [homeB] })).id);
+
+    const issued = await t.get(InvitationsService).invite(await sessionUserOf(t, users.admin), {
+      email: 'invited@example.test', displayName: 'Invited Staff', role: 'carer', homeId: homeA, personKind: 'staff', personId: home.unrelated.staffMemberId,
+    });
+    invitationToken = issued.path.split('/').pop()!;
+
+    const q = (name: string) => t.dataSource.driver.escape(name);
+    const tableSql = (skip: string[]) => t.dataSource.entityMetadatas
+      .filter((meta) => !skip.includes(meta.tableName))
+      .map((meta) => {
+        const updated = meta.updateDateColumn ? `CAST(MAX(${q(meta.updateDateColumn.databaseName)}) AS VARCHAR(64))` : 'CAST(NULL AS VARCHAR(64))';
+        return `SELECT '${meta.tableName}' AS name, COUNT(*) AS n, ${updated} AS updated FROM ${q(meta.tableName)}`;
+      })
+      .join(' UNION ALL ');
+    const everything = tableSql(['session']);
+    const withoutAudit = tableSql(['session', 'audit_entry', 'audit_head']);
+    fingerprint = async (withAudit = true) => JSON.stringify(await t.dataSource.query(withAudit ? everything : withoutAudit));
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('should declare every route the router serves, and only those', () => {
+    const served = [...new Set(appRoutes(t).map((r) => `${r.method} ${r.path}`))];
+    const undeclared = served.filter((route) => !(route in ACCESS_POLICY));
+    const stale = Object.keys(ACCESS_POLICY).filter((route) => !served.includes(route));
+    const message = [
+      ...(undeclared.length ? ['Routes missing from ACCESS_POLICY in test/support/access-policy.ts; add (and widen on purpose):', ...undeclared.map(policyLineFor)] : []),
+      ...(stale.length ? ['ACCESS_POLICY lists routes the app no longer serves; remove:', ...stale] : []),
+    ].join('\n');
+    expect(message).toBe('');
+  });
+
+  it('ASVS 5.0 V3.5.1: every state-changing route refuses a request without the CSRF token, or with a wrong one, and stores nothing', async () => {
+    const csrfMessage = translate('en', 'errors.csrf');
+    const failures: string[] = [];
+    const tries: { route: string; visitor: Visitor; tg: Targets; url: string; token: string | null }[] = [];
+    for (const [route, cells] of Object.entries(ACCESS_POLICY)) {
+      if (!UNSAFE.has(route.split(' ')[0]) || route === 'POST /api/auth/login') continue; // API sign-in: @SkipCsrf, JSON only (docs/security.md)
+      // Someone the route lets through, so that the token is the only thing missing.
+      const visitor = VISITORS[cells.findIndex((cell) => cell === 'any' || cell === 'home' || cell === 'own')];
+      const tg = await targetsFor(route, cells, 'own');
+      for (const token of [null, 'f'.repeat(64)]) tries.push({ route, visitor, tg, url: await urlFor(route, visitor, 'own', tg), token });
+    }
+    const before = await fingerprint();
+    for (const { route, visitor, tg, url, token } of tries) {
+      const res = await send(route, visitor, url, tg, token);
+      const message = url.startsWith('/api/') ? res.body?.message : res.text.includes(csrfMessage) ? csrfMessage : res.text.slice(0, 80);
+      if (res.status !== 403 || message !== csrfMessage) failures.push(`${route} as ${visitor}, token ${token ? 'wrong' : 'missing'}: ${res.status} ${message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(await fingerprint()).toBe(before);
+  });
+
+  it('ASVS 5.0 V3.5.3: no GET route changes stored data (reads audited as exports aside)', async () => {
+    const changed: string[] = [];
+    const audit = t.dataSource.getRepository(AuditEntry);
+    const auditBefore = await audit.count();
+    for (const [route, cells] of Object.entries(ACCESS_POLICY)) {
+      if (!route.startsWith('GET ')) continue;
+      for (const variant of ['own', 'otherHome'] as const) {
+        const tg = await targetsFor(route, cells, variant);
+        const url = await urlFor(route, 'admin', variant, tg);
+        const before = await fingerprint(false);
+        const res = await send(route, 'admin', url, tg);
+        if (before !== (await fingerprint(false))) changed.push(`${url} (${res.status})`);
+      }
+    }
+    expect(changed).toEqual([]);
+    const reads = await audit.find({ order: { seq: 'ASC' }, skip: auditBefore });
+    expect([...new Set(reads.map((e) => e.action))].filter((action) => action !== 'export' && action !== 'view_sensitive')).toEqual([]);
+  });
+
+  /** The records a variant names, for one role on one route. */
+  async function targetsFor(route: string, outcomeCells: readonly Outcome[], variant: Variant): Promise<Targets> {
+    const world = variant === 'otherHome' ? otherHome : home;
+    const method = route.split(' ')[0];
+    // A state change for staff alone works on records made for this route, so it cannot upset another route's fixtures.
+    if (UNSAFE.has(method) && !outcomeCells.includes('own')) return fresh(world, route);
+    return variant === 'unrelated' ? world.unrelated : world.related;
+  }
+
+  const freshByRoute = new Map<string, Targets>();
+  async function fresh(world: HomeWorld, route: string): Promise<Targets> {
+    const key = `${world.homeId} ${route}`;
+    if (!freshByRoute.has(key)) freshByRoute.set(key, await freshTargets(world, route));
+    return freshByRoute.get(key)!;
+  }
+
+  /** A help offer made for this one request: by the role's own person for `own`, by someone else otherwise. */
+  async function offerFor(role: Visitor, variant: Variant, tg: Targets): Promise<{ offerId: string; activityId: string }> {
+    const world = variant === 'otherHome' ? otherHome : home;
+    // Tomorrow: a relative withdraws only offers for activities still to come.
+    const activity = await createActivity(t, world.homeId, { residentIds: [tg.resident.id], startsAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });
+    const mine = variant !== 'unrelated';
+    const person = role === 'family'
+      ? { familyMemberId: mine ? world.familyMemberId : world.otherFamilyMemberId }
+      : { volunteerId: mine ? world.volunteerId : world.otherVolunteerId };
+    const offer = await createHelpOffer(t, activity, person, role === 'family' ? 'offered' : 'confirmed');
+    return { offerId: offer.id, activityId: activity.id };
+  }
+
+  function notificationFor(role: Visitor, variant: Variant): string {
+    if (variant === 'otherHome') return notifications.otherHome;
+    if (variant === 'unrelated' || role === 'signed-out') return notifications.bystander;
+    return notifications[role];
+  }
+
+  async function urlFor(route: string, role: Visitor, variant: Variant, tg: Targets): Promise<string> {
+    const path = route.slice(route.indexOf(' ') + 1);
+    const first = path.split('/').filter((s) => s && s !== 'api' && s !== 'portal' && s !== 'admin')[0];
+    let activityId = tg.activity.id;
+    let offerId = '';
+    if (path.includes(':offerId')) ({ offerId, activityId } = await offerFor(role, variant, tg));
+    const ids: Record<string, string> = {
+      homes: tg.homeId, residents: tg.resident.id, activities: activityId, families: tg.familyMember.id, volunteers: tg.volunteerId, staff: tg.staffMemberId,
+      'activity-types': tg.activityTypeId, inbox: tg.suggestionId, notifications: notificationFor(role, variant), contributions: tg.programmeContributionId,
+    };
+    const filled = path
+      .replace(':token', invitationToken)
+      .replace(':planId', /:planId\/(edit|agree)/.test(path) ? tg.draftPlanId : tg.planId)
+      .replace(':linkId', tg.link.id)
+      .replace(':offerId', offerId)
+      .replace(':residentId', tg.resident.id)
+      .replace(':contributionId', tg.contributionId)
+      .replace(':id', ids[first] ?? 'no-record-for-this-path');
+    return filled + (QUERIES[route] ?? '').replace(':homeId', tg.homeId);
+  }
+
+  /** One request as a browser or the tablet would send it; `csrfToken` replaces the session's token (null: none at all). */
+  async function send(route: string, role: Visitor, url: string, tg: Targets, csrfToken?: string | null): Promise<request.Response> {
+    const method = route.split(' ')[0].toLowerCase() as 'get' | 'post' | 'put';
+    const api = url.startsWith('/api/');
+    let agent: Agent = request.agent(t.server);
+    let token = '';
+    if (role !== 'signed-out') {
+      ({ agent, token } = agents[role]);
+      if (ENDS_SESSION.has(route) && csrfToken === undefined) {
+        agent = await signIn(t, users[role].email, users[role].password);
+        token = await formToken(agent, '/account');
+      }
+    } else if (ACCESS_POLICY[route][0] === 'any' && UNSAFE.has(method.toUpperCase())) {
+      token = await formToken(agent);
+    }
+    const body = BODIES[route]?.(tg) ?? {};
+    let req = agent[method](url).set('Accept', api ? 'application/json' : 'text/html');
+    if (!UNSAFE.has(method.toUpperCase())) return req;
+    const sent = csrfToken === undefined ? token : csrfToken;
+    if (api) {
+      req = req.set('Idempotency-Key', `access-${Math.random()}`);
+      return (sent === null ? req : req.set('X-CSRF-Token', sent)).send(body);
+    }
+    return req.type('form').send(sent === null ? body : { ...body, _csrf: sent });
+  }
+
+  /** What a cell expects for one variant: allowed, or the refusal it declares. */
+  function expected(outcome: Outcome, variant: Variant, hasRecord: boolean): 'allowed' | 401 | 403 | 404 | 'signin' {
+    if (outcome === 'signin') return 'signin';
+    if (outcome === 403 || outcome === 404) return outcome;
+    if (outcome === 'any' || !hasRecord) return 'allowed';
+    if (outcome === 'home') return variant === 'otherHome' ? 404 : 'allowed';
+    return variant === 'own' ? 'allowed' : 404;
+  }
+
+  function observed(res: request.Response, unsafe: boolean, api: boolean): 'allowed' | number | 'signin' {
+    const location: string | undefined = res.headers.location;
+    if (res.status === 303 && location?.startsWith('/login') && !location.includes('signedOut') && !api) return 'signin';
+    if (res.status === 401 && api) return 'signin';
+    if ([401, 403, 404].includes(res.status) || res.status >= 500) return res.status;
+    if (res.status < 400 || (unsafe && [400, 409, 422].includes(res.status))) return 'allowed';
+    return res.status;
+  }
+
+  const ordered = Object.entries(ACCESS_POLICY).sort(([a], [b]) => Number(a.startsWith('POST') || a.startsWith('PUT')) - Number(b.startsWith('POST') || b.startsWith('PUT')));
+  for (const [route, cells] of ordered) {
+    it(`${route}`, async () => {
+      const unsafe = UNSAFE.has(route.split(' ')[0]);
+      const hasRecord = /:(?!token)/.test(route);
+      // Refusals first, so an allowed state change cannot hide a refused one; records made before any request.
+      const tries = await Promise.all(VISITORS.flatMap((visitor, i) => {
+        const outcome = cells[i];
+        // A refusal by sign-in or role comes from the guards, before any record is read: one record is enough.
+        const variants: Variant[] = !hasRecord || outcome === 'signin' || outcome === 403 ? ['own'] : outcome === 'own' ? ['own', 'unrelated', 'otherHome'] : ['own', 'otherHome'];
+        return variants.map((variant) => ({ visitor, outcome, variant, want: expected(outcome, variant, hasRecord) }));
+      })
+        .sort((a, b) => Number(a.want === 'allowed') - Number(b.want === 'allowed'))
+        .map(async (cell) => {
+          const tg = await targetsFor(route, cells, cell.variant);
+          return { ...cell, tg, url: await urlFor(route, cell.visitor, cell.variant, tg) };
+        }));
+      const mismatches: string[] = [];
+      const refused: string[] = [];
+      // Every table as it was before the refusals and after them: a refused request stores nothing.
+      let before = unsafe ? await fingerprint() : null;
+      const checkNothingStored = async () => {
+        if (before !== null && before !== (await fingerprint())) mismatches.push(`refused, yet something was stored, by one of: ${refused.join('; ')}`);
+        before = null;
+      };
+      for (const { visitor, outcome, variant, want, tg, url } of tries) {
+        if (want === 'allowed') await checkNothingStored();
+        const res = await send(route, visitor, url, tg);
+        const got = observed(res, unsafe, url.startsWith('/api/'));
+        const label = `${visitor} (${outcome}) on ${variant === 'own' ? 'own home' : variant === 'unrelated' ? 'someone else\'s record, same home' : 'other home'}: ${url}`;
+        if (got !== want) mismatches.push(`${label}: expected ${want}, got ${res.status}${res.headers.location ? ` -> ${res.headers.location}` : ''}`);
+        else if (want !== 'allowed') refused.push(`${label} (${res.status})`);
+      }
+      await checkNothingStored();
+      expect(mismatches).toEqual([]);
+    });
+  }
+});

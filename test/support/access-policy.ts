@@ -1,0 +1,178 @@
+/**
+ * The declared access policy (SPEC 1 and 7): for every route the app serves, what each kind of
+ * visitor gets. The app enforces access with its guards (`@Public()`, `@Roles()`) and with the
+ * record-level rules in its services; this table is what `test/access-matrix.e2e-spec.ts` holds it
+ * to, route by route, with real records of the user's own home and of another home.
+ *
+ * One line per route: `'METHOD /path/:param': [signed-out, admin, manager, coordinator, carer, family, volunteer]`.
+ * A route the router serves but this table does not list fails the test, which prints the line to add.
+ *
+ * What a cell means:
+ * - `'any'`    allowed, whatever record the path names (the admin belongs to every home; routes without a record);
+ * - `'home'`   allowed for a record of one of the user's homes; a record of another home answers 404;
+ * - `'own'`    allowed only for the user's own: a relative's own linked resident, a volunteer's activity
+ *              (or a resident on one) they are confirmed to help with, a user's own offer or notification;
+ *              another record of the same home, and any record of another home, answer 404;
+ * - `403`      refused for this role whatever the record (the route's `@Roles()`);
+ * - `404`      never found for this role;
+ * - `'signin'` signed out: pages redirect (303) to /login, the JSON API answers 401.
+ */
+export const ROLES = ['admin', 'manager', 'coordinator', 'carer', 'family', 'volunteer'] as const;
+export type PolicyRole = (typeof ROLES)[number];
+export type Visitor = 'signed-out' | PolicyRole;
+export const VISITORS: readonly Visitor[] = ['signed-out', ...ROLES];
+
+export type Outcome = 'any' | 'home' | 'own' | 403 | 404 | 'signin';
+export type PolicyRow = readonly [signedOut: Outcome, admin: Outcome, manager: Outcome, coordinator: Outcome, carer: Outcome, family: Outcome, volunteer: Outcome];
+
+export const ACCESS_POLICY: Record<string, PolicyRow> = {
+  // Public: signing in, language, health, invitations.    signed-out admin   manager coord   carer   family  volunteer
+  'GET /login':                                            ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /login':                                           ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /locale':                                          ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /health':                                           ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /api/auth/login':                                  ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /invitations/:token':                               ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /invitations/:token':                              ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+
+  // Every signed-in user: home page, account, sign-out, notifications.
+  'GET /':                                                 ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /logout':                                          ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /api/auth/logout':                                 ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /account':                                          ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /account/password':                                ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /notifications':                                    ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /notifications/read':                              ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /notifications/:id/open':                          ['signin', 'own',  'own',  'own',  'own',  'own',  'own'],
+
+  // Administration: homes and units.
+  'GET /admin/homes':                                      ['signin', 'any',  403,    403,    403,    403,    403],
+  'GET /admin/homes/new':                                  ['signin', 'any',  403,    403,    403,    403,    403],
+  'POST /admin/homes':                                     ['signin', 'any',  403,    403,    403,    403,    403],
+  'GET /admin/homes/:id':                                  ['signin', 'any',  403,    403,    403,    403,    403],
+  'POST /admin/homes/:id':                                 ['signin', 'any',  403,    403,    403,    403,    403],
+  'POST /admin/homes/:id/units':                           ['signin', 'any',  403,    403,    403,    403,    403],
+
+  // Residents.
+  'GET /residents':                                        ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /residents/new':                                    ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /residents':                                       ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'GET /residents/:id':                                    ['signin', 'any',  'home', 'home', 'home', 'own',  'own'],
+  'GET /residents/:id/edit':                               ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /residents/:id':                                   ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /residents/:id/consent':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /residents/:id/discharge':                         ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /residents/:id/photo':                             ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /residents/:id/photo':                              ['signin', 'any',  'home', 'home', 'home', 'own',  'own'],
+  'GET /residents/:id/summary.pdf':                        ['signin', 'any',  'home', 'home', 'home', 'own',  404],
+  'GET /api/residents':                                    ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /api/residents/:id':                                ['signin', 'any',  'home', 'home', 'home', 'own',  'own'],
+
+  // A resident's voice (suggestions, feedback, check-ins recorded by staff) and plan.
+  'GET /residents/:id/voice':                              ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'POST /residents/:id/voice/suggestions':                 ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'POST /residents/:id/voice/feedback':                    ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'POST /residents/:id/voice/check-in':                    ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'GET /residents/:id/plan':                               ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'GET /residents/:id/plan/new':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /residents/:id/plan/new':                          ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /residents/:id/plan/versions/:planId':              ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'GET /residents/:id/plan/:planId/edit':                  ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /residents/:id/plan/:planId/edit':                 ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /residents/:id/plan/:planId/agree':                ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /residents/:id/plan/:planId/review':                ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /residents/:id/plan/:planId/review':               ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /plans/overdue':                                    ['signin', 'any',  'any',  'any',  403,    403,    403],
+
+  // Families, volunteers, staff.
+  'GET /families':                                         ['signin', 'any',  'any',  'any',  'any',  403,    403],
+  'GET /families/new':                                     ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /families':                                        ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'GET /families/:id':                                     ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'GET /families/:id/edit':                                ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /families/:id':                                    ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /families/:id/archive':                             ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /families/:id/archive':                            ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /families/:id/links':                              ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /families/:id/links/:linkId':                      ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /families/:id/invitation':                         ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /volunteers':                                       ['signin', 'any',  'any',  'any',  'any',  403,    403],
+  'GET /volunteers/new':                                   ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /volunteers':                                      ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'GET /volunteers/:id':                                   ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'GET /volunteers/:id/edit':                              ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /volunteers/:id':                                  ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /volunteers/:id/archive':                          ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /volunteers/:id/invite':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /staff':                                            ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'GET /staff/new':                                        ['signin', 'any',  'any',  403,    403,    403,    403],
+  'POST /staff':                                           ['signin', 'any',  'any',  403,    403,    403,    403],
+  'GET /staff/:id':                                        ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /staff/:id/edit':                                   ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /staff/:id':                                       ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /staff/:id/archive':                               ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /staff/:id/invite':                                ['signin', 'any',  'home', 403,    403,    403,    403],
+
+  // Activity types, calendar, activities, the tablet log.
+  'GET /activity-types':                                   ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'GET /activity-types/new':                               ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /activity-types':                                  ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'GET /activity-types/:id/edit':                          ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activity-types/:id':                              ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activity-types/:id/deactivate':                   ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activity-types/:id/reactivate':                   ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /calendar':                                         ['signin', 'any',  'any',  'any',  'any',  403,    'any'],
+  'GET /calendar.pdf':                                     ['signin', 'any',  'any',  'any',  'any',  403,    'any'],
+  'GET /today':                                            ['signin', 'any',  'any',  'any',  'any',  403,    403],
+  'GET /activities/new':                                   ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /activities':                                      ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'GET /activities/:id':                                   ['signin', 'any',  'home', 'home', 'home', 403,    'home'],
+  'GET /activities/:id/edit':                              ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id':                                  ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id/cancel':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id/roster':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id/roster/:residentId/remove':        ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id/offers':                           ['signin', 403,    403,    403,    403,    403,    'home'],
+  'POST /activities/:id/offers/on-behalf':                 ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id/offers/:offerId/respond':          ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id/offers/:offerId/withdraw':         ['signin', 'any',  'home', 'home', 403,    403,    'own'],
+  'POST /activities/:id/contributions':                    ['signin', 'any',  'home', 'home', 'home', 403,    403],
+  'POST /activities/:id/contributions/:contributionId':    ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /activities/:id/log':                               ['signin', 'any',  'home', 'home', 'home', 403,    'own'],
+  'POST /activities/:id/log':                              ['signin', 'any',  'home', 'home', 'home', 403,    'own'],
+  'POST /activities/:id/log/residents':                    ['signin', 'any',  'home', 'home', 'home', 403,    404],
+  'GET /api/activities':                                   ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /api/activities/:id':                               ['signin', 'any',  'home', 'home', 'home', 404,    'own'],
+  'PUT /api/activities/:id/participation':                 ['signin', 'any',  'home', 'home', 'home', 404,    'own'],
+  'POST /api/activities/:id/contributions':                ['signin', 'any',  'home', 'home', 'home', 404,    404],
+
+  // Contributions, suggestions inbox, reports.
+  'GET /contributions':                                    ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /contributions':                                   ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /contributions/:id':                               ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /inbox':                                            ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /inbox/suggestions/:id':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /inbox/suggestions/:id/apply-life-story':          ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /reports':                                          ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'GET /reports/quarterly':                                ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /reports/quarterly.pdf':                            ['signin', 'any',  'home', 403,    403,    403,    403],
+  'GET /reports/quarterly.csv':                            ['signin', 'any',  'home', 403,    403,    403,    403],
+
+  // The family portal and the volunteer portal.
+  'GET /portal':                                           ['signin', 403,    403,    403,    403,    'any',  403],
+  'GET /portal/residents/:id':                             ['signin', 403,    403,    403,    403,    'own',  403],
+  'POST /portal/residents/:id/suggestions':                ['signin', 403,    403,    403,    403,    'own',  403],
+  'POST /portal/residents/:id/offers':                     ['signin', 403,    403,    403,    403,    'own',  403],
+  'POST /portal/residents/:id/offers/:offerId/withdraw':   ['signin', 403,    403,    403,    403,    'own',  403],
+  'POST /portal/residents/:id/feedback':                   ['signin', 403,    403,    403,    403,    'own',  403],
+  'POST /portal/residents/:id/check-in':                   ['signin', 403,    403,    403,    403,    'own',  403],
+  'GET /volunteer':                                        ['signin', 403,    403,    403,    403,    403,    'any'],
+  'POST /volunteer/offers':                                ['signin', 403,    403,    403,    403,    403,    'any'],
+  'POST /volunteer/offers/:offerId/withdraw':              ['signin', 403,    403,    403,    403,    403,    'own'],
+  'POST /volunteer/feedback':                              ['signin', 403,    403,    403,    403,    403,    'any'],
+};
+
+/** The line to add to ACCESS_POLICY for a route it does not list: deny-all but the admin, to be widened on purpose. */
+export function policyLineFor(route: string): string {
+  return `  '${route}':${' '.repeat(Math.max(1, 54 - route.length))}['signin', 'any',  403,    403,    403,    403,    403],`;
+}
