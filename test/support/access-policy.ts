@@ -153,6 +153,12 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /inbox':                                            ['signin', 'any',  'any',  'any',  403,    403,    403],
   'POST /inbox/suggestions/:id':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /inbox/suggestions/:id/apply-life-story':          ['signin', 'any',  'home', 'home', 403,    403,    403],
+  // Data protection (docs/data-protection.md): managers and admins only.
+  'GET /data-protection':                                  ['signin', 'any',  'any',  403,    403,    403,    403],
+  'GET /residents/:id/data-export.json':                   ['signin', 'any',  'home', 403,    403,    403,    403],
+  'GET /residents/:id/data-export.pdf':                    ['signin', 'any',  'home', 403,    403,    403,    403],
+  'GET /residents/:id/erase':                              ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /residents/:id/erase':                             ['signin', 'any',  'home', 403,    403,    403,    403],
   'GET /reports':                                          ['signin', 'any',  'any',  'any',  403,    403,    403],
   'GET /reports/quarterly':                                ['signin', 'any',  'home', 'home', 403,    403,    403],
   'GET /reports/quarterly.pdf':                            ['signin', 'any',  'home', 403,    403,    403,    403],
