@@ -19,6 +19,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   const behindTls = config.trustProxy !== false;
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Pages are personal and never cached (no-store): a validator hashed from every body buys nothing.
+  app.set('etag', false);
   app.use(
     helmet({
       contentSecurityPolicy: {
