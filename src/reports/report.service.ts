@@ -284,12 +284,22 @@ export class ReportService {
    * so the cost follows the quarter's rows, not the home's history or the other homes in the database.
    */
   private counted(m: EntityManager, homeId: string, q: LocalPeriod): SelectQueryBuilder<Contribution>[] {
-    const onHeld = this.held(m.createQueryBuilder(Contribution, 'c').innerJoin(Activity, 'a', 'a.id = c.activityId'), homeId, q);
+    const onHeld = this.contributionsOnHeld(m, homeId, q);
     const programmeWide = m
       .createQueryBuilder(Contribution, 'c')
       .where('c.homeId = :homeId AND c.date >= :firstDay AND c.date <= :lastDay', { homeId, firstDay: q.firstDay, lastDay: q.lastDay })
       .andWhere('c.activityId IS NULL');
     return [onHeld, programmeWide];
+  }
+
+  /**
+   * Contributions on the activities held in a period. The contribution's own home is asked too (it
+   * is always its activity's): PostgreSQL then reads this home's contributions by index instead of
+   * scanning every home's to join them, so the time does not grow with the homes in the database.
+   */
+  private contributionsOnHeld(m: EntityManager, homeId: string, q: LocalPeriod): SelectQueryBuilder<Contribution> {
+    return this.held(m.createQueryBuilder(Contribution, 'c').innerJoin(Activity, 'a', 'a.id = c.activityId'), homeId, q)
+      .andWhere('c.homeId = :contributionHomeId', { contributionHomeId: homeId });
   }
 
   private async coProduction(m: EntityManager, homeId: string, q: LocalPeriod, activitiesHeld: number): Promise<QuarterFigures['coProduction']> {
@@ -315,7 +325,7 @@ export class ReportService {
     const minutesOf = (actorType: ActorType) => phaseActor.filter((c) => c.actorType === actorType).reduce((sum, c) => sum + c.minutes, 0);
     const hoursByActor = Object.fromEntries(ACTOR_TYPES.map((actor) => [actor, hoursOf(minutesOf(actor))])) as Record<ActorType, number>;
 
-    const coProduced = await this.held(m.createQueryBuilder(Contribution, 'c').innerJoin(Activity, 'a', 'a.id = c.activityId'), homeId, q)
+    const coProduced = await this.contributionsOnHeld(m, homeId, q)
       .select('COUNT(DISTINCT c.activityId)', 'n')
       .andWhere('c.actorType <> :staff', { staff: 'staff' })
       .getRawOne<Counted>();
