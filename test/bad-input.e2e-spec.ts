@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { handlebars } from 'hbs';
 import request from 'supertest';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BODY_LIMIT } from '../src/app.setup';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { Notification } from '../src/notifications/entities/notification.entity';
 import { Unit } from '../src/homes/entities/unit.entity';
@@ -8,6 +11,7 @@ import { Role } from '../src/auth/entities/user.entity';
 import { AppExceptionFilter } from '../src/common/filters/exception.filter';
 import { translate } from '../src/common/i18n/i18n';
 import { Resident } from '../src/residents/entities/resident.entity';
+import { MAX_PHOTO_BYTES } from '../src/residents/resident-photos';
 import { createActivity, createActivityType } from './support/activity-factories';
 import { fieldSpecs, FormValue, hostileText, IdsFor, Json, Pairs, payload, SCRIPT_MARKERS, toForm, toJson } from './support/bad-input';
 import { createHome, createUser, TEST_PASSWORD, TestUser } from './support/factories';
@@ -433,4 +437,110 @@ describe('Bad input (property-based, every route)', () => {
     console.log(`bad-input: ${routes.length} routes, about ${requests} requests in ${Date.now() - started} ms (seed ${SEED})`);
     expect(failures).toEqual([]);
   }, 180_000);
+
+  /** The route with real ids of this home in its path, and a session allowed to call it. */
+  function reachable(route: RouteHandler): { url: string; session: { agent: Agent; token: string } } {
+    const segments = route.path.split('/');
+    const url = route.path.replace(/:([A-Za-z]+)/g, (param, name: string) => {
+      const before = segments[segments.indexOf(param) - 1] ?? '';
+      return (own.get(kindOf(name === 'id' ? before : name) ?? kindOf(before) ?? 'resident') ?? own.get('resident')!)[0];
+    });
+    const role = route.public ? 'anonymous' : (['manager', 'coordinator', 'admin', 'carer', 'family', 'volunteer'] as Role[]).find((r) => route.roles.includes(r))!;
+    return { url, session: agents.get(role)! };
+  }
+
+  /** body-parser's "200kb" in bytes. */
+  function limitBytes(): number {
+    const match = /^(\d+)kb$/i.exec(BODY_LIMIT);
+    if (!match) throw new Error(`Unexpected body limit ${BODY_LIMIT}`);
+    return Number(match[1]) * 1024;
+  }
+
+  async function expectRefused(route: RouteHandler, res: request.Response, status: number, label: string): Promise<void> {
+    const context = `${label}: ${route.method} ${route.path} answered ${res.status}`;
+    expect({ context, status: res.status }).toEqual({ context, status });
+    if (isApi(route)) expect({ context, body: res.body }).toEqual({ context, body: expect.objectContaining({ statusCode: status, message: expect.any(String) }) });
+    else expect({ context, type: res.headers['content-type'] }).toEqual({ context, type: expect.stringMatching(/text\/html/) });
+  }
+
+  it('should refuse a body just over the size limit or with too many fields, and take one just under it', async () => {
+    const limit = limitBytes();
+    const before = await fingerprint();
+    for (const route of routes.filter((r) => r.method !== 'GET')) {
+      const { url, session } = reachable(route);
+      const send = () => session.agent[route.method.toLowerCase() as 'post'](url).set('X-CSRF-Token', session.token);
+      if (isApi(route)) {
+        await expectRefused(route, await send().set('Content-Type', 'application/json').send(`{"x":"${'a'.repeat(limit)}"}`), 413, 'JSON over the limit');
+      } else {
+        await expectRefused(route, await send().type('form').send(`_csrf=${session.token}&x=${'a'.repeat(limit)}`), 413, 'form over the limit');
+        await expectRefused(route, await send().type('form').send(Array.from({ length: 2001 }, (_, i) => `f${i}=1`).join('&')), 413, 'form with too many fields');
+      }
+    }
+    expect(diff(before, await fingerprint())).toBe('');
+    // Just under the limit the body is read, and then refused or taken on its merits: never a server error.
+    for (const route of routes.filter((r) => r.method !== 'GET' && !endsSession(r))) {
+      const { url, session } = reachable(route);
+      const req = session.agent[route.method.toLowerCase() as 'post'](url);
+      const under = 'é'.repeat(Math.floor((limit - 2_000) / (isApi(route) ? 2 : 6)));
+      const res = isApi(route)
+        ? await req.set('X-CSRF-Token', session.token).set('Idempotency-Key', `under-${Date.now()}`).send({ description: under })
+        : await req.type('form').send({ _csrf: session.token, description: under });
+      expect({ route: `${route.method} ${route.path}`, status: res.status >= 500 || res.status === 413 ? res.status : 'answered' }).toEqual({ route: `${route.method} ${route.path}`, status: 'answered' });
+    }
+  }, 60_000);
+
+  it('should refuse anything but JSON on the API with 415', async () => {
+    const before = await fingerprint();
+    const bodies: [string, string][] = [
+      ['text/plain', '{"email":"a@b.c"}'], ['application/x-www-form-urlencoded', 'email=a%40b.c'], ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--'],
+      ['application/xml', '<a/>'], ['application/json; charset=latin1', '{"email":"a@b.c"}'], ['application/merge-patch+json', '{}'], ['application/octet-stream', '\u0000\u0001'],
+    ];
+    for (const route of routes.filter((r) => isApi(r) && r.method !== 'GET')) {
+      const { url, session } = reachable(route);
+      for (const [type, body] of bodies) {
+        const res = await session.agent[route.method.toLowerCase() as 'post'](url).set('X-CSRF-Token', session.token).set('Content-Type', type).send(body);
+        await expectRefused(route, res, 415, type);
+      }
+    }
+    expect(diff(before, await fingerprint())).toBe('');
+  });
+
+  it('should refuse oversize, empty, doubled and disguised uploads beside the field, storing nothing', async () => {
+    const photosDir = join(t.database.uploadsDir, 'photos');
+    const stored = () => (existsSync(photosDir) ? readdirSync(photosDir).length : 0);
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    // Upload routes are the form routes that read a multipart body: the rest cannot even find its CSRF token.
+    const uploads: { route: RouteHandler; url: string; session: { agent: Agent; token: string } }[] = [];
+    for (const route of routes.filter((r) => r.method === 'POST' && !isApi(r) && !endsSession(r))) {
+      const { url, session } = reachable(route);
+      const probe = await session.agent.post(url).field('_csrf', session.token).attach('photo', Buffer.from('not a picture'), 'probe.txt');
+      expect(probe.status).toBeLessThan(500);
+      if (probe.status !== 403) uploads.push({ route, url, session });
+    }
+    expect(uploads.map((u) => u.route.path)).toContain('/residents/:id/photo');
+    for (const { route, url, session } of uploads) {
+      const before = await fingerprint();
+      const files = stored();
+      const post = () => session.agent.post(url).set('Accept', 'text/html').field('_csrf', session.token);
+      const refusals: [string, request.Response][] = [
+        ['oversize', await post().attach('photo', Buffer.concat([png, Buffer.alloc(MAX_PHOTO_BYTES)]), { filename: 'big.png', contentType: 'image/png' })],
+        ['empty', await post().attach('photo', Buffer.alloc(0), { filename: 'empty.jpg', contentType: 'image/jpeg' })],
+        ['text named .jpg', await post().attach('photo', Buffer.from('<?php system($_GET["c"]); ?>'), { filename: 'shell.php.jpg', contentType: 'image/jpeg' })],
+        ['svg', await post().attach('photo', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), { filename: 'x.svg', contentType: 'image/svg+xml' })],
+        ['two files', await post().attach('photo', png, 'a.png').attach('photo', png, 'b.png')],
+        ['another field name', await post().attach('picture', png, 'a.png')],
+        ['no file', await post().field('photo', 'just text')],
+        ['too many fields', await Array.from({ length: 10 }, (_, i) => i).reduce((r, i) => r.field(`f${i}`, 'x'), post()).attach('photo', png, 'a.png')],
+      ];
+      for (const [label, res] of refusals) {
+        const context = `${label} to ${route.path}: ${res.status}`;
+        expect({ context, status: res.status }).toEqual({ context, status: 422 });
+        expect({ context, errorShown: /class="field-error"/.test(res.text) }).toEqual({ context, errorShown: true });
+      }
+      expect(diff(before, await fingerprint())).toBe('');
+      expect(stored()).toBe(files);
+      // The same route takes a real picture, so the refusals above were the upload's, not the route's.
+      expect((await post().attach('photo', png, { filename: 'ok.png', contentType: 'image/png' })).status).toBe(303);
+    }
+  });
 });

@@ -150,7 +150,10 @@ function plausibleOne(spec: FieldSpec, ids: IdsFor, mode: 'form' | 'json', depth
     const pattern = rule('matches')![0] as RegExp;
     // Dates are the common case; a few days that do not exist are part of the bargain.
     if (pattern.test('2026-03-14')) {
-      return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      const wellFormed = fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      // Days that fit the layout but not the calendar are what such a pattern lets through.
+      const impossible = ['2026-02-30', '2025-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '0000-01-01', '9999-12-31'].filter((d) => pattern.test(d));
+      return impossible.length > 0 ? fc.oneof({ weight: 4, arbitrary: wellFormed }, { weight: 1, arbitrary: fc.constantFrom(...impossible) }) : wellFormed;
     }
     return fc.stringMatching(pattern, { size: 'xsmall' }).map((v) => v.slice(0, Number(rule('maxLength')?.[0] ?? 200)));
   }
