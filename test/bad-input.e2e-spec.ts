@@ -405,7 +405,7 @@ describe('Bad input (property-based, every route)', () => {
   /** Runs for a route: writes get the most, pages without parameters the fewest. */
   function runsFor(route: RouteHandler): number {
     if (endsSession(route)) return 2;
-    const base = route.method === 'GET' ? (route.params.length > 0 || route.query ? 4 : 2) : isApi(route) ? 30 : 10;
+    const base = route.method === 'GET' ? (route.params.length > 0 || route.query ? 3 : 2) : isApi(route) ? 25 : 8;
     return Math.max(1, Math.round(base * RUNS));
   }
 
@@ -421,7 +421,7 @@ describe('Bad input (property-based, every route)', () => {
     const details = await fc.check(fc.asyncProperty(input, (x) => exercise(route, x)), { seed, numRuns: runsFor(route), endOnFailure: !process.env.FUZZ_SHRINK });
     if (!details.failed) return undefined;
     const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    return `${route.method} ${route.path} (seed ${details.seed}, path "${details.counterexamplePath}"): ${error}`;
+    return `${route.method} ${route.path} (replay with FUZZ_SEED=${SEED}; this route's seed ${details.seed}, path "${details.counterexamplePath}"): ${error}`;
   }
 
   it('should answer random and hostile requests to every route without a server error, naming the fields at fault and storing nothing', async () => {
