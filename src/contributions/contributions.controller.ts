@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUUID } from 'class-validator';
 import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { EntityManager, In, IsNull, Not } from 'typeorm';
@@ -11,7 +11,7 @@ import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ValidationError } from '../common/errors/domain-errors';
 import { flash } from '../common/http/flash';
-import { blankToNull, ISO_DATE } from '../common/http/form-fields';
+import { blankToNull, IsIsoDate } from '../common/http/form-fields';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { isIsoDate, todayIn } from '../common/time/zoned';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -36,13 +36,13 @@ export class ProgrammeContributionsQuery {
 
   @IsOptional()
   @Transform(blankToNull)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   from?: string | null;
 
   @IsOptional()
   @Transform(blankToNull)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   to?: string | null;
 }

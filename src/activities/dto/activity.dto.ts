@@ -1,4 +1,4 @@
-import { numberField } from '../../common/http/form-fields';
+import { numberField, IsIsoDate } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ACTIVITY_CATEGORIES } from '../entities/activity-type.entity';
@@ -50,7 +50,7 @@ export class ActivityDto {
   @IsString()
   title: string;
 
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsIsoDate()
   @IsString()
   date: string;
 
@@ -190,7 +190,7 @@ export class CalendarQuery {
   view?: 'week' | 'month';
 
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsIsoDate()
   @IsString()
   date?: string;
 
@@ -201,7 +201,7 @@ export class CalendarQuery {
 }
 
 export class ActivitiesApiQuery {
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsIsoDate()
   @IsString()
   date: string;
 

@@ -38,13 +38,17 @@ export class AppExceptionFilter implements ExceptionFilter {
 
     if (exception instanceof FormRejection && !wantsJson(req)) {
       const problem = this.describe(exception.error);
+      const errors = this.translateFields(locale, problem.fields);
       res.status(problem.status).render(exception.template, {
         formAction: req.originalUrl,
         ...exception.viewData,
         // What the user typed wins over what the page loaded.
         values: { ...((exception.viewData.values as Record<string, unknown> | undefined) ?? {}), ...exception.values },
-        errors: this.translateFields(locale, problem.fields),
-        formError: problem.fields && Object.keys(problem.fields).length > 0 ? undefined : translate(locale, problem.messageKey, problem.params),
+        errors,
+        // Announced at the top as well as beside each field, so an error on a field the page does not show
+        // (a hidden home choice, a field the form never had) is never lost.
+        formError: translate(locale, problem.messageKey, problem.params),
+        errorSummary: errors && Object.keys(errors).length > 0 ? [...new Set(Object.values(errors))] : undefined,
       });
       return;
     }
@@ -66,7 +70,8 @@ export class AppExceptionFilter implements ExceptionFilter {
         statusCode: problem.status,
         error: HttpStatus[problem.status] ?? 'Error',
         message,
-        ...(problem.fields ? { fields: this.translateFields(locale, problem.fields) } : {}),
+        // A refusal about the record's state rather than the input has no fields: say so by leaving them out.
+        ...(problem.fields && Object.keys(problem.fields).length > 0 ? { fields: this.translateFields(locale, problem.fields) } : {}),
       });
       return;
     }

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { FORM_VIEW, FormViewOptions } from '../decorators/form-view.decorator';
 import { DomainError } from '../errors/domain-errors';
+import { ID_PARAM, parseId } from '../http/parse-id.pipe';
 
 /** A rejected form submission, carrying what the filter needs to show the form again. */
 export class FormRejection extends Error {
@@ -28,6 +29,9 @@ export class FormErrorsInterceptor implements NestInterceptor {
     const view = this.reflector.get<FormViewOptions | undefined>(FORM_VIEW, context.getHandler());
     if (!view) return next.handle();
     const req = context.switchToHttp().getRequest<Request>();
+    // A rejected form is shown again with its page reloaded from the ids in the URL, which the handler's
+    // pipes may not have checked yet (the body can fail first): an id that is not one is not found, now.
+    for (const name of Object.keys(req.params ?? {})) if (ID_PARAM.test(name)) req.params[name] = parseId(req.params[name]);
     return next.handle().pipe(
       catchError((error: unknown) => {
         if (!(error instanceof DomainError) || error.status >= 500 || error.status === 401) return throwError(() => error);

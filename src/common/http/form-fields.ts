@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsDateString, Matches } from 'class-validator';
 /*
  * What DTOs share to read form fields. class-validator runs a property's decorators bottom-up and
  * stops at the first failure: the most basic check sits nearest the property, so a missing value
@@ -24,6 +26,15 @@ export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
  * do not exist with its own message.
  */
 export const ISO_DATE_LAYOUT = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A day that exists, as YYYY-MM-DD: the layout, then the calendar (no 30 February or month 13, which a
+ * PostgreSQL date column refuses with an error). Put it above `@IsString()`.
+ */
+export function IsIsoDate(): PropertyDecorator {
+  // Registered in this order, checked in this order: the layout's message first, then the calendar's.
+  return applyDecorators(Matches(ISO_DATE_LAYOUT), IsDateString({ strict: true }));
+}
 
 /**
  * A number typed in a form: blank means "not given", digits become a number, anything else stays as

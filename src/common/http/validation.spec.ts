@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, MinLength, ValidationError, validate } from 'class-validator';
-import { toFieldErrors } from './validation';
+import { fieldsWithNul, toFieldErrors } from './validation';
 
 const sut = toFieldErrors;
 
@@ -125,5 +125,22 @@ describe('toFieldErrors', () => {
     expect(sut([failure('name', { isNotEmpty: 'name should not be empty' })], 'unit')).toEqual({
       'unit.name': { key: 'validation.isNotEmpty', params: {} },
     });
+  });
+});
+
+describe('fieldsWithNul', () => {
+  it('should name each field holding a NUL character, nested ones by path, when a body carries some', () => {
+    const body = { title: 'ok', note: 'a\u0000b', tags: ['x', '\u0000'], entries: [{ staffNote: 'fine' }, { staffNote: '\u0000' }], nested: { deep: '\u0000' } };
+    expect(fieldsWithNul(body)).toEqual({
+      note: { key: 'validation.invalidCharacter' },
+      tags: { key: 'validation.invalidCharacter' },
+      'entries.1.staffNote': { key: 'validation.invalidCharacter' },
+      'nested.deep': { key: 'validation.invalidCharacter' },
+    });
+  });
+
+  it('should find nothing when no string holds a NUL character', () => {
+    expect(fieldsWithNul({ a: 'text', b: 1, c: null, d: ['é', '😀'], e: { f: true } })).toEqual({});
+    expect(fieldsWithNul(undefined)).toEqual({});
   });
 });

@@ -92,6 +92,8 @@ describe('translation catalogues', () => {
         MaxLength: 'maxLength', MinLength: 'minLength', IsInt: 'isInt', Min: 'min', Max: 'max',
         IsBoolean: 'isBoolean', IsUUID: 'isUuid', IsDateString: 'isDateString',
         IsArray: 'isArray', ArrayMaxSize: 'arrayMaxSize', ArrayMinSize: 'arrayMinSize',
+        // Ours (common/http/form-fields.ts): Matches, then IsDateString.
+        IsIsoDate: 'isDateString',
       };
       const dtoFiles = sources.filter((file) => /[\\/]dto[\\/][^\\/]+\.ts$/.test(file));
       const decorators = usages(dtoFiles, /@(Is[A-Z]\w*|Matches|MaxLength|MinLength|Min|Max|ArrayMaxSize|ArrayMinSize)\(/g)

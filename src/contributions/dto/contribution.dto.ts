@@ -1,6 +1,6 @@
-import { numberField } from '../../common/http/form-fields';
+import { numberField, IsIsoDate } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { ACTOR_TYPES, PHASES } from '../entities/contribution.entity';
 
 const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
@@ -37,7 +37,7 @@ export class ContributionDto extends ContributionUpdateDto {
   /** Programme-wide contributions only: their own date. */
   @IsOptional()
   @Transform(blankToUndefined)
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @IsIsoDate()
   @IsString()
   date?: string;
 

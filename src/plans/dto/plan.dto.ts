@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { blankToNull, checkbox, ISO_DATE, numberField, trimmed } from '../../common/http/form-fields';
+import { blankToNull, checkbox, numberField, trimmed, IsIsoDate } from '../../common/http/form-fields';
 
 /** Goal rows the plan form offers at most. */
 export const MAX_GOALS = 8;
@@ -66,21 +66,21 @@ export class AgreePlanDto {
   /** Blank means today, in the home's time zone. */
   @IsOptional()
   @Transform(blankToNull)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   agreedOn?: string | null;
 
   /** Blank means six months after the agreement. */
   @IsOptional()
   @Transform(blankToNull)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   nextReviewOn?: string | null;
 }
 
 export class PlanReviewDto {
   @Transform(trimmed)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   reviewedOn: string;
 
@@ -120,7 +120,7 @@ export class PlanReviewDto {
   /** Blank means six months after the review. */
   @IsOptional()
   @Transform(blankToNull)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   nextReviewOn?: string | null;
 

@@ -1,8 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { ListQueryDto } from '../../common/dto/list-query.dto';
 import { PersonNameDto } from '../../common/dto/person-contact.dto';
-import { blankToNull, checkbox, ISO_DATE, trimmed, numberField } from '../../common/http/form-fields';
+import { blankToNull, checkbox, trimmed, numberField, IsIsoDate } from '../../common/http/form-fields';
 import { FAMILY_PORTAL_CONSENTS } from '../entities/resident.entity';
 
 export class ResidentDto extends PersonNameDto {
@@ -14,7 +14,7 @@ export class ResidentDto extends PersonNameDto {
 
   @IsOptional()
   @Transform(blankToNull)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   dateOfBirth?: string | null;
 
@@ -35,7 +35,7 @@ export class ResidentDto extends PersonNameDto {
   homeId?: string | null;
 
   @Transform(trimmed)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   admittedOn: string;
 
@@ -109,7 +109,7 @@ export class DischargeDto {
   outcome: 'discharged' | 'deceased';
 
   @Transform(trimmed)
-  @Matches(ISO_DATE)
+  @IsIsoDate()
   @IsString()
   leftOn: string;
 }
