@@ -392,7 +392,8 @@ export class ReportService {
       .innerJoin(PlanReview, 'r', 'r.id = g.reviewId')
       .select('g.goalId', 'goalId')
       .addSelect('g.score', 'score')
-      .where('g.homeId = :homeId', { homeId })
+      // The reviews by their (home, date) index, then their scores by review: one home's quarter only.
+      .where('r.homeId = :homeId AND g.homeId = :homeId', { homeId })
       .andWhere('r.reviewedOn >= :firstDay AND r.reviewedOn <= :lastDay', { firstDay: q.firstDay, lastDay: q.lastDay })
       .orderBy('r.reviewedOn', 'DESC')
       .addOrderBy('r.createdAt', 'DESC')
