@@ -108,13 +108,23 @@ function profileSection(w: PdfWriter, model: ResidentSummaryModel, locale: strin
     [t('profile.weeklyTarget'), p.weeklyActivityTarget !== null ? t('profile.weeklyTargetValue', { n: p.weeklyActivityTarget }) : null],
     [t('profile.familyPortal'), p.familyPortalConsent ? translate(locale, `residents.portal.${p.familyPortalConsent}`) : null],
   ];
+  profileFactsAndAbout(w, facts, p, (key) => t(key));
+}
+
+/** A resident's facts (those with a value) and "about me" blocks, as both resident PDFs print them. */
+export function profileFactsAndAbout(
+  w: PdfWriter,
+  facts: [string, string | null][],
+  p: { aboutMe: string | null; interests: string[]; dislikes: string | null; communicationTips: string | null; mobilityNotes: string | null },
+  label: (key: string) => string,
+): void {
   factList(w, facts.filter((f): f is [string, string] => f[1] !== null && f[1] !== ''), 170);
   w.space(6);
-  block(w, t('profile.aboutMe'), p.aboutMe);
-  block(w, t('profile.interests'), p.interests.length > 0 ? p.interests.join(', ') : t('profile.noneRecorded'));
-  block(w, t('profile.dislikes'), p.dislikes);
-  block(w, t('profile.communicationTips'), p.communicationTips);
-  block(w, t('profile.mobilityNotes'), p.mobilityNotes);
+  block(w, label('profile.aboutMe'), p.aboutMe);
+  block(w, label('profile.interests'), p.interests.length > 0 ? p.interests.join(', ') : label('profile.noneRecorded'));
+  block(w, label('profile.dislikes'), p.dislikes);
+  block(w, label('profile.communicationTips'), p.communicationTips);
+  block(w, label('profile.mobilityNotes'), p.mobilityNotes);
   w.space(8);
 }
 

@@ -5,7 +5,7 @@ import type { SubjectAccessExport } from '../../data-protection/subject-access.s
 import { isRelationship } from '../../residents/dto/family-link.dto';
 import { factList, openPdf, stampFooters, titleBand } from './layout';
 import { COLOURS, PdfWriter } from './pdf-layout';
-import { block, hours, shortDate, TABLE_SIZE } from './resident-summary.pdf';
+import { block, hours, profileFactsAndAbout, shortDate, TABLE_SIZE } from './resident-summary.pdf';
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 
@@ -67,14 +67,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
     [t('profile.recordCreated'), instant(resident.createdAt)],
     [t('profile.erasedAt'), resident.erasedAt ? instant(resident.erasedAt) : null],
   ];
-  factList(w, facts.filter((f): f is [string, string] => f[1] !== null && f[1] !== ''), 170);
-  w.space(6);
-  block(w, s('profile.aboutMe'), resident.aboutMe);
-  block(w, s('profile.interests'), resident.interests.length > 0 ? resident.interests.join(', ') : s('profile.noneRecorded'));
-  block(w, s('profile.dislikes'), resident.dislikes);
-  block(w, s('profile.communicationTips'), resident.communicationTips);
-  block(w, s('profile.mobilityNotes'), resident.mobilityNotes);
-  w.space(8);
+  profileFactsAndAbout(w, facts, resident, s);
 
   // 2. Consent
   heading('consent');
