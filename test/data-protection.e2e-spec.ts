@@ -26,20 +26,13 @@ import { Volunteer } from '../src/volunteers/entities/volunteer.entity';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, csrfFrom, formToken, signIn } from './support/http';
-import { buildReportScenario, pdfText, ReportScenario } from './support/report-fixtures';
+import { binary, buildReportScenario, pdfText, ReportScenario } from './support/report-fixtures';
 import { createRelative, createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 /** What identifies Carla Conti (the scenario's R3, discharged in July 2026): none of it may survive erasure outside the audit log. */
 const IDENTITY = ['Carla', 'Conti', '1931-02-17'];
-
-function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  const stream = res as unknown as NodeJS.ReadableStream;
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
 
 /** The report's figures without names, with per-resident rows in a fixed order: what erasure must leave alone. */
 function figuresOf(report: unknown): unknown {

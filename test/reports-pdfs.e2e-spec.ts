@@ -14,25 +14,12 @@ import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, signIn } from './support/http';
 import { createVolunteer } from './support/people-factories';
 import { createPlan } from './support/plan-factories';
-import { pdfText, rome } from './support/report-fixtures';
+import { binary, flat, pdfText, rome } from './support/report-fixtures';
 import { createRelative, createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
 import { createHelpOffer } from './support/voice-factories';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-/** supertest's parser for a binary body (the PDF) as a Buffer. */
-function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  const stream = res as unknown as NodeJS.ReadableStream;
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
-/** Whitespace as single spaces, so text wrapped in a table cell or a calendar column reads as one line. */
-function flat(text: string): string {
-  return text.replace(/\s+/g, ' ');
-}
 
 describe('Printable PDFs: resident summary and activity calendar', () => {
   let t: TestApp;

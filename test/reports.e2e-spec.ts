@@ -11,7 +11,7 @@ import { figureCells } from '../src/reports/report-format';
 import { ReportService } from '../src/reports/report.service';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, signIn } from './support/http';
-import { buildReportScenario, pdfText, ReportScenario } from './support/report-fixtures';
+import { binary, buildReportScenario, flat, pdfText, ReportScenario } from './support/report-fixtures';
 import { createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
 import { buildApp } from './support/build';
@@ -19,19 +19,6 @@ import { buildApp } from './support/build';
 /** A fixed moment well after 2026-Q3, so "today" never cuts the quarter short. */
 const NOW = new Date('2026-11-28T12:00:00Z');
 const zero = { active: 0, passive: 0, disengaged: 0, declined: 0, absent: 0 };
-
-/** supertest's parser for a binary body (the PDF) as a Buffer. */
-function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  const stream = res as unknown as NodeJS.ReadableStream;
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
-/** Whitespace as single spaces, so a table row reads "Activities held 7 2 +5" whatever the PDF's layout. */
-function flat(text: string): string {
-  return text.replace(/\s+/g, ' ');
-}
 
 /** Figures as key -> [this quarter, previous quarter, change]. */
 function figureMap(figures: FigureRow[]): Record<string, [number | null, number | null, number | null]> {

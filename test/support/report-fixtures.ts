@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import type request from 'supertest';
 import { DeepPartial, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Activity } from '../../src/activities/entities/activity.entity';
 import { Engagement, Participation } from '../../src/activities/entities/participation.entity';
@@ -211,6 +212,19 @@ export async function buildReportScenario(t: TestApp, homeId: string, otherHomeI
 }
 
 export type ReportScenario = Awaited<ReturnType<typeof buildReportScenario>>;
+
+/** supertest's parser for a binary body (a PDF) as a Buffer: `.buffer(true).parse(binary)`. */
+export function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  const stream = res as unknown as NodeJS.ReadableStream;
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+/** Whitespace as single spaces, so text wrapped in a table cell or a column reads as one line. */
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
 
 /**
  * The text of a PDF and its page count, read with pdf-parse in a child process (pdf.js loads its
