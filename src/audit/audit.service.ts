@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { sqlRow, sqlRun } from '../database/sql';
+import { entryHash } from './audit-hash';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuditAction, AuditEntry, FieldChanges } from './entities/audit-entry.entity';
 import { AuditHead } from './entities/audit-head.entity';
@@ -28,14 +29,6 @@ export interface ChainCheck {
    * time or action) when every entry matches but the stored end of the chain does not.
    */
   firstBroken?: { seq: number; id: string; at: Date | null; action: string | null };
-}
-
-/** The fields of an entry that its hash covers, in a fixed order. */
-function entryHash(prevHash: string, e: Omit<AuditEntry, 'id' | 'hash' | 'prevHash'>): string {
-  const canonical = JSON.stringify([
-    e.seq, e.at.toISOString(), e.userId, e.role, e.action, e.entityType, e.entityId, e.homeId, e.changes, e.ip, e.userAgent,
-  ]);
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
 /** The fields that differ between two versions of a record, old -> new. */

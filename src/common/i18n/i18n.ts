@@ -43,12 +43,29 @@ function lookup(catalogue: Catalogue, key: string): string | undefined {
   return typeof node === 'string' ? node : undefined;
 }
 
+/** Every text of a catalogue by its dotted key, with whether it has {placeholders} to fill. */
+function flatten(catalogue: Catalogue): Map<string, { text: string; hasParams: boolean }> {
+  return new Map(
+    catalogueKeys(catalogue).map((key) => {
+      const text = lookup(catalogue, key)!;
+      return [key, { text, hasParams: /\{\w+\}/.test(text) }];
+    }),
+  );
+}
+
+/** Looked up on every label of every page: one map per language, made once. */
+const texts: Record<Locale, ReturnType<typeof flatten>> = { en: flatten(catalogues.en), it: flatten(catalogues.it) };
+
 /**
  * The text for a key in a language, with {name} placeholders filled. A missing key shows the key
  * itself, so it is visible on the page and caught by the catalogue tests rather than shown blank.
  */
 export function translate(locale: string, key: string, params: Record<string, unknown> = {}): string {
-  const text = lookup(catalogues[isLocale(locale) ? locale : DEFAULT_LOCALE], key) ?? lookup(catalogues[DEFAULT_LOCALE], key) ?? key;
+  const language = isLocale(locale) ? locale : DEFAULT_LOCALE;
+  const entry = texts[language].get(key);
+  if (entry && !entry.hasParams) return entry.text;
+  // Not in the language (the English text stands in) or with placeholders to fill.
+  const text = entry?.text ?? lookup(catalogues[language], key) ?? lookup(catalogues[DEFAULT_LOCALE], key) ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
