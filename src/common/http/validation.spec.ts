@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, MinLength, ValidationError, validate } from 'class-validator';
-import { fieldsWithNul, toFieldErrors } from './validation';
+import { getMetadataStorage, IsIn, IsInt, IsNotEmpty, IsString, Matches, MaxLength, MinLength, ValidationError, validate } from 'class-validator';
+import { fieldsWithNul, rememberValidationRules, toFieldErrors } from './validation';
 
 const sut = toFieldErrors;
 
@@ -142,5 +142,43 @@ describe('fieldsWithNul', () => {
   it('should find nothing when no string holds a NUL character', () => {
     expect(fieldsWithNul({ a: 'text', b: 1, c: null, d: ['é', '😀'], e: { f: true } })).toEqual({});
     expect(fieldsWithNul(undefined)).toEqual({});
+  });
+});
+
+describe('rememberValidationRules', () => {
+  class Base {
+    @IsString()
+    name: string;
+  }
+  class Child extends Base {
+    @IsInt()
+    age: number;
+  }
+
+  beforeAll(() => rememberValidationRules());
+
+  it('should keep checking the rules of a class and of the classes it extends', async () => {
+    const errors = await validate(plainToInstance(Child, { name: 3, age: 'x' }));
+    expect(errors.map((e) => e.property).sort()).toEqual(['age', 'name']);
+    expect(await validate(plainToInstance(Child, { name: 'Ada', age: 3 }))).toEqual([]);
+  });
+
+  it('should give the same list for a class on every lookup', () => {
+    const storage = getMetadataStorage();
+    const first = storage.getTargetValidationMetadatas(Child, '', false, false);
+    expect(storage.getTargetValidationMetadatas(Child, '', false, false)).toBe(first);
+    expect(first.map((m) => m.propertyName).sort()).toEqual(['age', 'name']);
+  });
+
+  it('should see a rule added after a lookup', async () => {
+    class Later {
+      @IsString()
+      title: string;
+    }
+    expect(await validate(plainToInstance(Later, { title: 1 }))).toHaveLength(1);
+    // A rule declared on the class after it was first checked (as a decorator run late would add it).
+    IsNotEmpty()(Later.prototype, 'title');
+    const errors = await validate(plainToInstance(Later, { title: '' }));
+    expect(errors[0]?.constraints).toHaveProperty('isNotEmpty');
   });
 });

@@ -4,9 +4,9 @@ const LOCALE_TAGS: Record<string, string> = { en: 'en-GB', it: 'it-IT' };
 
 /** Building an Intl.DateTimeFormat costs far more than using one: each kind is made once. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+function formatter(locale: string, kind: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const tag = LOCALE_TAGS[locale] ?? 'en-GB';
-  const key = `${tag}|${JSON.stringify(options)}`;
+  const key = `${tag}|${kind}|${options.timeZone ?? ''}`;
   let made = formatters.get(key);
   if (!made) {
     made = new Intl.DateTimeFormat(tag, options);
@@ -19,7 +19,7 @@ function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.Da
 export function formatDate(value: unknown, locale: string): string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return value instanceof Date ? formatDateTime(value, locale, 'UTC', false) : '';
   const [year, month, day] = value.split('-').map(Number);
-  return formatter(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+  return formatter(locale, 'date', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(Date.UTC(year, month - 1, day)),
   );
 }
@@ -28,5 +28,5 @@ export function formatDate(value: unknown, locale: string): string {
 export function formatDateTime(value: unknown, locale: string, timeZone: string, withTime = true): string {
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
   if (!date || Number.isNaN(date.getTime())) return '';
-  return formatter(locale, { day: 'numeric', month: 'short', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}), timeZone }).format(date);
+  return formatter(locale, withTime ? 'dateTime' : 'shortDate', { day: 'numeric', month: 'short', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}), timeZone }).format(date);
 }
