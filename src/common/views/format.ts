@@ -15,13 +15,21 @@ function formatter(locale: string, kind: string, options: Intl.DateTimeFormatOpt
   return made;
 }
 
+/** Calendar dates as shown, by language: a page shows the same few dates again and again. */
+const shownDates = new Map<string, string>();
+
 /** A calendar date ("2026-07-01"), shown as written: no time zone moves it. */
 export function formatDate(value: unknown, locale: string): string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return value instanceof Date ? formatDateTime(value, locale, 'UTC', false) : '';
-  const [year, month, day] = value.split('-').map(Number);
-  return formatter(locale, 'date', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(Date.UTC(year, month - 1, day)),
-  );
+  const key = `${locale}|${value}`;
+  let shown = shownDates.get(key);
+  if (shown === undefined) {
+    const [year, month, day] = value.split('-').map(Number);
+    shown = formatter(locale, 'date', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, month - 1, day)));
+    if (shownDates.size >= 5_000) shownDates.clear();
+    shownDates.set(key, shown);
+  }
+  return shown;
 }
 
 /** An instant, in the home's time zone. */
