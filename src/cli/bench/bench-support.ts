@@ -94,9 +94,12 @@ export async function startApp(databaseUrl: string, options: { env?: Record<stri
   throw new Error(`The app did not answer within a minute: ${output()}`);
 }
 
-/** The bare better-sqlite3 server (baseline-server.ts) on its own copy of the database. */
-export async function startBaseline(file: string): Promise<Running> {
-  const child = spawn(process.execPath, [join(DIST_SRC, 'cli', 'bench', 'baseline-server.js'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The bare better-sqlite3 server (baseline-server.ts) on its own copy of the database; `script` is
+ * its compiled file when the caller does not run from dist/ (its test).
+ */
+export async function startBaseline(file: string, script = join(DIST_SRC, 'cli', 'bench', 'baseline-server.js')): Promise<Running> {
+  const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'pipe'] });
   const output = capture(child);
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The baseline server did not start: ${output()}`)), 15_000);
