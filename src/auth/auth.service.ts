@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../common/errors/domain-errors';
 import { isLocale } from '../common/i18n/i18n';
-import { sqlRow, sqlRows } from '../database/sql';
+import { sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { DEFAULT_TIMEZONE, HomesService } from '../homes/homes.service';
 import { Membership } from './entities/membership.entity';
@@ -41,7 +41,6 @@ type SessionUserRow = Pick<User, 'id' | 'email' | 'displayName' | 'role' | 'loca
 export class AuthService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
     private readonly hasher: PasswordHasher,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
@@ -73,17 +72,21 @@ export class AuthService {
       await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
       await this.audit.record(manager, { action: 'login', userId: user.id, role: user.role, entityType: 'user', entityId: user.id, ...this.originFields(origin) });
     });
-    return this.toSessionUser(user);
+    const signedIn = await this.findSessionUser(user.id);
+    if (!signedIn) throw new ValidationError({}, { key: 'auth.invalidCredentials' });
+    return signedIn;
   }
 
   async recordSignOut(user: SessionUser, origin: RequestOrigin): Promise<void> {
     await this.audit.recordNow({ action: 'logout', userId: user.id, role: user.role, entityType: 'user', entityId: user.id, ...this.originFields(origin) });
   }
 
-  /** The user behind a session, fresh from the database; null when the account is gone or disabled. */
-  /** The signed-in user, on every request: plain SQL, as it runs more than anything else. */
+  /**
+   * The user behind a session, fresh from the database; null when the account is gone or disabled.
+   * Runs on every request, so in plain SQL and one statement: the account, its homes in the order
+   * joined and each home's zone (an admin is in every home).
+   */
   async findSessionUser(userId: string): Promise<SessionUser | null> {
-    // Every request runs this: the account, its homes in the order joined and each home's zone, in one statement.
     const rows = await sqlRows<SessionUserRow & { homeId: string | null; timezone: string | null }>(
       this.users.manager,
       `SELECT u.id, u.email, u."displayName", u.role, u.locale, u."personKind", u."personId", u."disabledAt", m."homeId", h.timezone
@@ -93,10 +96,11 @@ export class AuthService {
     );
     const user = rows[0];
     if (!user || user.disabledAt !== null) return null;
-    if (user.role === 'admin') return this.toSessionUser(user);
     const homes = rows.filter((row) => row.homeId !== null);
+    const homeIds = user.role === 'admin' ? await this.homes.allHomeIds() : homes.map((row) => row.homeId!);
     return {
-      ...sessionUserFields(user), homeIds: homes.map((row) => row.homeId!), timezone: homes[0]?.timezone ?? DEFAULT_TIMEZONE,
+      id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, personKind: user.personKind, personId: user.personId,
+      homeIds, timezone: user.role === 'admin' ? await this.homes.timezoneOf(homeIds[0]) : (homes[0]?.timezone ?? DEFAULT_TIMEZONE),
     };
   }
 
@@ -185,19 +189,7 @@ export class AuthService {
     if (password !== confirm) throw new ValidationError({ confirmPassword: { key: 'auth.passwordMismatch' } });
   }
 
-  private async toSessionUser(user: SessionUserRow): Promise<SessionUser> {
-    const homeIds = user.role === 'admin'
-      ? await this.homes.allHomeIds()
-      : (await sqlRows<{ homeId: string }>(this.memberships.manager, 'SELECT "homeId" FROM membership WHERE "userId" = ? ORDER BY "createdAt", id', [user.id])).map((m) => m.homeId);
-    return { ...sessionUserFields(user), homeIds, timezone: await this.homes.timezoneOf(homeIds[0]) };
-  }
-
-
   private originFields(origin: RequestOrigin) {
     return { ip: origin.ip, userAgent: origin.userAgent ?? null };
   }
-}
-
-function sessionUserFields(user: SessionUserRow): Omit<SessionUser, 'homeIds' | 'timezone'> {
-  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, personKind: user.personKind, personId: user.personId };
 }
