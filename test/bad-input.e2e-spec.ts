@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { handlebars } from 'hbs';
+import Handlebars from 'handlebars';
 import request from 'supertest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -79,7 +79,7 @@ describe('Bad input (property-based, every route)', () => {
   /** Set when the file ends, so that a run cut short by a timeout stops sending. */
   let stopped = false;
   const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
-  const escape = (text: string) => handlebars.Utils.escapeExpression(text);
+  const escape = (text: string) => Handlebars.Utils.escapeExpression(text);
 
   beforeAll(async () => {
     t = await createTestApp();

@@ -3,6 +3,7 @@ import { ActivitiesService } from '../../src/activities/activities.service';
 import { Activity } from '../../src/activities/entities/activity.entity';
 import { ActivityType } from '../../src/activities/entities/activity-type.entity';
 import { RosterEntry } from '../../src/activities/entities/roster-entry.entity';
+import { localDayRange, todayIn } from '../../src/common/time/zoned';
 import type { TestApp } from './test-app';
 
 /** An activity type of a home, written through the service as the seeder does. */
@@ -15,6 +16,16 @@ export async function createActivityType(t: TestApp, homeId: string, overrides: 
   );
 }
 
+/**
+ * When a default activity starts: an hour ago, or at the start of the home's day (Europe/Rome) in the
+ * day's first hour, so that it is on today's page whatever the time the tests run.
+ */
+export function earlierToday(now = new Date(), zone = 'Europe/Rome'): Date {
+  const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
+  const dayStart = localDayRange(todayIn(zone, now), zone).start;
+  return hourAgo < dayStart ? dayStart : hourAgo;
+}
+
 /** An activity (today by default, an hour ago) with an optional roster, written straight to the tables. */
 export async function createActivity(
   t: TestApp,
@@ -25,7 +36,7 @@ export async function createActivity(
   const type = fields.activityTypeId ? undefined : await createActivityType(t, homeId);
   const repo = t.dataSource.getRepository(Activity);
   const activity = repo.create({
-    homeId, activityTypeId: type?.id, title: 'Afternoon singing', startsAt: new Date(Date.now() - 60 * 60 * 1000), durationMinutes: 60,
+    homeId, activityTypeId: type?.id, title: 'Afternoon singing', startsAt: earlierToday(), durationMinutes: 60,
     location: 'Sala grande', unitId: null, capacity: null, leadStaffId: null, status: 'planned', description: null, seriesId: null,
     visibleToFamilies: true, completedAt: null, cancelReason: null, ...fields,
   });

@@ -1,51 +1,100 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import hbs from 'hbs';
-import type { HelperOptions } from 'handlebars';
+import Handlebars from 'handlebars';
+import type { HelperOptions, RuntimeOptions, TemplateDelegate } from 'handlebars';
 import { translate } from '../i18n/i18n';
 import { formatDate, formatDateTime } from './format';
 import { VIEWS_DIR } from '../paths';
 
-let helpersRegistered = false;
+/** Every helper a template may call; anything else is a compile error, found when the view is first compiled. */
+const HELPERS: Record<string, Handlebars.HelperDelegate> = {
+  t(this: unknown, key: string, options: HelperOptions) {
+    return translate(rootLocale(options), key, options.hash);
+  },
+  formatDate(this: unknown, value: unknown, options: HelperOptions) {
+    return formatDate(value, rootLocale(options));
+  },
+  formatDateTime(this: unknown, value: unknown, options: HelperOptions) {
+    const root = options.data?.root as { timezone?: string } | undefined;
+    return formatDateTime(value, rootLocale(options), root?.timezone ?? 'Europe/Rome');
+  },
+  eq: (a: unknown, b: unknown) => a === b,
+  neq: (a: unknown, b: unknown) => a !== b,
+  array: (...items: unknown[]) => items.slice(0, -1),
+  includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
+  concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
+  lookupField: (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '',
+};
+
+/**
+ * Compiled with the helper list declared: `{{title}}` is then a plain lookup instead of a check for a
+ * helper of that name first, and a misspelt helper fails at compile time rather than printing nothing.
+ */
+export const VIEW_COMPILE_OPTIONS: CompileOptions = { knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])), knownHelpersOnly: true };
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+
+/** Pages are built from plain objects, but some show an entity's getter (as hbs allowed). */
+const RUNTIME_OPTIONS: RuntimeOptions = { allowProtoPropertiesByDefault: true, allowProtoMethodsByDefault: true };
+
+const LAYOUT = join(VIEWS_DIR, 'layouts', 'main.hbs');
+
+/** One Handlebars of our own: its partials and helpers are those below and no other code's. */
+const handlebars = Handlebars.create();
+const compiled = new Map<string, TemplateDelegate>();
+let registered = false;
 
 /** Handlebars with our layout, partials and helpers; `t` reads the request's language from the page data. */
 export function configureViews(app: NestExpressApplication): void {
   app.setBaseViewsDir(VIEWS_DIR);
+  app.engine('hbs', renderView);
   app.setViewEngine('hbs');
-  app.set('view options', { layout: 'layouts/main' });
-  if (helpersRegistered) return;
-  helpersRegistered = true;
-  registerPartials(join(VIEWS_DIR, 'partials'));
-  hbs.registerHelper('t', function (this: unknown, key: string, options: HelperOptions) {
-    return translate(rootLocale(options), key, options.hash);
-  });
-  hbs.registerHelper('formatDate', function (this: unknown, value: unknown, options: HelperOptions) {
-    return formatDate(value, rootLocale(options));
-  });
-  hbs.registerHelper('formatDateTime', function (this: unknown, value: unknown, options: HelperOptions) {
-    const root = options.data?.root as { timezone?: string } | undefined;
-    return formatDateTime(value, rootLocale(options), root?.timezone ?? 'Europe/Rome');
-  });
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('neq', (a: unknown, b: unknown) => a !== b);
-  hbs.registerHelper('array', (...items: unknown[]) => items.slice(0, -1));
-  hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
-  hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
-  hbs.registerHelper('lookupField', (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '');
+  if (registered) return;
+  registered = true;
+  handlebars.registerHelper(HELPERS);
+  const partials = join(VIEWS_DIR, 'partials');
+  for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
+    handlebars.registerPartial(basename(file, '.hbs'), compile(join(partials, file)));
+  }
+}
+
+interface RenderOptions extends Record<string, unknown> {
+  /** Express's `view cache` (on in production): compile each file once; otherwise read it afresh, for editing. */
+  cache?: boolean;
+  /** `false` for a page without the layout. */
+  layout?: false;
+}
+
+/** The Express view engine: the page, then the layout around it with the page as `body`. */
+export function renderView(file: string, options: RenderOptions, callback: (error: unknown, html?: string) => void): void {
+  let html: string;
+  try {
+    const page = template(file, options.cache === true);
+    html = page(options, RUNTIME_OPTIONS);
+    if (options.layout !== false) {
+      options.body = html;
+      html = template(LAYOUT, options.cache === true)(options, RUNTIME_OPTIONS);
+    }
+  } catch (error) {
+    callback(error);
+    return;
+  }
+  callback(null, html);
+}
+
+function template(file: string, cache: boolean): TemplateDelegate {
+  let found = cache ? compiled.get(file) : undefined;
+  if (!found) {
+    found = compile(file);
+    if (cache) compiled.set(file, found);
+  }
+  return found;
+}
+
+function compile(file: string): TemplateDelegate {
+  return handlebars.compile(readFileSync(file, 'utf8'), VIEW_COMPILE_OPTIONS);
 }
 
 function rootLocale(options: HelperOptions): string {
   return (options.data?.root as { locale?: string } | undefined)?.locale ?? 'en';
-}
-
-/**
- * Registers every partial before the first request. (hbs's own registerPartials reads the folder
- * asynchronously, so a page rendered straight after start-up could miss a partial.)
- */
-function registerPartials(dir: string): void {
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.hbs'))) {
-    // Compiled once here: Handlebars compiles a partial given as text again on every page.
-    hbs.handlebars.registerPartial(basename(file, '.hbs'), hbs.handlebars.compile(readFileSync(join(dir, file), 'utf8')));
-  }
 }

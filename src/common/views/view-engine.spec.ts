@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import Handlebars from 'handlebars';
+import { VIEWS_DIR } from '../paths';
+import { configureViews, renderView, VIEW_COMPILE_OPTIONS } from './view-engine';
+
+function viewFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? viewFiles(join(dir, entry.name)) : entry.name.endsWith('.hbs') ? [join(dir, entry.name)] : [],
+  );
+}
+
+function render(file: string, options: Record<string, unknown>): string {
+  let result: { error: unknown; html?: string } | undefined;
+  renderView(join(VIEWS_DIR, file), options, (error, html) => (result = { error, html }));
+  if (!result) throw new Error('renderView did not call back');
+  if (result.error) throw result.error;
+  return result.html!;
+}
+
+describe('view engine', () => {
+  beforeAll(() => {
+    const app = { setBaseViewsDir: jest.fn(), engine: jest.fn(), setViewEngine: jest.fn() };
+    configureViews(app as unknown as NestExpressApplication);
+  });
+
+  it('compiles every view and partial with the declared helpers only', () => {
+    const files = viewFiles(VIEWS_DIR);
+    expect(files.length).toBeGreaterThan(40);
+    for (const file of files) {
+      expect(() => Handlebars.precompile(readFileSync(file, 'utf8'), VIEW_COMPILE_OPTIONS)).not.toThrow();
+    }
+  });
+
+  it('refuses a helper that is not declared, when the template is compiled', () => {
+    expect(() => Handlebars.precompile('<p>{{shout title}}</p>', VIEW_COMPILE_OPTIONS)).toThrow(/shout/);
+    // A plain value is a lookup, not a helper call.
+    expect(() => Handlebars.precompile('<p>{{title}}</p>', VIEW_COMPILE_OPTIONS)).not.toThrow();
+  });
+
+  it('renders a page inside the layout, in the page language, escaping values', () => {
+    const html = render('errors/error.hbs', { cache: true, locale: 'it', status: 404, title: 'Non trovato', message: '<b>nulla</b>', csrfToken: 'tok' });
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('<html lang="it">');
+    expect(html).toContain('<p class="error-code">404</p>');
+    expect(html).toContain('&lt;b&gt;nulla&lt;/b&gt;');
+    expect(html).toContain('<input type="hidden" name="_csrf" value="tok">');
+    expect(html).toContain('Torna alla pagina iniziale');
+  });
+
+  it('renders a page alone when the layout is turned off, and the same page from its cache', () => {
+    const options = { cache: true, layout: false as const, locale: 'en', status: 500, title: 'Oops', message: 'broken' };
+    const first = render('errors/error.hbs', options);
+    expect(first).not.toContain('<html');
+    expect(first).toContain('<h1>Oops</h1>');
+    expect(render('errors/error.hbs', { ...options })).toBe(first);
+  });
+
+  it('passes a failing template to the callback instead of throwing', () => {
+    let failure: unknown;
+    renderView(join(VIEWS_DIR, 'no-such-view.hbs'), {}, (error) => (failure = error));
+    expect(String(failure)).toMatch(/ENOENT/);
+  });
+
+  it('lists every view it found as a file under views/', () => {
+    expect(viewFiles(VIEWS_DIR).map((file) => relative(VIEWS_DIR, file))).toContain(join('activities', 'today.hbs'));
+  });
+});
