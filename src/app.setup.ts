@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { DatabaseSessionStore, IDLE_TIMEOUT_MS } from './auth/session/database-session.store';
+import { DatabaseSessionStore } from './auth/session/database-session.store';
 import { SESSION_COOKIE } from './auth/session/session-manager';
 import { UnsupportedMediaTypeError } from './common/errors/domain-errors';
 import { PUBLIC_DIR } from './common/paths';
@@ -64,10 +64,13 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       store: app.get(DatabaseSessionStore),
       resave: false,
       saveUninitialized: false,
-      // The cookie and the stored expiry move on with each request: 30 minutes idle ends the session.
-      rolling: true,
+      // A browser-session cookie, without Expires (OWASP's advice for session ids: nothing kept on a
+      // shared tablet's disk). The 30 minutes idle are counted on the server, where the stored expiry
+      // moves on with each request (DatabaseSessionStore.touch); so the cookie never changes and is
+      // sent once, not signed again on every response.
+      rolling: false,
       proxy: behindTls,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: behindTls ? 'auto' : false, maxAge: IDLE_TIMEOUT_MS, path: '/' },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: behindTls ? 'auto' : false, path: '/' },
     }),
   );
   app.use(saveSessionBeforeRedirect);

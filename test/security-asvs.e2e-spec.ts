@@ -213,6 +213,21 @@ describe('ASVS 5.0 security requirements', () => {
       expect(res.headers.location).toMatch(/^\/login/);
     });
 
+    it('ASVS 5.0 V7.3.1: the cookie lasts as long as the browser; the idle timeout is kept on the server', async () => {
+      const page = await request(t.server).get('/login').expect(200);
+      const signedIn = await request(t.server).post('/login').set('Cookie', sessionCookie(page.headers['set-cookie'])!.split(';')[0]).type('form')
+        .send({ _csrf: csrfFrom(page.text), email: manager.email, password: manager.password });
+      expect(signedIn.status).toBe(303);
+      const cookie = sessionCookie(signedIn.headers['set-cookie'])!;
+      // No Expires or Max-Age: the browser forgets the id when it closes and keeps nothing on disk.
+      expect(cookie).not.toMatch(/expires=|max-age=/i);
+      // Pages after sign-in do not send the cookie again: it never changes.
+      const home = await request(t.server).get('/').set('Cookie', cookie.split(';')[0]).expect(200);
+      expect(sessionCookie(home.headers['set-cookie'])).toBeUndefined();
+      const row = await t.dataSource.getRepository(SessionRecord).findOneByOrFail({ sid: sessionId(cookie) });
+      expect(Math.abs(row.expiresAt.getTime() - Date.now() - IDLE_TIMEOUT_MS)).toBeLessThan(60_000);
+    });
+
     it('ASVS 5.0 V7.3.2: a session ends 12 hours after sign-in however active it is', async () => {
       const user = await createUser(t, { role: 'carer', homeIds: [homeId] });
       const client = await signIn(t, user.email, user.password);
