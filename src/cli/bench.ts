@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../common/paths';
 import { utcToLocal } from '../common/time/zoned';
 import { lastCompleteQuarter } from '../reports/report-quarter';
 import {
-  apiSignIn, createPostgresDatabase, LoadFigures, load, median, postgresReachable, probeReport, Running, seedDatabase, startApp, startBaseline, stop,
+  apiSignIn, createPostgresDatabase, LoadFigures, load, loadInTurns, median, postgresReachable, probeReport, Running, seedDatabase, startApp, startBaseline, stop,
 } from './bench/bench-support';
 import type { ReportProbeResult } from './bench/report-probe';
 import { SYNTHETIC_PASSWORD } from './synthetic/seed-synthetic-data';
@@ -172,29 +172,30 @@ async function main(): Promise<void> {
       },
     });
 
-    log('(a) baseline: bare node:http + better-sqlite3');
+    log('(a) the bare node:http + better-sqlite3 server and the app (PUT /api/activities/:id/participation), in turns');
     const baseline = await startBaseline(baselineFile);
     running.push(baseline);
-    const baselineLoad = await load({ url: `http://127.0.0.1:${baseline.port}`, connections: CONNECTIONS, requests: [participationRequest({})] }, SECONDS);
-    await stop(baseline);
-
-    log('(a) the app: PUT /api/activities/:id/participation');
     const app = await startApp(`sqlite:${appFile}`);
     running.push(app);
     const carer = await apiSignIn(app.port, syntheticEmail('carer', 1), SYNTHETIC_PASSWORD);
-    const appLoad = await load(
+    const [appLoad, baselineLoad] = await loadInTurns(
       { url: `http://127.0.0.1:${app.port}`, connections: CONNECTIONS, requests: [participationRequest({ cookie: carer.cookie, 'x-csrf-token': carer.csrfToken })] },
+      { url: `http://127.0.0.1:${baseline.port}`, connections: CONNECTIONS, requests: [participationRequest({})] },
       SECONDS,
     );
+    await stop(baseline);
     const participationRatio = appLoad.requestsPerSecond / baselineLoad.requestsPerSecond;
     results.a = { residentsPerSave: ROSTER_SIZE, baseline: baselineLoad, app: appLoad, ratio: round(participationRatio) };
     targets.push({ name: '(a) participation save: app / bare better-sqlite3', value: round(participationRatio), unit: 'x', target: '>= 0.5', pass: participationRatio >= 0.5 && appLoad.non2xx === 0 });
 
     // ---- (b) Today against /health -----------------------------------------------------------
     const { ward, home } = days;
-    log(`(b) GET /today?date=${ward.date}&unitId=… (a ward tablet, ${ward.activities} activities), GET /health, and the whole home's Today (${home.activities})`);
-    const todayLoad = await load({ url: `http://127.0.0.1:${app.port}/today?date=${ward.date}&unitId=${ward.unitId}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } }, SECONDS);
-    const healthLoad = await load({ url: `http://127.0.0.1:${app.port}/health`, connections: CONNECTIONS }, SECONDS);
+    log(`(b) GET /today?date=${ward.date}&unitId=… (a ward tablet, ${ward.activities} activities) and GET /health in turns, then the whole home's Today (${home.activities})`);
+    const [todayLoad, healthLoad] = await loadInTurns(
+      { url: `http://127.0.0.1:${app.port}/today?date=${ward.date}&unitId=${ward.unitId}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } },
+      { url: `http://127.0.0.1:${app.port}/health`, connections: CONNECTIONS },
+      SECONDS,
+    );
     const homeLoad = await load({ url: `http://127.0.0.1:${app.port}/today?date=${home.date}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } }, SECONDS);
     await stop(app);
     const todayRatio = todayLoad.requestsPerSecond / healthLoad.requestsPerSecond;

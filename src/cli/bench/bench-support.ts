@@ -147,15 +147,42 @@ export interface LoadFigures {
 
 /** autocannon against a loopback address: a short warm-up, then `seconds` measured. */
 export async function load(options: autocannon.Options, seconds: number): Promise<LoadFigures> {
-  const run = (duration: number) =>
-    new Promise<autocannon.Result>((resolve, reject) => {
-      autocannon({ ...options, duration }, (error, result) => (error ? reject(error) : resolve(result)));
-    });
-  await run(2);
-  const result = await run(seconds);
+  await burst(options, 2);
+  return figures([await burst(options, seconds)]);
+}
+
+/**
+ * Two loads whose ratio is the figure wanted, measured in turns: each warmed up, then bursts of one
+ * and of the other alternately, `seconds` of each in all. Whatever else the machine does during the
+ * run then falls on both sides of the ratio alike, instead of on whichever ran at that moment.
+ */
+export async function loadInTurns(first: autocannon.Options, second: autocannon.Options, seconds: number): Promise<[LoadFigures, LoadFigures]> {
+  await burst(first, 2);
+  await burst(second, 2);
+  const rounds = Math.max(1, Math.floor(seconds / 3));
+  const firsts: autocannon.Result[] = [];
+  const others: autocannon.Result[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    firsts.push(await burst(first, seconds / rounds));
+    others.push(await burst(second, seconds / rounds));
+  }
+  return [figures(firsts), figures(others)];
+}
+
+function burst(options: autocannon.Options, duration: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ ...options, duration }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** Throughput over all the bursts; the median burst's p50 and the worst p99. */
+export function figures(results: Pick<autocannon.Result, 'requests' | 'duration' | 'latency' | 'non2xx' | 'errors' | 'timeouts'>[]): LoadFigures {
+  const requests = results.reduce((sum, r) => sum + r.requests.total, 0);
+  const duration = results.reduce((sum, r) => sum + r.duration, 0);
   return {
-    requestsPerSecond: Math.round(result.requests.average * 10) / 10, requests: result.requests.total,
-    latencyP50Ms: result.latency.p50, latencyP99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts,
+    requestsPerSecond: Math.round((requests / duration) * 10) / 10, requests,
+    latencyP50Ms: median(results.map((r) => r.latency.p50)), latencyP99Ms: Math.max(...results.map((r) => r.latency.p99)),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0), errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
   };
 }
 
