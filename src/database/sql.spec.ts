@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { asDate, asNumber, placeholders, sqlRow, sqlRows, sqlRun } from './sql';
 
 describe('plain SQL helpers', () => {
@@ -43,6 +43,36 @@ describe('plain SQL helpers', () => {
       // A range bound written by sqlRows compares as TypeORM's own parameters do.
       expect(await sqlRows(dataSource.manager, 'SELECT id FROM t WHERE "at" >= ? AND "at" < ?', [at, new Date(at.getTime() + 1)])).toEqual([{ id: 'a' }]);
       expect(await sqlRow(dataSource.manager, 'SELECT id FROM t WHERE id = ?', ['none'])).toBeUndefined();
+    });
+
+    it('gives rows as objects named by their columns, and booleans bound as 1 and 0', async () => {
+      await sqlRun(dataSource.manager, 'INSERT INTO t (id, n, flag) VALUES (?, ?, ?), (?, ?, ?)', ['b1', 1, false, 'b2', 2, true]);
+      const select = 'SELECT id AS "rowId", n * 10 AS "tenTimes", flag FROM t WHERE id IN (?, ?) AND flag = ? ORDER BY id';
+      expect(await sqlRows(dataSource.manager, select, ['b1', 'b2', true])).toEqual([{ rowId: 'b2', tenTimes: 20, flag: 1 }]);
+      // The same text again uses the statement prepared the first time, with its own parameters.
+      expect(await sqlRows(dataSource.manager, select, ['b1', 'b2', false])).toEqual([{ rowId: 'b1', tenTimes: 10, flag: 0 }]);
+      expect(await sqlRows(dataSource.manager, 'UPDATE t SET n = n + 1 WHERE id = ?', ['b1'])).toEqual([]);
+      expect(await sqlRows(dataSource.manager, 'UPDATE t SET n = n + 1 WHERE id = ? RETURNING n', ['b1'])).toEqual([{ n: 3 }]);
+    });
+
+    it("runs inside a transaction's manager: its rows are seen there and go with a rollback", async () => {
+      await expect(
+        dataSource.transaction(async (manager) => {
+          await sqlRun(manager, 'INSERT INTO t (id) VALUES (?)', ['tx']);
+          expect(await sqlRow(manager, 'SELECT id FROM t WHERE id = ?', ['tx'])).toEqual({ id: 'tx' });
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      expect(await sqlRow(dataSource.manager, 'SELECT id FROM t WHERE id = ?', ['tx'])).toBeUndefined();
+    });
+
+    it("fails with TypeORM's QueryFailedError, carrying the driver's code", async () => {
+      await sqlRun(dataSource.manager, 'INSERT INTO t (id) VALUES (?)', ['dup']);
+      const failure = await sqlRun(dataSource.manager, 'INSERT INTO t (id) VALUES (?)', ['dup']).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(QueryFailedError);
+      expect((failure as QueryFailedError).message).toMatch(/UNIQUE/);
+      expect((failure as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+      await expect(sqlRows(dataSource.manager, 'SELECT nothing FROM nowhere')).rejects.toBeInstanceOf(QueryFailedError);
     });
   });
 });

@@ -1,4 +1,5 @@
-import { EntityManager } from 'typeorm';
+import type { Database, Statement } from 'better-sqlite3';
+import { EntityManager, QueryFailedError } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 
 /**
@@ -9,8 +10,10 @@ import { DateUtils } from 'typeorm/util/DateUtils';
  * transaction when it has one.
  */
 export async function sqlRows<T>(manager: EntityManager, text: string, params: readonly unknown[] = []): Promise<T[]> {
-  const postgres = manager.connection.options.type === 'postgres';
-  return (await manager.query(postgres ? numbered(text) : text, params.map((p) => toParameter(p, postgres)))) as T[];
+  if (manager.connection.options.type === 'postgres') {
+    return (await manager.query(numbered(text), params.map((p) => toParameter(p, true)))) as T[];
+  }
+  return sqliteRows<T>(manager, text, params.map((p) => toParameter(p, false)));
 }
 
 /** The first row, or undefined. */
@@ -45,7 +48,55 @@ export function placeholders(n: number): string {
 function toParameter(value: unknown, postgres: boolean): unknown {
   if (value instanceof Date) return postgres ? value : DateUtils.mixedDateToUtcDatetimeString(value);
   if (value === undefined) return null;
+  // better-sqlite3 binds no booleans; TypeORM writes them as 1 and 0.
+  if (typeof value === 'boolean' && !postgres) return value ? 1 : 0;
   return value;
+}
+
+interface Prepared {
+  statement: Statement;
+  /** Column names of a statement that returns rows, or null for one that does not. */
+  columns: string[] | null;
+}
+
+const prepared = new WeakMap<Database, Map<string, Prepared>>();
+
+/**
+ * SQLite has one connection, the driver's (a transaction's manager uses it too): the statement runs on
+ * it directly, prepared once, its rows read as arrays and made into objects here, which costs less
+ * than better-sqlite3 building each row and TypeORM's query runner around every call. Statements and
+ * failures go to the DataSource's logger, and failures are TypeORM's QueryFailedError, as through TypeORM.
+ */
+function sqliteRows<T>(manager: EntityManager, text: string, params: unknown[]): T[] {
+  const { driver, logger } = manager.connection;
+  const db = (driver as unknown as { databaseConnection: Database }).databaseConnection;
+  // Through the DataSource's logger as TypeORM's own statements are (it prints only what is asked for).
+  logger.logQuery(text, params);
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = new Map()));
+  try {
+    let entry = statements.get(text);
+    if (!entry) {
+      const statement = db.prepare(text);
+      entry = statement.reader ? { statement: statement.raw(true), columns: statement.columns().map((c) => c.name) } : { statement, columns: null };
+      // Texts differ only by the length of IN lists: a bound that is never reached in practice.
+      if (statements.size >= 2_000) statements.clear();
+      statements.set(text, entry);
+    }
+    if (!entry.columns) {
+      entry.statement.run(...params);
+      return [];
+    }
+    const columns = entry.columns;
+    return (entry.statement.all(...params) as unknown[][]).map((values) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i += 1) row[columns[i]] = values[i];
+      return row as T;
+    });
+  } catch (error) {
+    logger.logQueryError(error as Error, text, params);
+    throw new QueryFailedError(text, params, error as Error);
+  }
 }
 
 const numberedCache = new Map<string, string>();
