@@ -34,7 +34,7 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
 export const VIEW_COMPILE_OPTIONS: CompileOptions = { knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])), knownHelpersOnly: true };
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
 
-/** Pages are built from plain objects, but some show an entity's getter (as hbs allowed). */
+/** As hbs did: a template may read inherited properties, such as an entity's getter (the templates are ours, not users'). */
 const RUNTIME_OPTIONS: RuntimeOptions = { allowProtoPropertiesByDefault: true, allowProtoMethodsByDefault: true };
 
 const LAYOUT = join(VIEWS_DIR, 'layouts', 'main.hbs');
