@@ -20,13 +20,13 @@ export async function createActivityType(t: TestApp, homeId: string, overrides: 
  * When a default activity starts: an hour ago, or at the start of the home's day (Europe/Rome) in the
  * day's first hour, so that it is on today's page whatever the time the tests run.
  */
-export function earlierToday(now = new Date(), zone = 'Europe/Rome'): Date {
+function earlierToday(now = new Date(), zone = 'Europe/Rome'): Date {
   const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
   const dayStart = localDayRange(todayIn(zone, now), zone).start;
   return hourAgo < dayStart ? dayStart : hourAgo;
 }
 
-/** An activity (today by default, an hour ago) with an optional roster, written straight to the tables. */
+/** An activity (earlier today by default) with an optional roster, written straight to the tables. */
 export async function createActivity(
   t: TestApp,
   homeId: string,

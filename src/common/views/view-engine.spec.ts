@@ -1,15 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import Handlebars from 'handlebars';
 import { VIEWS_DIR } from '../paths';
 import { configureViews, renderView, VIEW_COMPILE_OPTIONS } from './view-engine';
 
-function viewFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? viewFiles(join(dir, entry.name)) : entry.name.endsWith('.hbs') ? [join(dir, entry.name)] : [],
-  );
-}
 
 function render(file: string, options: Record<string, unknown>): string {
   let result: { error: unknown; html?: string } | undefined;
@@ -26,10 +21,11 @@ describe('view engine', () => {
   });
 
   it('compiles every view and partial with the declared helpers only', () => {
-    const files = viewFiles(VIEWS_DIR);
+    const files = readdirSync(VIEWS_DIR, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.hbs'));
+    expect(files).toContain(join('activities', 'today.hbs'));
     expect(files.length).toBeGreaterThan(40);
     for (const file of files) {
-      expect(() => Handlebars.precompile(readFileSync(file, 'utf8'), VIEW_COMPILE_OPTIONS)).not.toThrow();
+      expect(() => Handlebars.precompile(readFileSync(join(VIEWS_DIR, file), 'utf8'), VIEW_COMPILE_OPTIONS)).not.toThrow();
     }
   });
 
@@ -61,9 +57,5 @@ describe('view engine', () => {
     let failure: unknown;
     renderView(join(VIEWS_DIR, 'no-such-view.hbs'), {}, (error) => (failure = error));
     expect(String(failure)).toMatch(/ENOENT/);
-  });
-
-  it('lists every view it found as a file under views/', () => {
-    expect(viewFiles(VIEWS_DIR).map((file) => relative(VIEWS_DIR, file))).toContain(join('activities', 'today.hbs'));
   });
 });

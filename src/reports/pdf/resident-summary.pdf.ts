@@ -108,7 +108,7 @@ function profileSection(w: PdfWriter, model: ResidentSummaryModel, locale: strin
     [t('profile.weeklyTarget'), p.weeklyActivityTarget !== null ? t('profile.weeklyTargetValue', { n: p.weeklyActivityTarget }) : null],
     [t('profile.familyPortal'), p.familyPortalConsent ? translate(locale, `residents.portal.${p.familyPortalConsent}`) : null],
   ];
-  profileFactsAndAbout(w, facts, p, (key) => t(key));
+  profileFactsAndAbout(w, facts, p, t);
 }
 
 /** A resident's facts (those with a value) and "about me" blocks, as both resident PDFs print them. */
