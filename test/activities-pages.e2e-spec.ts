@@ -4,7 +4,7 @@ import { ActivityType } from '../src/activities/entities/activity-type.entity';
 import { HelpOffer } from '../src/activities/entities/help-offer.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
-import { Role } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import { localToUtc, utcToLocal } from '../src/common/time/zoned';
 import { HomesService, HomeView } from '../src/homes/homes.service';
 import { createActivity, createActivityType } from './support/activity-factories';

@@ -7,7 +7,7 @@ import { BODY_LIMIT } from '../src/app.setup';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { Notification } from '../src/notifications/entities/notification.entity';
 import { Unit } from '../src/homes/entities/unit.entity';
-import { Role } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import { AppExceptionFilter } from '../src/common/filters/exception.filter';
 import { translate } from '../src/common/i18n/i18n';
 import { Resident } from '../src/residents/entities/resident.entity';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { HelpOffer } from '../src/activities/entities/help-offer.entity';
-import { Role } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { todayIn } from '../src/common/time/zoned';
 import { HomeView } from '../src/homes/homes.service';

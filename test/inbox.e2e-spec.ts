@@ -1,4 +1,4 @@
-import { Role } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import { todayIn } from '../src/common/time/zoned';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { HomeView } from '../src/homes/homes.service';

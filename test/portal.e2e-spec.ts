@@ -1,7 +1,7 @@
 import { Activity } from '../src/activities/entities/activity.entity';
 import { HelpOffer } from '../src/activities/entities/help-offer.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
-import { Role } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import { AuthService } from '../src/auth/auth.service';
 import type { SessionUser } from '../src/common/access/session-user';
 import { todayIn } from '../src/common/time/zoned';

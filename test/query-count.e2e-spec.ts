@@ -1,6 +1,6 @@
 import { Activity } from '../src/activities/entities/activity.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
-import { Role } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import { SYNTHETIC_PASSWORD, seedSynthetic } from '../src/cli/synthetic/seed-synthetic-data';
 import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from '../src/cli/synthetic/synthetic-home';
 import { addDays, localDayRange, todayIn } from '../src/common/time/zoned';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
-import { ACTOR_TYPES, PHASES } from '../src/contributions/entities/contribution.entity';
+import { ACTOR_TYPES, PHASES } from '../src/contributions/contributions.enums';
 import type { HomeView } from '../src/homes/homes.service';
 import type { FigureRow, QuarterFigures, QuarterlyReport } from '../src/reports/quarterly-report.model';
 import { figureCells } from '../src/reports/report-format';

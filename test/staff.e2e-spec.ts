@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { Invitation } from '../src/auth/entities/invitation.entity';
-import { Role, User } from '../src/auth/entities/user.entity';
+import { User } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import { HomesService, HomeView, UnitView } from '../src/homes/homes.service';
 import { StaffMember } from '../src/staff/entities/staff-member.entity';
 import { createHome, createUser, TestUser } from './support/factories';

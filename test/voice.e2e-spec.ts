@@ -1,6 +1,6 @@
 import { In, IsNull } from 'typeorm';
 import { Activity } from '../src/activities/entities/activity.entity';
-import { Role } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import type { SessionUser } from '../src/common/access/session-user';
 import { NotFoundError, ValidationError } from '../src/common/errors/domain-errors';
 import { localToUtc, todayIn, utcToLocal } from '../src/common/time/zoned';

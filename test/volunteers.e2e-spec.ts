@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { Invitation } from '../src/auth/entities/invitation.entity';
-import { Role, User } from '../src/auth/entities/user.entity';
+import { User } from '../src/auth/entities/user.entity';
+import { Role } from '../src/auth/auth.enums';
 import { todayIn } from '../src/common/time/zoned';
 import { formatDate } from '../src/common/views/format';
 import { HomeView } from '../src/homes/homes.service';

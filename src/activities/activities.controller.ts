@@ -12,7 +12,7 @@ import { addDays, firstOfMonth, isIsoDate, localDaysRange, mondayOf, todayIn, ut
 import { contributionPeople } from '../contributions/contributions.controller';
 import { ContributionsService } from '../contributions/contributions.service';
 import { ContributionDto, ContributionUpdateDto } from '../contributions/dto/contribution.dto';
-import { ACTOR_TYPES, PHASES } from '../contributions/entities/contribution.entity';
+import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { Home } from '../homes/entities/home.entity';
@@ -24,7 +24,7 @@ import { ActivitiesService, ActivitySummary, toRosterResident } from './activiti
 import { canPlanActivities, isActivityStaff } from './activity-access';
 import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, RosterDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
-import { ENGAGEMENTS } from './entities/participation.entity';
+import { ENGAGEMENTS } from './activities.enums';
 import { HelpOffersService } from './help-offers.service';
 import { ParticipationService } from './participation.service';
 

@@ -11,7 +11,8 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { Home } from '../homes/entities/home.entity';
 import { ActivitiesService } from './activities.service';
 import { ActivityTypeDto } from './dto/activity.dto';
-import { ACTIVITY_CATEGORIES, ActivityType } from './entities/activity-type.entity';
+import { ActivityType } from './entities/activity-type.entity';
+import { ACTIVITY_CATEGORIES } from './activities.enums';
 
 /** The kinds of activity a home offers: list, create, edit, deactivate and reactivate. Planners only. */
 @Controller('activity-types')

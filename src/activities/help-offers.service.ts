@@ -14,7 +14,8 @@ import { ActivitiesService } from './activities.service';
 import { canPlanActivities } from './activity-access';
 import { HelpOfferDto, HelpOfferOnBehalfDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
-import { HelpKind, HelpOffer, HelpOfferStatus } from './entities/help-offer.entity';
+import { HelpOffer } from './entities/help-offer.entity';
+import { HelpKind, HelpOfferStatus } from './activities.enums';
 
 export interface HelpOfferView {
   id: string;

@@ -14,7 +14,7 @@ import { ActivitiesService, toRosterResident } from './activities.service';
 import { isActivityStaff } from './activity-access';
 import { CalendarQuery } from './dto/activity.dto';
 import { AddResidentDto, entriesFromForm, ParticipationFormDto } from './dto/participation.dto';
-import { ENGAGEMENTS } from './entities/participation.entity';
+import { ENGAGEMENTS } from './activities.enums';
 import { ParticipationService } from './participation.service';
 
 /** "Today" on the ward tablet, and the log page for one activity. */

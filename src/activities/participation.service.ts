@@ -11,7 +11,8 @@ import { isActivityStaff } from './activity-access';
 import { ParticipationEntryDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
 import { HelpOffer } from './entities/help-offer.entity';
-import { Engagement, Participation } from './entities/participation.entity';
+import { Participation } from './entities/participation.entity';
+import { Engagement } from './activities.enums';
 
 const LOGGED_FIELDS = ['engagement', 'moodBefore', 'moodAfter', 'staffNote', 'familyNote'] as const;
 

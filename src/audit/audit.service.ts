@@ -4,7 +4,8 @@ import { EntityManager } from 'typeorm';
 import { sqlRow, sqlRun } from '../database/sql';
 import { entryHash } from './audit-hash';
 import { UnitOfWork } from '../database/unit-of-work';
-import { AuditAction, AuditEntry, FieldChanges } from './entities/audit-entry.entity';
+import { AuditEntry, FieldChanges } from './entities/audit-entry.entity';
+import { AuditAction } from './audit.enums';
 import { AuditHead } from './entities/audit-head.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);

@@ -9,7 +9,8 @@ import { sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { DEFAULT_TIMEZONE, HomesService } from '../homes/homes.service';
 import { Membership } from './entities/membership.entity';
-import { PersonKind, Role, ROLES, User } from './entities/user.entity';
+import { User } from './entities/user.entity';
+import { PersonKind, Role, ROLES } from './auth.enums';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 

@@ -9,7 +9,8 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuthService, normaliseEmail, RequestOrigin } from './auth.service';
 import { Invitation } from './entities/invitation.entity';
-import { PersonKind, Role, User } from './entities/user.entity';
+import { User } from './entities/user.entity';
+import { PersonKind, Role } from './auth.enums';
 import { PasswordHasher } from './password-hasher';
 
 export const INVITATION_VALID_DAYS = 7;

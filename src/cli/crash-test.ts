@@ -9,7 +9,7 @@ import { Participation } from '../activities/entities/participation.entity';
 import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { AuditService } from '../audit/audit.service';
 import { AuditEntry } from '../audit/entities/audit-entry.entity';
-import { Role } from '../auth/entities/user.entity';
+import { Role } from '../auth/auth.enums';
 import { loadConfig } from '../config/app-config';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { createDataSource } from '../database/data-source';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AuthService } from '../auth/auth.service';
-import { Role, ROLES } from '../auth/entities/user.entity';
+import { Role, ROLES } from '../auth/auth.enums';
 import { DomainError } from '../common/errors/domain-errors';
 import { translate } from '../common/i18n/i18n';
 import { HomesService } from '../homes/homes.service';

@@ -22,7 +22,7 @@ import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { ContributionsService } from './contributions.service';
 import { ContributionDto, ContributionUpdateDto } from './dto/contribution.dto';
-import { ACTOR_TYPES, ActorType, PHASES } from './entities/contribution.entity';
+import { ACTOR_TYPES, ActorType, PHASES } from './contributions.enums';
 
 const PLANNERS = ['admin', 'manager', 'coordinator'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

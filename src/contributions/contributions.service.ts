@@ -14,7 +14,8 @@ import { Resident } from '../residents/entities/resident.entity';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { ContributionDto, ContributionUpdateDto } from './dto/contribution.dto';
-import { ActorType, Contribution, ContributionSource, Phase } from './entities/contribution.entity';
+import { Contribution } from './entities/contribution.entity';
+import { ActorType, ContributionSource, Phase } from './contributions.enums';
 
 const PERSON: Record<ActorType, { entity: typeof Resident | typeof FamilyMember | typeof Volunteer | typeof StaffMember; column: keyof Contribution }> = {
   resident: { entity: Resident, column: 'residentId' },

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/entities/user.entity';
+import type { Role } from '../auth/auth.enums';
 import type { SessionUser } from '../common/access/session-user';
 
 /**

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/entities/user.entity';
+import type { Role } from '../auth/auth.enums';
 
 export const DEMO_HOME_SLUG = 'casa-serena';
 export const DEMO_PASSWORD = 'insieme-demo';

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobRole } from '../staff/entities/staff-member.entity';
+import type { JobRole } from '../staff/staff.enums';
 import type { Relationship } from '../residents/dto/family-link.dto';
-import type { FamilyAccess } from '../residents/entities/family-link.entity';
-import type { FamilyPortalConsent, ResidentStatus } from '../residents/entities/resident.entity';
-import type { VolunteerStatus } from '../volunteers/entities/volunteer.entity';
+import type { FamilyAccess, FamilyPortalConsent, ResidentStatus } from '../residents/residents.enums';
+import type { VolunteerStatus } from '../volunteers/volunteers.enums';
 import { PROJECT_ROOT } from '../common/paths';
 
 /** The demo home as written in data/demo/casa-serena.json. Dates that must stay current are relative to today. */

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
-import { ActivityCategory, ActivityType } from '../activities/entities/activity-type.entity';
+import { ActivityType } from '../activities/entities/activity-type.entity';
+import { ActivityCategory } from '../activities/activities.enums';
 import { addDays, todayIn } from '../common/time/zoned';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { ActivityPlan } from '../plans/entities/activity-plan.entity';
 import { GoalAttainment } from '../plans/entities/goal-attainment.entity';
-import { GoalStatus, PlanGoal } from '../plans/entities/plan-goal.entity';
+import { PlanGoal } from '../plans/entities/plan-goal.entity';
+import { GoalStatus } from '../plans/plans.enums';
 import { PlanReview } from '../plans/entities/plan-review.entity';
 import { addMonths, REVIEW_INTERVAL_MONTHS } from '../plans/plan-form';
 import { FamilyLink } from '../residents/entities/family-link.entity';

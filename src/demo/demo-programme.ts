@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 import { Activity } from '../activities/entities/activity.entity';
-import { ActivityCategory, ActivityType } from '../activities/entities/activity-type.entity';
+import { ActivityType } from '../activities/entities/activity-type.entity';
+import { ActivityCategory, Engagement } from '../activities/activities.enums';
 import { HelpOffer } from '../activities/entities/help-offer.entity';
-import { Engagement, Participation } from '../activities/entities/participation.entity';
+import { Participation } from '../activities/entities/participation.entity';
 import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { addDays, localToUtc, todayIn, utcToLocal } from '../common/time/zoned';
 import { Contribution } from '../contributions/entities/contribution.entity';

@@ -8,7 +8,7 @@ import { flash, flashInvitation } from '../common/http/flash';
 import { listHref } from '../common/http/list-href';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { AddFamilyLinkDto, RELATIONSHIPS, UpdateFamilyLinkDto } from '../residents/dto/family-link.dto';
-import { FAMILY_ACCESS } from '../residents/entities/family-link.entity';
+import { FAMILY_ACCESS } from '../residents/residents.enums';
 import { FamilyLinksService } from '../residents/family-links.service';
 import { CreateFamilyMemberDto, FamilyListQueryDto, FamilyMemberDto } from './dto/family-member.dto';
 import { canManageFamilies, FAMILY_EDITORS, FAMILY_READERS, FamiliesService } from './families.service';

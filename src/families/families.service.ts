@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
-import type { Role } from '../auth/entities/user.entity';
+import type { Role } from '../auth/auth.enums';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { ACTIVITY_CATEGORIES, ActivityCategory } from '../activities/entities/activity-type.entity';
+import { ACTIVITY_CATEGORIES, ActivityCategory } from '../activities/activities.enums';
 import { FieldErrors, ValidationError } from '../common/errors/domain-errors';
-import { GOAL_STATUSES, GoalStatus } from './entities/plan-goal.entity';
+import { GOAL_STATUSES, GoalStatus } from './plans.enums';
 
 /*
  * The plan and review forms as plain functions: reading goal rows out of flat form fields, building

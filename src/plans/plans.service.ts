@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Activity } from '../activities/entities/activity.entity';
-import { ActivityCategory, ActivityType } from '../activities/entities/activity-type.entity';
-import { ATTENDED, Participation } from '../activities/entities/participation.entity';
+import { ActivityType } from '../activities/entities/activity-type.entity';
+import { ActivityCategory, ATTENDED } from '../activities/activities.enums';
+import { Participation } from '../activities/entities/participation.entity';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, FieldErrors, NotFoundError, ValidationError } from '../common/errors/domain-errors';
@@ -20,9 +21,10 @@ import { residentDisplayName } from '../residents/family-links.service';
 import { ResidentDetail, ResidentsService } from '../residents/residents.service';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { AgreePlanDto, MAX_GOALS, PlanDto, PlanReviewDto } from './dto/plan.dto';
-import { ActivityPlan, PlanStatus } from './entities/activity-plan.entity';
+import { ActivityPlan } from './entities/activity-plan.entity';
+import { PlanStatus, GoalStatus } from './plans.enums';
 import { GoalAttainment } from './entities/goal-attainment.entity';
-import { GoalStatus, PlanGoal } from './entities/plan-goal.entity';
+import { PlanGoal } from './entities/plan-goal.entity';
 import { PlanReview } from './entities/plan-review.entity';
 import {
   addMonths, attendedForGoal, daysBetween, gasLabelKey, GAS_SCORES, GoalInput, goalRowsFromBody, goalRowsFromGoals, GoalRowView,

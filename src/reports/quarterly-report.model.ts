@@ -1,6 +1,6 @@
-import type { Engagement } from '../activities/entities/participation.entity';
-import type { ActorType, Phase } from '../contributions/entities/contribution.entity';
-import type { Perspective } from '../voice/entities/wellbeing-check-in.entity';
+import type { Engagement } from '../activities/activities.enums';
+import type { ActorType, Phase } from '../contributions/contributions.enums';
+import type { Perspective } from '../voice/voice.enums';
 
 /*
  * The quarterly co-production report (SPEC 5) as one typed model. The report service computes it

@@ -1,4 +1,4 @@
-import { ENGAGEMENTS } from '../activities/entities/participation.entity';
+import { ENGAGEMENTS } from '../activities/activities.enums';
 import { translate } from '../common/i18n/i18n';
 import type { CsvTable } from './dto/report-query.dto';
 import type { QuarterlyReport } from './quarterly-report.model';

@@ -1,6 +1,6 @@
-import { ENGAGEMENTS } from '../activities/entities/participation.entity';
-import { ACTOR_TYPES } from '../contributions/entities/contribution.entity';
-import { PERSPECTIVES } from '../voice/entities/wellbeing-check-in.entity';
+import { ENGAGEMENTS } from '../activities/activities.enums';
+import { ACTOR_TYPES } from '../contributions/contributions.enums';
+import { PERSPECTIVES } from '../voice/voice.enums';
 import {
   FAIR_SHARE_BUCKETS, FigureRow, FigureSection, FigureUnit, GAS_SCORES, QuarterFigures, WELLBEING_DOMAINS,
 } from './quarterly-report.model';

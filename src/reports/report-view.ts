@@ -1,6 +1,6 @@
-import { ENGAGEMENTS } from '../activities/entities/participation.entity';
+import { ENGAGEMENTS } from '../activities/activities.enums';
 import { translate } from '../common/i18n/i18n';
-import { ACTOR_TYPES, PHASES } from '../contributions/entities/contribution.entity';
+import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { CSV_TABLES } from './dto/report-query.dto';
 import { FAIR_SHARE_BUCKETS, FigureSection, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from './quarterly-report.model';
 import {

@@ -8,8 +8,9 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { AddFamilyLinkDto, isRelationship, UpdateFamilyLinkDto } from './dto/family-link.dto';
-import { FamilyAccess, FamilyLink } from './entities/family-link.entity';
-import { Resident, ResidentStatus } from './entities/resident.entity';
+import { FamilyLink } from './entities/family-link.entity';
+import { FamilyAccess, ResidentStatus } from './residents.enums';
+import { Resident } from './entities/resident.entity';
 
 /** A link as the family member's page lists it. */
 export interface FamilyLinkOfMemberView {

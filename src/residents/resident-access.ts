@@ -1,5 +1,5 @@
 import type { SessionUser } from '../common/access/session-user';
-import type { FamilyPortalConsent } from './entities/resident.entity';
+import type { FamilyPortalConsent } from './residents.enums';
 
 /**
  * How much of a resident a reader may see (SPEC 1):

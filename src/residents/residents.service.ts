@@ -14,7 +14,8 @@ import { Activity } from '../activities/entities/activity.entity';
 import { HelpOffer } from '../activities/entities/help-offer.entity';
 import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { FamilyLink } from './entities/family-link.entity';
-import { FamilyPortalConsent, Resident } from './entities/resident.entity';
+import { Resident } from './entities/resident.entity';
+import { FamilyPortalConsent } from './residents.enums';
 import { canEditResidents, isStaffReader, lensFor, ResidentLens } from './resident-access';
 
 export const PAGE_SIZE = 25;

@@ -8,7 +8,7 @@ import { flash, flashInvitation } from '../common/http/flash';
 import { listHref } from '../common/http/list-href';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { CreateStaffMemberDto, STAFF_LIST_STATUSES, StaffInvitationDto, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
-import { JOB_ROLES } from './entities/staff-member.entity';
+import { JOB_ROLES } from './staff.enums';
 import { canManageStaff, invitableRoles, STAFF_EDITORS, STAFF_READERS, StaffDetail, StaffService } from './staff.service';
 
 const JOB_ROLE_OPTIONS = JOB_ROLES.map((value) => ({ value, labelKey: `staff.jobRoles.${value}` }));

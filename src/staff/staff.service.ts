@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
-import type { Role } from '../auth/entities/user.entity';
+import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
@@ -13,7 +13,8 @@ import { pageOf, whereEveryWordIn } from '../common/query/paging';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, UnitView } from '../homes/homes.service';
 import { CreateStaffMemberDto, StaffAccountRole, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
-import { JobRole, StaffMember, StaffStatus } from './entities/staff-member.entity';
+import { StaffMember } from './entities/staff-member.entity';
+import { JobRole, StaffStatus } from './staff.enums';
 
 export const PAGE_SIZE = 25;
 

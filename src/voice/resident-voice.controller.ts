@@ -9,7 +9,7 @@ import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { ResidentsService } from '../residents/residents.service';
 import { CheckInsService } from './check-ins.service';
 import { ResidentCheckInDto, ResidentFeedbackDto, ResidentSuggestionDto } from './dto/voice.dto';
-import { SUGGESTION_KINDS } from './entities/suggestion.entity';
+import { SUGGESTION_KINDS } from './voice.enums';
 import { FeedbackService } from './feedback.service';
 import { SuggestionsService } from './suggestions.service';
 import { withStars } from './voice-views';

@@ -14,8 +14,8 @@ import { Home } from '../homes/entities/home.entity';
 import { INBOX_ROLES, NotificationsService } from '../notifications/notifications.service';
 import { Resident } from '../residents/entities/resident.entity';
 import { ResidentsService } from '../residents/residents.service';
-import { AuthorType } from './entities/author';
-import { Suggestion, SUGGESTION_KINDS, SUGGESTION_STATUSES, SuggestionKind, SuggestionStatus } from './entities/suggestion.entity';
+import { AuthorType, SUGGESTION_KINDS, SUGGESTION_STATUSES, SuggestionKind, SuggestionStatus } from './voice.enums';
+import { Suggestion } from './entities/suggestion.entity';
 import { assertId, AuthorColumns, INBOX_READERS, isUuid, lockRow, text, VoiceAccess } from './voice-access';
 import { AuthorView, authorViews, residentNames, userNames } from './voice-views';
 

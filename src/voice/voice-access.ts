@@ -9,7 +9,7 @@ import { FamilyLinksService } from '../residents/family-links.service';
 import { ResidentsService } from '../residents/residents.service';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
-import type { AuthorType } from './entities/author';
+import type { AuthorType } from './voice.enums';
 
 export const STAFF_ROLES = new Set(['admin', 'manager', 'coordinator', 'carer']);
 export const INBOX_READERS = new Set(['admin', 'manager', 'coordinator']);

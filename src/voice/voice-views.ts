@@ -7,7 +7,7 @@ import { isRelationship } from '../residents/dto/family-link.dto';
 import { residentDisplayName } from '../residents/family-links.service';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
-import type { AuthorType } from './entities/author';
+import type { AuthorType } from './voice.enums';
 
 /** Who said something, and how they relate to the home, as pages show it. */
 export interface AuthorView {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { EntityManager, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
-import type { Role } from '../auth/entities/user.entity';
+import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
@@ -15,7 +15,8 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { backgroundCheckStatus, BackgroundCheckStatus } from './background-check';
 import { CreateVolunteerDto, VolunteerDto, VolunteerListQuery } from './dto/volunteer.dto';
-import { Volunteer, VolunteerStatus } from './entities/volunteer.entity';
+import { Volunteer } from './entities/volunteer.entity';
+import { VolunteerStatus } from './volunteers.enums';
 
 export const PAGE_SIZE = 25;
 export const MAX_SKILL_LENGTH = 40;

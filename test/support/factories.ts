@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AuthService } from '../../src/auth/auth.service';
-import { PersonKind, Role } from '../../src/auth/entities/user.entity';
+import { PersonKind, Role } from '../../src/auth/auth.enums';
 import { HomesService, HomeView } from '../../src/homes/homes.service';
 import type { TestApp } from './test-app';
 

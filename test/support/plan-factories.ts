@@ -1,4 +1,4 @@
-import { ActivityCategory } from '../../src/activities/entities/activity-type.entity';
+import { ActivityCategory } from '../../src/activities/activities.enums';
 import { Participation } from '../../src/activities/entities/participation.entity';
 import { AuthService } from '../../src/auth/auth.service';
 import type { SessionUser } from '../../src/common/access/session-user';

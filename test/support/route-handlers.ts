@@ -1,7 +1,7 @@
 import { PATH_METADATA, METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { ROLES, Role } from '../../src/auth/entities/user.entity';
+import { ROLES, Role } from '../../src/auth/auth.enums';
 import { IS_PUBLIC } from '../../src/common/decorators/public.decorator';
 import { ROLES_KEY } from '../../src/common/decorators/roles.decorator';
 import { appRoutes, AppRoute } from './routes';

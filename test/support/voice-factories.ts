@@ -1,6 +1,7 @@
 import { Activity } from '../../src/activities/entities/activity.entity';
 import { HelpOffer } from '../../src/activities/entities/help-offer.entity';
-import { Engagement, Participation } from '../../src/activities/entities/participation.entity';
+import { Participation } from '../../src/activities/entities/participation.entity';
+import { Engagement } from '../../src/activities/activities.enums';
 import { AuthService } from '../../src/auth/auth.service';
 import type { SessionUser } from '../../src/common/access/session-user';
 import { Suggestion } from '../../src/voice/entities/suggestion.entity';

@@ -1,8 +1,7 @@
 import { numberField, IsIsoDate } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ACTIVITY_CATEGORIES } from '../entities/activity-type.entity';
-import { ENGAGEMENTS } from '../entities/participation.entity';
+import { ACTIVITY_CATEGORIES, ENGAGEMENTS } from '../activities.enums';
 
 // class-validator runs decorators bottom-up: the most basic check sits nearest the property.
 

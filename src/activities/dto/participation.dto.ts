@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { ENGAGEMENTS } from '../entities/participation.entity';
+import { ENGAGEMENTS } from '../activities.enums';
 import { ParticipationEntryDto } from './activity.dto';
 
 const asList = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);

@@ -1,10 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const ACTIVITY_CATEGORIES = [
-  'physical', 'cognitive', 'creative', 'social', 'spiritual', 'sensory', 'life_skills', 'outing', 'intergenerational',
-] as const;
-export type ActivityCategory = (typeof ACTIVITY_CATEGORIES)[number];
+import type { ActivityCategory } from '../activities.enums';
 
 @Entity('activity_type')
 export class ActivityType extends HomeOwnedEntity {

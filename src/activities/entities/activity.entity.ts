@@ -1,8 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const ACTIVITY_STATUSES = ['planned', 'completed', 'cancelled'] as const;
-export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+import type { ActivityStatus } from '../activities.enums';
 
 /** One occurrence on the calendar; weekly repeats share a seriesId. */
 @Entity('activity')

@@ -1,10 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const HELP_OFFER_STATUSES = ['offered', 'confirmed', 'declined', 'withdrawn'] as const;
-export type HelpOfferStatus = (typeof HELP_OFFER_STATUSES)[number];
-export const HELP_KINDS = ['deliver', 'join'] as const;
-export type HelpKind = (typeof HELP_KINDS)[number];
+import type { HelpOfferStatus, HelpKind } from '../activities.enums';
 
 /** A family member or volunteer offering to help deliver, or to join, an activity. */
 @Entity('help_offer')

@@ -1,10 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const ENGAGEMENTS = ['active', 'passive', 'disengaged', 'declined', 'absent'] as const;
-export type Engagement = (typeof ENGAGEMENTS)[number];
-/** Engagements that count as having attended (SPEC 5). */
-export const ATTENDED: readonly Engagement[] = ['active', 'passive', 'disengaged'];
+import type { Engagement } from '../activities.enums';
 
 /** How one resident took part in one activity; one row per pair. */
 @Entity('participation')

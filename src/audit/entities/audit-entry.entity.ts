@@ -1,9 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export const AUDIT_ACTIONS = [
-  'create', 'update', 'archive', 'login', 'login_failed', 'logout', 'export', 'view_sensitive', 'access_denied', 'erase',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+import type { AuditAction } from '../audit.enums';
 
 export type FieldChanges = Record<string, { old: unknown; new: unknown }>;
 

@@ -1,11 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { BaseEntity } from '../../common/entities/base.entity';
-
-export const ROLES = ['admin', 'manager', 'coordinator', 'carer', 'volunteer', 'family'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const PERSON_KINDS = ['staff', 'family', 'volunteer'] as const;
-export type PersonKind = (typeof PERSON_KINDS)[number];
+import type { Role, PersonKind } from '../auth.enums';
 
 @Entity('user')
 export class User extends BaseEntity {

@@ -1,5 +1,5 @@
-import { ATTENDED } from '../../activities/entities/participation.entity';
-import { ACTOR_TYPES } from '../../contributions/entities/contribution.entity';
+import { ATTENDED } from '../../activities/activities.enums';
+import { ACTOR_TYPES } from '../../contributions/contributions.enums';
 import { generateHome, HomeSpec } from './synthetic-home';
 
 const spec: HomeSpec = {

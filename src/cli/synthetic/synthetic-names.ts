@@ -1,4 +1,4 @@
-import type { ActivityCategory } from '../../activities/entities/activity-type.entity';
+import type { ActivityCategory } from '../../activities/activities.enums';
 
 /** Word lists the synthetic homes are made from; a seeded generator picks from them. */
 

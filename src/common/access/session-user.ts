@@ -1,4 +1,4 @@
-import type { Role } from '../../auth/entities/user.entity';
+import type { Role } from '../../auth/auth.enums';
 
 /** The signed-in user as every request sees it: loaded once per request from the database. */
 export interface SessionUser {

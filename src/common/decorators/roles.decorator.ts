@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from '../../auth/entities/user.entity';
+import type { Role } from '../../auth/auth.enums';
 
 export const ROLES_KEY = 'insieme:roles';
 

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Role } from '../../auth/entities/user.entity';
+import type { Role } from '../../auth/auth.enums';
 import { IS_PUBLIC } from '../decorators/public.decorator';
 import { ROLES_KEY } from '../decorators/roles.decorator';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-errors';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ROLES } from '../../auth/entities/user.entity';
+import { ROLES } from '../../auth/auth.enums';
 import { catalogueKeys, catalogues, translate } from './i18n';
 
 const ROOT = resolve(__dirname, '../../..');

@@ -1,7 +1,7 @@
 import { numberField, IsIsoDate } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { ACTOR_TYPES, PHASES } from '../entities/contribution.entity';
+import { ACTOR_TYPES, PHASES } from '../contributions.enums';
 
 const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
 

@@ -1,8 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const PLAN_STATUSES = ['draft', 'agreed', 'archived'] as const;
-export type PlanStatus = (typeof PLAN_STATUSES)[number];
+import type { PlanStatus } from '../plans.enums';
 
 /** A resident's activity plan; each change of an agreed plan is a new version, earlier ones archived. */
 @Entity('activity_plan')

@@ -1,9 +1,7 @@
 import { Column, Entity } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-import type { ActivityCategory } from '../../activities/entities/activity-type.entity';
-
-export const GOAL_STATUSES = ['active', 'achieved', 'dropped'] as const;
-export type GoalStatus = (typeof GOAL_STATUSES)[number];
+import type { ActivityCategory } from '../../activities/activities.enums';
+import type { GoalStatus } from '../plans.enums';
 
 @Entity('plan_goal')
 export class PlanGoal extends HomeOwnedEntity {

@@ -1,4 +1,4 @@
-import { ENGAGEMENTS } from '../../activities/entities/participation.entity';
+import { ENGAGEMENTS } from '../../activities/activities.enums';
 import { translate } from '../../common/i18n/i18n';
 import { formatDate, formatDateTime } from '../../common/views/format';
 import { monthLabel } from '../report-format';

@@ -1,7 +1,7 @@
 import { Expose, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, IsUUID } from 'class-validator';
 import { checkbox } from '../../common/http/form-fields';
-import { FAMILY_ACCESS, FamilyAccess } from '../entities/family-link.entity';
+import { FAMILY_ACCESS, FamilyAccess } from '../residents.enums';
 
 /**
  * What a family member is to the resident. A fixed list, so it can be shown in either language and

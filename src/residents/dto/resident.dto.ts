@@ -3,7 +3,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, M
 import { ListQueryDto } from '../../common/dto/list-query.dto';
 import { PersonNameDto } from '../../common/dto/person-contact.dto';
 import { blankToNull, checkbox, trimmed, numberField, IsIsoDate } from '../../common/http/form-fields';
-import { FAMILY_PORTAL_CONSENTS } from '../entities/resident.entity';
+import { FAMILY_PORTAL_CONSENTS } from '../residents.enums';
 
 export class ResidentDto extends PersonNameDto {
   @IsOptional()

@@ -1,8 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const FAMILY_ACCESS = ['view', 'contribute'] as const;
-export type FamilyAccess = (typeof FAMILY_ACCESS)[number];
+import type { FamilyAccess } from '../residents.enums';
 
 /** What ties a family member to a resident, and what they may do through it. */
 @Entity('family_link')

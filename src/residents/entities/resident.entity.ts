@@ -1,10 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const RESIDENT_STATUSES = ['active', 'on_leave', 'discharged', 'deceased'] as const;
-export type ResidentStatus = (typeof RESIDENT_STATUSES)[number];
-export const FAMILY_PORTAL_CONSENTS = ['none', 'summary', 'full'] as const;
-export type FamilyPortalConsent = (typeof FAMILY_PORTAL_CONSENTS)[number];
+import type { ResidentStatus, FamilyPortalConsent } from '../residents.enums';
 
 @Entity('resident')
 @Index(['homeId', 'status'])

@@ -3,7 +3,7 @@ import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class
 import { ListQueryDto } from '../../common/dto/list-query.dto';
 import { PersonContactDto } from '../../common/dto/person-contact.dto';
 import { blankToNull, ISO_DATE_LAYOUT } from '../../common/http/form-fields';
-import { JOB_ROLES, JobRole, STAFF_STATUSES, StaffStatus } from '../entities/staff-member.entity';
+import { JOB_ROLES, JobRole, STAFF_STATUSES, StaffStatus } from '../staff.enums';
 
 /** The account roles a staff member can be invited with. */
 export const STAFF_ACCOUNT_ROLES = ['carer', 'coordinator', 'manager'] as const;

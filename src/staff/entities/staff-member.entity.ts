@@ -1,10 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { PersonEntity } from '../../common/entities/base.entity';
-
-export const JOB_ROLES = ['care_assistant', 'nurse', 'activity_coordinator', 'physiotherapist', 'manager', 'other'] as const;
-export type JobRole = (typeof JOB_ROLES)[number];
-export const STAFF_STATUSES = ['active', 'left'] as const;
-export type StaffStatus = (typeof STAFF_STATUSES)[number];
+import type { JobRole, StaffStatus } from '../staff.enums';
 
 @Entity('staff_member')
 export class StaffMember extends PersonEntity {

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { blankToNull, checkbox, numberField, trimmed } from '../../common/http/form-fields';
-import { SUGGESTION_KINDS, SUGGESTION_STATUSES } from '../entities/suggestion.entity';
+import { SUGGESTION_KINDS, SUGGESTION_STATUSES } from '../voice.enums';
 
 // class-validator runs decorators bottom-up: the most basic check sits nearest the property.
 

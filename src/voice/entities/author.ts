@@ -1,8 +1,6 @@
 import { Column } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const AUTHOR_TYPES = ['resident', 'family', 'volunteer', 'staff'] as const;
-export type AuthorType = (typeof AUTHOR_TYPES)[number];
+import type { AuthorType } from '../voice.enums';
 
 /** Something said by a person of the home: a resident (recorded by staff), a relative, a volunteer or staff. */
 export abstract class AuthoredEntity extends HomeOwnedEntity {

@@ -1,10 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { AuthoredEntity } from './author';
-
-export const SUGGESTION_KINDS = ['activity_idea', 'plan_change', 'life_story'] as const;
-export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
-export const SUGGESTION_STATUSES = ['new', 'accepted', 'declined', 'done'] as const;
-export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
+import type { SuggestionKind, SuggestionStatus } from '../voice.enums';
 
 @Entity('suggestion')
 export class Suggestion extends AuthoredEntity {

@@ -1,8 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
-
-export const PERSPECTIVES = ['resident', 'family', 'staff'] as const;
-export type Perspective = (typeof PERSPECTIVES)[number];
+import type { Perspective } from '../voice.enums';
 
 /**
  * A quarterly wellbeing check-in about one resident, from one perspective. Three domains scored 1-4

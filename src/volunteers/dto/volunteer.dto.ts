@@ -3,7 +3,7 @@ import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } 
 import { ListQueryDto } from '../../common/dto/list-query.dto';
 import { PersonContactDto } from '../../common/dto/person-contact.dto';
 import { blankToNull, ISO_DATE_LAYOUT } from '../../common/http/form-fields';
-import { VOLUNTEER_STATUSES, VolunteerStatus } from '../entities/volunteer.entity';
+import { VOLUNTEER_STATUSES, VolunteerStatus } from '../volunteers.enums';
 
 export const VOLUNTEER_LIST_STATUSES = ['current', ...VOLUNTEER_STATUSES, 'all'] as const;
 export type VolunteerListStatus = (typeof VOLUNTEER_LIST_STATUSES)[number];

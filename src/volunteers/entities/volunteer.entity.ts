@@ -1,8 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { PersonEntity } from '../../common/entities/base.entity';
-
-export const VOLUNTEER_STATUSES = ['active', 'paused', 'left'] as const;
-export type VolunteerStatus = (typeof VOLUNTEER_STATUSES)[number];
+import type { VolunteerStatus } from '../volunteers.enums';
 
 @Entity('volunteer')
 export class Volunteer extends PersonEntity {
