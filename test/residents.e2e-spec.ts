@@ -73,7 +73,9 @@ describe('Residents', () => {
       await volunteer.get(`/residents/${elsewhere.id}`).expect(404);
       const api = await apiSignIn(t, users.volunteer.email, users.volunteer.password);
       const json = (await api.agent.get(`/api/residents/${shown.id}`).expect(200)).body;
-      expect(json).toMatchObject({ lens: 'volunteer', fullName: 'Nonna Lina' });
+      expect(json).toMatchObject({ lens: 'volunteer', displayName: 'Nonna Lina' });
+      // The volunteer lens: no full name, no notes.
+      expect(json.fullName).toBeUndefined();
       expect(json.mobilityNotes).toBeUndefined();
     });
 
@@ -208,7 +210,8 @@ describe('Residents', () => {
       expect(summary.text).not.toContain('Hearing aid');
       const api = await apiSignIn(t, user.email, user.password);
       const json = (await api.agent.get(`/api/residents/${resident.id}`).expect(200)).body;
-      expect(json).toMatchObject({ lens: 'family_summary', communicationTips: null });
+      expect(json).toMatchObject({ lens: 'family_summary' });
+      expect(json.communicationTips).toBeUndefined();
       expect(json.mobilityNotes).toBeUndefined();
 
       token = await formToken(agents.manager, `/residents/${resident.id}`);

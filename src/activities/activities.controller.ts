@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { In, IsNull, Not } from 'typeorm';
+import { can, rolesThat } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -9,27 +9,18 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { addDays, firstOfMonth, isIsoDate, localDaysRange, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
-import { contributionPeople } from '../contributions/contributions.controller';
 import { ContributionsService } from '../contributions/contributions.service';
 import { ContributionDto, ContributionUpdateDto } from '../contributions/dto/contribution.dto';
-import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
-import { UnitOfWork } from '../database/unit-of-work';
-import { FamilyMember } from '../families/entities/family-member.entity';
-import { Home } from '../homes/entities/home.entity';
-import { Unit } from '../homes/entities/unit.entity';
-import { Resident } from '../residents/entities/resident.entity';
-import { StaffMember } from '../staff/entities/staff-member.entity';
-import { Volunteer } from '../volunteers/entities/volunteer.entity';
-import { ActivitiesService, ActivitySummary, toRosterResident } from './activities.service';
-import { canPlanActivities, isActivityStaff } from './activity-access';
+import { HomesService } from '../homes/homes.service';
+import { ActivitiesService, ActivitySummary } from './activities.service';
+import { ActivityPagesService } from './activity-pages.service';
 import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, RosterDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
-import { ENGAGEMENTS } from './activities.enums';
 import { HelpOffersService } from './help-offers.service';
 import { ParticipationService } from './participation.service';
 
-const PLANNERS = ['admin', 'manager', 'coordinator'] as const;
-const STAFF = ['admin', 'manager', 'coordinator', 'carer'] as const;
+const PLANNERS = rolesThat('planActivities');
+const STAFF = rolesThat('homeStaff');
 
 /**
  * The calendar (week and month) and the activity pages: create once or weekly, edit, cancel, the
@@ -43,7 +34,8 @@ export class ActivitiesController {
     private readonly participation: ParticipationService,
     private readonly helpOffers: HelpOffersService,
     private readonly contributions: ContributionsService,
-    private readonly unitOfWork: UnitOfWork,
+    private readonly pages: ActivityPagesService,
+    private readonly homes: HomesService,
   ) {}
 
   // Calendar ---------------------------------------------------------------------------------
@@ -56,7 +48,7 @@ export class ActivitiesController {
     const date = query.date ?? today;
     if (!isIsoDate(date)) throw new ValidationError({ date: { key: 'validation.isDateString' } });
     const view = query.view ?? 'week';
-    const units = await this.unitOptions(user.homeIds);
+    const units = await this.pages.unitOptions(user.homeIds);
     const unitId = query.unitId?.toLowerCase();
     if (unitId && !units.some((unit) => unit.id === unitId)) throw new NotFoundError();
 
@@ -97,7 +89,7 @@ export class ActivitiesController {
       todayUrl: link(today),
       weekUrl: link(date, 'week'),
       monthUrl: link(date, 'month'),
-      canPlan: canPlanActivities(user),
+      canPlan: can(user, 'planActivities'),
     };
   }
 
@@ -130,7 +122,7 @@ export class ActivitiesController {
   @Get('activities/:id')
   @Render('activities/show')
   async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
-    return this.detail(user, id);
+    return this.pages.detail(user, id);
   }
 
   @Get('activities/:id/edit')
@@ -139,8 +131,7 @@ export class ActivitiesController {
   async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const activity = await this.activities.get(user, id);
     if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
-    const home = await this.unitOfWork.manager.findOneByOrFail(Home, { id: activity.homeId });
-    const start = utcToLocal(activity.startsAt, home.timezone);
+    const start = utcToLocal(activity.startsAt, await this.homes.timezoneOf(activity.homeId));
     return {
       ...(await this.formContext(user, activity)),
       isNew: false,
@@ -287,120 +278,15 @@ export class ActivitiesController {
 
   // Page models ------------------------------------------------------------------------------
 
-  /** Everything the detail page shows, cut to what this user may see (SPEC 1: volunteers see little of residents). */
-  async detail(user: SessionUser, id: string) {
-    const m = this.unitOfWork.manager;
-    const activity = await this.activities.get(user, id);
-    const summary = await this.activities.summary(user, id);
-    const planner = canPlanActivities(user);
-    const staff = isActivityStaff(user);
-    const isVolunteer = user.role === 'volunteer';
-    const open = activity.status !== 'cancelled';
-    // A volunteer's list holds their own offers only.
-    const offers = await this.helpOffers.forActivity(user, id);
-    const confirmedHelper = isVolunteer && offers.some((o) => o.status === 'confirmed');
-    const seesRoster = staff || confirmedHelper;
-
-    const roster = seesRoster ? await this.activities.rosterOf(id) : [];
-    const participation = seesRoster ? await this.participation.forActivity(user, id) : [];
-    const logged = new Map(participation.map((p) => [p.residentId, p.engagement]));
-    const onRoster = new Set(roster.map((r) => r.id));
-
-    let suggestions: { id: string; fullName: string; initials: string; belowTarget: boolean; attended: number; target: number; interests: string }[] = [];
-    let others: { id: string; fullName: string; initials: string }[] = [];
-    if (planner && open) {
-      suggestions = (await this.activities.rosterSuggestions(user, id)).map((s) => ({
-        id: s.id, fullName: s.fullName, initials: s.initials, belowTarget: s.belowTarget, attended: s.attendedLast7Days, target: s.weeklyTarget,
-        interests: s.matchingInterests.join(', '),
-      }));
-      const suggested = new Set(suggestions.map((s) => s.id));
-      others = (await m.find(Resident, { where: { homeId: activity.homeId, status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } }))
-        .filter((r) => !onRoster.has(r.id) && !suggested.has(r.id))
-        .map(toRosterResident)
-        .map((r) => ({ id: r.id, fullName: r.fullName, initials: r.initials }));
-    }
-
-    let contributions = staff || isVolunteer ? await this.contributions.listForActivity(user, id) : [];
-    // A volunteer sees their own hours on the activity, not who else took part.
-    if (!staff) contributions = contributions.filter((c) => c.actorType === 'volunteer' && c.personId === user.personId);
-
-    const lead = activity.leadStaffId ? await m.findOneBy(StaffMember, { id: activity.leadStaffId }) : null;
-    const canRecordContribution = staff && open;
-    const canOfferOnBehalf = planner && open;
-    const named = (p: { id: string; firstName: string; lastName: string }) => ({ id: p.id, name: `${p.firstName} ${p.lastName}` });
-    const order = { lastName: 'ASC', firstName: 'ASC' } as const;
-
-    return {
-      title: activity.title,
-      activity: {
-        ...summary, description: activity.description, capacity: activity.capacity, cancelReason: activity.cancelReason, weekly: activity.seriesId !== null,
-        leadName: lead ? `${lead.firstName} ${lead.lastName}` : null,
-      },
-      isPlanner: planner,
-      isStaff: staff,
-      isVolunteer,
-      confirmedHelper,
-      isOpen: open,
-      isPlanned: activity.status === 'planned',
-      canEdit: planner && open,
-      canCancel: planner && activity.status === 'planned',
-      canLog: seesRoster && open,
-      seesRoster,
-      roster: roster.map((r) => ({
-        id: r.id, initials: r.initials, displayName: r.displayName, fullName: staff ? r.fullName : r.displayName, engagement: logged.get(r.id) ?? '',
-        removable: planner && open && !logged.has(r.id),
-      })),
-      engagementCounts: participation.length > 0 ? ENGAGEMENTS.map((engagement) => ({ engagement, n: participation.filter((p) => p.engagement === engagement).length })) : [],
-      canAddToRoster: planner && open,
-      suggestions,
-      others,
-      offers: offers.map((o) => ({
-        ...o,
-        canConfirm: planner && open && (o.status === 'offered' || o.status === 'declined'),
-        canDecline: planner && open && (o.status === 'offered' || o.status === 'confirmed'),
-        canWithdraw: (planner || isVolunteer) && (o.status === 'offered' || o.status === 'confirmed'),
-      })),
-      canOffer: isVolunteer && user.personKind === 'volunteer' && !!user.personId && activity.status === 'planned'
-        && !offers.some((o) => o.status === 'offered' || o.status === 'confirmed'),
-      offerDefaults: { kind: 'deliver' },
-      canOfferOnBehalf,
-      volunteers: canOfferOnBehalf ? (await m.find(Volunteer, { where: { homeId: activity.homeId, status: Not('left') }, order })).map(named) : [],
-      relatives: canOfferOnBehalf ? (await m.find(FamilyMember, { where: { homeId: activity.homeId, archivedAt: IsNull() }, order })).map(named) : [],
-      contributions,
-      canRecordContribution,
-      people: canRecordContribution ? await contributionPeople(m, activity.homeId) : [],
-      contributionDefaults: { phase: 'co_delivery', actorType: 'resident', minutes: activity.durationMinutes },
-      phases: PHASES,
-      actorTypes: ACTOR_TYPES,
-      kinds: ['deliver', 'join'],
-    };
-  }
-
   /** The detail page again after a rejected form on it; `failedId` marks the row whose form failed. */
   async detailContext(req: Request) {
     const id = new ParseIdPipe().transform(req.params.id as string);
     const params = req.params as Record<string, string | undefined>;
-    return { ...(await this.detail(req.user!, id)), failedId: params.offerId ?? params.contributionId ?? params.residentId ?? '' };
+    return { ...(await this.pages.detail(req.user!, id)), failedId: params.offerId ?? params.contributionId ?? params.residentId ?? '' };
   }
 
-  /** The choices of the activity form: types, units and lead staff of the user's homes (of the activity's home when editing). */
   async formContext(user: SessionUser, current?: Activity) {
-    const m = this.unitOfWork.manager;
-    const homeIds = current ? [current.homeId] : user.homeIds;
-    if (homeIds.length === 0) return { types: [], units: [], staff: [] };
-    const homes = await m.find(Home, { where: { id: In(homeIds) } });
-    const homeName = new Map(homes.map((h) => [h.id, h.name]));
-    // A user of several homes sees which home each choice belongs to.
-    const label = (homeId: string, name: string) => (homeIds.length > 1 ? `${homeName.get(homeId) ?? ''} · ${name}` : name);
-    const types = (await this.activities.listTypes(user)).filter((t) => homeIds.includes(t.homeId));
-    if (current && !types.some((t) => t.id === current.activityTypeId)) types.unshift(await this.activities.getType(user, current.activityTypeId));
-    const units = await m.find(Unit, { where: { homeId: In(homeIds) }, order: { name: 'ASC' } });
-    const staff = await m.find(StaffMember, { where: { homeId: In(homeIds), status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } });
-    return {
-      types: types.map((t) => ({ id: t.id, name: label(t.homeId, t.name) })),
-      units: units.filter((u) => u.active || u.id === current?.unitId).map((u) => ({ id: u.id, name: label(u.homeId, u.name) })),
-      staff: staff.map((s) => ({ id: s.id, name: label(s.homeId, `${s.firstName} ${s.lastName}`) })),
-    };
+    return this.pages.formContext(user, current);
   }
 
   /** The edit page again after a rejected save, without the stored values (what was typed replaces them). */
@@ -412,15 +298,6 @@ export class ActivitiesController {
   private async assertOfferOn(user: SessionUser, activityId: string, offerId: string): Promise<void> {
     const offers = await this.helpOffers.forActivity(user, activityId);
     if (!offers.some((o) => o.id === offerId)) throw new NotFoundError();
-  }
-
-  private async unitOptions(homeIds: string[]): Promise<{ id: string; name: string }[]> {
-    if (homeIds.length === 0) return [];
-    const m = this.unitOfWork.manager;
-    const units = await m.find(Unit, { where: { homeId: In(homeIds), active: true }, order: { name: 'ASC' } });
-    if (homeIds.length === 1) return units.map((u) => ({ id: u.id, name: u.name }));
-    const homes = new Map((await m.find(Home, { where: { id: In(homeIds) } })).map((h) => [h.id, h.name]));
-    return units.map((u) => ({ id: u.id, name: `${homes.get(u.homeId) ?? ''} · ${u.name}` }));
   }
 }
 

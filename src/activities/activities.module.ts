@@ -1,9 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ContributionsModule } from '../contributions/contributions.module';
+import { FamiliesModule } from '../families/families.module';
+import { HomesModule } from '../homes/homes.module';
+import { ResidentActivityFacts } from '../residents/resident-activity-facts';
+import { ResidentsModule } from '../residents/residents.module';
+import { StaffModule } from '../staff/staff.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ActivitiesController } from './activities.controller';
 import { ActivitiesService } from './activities.service';
+import { ActivityPagesService } from './activity-pages.service';
 import { ActivityTypesController } from './activity-types.controller';
 import { ActivitiesApiController } from './api/activities-api.controller';
 import { Activity } from './entities/activity.entity';
@@ -17,9 +23,19 @@ import { ParticipationService } from './participation.service';
 
 /** Activity types, the calendar, rosters, the tablet log and help offers. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ActivityType, Activity, RosterEntry, Participation, HelpOffer]), ContributionsModule, VolunteersModule],
+  imports: [TypeOrmModule.forFeature([ActivityType, Activity, RosterEntry, Participation, HelpOffer]), ContributionsModule, VolunteersModule, HomesModule, ResidentsModule, StaffModule, FamiliesModule],
   controllers: [LogController, ActivitiesApiController, ActivityTypesController, ActivitiesController],
-  providers: [ActivitiesService, ParticipationService, HelpOffersService],
+  providers: [ActivitiesService, ParticipationService, HelpOffersService, ActivityPagesService],
   exports: [ActivitiesService, ParticipationService, HelpOffersService],
 })
-export class ActivitiesModule {}
+export class ActivitiesModule implements OnModuleInit {
+  constructor(
+    private readonly residentFacts: ResidentActivityFacts,
+    private readonly activities: ActivitiesService,
+  ) {}
+
+  /** Residents' pages learn attendance and volunteers' assignments from here (residents sit below activities). */
+  onModuleInit(): void {
+    this.residentFacts.supply(this.activities);
+  }
+}

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
+import { can, Lens, roleLens, throughLens } from '../common/access/access-policy';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
@@ -10,11 +11,9 @@ import { addDays, localToUtc, utcToLocal } from '../common/time/zoned';
 import { ContributionsService } from '../contributions/contributions.service';
 import { asDate, asNumber, placeholders, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Home } from '../homes/entities/home.entity';
-import { Unit } from '../homes/entities/unit.entity';
-import { Resident } from '../residents/entities/resident.entity';
-import { StaffMember } from '../staff/entities/staff-member.entity';
-import { canPlanActivities, isActivityStaff } from './activity-access';
+import { HomesService, Places } from '../homes/homes.service';
+import { ResidentCard, ResidentsService } from '../residents/residents.service';
+import { StaffService } from '../staff/staff.service';
 import { ActivityDto, ActivityTypeDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
 import { ActivityStatus, ActivityCategory } from './activities.enums';
@@ -22,7 +21,7 @@ import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
 import { RosterEntry } from './entities/roster-entry.entity';
-import { weeklyBadge, WeeklyBadge } from './weekly-badge';
+import { weeklyBadge, WeeklyBadge } from '../residents/weekly-badge';
 
 const ACTIVITY_FIELDS = [
   'activityTypeId', 'title', 'startsAt', 'durationMinutes', 'location', 'unitId', 'capacity', 'leadStaffId', 'description', 'visibleToFamilies',
@@ -49,10 +48,11 @@ export interface ActivitySummary {
   visibleToFamilies: boolean;
 }
 
+/** A resident on a roster as a reader may see them: a volunteer gets no full name (the access policy's `rosterResident`). */
 export interface RosterResident {
   id: string;
   displayName: string;
-  fullName: string;
+  fullName?: string;
   initials: string;
   hasPhoto: boolean;
 }
@@ -66,6 +66,9 @@ export class ActivitiesService {
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly contributions: ContributionsService,
+    private readonly homes: HomesService,
+    private readonly residents: ResidentsService,
+    private readonly staff: StaffService,
   ) {}
 
   // Activity types ---------------------------------------------------------------------------
@@ -83,7 +86,7 @@ export class ActivitiesService {
   }
 
   async createType(user: SessionUser | null, input: ActivityTypeDto, manager?: EntityManager, homeIdForSeed?: string): Promise<ActivityType> {
-    if (user && !canPlanActivities(user)) throw new NotFoundError();
+    if (user && !can(user, 'planActivities')) throw new NotFoundError();
     const homeId = user ? resolveHomeId(user, input.homeId) : homeIdForSeed!;
     const work = async (m: EntityManager) => {
       if (await m.existsBy(ActivityType, { homeId, name: input.name })) throw new ValidationError({ name: { key: 'activities.typeNameTaken' } });
@@ -102,7 +105,7 @@ export class ActivitiesService {
   }
 
   async updateType(user: SessionUser, id: string, input: ActivityTypeDto & { active?: boolean }): Promise<void> {
-    if (!canPlanActivities(user)) throw new NotFoundError();
+    if (!can(user, 'planActivities')) throw new NotFoundError();
     await this.unitOfWork.transaction(async (m) => {
       const type = await m.findOneBy(ActivityType, { id });
       if (!type || !user.homeIds.includes(type.homeId)) throw new NotFoundError();
@@ -123,11 +126,16 @@ export class ActivitiesService {
 
   // Activities -------------------------------------------------------------------------------
 
-  /** Activities starting in [from, to), for the calendar, Today and the API. */
-  async listBetween(user: SessionUser, from: Date, to: Date, options: { unitId?: string; includeCancelled?: boolean } = {}): Promise<ActivitySummary[]> {
+  /**
+   * Activities starting in [from, to), for the calendar, Today and the API. `places` (the homes'
+   * zones and units) is read here unless the caller has it already (Today shows the units too).
+   */
+  async listBetween(
+    user: SessionUser, from: Date, to: Date, options: { unitId?: string; includeCancelled?: boolean } = {}, places?: Places,
+  ): Promise<ActivitySummary[]> {
     // One statement, in plain SQL: the tablet asks for its day more than for anything else. The
     // scope is the one visible() applies (the user's homes; families only what is shown to them).
-    if (user.homeIds.length === 0 || !(isActivityStaff(user) || user.role === 'volunteer' || user.role === 'family')) return [];
+    if (user.homeIds.length === 0 || !(can(user, 'homeStaff') || user.role === 'volunteer' || user.role === 'family')) return [];
     const where = [`a."homeId" IN (${placeholders(user.homeIds.length)})`, 'a."startsAt" >= ?', 'a."startsAt" < ?'];
     const params: unknown[] = [...user.homeIds, from, to];
     if (user.role === 'family') {
@@ -140,25 +148,29 @@ export class ActivitiesService {
       params.push(options.unitId);
     }
     if (!options.includeCancelled) where.push(`a.status <> 'cancelled'`);
-    const rows = await sqlRows<SummaryRow>(
-      this.activities.manager,
-      `SELECT a.id, a."homeId", a.title, a."startsAt", a."durationMinutes", a.location, a."unitId", a.status, a."visibleToFamilies",
-              t.name AS "typeName", t.category, u.name AS "unitName", h.timezone,
-              (SELECT COUNT(*) FROM roster_entry r WHERE r."activityId" = a.id) AS "rosterCount",
-              (SELECT COUNT(*) FROM participation p WHERE p."activityId" = a.id) AS "loggedCount"
-       FROM activity a
-       JOIN home h ON h.id = a."homeId"
-       LEFT JOIN activity_type t ON t.id = a."activityTypeId"
-       LEFT JOIN unit u ON u.id = a."unitId"
-       WHERE ${where.join(' AND ')}
-       ORDER BY a."startsAt", a.title`,
-      params,
-    );
+    const [rows, where_] = await Promise.all([
+      sqlRows<SummaryRow>(
+        this.activities.manager,
+        `SELECT a.id, a."homeId", a.title, a."startsAt", a."durationMinutes", a.location, a."unitId", a.status, a."visibleToFamilies",
+                t.name AS "typeName", t.category,
+                (SELECT COUNT(*) FROM roster_entry r WHERE r."activityId" = a.id) AS "rosterCount",
+                (SELECT COUNT(*) FROM participation p WHERE p."activityId" = a.id) AS "loggedCount"
+         FROM activity a
+         LEFT JOIN activity_type t ON t.id = a."activityTypeId"
+         WHERE ${where.join(' AND ')}
+         ORDER BY a."startsAt", a.title`,
+        params,
+      ),
+      places ?? this.homes.places(user.homeIds),
+    ]);
     return rows.map((row) => {
       const startsAt = asDate(row.startsAt);
       return toSummary(
         { ...row, startsAt, visibleToFamilies: Boolean(row.visibleToFamilies) },
-        { typeName: row.typeName, category: row.category, unitName: row.unitName, zone: row.timezone, rosterCount: asNumber(row.rosterCount), loggedCount: asNumber(row.loggedCount) },
+        {
+          typeName: row.typeName, category: row.category, unitName: row.unitId ? (where_.units.get(row.unitId)?.name ?? null) : null,
+          zone: where_.homes.get(row.homeId)!.timezone, rosterCount: asNumber(row.rosterCount), loggedCount: asNumber(row.loggedCount),
+        },
       );
     });
   }
@@ -176,18 +188,17 @@ export class ActivitiesService {
 
   /** Creates one activity, or a weekly series of them (same weekday and local time each week). */
   async create(user: SessionUser, input: ActivityDto): Promise<Activity[]> {
-    if (!canPlanActivities(user)) throw new NotFoundError();
+    if (!can(user, 'planActivities')) throw new NotFoundError();
     return this.unitOfWork.transaction(async (m) => {
       const type = await this.checkType(m, user, input.activityTypeId);
       const homeId = type.homeId;
-      const home = await m.findOneByOrFail(Home, { id: homeId });
-      await this.checkPlacement(m, homeId, input);
+      const timezone = await this.checkPlacement(homeId, input);
       const weeks = input.repeatWeeks ?? 1;
       const seriesId = weeks > 1 ? randomUUID() : null;
       const created: Activity[] = [];
       for (let week = 0; week < weeks; week += 1) {
         const activity = m.create(Activity, {
-          ...this.fieldsFrom(input, home.timezone, addDays(input.date, week * 7)), homeId, seriesId, status: 'planned' as const,
+          ...this.fieldsFrom(input, timezone, addDays(input.date, week * 7)), homeId, seriesId, status: 'planned' as const,
           completedAt: null, cancelReason: null,
         });
         await m.insert(Activity, activity);
@@ -202,14 +213,13 @@ export class ActivitiesService {
   }
 
   async update(user: SessionUser, id: string, input: ActivityDto): Promise<void> {
-    if (!canPlanActivities(user)) throw new NotFoundError();
+    if (!can(user, 'planActivities')) throw new NotFoundError();
     await this.unitOfWork.transaction(async (m) => {
       const activity = await this.get(user, id, m);
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
       await this.checkType(m, user, input.activityTypeId, activity.homeId);
-      await this.checkPlacement(m, activity.homeId, input);
-      const home = await m.findOneByOrFail(Home, { id: activity.homeId });
-      const next = this.fieldsFrom(input, home.timezone, input.date);
+      const timezone = await this.checkPlacement(activity.homeId, input);
+      const next = this.fieldsFrom(input, timezone, input.date);
       const changes = diffFields(activity, next, ACTIVITY_FIELDS);
       if (Object.keys(changes).length === 0) return;
       await m.update(Activity, { id }, next);
@@ -218,7 +228,7 @@ export class ActivitiesService {
   }
 
   async cancel(user: SessionUser, id: string, reason: string | undefined): Promise<void> {
-    if (!canPlanActivities(user)) throw new NotFoundError();
+    if (!can(user, 'planActivities')) throw new NotFoundError();
     await this.unitOfWork.transaction(async (m) => {
       const activity = await this.get(user, id, m);
       if (activity.status !== 'planned') throw new ValidationError({}, { key: 'activities.onlyPlannedCancel' });
@@ -262,24 +272,43 @@ export class ActivitiesService {
 
   // Roster -----------------------------------------------------------------------------------
 
-  async rosterOf(activityId: string, manager: EntityManager = this.activities.manager): Promise<RosterResident[]> {
-    const residents = await manager
-      .createQueryBuilder(Resident, 'r')
-      .innerJoin(RosterEntry, 'e', 'e.residentId = r.id AND e.activityId = :activityId', { activityId })
-      .orderBy('r.lastName', 'ASC')
-      .addOrderBy('r.firstName', 'ASC')
-      .getMany();
-    return residents.map(toRosterResident);
+  /**
+   * The residents on an activity's roster as this reader may see them, by name: staff see everyone;
+   * a volunteer only residents who consent to volunteers, through the volunteer lens. The caller has
+   * already found the activity visible to the reader.
+   */
+  async rosterFor(user: SessionUser, activityId: string, manager: EntityManager = this.activities.manager): Promise<RosterResident[]> {
+    const lens = roleLens(user);
+    const cards = await this.rosterCards(activityId, manager);
+    return cards.filter((card) => lens !== 'volunteer' || card.volunteersMaySee).map((card) => toRosterResident(card, lens));
+  }
+
+  private async rosterCards(activityId: string, manager: EntityManager): Promise<ResidentCard[]> {
+    const entries = await manager.findBy(RosterEntry, { activityId });
+    return this.residents.cards(entries.map((e) => e.residentId), manager);
+  }
+
+  /** Residents on a planned or held activity that this volunteer is confirmed to help with. */
+  async residentsAssignedTo(volunteerId: string): Promise<string[]> {
+    const rows = await sqlRows<{ residentId: string }>(
+      this.activities.manager,
+      `SELECT DISTINCT e."residentId" FROM roster_entry e
+       JOIN help_offer o ON o."activityId" = e."activityId"
+       JOIN activity a ON a.id = e."activityId"
+       WHERE o."volunteerId" = ? AND o.status = 'confirmed' AND a.status <> 'cancelled'`,
+      [volunteerId],
+    );
+    return rows.map((r) => r.residentId);
   }
 
   async addToRoster(user: SessionUser, activityId: string, residentIds: string[], manager?: EntityManager): Promise<number> {
     const work = async (m: EntityManager) => {
       const activity = await this.get(user, activityId, m);
-      if (!isActivityStaff(user)) throw new NotFoundError();
+      if (!can(user, 'homeStaff')) throw new NotFoundError();
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
       const unique = [...new Set(residentIds)];
       if (unique.length === 0) return 0;
-      const residents = await m.findBy(Resident, { id: In(unique), homeId: activity.homeId, status: In(['active', 'on_leave']) });
+      const residents = (await this.residents.cards(unique, m)).filter((r) => r.homeId === activity.homeId && (r.status === 'active' || r.status === 'on_leave'));
       if (residents.length !== unique.length) throw new ValidationError({ residentIds: { key: 'activities.unknownResident' } });
       const present = new Set((await m.findBy(RosterEntry, { activityId, residentId: In(unique) })).map((e) => e.residentId));
       const added = unique.filter((id) => !present.has(id));
@@ -300,7 +329,7 @@ export class ActivitiesService {
   }
 
   async removeFromRoster(user: SessionUser, activityId: string, residentId: string): Promise<void> {
-    if (!canPlanActivities(user)) throw new NotFoundError();
+    if (!can(user, 'planActivities')) throw new NotFoundError();
     await this.unitOfWork.transaction(async (m) => {
       const activity = await this.get(user, activityId, m);
       if (await m.existsBy(Participation, { activityId, residentId })) throw new ValidationError({}, { key: 'activities.loggedStaysOnRoster' });
@@ -322,20 +351,17 @@ export class ActivitiesService {
     const activity = await this.get(user, activityId);
     const type = await this.types.findOneByOrFail({ id: activity.activityTypeId });
     const onRoster = new Set((await this.roster.findBy({ activityId })).map((e) => e.residentId));
-    const qb = this.activities.manager.createQueryBuilder(Resident, 'r')
-      .where('r.homeId = :homeId AND r.status = :status', { homeId: activity.homeId, status: 'active' });
-    if (activity.unitId) qb.andWhere('r.unitId = :unitId', { unitId: activity.unitId });
-    const residents = (await qb.getMany()).filter((r) => !onRoster.has(r.id));
+    const residents = (await this.residents.currentCards([activity.homeId], { unitId: activity.unitId })).filter((r) => !onRoster.has(r.id));
     const counts = await this.attendanceCounts(residents.map((r) => r.id), activity.startsAt);
     const words = `${type.name} ${activity.title} ${type.category}`.toLowerCase();
     return residents
       .map((r) => {
         const attended = counts.get(r.id) ?? 0;
         const matchingInterests = r.interests.filter((interest) => words.includes(interest.toLowerCase()));
-        return { ...toRosterResident(r), attendedLast7Days: attended, weeklyTarget: r.weeklyActivityTarget, belowTarget: attended < r.weeklyActivityTarget, matchingInterests };
+        return { ...toRosterResident(r, 'staff'), attendedLast7Days: attended, weeklyTarget: r.weeklyActivityTarget, belowTarget: attended < r.weeklyActivityTarget, matchingInterests };
       })
       .filter((s) => s.belowTarget || s.matchingInterests.length > 0)
-      .sort((a, b) => Number(b.belowTarget) - Number(a.belowTarget) || b.matchingInterests.length - a.matchingInterests.length || a.attendedLast7Days - b.attendedLast7Days || a.fullName.localeCompare(b.fullName));
+      .sort((a, b) => Number(b.belowTarget) - Number(a.belowTarget) || b.matchingInterests.length - a.matchingInterests.length || a.attendedLast7Days - b.attendedLast7Days || (a.fullName ?? '').localeCompare(b.fullName ?? ''));
   }
 
   /** Attended participations (active, passive, disengaged) per resident in the 7 days before `until`. */
@@ -358,12 +384,10 @@ export class ActivitiesService {
   /** Residents living in the user's homes who attended fewer activities in the last 7 days than their weekly target. */
   async belowWeeklyTarget(user: SessionUser): Promise<(RosterResident & { attended: number; target: number; badge: WeeklyBadge })[]> {
     if (user.homeIds.length === 0) return [];
-    const residents = await this.activities.manager.find(Resident, {
-      where: { homeId: In(user.homeIds), status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' },
-    });
+    const residents = await this.residents.currentCards(user.homeIds);
     const counts = await this.attendanceCounts(residents.map((r) => r.id));
     return residents
-      .map((r) => ({ ...toRosterResident(r), attended: counts.get(r.id) ?? 0, target: r.weeklyActivityTarget }))
+      .map((r) => ({ ...toRosterResident(r, 'staff'), attended: counts.get(r.id) ?? 0, target: r.weeklyActivityTarget }))
       .filter((r) => r.attended < r.target)
       .map((r) => ({ ...r, badge: weeklyBadge(r.attended) }))
       .sort((a, b) => a.attended / Math.max(1, a.target) - b.attended / Math.max(1, b.target));
@@ -379,10 +403,10 @@ export class ActivitiesService {
       .orderBy('a.startsAt', 'ASC')
       .take(20)
       .getMany();
-    const zones = new Map((await this.activities.manager.findBy(Home, { id: In(user.homeIds) })).map((h) => [h.id, h.timezone]));
+    const { homes } = await this.homes.places(user.homeIds);
     return rows.map((o) => {
       const activity = (o as HelpOffer & { activity: Activity }).activity;
-      const local = utcToLocal(activity.startsAt, zones.get(activity.homeId)!);
+      const local = utcToLocal(activity.startsAt, homes.get(activity.homeId)!.timezone);
       return { offerId: o.id, activityId: activity.id, title: activity.title, date: local.date, time: local.time };
     });
   }
@@ -395,7 +419,7 @@ export class ActivitiesService {
    */
   private visible(user: SessionUser, manager: EntityManager = this.activities.manager): SelectQueryBuilder<Activity> {
     const qb = scopeToHomes(manager.createQueryBuilder(Activity, 'a'), user);
-    if (isActivityStaff(user) || user.role === 'volunteer') return qb;
+    if (can(user, 'homeStaff') || user.role === 'volunteer') return qb;
     if (user.role === 'family') return qb.andWhere('a.visibleToFamilies = :shown', { shown: true });
     return qb.andWhere('1 = 0');
   }
@@ -408,11 +432,12 @@ export class ActivitiesService {
     return type;
   }
 
-  private async checkPlacement(m: EntityManager, homeId: string, input: ActivityDto): Promise<void> {
-    if (input.unitId && !(await m.existsBy(Unit, { id: input.unitId, homeId }))) throw new ValidationError({ unitId: { key: 'validation.isIn' } });
-    if (input.leadStaffId && !(await m.existsBy(StaffMember, { id: input.leadStaffId, homeId, status: 'active' }))) {
-      throw new ValidationError({ leadStaffId: { key: 'validation.isIn' } });
-    }
+  /** The unit and lead chosen belong to the activity's home; answers the home's time zone. */
+  private async checkPlacement(homeId: string, input: ActivityDto): Promise<string> {
+    const [places, staff] = await Promise.all([this.homes.places([homeId]), input.leadStaffId ? this.staff.activeOf([homeId]) : []]);
+    if (input.unitId && places.units.get(input.unitId)?.homeId !== homeId) throw new ValidationError({ unitId: { key: 'validation.isIn' } });
+    if (input.leadStaffId && !staff.some((s) => s.id === input.leadStaffId)) throw new ValidationError({ leadStaffId: { key: 'validation.isIn' } });
+    return places.homes.get(homeId)!.timezone;
   }
 
   private fieldsFrom(input: ActivityDto, timezone: string, date: string) {
@@ -433,22 +458,18 @@ export class ActivitiesService {
     if (rows.length === 0) return [];
     const m = this.activities.manager;
     const ids = rows.map((a) => a.id);
-    const homeIds = [...new Set(rows.map((a) => a.homeId))];
-    const [types, units, homes, rosterCounts, loggedCounts] = await Promise.all([
+    const [types, places, rosterCounts, loggedCounts] = await Promise.all([
       m.findBy(ActivityType, { id: In([...new Set(rows.map((a) => a.activityTypeId))]) }),
-      m.findBy(Unit, { homeId: In(homeIds) }),
-      m.findBy(Home, { id: In(homeIds) }),
+      this.homes.places([...new Set(rows.map((a) => a.homeId))]),
       this.countBy(RosterEntry, ids),
       this.countBy(Participation, ids),
     ]);
     const typeById = new Map(types.map((t) => [t.id, t]));
-    const unitName = new Map(units.map((u) => [u.id, u.name]));
-    const zone = new Map(homes.map((h) => [h.id, h.timezone]));
     return rows.map((a) => {
       const type = typeById.get(a.activityTypeId);
       return toSummary(a, {
-        typeName: type?.name ?? null, category: type?.category ?? null, unitName: a.unitId ? (unitName.get(a.unitId) ?? null) : null, zone: zone.get(a.homeId)!,
-        rosterCount: rosterCounts.get(a.id) ?? 0, loggedCount: loggedCounts.get(a.id) ?? 0,
+        typeName: type?.name ?? null, category: type?.category ?? null, unitName: a.unitId ? (places.units.get(a.unitId)?.name ?? null) : null,
+        zone: places.homes.get(a.homeId)!.timezone, rosterCount: rosterCounts.get(a.id) ?? 0, loggedCount: loggedCounts.get(a.id) ?? 0,
       });
     });
   }
@@ -472,8 +493,6 @@ interface SummaryRow extends Omit<SummaryFields, 'startsAt' | 'visibleToFamilies
   visibleToFamilies: boolean | number;
   typeName: string | null;
   category: ActivityCategory | null;
-  unitName: string | null;
-  timezone: string;
   rosterCount: number | string;
   loggedCount: number | string;
 }
@@ -493,10 +512,11 @@ function toSummary(
   };
 }
 
-export function toRosterResident(r: Resident): RosterResident {
+/** A resident as a roster shows them, through the reader's lens. */
+export function toRosterResident(r: ResidentCard, lens: Lens): RosterResident {
   const displayName = r.preferredName || r.firstName;
-  return {
-    id: r.id, displayName, fullName: `${r.firstName} ${r.lastName}`, initials: `${r.firstName[0] ?? ''}${r.lastName[0] ?? ''}`.toUpperCase(),
-    hasPhoto: r.consentPhotos && r.photoFile !== null,
-  };
+  const initials = lens === 'volunteer'
+    ? displayName.split(/\s+/).filter(Boolean).slice(0, 2).map((part) => part[0]).join('').toUpperCase()
+    : `${r.firstName[0] ?? ''}${r.lastName[0] ?? ''}`.toUpperCase();
+  return throughLens('rosterResident', lens, { id: r.id, displayName, fullName: `${r.firstName} ${r.lastName}`, initials, hasPhoto: r.hasPhoto }) as RosterResident;
 }

@@ -1,14 +1,12 @@
 import { Body, Controller, Get, Param, Post, Redirect, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { In } from 'typeorm';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
-import { UnitOfWork } from '../database/unit-of-work';
-import { Home } from '../homes/entities/home.entity';
+import { HomesService } from '../homes/homes.service';
 import { ActivitiesService } from './activities.service';
 import { ActivityTypeDto } from './dto/activity.dto';
 import { ActivityType } from './entities/activity-type.entity';
@@ -20,7 +18,7 @@ import { ACTIVITY_CATEGORIES } from './activities.enums';
 export class ActivityTypesController {
   constructor(
     private readonly activities: ActivitiesService,
-    private readonly unitOfWork: UnitOfWork,
+    private readonly homes: HomesService,
   ) {}
 
   @Get()
@@ -107,8 +105,7 @@ export class ActivityTypesController {
 
   private async homeNames(user: SessionUser): Promise<Map<string, string>> {
     if (user.homeIds.length === 0) return new Map();
-    const homes = await this.unitOfWork.manager.find(Home, { where: { id: In(user.homeIds) }, order: { name: 'ASC' } });
-    return new Map(homes.map((home) => [home.id, home.name]));
+    return new Map((await this.homes.listForUser(user)).map((home) => [home.id, home.name]));
   }
 }
 

@@ -5,13 +5,12 @@ import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { ContributionsService } from '../contributions/contributions.service';
 import { UnitOfWork } from '../database/unit-of-work';
-import { FamilyMember } from '../families/entities/family-member.entity';
-import { FamilyLink } from '../residents/entities/family-link.entity';
+import { FamiliesService } from '../families/families.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { FamilyLinksService } from '../residents/family-links.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { ActivitiesService } from './activities.service';
-import { canPlanActivities } from './activity-access';
+import { can } from '../common/access/access-policy';
 import { HelpOfferDto, HelpOfferOnBehalfDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
 import { HelpOffer } from './entities/help-offer.entity';
@@ -40,6 +39,8 @@ export class HelpOffersService {
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
+    private readonly families: FamiliesService,
+    private readonly familyLinks: FamilyLinksService,
   ) {}
 
   /** A volunteer or relative offers for themselves. */
@@ -51,13 +52,13 @@ export class HelpOffersService {
 
   /** Staff record an offer made in person or by phone. */
   async offerOnBehalf(user: SessionUser, activityId: string, input: HelpOfferOnBehalfDto): Promise<HelpOfferView> {
-    if (!canPlanActivities(user)) throw new NotFoundError();
+    if (!can(user, 'planActivities')) throw new NotFoundError();
     if (!input.volunteerId === !input.familyMemberId) throw new ValidationError({ volunteerId: { key: 'activities.chooseOneHelper' } });
     return this.create(user, activityId, { volunteerId: input.volunteerId, familyMemberId: input.familyMemberId }, input);
   }
 
   async respond(user: SessionUser, offerId: string, status: 'confirmed' | 'declined'): Promise<void> {
-    if (!canPlanActivities(user)) throw new NotFoundError();
+    if (!can(user, 'planActivities')) throw new NotFoundError();
     await this.unitOfWork.transaction(async (m) => {
       const { offer, activity } = await this.find(m, user, offerId);
       if (offer.status === status) return;
@@ -82,7 +83,7 @@ export class HelpOffersService {
     await this.unitOfWork.transaction(async (m) => {
       const { offer } = await this.find(m, user, offerId);
       const own = offer.volunteerId === user.personId || offer.familyMemberId === user.personId;
-      if (!own && !canPlanActivities(user)) throw new NotFoundError();
+      if (!own && !can(user, 'planActivities')) throw new NotFoundError();
       if (offer.status === 'withdrawn') return;
       await m.update(HelpOffer, { id: offer.id }, { status: 'withdrawn' });
       await this.contributions.removeBySource(m, 'help_offer', offer.id);
@@ -99,18 +100,20 @@ export class HelpOffersService {
     let offers = await m.find(HelpOffer, { where: { activityId: activity.id }, order: { createdAt: 'ASC' } });
     // Volunteers and relatives see their own offers only.
     if (user.role === 'volunteer' || user.role === 'family') offers = offers.filter((o) => o.volunteerId === user.personId || o.familyMemberId === user.personId);
-    return this.views(m, offers, activity.homeId);
+    return this.views(offers, activity.homeId);
   }
 
   private async create(user: SessionUser, activityId: string, offerer: { volunteerId?: string; familyMemberId?: string }, input: HelpOfferDto): Promise<HelpOfferView> {
     return this.unitOfWork.transaction(async (m) => {
       const activity = await this.activities.get(user, activityId, m);
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
-      if (user.role === 'family') await this.assertRelativeMayContribute(m, user, activity.homeId);
+      if (user.role === 'family' && !(await this.familyLinks.mayContributeIn(user.personId!, activity.homeId))) {
+        throw new ValidationError({}, { key: 'activities.viewOnlyFamily' });
+      }
       if (offerer.volunteerId) {
-        const volunteer = await m.findOneBy(Volunteer, { id: offerer.volunteerId, homeId: activity.homeId });
-        if (!volunteer || volunteer.status === 'left') throw new ValidationError({ volunteerId: { key: 'validation.isIn' } });
-      } else if (!(await m.existsBy(FamilyMember, { id: offerer.familyMemberId, homeId: activity.homeId }))) {
+        const [volunteer] = await this.volunteers.byIds([offerer.volunteerId]);
+        if (volunteer?.homeId !== activity.homeId || volunteer.left) throw new ValidationError({ volunteerId: { key: 'validation.isIn' } });
+      } else if ((await this.families.membersByIds([offerer.familyMemberId!]))[0]?.homeId !== activity.homeId) {
         throw new ValidationError({ familyMemberId: { key: 'validation.isIn' } });
       }
       const open = await m.findOneBy(HelpOffer, {
@@ -128,7 +131,7 @@ export class HelpOffersService {
         changes: { kind: { old: null, new: offer.kind }, activityId: { old: null, new: activityId } },
       });
       await this.notifications.helpOfferReceived(m, offer, activity, user.id);
-      return (await this.views(m, [offer], activity.homeId))[0];
+      return (await this.views([offer], activity.homeId))[0];
     });
   }
 
@@ -139,18 +142,11 @@ export class HelpOffersService {
     return { offer, activity };
   }
 
-  /** A relative offers help only through an active link with "contribute" access to a resident of that home. */
-  private async assertRelativeMayContribute(m: EntityManager, user: SessionUser, homeId: string): Promise<void> {
-    const link = await m.findOneBy(FamilyLink, { familyMemberId: user.personId!, homeId, access: 'contribute', active: true });
-    if (!link) throw new ValidationError({}, { key: 'activities.viewOnlyFamily' });
-  }
-
-  private async views(m: EntityManager, offers: HelpOffer[], homeId: string): Promise<HelpOfferView[]> {
+  private async views(offers: HelpOffer[], homeId: string): Promise<HelpOfferView[]> {
     const volunteerIds = offers.map((o) => o.volunteerId).filter((id): id is string => id !== null);
     const familyIds = offers.map((o) => o.familyMemberId).filter((id): id is string => id !== null);
-    const volunteers = volunteerIds.length ? await m.findBy(Volunteer, { id: In(volunteerIds) }) : [];
-    const relatives = familyIds.length ? await m.findBy(FamilyMember, { id: In(familyIds) }) : [];
-    const names = new Map([...volunteers, ...relatives].map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
+    const [volunteers, relatives] = await Promise.all([this.volunteers.byIds(volunteerIds), this.families.membersByIds(familyIds)]);
+    const names = new Map([...volunteers.map((v) => [v.id, v.name] as const), ...relatives.map((r) => [r.id, `${r.firstName} ${r.lastName}`] as const)]);
     const views: HelpOfferView[] = [];
     for (const o of offers) {
       const personId = (o.volunteerId ?? o.familyMemberId)!;

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { can, throughLens, WRITABLE_PARTICIPATION } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { asDate, placeholders, sqlRows, sqlRun } from '../database/sql';
+import { asDate, sqlRows, sqlRun } from '../database/sql';
+import { ResidentsService } from '../residents/residents.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ActivitiesService } from './activities.service';
-import { isActivityStaff } from './activity-access';
 import { ParticipationEntryDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
 import { HelpOffer } from './entities/help-offer.entity';
@@ -16,13 +17,14 @@ import { Engagement } from './activities.enums';
 
 const LOGGED_FIELDS = ['engagement', 'moodBefore', 'moodAfter', 'staffNote', 'familyNote'] as const;
 
+/** One resident's entry in a log, as the reader's lens allows (moods and notes are absent for volunteers). */
 export interface ParticipationView {
   residentId: string;
   engagement: Engagement;
-  moodBefore: number | null;
-  moodAfter: number | null;
-  staffNote: string | null;
-  familyNote: string | null;
+  moodBefore?: number | null;
+  moodAfter?: number | null;
+  staffNote?: string | null;
+  familyNote?: string | null;
   recordedAt: Date;
 }
 
@@ -39,22 +41,35 @@ export class ParticipationService {
     private readonly activities: ActivitiesService,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly residents: ResidentsService,
   ) {}
 
-  /** Staff of the home log any activity; a volunteer only those they are confirmed to help with; families never. */
-  async assertCanLog(m: EntityManager, user: SessionUser, activity: Activity): Promise<void> {
-    if (isActivityStaff(user)) return;
+  /**
+   * The lens a user logs an activity through: staff of the home log any activity; a volunteer only
+   * those they are confirmed to help with; nobody else (404).
+   */
+  async loggingLens(m: EntityManager, user: SessionUser, activity: Activity): Promise<'staff' | 'volunteer'> {
+    if (can(user, 'homeStaff')) return 'staff';
     if (user.role === 'volunteer' && user.personKind === 'volunteer' && user.personId) {
-      if (await m.existsBy(HelpOffer, { activityId: activity.id, volunteerId: user.personId, status: 'confirmed' })) return;
+      if (await m.existsBy(HelpOffer, { activityId: activity.id, volunteerId: user.personId, status: 'confirmed' })) return 'volunteer';
     }
     throw new NotFoundError();
   }
 
+  /**
+   * The activity's log as this user may read it: staff the whole of it; a confirmed volunteer how each
+   * resident they may see took part, without moods or notes.
+   */
   async forActivity(user: SessionUser, activityId: string): Promise<ParticipationView[]> {
+    const m = this.unitOfWork.manager;
     const activity = await this.activities.get(user, activityId);
-    await this.assertCanLog(this.unitOfWork.manager, user, activity);
-    const rows = await this.unitOfWork.manager.findBy(Participation, { activityId });
-    return rows.map(toView);
+    const lens = await this.loggingLens(m, user, activity);
+    let rows = await m.findBy(Participation, { activityId });
+    if (lens === 'volunteer') {
+      const seen = new Set((await this.residents.cards(rows.map((r) => r.residentId))).filter((r) => r.volunteersMaySee).map((r) => r.id));
+      rows = rows.filter((r) => seen.has(r.residentId));
+    }
+    return rows.map((row) => throughLens('participation', lens, toView(row)) as ParticipationView);
   }
 
   /**
@@ -65,17 +80,17 @@ export class ParticipationService {
   async save(user: SessionUser, activityId: string, entries: ParticipationEntryDto[], complete: boolean, manager?: EntityManager): Promise<SaveResult> {
     const work = async (m: EntityManager): Promise<SaveResult> => {
       const activity = await this.activities.get(user, activityId, m);
-      await this.assertCanLog(m, user, activity);
+      const lens = await this.loggingLens(m, user, activity);
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
       if (activity.startsAt.getTime() > Date.now() + 12 * 60 * 60 * 1000) throw new ValidationError({}, { key: 'activities.notYet' });
       const byResident = new Map(entries.map((entry) => [entry.residentId, entry]));
       if (byResident.size !== entries.length) throw new ValidationError({ entries: { key: 'activities.duplicateResident' } });
       const residentIds = [...byResident.keys()].sort();
-      // Plain SQL below: the tablet's save is the busiest write of the app (see README, Performance).
-      if (residentIds.length > 0) {
+      if (lens === 'volunteer') await this.checkVolunteerEntries(m, activity, entries);
+      else if (residentIds.length > 0) {
         // By primary key (a home's index would read every resident of the home), the home checked here.
-        const known = await sqlRows<{ homeId: string }>(m, `SELECT "homeId" FROM resident WHERE id IN (${placeholders(residentIds.length)})`, residentIds);
-        if (known.length !== residentIds.length || known.some((r) => r.homeId !== activity.homeId)) {
+        const homes = await this.residents.homesOf(m, residentIds);
+        if (homes.size !== residentIds.length || [...homes.values()].some((homeId) => homeId !== activity.homeId)) {
           throw new ValidationError({ entries: { key: 'activities.unknownResident' } });
         }
       }
@@ -86,11 +101,12 @@ export class ParticipationService {
       const now = new Date();
       const rows = residentIds.map((residentId) => {
         const entry = byResident.get(residentId)!;
-        return {
-          id: before.get(residentId)?.id ?? randomUUID(), residentId,
-          engagement: entry.engagement as Engagement, moodBefore: entry.moodBefore ?? null, moodAfter: entry.moodAfter ?? null,
-          staffNote: entry.staffNote?.trim() || null, familyNote: entry.familyNote?.trim() || null, recordedAt: now,
-        };
+        const old = before.get(residentId);
+        // A volunteer writes how the resident took part; moods and notes stay as staff left them.
+        const kept = lens === 'volunteer'
+          ? { moodBefore: old?.moodBefore ?? null, moodAfter: old?.moodAfter ?? null, staffNote: old?.staffNote ?? null, familyNote: old?.familyNote ?? null }
+          : { moodBefore: entry.moodBefore ?? null, moodAfter: entry.moodAfter ?? null, staffNote: entry.staffNote?.trim() || null, familyNote: entry.familyNote?.trim() || null };
+        return { id: old?.id ?? randomUUID(), residentId, engagement: entry.engagement as Engagement, ...kept, recordedAt: now };
       });
       const changed = rows.filter((row) => {
         const old = before.get(row.residentId);
@@ -109,7 +125,7 @@ export class ParticipationService {
             row.id, now, now, activity.homeId, activityId, row.residentId, row.engagement, row.moodBefore, row.moodAfter, row.staffNote, row.familyNote, user.id, now,
           ]),
         );
-        await this.ensureOnRoster(m, activity, changed.map((row) => row.residentId));
+        if (lens === 'staff') await this.ensureOnRoster(m, activity, changed.map((row) => row.residentId));
         const changes: Record<string, { old: unknown; new: unknown }> = {};
         for (const row of changed) {
           const old = before.get(row.residentId);
@@ -129,9 +145,36 @@ export class ParticipationService {
         ...logged.map((p) => toView(saved.get(p.residentId) ?? { ...p, recordedAt: asDate(p.recordedAt) })),
         ...changed.filter((row) => !before.has(row.residentId)).map(toView),
       ];
-      return { activityId, status: activity.status, saved: changed.length, participation };
+      const visible = lens === 'staff' ? participation : await this.volunteerVisible(m, participation);
+      return { activityId, status: activity.status, saved: changed.length, participation: visible.map((p) => throughLens('participation', lens, p) as ParticipationView) };
     };
     return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  /**
+   * A volunteer records how residents took part, for residents already on the roster whom they may
+   * see, and nothing else: a mood or a note (which they cannot read back) names the field refused.
+   */
+  private async checkVolunteerEntries(m: EntityManager, activity: Activity, entries: ParticipationEntryDto[]): Promise<void> {
+    const writable = new Set<string>(WRITABLE_PARTICIPATION.volunteer);
+    entries.forEach((entry, i) => {
+      for (const [field, value] of Object.entries(entry)) {
+        if (!writable.has(field) && value !== null && value !== undefined && value !== '') {
+          throw new ValidationError({ [`entries.${i}.${field}`]: { key: 'activities.volunteerCannotWrite' } });
+        }
+      }
+    });
+    const onRoster = new Set(
+      (await sqlRows<{ residentId: string }>(m, 'SELECT "residentId" FROM roster_entry WHERE "activityId" = ?', [activity.id])).map((e) => e.residentId),
+    );
+    const seen = new Set((await this.residents.cards(entries.map((e) => e.residentId), m)).filter((r) => r.volunteersMaySee).map((r) => r.id));
+    const refused = entries.findIndex((e) => !onRoster.has(e.residentId) || !seen.has(e.residentId));
+    if (refused >= 0) throw new ValidationError({ [`entries.${refused}.residentId`]: { key: 'activities.notOnYourRoster' } });
+  }
+
+  private async volunteerVisible(m: EntityManager, participation: ParticipationView[]): Promise<ParticipationView[]> {
+    const seen = new Set((await this.residents.cards(participation.map((p) => p.residentId), m)).filter((r) => r.volunteersMaySee).map((r) => r.id));
+    return participation.filter((p) => seen.has(p.residentId));
   }
 
   private async ensureOnRoster(m: EntityManager, activity: Activity, residentIds: string[]): Promise<void> {
@@ -154,7 +197,7 @@ const PARTICIPATION_COLUMNS = 'id, "residentId", engagement, "moodBefore", "mood
 
 type ParticipationRow = Pick<Participation, 'id' | 'residentId' | 'engagement' | 'moodBefore' | 'moodAfter' | 'staffNote' | 'familyNote'> & { recordedAt: Date | string };
 
-function toView(p: Omit<ParticipationView, 'recordedAt'> & { recordedAt: Date }): ParticipationView {
+function toView(p: Required<Omit<ParticipationView, 'recordedAt'>> & { recordedAt: Date }): ParticipationView {
   return {
     residentId: p.residentId, engagement: p.engagement, moodBefore: p.moodBefore, moodAfter: p.moodAfter,
     staffNote: p.staffNote, familyNote: p.familyNote, recordedAt: p.recordedAt,

@@ -1,7 +1,7 @@
 import { Controller, Get, Render, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ActivitiesService } from '../activities/activities.service';
-import { canPlanActivities } from '../activities/activity-access';
+import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { addDays, localDaysRange, mondayOf, todayIn } from '../common/time/zoned';
@@ -25,7 +25,7 @@ export class DashboardController {
       return;
     }
     const view: Record<string, unknown> = { homes: await this.homes.listForUser(user), isAdmin: user.role === 'admin' };
-    if (canPlanActivities(user)) {
+    if (can(user, 'planActivities')) {
       const monday = mondayOf(todayIn(user.timezone));
       const { start, end } = localDaysRange(monday, 7, user.timezone);
       const week = await this.activities.listBetween(user, start, end);

@@ -9,7 +9,7 @@ import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { clientIp } from '../common/http/session';
 import { translate } from '../common/i18n/i18n';
 import { renderSubjectAccessPdf } from '../reports/pdf/subject-access.pdf';
-import { DATA_PROTECTION_ROLES } from './data-protection-access';
+import { rolesThat } from '../common/access/access-policy';
 import { ErasureDto } from './dto/erasure.dto';
 import { ErasureService } from './erasure.service';
 import { RetentionService } from './retention.service';
@@ -21,7 +21,7 @@ import { SubjectAccessService } from './subject-access.service';
  * a resident of another home is not found.
  */
 @Controller()
-@Roles(...DATA_PROTECTION_ROLES)
+@Roles(...rolesThat('handleDataProtection'))
 export class DataProtectionController {
   constructor(
     private readonly subjectAccess: SubjectAccessService,

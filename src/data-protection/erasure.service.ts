@@ -23,7 +23,7 @@ import { ResidentPhotos } from '../residents/resident-photos';
 import { Feedback } from '../voice/entities/feedback.entity';
 import { Suggestion } from '../voice/entities/suggestion.entity';
 import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
-import { canHandleDataProtection } from './data-protection-access';
+import { can } from '../common/access/access-policy';
 import { ErasureDto } from './dto/erasure.dto';
 
 /** What replaces erased free text that may not be empty (a goal, a suggestion's title and text). */
@@ -122,7 +122,7 @@ export class ErasureService {
 
   /** Anyone but a manager or admin of the resident's home is told it is not found. */
   private async findResident(m: EntityManager, user: SessionUser, residentId: string): Promise<Resident> {
-    if (!canHandleDataProtection(user)) throw new NotFoundError();
+    if (!can(user, 'handleDataProtection')) throw new NotFoundError();
     return findInHomes(m, Resident, user, residentId);
   }
 

@@ -9,7 +9,7 @@ import { FamilyMember } from '../families/entities/family-member.entity';
 import { Home } from '../homes/entities/home.entity';
 import { Resident } from '../residents/entities/resident.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
-import { canHandleDataProtection } from './data-protection-access';
+import { can } from '../common/access/access-policy';
 
 /** How many rows each list shows; the total is always given. */
 export const REVIEW_LIST_SIZE = 200;
@@ -49,7 +49,7 @@ export class RetentionService {
   constructor(private readonly unitOfWork: UnitOfWork, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async review(user: SessionUser, now = new Date()): Promise<RetentionReview> {
-    if (!canHandleDataProtection(user)) throw new NotFoundError();
+    if (!can(user, 'handleDataProtection')) throw new NotFoundError();
     const m = this.unitOfWork.manager;
     const years = this.config.retentionYears;
     const homeIds = user.homeIds;

@@ -32,7 +32,7 @@ import { Suggestion } from '../voice/entities/suggestion.entity';
 import { SuggestionKind, SuggestionStatus, Perspective } from '../voice/voice.enums';
 import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
-import { canHandleDataProtection } from './data-protection-access';
+import { can } from '../common/access/access-policy';
 
 export const SUBJECT_ACCESS_FORMAT = 'insieme-subject-access/1';
 /** Stands for a value recorded in the audit log before the resident's identity was erased. */
@@ -160,7 +160,7 @@ export class SubjectAccessService {
 
   /** Managers and admins of the resident's home; anyone else is told it is not found. */
   async forUser(user: SessionUser, residentId: string, now = new Date()): Promise<SubjectAccessExport> {
-    if (!canHandleDataProtection(user)) throw new NotFoundError();
+    if (!can(user, 'handleDataProtection')) throw new NotFoundError();
     const m = this.unitOfWork.manager;
     const r = await findInHomes(m, Resident, user, residentId);
     const home = await m.findOneByOrFail(Home, { id: r.homeId });

@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { HomesModule } from '../homes/homes.module';
+import { FamilyMembers } from '../residents/family-member-facts';
 import { ResidentsModule } from '../residents/residents.module';
 import { FamilyMember } from './entities/family-member.entity';
 import { FamiliesController } from './families.controller';
@@ -14,4 +15,14 @@ import { FamiliesService } from './families.service';
   providers: [FamiliesService],
   exports: [FamiliesService],
 })
-export class FamiliesModule {}
+export class FamiliesModule implements OnModuleInit {
+  constructor(
+    private readonly familyMembers: FamilyMembers,
+    private readonly families: FamiliesService,
+  ) {}
+
+  /** The residents module's family links read relatives' records through this module. */
+  onModuleInit(): void {
+    this.familyMembers.supply(this.families);
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import type { Role } from '../auth/auth.enums';
@@ -11,6 +11,7 @@ import { ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereAnyContains } from '../common/query/paging';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, HomeView } from '../homes/homes.service';
+import type { FamilyMemberFacts } from '../residents/family-member-facts';
 import { FamilyLinkOfMemberView, FamilyLinksService, ResidentOption, telHref } from '../residents/family-links.service';
 import { CreateFamilyMemberDto, FamilyListQueryDto, FamilyMemberDto } from './dto/family-member.dto';
 import { FamilyMember } from './entities/family-member.entity';
@@ -182,6 +183,19 @@ export class FamiliesService {
   }
 
   /** The family member, if they belong to one of the user's homes; otherwise not found. */
+  /** Relatives' records by id, for the family links (FamilyMembersSource of the residents module). */
+  async membersByIds(ids: readonly string[]): Promise<FamilyMemberFacts[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.members.findBy({ id: In([...new Set(ids)]) });
+    return rows.map((f) => ({ id: f.id, homeId: f.homeId, firstName: f.firstName, lastName: f.lastName, email: f.email, phone: f.phone, archived: f.archivedAt !== null }));
+  }
+
+  /** Relatives of a home who are not archived, by name: whom a planner may record an offer for. */
+  async currentNames(homeId: string): Promise<{ id: string; name: string }[]> {
+    const rows = await this.members.find({ where: { homeId, archivedAt: IsNull() }, order: { lastName: 'ASC', firstName: 'ASC' } });
+    return rows.map((f) => ({ id: f.id, name: `${f.firstName} ${f.lastName}` }));
+  }
+
   private find(m: EntityManager, user: SessionUser, id: string): Promise<FamilyMember> {
     return findInHomes(m, FamilyMember, user, id);
   }

@@ -5,7 +5,7 @@ import { AuditService, diffFields } from '../audit/audit.service';
 import { assertHomeAccess } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { sqlRow, sqlRows } from '../database/sql';
+import { placeholders, sqlRow, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeDto, UnitDto } from './dto/home.dto';
 import { Home } from './entities/home.entity';
@@ -27,6 +27,13 @@ export interface UnitView {
 }
 
 export const DEFAULT_TIMEZONE = 'Europe/Rome';
+
+/** Where things happen in a set of homes: each home's name and time zone, and their units. */
+export interface Places {
+  homes: Map<string, { name: string; timezone: string }>;
+  /** Every unit of those homes, active or not, ordered by name. */
+  units: Map<string, { id: string; homeId: string; name: string; active: boolean }>;
+}
 
 const HOME_FIELDS = ['name', 'slug', 'timezone', 'locale', 'address'] as const;
 
@@ -76,6 +83,28 @@ export class HomesService {
     if (homeIds.length === 0) return new Map();
     const units = await this.units.find({ select: { id: true, name: true }, where: { homeId: In(homeIds) } });
     return new Map(units.map((u) => [u.id, u.name]));
+  }
+
+  /**
+   * Homes' names and zones with their units, in one statement: what activity lists need to show
+   * local times and unit names (the ward tablet's Today asks for it on every page).
+   */
+  async places(homeIds: readonly string[]): Promise<Places> {
+    const places: Places = { homes: new Map(), units: new Map() };
+    if (homeIds.length === 0) return places;
+    const rows = await sqlRows<{ homeId: string; homeName: string; timezone: string; unitId: string | null; unitName: string | null; active: boolean | number | null }>(
+      this.homes.manager,
+      `SELECT h.id AS "homeId", h.name AS "homeName", h.timezone, u.id AS "unitId", u.name AS "unitName", u.active
+       FROM home h LEFT JOIN unit u ON u."homeId" = h.id
+       WHERE h.id IN (${placeholders(homeIds.length)})
+       ORDER BY u.name, u.id`,
+      [...homeIds],
+    );
+    for (const row of rows) {
+      places.homes.set(row.homeId, { name: row.homeName, timezone: row.timezone });
+      if (row.unitId) places.units.set(row.unitId, { id: row.unitId, homeId: row.homeId, name: row.unitName ?? '', active: Boolean(row.active) });
+    }
+    return places;
   }
 
   async findBySlug(slug: string): Promise<HomeView> {

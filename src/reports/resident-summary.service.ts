@@ -447,7 +447,7 @@ function profileOf(r: ResidentDetail, copy: SummaryCopy): SummaryProfile {
     preferredName: r.preferredName ?? null,
     status: r.status,
     unitName: r.unitName,
-    room: staff ? r.room : null,
+    room: staff ? (r.room ?? null) : null,
     dateOfBirth: r.dateOfBirth ?? null,
     admittedOn: r.admittedOn ?? null,
     leftOn: r.leftOn ?? null,

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, In, Not, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { assertHomeAccess } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { UnitOfWork } from '../database/unit-of-work';
-import { FamilyMember } from '../families/entities/family-member.entity';
 import { AddFamilyLinkDto, isRelationship, UpdateFamilyLinkDto } from './dto/family-link.dto';
 import { FamilyLink } from './entities/family-link.entity';
 import { FamilyAccess, ResidentStatus } from './residents.enums';
 import { Resident } from './entities/resident.entity';
+import { FamilyMemberFacts, FamilyMembers } from './family-member-facts';
 
 /** A link as the family member's page lists it. */
 export interface FamilyLinkOfMemberView {
@@ -82,10 +82,11 @@ export class FamilyLinksService {
     @InjectRepository(Resident) private readonly residents: Repository<Resident>,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly familyMembers: FamilyMembers,
   ) {}
 
   async linksForFamilyMember(user: SessionUser, familyMemberId: string): Promise<FamilyLinkOfMemberView[]> {
-    const member = await this.findFamilyMember(this.links.manager, user, familyMemberId);
+    const member = await this.findFamilyMember(user, familyMemberId);
     const links = await this.links.findBy({ familyMemberId, homeId: member.homeId });
     const residents = await this.residentsById(member.homeId, links.map((link) => link.residentId));
     return links
@@ -101,9 +102,9 @@ export class FamilyLinksService {
     assertHomeAccess(user, resident.homeId);
     const links = await this.links.findBy({ residentId, homeId: resident.homeId });
     const members = new Map(
-      (links.length === 0 ? [] : await this.links.manager.findBy(FamilyMember, {
-        id: In(links.map((link) => link.familyMemberId)), homeId: resident.homeId, archivedAt: IsNull(),
-      })).map((member) => [member.id, member]),
+      (await this.familyMembers.membersByIds(links.map((link) => link.familyMemberId)))
+        .filter((member) => member.homeId === resident.homeId && !member.archived)
+        .map((member) => [member.id, member]),
     );
     return links
       .filter((link) => members.has(link.familyMemberId))
@@ -123,8 +124,8 @@ export class FamilyLinksService {
 
   async addLink(user: SessionUser, familyMemberId: string, input: AddFamilyLinkDto): Promise<FamilyLinkOfMemberView> {
     return this.unitOfWork.transaction(async (m) => {
-      const member = await this.findFamilyMember(m, user, familyMemberId);
-      if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
+      const member = await this.findFamilyMember(user, familyMemberId);
+      if (member.archived) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
       // Only a resident of the family member's own home: any other id, even one that exists, is not found.
       const resident = await m.findOneBy(Resident, { id: input.residentId, homeId: member.homeId });
       if (!resident) throw new NotFoundError();
@@ -156,8 +157,8 @@ export class FamilyLinksService {
       if (!link || !user.homeIds.includes(link.homeId) || (familyMemberId !== undefined && link.familyMemberId !== familyMemberId)) {
         throw new NotFoundError();
       }
-      const member = await this.findFamilyMember(m, user, link.familyMemberId);
-      if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
+      const member = await this.findFamilyMember(user, link.familyMemberId);
+      if (member.archived) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
       const resident = await m.findOneByOrFail(Resident, { id: link.residentId });
       const next = {
         relationship: input.linkRelationship,
@@ -183,18 +184,23 @@ export class FamilyLinksService {
    * rules). An archived family member has none, whatever their links say.
    */
   async activeLinkedResidentIds(familyMemberId: string): Promise<string[]> {
-    const member = await this.links.manager.findOne(FamilyMember, { select: { id: true, homeId: true, archivedAt: true }, where: { id: familyMemberId } });
-    if (!member || member.archivedAt) return [];
+    const member = await this.familyMembers.byId(familyMemberId);
+    if (!member || member.archived) return [];
     const links = await this.links.find({ select: { id: true, residentId: true }, where: { familyMemberId, homeId: member.homeId, active: true } });
     return links.map((link) => link.residentId);
+  }
+
+  /** A relative may contribute (offer help, suggest) in a home through an active "contribute" link to one of its residents. */
+  async mayContributeIn(familyMemberId: string, homeId: string): Promise<boolean> {
+    return this.links.existsBy({ familyMemberId, homeId, access: 'contribute', active: true });
   }
 
   /** The link between a family member and a resident; an archived member's link counts as inactive. */
   async linkFor(familyMemberId: string, residentId: string): Promise<{ access: FamilyAccess; active: boolean } | null> {
     const link = await this.links.findOneBy({ familyMemberId, residentId });
     if (!link) return null;
-    const member = await this.links.manager.findOne(FamilyMember, { select: { id: true, archivedAt: true }, where: { id: familyMemberId } });
-    return { access: link.access, active: link.active && !!member && member.archivedAt === null };
+    const member = await this.familyMembers.byId(familyMemberId);
+    return { access: link.access, active: link.active && !!member && !member.archived };
   }
 
   /** The residents the "add a link" form offers: those living in the home now, by name. */
@@ -250,8 +256,8 @@ export class FamilyLinksService {
     return new Map(residents.map((resident) => [resident.id, resident]));
   }
 
-  private async findFamilyMember(m: EntityManager, user: SessionUser, familyMemberId: string): Promise<FamilyMember> {
-    const member = await m.findOneBy(FamilyMember, { id: familyMemberId });
+  private async findFamilyMember(user: SessionUser, familyMemberId: string): Promise<FamilyMemberFacts> {
+    const member = await this.familyMembers.byId(familyMemberId);
     if (!member || !user.homeIds.includes(member.homeId)) throw new NotFoundError();
     return member;
   }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ActivitiesService } from '../activities/activities.service';
-import { weeklyBadge } from '../activities/weekly-badge';
+import { weeklyBadge } from './weekly-badge';
 import { AuthService } from '../auth/auth.service';
+import { can, roleLens, rolesThat } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -10,14 +10,14 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { todayIn } from '../common/time/zoned';
-import { canHandleDataProtection } from '../data-protection/data-protection-access';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLinksService } from './family-links.service';
+import { ResidentActivityFacts } from './resident-activity-facts';
 import { ResidentPhotos } from './resident-photos';
 import { PAGE_SIZE, ResidentsService } from './residents.service';
 
-const EDITORS = ['admin', 'manager', 'coordinator'] as const;
+const EDITORS = rolesThat('editResidents');
 
 @Controller('residents')
 @Roles('admin', 'manager', 'coordinator', 'carer', 'family', 'volunteer')
@@ -28,14 +28,15 @@ export class ResidentsController {
     private readonly photos: ResidentPhotos,
     private readonly homes: HomesService,
     private readonly auth: AuthService,
-    private readonly activities: ActivitiesService,
+    private readonly activityFacts: ResidentActivityFacts,
   ) {}
 
   @Get()
   @Render('residents/index')
   async index(@CurrentUser() user: SessionUser, @Query() query: ResidentListQuery) {
-    const result = await this.residents.list(user, query);
-    const attended = user.role === 'family' || user.role === 'volunteer' ? new Map<string, number>() : await this.activities.attendanceCounts(result.residents.map((r) => r.id));
+    const result = await this.residents.page(user, query);
+    const isStaff = roleLens(user) === 'staff';
+    const attended = isStaff ? await this.activityFacts.attendanceCounts(result.residents.map((r) => r.id)) : new Map<string, number>();
     const units = [...(await this.homes.unitNames(user.homeIds)).entries()].map(([id, name]) => ({ id, name }));
     const filters = { q: query.q ?? '', unitId: query.unitId ?? '', status: query.status ?? 'current' };
     const pageLink = (page: number) => `/residents?${new URLSearchParams({ ...filters, page: String(page) }).toString()}`;
@@ -43,13 +44,13 @@ export class ResidentsController {
       ...result,
       residents: result.residents.map((r) => ({
         ...r,
-        ...(user.role === 'family' || user.role === 'volunteer' ? {} : { attendedLast7Days: attended.get(r.id) ?? 0, badge: weeklyBadge(attended.get(r.id) ?? 0) }),
+        ...(!isStaff ? {} : { attendedLast7Days: attended.get(r.id) ?? 0, badge: weeklyBadge(attended.get(r.id) ?? 0) }),
       })),
       filters,
-      units: user.role === 'family' || user.role === 'volunteer' ? [] : units.sort((a, b) => a.name.localeCompare(b.name)),
+      units: !isStaff ? [] : units.sort((a, b) => a.name.localeCompare(b.name)),
       statuses: ['current', 'active', 'on_leave', 'discharged', 'deceased', 'all'],
-      isStaff: user.role !== 'family' && user.role !== 'volunteer',
-      canCreate: (EDITORS as readonly string[]).includes(user.role),
+      isStaff,
+      canCreate: can(user, 'editResidents'),
       pageSize: PAGE_SIZE,
       previous: result.page > 1 ? pageLink(result.page - 1) : null,
       next: result.page < result.pages ? pageLink(result.page + 1) : null,
@@ -76,18 +77,18 @@ export class ResidentsController {
   @Get(':id')
   @Render('residents/show')
   async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
-    const resident = await this.residents.get(user, id);
+    const resident = await this.residents.view(user, id);
     const staffView = resident.lens === 'staff';
-    const recordedBy = staffView && resident.consent?.recordedBy ? (await this.auth.displayNames([resident.consent.recordedBy])).get(resident.consent.recordedBy) : undefined;
+    const recordedBy = staffView && 'consent' in resident && resident.consent?.recordedBy ? (await this.auth.displayNames([resident.consent.recordedBy])).get(resident.consent.recordedBy) : undefined;
     return {
       resident,
-      title: resident.fullName,
+      title: 'fullName' in resident ? resident.fullName : resident.displayName,
       staffView,
       familyLinks: staffView ? await this.familyLinks.linksForResident(user, id) : [],
       consentRecordedBy: recordedBy ?? null,
-      isCurrent: resident.status === 'active' || resident.status === 'on_leave',
-      dataProtection: staffView && canHandleDataProtection(user),
-      values: { leftOn: todayIn(user.timezone), outcome: 'discharged', ...(resident.consent ? consentValues(resident.consent) : {}) },
+      isCurrent: 'status' in resident && (resident.status === 'active' || resident.status === 'on_leave'),
+      dataProtection: staffView && can(user, 'handleDataProtection'),
+      values: { leftOn: todayIn(user.timezone), outcome: 'discharged', ...('consent' in resident && resident.consent ? consentValues(resident.consent) : {}) },
     };
   }
 

@@ -1,24 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
+import { can, Lens, lensFor, roleLens, throughLens } from '../common/access/access-policy';
 import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereAnyContains } from '../common/query/paging';
 import { todayIn } from '../common/time/zoned';
+import { placeholders, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
-import { Activity } from '../activities/entities/activity.entity';
-import { HelpOffer } from '../activities/entities/help-offer.entity';
-import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { FamilyLink } from './entities/family-link.entity';
 import { Resident } from './entities/resident.entity';
-import { FamilyPortalConsent } from './residents.enums';
-import { canEditResidents, isStaffReader, lensFor, ResidentLens } from './resident-access';
+import { FamilyPortalConsent, ResidentStatus } from './residents.enums';
+import { ResidentActivityFacts } from './resident-activity-facts';
 
 export const PAGE_SIZE = 25;
+/** What a list shows of each resident (the lens then cuts it further). */
+const SUMMARY_FIELDS = ['id', 'homeId', 'displayName', 'fullName', 'initials', 'room', 'unitId', 'unitName', 'status', 'hasPhoto'] as const;
 
 const PROFILE_FIELDS = [
   'firstName', 'lastName', 'preferredName', 'dateOfBirth', 'room', 'unitId', 'admittedOn', 'status', 'weeklyActivityTarget',
@@ -28,22 +29,66 @@ const CONSENT_FIELDS = ['consentPhotos', 'consentFamilyPortal', 'consentVoluntee
 /** What the list's search looks in; preferred name and room may be empty. */
 const SEARCHED = ['r.firstName', 'r.lastName', 'r.preferredName', 'r.room'].map((column) => `COALESCE(${column}, '')`);
 
+/** A resident in a list, as staff and relatives see them (a relative's lens leaves out the room). */
 export interface ResidentSummary {
   id: string;
   homeId: string;
   displayName: string;
   fullName: string;
   initials: string;
-  room: string | null;
+  room?: string | null;
   unitId: string | null;
   unitName: string | null;
   status: string;
   hasPhoto: boolean;
 }
 
+/**
+ * A resident as a volunteer sees them (SPEC 1): preferred name, initials of it, photo (with consent),
+ * interests and communication tips. Nothing else.
+ */
+export interface VolunteerResidentView {
+  id: string;
+  displayName: string;
+  initials: string;
+  hasPhoto: boolean;
+  lens: 'volunteer';
+  canEdit: false;
+  interests?: string[];
+  communicationTips?: string | null;
+}
+
+/**
+ * What other modules need of a resident to show them on a roster or suggest them for an activity.
+ * Not an answer: callers put it through the reader's lens (`rosterResident` in the access policy).
+ */
+export interface ResidentCard {
+  id: string;
+  homeId: string;
+  firstName: string;
+  lastName: string;
+  preferredName: string | null;
+  status: ResidentStatus;
+  unitId: string | null;
+  interests: string[];
+  weeklyActivityTarget: number;
+  /** A photo is stored and the resident consents to it being shown. */
+  hasPhoto: boolean;
+  /** The resident consents to volunteers seeing their profile, and lives in the home. */
+  volunteersMaySee: boolean;
+}
+
+function toCard(r: Resident): ResidentCard {
+  return {
+    id: r.id, homeId: r.homeId, firstName: r.firstName, lastName: r.lastName, preferredName: r.preferredName, status: r.status,
+    unitId: r.unitId, interests: r.interests, weeklyActivityTarget: r.weeklyActivityTarget, hasPhoto: r.consentPhotos && r.photoFile !== null,
+    volunteersMaySee: r.consentVolunteerProfile && (r.status === 'active' || r.status === 'on_leave'),
+  };
+}
+
 /** A resident as one reader may see them; fields the reader's lens does not allow are absent. */
 export interface ResidentDetail extends ResidentSummary {
-  lens: ResidentLens;
+  lens: Lens;
   canEdit: boolean;
   interests: string[];
   communicationTips: string | null;
@@ -71,8 +116,8 @@ export interface ResidentDetail extends ResidentSummary {
   };
 }
 
-export interface ResidentPage {
-  residents: ResidentSummary[];
+export interface ResidentPage<T = ResidentSummary> {
+  residents: T[];
   total: number;
   page: number;
   pages: number;
@@ -91,10 +136,12 @@ export class ResidentsService {
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly homes: HomesService,
+    private readonly activityFacts: ResidentActivityFacts,
   ) {}
 
-  async list(user: SessionUser, query: ResidentListQuery): Promise<ResidentPage> {
-    const qb = this.visible(user);
+  /** Residents as the residents pages and API show them to this reader, volunteers included. */
+  async page(user: SessionUser, query: ResidentListQuery): Promise<ResidentPage<ResidentSummary | VolunteerResidentView>> {
+    const qb = await this.visible(user);
     const status = query.status ?? 'current';
     if (status === 'current') qb.andWhere('r.status IN (:...current)', { current: ['active', 'on_leave'] });
     else if (status !== 'all') qb.andWhere('r.status = :status', { status });
@@ -105,15 +152,28 @@ export class ResidentsService {
     return { residents: rows.map((r) => this.summary(r, user, units)), total, page, pages };
   }
 
-  async get(user: SessionUser, id: string): Promise<ResidentDetail> {
-    const resident = await this.visible(user).andWhere('r.id = :id', { id }).getOne();
+  /** A resident as the residents page and API show them to this reader, volunteers included. */
+  async view(user: SessionUser, id: string): Promise<ResidentDetail | VolunteerResidentView> {
+    const resident = await (await this.visible(user)).andWhere('r.id = :id', { id }).getOne();
     if (!resident) throw new NotFoundError();
     return this.detail(user, resident);
   }
 
+  /** Residents for other modules' pages, which only staff and relatives reach: a volunteer gets none. */
+  async list(user: SessionUser, query: ResidentListQuery): Promise<ResidentPage> {
+    if (roleLens(user) === 'volunteer') return { residents: [], total: 0, page: 1, pages: 1 };
+    return (await this.page(user, query)) as ResidentPage;
+  }
+
+  /** A resident for other modules' pages, which only staff and relatives reach: a volunteer gets 404. */
+  async get(user: SessionUser, id: string): Promise<ResidentDetail> {
+    if (roleLens(user) === 'volunteer') throw new NotFoundError();
+    return (await this.view(user, id)) as ResidentDetail;
+  }
+
   /** The raw record for an editor's form; other readers get 404. */
   async forEdit(user: SessionUser, id: string): Promise<Resident> {
-    if (!canEditResidents(user)) throw new NotFoundError();
+    if (!can(user, 'editResidents')) throw new NotFoundError();
     return this.findVisible(this.unitOfWork.manager, user, id);
   }
 
@@ -139,7 +199,7 @@ export class ResidentsService {
         action: 'create', userId: user.id, role: user.role, entityType: 'resident', entityId: resident.id, homeId,
         changes: diffFields({}, resident, PROFILE_FIELDS),
       });
-      return this.detail(user, resident);
+      return (await this.detail(user, resident)) as ResidentDetail;
     });
   }
 
@@ -218,7 +278,7 @@ export class ResidentsService {
 
   /** The stored photo of a resident this reader may see, only with photo consent. */
   async photoFileFor(user: SessionUser, id: string): Promise<string> {
-    const resident = await this.visible(user).andWhere('r.id = :id', { id }).getOne();
+    const resident = await (await this.visible(user)).andWhere('r.id = :id', { id }).getOne();
     if (!resident || !resident.consentPhotos || !resident.photoFile) throw new NotFoundError();
     return resident.photoFile;
   }
@@ -228,15 +288,47 @@ export class ResidentsService {
     return units.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name }));
   }
 
+  // Reads for modules above residents (activities) ------------------------------------------------
+
+  /**
+   * Residents by id, ordered by name, for a module that has already decided the reader may reach
+   * them (an activity's roster is read once the activity is). Answers go through the caller's lens.
+   */
+  async cards(ids: readonly string[], manager: EntityManager = this.residents.manager): Promise<ResidentCard[]> {
+    if (ids.length === 0) return [];
+    const rows = await manager.find(Resident, { where: { id: In([...new Set(ids)]) }, order: { lastName: 'ASC', firstName: 'ASC' } });
+    return rows.map(toCard);
+  }
+
+  /** Current (active) residents of a home, of one unit when given, ordered by name. */
+  async currentCards(homeIds: readonly string[], options: { unitId?: string | null } = {}): Promise<ResidentCard[]> {
+    if (homeIds.length === 0) return [];
+    const rows = await this.residents.find({
+      where: { homeId: In([...homeIds]), status: 'active', ...(options.unitId ? { unitId: options.unitId } : {}) },
+      order: { lastName: 'ASC', firstName: 'ASC' },
+    });
+    return rows.map(toCard);
+  }
+
+  /**
+   * The home of each resident that exists, by primary key, in the caller's transaction (the tablet's
+   * save checks every resident belongs to the activity's home; plain SQL, it is the busiest write).
+   */
+  async homesOf(manager: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await sqlRows<{ id: string; homeId: string }>(manager, `SELECT id, "homeId" FROM resident WHERE id IN (${placeholders(ids.length)})`, ids);
+    return new Map(rows.map((r) => [r.id, r.homeId]));
+  }
+
   /**
    * The one query every read starts from: only residents this user may see. Staff see their homes'
    * residents; a relative sees those linked to them by an active link whose family-portal consent is
-   * not "none"; volunteers see residents of activities they are assigned to, once activities exist
-   * (until then, none).
+   * not "none"; a volunteer sees current residents who consent to volunteers seeing them and are on
+   * a planned or held activity the volunteer is confirmed to help with.
    */
-  private visible(user: SessionUser): SelectQueryBuilder<Resident> {
+  private async visible(user: SessionUser): Promise<SelectQueryBuilder<Resident>> {
     const qb = scopeToHomes(this.residents.createQueryBuilder('r'), user);
-    if (isStaffReader(user)) return qb;
+    if (can(user, 'homeStaff')) return qb;
     if (user.role === 'family' && user.personKind === 'family' && user.personId) {
       return qb
         .innerJoin(FamilyLink, 'link', 'link.residentId = r.id AND link.familyMemberId = :familyMemberId AND link.active = :linkActive', {
@@ -246,15 +338,10 @@ export class ResidentsService {
         .andWhere('r.consentFamilyPortal <> :none', { none: 'none' });
     }
     if (user.role === 'volunteer' && user.personKind === 'volunteer' && user.personId) {
-      // Residents invited to a planned or held activity this volunteer is confirmed to help with.
-      const assigned = this.residents.manager
-        .createQueryBuilder(RosterEntry, 'e')
-        .select('e.residentId')
-        .innerJoin(HelpOffer, 'o', 'o.activityId = e.activityId')
-        .innerJoin(Activity, 'a', 'a.id = e.activityId')
-        .where('o.volunteerId = :volunteerId AND o.status = :confirmed AND a.status <> :cancelled');
+      const assigned = await this.activityFacts.residentsAssignedTo(user.personId);
+      if (assigned.length === 0) return qb.andWhere('1 = 0');
       return qb
-        .andWhere(`r.id IN (${assigned.getQuery()})`, { volunteerId: user.personId, confirmed: 'confirmed', cancelled: 'cancelled' })
+        .andWhere('r.id IN (:...assigned)', { assigned })
         .andWhere('r.consentVolunteerProfile = :volunteerConsent', { volunteerConsent: true })
         .andWhere('r.status IN (:...living)', { living: ['active', 'on_leave'] });
     }
@@ -267,7 +354,7 @@ export class ResidentsService {
 
   /** An erased resident's record takes no new details: their identity must not come back. */
   private async findEditable(m: EntityManager, user: SessionUser, id: string): Promise<Resident> {
-    if (!canEditResidents(user)) throw new NotFoundError();
+    if (!can(user, 'editResidents')) throw new NotFoundError();
     const resident = await this.findVisible(m, user, id);
     if (resident.erasedAt) throw new ValidationError({}, { key: 'dataProtection.erase.erasedNoChanges' });
     return resident;
@@ -304,41 +391,32 @@ export class ResidentsService {
     return this.homes.unitNames(user.homeIds);
   }
 
-  private summary(r: Resident, user: SessionUser, units: Map<string, string>): ResidentSummary {
+  /** Everything the record holds for a reader, before the lens cuts it. */
+  private full(r: Resident, user: SessionUser, units: Map<string, string>) {
     const displayName = r.preferredName || r.firstName;
-    const staff = isStaffReader(user);
+    const lens = lensFor(user, r.consentFamilyPortal);
     return {
       id: r.id,
       homeId: r.homeId,
       displayName,
-      // Volunteers see the preferred name only.
-      fullName: lensFor(user, r.consentFamilyPortal) === 'volunteer' ? displayName : `${r.firstName} ${r.lastName}`,
-      initials: `${r.firstName[0] ?? ''}${r.lastName[0] ?? ''}`.toUpperCase(),
-      room: staff ? r.room : null,
+      fullName: `${r.firstName} ${r.lastName}`,
+      // A volunteer knows the resident by the preferred name only, so the initials come from it.
+      initials: lens === 'volunteer' ? initialsOf(displayName) : `${r.firstName[0] ?? ''}${r.lastName[0] ?? ''}`.toUpperCase(),
+      room: r.room,
       unitId: r.unitId,
       unitName: r.unitId ? (units.get(r.unitId) ?? null) : null,
       status: r.status,
       hasPhoto: r.consentPhotos && r.photoFile !== null,
-    };
-  }
-
-  private async detail(user: SessionUser, r: Resident): Promise<ResidentDetail> {
-    const lens = lensFor(user, r.consentFamilyPortal);
-    const base: ResidentDetail = {
-      ...this.summary(r, user, await this.unitNames(user)),
       lens,
-      canEdit: canEditResidents(user),
+      canEdit: can(user, 'editResidents'),
       interests: r.interests,
       communicationTips: r.communicationTips,
-    };
-    if (lens === 'volunteer') return base;
-    const summary = { ...base, firstName: r.firstName, lastName: r.lastName, preferredName: r.preferredName, aboutMe: r.aboutMe };
-    // A summary leaves out the care notes.
-    if (lens === 'family_summary') return { ...summary, communicationTips: null };
-    const family = { ...summary, dislikes: r.dislikes, mobilityNotes: r.mobilityNotes };
-    if (lens === 'family_full') return family;
-    return {
-      ...family,
+      firstName: r.firstName,
+      lastName: r.lastName,
+      preferredName: r.preferredName,
+      aboutMe: r.aboutMe,
+      dislikes: r.dislikes,
+      mobilityNotes: r.mobilityNotes,
       dateOfBirth: r.dateOfBirth,
       admittedOn: r.admittedOn,
       leftOn: r.leftOn,
@@ -354,4 +432,20 @@ export class ResidentsService {
       },
     };
   }
+
+  private summary(r: Resident, user: SessionUser, units: Map<string, string>): ResidentSummary | VolunteerResidentView {
+    const record = this.full(r, user, units);
+    // A list shows the summary fields (a volunteer's list also says which lens, as their detail does).
+    const listed = Object.fromEntries([...SUMMARY_FIELDS, 'lens'].map((field) => [field, record[field as keyof typeof record]]));
+    return throughLens('resident', record.lens, listed) as unknown as ResidentSummary | VolunteerResidentView;
+  }
+
+  private async detail(user: SessionUser, r: Resident): Promise<ResidentDetail | VolunteerResidentView> {
+    const record = this.full(r, user, await this.unitNames(user));
+    return throughLens('resident', record.lens, record) as unknown as ResidentDetail | VolunteerResidentView;
+  }
+}
+
+function initialsOf(name: string): string {
+  return name.split(/\s+/).filter(Boolean).slice(0, 2).map((part) => part[0]).join('').toUpperCase();
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
@@ -10,6 +10,7 @@ import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-
 import type { SessionUser } from '../common/access/session-user';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereEveryWordIn } from '../common/query/paging';
+import { sqlRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, UnitView } from '../homes/homes.service';
 import { CreateStaffMemberDto, StaffAccountRole, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
@@ -189,6 +190,28 @@ export class StaffService {
       email: member.email, displayName: `${member.firstName} ${member.lastName}`, role,
       homeId: member.homeId, personKind: 'staff', personId: member.id,
     });
+  }
+
+  // Reads for other modules (activities' lead staff) --------------------------------------------
+
+  /** Names of staff members by id, whatever their status: someone who has left still led what they led. */
+  async namesOf(ids: readonly (string | null)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const rows = await this.staff.find({ select: { id: true, firstName: true, lastName: true }, where: { id: In(wanted) } });
+    return new Map(rows.map((s) => [s.id, `${s.firstName} ${s.lastName}`]));
+  }
+
+  /** A staff member's unit (a carer's Today opens on it). */
+  async unitOf(id: string): Promise<string | null> {
+    return (await sqlRow<{ unitId: string | null }>(this.staff.manager, 'SELECT "unitId" FROM staff_member WHERE id = ?', [id]))?.unitId ?? null;
+  }
+
+  /** Active staff of some homes, by name: whom a planner may choose to lead an activity. */
+  async activeOf(homeIds: readonly string[]): Promise<{ id: string; homeId: string; name: string }[]> {
+    if (homeIds.length === 0) return [];
+    const rows = await this.staff.find({ where: { homeId: In([...homeIds]), status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } });
+    return rows.map((s) => ({ id: s.id, homeId: s.homeId, name: `${s.firstName} ${s.lastName}` }));
   }
 
   private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<StaffMember> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Not, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
@@ -198,6 +198,19 @@ export class VolunteersService {
   async homeChoices(user: SessionUser): Promise<{ id: string; name: string }[]> {
     if (user.homeIds.length < 2) return [];
     return (await this.homes.listForUser(user)).map((home) => ({ id: home.id, name: home.name }));
+  }
+
+  /** Volunteers by id with their home, name and whether they have left (help offers name their helpers). */
+  async byIds(ids: readonly string[]): Promise<{ id: string; homeId: string; name: string; left: boolean }[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.volunteers.findBy({ id: In([...new Set(ids)]) });
+    return rows.map((v) => ({ id: v.id, homeId: v.homeId, name: `${v.firstName} ${v.lastName}`, left: v.status === 'left' }));
+  }
+
+  /** Volunteers of a home who have not left, by name: whom a planner may record an offer for. */
+  async currentNames(homeId: string): Promise<{ id: string; name: string }[]> {
+    const rows = await this.volunteers.find({ where: { homeId, status: Not('left') }, order: { lastName: 'ASC', firstName: 'ASC' } });
+    return rows.map((v) => ({ id: v.id, name: `${v.firstName} ${v.lastName}` }));
   }
 
   private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<Volunteer> {

@@ -8,6 +8,7 @@ import { localDayRange } from '../../common/time/zoned';
 import { ContributionDto } from '../../contributions/dto/contribution.dto';
 import { ContributionsService } from '../../contributions/contributions.service';
 import { ActivitiesService } from '../activities.service';
+import { ActivityPagesService } from '../activity-pages.service';
 import { ActivitiesApiQuery } from '../dto/activity.dto';
 import { ParticipationSaveDto } from '../dto/participation.dto';
 import { ParticipationService } from '../participation.service';
@@ -20,6 +21,7 @@ export class ActivitiesApiController {
     private readonly participation: ParticipationService,
     private readonly contributions: ContributionsService,
     private readonly idempotency: IdempotencyService,
+    private readonly pages: ActivityPagesService,
   ) {}
 
   @Get()
@@ -29,10 +31,8 @@ export class ActivitiesApiController {
   }
 
   @Get(':id')
-  async get(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
-    const activity = await this.activities.summary(user, id);
-    const participation = await this.participation.forActivity(user, id);
-    return { ...activity, roster: await this.activities.rosterOf(id), participation };
+  get(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
+    return this.pages.withLog(user, id);
   }
 
   /** Saves a log. A replay with the same Idempotency-Key returns the first answer and writes nothing. */

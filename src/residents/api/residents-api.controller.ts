@@ -12,11 +12,11 @@ export class ResidentsApiController {
 
   @Get()
   list(@CurrentUser() user: SessionUser, @Query() query: ResidentListQuery) {
-    return this.residents.list(user, query);
+    return this.residents.page(user, query);
   }
 
   @Get(':id')
   get(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
-    return this.residents.get(user, id);
+    return this.residents.view(user, id);
   }
 }

@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { can, roleLens } from '../common/access/access-policy';
+import type { SessionUser } from '../common/access/session-user';
+import { localDayRange, todayIn } from '../common/time/zoned';
+import { contributionPeople } from '../contributions/contributions.controller';
+import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
+import { ContributionsService } from '../contributions/contributions.service';
+import { UnitOfWork } from '../database/unit-of-work';
+import { FamiliesService } from '../families/families.service';
+import { HomesService } from '../homes/homes.service';
+import { ResidentsService } from '../residents/residents.service';
+import { StaffService } from '../staff/staff.service';
+import { VolunteersService } from '../volunteers/volunteers.service';
+import { ENGAGEMENTS } from './activities.enums';
+import { ActivitiesService, toRosterResident } from './activities.service';
+import { Activity } from './entities/activity.entity';
+import { HelpOffersService } from './help-offers.service';
+import { ParticipationService } from './participation.service';
+
+/**
+ * The view models of the activity pages (detail, log, Today, the activity form) and of the tablet's
+ * `GET /api/activities/:id`, each cut to what the reader may see: rosters and logs go through the
+ * access policy's lenses (a volunteer sees preferred names, and no moods or notes).
+ */
+@Injectable()
+export class ActivityPagesService {
+  constructor(
+    private readonly activities: ActivitiesService,
+    private readonly participation: ParticipationService,
+    private readonly helpOffers: HelpOffersService,
+    private readonly contributions: ContributionsService,
+    private readonly homes: HomesService,
+    private readonly residents: ResidentsService,
+    private readonly staff: StaffService,
+    private readonly volunteers: VolunteersService,
+    private readonly families: FamiliesService,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  /** One activity with its roster and log, for the tablet's API. */
+  async withLog(user: SessionUser, id: string) {
+    const activity = await this.activities.summary(user, id);
+    const participation = await this.participation.forActivity(user, id);
+    return { ...activity, roster: await this.activities.rosterFor(user, id), participation };
+  }
+
+  /** "Today" on the ward tablet: the day's activities of the carer's unit (their own unless another is chosen). */
+  async today(user: SessionUser, query: { date?: string; unitId?: string }) {
+    const date = query.date ?? todayIn(user.timezone);
+    const [unitId, places] = await Promise.all([query.unitId ?? this.ownUnit(user), this.homes.places(user.homeIds)]);
+    const { start, end } = localDayRange(date, user.timezone);
+    const activities = await this.activities.listBetween(user, start, end, { unitId }, places);
+    return {
+      date,
+      isToday: date === todayIn(user.timezone),
+      unitId: unitId ?? '',
+      units: [...places.units.values()].filter((u) => u.active).map((u) => ({ id: u.id, name: u.name })),
+      activities: activities.map((a) => ({ ...a, allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount })),
+    };
+  }
+
+  /** The tablet log of one activity: a tile per resident on the roster; staff may add residents. */
+  async log(user: SessionUser, id: string) {
+    const activity = await this.activities.summary(user, id);
+    const logged = new Map((await this.participation.forActivity(user, id)).map((p) => [p.residentId, p]));
+    const roster = await this.activities.rosterFor(user, id);
+    const onRoster = new Set(roster.map((r) => r.id));
+    const staff = can(user, 'homeStaff');
+    // Only staff add residents to a log (ActivitiesService.addToRoster): a volunteer is not shown the home's other residents.
+    const others = staff ? await this.residents.currentCards([activity.homeId]) : [];
+    return {
+      title: activity.title,
+      scripts: ['/static/js/log.js'],
+      activity,
+      engagements: ENGAGEMENTS,
+      moods: [1, 2, 3, 4, 5],
+      // Moods and notes are written and read by staff only (SPEC 1).
+      seesNotes: staff,
+      tiles: roster.map((resident) => {
+        const p = logged.get(resident.id);
+        return {
+          ...resident, engagement: p?.engagement ?? '', moodBefore: p?.moodBefore ?? '', moodAfter: p?.moodAfter ?? '',
+          staffNote: p?.staffNote ?? '', familyNote: p?.familyNote ?? '',
+        };
+      }),
+      addable: others.filter((r) => !onRoster.has(r.id)).map((r) => toRosterResident(r, 'staff')),
+      canLog: activity.status !== 'cancelled',
+    };
+  }
+
+  /** Everything the detail page shows, cut to what this user may see (SPEC 1: volunteers see little of residents). */
+  async detail(user: SessionUser, id: string) {
+    const activity = await this.activities.get(user, id);
+    const summary = await this.activities.summary(user, id);
+    const planner = can(user, 'planActivities');
+    const staff = can(user, 'homeStaff');
+    const isVolunteer = user.role === 'volunteer';
+    const open = activity.status !== 'cancelled';
+    // A volunteer's list holds their own offers only.
+    const offers = await this.helpOffers.forActivity(user, id);
+    const confirmedHelper = isVolunteer && offers.some((o) => o.status === 'confirmed');
+    const seesRoster = staff || confirmedHelper;
+
+    const roster = seesRoster ? await this.activities.rosterFor(user, id) : [];
+    const participation = seesRoster ? await this.participation.forActivity(user, id) : [];
+    const logged = new Map(participation.map((p) => [p.residentId, p.engagement]));
+    const onRoster = new Set(roster.map((r) => r.id));
+
+    let suggestions: { id: string; fullName: string; initials: string; belowTarget: boolean; attended: number; target: number; interests: string }[] = [];
+    let others: { id: string; fullName: string; initials: string }[] = [];
+    if (planner && open) {
+      suggestions = (await this.activities.rosterSuggestions(user, id)).map((s) => ({
+        id: s.id, fullName: s.fullName ?? s.displayName, initials: s.initials, belowTarget: s.belowTarget, attended: s.attendedLast7Days, target: s.weeklyTarget,
+        interests: s.matchingInterests.join(', '),
+      }));
+      const suggested = new Set(suggestions.map((s) => s.id));
+      others = (await this.residents.currentCards([activity.homeId]))
+        .filter((r) => !onRoster.has(r.id) && !suggested.has(r.id))
+        .map((r) => toRosterResident(r, 'staff'))
+        .map((r) => ({ id: r.id, fullName: r.fullName ?? r.displayName, initials: r.initials }));
+    }
+
+    let contributions = staff || isVolunteer ? await this.contributions.listForActivity(user, id) : [];
+    // A volunteer sees their own hours on the activity, not who else took part.
+    if (!staff) contributions = contributions.filter((c) => c.actorType === 'volunteer' && c.personId === user.personId);
+
+    const leadName = activity.leadStaffId ? ((await this.staff.namesOf([activity.leadStaffId])).get(activity.leadStaffId) ?? null) : null;
+    const canRecordContribution = staff && open;
+    const canOfferOnBehalf = planner && open;
+    const lens = roleLens(user);
+
+    return {
+      title: activity.title,
+      activity: {
+        ...summary, description: activity.description, capacity: activity.capacity, cancelReason: activity.cancelReason, weekly: activity.seriesId !== null,
+        leadName,
+      },
+      isPlanner: planner,
+      isStaff: staff,
+      isVolunteer,
+      confirmedHelper,
+      isOpen: open,
+      isPlanned: activity.status === 'planned',
+      canEdit: planner && open,
+      canCancel: planner && activity.status === 'planned',
+      canLog: seesRoster && open,
+      seesRoster,
+      roster: roster.map((r) => ({
+        id: r.id, initials: r.initials, displayName: r.displayName, fullName: lens === 'staff' ? (r.fullName ?? r.displayName) : r.displayName,
+        engagement: logged.get(r.id) ?? '', removable: planner && open && !logged.has(r.id),
+      })),
+      engagementCounts: participation.length > 0 ? ENGAGEMENTS.map((engagement) => ({ engagement, n: participation.filter((p) => p.engagement === engagement).length })) : [],
+      canAddToRoster: planner && open,
+      suggestions,
+      others,
+      offers: offers.map((o) => ({
+        ...o,
+        canConfirm: planner && open && (o.status === 'offered' || o.status === 'declined'),
+        canDecline: planner && open && (o.status === 'offered' || o.status === 'confirmed'),
+        canWithdraw: (planner || isVolunteer) && (o.status === 'offered' || o.status === 'confirmed'),
+      })),
+      canOffer: isVolunteer && user.personKind === 'volunteer' && !!user.personId && activity.status === 'planned'
+        && !offers.some((o) => o.status === 'offered' || o.status === 'confirmed'),
+      offerDefaults: { kind: 'deliver' },
+      canOfferOnBehalf,
+      volunteers: canOfferOnBehalf ? await this.volunteers.currentNames(activity.homeId) : [],
+      relatives: canOfferOnBehalf ? await this.families.currentNames(activity.homeId) : [],
+      contributions,
+      canRecordContribution,
+      people: canRecordContribution ? await contributionPeople(this.unitOfWork.manager, activity.homeId) : [],
+      contributionDefaults: { phase: 'co_delivery', actorType: 'resident', minutes: activity.durationMinutes },
+      phases: PHASES,
+      actorTypes: ACTOR_TYPES,
+      kinds: ['deliver', 'join'],
+    };
+  }
+
+  /** The choices of the activity form: types, units and lead staff of the user's homes (of the activity's home when editing). */
+  async formContext(user: SessionUser, current?: Activity) {
+    const homeIds = current ? [current.homeId] : user.homeIds;
+    if (homeIds.length === 0) return { types: [], units: [], staff: [] };
+    const [places, staff] = await Promise.all([this.homes.places(homeIds), this.staff.activeOf(homeIds)]);
+    // A user of several homes sees which home each choice belongs to.
+    const label = (homeId: string, name: string) => (homeIds.length > 1 ? `${places.homes.get(homeId)?.name ?? ''} · ${name}` : name);
+    const types = (await this.activities.listTypes(user)).filter((t) => homeIds.includes(t.homeId));
+    if (current && !types.some((t) => t.id === current.activityTypeId)) types.unshift(await this.activities.getType(user, current.activityTypeId));
+    return {
+      types: types.map((t) => ({ id: t.id, name: label(t.homeId, t.name) })),
+      units: [...places.units.values()].filter((u) => u.active || u.id === current?.unitId).map((u) => ({ id: u.id, name: label(u.homeId, u.name) })),
+      staff: staff.map((s) => ({ id: s.id, name: label(s.homeId, s.name) })),
+    };
+  }
+
+  /** The active units of the user's homes, named with their home when there are several. */
+  async unitOptions(homeIds: string[]): Promise<{ id: string; name: string }[]> {
+    if (homeIds.length === 0) return [];
+    const places = await this.homes.places(homeIds);
+    const units = [...places.units.values()].filter((u) => u.active);
+    if (homeIds.length === 1) return units.map((u) => ({ id: u.id, name: u.name }));
+    return units.map((u) => ({ id: u.id, name: `${places.homes.get(u.homeId)?.name ?? ''} · ${u.name}` }));
+  }
+
+  /** A carer's own unit (from their staff record), so Today opens on their ward. */
+  private async ownUnit(user: SessionUser): Promise<string | undefined> {
+    if (user.personKind !== 'staff' || !user.personId) return undefined;
+    return (await this.staff.unitOf(user.personId)) ?? undefined;
+  }
+}
