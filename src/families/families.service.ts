@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import type { Role } from '../auth/auth.enums';
@@ -16,6 +16,14 @@ import { CreateFamilyMemberDto, FamilyListQueryDto, FamilyMemberDto } from './dt
 import { FamilyMember } from './entities/family-member.entity';
 
 export const FAMILY_PAGE_SIZE = 25;
+
+/** A family member as another module's record names them. */
+export interface FamilyMemberName {
+  id: string;
+  homeId: string;
+  name: string;
+  archived: boolean;
+}
 
 /** Who may change family records, their links and invitations; carers only read them. */
 export const FAMILY_EDITORS: Role[] = ['admin', 'manager', 'coordinator'];
@@ -179,6 +187,14 @@ export class FamiliesService {
       email: member.email, displayName: `${member.firstName} ${member.lastName}`, role: 'family', homeId: member.homeId,
       personKind: 'family', personId: member.id,
     });
+  }
+
+  /** Names of family members by id, archived ones included, for records that name them (plan reviews). */
+  async namesByIds(ids: string[]): Promise<FamilyMemberName[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const members = await this.members.find({ select: { id: true, homeId: true, firstName: true, lastName: true, archivedAt: true }, where: { id: In(unique) } });
+    return members.map((m) => ({ id: m.id, homeId: m.homeId, name: `${m.firstName} ${m.lastName}`, archived: m.archivedAt !== null }));
   }
 
   /** The family member, if they belong to one of the user's homes; otherwise not found. */

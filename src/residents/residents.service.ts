@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereAnyContains } from '../common/query/paging';
 import { todayIn } from '../common/time/zoned';
+import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
@@ -14,11 +15,20 @@ import { Activity } from '../activities/entities/activity.entity';
 import { HelpOffer } from '../activities/entities/help-offer.entity';
 import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { FamilyLink } from './entities/family-link.entity';
+import { residentDisplayName } from './family-links.service';
 import { Resident } from './entities/resident.entity';
 import { FamilyPortalConsent } from './residents.enums';
 import { canEditResidents, isStaffReader, lensFor, ResidentLens } from './resident-access';
 
 export const PAGE_SIZE = 25;
+
+/** A resident living in the home now, as another module's list names them. */
+export interface CurrentResidentView {
+  id: string;
+  homeId: string;
+  unitId: string | null;
+  name: string;
+}
 
 const PROFILE_FIELDS = [
   'firstName', 'lastName', 'preferredName', 'dateOfBirth', 'room', 'unitId', 'admittedOn', 'status', 'weeklyActivityTarget',
@@ -226,6 +236,22 @@ export class ResidentsService {
   async unitOptions(user: SessionUser, homeId: string): Promise<{ id: string; name: string }[]> {
     const { units } = await this.homes.get(user, homeId);
     return units.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name }));
+  }
+
+  /** Residents living in these homes now (active or on leave), by surname, for lists other modules build (plans to review). */
+  async currentInHomes(homeIds: string[]): Promise<CurrentResidentView[]> {
+    if (homeIds.length === 0) return [];
+    const residents = await this.residents.find({
+      select: { id: true, homeId: true, unitId: true, firstName: true, lastName: true, preferredName: true },
+      where: { homeId: In(homeIds), status: In(['active', 'on_leave']) },
+      order: { lastName: 'ASC', firstName: 'ASC' },
+    });
+    return residents.map((r) => ({ id: r.id, homeId: r.homeId, unitId: r.unitId, name: residentDisplayName(r) }));
+  }
+
+  /** Holds the resident's row until `m`'s transaction ends, so two writers of one resident's records (a new plan draft) take turns. */
+  async lockResident(m: EntityManager, residentId: string): Promise<void> {
+    await lockRow(m, 'resident', residentId);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
@@ -189,6 +189,20 @@ export class StaffService {
       email: member.email, displayName: `${member.firstName} ${member.lastName}`, role,
       homeId: member.homeId, personKind: 'staff', personId: member.id,
     });
+  }
+
+  /** The home's active staff by surname, for choosing who took part in something (a plan review). */
+  async activeInHome(homeId: string): Promise<{ id: string; name: string; jobRole: JobRole }[]> {
+    const members = await this.staff.find({ select: { id: true, firstName: true, lastName: true, jobRole: true }, where: { homeId, status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } });
+    return members.map((s) => ({ id: s.id, name: `${s.firstName} ${s.lastName}`, jobRole: s.jobRole }));
+  }
+
+  /** Names of staff members by id, whatever their status, for records that name them (plan reviews). */
+  async namesByIds(ids: string[]): Promise<{ id: string; name: string }[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const members = await this.staff.find({ select: { id: true, firstName: true, lastName: true }, where: { id: In(unique) } });
+    return members.map((s) => ({ id: s.id, name: `${s.firstName} ${s.lastName}` }));
   }
 
   private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<StaffMember> {
