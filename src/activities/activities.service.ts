@@ -411,6 +411,30 @@ export class ActivitiesService {
     });
   }
 
+  // Reads for other modules (plans, portal): plain views, no entities --------------------------
+
+  /** The home's activity types by name, active or not, for the goals of a resident's plan. */
+  async typeChoices(homeId: string): Promise<{ id: string; name: string; active: boolean }[]> {
+    const types = await this.activities.manager.find(ActivityType, { select: { id: true, name: true, active: true }, where: { homeId }, order: { name: 'ASC' } });
+    return types.map((t) => ({ id: t.id, name: t.name, active: t.active }));
+  }
+
+  /** Which of these residents are on the roster of which of these activities, in one query. */
+  async rosterPairs(residentIds: string[], activityIds: string[]): Promise<{ residentId: string; activityId: string }[]> {
+    if (residentIds.length === 0 || activityIds.length === 0) return [];
+    const rows = await this.activities.manager.find(RosterEntry, {
+      select: { residentId: true, activityId: true }, where: { residentId: In(residentIds), activityId: In(activityIds) },
+    });
+    return rows.map((row) => ({ residentId: row.residentId, activityId: row.activityId }));
+  }
+
+  /** Title and description of activities by id, for pages that already know which activities they show. */
+  async textsOf(activityIds: string[]): Promise<Map<string, { title: string; description: string | null }>> {
+    if (activityIds.length === 0) return new Map();
+    const rows = await this.activities.manager.find(Activity, { select: { id: true, title: true, description: true }, where: { id: In([...new Set(activityIds)]) } });
+    return new Map(rows.map((a) => [a.id, { title: a.title, description: a.description }]));
+  }
+
   // Helpers ----------------------------------------------------------------------------------
 
   /**

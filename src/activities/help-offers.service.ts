@@ -29,6 +29,16 @@ export interface HelpOfferView {
   blocked: boolean;
 }
 
+/** An offer as the one who made it sees it on their portal. */
+export interface OwnOfferView {
+  id: string;
+  activityId: string;
+  homeId: string;
+  kind: HelpKind;
+  status: HelpOfferStatus;
+  message: string | null;
+}
+
 /** Offers from family members and volunteers to help deliver, or to join, an activity (SPEC 3). */
 @Injectable()
 export class HelpOffersService {
@@ -103,6 +113,26 @@ export class HelpOffersService {
     return this.views(offers, activity.homeId);
   }
 
+  // Reads for the portals: an offerer's own offers, as plain views --------------------------
+
+  /** A volunteer's or relative's own offers on these activities, oldest first. */
+  async offersOf(offerer: { volunteerId: string } | { familyMemberId: string }, activityIds: string[]): Promise<OwnOfferView[]> {
+    if (activityIds.length === 0) return [];
+    const offers = await this.unitOfWork.manager.find(HelpOffer, { where: { ...offerer, activityId: In(activityIds) }, order: { createdAt: 'ASC' } });
+    return offers.map(toOwnOfferView);
+  }
+
+  /** One of a volunteer's own offers; null when the offer is not theirs. */
+  async volunteerOffer(volunteerId: string, offerId: string): Promise<OwnOfferView | null> {
+    const offer = await this.unitOfWork.manager.findOneBy(HelpOffer, { id: offerId, volunteerId });
+    return offer ? toOwnOfferView(offer) : null;
+  }
+
+  /** How many offers a relative has running (offered or confirmed) in these homes. */
+  async openOfferCount(familyMemberId: string, homeIds: string[]): Promise<number> {
+    return this.unitOfWork.manager.countBy(HelpOffer, { familyMemberId, status: In(['offered', 'confirmed']), homeId: In(homeIds) });
+  }
+
   private async create(user: SessionUser, activityId: string, offerer: { volunteerId?: string; familyMemberId?: string }, input: HelpOfferDto): Promise<HelpOfferView> {
     return this.unitOfWork.transaction(async (m) => {
       const activity = await this.activities.get(user, activityId, m);
@@ -155,4 +185,8 @@ export class HelpOffersService {
     }
     return views;
   }
+}
+
+function toOwnOfferView(o: HelpOffer): OwnOfferView {
+  return { id: o.id, activityId: o.activityId, homeId: o.homeId, kind: o.kind, status: o.status, message: o.message };
 }

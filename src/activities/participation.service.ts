@@ -11,10 +11,12 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { ActivitiesService } from './activities.service';
 import { ParticipationEntryDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
+import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
-import { Engagement } from './activities.enums';
+import { ATTENDED, Engagement } from './activities.enums';
 
+const DAY_MS = 24 * 60 * 60 * 1000;
 const LOGGED_FIELDS = ['engagement', 'moodBefore', 'moodAfter', 'staffNote', 'familyNote'] as const;
 
 /** One resident's entry in a log, as the reader's lens allows (moods and notes are absent for volunteers). */
@@ -26,6 +28,15 @@ export interface ParticipationView {
   staffNote?: string | null;
   familyNote?: string | null;
   recordedAt: Date;
+}
+
+/** A resident's participation in an activity shown to families: no moods, no staff note. */
+export interface FamilyVisibleParticipation {
+  activityId: string;
+  title: string;
+  startsAt: Date;
+  engagement: Engagement;
+  familyNote: string | null;
 }
 
 export interface SaveResult {
@@ -175,6 +186,59 @@ export class ParticipationService {
   private async volunteerVisible(m: EntityManager, participation: ParticipationView[]): Promise<ParticipationView[]> {
     const seen = new Set((await this.residents.cards(participation.map((p) => p.residentId), m)).filter((r) => r.volunteersMaySee).map((r) => r.id));
     return participation.filter((p) => seen.has(p.residentId));
+  }
+
+  // Reads for other modules (plans, portal): plain views, no entities --------------------------
+
+  /** The type and category of each activity the resident attended in the 7 days before `until`, as the weekly badge counts. */
+  async attendedTypesLastWeek(residentId: string, until = new Date()): Promise<{ typeId: string; category: string }[]> {
+    return this.unitOfWork.manager
+      .createQueryBuilder(Participation, 'p')
+      .innerJoin(Activity, 'a', 'a.id = p.activityId')
+      .innerJoin(ActivityType, 't', 't.id = a.activityTypeId')
+      .select('a.activityTypeId', 'typeId')
+      .addSelect('t.category', 'category')
+      .where('p.residentId = :residentId', { residentId })
+      .andWhere('p.engagement IN (:...attended)', { attended: [...ATTENDED] })
+      .andWhere('a.startsAt >= :since AND a.startsAt < :until', { since: new Date(until.getTime() - 7 * DAY_MS), until })
+      .getRawMany<{ typeId: string; category: string }>();
+  }
+
+  /**
+   * A resident's participation in the home's family-visible, not cancelled activities that started in
+   * [since, until], newest first. Moods and the staff note are not even loaded.
+   */
+  async familyVisibleHistory(residentId: string, homeId: string, since: Date, until: Date): Promise<FamilyVisibleParticipation[]> {
+    const rows = await this.unitOfWork.manager
+      .createQueryBuilder(Participation, 'p')
+      .innerJoinAndMapOne('p.activity', Activity, 'a', 'a.id = p.activityId')
+      .select(['p.id', 'p.activityId', 'p.engagement', 'p.familyNote', 'a.id', 'a.title', 'a.startsAt'])
+      .where('p.residentId = :residentId AND a.homeId = :homeId', { residentId, homeId })
+      .andWhere('a.visibleToFamilies = :shown AND a.status <> :cancelled', { shown: true, cancelled: 'cancelled' })
+      .andWhere('a.startsAt >= :since AND a.startsAt <= :until', { since, until })
+      .orderBy('a.startsAt', 'DESC')
+      .getMany();
+    return rows.map((row) => {
+      const activity = (row as Participation & { activity: Activity }).activity;
+      return { activityId: row.activityId, title: activity.title, startsAt: activity.startsAt, engagement: row.engagement, familyNote: row.familyNote };
+    });
+  }
+
+  /** Attended family-visible, not cancelled activities that started in [start, end), per resident, in one query. */
+  async familyVisibleAttendanceCounts(residentIds: string[], start: Date, end: Date): Promise<Map<string, number>> {
+    if (residentIds.length === 0) return new Map();
+    const rows = await this.unitOfWork.manager
+      .createQueryBuilder(Participation, 'p')
+      .innerJoin(Activity, 'a', 'a.id = p.activityId')
+      .select('p.residentId', 'residentId')
+      .addSelect('COUNT(*)', 'n')
+      .where('p.residentId IN (:...ids)', { ids: residentIds })
+      .andWhere('p.engagement IN (:...attended)', { attended: [...ATTENDED] })
+      .andWhere('a.visibleToFamilies = :shown AND a.status <> :cancelled', { shown: true, cancelled: 'cancelled' })
+      .andWhere('a.startsAt >= :start AND a.startsAt < :end', { start, end })
+      .groupBy('p.residentId')
+      .getRawMany<{ residentId: string; n: string | number }>();
+    return new Map(rows.map((row) => [row.residentId, Number(row.n)]));
   }
 
   private async ensureOnRoster(m: EntityManager, activity: Activity, residentIds: string[]): Promise<void> {

@@ -27,6 +27,15 @@ const PERSON: Record<ActorType, { entity: typeof Resident | typeof FamilyMember 
 const EDITORS = new Set(['admin', 'manager', 'coordinator']);
 const RECORDERS = new Set(['admin', 'manager', 'coordinator', 'carer']);
 
+/** A volunteer's contribution as their portal lists it. */
+export interface VolunteerContributionView {
+  date: string;
+  activityId: string | null;
+  phase: Phase;
+  minutes: number;
+  description: string | null;
+}
+
 export interface ContributionView {
   id: string;
   activityId: string | null;
@@ -120,6 +129,20 @@ export class ContributionsService {
       .orderBy('c.date', 'DESC')
       .getMany();
     return this.views(this.contributions.manager, rows, user);
+  }
+
+  /** A volunteer's own contributions in these homes dated in [from, to] (local dates), newest first, for their portal. */
+  async volunteerContributions(volunteerId: string, homeIds: string[], from: string, to: string): Promise<VolunteerContributionView[]> {
+    if (homeIds.length === 0) return [];
+    const rows = await this.contributions
+      .createQueryBuilder('c')
+      .where('c.actorType = :volunteer AND c.volunteerId = :volunteerId', { volunteer: 'volunteer', volunteerId })
+      .andWhere('c.homeId IN (:...homeIds)', { homeIds })
+      .andWhere('c.date >= :from AND c.date <= :to', { from, to })
+      .orderBy('c.date', 'DESC')
+      .addOrderBy('c.createdAt', 'DESC')
+      .getMany();
+    return rows.map((c) => ({ date: c.date, activityId: c.activityId, phase: c.phase, minutes: c.minutes, description: c.description }));
   }
 
   /**

@@ -182,12 +182,13 @@ export class FamiliesService {
     });
   }
 
-  /** The family member, if they belong to one of the user's homes; otherwise not found. */
-  /** Relatives' records by id, for the family links (FamilyMembersSource of the residents module). */
+  /** Relatives' records by id, archived ones included: for the family links (FamilyMembersSource of the residents module) and records that name them (plan reviews). */
   async membersByIds(ids: readonly string[]): Promise<FamilyMemberFacts[]> {
     if (ids.length === 0) return [];
     const rows = await this.members.findBy({ id: In([...new Set(ids)]) });
-    return rows.map((f) => ({ id: f.id, homeId: f.homeId, firstName: f.firstName, lastName: f.lastName, email: f.email, phone: f.phone, archived: f.archivedAt !== null }));
+    return rows.map((f) => ({
+      id: f.id, homeId: f.homeId, firstName: f.firstName, lastName: f.lastName, name: `${f.firstName} ${f.lastName}`, email: f.email, phone: f.phone, archived: f.archivedAt !== null,
+    }));
   }
 
   /** Relatives of a home who are not archived, by name: whom a planner may record an offer for. */

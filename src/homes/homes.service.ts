@@ -64,6 +64,11 @@ export class HomesService {
     return (await sqlRow<{ timezone: string }>(this.homes.manager, 'SELECT timezone FROM home WHERE id = ?', [homeId]))?.timezone ?? DEFAULT_TIMEZONE;
   }
 
+  /** A home's name, or null for no such home. */
+  async nameOf(homeId: string): Promise<string | null> {
+    return (await sqlRow<{ name: string }>(this.homes.manager, 'SELECT name FROM home WHERE id = ?', [homeId]))?.name ?? null;
+  }
+
   async listForUser(user: SessionUser): Promise<HomeView[]> {
     if (user.homeIds.length === 0) return [];
     const homes = await this.homes.find({ where: { id: In(user.homeIds) }, order: { name: 'ASC' } });

@@ -2,7 +2,8 @@ import { Controller, Get, Render } from '@nestjs/common';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
-import { PLAN_OVERSEERS, PlansService } from './plans.service';
+import { PLAN_OVERSEERS } from './plan-access';
+import { PlansService } from './plans.service';
 
 /** Plans that need the coordinator: reviews past due, and residents without an agreed plan. */
 @Controller('plans')

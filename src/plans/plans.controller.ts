@@ -7,13 +7,18 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { AgreePlanDto, PlanDto, PlanReviewDto } from './dto/plan.dto';
-import { PLAN_EDITORS, PLAN_READERS, PlansService } from './plans.service';
+import { PLAN_EDITORS, PLAN_READERS } from './plan-access';
+import { PlanWritesService } from './plan-writes.service';
+import { PlansService } from './plans.service';
 
 /** A resident's activity plan: staff pages. Families see the plan through the portal instead. */
 @Controller('residents/:id/plan')
 @Roles(...PLAN_READERS)
 export class PlansController {
-  constructor(private readonly plans: PlansService) {}
+  constructor(
+    private readonly plans: PlansService,
+    private readonly writes: PlanWritesService,
+  ) {}
 
   @Get()
   @Render('plans/show')
@@ -34,7 +39,7 @@ export class PlansController {
   @Redirect('/residents', 303)
   @FormView('plans/form', {}, async (c: PlansController, req) => c.formPage(await c.plans.newPlanForm(req.user!, req.params.id as string, req.body)))
   async create(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: PlanDto, @Req() req: Request) {
-    const plan = await this.plans.createDraft(user, id, body);
+    const plan = await this.writes.createDraft(user, id, body);
     flash(req, 'success', { key: 'plans.draftSaved', params: { version: plan.version } });
     return { url: `/residents/${id}/plan#draft` };
   }
@@ -59,7 +64,7 @@ export class PlansController {
   @FormView('plans/form', {}, async (c: PlansController, req) =>
     c.formPage(await c.plans.editPlanForm(req.user!, req.params.id as string, req.params.planId as string, req.body)))
   async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Param('planId', ParseIdPipe) planId: string, @Body() body: PlanDto, @Req() req: Request) {
-    await this.plans.updateDraft(user, id, planId, body);
+    await this.writes.updateDraft(user, id, planId, body);
     flash(req, 'success', { key: 'plans.draftUpdated' });
     return { url: `/residents/${id}/plan#draft` };
   }
@@ -69,7 +74,7 @@ export class PlansController {
   @Redirect('/residents', 303)
   @FormView('plans/show', {}, (c: PlansController, req) => c.show(req.user!, req.params.id as string))
   async agree(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Param('planId', ParseIdPipe) planId: string, @Body() body: AgreePlanDto, @Req() req: Request) {
-    await this.plans.agree(user, id, planId, body);
+    await this.writes.agree(user, id, planId, body);
     flash(req, 'success', { key: 'plans.agreed' });
     return { url: `/residents/${id}/plan` };
   }
@@ -93,7 +98,7 @@ export class PlansController {
     @Body() body: PlanReviewDto,
     @Req() req: Request,
   ) {
-    const review = await this.plans.recordReview(user, id, planId, body);
+    const review = await this.writes.recordReview(user, id, planId, body);
     flash(req, 'success', { key: 'plans.reviewRecorded', params: { n: review.contributions } });
     return { url: `/residents/${id}/plan#reviews` };
   }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ActivitiesModule } from '../activities/activities.module';
+import { ContributionsModule } from '../contributions/contributions.module';
+import { HomesModule } from '../homes/homes.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PlansModule } from '../plans/plans.module';
 import { ResidentsModule } from '../residents/residents.module';
@@ -14,7 +16,7 @@ import { VolunteerPortalService } from './volunteer-portal.service';
  * send contributions through those features' services.
  */
 @Module({
-  imports: [ActivitiesModule, ResidentsModule, PlansModule, VoiceModule, NotificationsModule],
+  imports: [ActivitiesModule, ResidentsModule, PlansModule, VoiceModule, NotificationsModule, HomesModule, ContributionsModule],
   controllers: [PortalController, VolunteerPortalController],
   providers: [PortalService, VolunteerPortalService],
 })

@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { ActivitiesService, ActivitySummary } from '../activities/activities.service';
-import { Activity } from '../activities/entities/activity.entity';
-import { HelpOffer } from '../activities/entities/help-offer.entity';
 import { HelpOfferStatus, ATTENDED, Engagement } from '../activities/activities.enums';
-import { Participation } from '../activities/entities/participation.entity';
-import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { HelpOffersService } from '../activities/help-offers.service';
+import { ParticipationService } from '../activities/participation.service';
 import type { SessionUser } from '../common/access/session-user';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { localDaysRange, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
-import { UnitOfWork } from '../database/unit-of-work';
-import { Home } from '../homes/entities/home.entity';
+import { HomesService } from '../homes/homes.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PlansService } from '../plans/plans.service';
 import { ResidentListQuery } from '../residents/dto/resident.dto';
@@ -19,7 +14,6 @@ import { FamilyLinksService } from '../residents/family-links.service';
 import { ResidentDetail, ResidentsService, ResidentSummary } from '../residents/residents.service';
 import { CheckInsService } from '../voice/check-ins.service';
 import { FeedbackService } from '../voice/feedback.service';
-import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
 import { SuggestionsService, SuggestionView } from '../voice/suggestions.service';
 import { CheckInFormDto, FeedbackFormDto, OfferFormDto, SuggestionFormDto } from './dto/portal.dto';
 
@@ -81,22 +75,23 @@ export class PortalService {
     private readonly residents: ResidentsService,
     private readonly familyLinks: FamilyLinksService,
     private readonly activities: ActivitiesService,
+    private readonly participation: ParticipationService,
     private readonly helpOffers: HelpOffersService,
+    private readonly homes: HomesService,
     private readonly plans: PlansService,
     private readonly suggestions: SuggestionsService,
     private readonly feedback: FeedbackService,
     private readonly checkIns: CheckInsService,
     private readonly notifications: NotificationsService,
-    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   // Pages ------------------------------------------------------------------------------------
 
   async familyHome(user: SessionUser) {
-    const home = user.homeIds.length > 0 ? await this.unitOfWork.manager.findOneBy(Home, { id: user.homeIds[0] }) : null;
+    const homeName = user.homeIds.length > 0 ? await this.homes.nameOf(user.homeIds[0]) : null;
     // An account not (or no longer) tied to a family member record has nobody to show.
     if (user.personKind !== 'family' || !user.personId) {
-      return { homeName: home?.name ?? null, cards: [], contributed: { offers: 0, suggestions: 0, feedback: 0, checkIns: 0 }, suggestions: [], unreadNotifications: await this.notifications.unreadCount(user.id) };
+      return { homeName, cards: [], contributed: { offers: 0, suggestions: 0, feedback: 0, checkIns: 0 }, suggestions: [], unreadNotifications: await this.notifications.unreadCount(user.id) };
     }
     const { residents } = await this.residents.list(user, Object.assign(new ResidentListQuery(), { status: 'current' }));
     const now = new Date();
@@ -112,7 +107,7 @@ export class PortalService {
     });
     const mySuggestions = await this.suggestions.listMine(user);
     return {
-      homeName: home?.name ?? null,
+      homeName,
       cards,
       contributed: await this.contributed(user, residents.map((r) => r.id), mySuggestions.length),
       suggestions: mySuggestions,
@@ -128,8 +123,7 @@ export class PortalService {
     const history = await this.history(user, resident, HISTORY_DAYS);
     const feedbackSince = new Date(Date.now() - FEEDBACK_DAYS * DAY_MS);
     const quarter = await this.checkIns.quarterFor(residentId);
-    // CheckInView does not say whose it is; this relative's own check-in of the quarter is read here.
-    const checkIn = await this.unitOfWork.manager.findOneBy(WellbeingCheckIn, { residentId, quarter, perspective: 'family', familyMemberId: user.personId! });
+    const checkIn = await this.checkIns.familyCheckInOf(user.personId!, residentId, quarter);
     const mine = (await this.suggestions.listMine(user)).filter((s) => s.residentId === residentId || s.residentId === null);
     const attendedIds = new Set(history.map((h) => h.activityId));
     const myFeedback = (await this.feedback.listMine(user)).filter((f) => f.activityId !== null && attendedIds.has(f.activityId));
@@ -146,7 +140,7 @@ export class PortalService {
       feedbackChoices: history.filter((h) => h.attended && h.startsAt >= feedbackSince).map((h) => ({ id: h.activityId, title: h.title, date: h.date, time: h.time })),
       plan: await this.plans.familyPlan(user, residentId),
       quarter,
-      myCheckIn: checkIn ? { doingThings: checkIn.doingThings, people: checkIn.people, choice: checkIn.choice, comment: checkIn.comment } : null,
+      myCheckIn: checkIn,
       suggestions: mine,
       myFeedback,
     };
@@ -223,18 +217,15 @@ export class PortalService {
     const rostered = await this.rosteredActivities([resident.id], all.map((a) => a.id));
     const shown = all.filter((a) => concerns(a, resident, rostered));
     if (shown.length === 0) return [];
-    const m = this.unitOfWork.manager;
-    const offers = await m.find(HelpOffer, {
-      where: { familyMemberId: user.personId!, activityId: In(shown.map((a) => a.id)) }, order: { createdAt: 'ASC' },
-    });
-    const descriptions = new Map((await m.find(Activity, { select: { id: true, description: true }, where: { id: In(shown.map((a) => a.id)) } })).map((a) => [a.id, a.description]));
+    const offers = await this.helpOffers.offersOf({ familyMemberId: user.personId! }, shown.map((a) => a.id));
+    const texts = await this.activities.textsOf(shown.map((a) => a.id));
     return shown.map((a) => {
       // The latest offer on the activity speaks for the relative: an open one, else the last answer.
       const own = offers.filter((o) => o.activityId === a.id);
       const offer = own.find((o) => OPEN_OFFER.includes(o.status)) ?? own.filter((o) => o.status === 'declined').pop() ?? null;
       return {
         id: a.id, title: a.title, typeName: a.typeName, date: a.date, time: a.time, endTime: a.endTime, location: a.location, unitName: a.unitName,
-        description: descriptions.get(a.id) ?? null, invited: rostered.has(`${resident.id}:${a.id}`),
+        description: texts.get(a.id)?.description ?? null, invited: rostered.has(`${resident.id}:${a.id}`),
         myOffer: offer ? { id: offer.id, kind: offer.kind, status: offer.status, message: offer.message, withdrawable: OPEN_OFFER.includes(offer.status) } : null,
         canOffer: !offer || !OPEN_OFFER.includes(offer.status),
       };
@@ -244,23 +235,13 @@ export class PortalService {
   /** The resident's participation in family-visible activities over the last `days` days, newest first. */
   private async history(user: SessionUser, resident: ResidentDetail, days: number): Promise<HistoryEntry[]> {
     const now = new Date();
-    const rows = await this.unitOfWork.manager
-      .createQueryBuilder(Participation, 'p')
-      .innerJoinAndMapOne('p.activity', Activity, 'a', 'a.id = p.activityId')
-      // The staff note is not even loaded.
-      .select(['p.id', 'p.activityId', 'p.engagement', 'p.familyNote', 'a.id', 'a.title', 'a.startsAt'])
-      .where('p.residentId = :residentId AND a.homeId = :homeId', { residentId: resident.id, homeId: resident.homeId })
-      .andWhere('a.visibleToFamilies = :shown AND a.status <> :cancelled', { shown: true, cancelled: 'cancelled' })
-      .andWhere('a.startsAt >= :since AND a.startsAt <= :now', { since: new Date(now.getTime() - days * DAY_MS), now })
-      .orderBy('a.startsAt', 'DESC')
-      .getMany();
-    const zone = await this.zoneOf(resident.homeId);
+    const rows = await this.participation.familyVisibleHistory(resident.id, resident.homeId, new Date(now.getTime() - days * DAY_MS), now);
+    const zone = await this.homes.timezoneOf(resident.homeId);
     const full = resident.lens === 'family_full';
     return rows.map((row) => {
-      const activity = (row as Participation & { activity: Activity }).activity;
-      const local = utcToLocal(activity.startsAt, zone);
+      const local = utcToLocal(row.startsAt, zone);
       return {
-        activityId: row.activityId, title: activity.title, startsAt: activity.startsAt, date: local.date, time: local.time, engagement: row.engagement,
+        activityId: row.activityId, title: row.title, startsAt: row.startsAt, date: local.date, time: local.time, engagement: row.engagement,
         attended: ATTENDED.includes(row.engagement), familyNote: full ? row.familyNote : null,
       };
     });
@@ -271,48 +252,25 @@ export class PortalService {
     if (residents.length === 0) return new Map();
     const monday = mondayOf(todayIn(user.timezone));
     const { start, end } = localDaysRange(monday, 7, user.timezone);
-    const rows = await this.unitOfWork.manager
-      .createQueryBuilder(Participation, 'p')
-      .innerJoin(Activity, 'a', 'a.id = p.activityId')
-      .select('p.residentId', 'residentId')
-      .addSelect('COUNT(*)', 'n')
-      .where('p.residentId IN (:...ids)', { ids: residents.map((r) => r.id) })
-      .andWhere('p.engagement IN (:...attended)', { attended: [...ATTENDED] })
-      .andWhere('a.visibleToFamilies = :shown AND a.status <> :cancelled', { shown: true, cancelled: 'cancelled' })
-      .andWhere('a.startsAt >= :start AND a.startsAt < :end', { start, end })
-      .groupBy('p.residentId')
-      .getRawMany<{ residentId: string; n: string | number }>();
-    return new Map(rows.map((row) => [row.residentId, Number(row.n)]));
+    return this.participation.familyVisibleAttendanceCounts(residents.map((r) => r.id), start, end);
   }
 
   /** "residentId:activityId" for each resident invited to each activity. */
   private async rosteredActivities(residentIds: string[], activityIds: string[]): Promise<Set<string>> {
-    if (residentIds.length === 0 || activityIds.length === 0) return new Set();
-    const rows = await this.unitOfWork.manager.find(RosterEntry, {
-      select: { residentId: true, activityId: true }, where: { residentId: In(residentIds), activityId: In(activityIds) },
-    });
-    return new Set(rows.map((row) => `${row.residentId}:${row.activityId}`));
+    const pairs = await this.activities.rosterPairs(residentIds, activityIds);
+    return new Set(pairs.map((pair) => `${pair.residentId}:${pair.activityId}`));
   }
 
   /** What this relative has put in: offers, ideas, ratings and check-ins, and the hours recorded for them. */
   private async contributed(user: SessionUser, residentIds: string[], suggestionCount: number) {
-    const m = this.unitOfWork.manager;
-    const offers = await m.countBy(HelpOffer, { familyMemberId: user.personId!, status: In(OPEN_OFFER), homeId: In(user.homeIds) });
+    const offers = await this.helpOffers.openOfferCount(user.personId!, user.homeIds);
     const feedback = (await this.feedback.listMine(user)).length;
-    const checkIns = residentIds.length === 0 ? 0 : await m.countBy(WellbeingCheckIn, { familyMemberId: user.personId!, perspective: 'family', residentId: In(residentIds) });
+    const checkIns = await this.checkIns.familyCheckInCount(user.personId!, residentIds);
     return { offers, suggestions: suggestionCount, feedback, checkIns };
-  }
-
-  private async zoneOf(homeId: string): Promise<string> {
-    return (await this.unitOfWork.manager.findOneByOrFail(Home, { id: homeId })).timezone;
   }
 }
 
 /** An activity concerns a resident when it is for the whole home, for their unit, or they are invited. */
 function concerns(a: ActivitySummary, r: Pick<ResidentSummary, 'id' | 'homeId' | 'unitId'>, rostered: Set<string>): boolean {
   return a.homeId === r.homeId && (a.unitId === null || a.unitId === r.unitId || rostered.has(`${r.id}:${a.id}`));
-}
-
-function isMine(user: SessionUser, checkIn: { familyMemberId?: string | null; perspective?: string }): boolean {
-  return checkIn.perspective === 'family' && checkIn.familyMemberId === user.personId;
 }

@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { ActivitiesService, ActivitySummary } from '../activities/activities.service';
-import { Activity } from '../activities/entities/activity.entity';
-import { HelpOffer } from '../activities/entities/help-offer.entity';
+import { HelpOfferStatus } from '../activities/activities.enums';
 import { HelpOffersService } from '../activities/help-offers.service';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { addDays, localDayRange, localDaysRange, todayIn } from '../common/time/zoned';
-import { Contribution } from '../contributions/entities/contribution.entity';
 import { Phase } from '../contributions/contributions.enums';
-import { UnitOfWork } from '../database/unit-of-work';
+import { ContributionsService } from '../contributions/contributions.service';
 import { FeedbackService } from '../voice/feedback.service';
 import { quarterOf, quarterRange } from '../voice/quarter';
 import { FeedbackFormDto, OfferFormDto } from './dto/portal.dto';
@@ -39,7 +36,7 @@ export class VolunteerPortalService {
     private readonly activities: ActivitiesService,
     private readonly helpOffers: HelpOffersService,
     private readonly feedback: FeedbackService,
-    private readonly unitOfWork: UnitOfWork,
+    private readonly contributions: ContributionsService,
   ) {}
 
   async home(user: SessionUser) {
@@ -49,10 +46,8 @@ export class VolunteerPortalService {
     const now = new Date();
     const { start } = localDayRange(today, zone);
     const upcoming = await this.activities.listBetween(user, start, localDaysRange(today, MY_ACTIVITIES_DAYS, zone).end);
-    const offers = volunteerId && upcoming.length > 0
-      ? await this.unitOfWork.manager.find(HelpOffer, { where: { volunteerId, activityId: In(upcoming.map((a) => a.id)) }, order: { createdAt: 'ASC' } })
-      : [];
-    const offerOn = (a: ActivitySummary, statuses: HelpOffer['status'][]) => offers.find((o) => o.activityId === a.id && statuses.includes(o.status));
+    const offers = volunteerId ? await this.helpOffers.offersOf({ volunteerId }, upcoming.map((a) => a.id)) : [];
+    const offerOn = (a: ActivitySummary, statuses: HelpOfferStatus[]) => offers.find((o) => o.activityId === a.id && statuses.includes(o.status));
     const helpWantedUntil = now.getTime() + HELP_WANTED_DAYS * 24 * 60 * 60 * 1000;
 
     const mine = upcoming
@@ -95,7 +90,7 @@ export class VolunteerPortalService {
 
   async withdraw(user: SessionUser, offerId: string): Promise<void> {
     const volunteerId = this.requireVolunteer(user);
-    const offer = await this.unitOfWork.manager.findOneBy(HelpOffer, { id: offerId, volunteerId });
+    const offer = await this.helpOffers.volunteerOffer(volunteerId, offerId);
     if (!offer || !user.homeIds.includes(offer.homeId)) throw new NotFoundError();
     await this.helpOffers.withdraw(user, offerId);
   }
@@ -109,19 +104,12 @@ export class VolunteerPortalService {
   /** My contributions dated in [from, to] (local dates), newest first. */
   private async hours(user: SessionUser, volunteerId: string, from: string, to: string): Promise<HoursEntry[]> {
     if (user.homeIds.length === 0) return [];
-    const rows = await this.unitOfWork.manager
-      .createQueryBuilder(Contribution, 'c')
-      .leftJoinAndMapOne('c.activity', Activity, 'a', 'a.id = c.activityId')
-      .where('c.actorType = :volunteer AND c.volunteerId = :volunteerId', { volunteer: 'volunteer', volunteerId })
-      .andWhere('c.homeId IN (:...homeIds)', { homeIds: user.homeIds })
-      .andWhere('c.date >= :from AND c.date <= :to', { from, to })
-      .orderBy('c.date', 'DESC')
-      .addOrderBy('c.createdAt', 'DESC')
-      .getMany();
-    return rows.map((c) => {
-      const activity = (c as Contribution & { activity?: Activity | null }).activity ?? null;
-      return { date: c.date, activityId: c.activityId, title: activity?.title ?? null, phase: c.phase, minutes: c.minutes, description: c.description };
-    });
+    const rows = await this.contributions.volunteerContributions(volunteerId, user.homeIds, from, to);
+    // Titles in one more query: contributions and activities are two modules' tables.
+    const texts = await this.activities.textsOf(rows.flatMap((c) => (c.activityId ? [c.activityId] : [])));
+    return rows.map((c) => ({
+      date: c.date, activityId: c.activityId, title: c.activityId ? (texts.get(c.activityId)?.title ?? null) : null, phase: c.phase, minutes: c.minutes, description: c.description,
+    }));
   }
 
   /** Activities I was confirmed to help with, held or started in the last RATE_DAYS days, newest first. */
@@ -131,9 +119,7 @@ export class VolunteerPortalService {
     const activities = (await this.activities.listBetween(user, from, new Date())).reverse();
     if (activities.length === 0) return [];
     const confirmed = new Set(
-      (await this.unitOfWork.manager.find(HelpOffer, {
-        select: { activityId: true }, where: { volunteerId, status: 'confirmed', activityId: In(activities.map((a) => a.id)) },
-      })).map((o) => o.activityId),
+      (await this.helpOffers.offersOf({ volunteerId }, activities.map((a) => a.id))).filter((o) => o.status === 'confirmed').map((o) => o.activityId),
     );
     return activities.filter((a) => confirmed.has(a.id)).map((a) => ({ id: a.id, title: a.title, date: a.date, time: a.time }));
   }

@@ -234,6 +234,12 @@ export class FamilyLinksService {
     return names;
   }
 
+  /** The active links to a resident of this home: who (family member id) and how related, for the participants of a plan review. */
+  async activeLinksOfResident(residentId: string, homeId: string): Promise<{ familyMemberId: string; relationship: string; relationshipKey: string | null }[]> {
+    const links = await this.links.find({ select: { id: true, familyMemberId: true, relationship: true }, where: { residentId, homeId, active: true } });
+    return links.map((link) => ({ familyMemberId: link.familyMemberId, relationship: link.relationship, relationshipKey: relationshipKey(link.relationship) }));
+  }
+
   /** One primary contact per resident: the new one takes the flag from whoever had it, on record. */
   private async clearPrimaryContact(m: EntityManager, user: SessionUser, residentId: string, exceptLinkId: string | null): Promise<void> {
     const current = await m.findBy(FamilyLink, {

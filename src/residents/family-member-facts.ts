@@ -6,6 +6,8 @@ export interface FamilyMemberFacts {
   homeId: string;
   firstName: string;
   lastName: string;
+  /** First and last name, as lists show it. */
+  name: string;
   email: string | null;
   phone: string | null;
   archived: boolean;

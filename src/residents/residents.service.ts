@@ -9,10 +9,12 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereAnyContains } from '../common/query/paging';
 import { todayIn } from '../common/time/zoned';
 import { placeholders, sqlRows } from '../database/sql';
+import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLink } from './entities/family-link.entity';
+import { residentDisplayName } from './family-links.service';
 import { Resident } from './entities/resident.entity';
 import { FamilyPortalConsent, ResidentStatus } from './residents.enums';
 import { ResidentActivityFacts } from './resident-activity-facts';
@@ -21,6 +23,7 @@ export const PAGE_SIZE = 25;
 /** What a list shows of each resident (the lens then cuts it further). */
 const SUMMARY_FIELDS = ['id', 'homeId', 'displayName', 'fullName', 'initials', 'room', 'unitId', 'unitName', 'status', 'hasPhoto'] as const;
 
+/** A resident living in the home now, as another module's list names them. */
 const PROFILE_FIELDS = [
   'firstName', 'lastName', 'preferredName', 'dateOfBirth', 'room', 'unitId', 'admittedOn', 'status', 'weeklyActivityTarget',
   'aboutMe', 'interests', 'dislikes', 'communicationTips', 'mobilityNotes',
@@ -300,11 +303,14 @@ export class ResidentsService {
     return rows.map(toCard);
   }
 
-  /** Current (active) residents of a home, of one unit when given, ordered by name. */
-  async currentCards(homeIds: readonly string[], options: { unitId?: string | null } = {}): Promise<ResidentCard[]> {
+  /**
+   * Residents living in some homes now, of one unit when given, ordered by name: active ones (whom an
+   * activity can have), or also those on leave (whose plans still fall due).
+   */
+  async currentCards(homeIds: readonly string[], options: { unitId?: string | null; onLeaveToo?: boolean } = {}): Promise<ResidentCard[]> {
     if (homeIds.length === 0) return [];
     const rows = await this.residents.find({
-      where: { homeId: In([...homeIds]), status: 'active', ...(options.unitId ? { unitId: options.unitId } : {}) },
+      where: { homeId: In([...homeIds]), status: options.onLeaveToo ? In(['active', 'on_leave']) : 'active', ...(options.unitId ? { unitId: options.unitId } : {}) },
       order: { lastName: 'ASC', firstName: 'ASC' },
     });
     return rows.map(toCard);
@@ -318,6 +324,11 @@ export class ResidentsService {
     if (ids.length === 0) return new Map();
     const rows = await sqlRows<{ id: string; homeId: string }>(manager, `SELECT id, "homeId" FROM resident WHERE id IN (${placeholders(ids.length)})`, ids);
     return new Map(rows.map((r) => [r.id, r.homeId]));
+  }
+
+  /** Holds the resident's row until `m`'s transaction ends, so two writers of one resident's records (a new plan draft) take turns. */
+  async lockResident(m: EntityManager, residentId: string): Promise<void> {
+    await lockRow(m, 'resident', residentId);
   }
 
   /**

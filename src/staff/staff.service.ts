@@ -207,11 +207,11 @@ export class StaffService {
     return (await sqlRow<{ unitId: string | null }>(this.staff.manager, 'SELECT "unitId" FROM staff_member WHERE id = ?', [id]))?.unitId ?? null;
   }
 
-  /** Active staff of some homes, by name: whom a planner may choose to lead an activity. */
-  async activeOf(homeIds: readonly string[]): Promise<{ id: string; homeId: string; name: string }[]> {
+  /** Active staff of some homes, by name: whom a planner may choose to lead an activity, or name in a plan review. */
+  async activeOf(homeIds: readonly string[]): Promise<{ id: string; homeId: string; name: string; jobRole: JobRole }[]> {
     if (homeIds.length === 0) return [];
     const rows = await this.staff.find({ where: { homeId: In([...homeIds]), status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } });
-    return rows.map((s) => ({ id: s.id, homeId: s.homeId, name: `${s.firstName} ${s.lastName}` }));
+    return rows.map((s) => ({ id: s.id, homeId: s.homeId, name: `${s.firstName} ${s.lastName}`, jobRole: s.jobRole }));
   }
 
   private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<StaffMember> {

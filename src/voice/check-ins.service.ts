@@ -120,6 +120,18 @@ export class CheckInsService {
     return currentQuarter(home?.timezone ?? 'Europe/Rome');
   }
 
+  /** A relative's own check-in about a resident in a quarter (scores and comment), for their portal page; null when none. */
+  async familyCheckInOf(familyMemberId: string, residentId: string, quarter: string): Promise<Pick<CheckInView, 'doingThings' | 'people' | 'choice' | 'comment'> | null> {
+    const checkIn = await this.checkIns.findOneBy({ residentId, quarter, perspective: 'family', familyMemberId });
+    return checkIn ? { doingThings: checkIn.doingThings, people: checkIn.people, choice: checkIn.choice, comment: checkIn.comment } : null;
+  }
+
+  /** How many check-ins a relative has made about these residents, for what their portal says they put in. */
+  async familyCheckInCount(familyMemberId: string, residentIds: string[]): Promise<number> {
+    if (residentIds.length === 0) return 0;
+    return this.checkIns.countBy({ familyMemberId, perspective: 'family', residentId: In(residentIds) });
+  }
+
   // Helpers ----------------------------------------------------------------------------------
 
   private async save(
