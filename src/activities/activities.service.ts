@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { addDays, localToUtc, utcToLocal } from '../common/time/zoned';
 import { ContributionsService } from '../contributions/contributions.service';
 import { asDate, asNumber, placeholders, sqlRows } from '../database/sql';
+import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Home } from '../homes/entities/home.entity';
 import { Unit } from '../homes/entities/unit.entity';
@@ -17,12 +18,20 @@ import { StaffMember } from '../staff/entities/staff-member.entity';
 import { canPlanActivities, isActivityStaff } from './activity-access';
 import { ActivityDto, ActivityTypeDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
-import { ActivityStatus, ActivityCategory } from './activities.enums';
+import { ActivityStatus, ActivityCategory, ATTENDED } from './activities.enums';
 import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
 import { RosterEntry } from './entities/roster-entry.entity';
 import { weeklyBadge, WeeklyBadge } from './weekly-badge';
+
+/** An activity as other modules name and check it. */
+export type ActivityBrief = Pick<Activity, 'id' | 'homeId' | 'activityTypeId' | 'title' | 'startsAt' | 'durationMinutes' | 'status' | 'visibleToFamilies'>;
+export type ActivityTypeBrief = Pick<ActivityType, 'id' | 'homeId' | 'name'>;
+/** Whose recent activities: those a volunteer helped with, or those residents attended. */
+export type RecentlyHeldBy = { helperVolunteerId: string } | { attendedBy: string[]; shownToFamilies: boolean };
+
+const BRIEF_COLUMNS = { id: true, homeId: true, activityTypeId: true, title: true, startsAt: true, durationMinutes: true, status: true, visibleToFamilies: true } as const;
 
 const ACTIVITY_FIELDS = [
   'activityTypeId', 'title', 'startsAt', 'durationMinutes', 'location', 'unitId', 'capacity', 'leadStaffId', 'description', 'visibleToFamilies',
@@ -462,6 +471,59 @@ export class ActivitiesService {
       .groupBy('x.activityId')
       .getRawMany<{ activityId: string; n: string | number }>();
     return new Map(rows.map((row) => [row.activityId, Number(row.n)]));
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Activities by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: string[], manager: EntityManager = this.activities.manager): Promise<ActivityBrief[]> {
+    if (ids.length === 0) return [];
+    return manager.find(Activity, { select: BRIEF_COLUMNS, where: { id: In([...new Set(ids)]) } });
+  }
+
+  /** Activity types by id (one query); inside a transaction, pass its manager. */
+  async typeBriefsByIds(ids: string[], manager: EntityManager = this.types.manager): Promise<ActivityTypeBrief[]> {
+    if (ids.length === 0) return [];
+    return manager.find(ActivityType, { select: { id: true, homeId: true, name: true }, where: { id: In([...new Set(ids)]) } });
+  }
+
+  /**
+   * Activities of these homes held since a date and not cancelled, newest first (at most 60): those a
+   * volunteer was confirmed to help with, or those any of these residents attended (active, passive or
+   * disengaged), optionally only those shown to families.
+   */
+  async recentlyHeld(homeIds: string[], since: Date, by: RecentlyHeldBy): Promise<ActivityBrief[]> {
+    if (homeIds.length === 0) return [];
+    const qb = this.activities.createQueryBuilder('a')
+      .select(Object.keys(BRIEF_COLUMNS).map((column) => `a.${column}`))
+      .where('a.homeId IN (:...homeIds) AND a.startsAt >= :since AND a.startsAt <= :now AND a.status <> :cancelled', { homeIds, since, now: new Date(), cancelled: 'cancelled' })
+      .orderBy('a.startsAt', 'DESC')
+      .take(60);
+    if ('helperVolunteerId' in by) {
+      qb.innerJoin(HelpOffer, 'o', 'o.activityId = a.id AND o.volunteerId = :volunteerId AND o.status = :confirmed', { volunteerId: by.helperVolunteerId, confirmed: 'confirmed' });
+      return qb.getMany();
+    }
+    if (by.attendedBy.length === 0) return [];
+    if (by.shownToFamilies) qb.andWhere('a.visibleToFamilies = :shown', { shown: true });
+    qb.andWhere((sub) => `a.id IN ${sub.subQuery().select('p.activityId').from(Participation, 'p').where('p.residentId IN (:...residentIds) AND p.engagement IN (:...attended)').getQuery()}`, {
+      residentIds: by.attendedBy, attended: [...ATTENDED],
+    });
+    return qb.getMany();
+  }
+
+  /** Whether any of these residents attended the activity (SPEC 5: active, passive or disengaged). */
+  async anyAttended(activityId: string, residentIds: string[], manager: EntityManager = this.activities.manager): Promise<boolean> {
+    return residentIds.length > 0 && manager.existsBy(Participation, { activityId, residentId: In(residentIds), engagement: In([...ATTENDED]) });
+  }
+
+  /** Whether a volunteer is confirmed to help with the activity. */
+  async isConfirmedHelper(activityId: string, volunteerId: string, manager: EntityManager = this.activities.manager): Promise<boolean> {
+    return manager.existsBy(HelpOffer, { activityId, volunteerId, status: 'confirmed' });
+  }
+
+  /** Takes the activity's row lock until the transaction ends, so writers about one activity take turns. */
+  async lockForUpdate(manager: EntityManager, id: string): Promise<void> {
+    await lockRow(manager, 'activity', id);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import type { Role } from '../auth/auth.enums';
@@ -16,6 +16,9 @@ import { CreateFamilyMemberDto, FamilyListQueryDto, FamilyMemberDto } from './dt
 import { FamilyMember } from './entities/family-member.entity';
 
 export const FAMILY_PAGE_SIZE = 25;
+
+/** A family member as other modules name and check them. */
+export type FamilyMemberBrief = Pick<FamilyMember, 'id' | 'homeId' | 'firstName' | 'lastName' | 'archivedAt'>;
 
 /** Who may change family records, their links and invitations; carers only read them. */
 export const FAMILY_EDITORS: Role[] = ['admin', 'manager', 'coordinator'];
@@ -184,6 +187,15 @@ export class FamiliesService {
   /** The family member, if they belong to one of the user's homes; otherwise not found. */
   private find(m: EntityManager, user: SessionUser, id: string): Promise<FamilyMember> {
     return findInHomes(m, FamilyMember, user, id);
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Family members by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: (string | null | undefined)[], manager: EntityManager = this.members.manager): Promise<FamilyMemberBrief[]> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return [];
+    return manager.find(FamilyMember, { select: { id: true, homeId: true, firstName: true, lastName: true, archivedAt: true }, where: { id: In(wanted) } });
   }
 }
 

@@ -12,6 +12,9 @@ import { FamilyLink } from './entities/family-link.entity';
 import { FamilyAccess, ResidentStatus } from './residents.enums';
 import { Resident } from './entities/resident.entity';
 
+/** A link as other modules read it: who relates to whom, how, and what it lets them do. */
+export type FamilyLinkBrief = Pick<FamilyLink, 'familyMemberId' | 'residentId' | 'homeId' | 'relationship' | 'access' | 'active' | 'primaryContact'>;
+
 /** A link as the family member's page lists it. */
 export interface FamilyLinkOfMemberView {
   id: string;
@@ -254,6 +257,17 @@ export class FamilyLinksService {
     const member = await m.findOneBy(FamilyMember, { id: familyMemberId });
     if (!member || !user.homeIds.includes(member.homeId)) throw new NotFoundError();
     return member;
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Every link of these family members, active or not (one query); inside a transaction, pass its manager. */
+  async linksOfMembers(familyMemberIds: string[], manager: EntityManager = this.links.manager): Promise<FamilyLinkBrief[]> {
+    if (familyMemberIds.length === 0) return [];
+    return manager.find(FamilyLink, {
+      select: { id: true, familyMemberId: true, residentId: true, homeId: true, relationship: true, access: true, active: true, primaryContact: true },
+      where: { familyMemberId: In([...new Set(familyMemberIds)]) },
+    });
   }
 }
 

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereAnyContains } from '../common/query/paging';
 import { todayIn } from '../common/time/zoned';
+import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
@@ -15,7 +16,7 @@ import { HelpOffer } from '../activities/entities/help-offer.entity';
 import { RosterEntry } from '../activities/entities/roster-entry.entity';
 import { FamilyLink } from './entities/family-link.entity';
 import { Resident } from './entities/resident.entity';
-import { FamilyPortalConsent } from './residents.enums';
+import { FamilyPortalConsent, ResidentStatus } from './residents.enums';
 import { canEditResidents, isStaffReader, lensFor, ResidentLens } from './resident-access';
 
 export const PAGE_SIZE = 25;
@@ -77,6 +78,19 @@ export interface ResidentPage {
   page: number;
   pages: number;
 }
+
+/** A resident as other modules name and check them: who, where, living there or not, what relatives may see. */
+export interface ResidentBrief {
+  id: string;
+  homeId: string;
+  firstName: string;
+  lastName: string;
+  preferredName: string | null;
+  status: ResidentStatus;
+  consentFamilyPortal: FamilyPortalConsent;
+}
+
+const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, preferredName: true, status: true, consentFamilyPortal: true } as const;
 
 /** Tags typed as "canto, carte,  Canto" become ["canto", "carte"]. */
 export function parseTags(text: string | null | undefined): string[] {
@@ -353,5 +367,24 @@ export class ResidentsService {
         recordedAt: r.consentRecordedAt,
       },
     };
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Residents by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: (string | null | undefined)[], manager: EntityManager = this.residents.manager): Promise<ResidentBrief[]> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return [];
+    return manager.find(Resident, { select: BRIEF_COLUMNS, where: { id: In(wanted) } });
+  }
+
+  /** A resident's "About me", to check that an addition still fits before it is approved. */
+  async aboutMeOf(manager: EntityManager, id: string): Promise<string | null> {
+    return (await manager.findOne(Resident, { select: { id: true, aboutMe: true }, where: { id } }))?.aboutMe ?? null;
+  }
+
+  /** Takes the resident's row lock until the transaction ends, so writers about one resident take turns. */
+  async lockForUpdate(manager: EntityManager, id: string): Promise<void> {
+    await lockRow(manager, 'resident', id);
   }
 }

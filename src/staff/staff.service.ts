@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
@@ -17,6 +17,11 @@ import { StaffMember } from './entities/staff-member.entity';
 import { JobRole, StaffStatus } from './staff.enums';
 
 export const PAGE_SIZE = 25;
+
+/** A member of staff as other modules name and check them. */
+export type StaffBrief = Pick<StaffMember, 'id' | 'homeId' | 'firstName' | 'lastName' | 'jobRole' | 'status'>;
+
+const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, jobRole: true, status: true } as const;
 
 /** Coordinators read the staff list (to plan activities); only managers and admins change it. */
 export const STAFF_READERS: readonly Role[] = ['admin', 'manager', 'coordinator'];
@@ -210,6 +215,20 @@ export class StaffService {
       for (const unit of (await this.homes.get(user, homeId)).units) names.set(unit.id, unit.name);
     }
     return names;
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Staff members by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: (string | null | undefined)[], manager: EntityManager = this.staff.manager): Promise<StaffBrief[]> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return [];
+    return manager.find(StaffMember, { select: BRIEF_COLUMNS, where: { id: In(wanted) } });
+  }
+
+  /** The active staff of a home, by surname. */
+  async currentOfHome(homeId: string): Promise<StaffBrief[]> {
+    return this.staff.find({ select: BRIEF_COLUMNS, where: { homeId, status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Not, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
@@ -19,6 +19,11 @@ import { Volunteer } from './entities/volunteer.entity';
 import { VolunteerStatus } from './volunteers.enums';
 
 export const PAGE_SIZE = 25;
+
+/** A volunteer as other modules name and check them. */
+export type VolunteerBrief = Pick<Volunteer, 'id' | 'homeId' | 'firstName' | 'lastName' | 'association' | 'status'>;
+
+const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, association: true, status: true } as const;
 export const MAX_SKILL_LENGTH = 40;
 
 /** The fields a person edits; the audit log records changes to exactly these. */
@@ -213,6 +218,20 @@ export class VolunteersService {
       email: v.email, phone: v.phone, availability: v.availability, backgroundCheckReference: v.backgroundCheckReference,
       backgroundCheckOn: v.backgroundCheckOn, backgroundCheckExpiresOn: v.backgroundCheckExpiresOn, trainingNotes: v.trainingNotes, startedOn: v.startedOn,
     };
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Volunteers by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: (string | null | undefined)[], manager: EntityManager = this.volunteers.manager): Promise<VolunteerBrief[]> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return [];
+    return manager.find(Volunteer, { select: BRIEF_COLUMNS, where: { id: In(wanted) } });
+  }
+
+  /** The volunteers of a home who have not left, by surname. */
+  async currentOfHome(homeId: string): Promise<VolunteerBrief[]> {
+    return this.volunteers.find({ select: BRIEF_COLUMNS, where: { homeId, status: Not('left') }, order: { lastName: 'ASC', firstName: 'ASC' } });
   }
 }
 
