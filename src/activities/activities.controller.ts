@@ -9,7 +9,6 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { addDays, firstOfMonth, isIsoDate, localDaysRange, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
-import { contributionPeople } from '../contributions/contributions.controller';
 import { ContributionsService } from '../contributions/contributions.service';
 import { ContributionDto, ContributionUpdateDto } from '../contributions/dto/contribution.dto';
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
@@ -260,8 +259,7 @@ export class ActivitiesController {
   @Redirect('/calendar', 303)
   @FormView('activities/show', { failedForm: 'contribution' }, (c: ActivitiesController, req) => c.detailContext(req))
   async addContribution(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ContributionDto, @Req() req: Request) {
-    await this.activities.get(user, id);
-    await this.contributions.record(user, id, body);
+    await this.contributions.record(user, await this.activities.get(user, id), body);
     flash(req, 'success', { key: 'contributions.recorded' });
     return { url: `/activities/${id}#contributions` };
   }
@@ -368,7 +366,7 @@ export class ActivitiesController {
       relatives: canOfferOnBehalf ? (await m.find(FamilyMember, { where: { homeId: activity.homeId, archivedAt: IsNull() }, order })).map(named) : [],
       contributions,
       canRecordContribution,
-      people: canRecordContribution ? await contributionPeople(m, activity.homeId) : [],
+      people: canRecordContribution ? await this.contributions.peopleOfHome(activity.homeId) : [],
       contributionDefaults: { phase: 'co_delivery', actorType: 'resident', minutes: activity.durationMinutes },
       phases: PHASES,
       actorTypes: ACTOR_TYPES,

@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { HomesModule } from '../homes/homes.module';
+import { StaffModule } from '../staff/staff.module';
+import { VolunteersModule } from '../volunteers/volunteers.module';
 import { ContributionsController } from './contributions.controller';
 import { ContributionsService } from './contributions.service';
 import { Contribution } from './entities/contribution.entity';
 
 /** The one table of co-production contributions, and the one service that writes it. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Contribution])],
+  imports: [TypeOrmModule.forFeature([Contribution]), HomesModule, VolunteersModule, StaffModule],
   controllers: [ContributionsController],
   providers: [ContributionsService],
   exports: [ContributionsService],
