@@ -251,8 +251,7 @@ export class ActivitiesController {
   @Redirect('/calendar', 303)
   @FormView('activities/show', { failedForm: 'contribution' }, (c: ActivitiesController, req) => c.detailContext(req))
   async addContribution(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ContributionDto, @Req() req: Request) {
-    await this.activities.get(user, id);
-    await this.contributions.record(user, id, body);
+    await this.contributions.record(user, await this.activities.get(user, id), body);
     flash(req, 'success', { key: 'contributions.recorded' });
     return { url: `/activities/${id}#contributions` };
   }

@@ -10,18 +10,27 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { addDays, localToUtc, utcToLocal } from '../common/time/zoned';
 import { ContributionsService } from '../contributions/contributions.service';
 import { asDate, asNumber, placeholders, sqlRows } from '../database/sql';
+import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, Places } from '../homes/homes.service';
-import { ResidentCard, ResidentsService } from '../residents/residents.service';
+import { ResidentBrief, ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { ActivityDto, ActivityTypeDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
-import { ActivityStatus, ActivityCategory } from './activities.enums';
+import { ActivityStatus, ActivityCategory, ATTENDED } from './activities.enums';
 import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
 import { RosterEntry } from './entities/roster-entry.entity';
 import { weeklyBadge, WeeklyBadge } from '../residents/weekly-badge';
+
+/** An activity as other modules name and check it. */
+export type ActivityBrief = Pick<Activity, 'id' | 'homeId' | 'activityTypeId' | 'title' | 'startsAt' | 'durationMinutes' | 'status' | 'visibleToFamilies'>;
+export type ActivityTypeBrief = Pick<ActivityType, 'id' | 'homeId' | 'name'>;
+/** Whose recent activities: those a volunteer helped with, or those residents attended. */
+export type RecentlyHeldBy = { helperVolunteerId: string } | { attendedBy: string[]; shownToFamilies: boolean };
+
+const BRIEF_COLUMNS = { id: true, homeId: true, activityTypeId: true, title: true, startsAt: true, durationMinutes: true, status: true, visibleToFamilies: true } as const;
 
 const ACTIVITY_FIELDS = [
   'activityTypeId', 'title', 'startsAt', 'durationMinutes', 'location', 'unitId', 'capacity', 'leadStaffId', 'description', 'visibleToFamilies',
@@ -283,9 +292,9 @@ export class ActivitiesService {
     return cards.filter((card) => lens !== 'volunteer' || card.volunteersMaySee).map((card) => toRosterResident(card, lens));
   }
 
-  private async rosterCards(activityId: string, manager: EntityManager): Promise<ResidentCard[]> {
+  private async rosterCards(activityId: string, manager: EntityManager): Promise<ResidentBrief[]> {
     const entries = await manager.findBy(RosterEntry, { activityId });
-    return this.residents.cards(entries.map((e) => e.residentId), manager);
+    return this.residents.briefsByIds(entries.map((e) => e.residentId), manager);
   }
 
   /** Residents on a planned or held activity that this volunteer is confirmed to help with. */
@@ -308,7 +317,7 @@ export class ActivitiesService {
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
       const unique = [...new Set(residentIds)];
       if (unique.length === 0) return 0;
-      const residents = (await this.residents.cards(unique, m)).filter((r) => r.homeId === activity.homeId && (r.status === 'active' || r.status === 'on_leave'));
+      const residents = (await this.residents.briefsByIds(unique, m)).filter((r) => r.homeId === activity.homeId && (r.status === 'active' || r.status === 'on_leave'));
       if (residents.length !== unique.length) throw new ValidationError({ residentIds: { key: 'activities.unknownResident' } });
       const present = new Set((await m.findBy(RosterEntry, { activityId, residentId: In(unique) })).map((e) => e.residentId));
       const added = unique.filter((id) => !present.has(id));
@@ -351,7 +360,7 @@ export class ActivitiesService {
     const activity = await this.get(user, activityId);
     const type = await this.types.findOneByOrFail({ id: activity.activityTypeId });
     const onRoster = new Set((await this.roster.findBy({ activityId })).map((e) => e.residentId));
-    const residents = (await this.residents.currentCards([activity.homeId], { unitId: activity.unitId })).filter((r) => !onRoster.has(r.id));
+    const residents = (await this.residents.currentBriefs([activity.homeId], { unitId: activity.unitId })).filter((r) => !onRoster.has(r.id));
     const counts = await this.attendanceCounts(residents.map((r) => r.id), activity.startsAt);
     const words = `${type.name} ${activity.title} ${type.category}`.toLowerCase();
     return residents
@@ -384,7 +393,7 @@ export class ActivitiesService {
   /** Residents living in the user's homes who attended fewer activities in the last 7 days than their weekly target. */
   async belowWeeklyTarget(user: SessionUser): Promise<(RosterResident & { attended: number; target: number; badge: WeeklyBadge })[]> {
     if (user.homeIds.length === 0) return [];
-    const residents = await this.residents.currentCards(user.homeIds);
+    const residents = await this.residents.currentBriefs(user.homeIds);
     const counts = await this.attendanceCounts(residents.map((r) => r.id));
     return residents
       .map((r) => ({ ...toRosterResident(r, 'staff'), attended: counts.get(r.id) ?? 0, target: r.weeklyActivityTarget }))
@@ -508,6 +517,59 @@ export class ActivitiesService {
       .getRawMany<{ activityId: string; n: string | number }>();
     return new Map(rows.map((row) => [row.activityId, Number(row.n)]));
   }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Activities by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: string[], manager: EntityManager = this.activities.manager): Promise<ActivityBrief[]> {
+    if (ids.length === 0) return [];
+    return manager.find(Activity, { select: BRIEF_COLUMNS, where: { id: In([...new Set(ids)]) } });
+  }
+
+  /** Activity types by id (one query); inside a transaction, pass its manager. */
+  async typeBriefsByIds(ids: string[], manager: EntityManager = this.types.manager): Promise<ActivityTypeBrief[]> {
+    if (ids.length === 0) return [];
+    return manager.find(ActivityType, { select: { id: true, homeId: true, name: true }, where: { id: In([...new Set(ids)]) } });
+  }
+
+  /**
+   * Activities of these homes held since a date and not cancelled, newest first (at most 60): those a
+   * volunteer was confirmed to help with, or those any of these residents attended (active, passive or
+   * disengaged), optionally only those shown to families.
+   */
+  async recentlyHeld(homeIds: string[], since: Date, by: RecentlyHeldBy): Promise<ActivityBrief[]> {
+    if (homeIds.length === 0) return [];
+    const qb = this.activities.createQueryBuilder('a')
+      .select(Object.keys(BRIEF_COLUMNS).map((column) => `a.${column}`))
+      .where('a.homeId IN (:...homeIds) AND a.startsAt >= :since AND a.startsAt <= :now AND a.status <> :cancelled', { homeIds, since, now: new Date(), cancelled: 'cancelled' })
+      .orderBy('a.startsAt', 'DESC')
+      .take(60);
+    if ('helperVolunteerId' in by) {
+      qb.innerJoin(HelpOffer, 'o', 'o.activityId = a.id AND o.volunteerId = :volunteerId AND o.status = :confirmed', { volunteerId: by.helperVolunteerId, confirmed: 'confirmed' });
+      return qb.getMany();
+    }
+    if (by.attendedBy.length === 0) return [];
+    if (by.shownToFamilies) qb.andWhere('a.visibleToFamilies = :shown', { shown: true });
+    qb.andWhere((sub) => `a.id IN ${sub.subQuery().select('p.activityId').from(Participation, 'p').where('p.residentId IN (:...residentIds) AND p.engagement IN (:...attended)').getQuery()}`, {
+      residentIds: by.attendedBy, attended: [...ATTENDED],
+    });
+    return qb.getMany();
+  }
+
+  /** Whether any of these residents attended the activity (SPEC 5: active, passive or disengaged). */
+  async anyAttended(activityId: string, residentIds: string[], manager: EntityManager = this.activities.manager): Promise<boolean> {
+    return residentIds.length > 0 && manager.existsBy(Participation, { activityId, residentId: In(residentIds), engagement: In([...ATTENDED]) });
+  }
+
+  /** Whether a volunteer is confirmed to help with the activity. */
+  async isConfirmedHelper(activityId: string, volunteerId: string, manager: EntityManager = this.activities.manager): Promise<boolean> {
+    return manager.existsBy(HelpOffer, { activityId, volunteerId, status: 'confirmed' });
+  }
+
+  /** Takes the activity's row lock until the transaction ends, so writers about one activity take turns. */
+  async lockForUpdate(manager: EntityManager, id: string): Promise<void> {
+    await lockRow(manager, 'activity', id);
+  }
 }
 
 type SummaryFields = Pick<Activity, 'id' | 'homeId' | 'title' | 'startsAt' | 'durationMinutes' | 'location' | 'unitId' | 'status' | 'visibleToFamilies'>;
@@ -537,7 +599,7 @@ function toSummary(
 }
 
 /** A resident as a roster shows them, through the reader's lens. */
-export function toRosterResident(r: ResidentCard, lens: Lens): RosterResident {
+export function toRosterResident(r: ResidentBrief, lens: Lens): RosterResident {
   const displayName = r.preferredName || r.firstName;
   const initials = lens === 'volunteer'
     ? displayName.split(/\s+/).filter(Boolean).slice(0, 2).map((part) => part[0]).join('').toUpperCase()

@@ -2,10 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { can, roleLens } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { localDayRange, todayIn } from '../common/time/zoned';
-import { contributionPeople } from '../contributions/contributions.controller';
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
-import { UnitOfWork } from '../database/unit-of-work';
 import { FamiliesService } from '../families/families.service';
 import { HomesService } from '../homes/homes.service';
 import { ResidentsService } from '../residents/residents.service';
@@ -34,7 +32,6 @@ export class ActivityPagesService {
     private readonly staff: StaffService,
     private readonly volunteers: VolunteersService,
     private readonly families: FamiliesService,
-    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   /** One activity with its roster and log, for the tablet's API. */
@@ -67,7 +64,7 @@ export class ActivityPagesService {
     const onRoster = new Set(roster.map((r) => r.id));
     const staff = can(user, 'homeStaff');
     // Only staff add residents to a log (ActivitiesService.addToRoster): a volunteer is not shown the home's other residents.
-    const others = staff ? await this.residents.currentCards([activity.homeId]) : [];
+    const others = staff ? await this.residents.currentBriefs([activity.homeId]) : [];
     return {
       title: activity.title,
       scripts: ['/static/js/log.js'],
@@ -114,7 +111,7 @@ export class ActivityPagesService {
         interests: s.matchingInterests.join(', '),
       }));
       const suggested = new Set(suggestions.map((s) => s.id));
-      others = (await this.residents.currentCards([activity.homeId]))
+      others = (await this.residents.currentBriefs([activity.homeId]))
         .filter((r) => !onRoster.has(r.id) && !suggested.has(r.id))
         .map((r) => toRosterResident(r, 'staff'))
         .map((r) => ({ id: r.id, fullName: r.fullName ?? r.displayName, initials: r.initials }));
@@ -124,7 +121,8 @@ export class ActivityPagesService {
     // A volunteer sees their own hours on the activity, not who else took part.
     if (!staff) contributions = contributions.filter((c) => c.actorType === 'volunteer' && c.personId === user.personId);
 
-    const leadName = activity.leadStaffId ? ((await this.staff.namesOf([activity.leadStaffId])).get(activity.leadStaffId) ?? null) : null;
+    const [lead] = await this.staff.briefsByIds([activity.leadStaffId]);
+    const leadName = lead ? `${lead.firstName} ${lead.lastName}` : null;
     const canRecordContribution = staff && open;
     const canOfferOnBehalf = planner && open;
     const lens = roleLens(user);
@@ -163,11 +161,11 @@ export class ActivityPagesService {
         && !offers.some((o) => o.status === 'offered' || o.status === 'confirmed'),
       offerDefaults: { kind: 'deliver' },
       canOfferOnBehalf,
-      volunteers: canOfferOnBehalf ? await this.volunteers.currentNames(activity.homeId) : [],
-      relatives: canOfferOnBehalf ? await this.families.currentNames(activity.homeId) : [],
+      volunteers: canOfferOnBehalf ? named(await this.volunteers.currentOfHome(activity.homeId)) : [],
+      relatives: canOfferOnBehalf ? named(await this.families.currentOfHome(activity.homeId)) : [],
       contributions,
       canRecordContribution,
-      people: canRecordContribution ? await contributionPeople(this.unitOfWork.manager, activity.homeId) : [],
+      people: canRecordContribution ? await this.contributions.peopleOfHome(activity.homeId) : [],
       contributionDefaults: { phase: 'co_delivery', actorType: 'resident', minutes: activity.durationMinutes },
       phases: PHASES,
       actorTypes: ACTOR_TYPES,
@@ -187,7 +185,7 @@ export class ActivityPagesService {
     return {
       types: types.map((t) => ({ id: t.id, name: label(t.homeId, t.name) })),
       units: [...places.units.values()].filter((u) => u.active || u.id === current?.unitId).map((u) => ({ id: u.id, name: label(u.homeId, u.name) })),
-      staff: staff.map((s) => ({ id: s.id, name: label(s.homeId, s.name) })),
+      staff: staff.map((s) => ({ id: s.id, name: label(s.homeId, `${s.firstName} ${s.lastName}`) })),
     };
   }
 
@@ -205,4 +203,8 @@ export class ActivityPagesService {
     if (user.personKind !== 'staff' || !user.personId) return undefined;
     return (await this.staff.unitOf(user.personId)) ?? undefined;
   }
+}
+
+function named(people: { id: string; firstName: string; lastName: string }[]): { id: string; name: string }[] {
+  return people.map((p) => ({ id: p.id, name: `${p.firstName} ${p.lastName}` }));
 }

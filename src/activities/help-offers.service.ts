@@ -141,9 +141,9 @@ export class HelpOffersService {
         throw new ValidationError({}, { key: 'activities.viewOnlyFamily' });
       }
       if (offerer.volunteerId) {
-        const [volunteer] = await this.volunteers.byIds([offerer.volunteerId]);
-        if (volunteer?.homeId !== activity.homeId || volunteer.left) throw new ValidationError({ volunteerId: { key: 'validation.isIn' } });
-      } else if ((await this.families.membersByIds([offerer.familyMemberId!]))[0]?.homeId !== activity.homeId) {
+        const [volunteer] = await this.volunteers.briefsByIds([offerer.volunteerId]);
+        if (volunteer?.homeId !== activity.homeId || volunteer.status === 'left') throw new ValidationError({ volunteerId: { key: 'validation.isIn' } });
+      } else if ((await this.families.briefsByIds([offerer.familyMemberId]))[0]?.homeId !== activity.homeId) {
         throw new ValidationError({ familyMemberId: { key: 'validation.isIn' } });
       }
       const open = await m.findOneBy(HelpOffer, {
@@ -175,8 +175,8 @@ export class HelpOffersService {
   private async views(offers: HelpOffer[], homeId: string): Promise<HelpOfferView[]> {
     const volunteerIds = offers.map((o) => o.volunteerId).filter((id): id is string => id !== null);
     const familyIds = offers.map((o) => o.familyMemberId).filter((id): id is string => id !== null);
-    const [volunteers, relatives] = await Promise.all([this.volunteers.byIds(volunteerIds), this.families.membersByIds(familyIds)]);
-    const names = new Map([...volunteers.map((v) => [v.id, v.name] as const), ...relatives.map((r) => [r.id, `${r.firstName} ${r.lastName}`] as const)]);
+    const [volunteers, relatives] = await Promise.all([this.volunteers.briefsByIds(volunteerIds), this.families.briefsByIds(familyIds)]);
+    const names = new Map([...volunteers, ...relatives].map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
     const views: HelpOfferView[] = [];
     for (const o of offers) {
       const personId = (o.volunteerId ?? o.familyMemberId)!;

@@ -77,7 +77,7 @@ export class ParticipationService {
     const lens = await this.loggingLens(m, user, activity);
     let rows = await m.findBy(Participation, { activityId });
     if (lens === 'volunteer') {
-      const seen = new Set((await this.residents.cards(rows.map((r) => r.residentId))).filter((r) => r.volunteersMaySee).map((r) => r.id));
+      const seen = new Set((await this.residents.briefsByIds(rows.map((r) => r.residentId))).filter((r) => r.volunteersMaySee).map((r) => r.id));
       rows = rows.filter((r) => seen.has(r.residentId));
     }
     return rows.map((row) => throughLens('participation', lens, toView(row)) as ParticipationView);
@@ -178,13 +178,13 @@ export class ParticipationService {
     const onRoster = new Set(
       (await sqlRows<{ residentId: string }>(m, 'SELECT "residentId" FROM roster_entry WHERE "activityId" = ?', [activity.id])).map((e) => e.residentId),
     );
-    const seen = new Set((await this.residents.cards(entries.map((e) => e.residentId), m)).filter((r) => r.volunteersMaySee).map((r) => r.id));
+    const seen = new Set((await this.residents.briefsByIds(entries.map((e) => e.residentId), m)).filter((r) => r.volunteersMaySee).map((r) => r.id));
     const refused = entries.findIndex((e) => !onRoster.has(e.residentId) || !seen.has(e.residentId));
     if (refused >= 0) throw new ValidationError({ [`entries.${refused}.residentId`]: { key: 'activities.notOnYourRoster' } });
   }
 
   private async volunteerVisible(m: EntityManager, participation: ParticipationView[]): Promise<ParticipationView[]> {
-    const seen = new Set((await this.residents.cards(participation.map((p) => p.residentId), m)).filter((r) => r.volunteersMaySee).map((r) => r.id));
+    const seen = new Set((await this.residents.briefsByIds(participation.map((p) => p.residentId), m)).filter((r) => r.volunteersMaySee).map((r) => r.id));
     return participation.filter((p) => seen.has(p.residentId));
   }
 

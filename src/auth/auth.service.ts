@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../common/errors/domain-errors';
@@ -164,12 +164,35 @@ export class AuthService {
     });
   }
 
-  /** Who did something, by user id, for "recorded by" lines. */
-  async displayNames(userIds: (string | null)[]): Promise<Map<string, string>> {
-    const ids = [...new Set(userIds.filter((id): id is string => id !== null))];
+  /** Who did something, by user id, for "recorded by" lines; inside a transaction, pass its manager. */
+  async displayNames(userIds: (string | null | undefined)[], manager: EntityManager = this.users.manager): Promise<Map<string, string>> {
+    const ids = [...new Set(userIds.filter((id): id is string => typeof id === 'string'))];
     if (ids.length === 0) return new Map();
-    const users = await this.users.find({ select: { id: true, displayName: true }, where: { id: In(ids) } });
+    const users = await manager.find(User, { select: { id: true, displayName: true }, where: { id: In(ids) } });
     return new Map(users.map((u) => [u.id, u.displayName]));
+  }
+
+  /** The accounts with one of these roles that are members of a home, disabled or not (messages to a home's coordinators). */
+  async memberIdsWithRoles(manager: EntityManager, homeId: string, roles: Role[]): Promise<string[]> {
+    const rows = await manager
+      .createQueryBuilder(User, 'u')
+      .select('u.id', 'id')
+      .innerJoin(Membership, 'ms', 'ms.userId = u.id AND ms.homeId = :homeId', { homeId })
+      .where('u.role IN (:...roles)', { roles })
+      .getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
+  }
+
+  /** Of these accounts, those not disabled. */
+  async enabledIds(manager: EntityManager, userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    return (await manager.find(User, { select: { id: true }, where: { id: In(userIds), disabledAt: IsNull() } })).map((user) => user.id);
+  }
+
+  /** The enabled accounts of a person record (a relative, a volunteer, a member of staff). */
+  async enabledIdsOfPerson(manager: EntityManager, personKind: PersonKind, personId: string | null): Promise<string[]> {
+    if (!personId) return [];
+    return (await manager.find(User, { select: { id: true }, where: { personKind, personId, disabledAt: IsNull() } })).map((user) => user.id);
   }
 
   async countUsers(): Promise<number> {

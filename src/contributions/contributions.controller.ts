@@ -3,7 +3,6 @@ import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID } from 'class-validator';
 import type { Request } from 'express';
 import { DateTime } from 'luxon';
-import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { assertHomeAccess } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -14,15 +13,10 @@ import { flash } from '../common/http/flash';
 import { blankToNull, IsIsoDate } from '../common/http/form-fields';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { isIsoDate, todayIn } from '../common/time/zoned';
-import { UnitOfWork } from '../database/unit-of-work';
-import { FamilyMember } from '../families/entities/family-member.entity';
-import { Home } from '../homes/entities/home.entity';
-import { Resident } from '../residents/entities/resident.entity';
-import { StaffMember } from '../staff/entities/staff-member.entity';
-import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { HomesService } from '../homes/homes.service';
 import { ContributionsService } from './contributions.service';
 import { ContributionDto, ContributionUpdateDto } from './dto/contribution.dto';
-import { ACTOR_TYPES, ActorType, PHASES } from './contributions.enums';
+import { ACTOR_TYPES, PHASES } from './contributions.enums';
 
 const PLANNERS = ['admin', 'manager', 'coordinator'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,32 +41,6 @@ export class ProgrammeContributionsQuery {
   to?: string | null;
 }
 
-export interface PeopleGroup {
-  actorType: ActorType;
-  people: { id: string; name: string }[];
-}
-
-/**
- * Who can be named on a contribution in a home, grouped by actor type: residents living there,
- * family members and volunteers not archived, active staff.
- */
-export async function contributionPeople(m: EntityManager, homeId: string): Promise<PeopleGroup[]> {
-  const order = { lastName: 'ASC', firstName: 'ASC' } as const;
-  const [residents, relatives, volunteers, staff] = await Promise.all([
-    m.find(Resident, { where: { homeId, status: In(['active', 'on_leave']) }, order }),
-    m.find(FamilyMember, { where: { homeId, archivedAt: IsNull() }, order }),
-    m.find(Volunteer, { where: { homeId, status: Not('left') }, order }),
-    m.find(StaffMember, { where: { homeId, status: 'active' }, order }),
-  ]);
-  const named = (p: { id: string; firstName: string; lastName: string }) => ({ id: p.id, name: `${p.firstName} ${p.lastName}` });
-  return [
-    { actorType: 'resident' as const, people: residents.map(named) },
-    { actorType: 'family' as const, people: relatives.map(named) },
-    { actorType: 'volunteer' as const, people: volunteers.map(named) },
-    { actorType: 'staff' as const, people: staff.map(named) },
-  ].filter((group) => group.people.length > 0);
-}
-
 /** The list filters carried in a form's address (?homeId=&from=&to=), the ones that make sense only. */
 function listFilters(req: Request): { homeId?: string; from?: string; to?: string } {
   const query = req.query as Record<string, unknown>;
@@ -93,7 +61,7 @@ function listFilters(req: Request): { homeId?: string; from?: string; to?: strin
 export class ContributionsController {
   constructor(
     private readonly contributions: ContributionsService,
-    private readonly unitOfWork: UnitOfWork,
+    private readonly homes: HomesService,
   ) {}
 
   @Get()
@@ -123,8 +91,7 @@ export class ContributionsController {
 
   /** The list page: one home (the user's first unless chosen), from the first to the last day of the current quarter unless given. */
   async page(user: SessionUser, requestedHomeId?: string, from?: string, to?: string) {
-    const m = this.unitOfWork.manager;
-    const homes = user.homeIds.length > 0 ? await m.find(Home, { where: { id: In(user.homeIds) }, order: { name: 'ASC' } }) : [];
+    const homes = await this.homes.listForUser(user);
     if (requestedHomeId) assertHomeAccess(user, requestedHomeId);
     const home = homes.find((h) => h.id === requestedHomeId) ?? homes[0];
     const base = { phases: PHASES, actorTypes: ACTOR_TYPES };
@@ -146,7 +113,7 @@ export class ContributionsController {
       filters: { homeId: home.id, ...range },
       contributions,
       totalHours: (totalMinutes / 60).toFixed(1),
-      people: await contributionPeople(m, home.id),
+      people: await this.contributions.peopleOfHome(home.id),
       /** What the record form starts with (the submitted values replace it after a rejected submit). */
       recordDefaults: { date: today, minutes: 0 },
     };

@@ -1,27 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
-import { Activity } from '../activities/entities/activity.entity';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { assertHomeAccess, resolveHomeId } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isIsoDate, utcToLocal } from '../common/time/zoned';
 import { UnitOfWork } from '../database/unit-of-work';
-import { FamilyMember } from '../families/entities/family-member.entity';
-import { Home } from '../homes/entities/home.entity';
-import { Resident } from '../residents/entities/resident.entity';
-import { StaffMember } from '../staff/entities/staff-member.entity';
-import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { FamiliesService } from '../families/families.service';
+import { HomesService } from '../homes/homes.service';
+import { ResidentsService } from '../residents/residents.service';
+import { StaffService } from '../staff/staff.service';
+import { VolunteersService } from '../volunteers/volunteers.service';
 import { ContributionDto, ContributionUpdateDto } from './dto/contribution.dto';
 import { Contribution } from './entities/contribution.entity';
-import { ActorType, ContributionSource, Phase } from './contributions.enums';
+import { ACTOR_TYPES, ActorType, ContributionSource, Phase } from './contributions.enums';
 
-const PERSON: Record<ActorType, { entity: typeof Resident | typeof FamilyMember | typeof Volunteer | typeof StaffMember; column: keyof Contribution }> = {
-  resident: { entity: Resident, column: 'residentId' },
-  family: { entity: FamilyMember, column: 'familyMemberId' },
-  volunteer: { entity: Volunteer, column: 'volunteerId' },
-  staff: { entity: StaffMember, column: 'staffMemberId' },
+const PERSON_COLUMN: Record<ActorType, 'residentId' | 'familyMemberId' | 'volunteerId' | 'staffMemberId'> = {
+  resident: 'residentId',
+  family: 'familyMemberId',
+  volunteer: 'volunteerId',
+  staff: 'staffMemberId',
 };
 
 const EDITORS = new Set(['admin', 'manager', 'coordinator']);
@@ -51,6 +50,28 @@ export interface ContributionView {
   editable: boolean;
 }
 
+/** What a contribution on an activity needs of it, read by the activities module: where, when, and whether it still takes them. */
+export interface ContributedActivity {
+  id: string;
+  homeId: string;
+  startsAt: Date;
+  status: string;
+}
+
+/** Who can be named on a contribution in a home, for one actor type. */
+export interface PeopleGroup {
+  actorType: ActorType;
+  people: { id: string; name: string }[];
+}
+
+/** A person a contribution names, as their module describes them. */
+interface Contributor {
+  id: string;
+  homeId: string;
+  firstName: string;
+  lastName: string;
+}
+
 /** One automatic contribution to make from a source record (SPEC 2). */
 export interface SourcedContribution {
   actorType: ActorType;
@@ -66,17 +87,24 @@ export class ContributionsService {
     @InjectRepository(Contribution) private readonly contributions: Repository<Contribution>,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly homes: HomesService,
+    private readonly volunteers: VolunteersService,
+    private readonly staff: StaffService,
+    private readonly residents: ResidentsService,
+    private readonly families: FamiliesService,
   ) {}
 
-  /** A contribution recorded by hand, on an activity or (activityId null) for the programme as a whole. */
-  async record(user: SessionUser, activityId: string | null, input: ContributionDto, manager?: EntityManager): Promise<ContributionView> {
+  /**
+   * A contribution recorded by hand, on an activity (the caller reads it, inside `manager` when given)
+   * or, with `activity` null, for the programme as a whole.
+   */
+  async record(user: SessionUser, activity: ContributedActivity | null, input: ContributionDto, manager?: EntityManager): Promise<ContributionView> {
     if (!RECORDERS.has(user.role)) throw new NotFoundError();
     const work = async (m: EntityManager) => {
       let homeId: string;
       let date: string;
-      if (activityId) {
-        const activity = await m.findOneBy(Activity, { id: activityId });
-        if (!activity || !user.homeIds.includes(activity.homeId)) throw new NotFoundError();
+      if (activity) {
+        if (!user.homeIds.includes(activity.homeId)) throw new NotFoundError();
         if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'contributions.activityCancelled' });
         homeId = activity.homeId;
         date = await this.activityDate(m, activity);
@@ -88,7 +116,7 @@ export class ContributionsService {
       const actorType = input.actorType as ActorType;
       await this.assertPerson(m, homeId, actorType, input.personId);
       const contribution = m.create(Contribution, {
-        ...personColumns(actorType, input.personId), homeId, activityId, date, actorType, phase: input.phase as Phase,
+        ...personColumns(actorType, input.personId), homeId, activityId: activity?.id ?? null, date, actorType, phase: input.phase as Phase,
         minutes: input.minutes, description: input.description ?? null, source: 'manual', sourceId: null, recordedBy: user.id,
       });
       await m.insert(Contribution, contribution);
@@ -159,7 +187,7 @@ export class ContributionsService {
     let created = 0;
     for (const entry of entries) {
       const person = personColumns(entry.actorType, entry.personId);
-      const column = PERSON[entry.actorType].column as 'residentId';
+      const column = PERSON_COLUMN[entry.actorType];
       const exists = await m.existsBy(Contribution, { source, sourceId, actorType: entry.actorType, [column]: entry.personId });
       if (exists) continue;
       await m.insert(Contribution, m.create(Contribution, {
@@ -177,29 +205,62 @@ export class ContributionsService {
     return result.affected ?? 0;
   }
 
+  /** The contribution a source made, for sources that make one (an accepted suggestion); null when it made none. */
+  async bySource(m: EntityManager, source: Exclude<ContributionSource, 'manual'>, sourceId: string): Promise<Pick<Contribution, 'activityId' | 'date'> | null> {
+    return m.findOne(Contribution, { select: { id: true, activityId: true, date: true }, where: { source, sourceId } });
+  }
+
   /** The local date of an activity in its home's time zone: the date its contributions carry. */
-  async activityDate(m: EntityManager, activity: Activity): Promise<string> {
-    const home = await m.findOneByOrFail(Home, { id: activity.homeId });
-    return utcToLocal(activity.startsAt, home.timezone).date;
+  async activityDate(m: EntityManager, activity: { homeId: string; startsAt: Date }): Promise<string> {
+    const timezone = (await this.homes.timezones([activity.homeId], m)).get(activity.homeId);
+    if (!timezone) throw new NotFoundError();
+    return utcToLocal(activity.startsAt, timezone).date;
+  }
+
+  /**
+   * Who can be named on a contribution in a home, grouped by actor type: residents living there,
+   * family members and volunteers not archived, active staff.
+   */
+  async peopleOfHome(homeId: string): Promise<PeopleGroup[]> {
+    const [residents, relatives, volunteers, staff] = await Promise.all([
+      this.residents.currentBriefs([homeId], { onLeaveToo: true }),
+      this.families.currentOfHome(homeId),
+      this.volunteers.currentOfHome(homeId),
+      this.staff.activeOf([homeId]),
+    ]);
+    const named = (p: Contributor) => ({ id: p.id, name: `${p.firstName} ${p.lastName}` });
+    return [
+      { actorType: 'resident' as const, people: residents.map(named) },
+      { actorType: 'family' as const, people: relatives.map(named) },
+      { actorType: 'volunteer' as const, people: volunteers.map(named) },
+      { actorType: 'staff' as const, people: staff.map(named) },
+    ].filter((group) => group.people.length > 0);
+  }
+
+  /** People of one actor type by id, from their own modules (in the caller's transaction). */
+  private async contributors(m: EntityManager, actorType: ActorType, ids: string[]): Promise<Contributor[]> {
+    if (ids.length === 0) return [];
+    switch (actorType) {
+      case 'resident': return this.residents.briefsByIds(ids, m);
+      case 'family': return this.families.briefsByIds(ids, m);
+      case 'volunteer': return this.volunteers.briefsByIds(ids, m);
+      case 'staff': return this.staff.briefsByIds(ids, m);
+    }
   }
 
   private async assertPerson(m: EntityManager, homeId: string, actorType: ActorType, personId: string): Promise<void> {
-    const { entity } = PERSON[actorType];
-    const exists = await m.getRepository(entity).existsBy({ id: personId, homeId });
-    if (!exists) throw new ValidationError({ personId: { key: 'contributions.unknownPerson' } });
+    const [person] = await this.contributors(m, actorType, [personId]);
+    if (person?.homeId !== homeId) throw new ValidationError({ personId: { key: 'contributions.unknownPerson' } });
   }
 
   private async views(m: EntityManager, rows: Contribution[], user: SessionUser): Promise<ContributionView[]> {
     const names = new Map<string, string>();
-    for (const actorType of Object.keys(PERSON) as ActorType[]) {
-      const { entity, column } = PERSON[actorType];
-      const ids = [...new Set(rows.map((r) => r[column] as string | null).filter((id): id is string => id !== null))];
-      if (ids.length === 0) continue;
-      const people = await m.getRepository(entity).createQueryBuilder('p').select(['p.id', 'p.firstName', 'p.lastName']).where('p.id IN (:...ids)', { ids }).getMany();
-      for (const p of people) names.set(p.id, `${p.firstName} ${p.lastName}`);
+    for (const actorType of ACTOR_TYPES) {
+      const ids = [...new Set(rows.map((r) => r[PERSON_COLUMN[actorType]]).filter((id): id is string => id !== null))];
+      for (const p of await this.contributors(m, actorType, ids)) names.set(p.id, `${p.firstName} ${p.lastName}`);
     }
     return rows.map((row) => {
-      const personId = (row[PERSON[row.actorType].column] as string | null) ?? '';
+      const personId = row[PERSON_COLUMN[row.actorType]] ?? '';
       return {
         id: row.id, activityId: row.activityId, date: row.date, actorType: row.actorType, personId, personName: names.get(personId) ?? '—',
         phase: row.phase, minutes: row.minutes, description: row.description, source: row.source, editable: EDITORS.has(user.role),

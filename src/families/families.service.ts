@@ -11,12 +11,16 @@ import { ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereAnyContains } from '../common/query/paging';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, HomeView } from '../homes/homes.service';
-import type { FamilyMemberFacts } from '../residents/family-member-facts';
 import { FamilyLinkOfMemberView, FamilyLinksService, ResidentOption, telHref } from '../residents/family-links.service';
 import { CreateFamilyMemberDto, FamilyListQueryDto, FamilyMemberDto } from './dto/family-member.dto';
 import { FamilyMember } from './entities/family-member.entity';
 
 export const FAMILY_PAGE_SIZE = 25;
+
+/** A family member as other modules name and check them. */
+export type FamilyMemberBrief = Pick<FamilyMember, 'id' | 'homeId' | 'firstName' | 'lastName' | 'email' | 'phone' | 'archivedAt'>;
+
+const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, email: true, phone: true, archivedAt: true } as const;
 
 /** Who may change family records, their links and invitations; carers only read them. */
 export const FAMILY_EDITORS: Role[] = ['admin', 'manager', 'coordinator'];
@@ -182,23 +186,22 @@ export class FamiliesService {
     });
   }
 
-  /** Relatives' records by id, archived ones included: for the family links (FamilyMembersSource of the residents module) and records that name them (plan reviews). */
-  async membersByIds(ids: readonly string[]): Promise<FamilyMemberFacts[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.members.findBy({ id: In([...new Set(ids)]) });
-    return rows.map((f) => ({
-      id: f.id, homeId: f.homeId, firstName: f.firstName, lastName: f.lastName, name: `${f.firstName} ${f.lastName}`, email: f.email, phone: f.phone, archived: f.archivedAt !== null,
-    }));
-  }
-
-  /** Relatives of a home who are not archived, by name: whom a planner may record an offer for. */
-  async currentNames(homeId: string): Promise<{ id: string; name: string }[]> {
-    const rows = await this.members.find({ where: { homeId, archivedAt: IsNull() }, order: { lastName: 'ASC', firstName: 'ASC' } });
-    return rows.map((f) => ({ id: f.id, name: `${f.firstName} ${f.lastName}` }));
-  }
-
   private find(m: EntityManager, user: SessionUser, id: string): Promise<FamilyMember> {
     return findInHomes(m, FamilyMember, user, id);
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Family members by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: readonly (string | null | undefined)[], manager: EntityManager = this.members.manager): Promise<FamilyMemberBrief[]> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return [];
+    return manager.find(FamilyMember, { select: BRIEF_COLUMNS, where: { id: In(wanted) } });
+  }
+
+  /** Relatives of a home who are not archived, by surname: whom a planner may record an offer for. */
+  async currentOfHome(homeId: string): Promise<FamilyMemberBrief[]> {
+    return this.members.find({ select: BRIEF_COLUMNS, where: { homeId, archivedAt: IsNull() }, order: { lastName: 'ASC', firstName: 'ASC' } });
   }
 }
 

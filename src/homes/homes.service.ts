@@ -83,6 +83,14 @@ export class HomesService {
     return { home: toHomeView(home), units: units.map((u) => ({ id: u.id, name: u.name, active: u.active })) };
   }
 
+  /** The time zones of several homes in one query; inside a transaction, pass its manager. */
+  async timezones(homeIds: string[], manager: EntityManager = this.homes.manager): Promise<Map<string, string>> {
+    const unique = [...new Set(homeIds)];
+    if (unique.length === 0) return new Map();
+    const homes = await manager.find(Home, { select: { id: true, timezone: true }, where: { id: In(unique) } });
+    return new Map(homes.map((home) => [home.id, home.timezone]));
+  }
+
   /** Unit names of several homes in one query, for lists. */
   async unitNames(homeIds: string[]): Promise<Map<string, string>> {
     if (homeIds.length === 0) return new Map();

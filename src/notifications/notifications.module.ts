@@ -1,5 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { FamiliesModule } from '../families/families.module';
+import { HomesModule } from '../homes/homes.module';
+import { VolunteersModule } from '../volunteers/volunteers.module';
 import { Notification } from './entities/notification.entity';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
@@ -7,7 +11,7 @@ import { NotificationsService } from './notifications.service';
 /** In-app notifications. Global: any feature may tell someone that something happened. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification])],
+  imports: [TypeOrmModule.forFeature([Notification]), AuthModule, HomesModule, FamiliesModule, VolunteersModule],
   controllers: [NotificationsController],
   providers: [NotificationsService],
   exports: [NotificationsService],

@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, In, IsNull, Repository } from 'typeorm';
-import { Membership } from '../auth/entities/membership.entity';
-import { User } from '../auth/entities/user.entity';
-import { PersonKind, Role } from '../auth/auth.enums';
+import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
+import { AuthService } from '../auth/auth.service';
+import type { Role } from '../auth/auth.enums';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError } from '../common/errors/domain-errors';
 import { utcToLocal } from '../common/time/zoned';
 import { asNumber, sqlRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { FamilyMember } from '../families/entities/family-member.entity';
-import { Home } from '../homes/entities/home.entity';
-import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { FamiliesService } from '../families/families.service';
+import { HomesService } from '../homes/homes.service';
+import { VolunteersService } from '../volunteers/volunteers.service';
 import { Notification } from './entities/notification.entity';
 
 /** Who hears about new suggestions, feedback and offers in a home. */
@@ -63,6 +62,10 @@ export class NotificationsService {
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     private readonly unitOfWork: UnitOfWork,
+    private readonly auth: AuthService,
+    private readonly homes: HomesService,
+    private readonly families: FamiliesService,
+    private readonly volunteers: VolunteersService,
   ) {}
 
   /** Stores one message per recipient, inside the caller's transaction. Returns how many were stored. */
@@ -70,30 +73,17 @@ export class NotificationsService {
     if (input.toRoles?.length && !input.homeId) throw new Error('notify: toRoles needs a homeId');
     const ids = new Set(input.userIds ?? []);
     if (input.toRoles?.length && input.homeId) {
-      const members = await m
-        .createQueryBuilder(User, 'u')
-        .select('u.id', 'id')
-        .innerJoin(Membership, 'ms', 'ms.userId = u.id AND ms.homeId = :homeId', { homeId: input.homeId })
-        .where('u.role IN (:...roles)', { roles: input.toRoles })
-        .getRawMany<{ id: string }>();
-      for (const member of members) ids.add(member.id);
+      for (const id of await this.auth.memberIdsWithRoles(m, input.homeId, input.toRoles)) ids.add(id);
     }
     for (const except of input.exceptUserIds ?? []) if (except) ids.delete(except);
     if (ids.size === 0) return 0;
-    const active = await m.find(User, { select: { id: true }, where: { id: In([...ids]), disabledAt: IsNull() } });
+    const active = await this.auth.enabledIds(m, [...ids]);
     if (active.length === 0) return 0;
-    await m.insert(Notification, active.map((user) => m.create(Notification, {
-      userId: user.id, homeId: input.homeId ?? null, kind: input.kind.slice(0, 30), messageKey: input.messageKey,
+    await m.insert(Notification, active.map((userId) => m.create(Notification, {
+      userId, homeId: input.homeId ?? null, kind: input.kind.slice(0, 30), messageKey: input.messageKey,
       params: input.params ?? {}, link: input.link?.slice(0, 300) ?? null, readAt: null,
     })));
     return active.length;
-  }
-
-  /** The accounts of a person record (a relative, a volunteer, a member of staff), for messages to that person. */
-  async usersOfPerson(m: EntityManager, personKind: PersonKind, personId: string | null): Promise<string[]> {
-    if (!personId) return [];
-    const users = await m.find(User, { select: { id: true }, where: { personKind, personId, disabledAt: IsNull() } });
-    return users.map((user) => user.id);
   }
 
   /** Asked on every signed-in page (the bell in the menu). */
@@ -140,9 +130,9 @@ export class NotificationsService {
 
   /** Coordinators and managers of the home hear of a new offer to help. */
   async helpOfferReceived(m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, byUserId: string | null): Promise<number> {
-    const person = offer.volunteerId
-      ? await m.findOneBy(Volunteer, { id: offer.volunteerId })
-      : offer.familyMemberId ? await m.findOneBy(FamilyMember, { id: offer.familyMemberId }) : null;
+    const [person] = offer.volunteerId
+      ? await this.volunteers.briefsByIds([offer.volunteerId], m)
+      : await this.families.briefsByIds([offer.familyMemberId], m);
     return this.notify(m, {
       toRoles: INBOX_ROLES, homeId: activity.homeId, kind: 'help_offer', messageKey: 'notifications.messages.helpOfferReceived',
       params: { name: person ? `${person.firstName} ${person.lastName}` : '—', title: activity.title, date: await this.localDate(m, activity) },
@@ -155,8 +145,8 @@ export class NotificationsService {
     m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, status: 'confirmed' | 'declined', byUserId: string | null,
   ): Promise<number> {
     const userIds = offer.volunteerId
-      ? await this.usersOfPerson(m, 'volunteer', offer.volunteerId)
-      : await this.usersOfPerson(m, 'family', offer.familyMemberId);
+      ? await this.auth.enabledIdsOfPerson(m, 'volunteer', offer.volunteerId)
+      : await this.auth.enabledIdsOfPerson(m, 'family', offer.familyMemberId);
     return this.notify(m, {
       userIds, homeId: activity.homeId, kind: 'help_offer',
       messageKey: status === 'confirmed' ? 'notifications.messages.helpOfferConfirmed' : 'notifications.messages.helpOfferDeclined',
@@ -168,7 +158,7 @@ export class NotificationsService {
   }
 
   private async localDate(m: EntityManager, activity: ActivityForNotice): Promise<string> {
-    const home = await m.findOneBy(Home, { id: activity.homeId });
-    return utcToLocal(activity.startsAt, home?.timezone ?? 'Europe/Rome').date;
+    const zone = (await this.homes.timezones([activity.homeId], m)).get(activity.homeId);
+    return utcToLocal(activity.startsAt, zone ?? 'Europe/Rome').date;
   }
 }

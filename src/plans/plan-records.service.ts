@@ -53,15 +53,15 @@ export class PlanRecords {
   /** Who a review may name: relatives with an active link to the resident, and the home's active staff. */
   async participantOptions(resident: Pick<ResidentDetail, 'id' | 'homeId'>): Promise<ReviewParticipants> {
     const links = await this.familyLinks.activeLinksOfResident(resident.id, resident.homeId);
-    const members = await this.families.membersByIds(links.map((l) => l.familyMemberId));
+    const members = await this.families.briefsByIds(links.map((l) => l.familyMemberId));
     const family = members
-      .filter((f) => f.homeId === resident.homeId && !f.archived)
+      .filter((f) => f.homeId === resident.homeId && f.archivedAt === null)
       .map((f) => {
         const link = links.find((l) => l.familyMemberId === f.id);
-        return { id: f.id, name: f.name, relationship: link?.relationship ?? '', relationshipKey: link?.relationshipKey ?? null };
+        return { id: f.id, name: `${f.firstName} ${f.lastName}`, relationship: link?.relationship ?? '', relationshipKey: link?.relationshipKey ?? null };
       })
       .sort((a, b) => a.name.localeCompare(b.name, 'it'));
-    const staff = (await this.staff.activeOf([resident.homeId])).map((s) => ({ id: s.id, name: s.name, jobRoleKey: `staff.jobRoles.${s.jobRole}` }));
+    const staff = (await this.staff.activeOf([resident.homeId])).map((s) => ({ id: s.id, name: `${s.firstName} ${s.lastName}`, jobRoleKey: `staff.jobRoles.${s.jobRole}` }));
     return { family, staff };
   }
 }

@@ -46,7 +46,7 @@ export class PlanWritesService {
     try {
       return await this.unitOfWork.transaction(async (m) => {
         // Two drafts sent at once take turns on the resident's row: the second finds the first.
-        await this.residents.lockResident(m, residentId);
+        await this.residents.lockForUpdate(m, residentId);
         if (await m.existsBy(ActivityPlan, { residentId, status: 'draft' })) throw new ConflictError({ key: 'plans.draftExists' });
         const last = await m.createQueryBuilder(ActivityPlan, 'p').select('MAX(p.version)', 'version').where('p.residentId = :residentId', { residentId }).getRawOne<{ version: number | string | null }>();
         const plan = m.create(ActivityPlan, {

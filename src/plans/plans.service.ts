@@ -155,7 +155,7 @@ export class PlansService {
   /** Residents living in the user's homes whose agreed plan is past its review date, and those with no agreed plan. */
   async overdue(user: SessionUser): Promise<OverdueView> {
     if (!isOverseer(user) || user.homeIds.length === 0) return { overdue: [], withoutPlan: [] };
-    const residents = (await this.residents.currentCards(user.homeIds, { onLeaveToo: true })).map((r) => ({ ...r, name: residentDisplayName(r) }));
+    const residents = (await this.residents.currentBriefs(user.homeIds, { onLeaveToo: true })).map((r) => ({ ...r, name: residentDisplayName(r) }));
     const plans = residents.length === 0 ? [] : await this.plans.find({ where: { homeId: In(user.homeIds), status: In(['agreed', 'draft']) } });
     const agreed = new Map(plans.filter((p) => p.status === 'agreed').map((p) => [p.residentId, p]));
     const drafted = new Set(plans.filter((p) => p.status === 'draft').map((p) => p.residentId));
@@ -265,8 +265,8 @@ export class PlansService {
 
   /** Names of the relatives and staff that reviews name, archived or left ones included. */
   private async personNames(familyIds: string[], staffIds: string[]): Promise<Map<string, string>> {
-    const [relatives, staff] = await Promise.all([this.families.membersByIds(familyIds), this.staff.namesOf(staffIds)]);
-    return new Map([...relatives.map((f) => [f.id, f.name] as const), ...staff]);
+    const [relatives, staff] = await Promise.all([this.families.briefsByIds(familyIds), this.staff.briefsByIds(staffIds)]);
+    return new Map([...relatives, ...staff].map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
   }
 }
 

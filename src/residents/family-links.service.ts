@@ -12,6 +12,9 @@ import { FamilyAccess, ResidentStatus } from './residents.enums';
 import { Resident } from './entities/resident.entity';
 import { FamilyMemberFacts, FamilyMembers } from './family-member-facts';
 
+/** A link as other modules read it: who relates to whom, how, and what it lets them do. */
+export type FamilyLinkBrief = Pick<FamilyLink, 'familyMemberId' | 'residentId' | 'homeId' | 'relationship' | 'access' | 'active' | 'primaryContact'>;
+
 /** A link as the family member's page lists it. */
 export interface FamilyLinkOfMemberView {
   id: string;
@@ -102,8 +105,8 @@ export class FamilyLinksService {
     assertHomeAccess(user, resident.homeId);
     const links = await this.links.findBy({ residentId, homeId: resident.homeId });
     const members = new Map(
-      (await this.familyMembers.membersByIds(links.map((link) => link.familyMemberId)))
-        .filter((member) => member.homeId === resident.homeId && !member.archived)
+      (await this.familyMembers.briefsByIds(links.map((link) => link.familyMemberId)))
+        .filter((member) => member.homeId === resident.homeId && member.archivedAt === null)
         .map((member) => [member.id, member]),
     );
     return links
@@ -125,7 +128,7 @@ export class FamilyLinksService {
   async addLink(user: SessionUser, familyMemberId: string, input: AddFamilyLinkDto): Promise<FamilyLinkOfMemberView> {
     return this.unitOfWork.transaction(async (m) => {
       const member = await this.findFamilyMember(user, familyMemberId);
-      if (member.archived) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
+      if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
       // Only a resident of the family member's own home: any other id, even one that exists, is not found.
       const resident = await m.findOneBy(Resident, { id: input.residentId, homeId: member.homeId });
       if (!resident) throw new NotFoundError();
@@ -158,7 +161,7 @@ export class FamilyLinksService {
         throw new NotFoundError();
       }
       const member = await this.findFamilyMember(user, link.familyMemberId);
-      if (member.archived) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
+      if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
       const resident = await m.findOneByOrFail(Resident, { id: link.residentId });
       const next = {
         relationship: input.linkRelationship,
@@ -185,7 +188,7 @@ export class FamilyLinksService {
    */
   async activeLinkedResidentIds(familyMemberId: string): Promise<string[]> {
     const member = await this.familyMembers.byId(familyMemberId);
-    if (!member || member.archived) return [];
+    if (!member || member.archivedAt) return [];
     const links = await this.links.find({ select: { id: true, residentId: true }, where: { familyMemberId, homeId: member.homeId, active: true } });
     return links.map((link) => link.residentId);
   }
@@ -200,7 +203,7 @@ export class FamilyLinksService {
     const link = await this.links.findOneBy({ familyMemberId, residentId });
     if (!link) return null;
     const member = await this.familyMembers.byId(familyMemberId);
-    return { access: link.access, active: link.active && !!member && !member.archived };
+    return { access: link.access, active: link.active && !!member && member.archivedAt === null };
   }
 
   /** The residents the "add a link" form offers: those living in the home now, by name. */
@@ -266,6 +269,17 @@ export class FamilyLinksService {
     const member = await this.familyMembers.byId(familyMemberId);
     if (!member || !user.homeIds.includes(member.homeId)) throw new NotFoundError();
     return member;
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Every link of these family members, active or not (one query); inside a transaction, pass its manager. */
+  async linksOfMembers(familyMemberIds: string[], manager: EntityManager = this.links.manager): Promise<FamilyLinkBrief[]> {
+    if (familyMemberIds.length === 0) return [];
+    return manager.find(FamilyLink, {
+      select: { id: true, familyMemberId: true, residentId: true, homeId: true, relationship: true, access: true, active: true, primaryContact: true },
+      where: { familyMemberId: In([...new Set(familyMemberIds)]) },
+    });
   }
 }
 

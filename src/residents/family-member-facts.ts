@@ -6,15 +6,13 @@ export interface FamilyMemberFacts {
   homeId: string;
   firstName: string;
   lastName: string;
-  /** First and last name, as lists show it. */
-  name: string;
   email: string | null;
   phone: string | null;
-  archived: boolean;
+  archivedAt: Date | null;
 }
 
 export interface FamilyMembersSource {
-  membersByIds(ids: readonly string[]): Promise<FamilyMemberFacts[]>;
+  briefsByIds(ids: readonly string[]): Promise<FamilyMemberFacts[]>;
 }
 
 /**
@@ -30,14 +28,14 @@ export class FamilyMembers implements FamilyMembersSource {
     this.source = source;
   }
 
-  membersByIds(ids: readonly string[]): Promise<FamilyMemberFacts[]> {
+  briefsByIds(ids: readonly string[]): Promise<FamilyMemberFacts[]> {
     if (ids.length === 0) return Promise.resolve([]);
     // The families module is part of every app built from AppModule; a missing source is a wiring bug.
     if (!this.source) throw new Error('FamilyMembers: the families module has not supplied its records');
-    return this.source.membersByIds(ids);
+    return this.source.briefsByIds(ids);
   }
 
   async byId(id: string): Promise<FamilyMemberFacts | undefined> {
-    return (await this.membersByIds([id]))[0];
+    return (await this.briefsByIds([id]))[0];
   }
 }

@@ -62,10 +62,10 @@ export interface VolunteerResidentView {
 }
 
 /**
- * What other modules need of a resident to show them on a roster or suggest them for an activity.
- * Not an answer: callers put it through the reader's lens (`rosterResident` in the access policy).
+ * A resident as other modules name, check and show them (rosters, suggestions, voice, plans). Not an
+ * answer: callers put what they show through the reader's lens (`rosterResident` in the access policy).
  */
-export interface ResidentCard {
+export interface ResidentBrief {
   id: string;
   homeId: string;
   firstName: string;
@@ -79,11 +79,12 @@ export interface ResidentCard {
   hasPhoto: boolean;
   /** The resident consents to volunteers seeing their profile, and lives in the home. */
   volunteersMaySee: boolean;
+  consentFamilyPortal: FamilyPortalConsent;
 }
 
-function toCard(r: Resident): ResidentCard {
+function toBrief(r: Resident): ResidentBrief {
   return {
-    id: r.id, homeId: r.homeId, firstName: r.firstName, lastName: r.lastName, preferredName: r.preferredName, status: r.status,
+    id: r.id, homeId: r.homeId, firstName: r.firstName, lastName: r.lastName, preferredName: r.preferredName, status: r.status, consentFamilyPortal: r.consentFamilyPortal,
     unitId: r.unitId, interests: r.interests, weeklyActivityTarget: r.weeklyActivityTarget, hasPhoto: r.consentPhotos && r.photoFile !== null,
     volunteersMaySee: r.consentVolunteerProfile && (r.status === 'active' || r.status === 'on_leave'),
   };
@@ -294,26 +295,28 @@ export class ResidentsService {
   // Reads for modules above residents (activities) ------------------------------------------------
 
   /**
-   * Residents by id, ordered by name, for a module that has already decided the reader may reach
-   * them (an activity's roster is read once the activity is). Answers go through the caller's lens.
+   * Residents by id, ordered by name, in one query, for a module that has already decided the reader
+   * may reach them (an activity's roster is read once the activity is); what it shows goes through the
+   * reader's lens. Inside a transaction, pass its manager.
    */
-  async cards(ids: readonly string[], manager: EntityManager = this.residents.manager): Promise<ResidentCard[]> {
-    if (ids.length === 0) return [];
-    const rows = await manager.find(Resident, { where: { id: In([...new Set(ids)]) }, order: { lastName: 'ASC', firstName: 'ASC' } });
-    return rows.map(toCard);
+  async briefsByIds(ids: readonly (string | null | undefined)[], manager: EntityManager = this.residents.manager): Promise<ResidentBrief[]> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return [];
+    const rows = await manager.find(Resident, { where: { id: In(wanted) }, order: { lastName: 'ASC', firstName: 'ASC' } });
+    return rows.map(toBrief);
   }
 
   /**
    * Residents living in some homes now, of one unit when given, ordered by name: active ones (whom an
    * activity can have), or also those on leave (whose plans still fall due).
    */
-  async currentCards(homeIds: readonly string[], options: { unitId?: string | null; onLeaveToo?: boolean } = {}): Promise<ResidentCard[]> {
+  async currentBriefs(homeIds: readonly string[], options: { unitId?: string | null; onLeaveToo?: boolean } = {}): Promise<ResidentBrief[]> {
     if (homeIds.length === 0) return [];
     const rows = await this.residents.find({
       where: { homeId: In([...homeIds]), status: options.onLeaveToo ? In(['active', 'on_leave']) : 'active', ...(options.unitId ? { unitId: options.unitId } : {}) },
       order: { lastName: 'ASC', firstName: 'ASC' },
     });
-    return rows.map(toCard);
+    return rows.map(toBrief);
   }
 
   /**
@@ -324,11 +327,6 @@ export class ResidentsService {
     if (ids.length === 0) return new Map();
     const rows = await sqlRows<{ id: string; homeId: string }>(manager, `SELECT id, "homeId" FROM resident WHERE id IN (${placeholders(ids.length)})`, ids);
     return new Map(rows.map((r) => [r.id, r.homeId]));
-  }
-
-  /** Holds the resident's row until `m`'s transaction ends, so two writers of one resident's records (a new plan draft) take turns. */
-  async lockResident(m: EntityManager, residentId: string): Promise<void> {
-    await lockRow(m, 'resident', residentId);
   }
 
   /**
@@ -442,6 +440,18 @@ export class ResidentsService {
         recordedAt: r.consentRecordedAt,
       },
     };
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** A resident's "About me", to check that an addition still fits before it is approved. */
+  async aboutMeOf(manager: EntityManager, id: string): Promise<string | null> {
+    return (await manager.findOne(Resident, { select: { id: true, aboutMe: true }, where: { id } }))?.aboutMe ?? null;
+  }
+
+  /** Takes the resident's row lock until the transaction ends, so writers about one resident take turns. */
+  async lockForUpdate(manager: EntityManager, id: string): Promise<void> {
+    await lockRow(manager, 'resident', id);
   }
 
   private summary(r: Resident, user: SessionUser, units: Map<string, string>): ResidentSummary | VolunteerResidentView {

@@ -19,6 +19,11 @@ import { JobRole, StaffStatus } from './staff.enums';
 
 export const PAGE_SIZE = 25;
 
+/** A member of staff as other modules name and check them. */
+export type StaffBrief = Pick<StaffMember, 'id' | 'homeId' | 'firstName' | 'lastName' | 'jobRole' | 'status'>;
+
+const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, jobRole: true, status: true } as const;
+
 /** Coordinators read the staff list (to plan activities); only managers and admins change it. */
 export const STAFF_READERS: readonly Role[] = ['admin', 'manager', 'coordinator'];
 export const STAFF_EDITORS: readonly Role[] = ['admin', 'manager'];
@@ -194,24 +199,9 @@ export class StaffService {
 
   // Reads for other modules (activities' lead staff) --------------------------------------------
 
-  /** Names of staff members by id, whatever their status: someone who has left still led what they led. */
-  async namesOf(ids: readonly (string | null)[]): Promise<Map<string, string>> {
-    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-    if (wanted.length === 0) return new Map();
-    const rows = await this.staff.find({ select: { id: true, firstName: true, lastName: true }, where: { id: In(wanted) } });
-    return new Map(rows.map((s) => [s.id, `${s.firstName} ${s.lastName}`]));
-  }
-
   /** A staff member's unit (a carer's Today opens on it). */
   async unitOf(id: string): Promise<string | null> {
     return (await sqlRow<{ unitId: string | null }>(this.staff.manager, 'SELECT "unitId" FROM staff_member WHERE id = ?', [id]))?.unitId ?? null;
-  }
-
-  /** Active staff of some homes, by name: whom a planner may choose to lead an activity, or name in a plan review. */
-  async activeOf(homeIds: readonly string[]): Promise<{ id: string; homeId: string; name: string; jobRole: JobRole }[]> {
-    if (homeIds.length === 0) return [];
-    const rows = await this.staff.find({ where: { homeId: In([...homeIds]), status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } });
-    return rows.map((s) => ({ id: s.id, homeId: s.homeId, name: `${s.firstName} ${s.lastName}`, jobRole: s.jobRole }));
   }
 
   private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<StaffMember> {
@@ -233,6 +223,21 @@ export class StaffService {
       for (const unit of (await this.homes.get(user, homeId)).units) names.set(unit.id, unit.name);
     }
     return names;
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Staff members by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: readonly (string | null | undefined)[], manager: EntityManager = this.staff.manager): Promise<StaffBrief[]> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return [];
+    return manager.find(StaffMember, { select: BRIEF_COLUMNS, where: { id: In(wanted) } });
+  }
+
+  /** The active staff of some homes, by surname: whom a planner may choose to lead an activity, or name in a review or contribution. */
+  async activeOf(homeIds: readonly string[]): Promise<StaffBrief[]> {
+    if (homeIds.length === 0) return [];
+    return this.staff.find({ select: BRIEF_COLUMNS, where: { homeId: In([...homeIds]), status: 'active' }, order: { lastName: 'ASC', firstName: 'ASC' } });
   }
 }
 

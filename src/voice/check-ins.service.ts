@@ -8,15 +8,14 @@ import { todayIn } from '../common/time/zoned';
 import { ContributionsService } from '../contributions/contributions.service';
 import { ActorType } from '../contributions/contributions.enums';
 import { UnitOfWork } from '../database/unit-of-work';
-import { FamilyMember } from '../families/entities/family-member.entity';
-import { Home } from '../homes/entities/home.entity';
-import { Resident } from '../residents/entities/resident.entity';
-import { StaffMember } from '../staff/entities/staff-member.entity';
+import { HomesService } from '../homes/homes.service';
+import { ResidentBrief, ResidentsService } from '../residents/residents.service';
+import { StaffService } from '../staff/staff.service';
 import { WellbeingCheckIn } from './entities/wellbeing-check-in.entity';
 import { Perspective, PERSPECTIVES } from './voice.enums';
 import { currentQuarter } from './quarter';
-import { isStaff, isUuid, lockRow, score, text, VoiceAccess } from './voice-access';
-import { residentNames, userNames } from './voice-views';
+import { isStaff, isUuid, score, text, VoiceAccess } from './voice-access';
+import { VoiceViews } from './voice-views';
 
 export interface CheckInInput {
   residentId: string;
@@ -66,6 +65,10 @@ export class CheckInsService {
     private readonly audit: AuditService,
     private readonly access: VoiceAccess,
     private readonly contributions: ContributionsService,
+    private readonly names: VoiceViews,
+    private readonly residents: ResidentsService,
+    private readonly homes: HomesService,
+    private readonly staff: StaffService,
   ) {}
 
   /** A relative (family perspective) or member of staff (staff perspective) checks in about a resident. */
@@ -99,7 +102,7 @@ export class CheckInsService {
   async listForResident(user: SessionUser, residentId: string): Promise<CheckInView[]> {
     const m = this.unitOfWork.manager;
     if (!isUuid(residentId)) throw new NotFoundError();
-    const resident = await m.findOneBy(Resident, { id: residentId.toLowerCase() });
+    const [resident] = await this.residents.briefsByIds([residentId.toLowerCase()], m);
     if (!resident || !user.homeIds.includes(resident.homeId)) throw new NotFoundError();
     const where: FindOptionsWhere<WellbeingCheckIn> = { residentId: resident.id, homeId: resident.homeId };
     if (user.role === 'family') {
@@ -115,9 +118,9 @@ export class CheckInsService {
 
   /** The quarter check-ins are being made for now in a resident's home ("2026-Q4"). */
   async quarterFor(residentId: string): Promise<string> {
-    const resident = isUuid(residentId) ? await this.unitOfWork.manager.findOneBy(Resident, { id: residentId.toLowerCase() }) : null;
-    const home = resident ? await this.unitOfWork.manager.findOneBy(Home, { id: resident.homeId }) : null;
-    return currentQuarter(home?.timezone ?? 'Europe/Rome');
+    const [resident] = isUuid(residentId) ? await this.residents.briefsByIds([residentId.toLowerCase()]) : [];
+    const zone = resident ? (await this.homes.timezones([resident.homeId])).get(resident.homeId) : undefined;
+    return currentQuarter(zone ?? 'Europe/Rome');
   }
 
   /** A relative's own check-in about a resident in a quarter (scores and comment), for their portal page; null when none. */
@@ -135,15 +138,16 @@ export class CheckInsService {
   // Helpers ----------------------------------------------------------------------------------
 
   private async save(
-    m: EntityManager, user: SessionUser, resident: Resident, perspective: Perspective,
+    m: EntityManager, user: SessionUser, resident: ResidentBrief, perspective: Perspective,
     person: { familyMemberId: string | null; staffMemberId: string | null },
     contributor: { actorType: ActorType; personId: string } | null,
     scores: ReturnType<typeof checkScores>,
   ): Promise<CheckInView> {
     // One check-in per resident, quarter, perspective and person, even with two saves at once.
-    await lockRow(m, 'resident', resident.id);
-    const home = await m.findOneByOrFail(Home, { id: resident.homeId });
-    const quarter = currentQuarter(home.timezone);
+    await this.residents.lockForUpdate(m, resident.id);
+    const timezone = (await this.homes.timezones([resident.homeId], m)).get(resident.homeId);
+    if (!timezone) throw new NotFoundError();
+    const quarter = currentQuarter(timezone);
     const key: FindOptionsWhere<WellbeingCheckIn> = { residentId: resident.id, quarter, perspective };
     if (perspective === 'family') key.familyMemberId = person.familyMemberId!;
     // Staff without a staff record are told apart by their account.
@@ -165,7 +169,7 @@ export class CheckInsService {
       changes: diffFields({}, checkIn, ['residentId', 'quarter', 'perspective', ...FIELDS]),
     });
     if (contributor) {
-      await this.contributions.syncFromSource(m, 'check_in', checkIn.id, { homeId: checkIn.homeId, activityId: null, date: todayIn(home.timezone), recordedBy: user.id }, [
+      await this.contributions.syncFromSource(m, 'check_in', checkIn.id, { homeId: checkIn.homeId, activityId: null, date: todayIn(timezone), recordedBy: user.id }, [
         { ...contributor, phase: 'co_assessment', minutes: 0 },
       ]);
     }
@@ -174,22 +178,15 @@ export class CheckInsService {
 
   /** The user's staff record, if it is one of this home's. */
   private async staffRecord(m: EntityManager, personId: string | null, homeId: string): Promise<string | null> {
-    if (!personId) return null;
-    return (await m.existsBy(StaffMember, { id: personId, homeId })) ? personId : null;
+    const [staff] = personId ? await this.staff.briefsByIds([personId], m) : [];
+    return staff?.homeId === homeId ? staff.id : null;
   }
 
   private async views(m: EntityManager, rows: WellbeingCheckIn[]): Promise<CheckInView[]> {
     if (rows.length === 0) return [];
-    const residents = await residentNames(m, rows.map((c) => c.residentId));
-    const recorders = await userNames(m, rows.map((c) => c.recordedBy));
-    const familyIds = [...new Set(rows.map((c) => c.familyMemberId).filter((id): id is string => id !== null))];
-    const staffIds = [...new Set(rows.map((c) => c.staffMemberId).filter((id): id is string => id !== null))];
-    const people = new Map(
-      [
-        ...(familyIds.length ? await m.findBy(FamilyMember, { id: In(familyIds) }) : []),
-        ...(staffIds.length ? await m.findBy(StaffMember, { id: In(staffIds) }) : []),
-      ].map((p) => [p.id, `${p.firstName} ${p.lastName}`]),
-    );
+    const residents = await this.names.residentNames(m, rows.map((c) => c.residentId));
+    const recorders = await this.names.userNames(m, rows.map((c) => c.recordedBy));
+    const people = await this.names.personNames(m, rows.map((c) => c.familyMemberId), rows.map((c) => c.staffMemberId));
     return rows.map((c) => {
       const recordedByName = c.recordedBy ? (recorders.get(c.recordedBy) ?? null) : null;
       const residentName = residents.get(c.residentId) ?? '—';

@@ -1,21 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
-import { Activity } from '../activities/entities/activity.entity';
-import { HelpOffer } from '../activities/entities/help-offer.entity';
-import { Participation } from '../activities/entities/participation.entity';
-import { ATTENDED } from '../activities/activities.enums';
+import { ActivitiesService, ActivityBrief } from '../activities/activities.service';
 import { AuditService, diffFields } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { todayIn, utcToLocal } from '../common/time/zoned';
 import { ContributionsService } from '../contributions/contributions.service';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Home } from '../homes/entities/home.entity';
+import { HomesService } from '../homes/homes.service';
 import { INBOX_ROLES, NotificationsService } from '../notifications/notifications.service';
 import { Feedback } from './entities/feedback.entity';
-import { assertId, AuthorColumns, INBOX_READERS, isStaff, isUuid, lockRow, score, text, VoiceAccess } from './voice-access';
-import { AuthorView, authorViews } from './voice-views';
+import { assertId, AuthorColumns, INBOX_READERS, isStaff, isUuid, score, text, VoiceAccess } from './voice-access';
+import { AuthorView, VoiceViews } from './voice-views';
 
 export interface FeedbackInput {
   /** The activity it is about; null or absent for the programme as a whole. */
@@ -68,6 +65,9 @@ export class FeedbackService {
     private readonly access: VoiceAccess,
     private readonly contributions: ContributionsService,
     private readonly notifications: NotificationsService,
+    private readonly names: VoiceViews,
+    private readonly activities: ActivitiesService,
+    private readonly homes: HomesService,
   ) {}
 
   /** A relative or volunteer gives feedback in their own name. */
@@ -76,11 +76,11 @@ export class FeedbackService {
     const author = this.access.authorOf(user);
     const fields = checkFeedback(input);
     return this.unitOfWork.transaction(async (m) => {
-      let activity: Activity | null = null;
+      let activity: ActivityBrief | null = null;
       if (fields.activityId) {
         activity = await this.activityOf(m, user, fields.activityId);
         if (user.role === 'family') await this.assertRelativeAttended(m, user, activity);
-        else if (!(await m.existsBy(HelpOffer, { activityId: activity.id, volunteerId: author.authorVolunteerId!, status: 'confirmed' }))) {
+        else if (!(await this.activities.isConfirmedHelper(activity.id, author.authorVolunteerId!, m))) {
           throw new ValidationError({ activityId: { key: 'voice.notHelped' } });
         }
       }
@@ -94,10 +94,10 @@ export class FeedbackService {
     const fields = checkFeedback(input);
     return this.unitOfWork.transaction(async (m) => {
       const resident = await this.access.residentForStaff(m, staffUser, residentId);
-      let activity: Activity | null = null;
+      let activity: ActivityBrief | null = null;
       if (fields.activityId) {
         activity = await this.activityOf(m, staffUser, fields.activityId);
-        if (!(await attended(m, activity.id, [resident.id]))) throw new ValidationError({ activityId: { key: 'voice.residentDidNotAttend' } });
+        if (!(await this.activities.anyAttended(activity.id, [resident.id], m))) throw new ValidationError({ activityId: { key: 'voice.residentDidNotAttend' } });
       }
       return this.save(m, staffUser, resident.homeId, activity, this.access.residentAuthor(staffUser, resident.id), fields);
     });
@@ -144,39 +144,29 @@ export class FeedbackService {
     const m = this.unitOfWork.manager;
     if (user.homeIds.length === 0) return [];
     const since = new Date(Date.now() - CHOICE_DAYS * 24 * 60 * 60 * 1000);
-    const qb = m.createQueryBuilder(Activity, 'a')
-      .where('a.homeId IN (:...homeIds) AND a.startsAt >= :since AND a.startsAt <= :now AND a.status <> :cancelled', {
-        homeIds: user.homeIds, since, now: new Date(), cancelled: 'cancelled',
-      })
-      .orderBy('a.startsAt', 'DESC')
-      .take(60);
-    let residentIds: string[];
+    let activities: ActivityBrief[];
     if (isStaff(user)) {
       if (!residentId) return [];
-      residentIds = [(await this.access.residentForStaff(m, user, residentId)).id];
+      const attendedBy = [(await this.access.residentForStaff(m, user, residentId)).id];
+      activities = await this.activities.recentlyHeld(user.homeIds, since, { attendedBy, shownToFamilies: false });
     } else if (user.role === 'family') {
-      residentIds = await this.access.contributingResidentIds(m, user);
-      qb.andWhere('a.visibleToFamilies = :shown', { shown: true });
+      const attendedBy = await this.access.contributingResidentIds(m, user);
+      activities = await this.activities.recentlyHeld(user.homeIds, since, { attendedBy, shownToFamilies: true });
     } else if (user.role === 'volunteer' && user.personKind === 'volunteer' && user.personId) {
-      qb.innerJoin(HelpOffer, 'o', 'o.activityId = a.id AND o.volunteerId = :volunteerId AND o.status = :confirmed', { volunteerId: user.personId, confirmed: 'confirmed' });
-      return this.choiceViews(m, await qb.getMany());
+      activities = await this.activities.recentlyHeld(user.homeIds, since, { helperVolunteerId: user.personId });
     } else {
       return [];
     }
-    if (residentIds.length === 0) return [];
-    qb.andWhere((sub) => `a.id IN ${sub.subQuery().select('p.activityId').from(Participation, 'p').where('p.residentId IN (:...residentIds) AND p.engagement IN (:...attended)').getQuery()}`, {
-      residentIds, attended: [...ATTENDED],
-    });
-    return this.choiceViews(m, await qb.getMany());
+    return this.choiceViews(m, activities);
   }
 
   // Helpers ----------------------------------------------------------------------------------
 
   private async save(
-    m: EntityManager, user: SessionUser, homeId: string, activity: Activity | null, author: AuthorColumns, fields: ReturnType<typeof checkFeedback>,
+    m: EntityManager, user: SessionUser, homeId: string, activity: ActivityBrief | null, author: AuthorColumns, fields: ReturnType<typeof checkFeedback>,
   ): Promise<FeedbackView> {
     // One feedback per author and activity: giving it again changes it (and counts once), even with two saves at once.
-    if (activity) await lockRow(m, 'activity', activity.id);
+    if (activity) await this.activities.lockForUpdate(m, activity.id);
     const existing = activity ? await m.findOneBy(Feedback, { activityId: activity.id, ...authorKey(author) }) : null;
     if (existing) {
       const next = { rating: fields.rating, comment: fields.comment, recordedBy: author.recordedBy };
@@ -195,7 +185,7 @@ export class FeedbackService {
     });
     const person = author.authorResidentId ?? author.authorFamilyMemberId ?? author.authorVolunteerId;
     if (person) {
-      const date = activity ? await this.contributions.activityDate(m, activity) : todayIn((await m.findOneByOrFail(Home, { id: homeId })).timezone);
+      const date = activity ? await this.contributions.activityDate(m, activity) : todayIn((await this.homes.timezones([homeId], m)).get(homeId) ?? 'Europe/Rome');
       await this.contributions.syncFromSource(m, 'feedback', feedback.id, { homeId, activityId: activity?.id ?? null, date, recordedBy: user.id }, [
         { actorType: author.authorType, personId: person, phase: 'co_assessment', minutes: 0 },
       ]);
@@ -210,45 +200,39 @@ export class FeedbackService {
   }
 
   /** An activity of the user's homes that is not cancelled; a relative sees only those shown to families. */
-  private async activityOf(m: EntityManager, user: SessionUser, activityId: string): Promise<Activity> {
-    const activity = await m.findOneBy(Activity, { id: activityId.toLowerCase() });
+  private async activityOf(m: EntityManager, user: SessionUser, activityId: string): Promise<ActivityBrief> {
+    const [activity] = await this.activities.briefsByIds([activityId.toLowerCase()], m);
     if (!activity || !user.homeIds.includes(activity.homeId) || (user.role === 'family' && !activity.visibleToFamilies)) throw new NotFoundError();
     if (activity.status === 'cancelled') throw new ValidationError({ activityId: { key: 'voice.activityCancelled' } });
     return activity;
   }
 
   /** A relative gives feedback only on an activity their resident attended, through a "contribute" link. */
-  private async assertRelativeAttended(m: EntityManager, user: SessionUser, activity: Activity): Promise<void> {
+  private async assertRelativeAttended(m: EntityManager, user: SessionUser, activity: ActivityBrief): Promise<void> {
     const contributing = await this.access.contributingResidentIds(m, user);
-    if (contributing.length > 0 && (await attended(m, activity.id, contributing))) return;
+    if (contributing.length > 0 && (await this.activities.anyAttended(activity.id, contributing, m))) return;
     const visible = await this.access.visibleResidentIds(m, user);
     if (visible.length === 0) throw new NotFoundError();
-    if (contributing.length === 0 || (await attended(m, activity.id, visible))) {
+    if (contributing.length === 0 || (await this.activities.anyAttended(activity.id, visible, m))) {
       throw new ValidationError({ activityId: { key: 'voice.viewOnlyFamily' } }, { key: 'voice.viewOnlyFamily' });
     }
     throw new ValidationError({ activityId: { key: 'voice.relativeDidNotAttend' } });
   }
 
-  private async choiceViews(m: EntityManager, activities: Activity[]): Promise<FeedbackChoice[]> {
-    const zones = await this.zones(m, activities.map((a) => a.homeId));
+  private async choiceViews(m: EntityManager, activities: ActivityBrief[]): Promise<FeedbackChoice[]> {
+    const zones = await this.homes.timezones(activities.map((a) => a.homeId), m);
     return activities.map((a) => {
       const local = utcToLocal(a.startsAt, zones.get(a.homeId) ?? 'Europe/Rome');
       return { id: a.id, title: a.title, date: local.date, time: local.time };
     });
   }
 
-  private async zones(m: EntityManager, homeIds: string[]): Promise<Map<string, string>> {
-    const unique = [...new Set(homeIds)];
-    if (unique.length === 0) return new Map();
-    return new Map((await m.findBy(Home, { id: In(unique) })).map((h) => [h.id, h.timezone]));
-  }
-
   private async views(m: EntityManager, rows: Feedback[]): Promise<FeedbackView[]> {
     if (rows.length === 0) return [];
-    const authorOf = await authorViews(m, rows);
-    const activityIds = [...new Set(rows.map((f) => f.activityId).filter((id): id is string => id !== null))];
-    const activities = new Map((activityIds.length ? await m.findBy(Activity, { id: In(activityIds) }) : []).map((a) => [a.id, a]));
-    const zones = await this.zones(m, rows.map((f) => f.homeId));
+    const authorOf = await this.names.authorViews(m, rows);
+    const activityIds = rows.map((f) => f.activityId).filter((id): id is string => id !== null);
+    const activities = new Map((await this.activities.briefsByIds(activityIds, m)).map((a) => [a.id, a]));
+    const zones = await this.homes.timezones(rows.map((f) => f.homeId), m);
     return rows.map((f) => {
       const activity = f.activityId ? activities.get(f.activityId) : undefined;
       const local = activity ? utcToLocal(activity.startsAt, zones.get(f.homeId) ?? 'Europe/Rome') : null;
@@ -258,11 +242,6 @@ export class FeedbackService {
       };
     });
   }
-}
-
-/** Whether any of these residents attended the activity (SPEC 5: active, passive or disengaged). */
-async function attended(m: EntityManager, activityId: string, residentIds: string[]): Promise<boolean> {
-  return residentIds.length > 0 && m.existsBy(Participation, { activityId, residentId: In(residentIds), engagement: In([...ATTENDED]) });
 }
 
 function checkFeedback(input: FeedbackInput) {

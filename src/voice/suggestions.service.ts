@@ -1,23 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import { Activity } from '../activities/entities/activity.entity';
-import { ActivityType } from '../activities/entities/activity-type.entity';
+import { ActivitiesService } from '../activities/activities.service';
 import { AuditService, diffFields } from '../audit/audit.service';
+import { AuthService } from '../auth/auth.service';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { todayIn, utcToLocal } from '../common/time/zoned';
 import { ContributionsService } from '../contributions/contributions.service';
-import { Contribution } from '../contributions/entities/contribution.entity';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Home } from '../homes/entities/home.entity';
+import { HomesService } from '../homes/homes.service';
 import { INBOX_ROLES, NotificationsService } from '../notifications/notifications.service';
-import { Resident } from '../residents/entities/resident.entity';
-import { ResidentsService } from '../residents/residents.service';
+import { ResidentBrief, ResidentsService } from '../residents/residents.service';
 import { AuthorType, SUGGESTION_KINDS, SUGGESTION_STATUSES, SuggestionKind, SuggestionStatus } from './voice.enums';
 import { Suggestion } from './entities/suggestion.entity';
 import { assertId, AuthorColumns, INBOX_READERS, isUuid, lockRow, text, VoiceAccess } from './voice-access';
-import { AuthorView, authorViews, residentNames, userNames } from './voice-views';
+import { AuthorView, VoiceViews } from './voice-views';
 
 export interface SuggestionInput {
   /** The resident it is about; null or absent for the whole home (activity ideas only). */
@@ -99,6 +97,10 @@ export class SuggestionsService {
     private readonly contributions: ContributionsService,
     private readonly notifications: NotificationsService,
     private readonly residents: ResidentsService,
+    private readonly names: VoiceViews,
+    private readonly activities: ActivitiesService,
+    private readonly homes: HomesService,
+    private readonly auth: AuthService,
   ) {}
 
   /** A relative, volunteer or member of staff suggests something in their own name. */
@@ -221,12 +223,12 @@ export class SuggestionsService {
       if ((typeId || activityId) && suggestion.kind !== 'activity_idea') throw new ValidationError({ linkedActivityTypeId: { key: 'voice.linkIdeasOnly' } });
       let linkedActivityTypeId = typeId;
       if (activityId) {
-        const activity = await m.findOneBy(Activity, { id: activityId.toLowerCase(), homeId: suggestion.homeId });
-        if (!activity || activity.status === 'cancelled') throw new ValidationError({ linkedActivityId: { key: 'validation.isIn' } });
+        const [activity] = await this.activities.briefsByIds([activityId.toLowerCase()], m);
+        if (!activity || activity.homeId !== suggestion.homeId || activity.status === 'cancelled') throw new ValidationError({ linkedActivityId: { key: 'validation.isIn' } });
         // The activity says what type the idea became, unless another type was chosen.
         linkedActivityTypeId ??= activity.activityTypeId;
       }
-      if (linkedActivityTypeId && !(await m.existsBy(ActivityType, { id: linkedActivityTypeId.toLowerCase(), homeId: suggestion.homeId }))) {
+      if (linkedActivityTypeId && (await this.activities.typeBriefsByIds([linkedActivityTypeId.toLowerCase()], m))[0]?.homeId !== suggestion.homeId) {
         throw new ValidationError({ linkedActivityTypeId: { key: 'validation.isIn' } });
       }
       const reopened = status === 'new';
@@ -263,11 +265,11 @@ export class SuggestionsService {
       if (suggestion.kind !== 'life_story' || !suggestion.residentId) throw new ValidationError({}, { key: 'voice.notLifeStory' });
       if (suggestion.lifeStoryAppliedAt) throw new ValidationError({}, { key: 'voice.lifeStoryAlreadyApplied' });
       if (suggestion.status !== 'accepted') throw new ValidationError({}, { key: 'voice.lifeStoryNotAccepted' });
-      const resident = await m.findOneByOrFail(Resident, { id: suggestion.residentId });
-      if ((resident.aboutMe?.trim().length ?? 0) + suggestion.body.length + 2 > ABOUT_ME_MAX) {
+      const aboutMe = await this.residents.aboutMeOf(m, suggestion.residentId);
+      if ((aboutMe?.trim().length ?? 0) + suggestion.body.length + 2 > ABOUT_ME_MAX) {
         throw new ValidationError({}, { key: 'voice.aboutMeFull', params: { n: ABOUT_ME_MAX } });
       }
-      await this.residents.appendToAboutMe(m, user, resident.id, suggestion.body);
+      await this.residents.appendToAboutMe(m, user, suggestion.residentId, suggestion.body);
       const appliedAt = new Date();
       await m.update(Suggestion, { id: suggestion.id }, { lifeStoryAppliedAt: appliedAt });
       await this.audit.record(m, {
@@ -286,7 +288,7 @@ export class SuggestionsService {
   // Helpers ----------------------------------------------------------------------------------
 
   private async create(
-    m: EntityManager, user: SessionUser, homeId: string, about: Resident | null, author: AuthorColumns, fields: ReturnType<typeof checkSuggestion>,
+    m: EntityManager, user: SessionUser, homeId: string, about: ResidentBrief | null, author: AuthorColumns, fields: ReturnType<typeof checkSuggestion>,
   ): Promise<SuggestionView> {
     const suggestion = m.create(Suggestion, {
       ...author, homeId, residentId: about?.id ?? null, kind: fields.kind, title: fields.title, body: fields.body, status: 'new',
@@ -317,7 +319,7 @@ export class SuggestionsService {
   private async syncContribution(m: EntityManager, suggestion: Suggestion, recordedBy: string): Promise<void> {
     const counts = suggestion.status === 'accepted' || suggestion.status === 'done';
     const person = authorPerson(suggestion);
-    const existing = await m.findOneBy(Contribution, { source: 'suggestion', sourceId: suggestion.id });
+    const existing = await this.contributions.bySource(m, 'suggestion', suggestion.id);
     if (!counts || !person) {
       if (existing) await this.contributions.removeBySource(m, 'suggestion', suggestion.id);
       return;
@@ -326,7 +328,7 @@ export class SuggestionsService {
     // A new link moves the contribution to that activity; it keeps the day the idea was accepted.
     if (existing) await this.contributions.removeBySource(m, 'suggestion', suggestion.id);
     // Without an earlier contribution, the idea is being accepted now: today in the home's zone.
-    const date = existing?.date ?? todayIn((await m.findOneByOrFail(Home, { id: suggestion.homeId })).timezone);
+    const date = existing?.date ?? todayIn((await this.homes.timezones([suggestion.homeId], m)).get(suggestion.homeId) ?? 'Europe/Rome');
     await this.contributions.syncFromSource(
       m, 'suggestion', suggestion.id, { homeId: suggestion.homeId, activityId: suggestion.linkedActivityId, date, recordedBy },
       [{ actorType: person.actorType, personId: person.personId, phase: 'co_commissioning', minutes: 0, description: suggestion.title.slice(0, 1000) }],
@@ -345,28 +347,26 @@ export class SuggestionsService {
 
   private async authorUsers(m: EntityManager, suggestion: Suggestion): Promise<string[]> {
     switch (suggestion.authorType) {
-      case 'family': return this.notifications.usersOfPerson(m, 'family', suggestion.authorFamilyMemberId);
-      case 'volunteer': return this.notifications.usersOfPerson(m, 'volunteer', suggestion.authorVolunteerId);
-      case 'staff': return suggestion.authorStaffMemberId ? this.notifications.usersOfPerson(m, 'staff', suggestion.authorStaffMemberId) : suggestion.recordedBy ? [suggestion.recordedBy] : [];
+      case 'family': return this.auth.enabledIdsOfPerson(m, 'family', suggestion.authorFamilyMemberId);
+      case 'volunteer': return this.auth.enabledIdsOfPerson(m, 'volunteer', suggestion.authorVolunteerId);
+      case 'staff': return suggestion.authorStaffMemberId ? this.auth.enabledIdsOfPerson(m, 'staff', suggestion.authorStaffMemberId) : suggestion.recordedBy ? [suggestion.recordedBy] : [];
       case 'resident': return suggestion.recordedBy ? [suggestion.recordedBy] : [];
     }
   }
 
   private async views(m: EntityManager, rows: Suggestion[]): Promise<SuggestionView[]> {
     if (rows.length === 0) return [];
-    const authorOf = await authorViews(m, rows);
-    const residents = await residentNames(m, rows.map((s) => s.residentId));
-    const typeIds = [...new Set(rows.map((s) => s.linkedActivityTypeId).filter((v): v is string => v !== null))];
-    const activityIds = [...new Set(rows.map((s) => s.linkedActivityId).filter((v): v is string => v !== null))];
-    const responderIds = [...new Set(rows.map((s) => s.respondedBy).filter((v): v is string => v !== null))];
+    const authorOf = await this.names.authorViews(m, rows);
+    const residents = await this.names.residentNames(m, rows.map((s) => s.residentId));
+    const typeIds = rows.map((s) => s.linkedActivityTypeId).filter((v): v is string => v !== null);
+    const activityIds = rows.map((s) => s.linkedActivityId).filter((v): v is string => v !== null);
     // One after another: inside a transaction the queries share one connection.
-    const types = typeIds.length ? await m.findBy(ActivityType, { id: In(typeIds) }) : [];
-    const activities = activityIds.length ? await m.findBy(Activity, { id: In(activityIds) }) : [];
-    const homes = await m.findBy(Home, { id: In([...new Set(rows.map((s) => s.homeId))]) });
-    const responders = await userNames(m, responderIds);
+    const types = await this.activities.typeBriefsByIds(typeIds, m);
+    const activities = await this.activities.briefsByIds(activityIds, m);
+    const zone = await this.homes.timezones(rows.map((s) => s.homeId), m);
+    const responders = await this.names.userNames(m, rows.map((s) => s.respondedBy));
     const typeName = new Map(types.map((t) => [t.id, t.name]));
     const activityById = new Map(activities.map((a) => [a.id, a]));
-    const zone = new Map(homes.map((h) => [h.id, h.timezone]));
     return rows.map((s) => {
       const activity = s.linkedActivityId ? activityById.get(s.linkedActivityId) : undefined;
       const local = activity ? utcToLocal(activity.startsAt, zone.get(s.homeId) ?? 'Europe/Rome') : null;

@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { FamilyMember } from '../families/entities/family-member.entity';
-import { FamilyLink } from '../residents/entities/family-link.entity';
-import { Resident } from '../residents/entities/resident.entity';
+import { FamiliesService } from '../families/families.service';
 import { FamilyLinksService } from '../residents/family-links.service';
-import { ResidentsService } from '../residents/residents.service';
-import { StaffMember } from '../staff/entities/staff-member.entity';
-import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { ResidentBrief, ResidentsService } from '../residents/residents.service';
+import { StaffService } from '../staff/staff.service';
+import { VolunteersService } from '../volunteers/volunteers.service';
 import type { AuthorType } from './voice.enums';
 
 export const STAFF_ROLES = new Set(['admin', 'manager', 'coordinator', 'carer']);
@@ -73,7 +71,13 @@ export function score(value: unknown, field: string, max: number): number {
  */
 @Injectable()
 export class VoiceAccess {
-  constructor(private readonly familyLinks: FamilyLinksService, private readonly residents: ResidentsService) {}
+  constructor(
+    private readonly familyLinks: FamilyLinksService,
+    private readonly residents: ResidentsService,
+    private readonly families: FamiliesService,
+    private readonly volunteers: VolunteersService,
+    private readonly staff: StaffService,
+  ) {}
 
   /** The author columns for a user speaking for themselves. */
   authorOf(user: SessionUser): AuthorColumns {
@@ -93,9 +97,9 @@ export class VoiceAccess {
    * A current resident this user may contribute about; any other is not found. A relative with
    * view access only is told so, beside the resident field.
    */
-  async residentToContributeAbout(m: EntityManager, user: SessionUser, residentId: unknown): Promise<Resident> {
+  async residentToContributeAbout(m: EntityManager, user: SessionUser, residentId: unknown): Promise<ResidentBrief> {
     assertId(residentId, 'residentId');
-    const resident = await m.findOneBy(Resident, { id: residentId.toLowerCase() });
+    const [resident] = await this.residents.briefsByIds([residentId.toLowerCase()], m);
     if (!resident || !user.homeIds.includes(resident.homeId)) throw new NotFoundError();
     if (user.role === 'family') {
       const link = await this.familyLinks.linkFor(this.personOf(user, 'family'), resident.id);
@@ -112,10 +116,10 @@ export class VoiceAccess {
   }
 
   /** A resident of the staff user's homes, for recording (a current resident only) or reading the resident's own voice. */
-  async residentForStaff(m: EntityManager, staffUser: SessionUser, residentId: string, currentOnly = true): Promise<Resident> {
+  async residentForStaff(m: EntityManager, staffUser: SessionUser, residentId: string, currentOnly = true): Promise<ResidentBrief> {
     if (!isStaff(staffUser)) throw new NotFoundError();
     if (!isUuid(residentId)) throw new NotFoundError();
-    const resident = await m.findOneBy(Resident, { id: residentId.toLowerCase() });
+    const [resident] = await this.residents.briefsByIds([residentId.toLowerCase()], m);
     if (!resident || !staffUser.homeIds.includes(resident.homeId)) throw new NotFoundError();
     if (currentOnly && !CURRENT.includes(resident.status)) throw new ValidationError({ residentId: { key: 'voice.residentNotCurrent' } });
     return resident;
@@ -127,12 +131,12 @@ export class VoiceAccess {
    */
   async contributingResidentIds(m: EntityManager, user: SessionUser): Promise<string[]> {
     if (user.role !== 'family' || !user.personId) return [];
-    const member = await m.findOne(FamilyMember, { select: { id: true, homeId: true, archivedAt: true }, where: { id: user.personId } });
+    const [member] = await this.families.briefsByIds([user.personId], m);
     if (!member || member.archivedAt || !user.homeIds.includes(member.homeId)) return [];
-    const links = await m.findBy(FamilyLink, { familyMemberId: member.id, homeId: member.homeId, active: true, access: 'contribute' });
+    const links = (await this.familyLinks.linksOfMembers([member.id], m)).filter((l) => l.homeId === member.homeId && l.active && l.access === 'contribute');
     if (links.length === 0) return [];
-    const residents = await m.find(Resident, { select: { id: true, consentFamilyPortal: true }, where: { id: In(links.map((l) => l.residentId)), homeId: member.homeId } });
-    return residents.filter((r) => r.consentFamilyPortal !== 'none').map((r) => r.id);
+    const residents = await this.residents.briefsByIds(links.map((l) => l.residentId), m);
+    return residents.filter((r) => r.homeId === member.homeId && r.consentFamilyPortal !== 'none').map((r) => r.id);
   }
 
   /** Residents a relative may see now (active link, consent not "none"), whatever the access. */
@@ -140,7 +144,7 @@ export class VoiceAccess {
     if (user.role !== 'family' || !user.personId) return [];
     const ids = await this.familyLinks.activeLinkedResidentIds(user.personId);
     if (ids.length === 0) return [];
-    const residents = await m.find(Resident, { select: { id: true, consentFamilyPortal: true, homeId: true }, where: { id: In(ids) } });
+    const residents = await this.residents.briefsByIds(ids, m);
     return residents.filter((r) => r.consentFamilyPortal !== 'none' && user.homeIds.includes(r.homeId)).map((r) => r.id);
   }
 
@@ -155,16 +159,18 @@ export class VoiceAccess {
         if ((await this.visibleResidentIds(m, user)).length === 0) throw new NotFoundError();
         throw new ValidationError({}, { key: 'voice.viewOnlyFamily' });
       }
-      return (await m.findOneByOrFail(FamilyMember, { id: user.personId! })).homeId;
+      const [member] = await this.families.briefsByIds([user.personId], m);
+      if (!member) throw new NotFoundError();
+      return member.homeId;
     }
     if (user.role === 'volunteer') {
-      const volunteer = await m.findOneBy(Volunteer, { id: this.personOf(user, 'volunteer') });
+      const [volunteer] = await this.volunteers.briefsByIds([this.personOf(user, 'volunteer')], m);
       if (!volunteer || volunteer.status === 'left' || !user.homeIds.includes(volunteer.homeId)) throw new NotFoundError();
       return volunteer.homeId;
     }
     if (!isStaff(user)) throw new NotFoundError();
     if (user.personKind === 'staff' && user.personId) {
-      const staff = await m.findOneBy(StaffMember, { id: user.personId });
+      const [staff] = await this.staff.briefsByIds([user.personId], m);
       if (staff && user.homeIds.includes(staff.homeId)) return staff.homeId;
     }
     if (user.homeIds.length === 1) return user.homeIds[0];

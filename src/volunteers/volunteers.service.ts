@@ -19,6 +19,11 @@ import { Volunteer } from './entities/volunteer.entity';
 import { VolunteerStatus } from './volunteers.enums';
 
 export const PAGE_SIZE = 25;
+
+/** A volunteer as other modules name and check them. */
+export type VolunteerBrief = Pick<Volunteer, 'id' | 'homeId' | 'firstName' | 'lastName' | 'association' | 'status'>;
+
+const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, association: true, status: true } as const;
 export const MAX_SKILL_LENGTH = 40;
 
 /** The fields a person edits; the audit log records changes to exactly these. */
@@ -200,19 +205,6 @@ export class VolunteersService {
     return (await this.homes.listForUser(user)).map((home) => ({ id: home.id, name: home.name }));
   }
 
-  /** Volunteers by id with their home, name and whether they have left (help offers name their helpers). */
-  async byIds(ids: readonly string[]): Promise<{ id: string; homeId: string; name: string; left: boolean }[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.volunteers.findBy({ id: In([...new Set(ids)]) });
-    return rows.map((v) => ({ id: v.id, homeId: v.homeId, name: `${v.firstName} ${v.lastName}`, left: v.status === 'left' }));
-  }
-
-  /** Volunteers of a home who have not left, by name: whom a planner may record an offer for. */
-  async currentNames(homeId: string): Promise<{ id: string; name: string }[]> {
-    const rows = await this.volunteers.find({ where: { homeId, status: Not('left') }, order: { lastName: 'ASC', firstName: 'ASC' } });
-    return rows.map((v) => ({ id: v.id, name: `${v.firstName} ${v.lastName}` }));
-  }
-
   private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<Volunteer> {
     // An id that is not one would make PostgreSQL's uuid column fail the query; it is simply not found.
     if (!isUUID(id)) throw new NotFoundError();
@@ -226,6 +218,20 @@ export class VolunteersService {
       email: v.email, phone: v.phone, availability: v.availability, backgroundCheckReference: v.backgroundCheckReference,
       backgroundCheckOn: v.backgroundCheckOn, backgroundCheckExpiresOn: v.backgroundCheckExpiresOn, trainingNotes: v.trainingNotes, startedOn: v.startedOn,
     };
+  }
+
+  // Reads for other modules ------------------------------------------------------------------
+
+  /** Volunteers by id, as other modules name and check them (one query); inside a transaction, pass its manager. */
+  async briefsByIds(ids: readonly (string | null | undefined)[], manager: EntityManager = this.volunteers.manager): Promise<VolunteerBrief[]> {
+    const wanted = [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+    if (wanted.length === 0) return [];
+    return manager.find(Volunteer, { select: BRIEF_COLUMNS, where: { id: In(wanted) } });
+  }
+
+  /** The volunteers of a home who have not left, by surname. */
+  async currentOfHome(homeId: string): Promise<VolunteerBrief[]> {
+    return this.volunteers.find({ select: BRIEF_COLUMNS, where: { homeId, status: Not('left') }, order: { lastName: 'ASC', firstName: 'ASC' } });
   }
 }
 

@@ -57,8 +57,8 @@ export class ActivitiesApiController {
     @Body() body: ContributionDto,
     @Headers('idempotency-key') key: string | undefined,
   ) {
-    if (!key) return this.contributions.record(user, id, body);
-    const { body: result } = await this.idempotency.run(user.id, key, { route: 'contribution', id, body }, (m) => this.contributions.record(user, id, body, m));
+    if (!key) return this.contributions.record(user, await this.activities.get(user, id), body);
+    const { body: result } = await this.idempotency.run(user.id, key, { route: 'contribution', id, body }, async (m) => this.contributions.record(user, await this.activities.get(user, id, m), body, m));
     return result;
   }
 }
