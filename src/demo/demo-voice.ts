@@ -19,7 +19,7 @@ import { Feedback } from '../voice/entities/feedback.entity';
 import { Suggestion } from '../voice/entities/suggestion.entity';
 import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
-import { currentQuarter, previousQuarter, quarterRange } from '../voice/quarter';
+import { currentQuarter, previousQuarter, quarterRange } from '../common/time/quarter';
 import { insertInBatches } from './demo-programme';
 
 export interface DemoVoicePeople {

@@ -11,7 +11,7 @@ import { Contribution } from '../contributions/entities/contribution.entity';
 import { Phase } from '../contributions/contributions.enums';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FeedbackService } from '../voice/feedback.service';
-import { quarterOf, quarterRange } from '../voice/quarter';
+import { quarterOf, quarterRange } from '../common/time/quarter';
 import { FeedbackFormDto, OfferFormDto } from './dto/portal.dto';
 
 /** How far ahead a volunteer's own activities and the ones they could help with are listed. */

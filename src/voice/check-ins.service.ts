@@ -14,7 +14,7 @@ import { Resident } from '../residents/entities/resident.entity';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { WellbeingCheckIn } from './entities/wellbeing-check-in.entity';
 import { Perspective, PERSPECTIVES } from './voice.enums';
-import { currentQuarter } from './quarter';
+import { currentQuarter } from '../common/time/quarter';
 import { isStaff, isUuid, lockRow, score, text, VoiceAccess } from './voice-access';
 import { residentNames, userNames } from './voice-views';
 
