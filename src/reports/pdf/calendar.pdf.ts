@@ -2,8 +2,7 @@ import { translate } from '../../common/i18n/i18n';
 import { formatDateTime } from '../../common/views/format';
 import { winAnsi } from './pdf-text';
 import { monthLabel } from '../report-format';
-import { A4_LANDSCAPE, openPdf, PageWriter, stampFooters, titleBand } from './layout';
-import { COLOURS, FONTS } from './pdf-layout';
+import { A4_LANDSCAPE, COLOURS, FONTS, openPdf, PageWriter, stampFooters, titleBand } from './pdf-layout';
 
 /** One activity as the noticeboard shows it. */
 export interface CalendarSheetItem {
