@@ -12,6 +12,7 @@ import { isIsoDate, todayIn } from '../common/time/zoned';
 import { ContributionsService, SourcedContribution } from '../contributions/contributions.service';
 import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
+import { isUniqueViolation } from '../database/unique-violation';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { HomesService } from '../homes/homes.service';
 import { isRelationship } from '../residents/dto/family-link.dto';
@@ -688,11 +689,4 @@ function assertAgreed(plan: ActivityPlan): void {
 
 function goalSummary(goal: Pick<GoalInput, 'description' | 'categories' | 'activityTypeIds' | 'targetPerWeek' | 'status'>) {
   return { description: goal.description, categories: goal.categories, activityTypeIds: goal.activityTypeIds, targetPerWeek: goal.targetPerWeek, status: goal.status };
-}
-
-/** A unique index refused a row (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE). */
-function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: unknown } } | null)?.driverError;
-  const code = driverError?.code ?? (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
