@@ -17,13 +17,19 @@ export interface PageGeometry {
   side: number;
   top: number;
   bottom: number;
+  /** The footer: its first line's distance below `bottom`, the rule's above that line, its type size, the second line's distance. */
+  footer: { below: number; rule: number; size: number; lineGap: number };
 }
 
 /** A4 upright in points, with the margins every page keeps. */
-export const PAGE: PageGeometry = { width: 595.28, height: 841.89, side: 56, top: 56, bottom: 84 };
+export const PAGE: PageGeometry = {
+  width: 595.28, height: 841.89, side: 56, top: 56, bottom: 84, footer: { below: 30, rule: 8, size: 8, lineGap: 11 },
+};
 
 /** A4 across, for noticeboards: narrower margins so seven day columns stay wide enough for large type. */
-export const A4_LANDSCAPE: PageGeometry = { width: PAGE.height, height: PAGE.width, side: 36, top: 36, bottom: 52 };
+export const A4_LANDSCAPE: PageGeometry = {
+  width: PAGE.height, height: PAGE.width, side: 36, top: 36, bottom: 52, footer: { below: 16, rule: 7, size: 9, lineGap: 12 },
+};
 
 export const COLOURS = {
   text: '#2a2420',
@@ -198,29 +204,15 @@ export class PdfWriter {
   /** The footer of every page: home and quarter, when and by whom, page x of y. */
   footer(left: string, generated: string, page: string): void {
     const { doc } = this;
-    const y = this.geometry.height - this.geometry.bottom + 30;
+    const { below, rule, size, lineGap } = this.geometry.footer;
+    const y = this.geometry.height - this.geometry.bottom + below;
     // Writing below the bottom margin would make pdfkit start a page; the footer is allowed there.
     const margin = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.moveTo(this.left, y - 8).lineTo(this.left + this.width, y - 8).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
-    this.textAt(left, this.left, y, { width: this.width * 0.75, size: 8, colour: COLOURS.muted, font: FONTS.bold });
-    this.textAt(page, this.left + this.width * 0.75, y, { width: this.width * 0.25, size: 8, colour: COLOURS.muted, align: 'right' });
-    this.textAt(generated, this.left, y + 11, { width: this.width, size: 8, colour: COLOURS.muted });
-    doc.page.margins.bottom = margin;
-  }
-}
-
-/** A PdfWriter on a page other than A4 upright (the calendar's A4 across), with a footer sized for it. */
-export class PageWriter extends PdfWriter {
-  override footer(left: string, generated: string, page: string): void {
-    const { doc } = this;
-    const y = this.geometry.height - this.geometry.bottom + 16;
-    const margin = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.moveTo(this.left, y - 7).lineTo(this.left + this.width, y - 7).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
-    this.textAt(left, this.left, y, { width: this.width * 0.75, size: 9, colour: COLOURS.muted, font: FONTS.bold });
-    this.textAt(page, this.left + this.width * 0.75, y, { width: this.width * 0.25, size: 9, colour: COLOURS.muted, align: 'right' });
-    this.textAt(generated, this.left, y + 12, { width: this.width, size: 8, colour: COLOURS.muted });
+    doc.moveTo(this.left, y - rule).lineTo(this.left + this.width, y - rule).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
+    this.textAt(left, this.left, y, { width: this.width * 0.75, size, colour: COLOURS.muted, font: FONTS.bold });
+    this.textAt(page, this.left + this.width * 0.75, y, { width: this.width * 0.25, size, colour: COLOURS.muted, align: 'right' });
+    this.textAt(generated, this.left, y + lineGap, { width: this.width, size: 8, colour: COLOURS.muted });
     doc.page.margins.bottom = margin;
   }
 }
