@@ -8,7 +8,7 @@ import { HomesService, HomeView, UnitView } from '../src/homes/homes.service';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { Feedback } from '../src/voice/entities/feedback.entity';
 import { WellbeingCheckIn } from '../src/voice/entities/wellbeing-check-in.entity';
-import { currentQuarter } from '../src/voice/quarter';
+import { currentQuarter } from '../src/common/time/quarter';
 import { createActivity, createActivityType } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, signIn } from './support/http';

@@ -15,7 +15,7 @@ import { Feedback } from '../src/voice/entities/feedback.entity';
 import { Suggestion } from '../src/voice/entities/suggestion.entity';
 import { WellbeingCheckIn } from '../src/voice/entities/wellbeing-check-in.entity';
 import { FeedbackService } from '../src/voice/feedback.service';
-import { currentQuarter, previousQuarter } from '../src/voice/quarter';
+import { currentQuarter, previousQuarter } from '../src/common/time/quarter';
 import { SuggestionsService } from '../src/voice/suggestions.service';
 import { DEMO_HOME_SLUG, DEMO_PASSWORD } from '../src/demo/demo-accounts';
 import { loadDemoData } from '../src/demo/demo-data';

@@ -7,7 +7,7 @@ import type autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { PROJECT_ROOT } from '../common/paths';
 import { utcToLocal } from '../common/time/zoned';
-import { lastCompleteQuarter } from '../reports/report-quarter';
+import { lastCompleteQuarter } from '../common/time/quarter';
 import {
   apiSignIn, createPostgresDatabase, LoadFigures, load, loadInTurns, median, postgresReachable, probeReport, Running, seedDatabase, startApp, startBaseline, stop,
 } from './bench/bench-support';

@@ -4,7 +4,7 @@ import { DomainError } from '../common/errors/domain-errors';
 import { isLocale, translate } from '../common/i18n/i18n';
 import { HomesService } from '../homes/homes.service';
 import { renderQuarterlyReportPdf } from '../reports/pdf/quarterly-report.pdf';
-import { isQuarter } from '../reports/report-quarter';
+import { isQuarter } from '../common/time/quarter';
 import { ReportService } from '../reports/report.service';
 import { createCliContext, fail, parseArgs } from './cli-support';
 

@@ -33,6 +33,13 @@ export interface DemoData {
   accountPeople: Partial<Record<'manager' | 'coordinator' | 'carer' | 'volunteer' | 'family', string>>;
 }
 
-export function loadDemoData(file = join(PROJECT_ROOT, 'data', 'demo', 'casa-serena.json')): DemoData {
+const DEMO_DIR = join(PROJECT_ROOT, 'data', 'demo');
+
+export function loadDemoData(file = join(DEMO_DIR, 'casa-serena.json')): DemoData {
   return JSON.parse(readFileSync(file, 'utf8')) as DemoData;
+}
+
+/** One of the demo's data files in data/demo (programme.json, plans.json, voice.json), as its seeder declares it. */
+export function readDemoFile<T>(name: string): T {
+  return JSON.parse(readFileSync(join(DEMO_DIR, name), 'utf8')) as T;
 }

@@ -12,6 +12,7 @@ import { FamilyLink } from '../residents/entities/family-link.entity';
 import { Resident } from '../residents/entities/resident.entity';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { readDemoFile } from './demo-data';
 
 /** A small deterministic generator (mulberry32), so the demo reads the same every time it is made. */
 export function seededRandom(seed: number): () => number {
@@ -25,30 +26,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const TYPES: { name: string; category: ActivityCategory; minutes: number; description: string }[] = [
-  { name: 'Coro di Casa Serena', category: 'creative', minutes: 60, description: 'Canti della tradizione, con la chitarra dei volontari.' },
-  { name: 'Tombola', category: 'social', minutes: 75, description: 'Tombola con premi piccoli e tanta compagnia.' },
-  { name: 'Ginnastica dolce', category: 'physical', minutes: 45, description: 'Esercizi da seduti con la fisioterapista.' },
-  { name: 'Laboratorio di pittura', category: 'creative', minutes: 90, description: 'Acquerelli e collage, anche a quattro mani con i nipoti.' },
-  { name: 'Orto in terrazza', category: 'life_skills', minutes: 60, description: 'Cura delle piante aromatiche e dei pomodori.' },
-  { name: 'Santa Messa e rosario', category: 'spiritual', minutes: 45, description: 'Con il parroco di San Luca.' },
-  { name: 'Cuciniamo insieme', category: 'life_skills', minutes: 90, description: 'Tortellini, crescentine e ricette di famiglia.' },
-  { name: 'Lettura del giornale', category: 'cognitive', minutes: 45, description: 'Notizie del giorno e chiacchiere.' },
-  { name: 'Stanza sensoriale', category: 'sensory', minutes: 30, description: 'Musica, luci e profumi per chi preferisce la calma.' },
-  { name: 'Uscita al mercato', category: 'outing', minutes: 120, description: 'Al mercato rionale con il pulmino.' },
-  { name: 'Pomeriggio con i bambini', category: 'intergenerational', minutes: 60, description: 'La scuola dell\'infanzia vicina viene a trovarci.' },
-];
-
-/** The weekly timetable: weekday (1 = Monday), local time, type index, unit index (null = whole home). */
-const WEEK: [number, string, number, number | null][] = [
-  [1, '10:00', 2, null], [1, '15:30', 1, 0], [1, '16:00', 7, 1],
-  [2, '10:30', 7, 0], [2, '15:30', 0, null],
-  [3, '10:00', 4, 1], [3, '15:30', 3, 0], [3, '16:00', 8, 1],
-  [4, '10:00', 2, null], [4, '15:30', 6, 1],
-  [5, '10:30', 9, null], [5, '15:30', 1, 1], [5, '16:00', 8, 0],
-  [6, '10:00', 5, null], [6, '15:30', 10, null],
-  [7, '16:00', 0, null],
-];
+/** What data/demo/programme.json holds: the activity types, the weekly timetable and the words the log uses. */
+interface DemoProgrammeText {
+  activityTypes: { name: string; category: ActivityCategory; minutes: number; description: string }[];
+  /** The weekly timetable: weekday (1 = Monday), local time, activity type (by name), unit (its index in casa-serena.json; null = whole home). */
+  week: { weekday: number; time: string; type: string; unit: number | null }[];
+  locations: { unit: string; home: string[] };
+  cancelReason: string;
+  familyNotes: string[];
+  staffNote: string;
+  contributions: { residentLed: string; familyHelped: string; committee: string };
+  offerMessage: string;
+}
 
 const PAST_DAYS = 91;
 const FUTURE_DAYS = 14;
@@ -68,6 +57,7 @@ export interface DemoPeople {
  * contributions, and help offers. Written in batches inside the seeder's transaction.
  */
 export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, seed = 20261128): Promise<void> {
+  const text = readDemoFile<DemoProgrammeText>('programme.json');
   const random = seededRandom(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   const { homeId, timezone } = people;
@@ -81,7 +71,7 @@ export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, se
   for (const link of links) relativesOf.set(link.residentId, [...(relativesOf.get(link.residentId) ?? []), link.familyMemberId]);
   const coordinator = staff.find((s) => s.jobRole === 'activity_coordinator') ?? staff[0];
 
-  const types = TYPES.map((t) => m.create(ActivityType, { id: randomUUID(), homeId, name: t.name, category: t.category, description: t.description, defaultDurationMinutes: t.minutes, active: true }));
+  const types = text.activityTypes.map((t) => m.create(ActivityType, { id: randomUUID(), homeId, name: t.name, category: t.category, description: t.description, defaultDurationMinutes: t.minutes, active: true }));
   await m.insert(ActivityType, types);
 
   const activities: Activity[] = [];
@@ -94,21 +84,21 @@ export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, se
   for (let day = -PAST_DAYS; day <= FUTURE_DAYS; day += 1) {
     const date = addDays(today, day);
     const weekday = utcToLocal(localToUtc(date, '12:00', timezone), timezone).weekday;
-    for (const [slotDay, time, typeIndex, unitIndex] of WEEK) {
-      if (slotDay !== weekday) continue;
-      const type = types[typeIndex];
-      const startsAt = localToUtc(date, time, timezone);
-      const unitId = unitIndex === null ? null : (people.unitIds[unitIndex] ?? null);
+    for (const slot of text.week) {
+      if (slot.weekday !== weekday) continue;
+      const type = required(types.find((t) => t.name === slot.type), slot.type);
+      const startsAt = localToUtc(date, slot.time, timezone);
+      const unitId = slot.unit === null ? null : (people.unitIds[slot.unit] ?? null);
       const past = startsAt.getTime() + type.defaultDurationMinutes * 60_000 < now.getTime();
       // About one past activity in twenty was called off (rain, illness, a lead on leave).
       const cancelled = past && random() < 0.05;
       const lead = unitId ? (staff.find((s) => s.unitId === unitId && s.jobRole === 'care_assistant') ?? coordinator) : coordinator;
       const activity = m.create(Activity, {
         id: randomUUID(), homeId, activityTypeId: type.id, title: type.name, startsAt, durationMinutes: type.defaultDurationMinutes,
-        location: unitId ? 'Soggiorno del nucleo' : pick(['Salone', 'Giardino', 'Sala polivalente']), unitId, capacity: null,
+        location: unitId ? text.locations.unit : pick(text.locations.home), unitId, capacity: null,
         leadStaffId: lead?.id ?? null, status: cancelled ? 'cancelled' : past ? 'completed' : 'planned', description: type.description,
         seriesId: null, visibleToFamilies: true, completedAt: past && !cancelled ? new Date(startsAt.getTime() + type.defaultDurationMinutes * 60_000) : null,
-        cancelReason: cancelled ? 'Annullata per maltempo' : null,
+        cancelReason: cancelled ? text.cancelReason : null,
       });
       activities.push(activity);
 
@@ -125,17 +115,17 @@ export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, se
           id: randomUUID(), homeId, activityId: activity.id, residentId: resident.id, engagement,
           moodBefore: attended && random() < 0.5 ? 2 + Math.floor(random() * 3) : null,
           moodAfter: attended && random() < 0.5 ? 3 + Math.floor(random() * 3) : null,
-          familyNote: engagement === 'active' && random() < 0.08 ? pick(FAMILY_NOTES) : null,
-          staffNote: engagement === 'disengaged' && random() < 0.3 ? 'Stanco/a oggi, da riproporre domani.' : null,
+          familyNote: engagement === 'active' && random() < 0.08 ? pick(text.familyNotes) : null,
+          staffNote: engagement === 'disengaged' && random() < 0.3 ? text.staffNote : null,
           recordedBy: null, recordedAt: new Date(startsAt.getTime() + type.defaultDurationMinutes * 60_000),
         });
         // Residents who help run the session co-deliver it; some helped design it.
         if (engagement === 'active' && random() < 0.06) {
-          contributions.push(contribution(homeId, activity.id, date, 'resident', resident.id, 'co_delivery', type.defaultDurationMinutes, 'Ha aiutato a condurre l\'attività'));
+          contributions.push(contribution(homeId, activity.id, date, 'resident', resident.id, 'co_delivery', type.defaultDurationMinutes, text.contributions.residentLed));
         }
         const relatives = relativesOf.get(resident.id) ?? [];
         if (relatives.length > 0 && random() < 0.04) {
-          contributions.push(contribution(homeId, activity.id, date, 'family', relatives[0], 'co_delivery', type.defaultDurationMinutes, 'Ha partecipato e aiutato'));
+          contributions.push(contribution(homeId, activity.id, date, 'family', relatives[0], 'co_delivery', type.defaultDurationMinutes, text.contributions.familyHelped));
         }
       }
       if (lead) contributions.push(contribution(homeId, activity.id, date, 'staff', lead.id, 'co_delivery', type.defaultDurationMinutes, null));
@@ -155,14 +145,14 @@ export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, se
     if (validVolunteers.length === 0) break;
     offers.push({
       id: randomUUID(), homeId, activityId: activity.id, offererType: 'volunteer', volunteerId: pick(validVolunteers).id, familyMemberId: null,
-      kind: 'deliver', status: 'offered', message: 'Posso portare la chitarra.', respondedBy: null, respondedAt: null, createdBy: null,
+      kind: 'deliver', status: 'offered', message: text.offerMessage, respondedBy: null, respondedAt: null, createdBy: null,
     });
   }
   // The residents' committee plans the programme each month: programme-wide co-commissioning.
   for (let month = 0; month < 3; month += 1) {
     const date = addDays(today, -PAST_DAYS + 7 + month * 30);
-    for (const resident of residents.slice(0, 4)) contributions.push(contribution(homeId, null, date, 'resident', resident.id, 'co_commissioning', 60, 'Comitato ospiti: programma del mese'));
-    if (coordinator) contributions.push(contribution(homeId, null, date, 'staff', coordinator.id, 'co_commissioning', 60, 'Comitato ospiti: programma del mese'));
+    for (const resident of residents.slice(0, 4)) contributions.push(contribution(homeId, null, date, 'resident', resident.id, 'co_commissioning', 60, text.contributions.committee));
+    if (coordinator) contributions.push(contribution(homeId, null, date, 'staff', coordinator.id, 'co_commissioning', 60, text.contributions.committee));
   }
 
   await insertInBatches(m, Activity, activities);
@@ -171,13 +161,6 @@ export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, se
   await insertInBatches(m, HelpOffer, offers);
   await insertInBatches(m, Contribution, contributions);
 }
-
-const FAMILY_NOTES = [
-  'Ha cantato tutte le canzoni e sorriso molto.',
-  'Ha raccontato del suo paese a tutto il gruppo.',
-  'Ha vinto una cinquina e ne era orgogliosa!',
-  'Ha dipinto un girasole da portare a casa.',
-];
 
 /** A realistic mix: most take part, some watch, a few are present but not engaged, decline or are away. */
 function weightedEngagement(r: number): Engagement {
@@ -202,4 +185,9 @@ function contribution(
 /** SQLite allows at most 32766 bound parameters a statement; 200 rows a batch stays well under it. */
 export async function insertInBatches<T extends object>(m: EntityManager, entity: new () => T, rows: Partial<T>[], size = 200): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await m.insert(entity, rows.slice(i, i + size) as never);
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`Demo data refers to unknown activity type "${name}"`);
+  return value;
 }

@@ -19,7 +19,8 @@ import { Feedback } from '../voice/entities/feedback.entity';
 import { Suggestion } from '../voice/entities/suggestion.entity';
 import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
-import { currentQuarter, previousQuarter, quarterRange } from '../voice/quarter';
+import { currentQuarter, previousQuarter, quarterRange } from '../common/time/quarter';
+import { readDemoFile } from './demo-data';
 import { insertInBatches } from './demo-programme';
 
 export interface DemoVoicePeople {
@@ -47,96 +48,17 @@ interface Said {
   activity?: boolean;
 }
 
-/** The first goes to the relative with an account (the demo family sees an answered idea and its notification). */
-const FROM_FAMILIES: Said[] = [
-  {
-    kind: 'activity_idea', about: 'home', title: 'Le ricette della nonna', status: 'accepted', daysAgo: 41, answeredAfter: 3, type: 'Cuciniamo insieme', activity: true,
-    body: 'Ogni famiglia potrebbe portare una ricetta di casa da preparare insieme: noi abbiamo quella delle crescentine di mia nonna.',
-    response: 'Bellissima idea! Il giovedì pomeriggio cuciniamo insieme: la prima ricetta sarà la vostra. Portate pure la nonna... almeno la ricetta!',
-  },
-  {
-    kind: 'activity_idea', about: 'home', title: 'Pomeriggio di ballo liscio', status: 'new', daysAgo: 2,
-    body: 'La mamma ballava ogni domenica alla balera di Sassuolo. Una festa con la fisarmonica piacerebbe a tanti, anche a chi guarda soltanto.',
-  },
-  {
-    kind: 'activity_idea', about: 'resident', title: 'I bambini della scuola in visita', status: 'done', daysAgo: 76, answeredAfter: 4, type: 'Pomeriggio con i bambini', activity: true,
-    body: 'Papà è stato maestro per quarant\'anni e si illumina quando vede dei bambini. La scuola dell\'infanzia qui vicino potrebbe venire a trovarvi?',
-    response: 'Abbiamo parlato con la scuola «Arcobaleno»: vengono il sabato pomeriggio, una volta al mese. Grazie del suggerimento!',
-  },
-  {
-    kind: 'activity_idea', about: 'home', title: 'Una gita al mare', status: 'declined', daysAgo: 27, answeredAfter: 2,
-    body: 'Sarebbe bello portare gli ospiti a vedere il mare a Cesenatico, anche solo per un pranzo.',
-    response: 'Ci piacerebbe davvero, ma tre ore di pulmino sono troppo faticose per molti ospiti. In primavera proveremo una gita al lago di Suviana, più vicino: vi terremo informati.',
-  },
-  {
-    kind: 'plan_change', about: 'resident', title: 'Una passeggiata al mattino', status: 'new', daysAgo: 5,
-    body: 'Papà si sveglia presto ed è più sereno al mattino: potrebbe uscire in giardino prima di colazione, quando il tempo lo permette?',
-  },
-  {
-    kind: 'plan_change', about: 'resident', title: 'Meno rumore durante il pranzo', status: 'accepted', daysAgo: 33, answeredAfter: 5,
-    body: 'La mamma si agita nella sala grande quando c\'è confusione. Potrebbe mangiare nella saletta del nucleo?',
-    response: 'Da lunedì pranza nella saletta con altri quattro ospiti: la seguiamo e ne parliamo alla prossima revisione del piano.',
-  },
-  {
-    kind: 'life_story', about: 'resident', title: 'La sartoria di via Emilia', status: 'accepted', daysAgo: 6, answeredAfter: 2,
-    body: 'Dal 1962 al 1999 ha lavorato nella sartoria Ferrari in via Emilia: cuciva gli abiti da sposa e ricorda ancora il nome di ogni sposa.',
-    response: 'Grazie, che bel ricordo. Lo rileggiamo con lei e poi lo aggiungiamo a «Chi sono».',
-  },
-  {
-    kind: 'life_story', about: 'resident', title: 'Il podere di Castelfranco', status: 'new', daysAgo: 1,
-    body: 'È cresciuto in un podere vicino a Castelfranco Emilia, con sei fratelli e una mucca di nome Bianca. Ama parlare della vendemmia.',
-  },
-];
-
-const FROM_RESIDENTS: Said[] = [
-  {
-    kind: 'activity_idea', about: 'home', title: 'Un torneo di briscola', status: 'accepted', daysAgo: 19, answeredAfter: 1, type: 'Tombola',
-    body: '«Vorrei giocare a briscola con gli uomini del secondo piano, il sabato pomeriggio. La tombola va bene, ma le carte sono un\'altra cosa.»',
-    response: 'Il sabato dopo la tombola prepariamo due tavoli per la briscola.',
-  },
-  {
-    kind: 'plan_change', about: 'resident', title: 'La messa della domenica', status: 'done', daysAgo: 36, answeredAfter: 1,
-    body: '«La domenica voglio andare a messa, anche se piove. Mi accompagnate?»',
-    response: 'Un\'operatrice la accompagna ogni domenica alle 10.',
-  },
-  {
-    kind: 'activity_idea', about: 'resident', title: 'Cantare Modugno', status: 'new', daysAgo: 3,
-    body: '«Nel coro cantiamo sempre le stesse. Io vorrei «Volare» e «Vecchio frack».»',
-  },
-];
-
-const FROM_VOLUNTEERS: Said[] = [
-  {
-    kind: 'activity_idea', about: 'home', title: 'Chitarra in giardino', status: 'new', daysAgo: 4,
-    body: 'Con la bella stagione posso portare la chitarra in giardino il mercoledì: canzoni degli anni \'50 e \'60, a richiesta.',
-  },
-];
-
-const FAMILY_COMMENTS = [
-  'La mamma me ne ha parlato per tutta la sera, era felicissima.',
-  'Papà ha cantato tutte le canzoni: non lo sentivo cantare da anni.',
-  'Bella attività, forse un po\' lunga per lei verso la fine.',
-  'Grazie alle animatrici per la pazienza e il sorriso.',
-  'Ha portato a casa il suo lavoro e lo ha mostrato a tutti i nipoti.',
-  null,
-  'Si è divertito, anche se all\'inizio non voleva andare.',
-];
-const RESIDENT_COMMENTS = [
-  '«Mi è piaciuto, ma la prossima volta voglio sedermi vicino alla finestra.»',
-  '«Bello! Rifacciamolo presto.»',
-  '«C\'era troppa confusione, preferisco quando siamo in pochi.»',
-  '«Ho vinto io, scrivetelo!»',
-];
-const VOLUNTEER_COMMENTS = [
-  'Gruppo molto partecipe; servirebbe un microfono per chi sente poco.',
-  'Ottima organizzazione, gli ospiti erano già pronti all\'orario giusto.',
-  'Due ospiti si sono stancati presto: meglio una pausa a metà.',
-];
-const CHECK_IN_COMMENTS: Record<Perspective, (string | null)[]> = {
-  resident: ['«Qui sto bene, ma mi manca il mio orto.»', '«Mi piace quando vengono i bambini.»', null, '«Vorrei uscire di più.»'],
-  family: ['La vediamo più serena da quando va al coro.', 'A volte si sente sola la sera.', null],
-  staff: ['Partecipa volentieri alle attività di gruppo del mattino.', 'Da incoraggiare: tende a restare in camera.', null],
-};
+/**
+ * What data/demo/voice.json holds: suggestions by who sends them (a family's first goes to the
+ * relative with an account, so the demo family sees an answered idea and its notification),
+ * comments for feedback and check-ins, and one thank-you to the whole home.
+ */
+interface DemoVoiceText {
+  suggestions: Record<'family' | 'resident' | 'volunteer', Said[]>;
+  feedbackComments: Record<'family' | 'resident' | 'volunteer', (string | null)[]>;
+  thanks: string;
+  checkInComments: Record<Perspective, (string | null)[]>;
+}
 
 /**
  * The voice of the demo home: suggestions from families, residents (recorded by staff) and a
@@ -146,6 +68,7 @@ const CHECK_IN_COMMENTS: Record<Perspective, (string | null)[]> = {
  * are added for the accounts that exist by then.
  */
 export async function seedDemoVoice(m: EntityManager, people: DemoVoicePeople, random: () => number): Promise<void> {
+  const text = readDemoFile<DemoVoiceText>('voice.json');
   const { homeId, timezone } = people;
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   const now = Date.now();
@@ -224,15 +147,15 @@ export async function seedDemoVoice(m: EntityManager, people: DemoVoicePeople, r
     return suggestion;
   };
 
-  FROM_FAMILIES.forEach((said, index) => {
+  text.suggestions.family.forEach((said, index) => {
     const link = links[index % Math.max(1, links.length)];
     if (link) say(said, 'family', link.familyMemberId, link.residentId, userOf(link.familyMemberId)?.id ?? null);
   });
-  FROM_RESIDENTS.forEach((said, index) => {
+  text.suggestions.resident.forEach((said, index) => {
     const resident = current[(index * 5 + 2) % Math.max(1, current.length)];
     if (resident) say(said, 'resident', resident.id, resident.id, answerer);
   });
-  FROM_VOLUNTEERS.forEach((said) => {
+  text.suggestions.volunteer.forEach((said) => {
     const volunteerId = people.volunteerIds[0];
     if (volunteerId) say(said, 'volunteer', volunteerId, null, userOf(volunteerId)?.id ?? null);
   });
@@ -252,25 +175,25 @@ export async function seedDemoVoice(m: EntityManager, people: DemoVoicePeople, r
     const attended = attendedBy(link.residentId).slice(0, 12);
     const chosen = new Set<Activity>();
     for (let i = 0; i < 1 + Math.floor(random() * 2) && attended.length > 0; i += 1) chosen.add(pick(attended));
-    for (const activity of chosen) feedbackOn(activity, 'family', link.familyMemberId, userOf(link.familyMemberId)?.id ?? null, pick(FAMILY_COMMENTS));
+    for (const activity of chosen) feedbackOn(activity, 'family', link.familyMemberId, userOf(link.familyMemberId)?.id ?? null, pick(text.feedbackComments.family));
   }
   for (const resident of current.filter((_, i) => i % 5 === 1).slice(0, 4)) {
     const attended = attendedBy(resident.id);
-    if (attended.length > 0) feedbackOn(pick(attended.slice(0, 8)), 'resident', resident.id, answerer, pick(RESIDENT_COMMENTS));
+    if (attended.length > 0) feedbackOn(pick(attended.slice(0, 8)), 'resident', resident.id, answerer, pick(text.feedbackComments.resident));
   }
   const helped = people.volunteerIds.length === 0 || held.length === 0 ? [] : await m.findBy(HelpOffer, {
     activityId: In(held.map((a) => a.id)), volunteerId: In(people.volunteerIds), status: 'confirmed',
   });
   for (const offer of helped.slice(0, 3)) {
     const activity = held.find((a) => a.id === offer.activityId)!;
-    feedbackOn(activity, 'volunteer', offer.volunteerId!, userOf(offer.volunteerId)?.id ?? null, pick(VOLUNTEER_COMMENTS));
+    feedbackOn(activity, 'volunteer', offer.volunteerId!, userOf(offer.volunteerId)?.id ?? null, pick(text.feedbackComments.volunteer));
   }
   const grateful = links[links.length - 1];
   if (grateful) {
     const createdAt = daysAgo(12, 20);
     const row: Partial<Feedback> = {
       id: randomUUID(), homeId, ...author('family', grateful.familyMemberId, userOf(grateful.familyMemberId)?.id ?? null), activityId: null, rating: 5,
-      comment: 'Grazie a tutto il personale: il programma di questi mesi è ricco e vario, e si vede che gli ospiti sono ascoltati.', createdAt, updatedAt: createdAt,
+      comment: text.thanks, createdAt, updatedAt: createdAt,
     };
     feedback.push(row);
     contributions.push(contribution('family', grateful.familyMemberId, { activityId: null, date: localDate(createdAt), phase: 'co_assessment', source: 'feedback', sourceId: row.id }));
@@ -302,7 +225,7 @@ export async function seedDemoVoice(m: EntityManager, people: DemoVoicePeople, r
         const row: Partial<WellbeingCheckIn> = {
           id: randomUUID(), homeId, residentId: resident.id, quarter, perspective,
           familyMemberId: perspective === 'family' ? personId : null, staffMemberId: perspective === 'staff' ? personId : null,
-          doingThings: score(), people: score(), choice: score(), comment: pick(CHECK_IN_COMMENTS[perspective]), recordedBy,
+          doingThings: score(), people: score(), choice: score(), comment: pick(text.checkInComments[perspective]), recordedBy,
           createdAt: at, updatedAt: at,
         };
         checkIns.push(row);

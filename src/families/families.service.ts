@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
-import { AuditService, diffFields } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import type { Role } from '../auth/auth.enums';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
-import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { ValidationError } from '../common/errors/domain-errors';
+import { personName, PersonRecords } from '../common/people/person-records';
 import { pageOf, whereAnyContains } from '../common/query/paging';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, HomeView } from '../homes/homes.service';
@@ -79,6 +80,8 @@ export interface FamilyListView {
 
 @Injectable()
 export class FamiliesService {
+  private readonly records: PersonRecords<FamilyMember>;
+
   constructor(
     @InjectRepository(FamilyMember) private readonly members: Repository<FamilyMember>,
     private readonly links: FamilyLinksService,
@@ -87,7 +90,20 @@ export class FamiliesService {
     private readonly homes: HomesService,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.records = new PersonRecords<FamilyMember>(
+      {
+        entity: FamilyMember, entityType: 'family_member', personKind: 'family', fields: MEMBER_FIELDS,
+        // Their links stay as history, but give no access once the member is archived.
+        isArchived: (member) => member.archivedAt !== null,
+        archiving: () => {
+          const archivedAt = new Date();
+          return { set: { archivedAt }, changes: { archivedAt: { old: null, new: archivedAt.toISOString() } } };
+        },
+      },
+      { unitOfWork, audit, auth, invitations },
+    );
+  }
 
   async list(user: SessionUser, query: FamilyListQueryDto): Promise<FamilyListView> {
     const builder = scopeToHomes(this.members.createQueryBuilder('member'), user);
@@ -99,7 +115,7 @@ export class FamiliesService {
     const homeNames = user.homeIds.length > 1 ? new Map((await this.homes.listForUser(user)).map((home) => [home.id, home.name])) : null;
     return {
       members: members.map((member) => ({
-        id: member.id, name: `${member.firstName} ${member.lastName}`, email: member.email, phone: member.phone, archived: member.archivedAt !== null,
+        id: member.id, name: personName(member), email: member.email, phone: member.phone, archived: member.archivedAt !== null,
         homeName: homeNames?.get(member.homeId) ?? null, residents: residents.get(member.id) ?? [],
       })),
       total,
@@ -109,11 +125,11 @@ export class FamiliesService {
   }
 
   async profile(user: SessionUser, id: string): Promise<FamilyMemberProfile> {
-    const member = await this.find(this.members.manager, user, id);
+    const member = await this.records.find(this.members.manager, user, id);
     const canEdit = canManageFamilies(user) && member.archivedAt === null;
     const [links, account, residents] = await Promise.all([
       this.links.linksForFamilyMember(user, id),
-      this.invitations.statusFor('family', id),
+      this.records.accountStatus(id),
       canEdit ? this.links.residentOptions(user, member.homeId) : Promise.resolve([]),
     ]);
     // A resident already linked is changed through the existing link, so the add form leaves them out.
@@ -127,67 +143,26 @@ export class FamiliesService {
   }
 
   async get(user: SessionUser, id: string): Promise<FamilyMemberView> {
-    return toView(await this.find(this.members.manager, user, id));
+    return toView(await this.records.find(this.members.manager, user, id));
   }
 
   async create(user: SessionUser, input: CreateFamilyMemberDto): Promise<FamilyMemberView> {
     const homeId = resolveHomeId(user, input.homeId);
-    return this.unitOfWork.transaction(async (m) => {
-      const member = m.create(FamilyMember, { homeId, ...contactFields(input), archivedAt: null });
-      await m.insert(FamilyMember, member);
-      await this.audit.record(m, {
-        action: 'create', userId: user.id, role: user.role, entityType: 'family_member', entityId: member.id, homeId,
-        changes: diffFields({}, member, MEMBER_FIELDS),
-      });
-      return toView(member);
-    });
+    return toView(await this.records.create(user, homeId, { ...contactFields(input), archivedAt: null }));
   }
 
   async update(user: SessionUser, id: string, input: FamilyMemberDto): Promise<FamilyMemberView> {
-    return this.unitOfWork.transaction(async (m) => {
-      const member = await this.find(m, user, id);
-      if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
-      const next = contactFields(input);
-      const changes = diffFields(member, next, MEMBER_FIELDS);
-      if (Object.keys(changes).length > 0) {
-        await m.update(FamilyMember, { id }, next);
-        await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'family_member', entityId: id, homeId: member.homeId, changes });
-      }
-      return toView({ ...member, ...next });
-    });
+    return toView(await this.records.update(user, id, contactFields(input), refuseArchived));
   }
 
-  /**
-   * Archiving is how a family member leaves the records: nothing about a person is deleted. Their
-   * links stay as history, but give no access once the member is archived.
-   */
+  /** Archiving is how a family member leaves the records (and their account is disabled). */
   async archive(user: SessionUser, id: string): Promise<FamilyMemberView> {
-    return this.unitOfWork.transaction(async (m) => {
-      const member = await this.find(m, user, id);
-      if (member.archivedAt) return toView(member);
-      const archivedAt = new Date();
-      await m.update(FamilyMember, { id }, { archivedAt });
-      await this.audit.record(m, {
-        action: 'archive', userId: user.id, role: user.role, entityType: 'family_member', entityId: id, homeId: member.homeId,
-        changes: { archivedAt: { old: null, new: archivedAt.toISOString() } },
-      });
-      await this.auth.setDisabledForPerson(m, user, 'family', id, true);
-      return toView({ ...member, archivedAt });
-    });
+    return toView(await this.records.archive(user, id));
   }
 
   /** Creates an account invitation (role family); the link is returned once, to be passed on. */
-  async invite(user: SessionUser, id: string): Promise<IssuedInvitation> {
-    const member = await this.find(this.members.manager, user, id);
-    if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
-    return this.invitations.invite(user, {
-      email: member.email, displayName: `${member.firstName} ${member.lastName}`, role: 'family', homeId: member.homeId,
-      personKind: 'family', personId: member.id,
-    });
-  }
-
-  private find(m: EntityManager, user: SessionUser, id: string): Promise<FamilyMember> {
-    return findInHomes(m, FamilyMember, user, id);
+  invite(user: SessionUser, id: string): Promise<IssuedInvitation> {
+    return this.records.invite(user, id, 'family', refuseArchived);
   }
 
   // Reads for other modules ------------------------------------------------------------------
@@ -205,13 +180,17 @@ export class FamiliesService {
   }
 }
 
+function refuseArchived(member: FamilyMember): void {
+  if (member.archivedAt) throw new ValidationError({}, { key: 'families.archivedNoChanges' });
+}
+
 function contactFields(input: FamilyMemberDto): Pick<FamilyMember, 'firstName' | 'lastName' | 'email' | 'phone'> {
   return { firstName: input.firstName, lastName: input.lastName, email: input.email || null, phone: input.phone || null };
 }
 
 function toView(member: FamilyMember): FamilyMemberView {
   return {
-    id: member.id, homeId: member.homeId, firstName: member.firstName, lastName: member.lastName, name: `${member.firstName} ${member.lastName}`,
+    id: member.id, homeId: member.homeId, firstName: member.firstName, lastName: member.lastName, name: personName(member),
     email: member.email, phone: member.phone, phoneHref: telHref(member.phone), archivedAt: member.archivedAt,
   };
 }

@@ -7,6 +7,7 @@ import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, FieldErrors, ValidationError } from '../common/errors/domain-errors';
 import { isIsoDate, todayIn } from '../common/time/zoned';
 import { ContributionsService, SourcedContribution } from '../contributions/contributions.service';
+import { isUniqueViolation } from '../database/unique-violation';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { ResidentsService } from '../residents/residents.service';
@@ -229,11 +230,4 @@ async function insertGoals(m: EntityManager, plan: ActivityPlan, goals: GoalInpu
 
 function goalSummary(goal: Pick<GoalInput, 'description' | 'categories' | 'activityTypeIds' | 'targetPerWeek' | 'status'>) {
   return { description: goal.description, categories: goal.categories, activityTypeIds: goal.activityTypeIds, targetPerWeek: goal.targetPerWeek, status: goal.status };
-}
-
-/** A unique index refused a row (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE). */
-function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: unknown } } | null)?.driverError;
-  const code = driverError?.code ?? (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -8,7 +8,7 @@ import { addDays, localDayRange, localDaysRange, todayIn } from '../common/time/
 import { Phase } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
 import { FeedbackService } from '../voice/feedback.service';
-import { quarterOf, quarterRange } from '../voice/quarter';
+import { quarterOf, quarterRange } from '../common/time/quarter';
 import { FeedbackFormDto, OfferFormDto } from './dto/portal.dto';
 
 /** How far ahead a volunteer's own activities and the ones they could help with are listed. */

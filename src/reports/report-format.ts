@@ -2,7 +2,7 @@ import { translate } from '../common/i18n/i18n';
 import { formatDate, formatDateTime } from '../common/views/format';
 import type { FigureRow, FigureUnit, QuarterlyReport } from './quarterly-report.model';
 import { UNIT_DECIMALS } from './report-figures';
-import { quarterBounds } from './report-quarter';
+import { quarterBounds } from '../common/time/quarter';
 
 /*
  * How the report's numbers read, in English or Italian. The HTML preview, the PDF and the CSV

@@ -1,4 +1,6 @@
-import { belowOnePerWeek, changeOf, fairShareBucket, hoursOf, meanOf, median, percentOf, perWeek, round1, round2 } from './report-maths';
+import {
+  belowOnePerWeek, changeOf, daysInclusive, fairShareBucket, hoursOf, meanOf, median, percentOf, perWeek, referenceDate, residentDaysWithin, round1, round2,
+} from './report-maths';
 
 describe('median', () => {
   const sut = median;
@@ -70,5 +72,38 @@ describe('changeOf', () => {
 
   it('should give null when either quarter has no value', () => {
     expect([sut(null, 1, 2), sut(1, null, 2)]).toEqual([null, null]);
+  });
+});
+
+describe('daysInclusive', () => {
+  const sut = daysInclusive;
+
+  it.each([
+    ['2026-07-01', '2026-07-01', 1], ['2026-07-01', '2026-09-30', 92], ['2026-04-01', '2026-06-30', 91],
+    ['2026-03-28', '2026-03-30', 3], ['2026-07-02', '2026-07-01', 0],
+  ])('should count %s to %s as %i days', (from, to, days) => {
+    expect(sut(from, to)).toBe(days);
+  });
+});
+
+describe('residentDaysWithin', () => {
+  const sut = (admitted: string, left: string | null) => residentDaysWithin(admitted, left, '2026-07-01', '2026-09-30');
+
+  it.each([
+    ['2020-01-01', null, 92, 'the whole quarter'],
+    ['2026-08-01', null, 61, 'admitted mid-quarter'],
+    ['2020-01-01', '2026-07-21', 21, 'discharged mid-quarter'],
+    ['2026-09-30', null, 1, 'admitted on the last day'],
+    ['2020-01-01', '2026-07-01', 1, 'left on the first day'],
+    ['2026-07-10', '2026-07-12', 3, 'admitted and left within the quarter'],
+  ])('should count %s to %s as %i days when %s', (admitted: string, left: string | null, days: number, _when: string) => {
+    expect(sut(admitted, left)).toBe(days);
+  });
+});
+
+describe('referenceDate', () => {
+  it('should be the last day once the quarter is over and today while it runs', () => {
+    expect([referenceDate('2026-09-30', '2026-11-28'), referenceDate('2026-09-30', '2026-09-10'), referenceDate('2026-09-30', '2026-09-30')])
+      .toEqual(['2026-09-30', '2026-09-10', '2026-09-30']);
   });
 });

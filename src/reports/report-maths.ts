@@ -44,6 +44,28 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** Whole days from one date to another, both included ("2026-07-01" to "2026-07-07" is 7). */
+export function daysInclusive(from: string, to: string): number {
+  if (to < from) return 0;
+  const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);
+  return Math.round(ms / 86_400_000) + 1;
+}
+
+/**
+ * Days a resident lived in the home within a period: from the later of admission and the period's
+ * first day to the earlier of leaving and its last day, both included (SPEC 5, fair share).
+ */
+export function residentDaysWithin(admittedOn: string, leftOn: string | null, firstDay: string, lastDay: string): number {
+  const from = admittedOn > firstDay ? admittedOn : firstDay;
+  const to = leftOn !== null && leftOn < lastDay ? leftOn : lastDay;
+  return daysInclusive(from, to);
+}
+
+/** The quarter's last day, or today when the quarter is still running (or has not begun). */
+export function referenceDate(lastDay: string, today: string): string {
+  return today < lastDay ? today : lastDay;
+}
+
 /** Attended activities per week over the days someone was resident, 2 decimals (0 for no days). */
 export function perWeek(attended: number, days: number): number {
   return days <= 0 ? 0 : round2((attended * 7) / days);

@@ -8,6 +8,9 @@ import type { Role } from '../auth/auth.enums';
 import { assertHomeAccess } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import {
+  isQuarter, lastCompleteQuarter, LocalPeriod, previousQuarter, QuarterBounds, quarterBounds, recentQuarters,
+} from '../common/time/quarter';
 import { addDays, todayIn } from '../common/time/zoned';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { ACTOR_TYPES, ActorType, PHASES, Phase } from '../contributions/contributions.enums';
@@ -30,11 +33,8 @@ import {
 } from './quarterly-report.model';
 import { figureRows } from './report-figures';
 import {
-  belowOnePerWeek, fairShareBucket, hoursOf, meanOf, median, percentOf, perWeek, round1, round2,
+  belowOnePerWeek, fairShareBucket, hoursOf, meanOf, median, percentOf, perWeek, referenceDate, residentDaysWithin, round1, round2,
 } from './report-maths';
-import {
-  isQuarter, lastCompleteQuarter, LocalPeriod, previousQuarter, QuarterBounds, quarterBounds, recentQuarters, referenceDate, residentDaysWithin,
-} from './report-quarter';
 
 /** Who may open the quarterly report (SPEC 1: managers print it; coordinators preview it). */
 export const REPORT_READERS = ['admin', 'manager', 'coordinator'] as const satisfies readonly Role[];

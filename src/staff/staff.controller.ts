@@ -5,8 +5,9 @@ import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { flash, flashInvitation } from '../common/http/flash';
-import { listHref } from '../common/http/list-href';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { statusListView } from '../common/people/person-list-view';
+import { personName } from '../common/people/person-records';
 import { CreateStaffMemberDto, STAFF_LIST_STATUSES, StaffInvitationDto, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
 import { JOB_ROLES } from './staff.enums';
 import { canManageStaff, invitableRoles, STAFF_EDITORS, STAFF_READERS, StaffDetail, StaffService } from './staff.service';
@@ -20,10 +21,7 @@ function formValues(s: StaffDetail): Record<string, unknown> {
   };
 }
 
-/** A list address keeping the search and filter, for the paging links. */
-function pageHref(query: StaffListQuery, page: number): string {
-  return listHref('/staff', { q: query.q, status: query.status }, page);
-}
+const STATUS_FILTER = { path: '/staff', statuses: STAFF_LIST_STATUSES, defaultStatus: 'active', labelKeys: 'staff.filter' };
 
 @Controller('staff')
 @Roles(...STAFF_READERS)
@@ -33,18 +31,7 @@ export class StaffController {
   @Get()
   @Render('staff/index')
   async index(@CurrentUser() user: SessionUser, @Query() query: StaffListQuery) {
-    const result = await this.staff.list(user, query);
-    const status = query.status ?? 'active';
-    return {
-      ...result,
-      q: query.q ?? '',
-      statusOptions: STAFF_LIST_STATUSES.map((value) => ({ value, labelKey: `staff.filter.${value}`, selected: value === status })),
-      paged: result.pages > 1,
-      prevHref: result.page > 1 ? pageHref(query, result.page - 1) : null,
-      nextHref: result.page < result.pages ? pageHref(query, result.page + 1) : null,
-      showHome: user.homeIds.length > 1,
-      canEdit: canManageStaff(user),
-    };
+    return statusListView(await this.staff.list(user, query), query, STATUS_FILTER, user, canManageStaff(user));
   }
 
   @Get('new')
@@ -63,7 +50,7 @@ export class StaffController {
   @FormView('staff/form', { isNew: true }, (c: StaffController, req) => c.newMember(req.user!))
   async create(@CurrentUser() user: SessionUser, @Body() body: CreateStaffMemberDto, @Req() req: Request) {
     const member = await this.staff.create(user, body);
-    flash(req, 'success', { key: 'staff.created', params: { name: `${member.firstName} ${member.lastName}` } });
+    flash(req, 'success', { key: 'staff.created', params: { name: personName(member) } });
     return { url: `/staff/${member.id}` };
   }
 
@@ -72,7 +59,7 @@ export class StaffController {
   async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const { member, account, suggestedRole } = await this.staff.profile(user, id);
     return {
-      title: `${member.firstName} ${member.lastName}`, member, account, canEdit: canManageStaff(user),
+      title: personName(member), member, account, canEdit: canManageStaff(user),
       inviteRoles: invitableRoles(user).map((value) => ({ value, labelKey: `roles.${value}`, selected: value === suggestedRole })),
     };
   }
@@ -83,7 +70,7 @@ export class StaffController {
   async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const member = await this.staff.get(user, id);
     return {
-      isNew: false, formAction: `/staff/${id}`, member: { id, name: `${member.firstName} ${member.lastName}` },
+      isNew: false, formAction: `/staff/${id}`, member: { id, name: personName(member) },
       jobRoles: JOB_ROLE_OPTIONS, ...(await this.staff.formOptions(user, member)), values: formValues(member),
     };
   }
@@ -104,7 +91,7 @@ export class StaffController {
   @FormView('staff/show', {}, (c: StaffController, req) => c.show(req.user!, req.params.id as string))
   async archive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
     const member = await this.staff.archive(user, id);
-    flash(req, 'success', { key: 'staff.archived', params: { name: `${member.firstName} ${member.lastName}` } });
+    flash(req, 'success', { key: 'staff.archived', params: { name: personName(member) } });
     return { url: `/staff/${id}` };
   }
 

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { isUUID } from 'class-validator';
 import { EntityManager, In, Repository } from 'typeorm';
-import { AuditService, diffFields } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
-import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
-import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
+import { ARCHIVED_BY_LEAVING, PersonRecords } from '../common/people/person-records';
 import { pageOf, whereEveryWordIn } from '../common/query/paging';
 import { sqlRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -84,6 +84,8 @@ type StaffInput = Pick<StaffMember, (typeof STAFF_FIELDS)[number]>;
 
 @Injectable()
 export class StaffService {
+  private readonly records: PersonRecords<StaffMember>;
+
   constructor(
     @InjectRepository(StaffMember) private readonly staff: Repository<StaffMember>,
     private readonly unitOfWork: UnitOfWork,
@@ -91,7 +93,12 @@ export class StaffService {
     private readonly homes: HomesService,
     private readonly invitations: InvitationsService,
     private readonly auth: AuthService,
-  ) {}
+  ) {
+    this.records = new PersonRecords<StaffMember>(
+      { entity: StaffMember, entityType: 'staff_member', personKind: 'staff', fields: STAFF_FIELDS, ...ARCHIVED_BY_LEAVING },
+      { unitOfWork, audit, auth, invitations },
+    );
+  }
 
   async list(user: SessionUser, query: StaffListQuery): Promise<StaffPage> {
     const qb = scopeToHomes(this.staff.createQueryBuilder('s'), user);
@@ -105,14 +112,14 @@ export class StaffService {
   }
 
   async get(user: SessionUser, id: string): Promise<StaffDetail> {
-    const member = await this.findVisible(this.unitOfWork.manager, user, id);
+    const member = await this.records.find(this.unitOfWork.manager, user, id);
     return toDetail(member, await this.unitNames(user, [member.homeId]));
   }
 
   /** The detail page: the record, its account status, and the role an invitation would suggest. */
   async profile(user: SessionUser, id: string): Promise<{ member: StaffDetail; account: AccountStatus | null; suggestedRole: StaffAccountRole }> {
     const member = await this.get(user, id);
-    const account = canManageStaff(user) ? await this.invitations.statusFor('staff', id) : null;
+    const account = canManageStaff(user) ? await this.records.accountStatus(id) : null;
     const suggested = accountRoleFor(member.jobRole);
     return { member, account, suggestedRole: invitableRoles(user).includes(suggested) ? suggested : 'carer' };
   }
@@ -140,60 +147,29 @@ export class StaffService {
     if (!homeId) throw new ValidationError({ homeId: { key: 'validation.chooseHome' } });
     const fields = recordFrom(input);
     if (user) await this.checkUnit(user, homeId, fields.unitId, null);
-    const work = async (m: EntityManager) => {
-      const member = m.create(StaffMember, { ...fields, homeId });
-      await m.insert(StaffMember, member);
-      await this.audit.record(m, {
-        action: 'create', userId: user?.id, role: user?.role, entityType: 'staff_member', entityId: member.id, homeId,
-        changes: diffFields({}, member, STAFF_FIELDS),
-      });
-      return member;
-    };
-    const saved = await (manager ? work(manager) : this.unitOfWork.transaction(work));
+    const saved = await this.records.create(user, homeId, fields, manager);
     return toDetail(saved, user ? await this.unitNames(user, [homeId]) : new Map());
   }
 
   async update(user: SessionUser, id: string, input: StaffMemberDto): Promise<StaffDetail> {
     const next = recordFrom(input);
-    const before = await this.findVisible(this.unitOfWork.manager, user, id);
+    const before = await this.records.find(this.unitOfWork.manager, user, id);
     await this.checkUnit(user, before.homeId, next.unitId, before.unitId);
-    const saved = await this.unitOfWork.transaction(async (m) => {
-      const member = await this.findVisible(m, user, id);
-      const changes = diffFields(member, next, STAFF_FIELDS);
-      if (Object.keys(changes).length === 0) return member;
-      await m.update(StaffMember, { id }, next);
-      await this.audit.record(m, {
-        action: 'update', userId: user.id, role: user.role, entityType: 'staff_member', entityId: id, homeId: member.homeId, changes,
-      });
-      return { ...member, ...next };
-    });
+    const saved = await this.records.update(user, id, next);
     return toDetail(saved, await this.unitNames(user, [saved.homeId]));
   }
 
-  /** Nothing about a person is deleted: archiving marks them as having left, and can be undone by editing. */
+  /** Archiving marks them as having left (and disables their account); editing can undo it. */
   async archive(user: SessionUser, id: string): Promise<StaffDetail> {
-    const saved = await this.unitOfWork.transaction(async (m) => {
-      const member = await this.findVisible(m, user, id);
-      if (member.status === 'left') return member;
-      await m.update(StaffMember, { id }, { status: 'left' });
-      await this.audit.record(m, {
-        action: 'archive', userId: user.id, role: user.role, entityType: 'staff_member', entityId: id, homeId: member.homeId,
-        changes: diffFields(member, { status: 'left' }, ['status']),
-      });
-      await this.auth.setDisabledForPerson(m, user, 'staff', member.id, true);
-      return { ...member, status: 'left' as const };
-    });
+    const saved = await this.records.archive(user, id);
     return toDetail(saved, await this.unitNames(user, [saved.homeId]));
   }
 
   /** Issues a one-time link for the staff member to set up their own account with the chosen role. */
-  async invite(user: SessionUser, id: string, role: StaffAccountRole): Promise<IssuedInvitation> {
-    const member = await this.findVisible(this.unitOfWork.manager, user, id);
-    if (!invitableRoles(user).includes(role)) throw new ForbiddenError({ key: 'staff.managerInviteRefused' });
-    if (member.status === 'left') throw new ValidationError({}, { key: 'staff.inviteLeft' });
-    return this.invitations.invite(user, {
-      email: member.email, displayName: `${member.firstName} ${member.lastName}`, role,
-      homeId: member.homeId, personKind: 'staff', personId: member.id,
+  invite(user: SessionUser, id: string, role: StaffAccountRole): Promise<IssuedInvitation> {
+    return this.records.invite(user, id, role, (member) => {
+      if (!invitableRoles(user).includes(role)) throw new ForbiddenError({ key: 'staff.managerInviteRefused' });
+      if (member.status === 'left') throw new ValidationError({}, { key: 'staff.inviteLeft' });
     });
   }
 
@@ -202,12 +178,6 @@ export class StaffService {
   /** A staff member's unit (a carer's Today opens on it). */
   async unitOf(id: string): Promise<string | null> {
     return (await sqlRow<{ unitId: string | null }>(this.staff.manager, 'SELECT "unitId" FROM staff_member WHERE id = ?', [id]))?.unitId ?? null;
-  }
-
-  private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<StaffMember> {
-    // An id that is not one would make PostgreSQL's uuid column fail the query; it is simply not found.
-    if (!isUUID(id)) throw new NotFoundError();
-    return findInHomes(m, StaffMember, user, id);
   }
 
   /** A unit must be one of the home's; a closed unit may stay on a record but not be newly chosen. */

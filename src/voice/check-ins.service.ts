@@ -13,7 +13,7 @@ import { ResidentBrief, ResidentsService } from '../residents/residents.service'
 import { StaffService } from '../staff/staff.service';
 import { WellbeingCheckIn } from './entities/wellbeing-check-in.entity';
 import { Perspective, PERSPECTIVES } from './voice.enums';
-import { currentQuarter } from './quarter';
+import { currentQuarter } from '../common/time/quarter';
 import { isStaff, isUuid, score, text, VoiceAccess } from './voice-access';
 import { VoiceViews } from './voice-views';
 

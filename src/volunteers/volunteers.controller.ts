@@ -5,8 +5,9 @@ import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { flash, flashInvitation } from '../common/http/flash';
-import { listHref } from '../common/http/list-href';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { statusListView } from '../common/people/person-list-view';
+import { personName } from '../common/people/person-records';
 import { CreateVolunteerDto, VOLUNTEER_LIST_STATUSES, VolunteerDto, VolunteerListQuery } from './dto/volunteer.dto';
 import { canManageVolunteers, VOLUNTEER_EDITORS, VOLUNTEER_READERS, VolunteerDetail, VolunteersService } from './volunteers.service';
 
@@ -20,10 +21,7 @@ function formValues(v: VolunteerDetail): Record<string, unknown> {
   };
 }
 
-/** A list address keeping the search and filter, for the paging links. */
-function pageHref(query: VolunteerListQuery, page: number): string {
-  return listHref('/volunteers', { q: query.q, status: query.status }, page);
-}
+const STATUS_FILTER = { path: '/volunteers', statuses: VOLUNTEER_LIST_STATUSES, defaultStatus: 'current', labelKeys: 'volunteers.filter' };
 
 @Controller('volunteers')
 @Roles(...VOLUNTEER_READERS)
@@ -33,18 +31,7 @@ export class VolunteersController {
   @Get()
   @Render('volunteers/index')
   async index(@CurrentUser() user: SessionUser, @Query() query: VolunteerListQuery) {
-    const result = await this.volunteers.list(user, query);
-    const status = query.status ?? 'current';
-    return {
-      ...result,
-      q: query.q ?? '',
-      statusOptions: VOLUNTEER_LIST_STATUSES.map((value) => ({ value, labelKey: `volunteers.filter.${value}`, selected: value === status })),
-      paged: result.pages > 1,
-      prevHref: result.page > 1 ? pageHref(query, result.page - 1) : null,
-      nextHref: result.page < result.pages ? pageHref(query, result.page + 1) : null,
-      showHome: user.homeIds.length > 1,
-      canEdit: canManageVolunteers(user),
-    };
+    return statusListView(await this.volunteers.list(user, query), query, STATUS_FILTER, user, canManageVolunteers(user));
   }
 
   @Get('new')
@@ -60,7 +47,7 @@ export class VolunteersController {
   @FormView('volunteers/form', { isNew: true }, (c: VolunteersController, req) => c.newVolunteer(req.user!))
   async create(@CurrentUser() user: SessionUser, @Body() body: CreateVolunteerDto, @Req() req: Request) {
     const volunteer = await this.volunteers.create(user, body);
-    flash(req, 'success', { key: 'volunteers.created', params: { name: `${volunteer.firstName} ${volunteer.lastName}` } });
+    flash(req, 'success', { key: 'volunteers.created', params: { name: personName(volunteer) } });
     return { url: `/volunteers/${volunteer.id}` };
   }
 
@@ -68,7 +55,7 @@ export class VolunteersController {
   @Render('volunteers/show')
   async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const { volunteer, account } = await this.volunteers.profile(user, id);
-    return { title: `${volunteer.firstName} ${volunteer.lastName}`, volunteer, account, canEdit: canManageVolunteers(user) };
+    return { title: personName(volunteer), volunteer, account, canEdit: canManageVolunteers(user) };
   }
 
   @Get(':id/edit')
@@ -77,7 +64,7 @@ export class VolunteersController {
   async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const volunteer = await this.volunteers.get(user, id);
     return {
-      isNew: false, formAction: `/volunteers/${id}`, volunteer: { id, name: `${volunteer.firstName} ${volunteer.lastName}` },
+      isNew: false, formAction: `/volunteers/${id}`, volunteer: { id, name: personName(volunteer) },
       values: formValues(volunteer),
     };
   }
@@ -98,7 +85,7 @@ export class VolunteersController {
   @FormView('volunteers/show', {}, (c: VolunteersController, req) => c.show(req.user!, req.params.id as string))
   async archive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
     const volunteer = await this.volunteers.archive(user, id);
-    flash(req, 'success', { key: 'volunteers.archived', params: { name: `${volunteer.firstName} ${volunteer.lastName}` } });
+    flash(req, 'success', { key: 'volunteers.archived', params: { name: personName(volunteer) } });
     return { url: `/volunteers/${id}` };
   }
 

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { EntityManager, In, Not, Repository } from 'typeorm';
-import { AuditService, diffFields } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
-import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
-import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { ValidationError } from '../common/errors/domain-errors';
+import { ARCHIVED_BY_LEAVING, PersonRecords } from '../common/people/person-records';
 import { pageOf, whereEveryWordIn } from '../common/query/paging';
 import { todayIn } from '../common/time/zoned';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -85,6 +86,8 @@ type VolunteerInput = Pick<Volunteer, (typeof VOLUNTEER_FIELDS)[number]>;
 
 @Injectable()
 export class VolunteersService {
+  private readonly records: PersonRecords<Volunteer>;
+
   constructor(
     @InjectRepository(Volunteer) private readonly volunteers: Repository<Volunteer>,
     private readonly unitOfWork: UnitOfWork,
@@ -92,7 +95,12 @@ export class VolunteersService {
     private readonly homes: HomesService,
     private readonly invitations: InvitationsService,
     private readonly auth: AuthService,
-  ) {}
+  ) {
+    this.records = new PersonRecords<Volunteer>(
+      { entity: Volunteer, entityType: 'volunteer', personKind: 'volunteer', fields: VOLUNTEER_FIELDS, ...ARCHIVED_BY_LEAVING },
+      { unitOfWork, audit, auth, invitations },
+    );
+  }
 
   async list(user: SessionUser, query: VolunteerListQuery): Promise<VolunteerPage> {
     const qb = scopeToHomes(this.volunteers.createQueryBuilder('v'), user);
@@ -115,8 +123,7 @@ export class VolunteersService {
   }
 
   async get(user: SessionUser, id: string): Promise<VolunteerDetail> {
-    const volunteer = await this.findVisible(this.unitOfWork.manager, user, id);
-    return this.toDetail(volunteer);
+    return this.toDetail(await this.records.find(this.unitOfWork.manager, user, id));
   }
 
   /**
@@ -126,48 +133,16 @@ export class VolunteersService {
   async create(user: SessionUser | null, input: CreateVolunteerDto, manager?: EntityManager): Promise<VolunteerDetail> {
     const homeId = user ? resolveHomeId(user, input.homeId) : input.homeId;
     if (!homeId) throw new ValidationError({ homeId: { key: 'validation.chooseHome' } });
-    const fields = recordFrom(input);
-    const work = async (m: EntityManager) => {
-      const volunteer = m.create(Volunteer, { ...fields, homeId });
-      await m.insert(Volunteer, volunteer);
-      await this.audit.record(m, {
-        action: 'create', userId: user?.id, role: user?.role, entityType: 'volunteer', entityId: volunteer.id, homeId,
-        changes: diffFields({}, volunteer, VOLUNTEER_FIELDS),
-      });
-      return volunteer;
-    };
-    return this.toDetail(await (manager ? work(manager) : this.unitOfWork.transaction(work)));
+    return this.toDetail(await this.records.create(user, homeId, recordFrom(input), manager));
   }
 
   async update(user: SessionUser, id: string, input: VolunteerDto): Promise<VolunteerDetail> {
-    const next = recordFrom(input);
-    const saved = await this.unitOfWork.transaction(async (m) => {
-      const volunteer = await this.findVisible(m, user, id);
-      const changes = diffFields(volunteer, next, VOLUNTEER_FIELDS);
-      if (Object.keys(changes).length === 0) return volunteer;
-      await m.update(Volunteer, { id }, next);
-      await this.audit.record(m, {
-        action: 'update', userId: user.id, role: user.role, entityType: 'volunteer', entityId: id, homeId: volunteer.homeId, changes,
-      });
-      return { ...volunteer, ...next };
-    });
-    return this.toDetail(saved);
+    return this.toDetail(await this.records.update(user, id, recordFrom(input)));
   }
 
-  /** Nothing about a person is deleted: archiving marks them as having left, and can be undone by editing. */
+  /** Archiving marks them as having left (and disables their account); editing can undo it. */
   async archive(user: SessionUser, id: string): Promise<VolunteerDetail> {
-    const saved = await this.unitOfWork.transaction(async (m) => {
-      const volunteer = await this.findVisible(m, user, id);
-      if (volunteer.status === 'left') return volunteer;
-      await m.update(Volunteer, { id }, { status: 'left' });
-      await this.audit.record(m, {
-        action: 'archive', userId: user.id, role: user.role, entityType: 'volunteer', entityId: id, homeId: volunteer.homeId,
-        changes: diffFields(volunteer, { status: 'left' }, ['status']),
-      });
-      await this.auth.setDisabledForPerson(m, user, 'volunteer', volunteer.id, true);
-      return { ...volunteer, status: 'left' as const };
-    });
-    return this.toDetail(saved);
+    return this.toDetail(await this.records.archive(user, id));
   }
 
   /**
@@ -183,19 +158,16 @@ export class VolunteersService {
   }
 
   /** Issues a one-time link for the volunteer to set up their own account (role `volunteer`). */
-  async invite(user: SessionUser, id: string): Promise<IssuedInvitation> {
-    const volunteer = await this.findVisible(this.unitOfWork.manager, user, id);
-    if (volunteer.status === 'left') throw new ValidationError({}, { key: 'volunteers.inviteLeft' });
-    return this.invitations.invite(user, {
-      email: volunteer.email, displayName: `${volunteer.firstName} ${volunteer.lastName}`, role: 'volunteer',
-      homeId: volunteer.homeId, personKind: 'volunteer', personId: volunteer.id,
+  invite(user: SessionUser, id: string): Promise<IssuedInvitation> {
+    return this.records.invite(user, id, 'volunteer', (volunteer) => {
+      if (volunteer.status === 'left') throw new ValidationError({}, { key: 'volunteers.inviteLeft' });
     });
   }
 
   /** The detail page: the record, and its account status for those who may invite. */
   async profile(user: SessionUser, id: string): Promise<{ volunteer: VolunteerDetail; account: AccountStatus | null }> {
     const volunteer = await this.get(user, id);
-    const account = canManageVolunteers(user) ? await this.invitations.statusFor('volunteer', id) : null;
+    const account = canManageVolunteers(user) ? await this.records.accountStatus(id) : null;
     return { volunteer, account };
   }
 
@@ -203,12 +175,6 @@ export class VolunteersService {
   async homeChoices(user: SessionUser): Promise<{ id: string; name: string }[]> {
     if (user.homeIds.length < 2) return [];
     return (await this.homes.listForUser(user)).map((home) => ({ id: home.id, name: home.name }));
-  }
-
-  private async findVisible(m: EntityManager, user: SessionUser, id: string): Promise<Volunteer> {
-    // An id that is not one would make PostgreSQL's uuid column fail the query; it is simply not found.
-    if (!isUUID(id)) throw new NotFoundError();
-    return findInHomes(m, Volunteer, user, id);
   }
 
   private async toDetail(v: Volunteer): Promise<VolunteerDetail> {

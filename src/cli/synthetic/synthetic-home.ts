@@ -29,7 +29,7 @@ import { Suggestion } from '../../voice/entities/suggestion.entity';
 import { WellbeingCheckIn } from '../../voice/entities/wellbeing-check-in.entity';
 import { Volunteer } from '../../volunteers/entities/volunteer.entity';
 import { VolunteerStatus } from '../../volunteers/volunteers.enums';
-import { quarterOf, quarterRange } from '../../voice/quarter';
+import { quarterOf, quarterRange } from '../../common/time/quarter';
 import {
   ACTIVITY_TYPES, FAMILY_NOTES, FEEDBACK_COMMENTS, FIRST_NAMES_F, FIRST_NAMES_M, GOALS, HOME_NAMES, INTERESTS, LAST_NAMES, SKILLS,
   SUGGESTION_TITLES, TOWNS, YOUNGER_NAMES,

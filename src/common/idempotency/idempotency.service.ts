@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, LessThan, QueryFailedError } from 'typeorm';
+import { EntityManager, LessThan } from 'typeorm';
 import { ValidationError } from '../errors/domain-errors';
 import { sqlRow, sqlRun } from '../../database/sql';
 import { UnitOfWork } from '../../database/unit-of-work';
+import { isUniqueViolation } from '../../database/unique-violation';
 import { IdempotencyKey } from './idempotency-key.entity';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,100}$/;
@@ -32,7 +33,7 @@ export class IdempotencyService {
       return await this.attempt(id, userId, requestHash, work);
     } catch (error) {
       // Two identical requests raced on PostgreSQL: the loser now finds the winner's answer.
-      if (error instanceof QueryFailedError && /duplicate|unique/i.test(error.message)) return this.attempt(id, userId, requestHash, work);
+      if (isUniqueViolation(error)) return this.attempt(id, userId, requestHash, work);
       throw error;
     }
   }

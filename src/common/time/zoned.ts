@@ -6,14 +6,9 @@ import { DateTime } from 'luxon';
  */
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export function isIsoDate(value: string): boolean {
   return ISO_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
-}
-
-export function isTimeOfDay(value: string): boolean {
-  return HH_MM.test(value);
 }
 
 /** The UTC instant of a local date and time in a zone ("2026-03-29", "02:30" in Europe/Rome moves to 03:30). */

@@ -2,8 +2,7 @@ import { translate } from '../../common/i18n/i18n';
 import { formatDateTime } from '../../common/views/format';
 import { winAnsi } from './pdf-text';
 import { monthLabel } from '../report-format';
-import { A4_LANDSCAPE, openPdf, PageWriter, stampFooters, titleBand } from './layout';
-import { COLOURS, FONTS } from './pdf-layout';
+import { A4_LANDSCAPE, COLOURS, FONTS, openPdf, PdfWriter, stampFooters, titleBand } from './pdf-layout';
 
 /** One activity as the noticeboard shows it. */
 export interface CalendarSheetItem {
@@ -102,7 +101,7 @@ export function renderCalendarPdf(sheet: CalendarSheet, options: CalendarPdfOpti
     subject: `${sheet.homeName}, ${unit}`,
     createdAt: new Date(sheet.generatedAt),
   });
-  const w = new PageWriter(doc, A4_LANDSCAPE);
+  const w = new PdfWriter(doc, A4_LANDSCAPE);
   const header = (continued: boolean) => {
     titleBand(w, { kicker: t('kicker'), title: sheet.homeName, height: 64, top: 13, titleSize: 24, pageWidth: A4_LANDSCAPE.width });
     const heading = continued ? `${period} ${t('continued')}` : period;
@@ -121,7 +120,7 @@ export function renderCalendarPdf(sheet: CalendarSheet, options: CalendarPdfOpti
 }
 
 /** A period with nothing planned says so over the empty grid, in a box of its own (below any day numbers at `y`). */
-function emptyNotice(w: PageWriter, text: string, y: number): void {
+function emptyNotice(w: PdfWriter, text: string, y: number): void {
   const box = { width: w.width / 2, height: 44 };
   const x = w.left + (w.width - box.width) / 2;
   w.doc.rect(x, y, box.width, box.height).lineWidth(0.75).fillAndStroke(COLOURS.white, COLOURS.rule);
@@ -130,19 +129,19 @@ function emptyNotice(w: PageWriter, text: string, y: number): void {
 
 // ---- Week ----------------------------------------------------------------------------------------
 
-function itemHeight(w: PageWriter, item: CalendarSheetItem, width: number, tier: WeekTier): number {
+function itemHeight(w: PdfWriter, item: CalendarSheetItem, width: number, tier: WeekTier): number {
   const time = w.heightOf(`${item.time}–${item.endTime}`, width, tier.time, FONTS.bold);
   const title = w.heightOf(item.title, width, tier.title, FONTS.bold, 1);
   const location = tier.location && item.location ? w.heightOf(item.location, width, tier.location) + 1 : 0;
   return time + 1 + title + location + ITEM_GAP;
 }
 
-function widestWord(w: PageWriter, text: string, size: number): number {
+function widestWord(w: PdfWriter, text: string, size: number): number {
   w.doc.font(FONTS.bold).fontSize(size);
   return Math.max(0, ...winAnsi(text).split(/\s+/).map((word) => w.doc.widthOfString(word)));
 }
 
-function drawWeek(w: PageWriter, sheet: CalendarSheet, locale: string, header: (continued: boolean) => void, empty: string | null): void {
+function drawWeek(w: PdfWriter, sheet: CalendarSheet, locale: string, header: (continued: boolean) => void, empty: string | null): void {
   const columnWidth = w.width / 7;
   const textWidth = columnWidth - 2 * PAD;
   const top = HEADER_BOTTOM + WEEK_HEAD + PAD;
@@ -194,17 +193,17 @@ function drawWeek(w: PageWriter, sheet: CalendarSheet, locale: string, header: (
 // ---- Month ---------------------------------------------------------------------------------------
 
 /** "10:30 Tombola": the time in bold, the title after it, wrapping in the cell. */
-function chipHeight(w: PageWriter, item: CalendarSheetItem, width: number, size: number): number {
+function chipHeight(w: PdfWriter, item: CalendarSheetItem, width: number, size: number): number {
   // Measured all in bold, which is wider than the regular title: the estimate never falls short.
   return w.heightOf(`${item.time} ${item.title}`, width, size, FONTS.bold, 1) + 4;
 }
 
-function cellHeight(w: PageWriter, day: CalendarSheetDay, width: number, size: number): number {
+function cellHeight(w: PdfWriter, day: CalendarSheetDay, width: number, size: number): number {
   if (!day.inPeriod) return DAY_NUMBER;
   return DAY_NUMBER + day.items.reduce((sum, item) => sum + chipHeight(w, item, width, size), 0) + PAD;
 }
 
-function drawChip(w: PageWriter, item: CalendarSheetItem, x: number, y: number, width: number, size: number): void {
+function drawChip(w: PdfWriter, item: CalendarSheetItem, x: number, y: number, width: number, size: number): void {
   const { doc } = w;
   const flow = doc.y;
   doc.font(FONTS.bold).fontSize(size).fillColor(COLOURS.primary).text(`${winAnsi(item.time)} `, x, y, { width, lineGap: 1, continued: true });
@@ -212,7 +211,7 @@ function drawChip(w: PageWriter, item: CalendarSheetItem, x: number, y: number, 
   doc.y = flow;
 }
 
-function drawMonth(w: PageWriter, sheet: CalendarSheet, locale: string, header: (continued: boolean) => void, empty: string | null): void {
+function drawMonth(w: PdfWriter, sheet: CalendarSheet, locale: string, header: (continued: boolean) => void, empty: string | null): void {
   const columnWidth = w.width / 7;
   const textWidth = columnWidth - 2 * PAD;
   const gridTop = HEADER_BOTTOM + MONTH_HEAD;
@@ -261,7 +260,7 @@ function drawMonth(w: PageWriter, sheet: CalendarSheet, locale: string, header: 
   });
 }
 
-function drawCell(w: PageWriter, day: CalendarSheetDay, x: number, y: number, width: number, height: number, size: number, locale: string): void {
+function drawCell(w: PdfWriter, day: CalendarSheetDay, x: number, y: number, width: number, height: number, size: number, locale: string): void {
   const textWidth = width - 2 * PAD;
   if (!day.inPeriod) w.doc.rect(x, y, width, height).fill(COLOURS.surfaceAlt);
   w.doc.moveTo(x, y).lineTo(x + width, y).lineWidth(0.75).strokeColor(COLOURS.border).stroke();

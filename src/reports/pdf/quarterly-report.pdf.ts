@@ -5,9 +5,8 @@ import { FAIR_SHARE_BUCKETS, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } fr
 import {
   dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, quarterPeriodLabel,
 } from '../report-format';
-import { factList, openPdf, stampFooters, titleBand } from './layout';
+import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
 import { heatmap, histogram, horizontalBars, stackedBars } from './pdf-charts';
-import { COLOURS, FONTS, PdfWriter, TableColumn } from './pdf-layout';
 
 export interface QuarterlyPdfOptions {
   locale: string;

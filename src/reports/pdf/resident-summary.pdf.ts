@@ -3,9 +3,8 @@ import { translate } from '../../common/i18n/i18n';
 import { formatDate, formatDateTime } from '../../common/views/format';
 import { monthLabel } from '../report-format';
 import type { ResidentSummaryModel, SummaryPlan } from '../resident-summary.service';
-import { factList, openPdf, stampFooters, titleBand } from './layout';
+import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
 import { stackedBars } from './pdf-charts';
-import { COLOURS, FONTS, PdfWriter, TableColumn } from './pdf-layout';
 
 export interface ResidentSummaryPdfOptions {
   locale: string;

@@ -3,8 +3,7 @@ import { translate } from '../../common/i18n/i18n';
 import { formatDate, formatDateTime } from '../../common/views/format';
 import type { SubjectAccessExport } from '../../data-protection/subject-access.service';
 import { isRelationship } from '../../residents/dto/family-link.dto';
-import { factList, openPdf, stampFooters, titleBand } from './layout';
-import { COLOURS, PdfWriter } from './pdf-layout';
+import { COLOURS, factList, openPdf, PdfWriter, stampFooters, titleBand } from './pdf-layout';
 import { block, hours, profileFactsAndAbout, shortDate, TABLE_SIZE } from './resident-summary.pdf';
 
 type T = (key: string, params?: Record<string, unknown>) => string;

@@ -1,8 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
 import { ListQueryDto } from '../../common/dto/list-query.dto';
 import { PersonContactDto } from '../../common/dto/person-contact.dto';
-import { blankToNull, ISO_DATE_LAYOUT } from '../../common/http/form-fields';
+import { blankToNull, IsIsoDate } from '../../common/http/form-fields';
 import { JOB_ROLES, JobRole, STAFF_STATUSES, StaffStatus } from '../staff.enums';
 
 /** The account roles a staff member can be invited with. */
@@ -24,8 +24,7 @@ export class StaffMemberDto extends PersonContactDto {
 
   @IsOptional()
   @Transform(blankToNull)
-  @IsDateString({ strict: true })
-  @Matches(ISO_DATE_LAYOUT)
+  @IsIsoDate()
   @IsString()
   startedOn?: string | null;
 

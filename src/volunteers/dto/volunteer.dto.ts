@@ -1,8 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../common/dto/list-query.dto';
 import { PersonContactDto } from '../../common/dto/person-contact.dto';
-import { blankToNull, ISO_DATE_LAYOUT } from '../../common/http/form-fields';
+import { blankToNull, IsIsoDate } from '../../common/http/form-fields';
 import { VOLUNTEER_STATUSES, VolunteerStatus } from '../volunteers.enums';
 
 export const VOLUNTEER_LIST_STATUSES = ['current', ...VOLUNTEER_STATUSES, 'all'] as const;
@@ -36,15 +36,13 @@ export class VolunteerDto extends PersonContactDto {
 
   @IsOptional()
   @Transform(blankToNull)
-  @IsDateString({ strict: true })
-  @Matches(ISO_DATE_LAYOUT)
+  @IsIsoDate()
   @IsString()
   backgroundCheckOn?: string | null;
 
   @IsOptional()
   @Transform(blankToNull)
-  @IsDateString({ strict: true })
-  @Matches(ISO_DATE_LAYOUT)
+  @IsIsoDate()
   @IsString()
   backgroundCheckExpiresOn?: string | null;
 
@@ -56,8 +54,7 @@ export class VolunteerDto extends PersonContactDto {
 
   @IsOptional()
   @Transform(blankToNull)
-  @IsDateString({ strict: true })
-  @Matches(ISO_DATE_LAYOUT)
+  @IsIsoDate()
   @IsString()
   startedOn?: string | null;
 

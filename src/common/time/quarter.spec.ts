@@ -1,4 +1,6 @@
-import { daysInclusive, isQuarter, lastCompleteQuarter, quarterBounds, recentQuarters, referenceDate, residentDaysWithin } from './report-quarter';
+import {
+  currentQuarter, isQuarter, lastCompleteQuarter, previousQuarter, quarterBounds, quarterOf, quarterRange, recentQuarters,
+} from './quarter';
 
 describe('isQuarter', () => {
   const sut = isQuarter;
@@ -52,39 +54,6 @@ describe('quarterBounds', () => {
   });
 });
 
-describe('daysInclusive', () => {
-  const sut = daysInclusive;
-
-  it.each([
-    ['2026-07-01', '2026-07-01', 1], ['2026-07-01', '2026-09-30', 92], ['2026-04-01', '2026-06-30', 91],
-    ['2026-03-28', '2026-03-30', 3], ['2026-07-02', '2026-07-01', 0],
-  ])('should count %s to %s as %i days', (from, to, days) => {
-    expect(sut(from, to)).toBe(days);
-  });
-});
-
-describe('residentDaysWithin', () => {
-  const sut = (admitted: string, left: string | null) => residentDaysWithin(admitted, left, '2026-07-01', '2026-09-30');
-
-  it.each([
-    ['2020-01-01', null, 92, 'the whole quarter'],
-    ['2026-08-01', null, 61, 'admitted mid-quarter'],
-    ['2020-01-01', '2026-07-21', 21, 'discharged mid-quarter'],
-    ['2026-09-30', null, 1, 'admitted on the last day'],
-    ['2020-01-01', '2026-07-01', 1, 'left on the first day'],
-    ['2026-07-10', '2026-07-12', 3, 'admitted and left within the quarter'],
-  ])('should count %s to %s as %i days when %s', (admitted: string, left: string | null, days: number, _when: string) => {
-    expect(sut(admitted, left)).toBe(days);
-  });
-});
-
-describe('referenceDate', () => {
-  it('should be the last day once the quarter is over and today while it runs', () => {
-    expect([referenceDate('2026-09-30', '2026-11-28'), referenceDate('2026-09-30', '2026-09-10'), referenceDate('2026-09-30', '2026-09-30')])
-      .toEqual(['2026-09-30', '2026-09-10', '2026-09-30']);
-  });
-});
-
 describe('recentQuarters and lastCompleteQuarter', () => {
   it('should list quarters newest first across a year end when asked for five', () => {
     expect(recentQuarters('2026-02-10', 5)).toEqual(['2026-Q1', '2025-Q4', '2025-Q3', '2025-Q2', '2025-Q1']);
@@ -92,5 +61,32 @@ describe('recentQuarters and lastCompleteQuarter', () => {
 
   it('should choose the quarter that has ended when today is in the next one', () => {
     expect([lastCompleteQuarter('2026-11-28'), lastCompleteQuarter('2026-01-01')]).toEqual(['2026-Q3', '2025-Q4']);
+  });
+});
+
+describe('quarters', () => {
+  it('should name the quarter of a local date when given one', () => {
+    expect(quarterOf('2026-01-01')).toBe('2026-Q1');
+    expect(quarterOf('2026-03-31')).toBe('2026-Q1');
+    expect(quarterOf('2026-07-01')).toBe('2026-Q3');
+    expect(quarterOf('2026-11-28')).toBe('2026-Q4');
+  });
+
+  it('should use the home time zone when the UTC day differs', () => {
+    // 30 September 23:30 UTC is already 1 October in Rome.
+    const sut = currentQuarter('Europe/Rome', new Date('2026-09-30T23:30:00Z'));
+    expect(sut).toBe('2026-Q4');
+    expect(currentQuarter('UTC', new Date('2026-09-30T23:30:00Z'))).toBe('2026-Q3');
+  });
+
+  it('should step back across a year when the quarter is the first', () => {
+    expect(previousQuarter('2026-Q1')).toBe('2025-Q4');
+    expect(previousQuarter('2026-Q3')).toBe('2026-Q2');
+  });
+
+  it('should give the first and last day when asked for a range', () => {
+    expect(quarterRange('2026-Q3')).toEqual({ first: '2026-07-01', last: '2026-09-30' });
+    expect(quarterRange('2024-Q1')).toEqual({ first: '2024-01-01', last: '2024-03-31' });
+    expect(() => quarterRange('2026-Q5')).toThrow(RangeError);
   });
 });
