@@ -312,7 +312,3 @@ export class PortalService {
 function concerns(a: ActivitySummary, r: Pick<ResidentSummary, 'id' | 'homeId' | 'unitId'>, rostered: Set<string>): boolean {
   return a.homeId === r.homeId && (a.unitId === null || a.unitId === r.unitId || rostered.has(`${r.id}:${a.id}`));
 }
-
-function isMine(user: SessionUser, checkIn: { familyMemberId?: string | null; perspective?: string }): boolean {
-  return checkIn.perspective === 'family' && checkIn.familyMemberId === user.personId;
-}
