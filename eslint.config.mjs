@@ -22,13 +22,18 @@ const READERS = ['reports', 'data-protection', 'cli', 'demo'];
 const DEEP_IMPORTS = [
   { regex: '^typeorm/', message: "Import from 'typeorm' itself: its internal paths change in minor releases (R5)." },
   {
-    regex: '^(@[^/]+/)?[^./@][^/]*/(.+/)?(dist|lib|internal|src)(/|$)',
+    // @nestjs/common/constants holds the route metadata keys the access-matrix test reads.
+    regex: '^@nestjs/[^/]+/(?!constants$)',
+    message: "Import from the @nestjs package itself, not a file inside it (R5).",
+  },
+  {
+    regex: '^(@[^/]+/)?[^./@][^/]*/(.+/)?(dist|lib|internal|src|build)(/|$)',
     message: "Import the package's entry point, not its build output or internals (R5).",
   },
 ];
 
 const R1_MESSAGE =
-  "{{ to.element.captured.module }}'s entities are its own (R1): import its service, an enum from {{ to.element.captured.module }}.enums.ts, or `import type` for a type.";
+  "Entities of module '{{ to.element.captured.module }}' are imported as values only inside it (R1): use its service, an enum from {{ to.element.captured.module }}.enums.ts, or `import type` for a type.";
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'data/**', 'public/**', 'views/**', 'locales/**', 'bench/**'] },
@@ -41,6 +46,8 @@ export default tseslint.config(
     plugins: { boundaries, insieme: { rules: { 'sql-table-ownership': sqlTableOwnership } } },
     settings: {
       'import/resolver': { node: { extensions: ['.ts', '.js', '.json'] } },
+      // Re-exports and import() count too, or an entity could be passed on through another file.
+      'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
       'boundaries/elements': [
         // Base classes the entities extend, not tables.
         { type: 'base-entities', pattern: 'src/common/entities', partialMatch: false },
