@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import boundaries from 'eslint-plugin-boundaries';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import sqlTableOwnership from './tools/eslint/sql-table-ownership.js';
 
@@ -35,7 +36,7 @@ const DEEP_IMPORTS = [
 const R1_MESSAGE =
   "Entities of module '{{ to.element.captured.module }}' are imported as values only inside it (R1): use its service, an enum from {{ to.element.captured.module }}.enums.ts, or `import type` for a type.";
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/**', 'coverage/**', 'data/**', 'public/**', 'views/**', 'locales/**', 'bench/**'] },
   js.configs.recommended,
   {
