@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,10 +35,6 @@ function command(script: string, args: string[], env: Record<string, string> = {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-}
-
-function sqlitePath(url: string): string {
-  return url.slice('sqlite:'.length);
 }
 
 describe('npm run backup and npm run audit:verify', () => {

@@ -51,7 +51,6 @@ describe('Family and volunteer portals', () => {
   let viewer: { user: TestUser; agent: Agent };
   let summaryRelative: { user: TestUser; agent: Agent };
   let coordinator: TestUser;
-  let coordinatorAgent: Agent;
   let vera: { user: TestUser; volunteerId: string; agent: Agent };
   let otherVolunteerId: string;
   let upcoming: Activity;
@@ -98,7 +97,6 @@ describe('Family and volunteer portals', () => {
     summaryRelative = await relative(carla);
     await relative(dario);
     coordinator = await createUser(t, { role: 'coordinator', homeIds: [home.id] });
-    coordinatorAgent = await signIn(t, coordinator.email, coordinator.password);
 
     const now = Date.now();
     upcoming = await createActivity(t, home.id, { title: 'Coro della domenica', startsAt: new Date(now + 2 * DAY), visibleToFamilies: true });

@@ -42,7 +42,7 @@ class Client {
     if (session !== undefined) this.cookie = session === `${SESSION_COOKIE}=` ? undefined : session;
     const text = await res.text();
     const isJson = res.headers.get('content-type')?.includes('application/json') ?? false;
-    return { status: res.status, headers: res.headers, text, body: (isJson && text ? JSON.parse(text) : undefined) as any };
+    return { status: res.status, headers: res.headers, text, body: (isJson && text ? JSON.parse(text) : undefined) };
   }
 
   /** Signs in through the JSON API; returns the session's CSRF token for writes. */

@@ -34,7 +34,7 @@ import { Agent, csrfFrom, signIn } from './support/http';
 import { createStaffMember, createVolunteer } from './support/people-factories';
 import { createRelative, createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
-import { createHelpOffer, createParticipation, createSuggestion, sessionUserOf } from './support/voice-factories';
+import { createHelpOffer, createParticipation, sessionUserOf } from './support/voice-factories';
 
 const ROLES: Role[] = ['admin', 'manager', 'coordinator', 'carer', 'volunteer', 'family'];
 const STAFF: Role[] = ['admin', 'manager', 'coordinator', 'carer'];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { can, Lens, roleLens, throughLens } from '../common/access/access-policy';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';

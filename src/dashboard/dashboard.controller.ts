@@ -1,4 +1,4 @@
-import { Controller, Get, Render, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ActivitiesService } from '../activities/activities.service';
 import { can } from '../common/access/access-policy';

@@ -1,6 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { EntityManager, QueryFailedError } from 'typeorm';
-import { DateUtils } from 'typeorm/util/DateUtils';
+import { DateUtils, EntityManager, QueryFailedError } from 'typeorm';
 
 /**
  * Hand-written SQL for the few statements every request runs (the session, the signed-in user, the

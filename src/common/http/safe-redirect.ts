@@ -5,6 +5,7 @@
 export function safeLocalPath(candidate: unknown, fallback = '/'): string {
   if (typeof candidate !== 'string') return fallback;
   if (!candidate.startsWith('/') || candidate.startsWith('//')) return fallback;
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point of this check
   if (/[\\\u0000-\u001f\u007f]/.test(candidate)) return fallback;
   return candidate;
 }

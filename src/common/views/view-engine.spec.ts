@@ -10,7 +10,7 @@ function render(file: string, options: Record<string, unknown>): string {
   let result: { error: unknown; html?: string } | undefined;
   renderView(join(VIEWS_DIR, file), options, (error, html) => (result = { error, html }));
   if (!result) throw new Error('renderView did not call back');
-  if (result.error) throw result.error;
+  if (result.error) throw result.error as Error;
   return result.html!;
 }
 

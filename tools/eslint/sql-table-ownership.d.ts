@@ -1,0 +1,4 @@
+import type { Rule } from 'eslint';
+
+declare const sqlTableOwnership: Rule.RuleModule;
+export = sqlTableOwnership;
