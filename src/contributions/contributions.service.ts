@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { assertHomeAccess, resolveHomeId } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { can, rolesThat } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -11,7 +12,7 @@ import { AddFamilyLinkDto, RELATIONSHIPS, UpdateFamilyLinkDto } from '../residen
 import { FAMILY_ACCESS } from '../residents/residents.enums';
 import { FamilyLinksService } from '../residents/family-links.service';
 import { CreateFamilyMemberDto, FamilyListQueryDto, FamilyMemberDto } from './dto/family-member.dto';
-import { canManageFamilies, FAMILY_EDITORS, FAMILY_READERS, FamiliesService } from './families.service';
+import { FamiliesService } from './families.service';
 
 /** A list address keeping the search and filters, for the paging links. */
 function pageHref(query: FamilyListQueryDto, page: number): string {
@@ -22,7 +23,7 @@ const RELATIONSHIP_OPTIONS = RELATIONSHIPS.map((value) => ({ value, labelKey: `f
 const ACCESS_OPTIONS = FAMILY_ACCESS.map((value) => ({ value, labelKey: `families.access.${value}` }));
 
 @Controller('families')
-@Roles(...FAMILY_READERS)
+@Roles(...rolesThat('readFamilies'))
 export class FamiliesController {
   constructor(private readonly families: FamiliesService, private readonly links: FamilyLinksService) {}
 
@@ -38,19 +39,19 @@ export class FamiliesController {
       showHome: homes.length > 0,
       previous: result.page > 1 ? pageHref(query, result.page - 1) : null,
       next: result.page < result.pageCount ? pageHref(query, result.page + 1) : null,
-      canEdit: canManageFamilies(user),
+      canEdit: can(user, 'manageFamilies'),
     };
   }
 
   @Get('new')
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Render('families/form')
   async newMember(@CurrentUser() user: SessionUser) {
     return { isNew: true, formAction: '/families', homes: await this.families.homeChoices(user), values: {} };
   }
 
   @Post()
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Redirect('/', 303)
   @FormView('families/form', { isNew: true }, (c: FamiliesController, req) => c.newMember(req.user!))
   async create(@CurrentUser() user: SessionUser, @Body() body: CreateFamilyMemberDto, @Req() req: Request) {
@@ -66,7 +67,7 @@ export class FamiliesController {
   }
 
   @Get(':id/edit')
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Render('families/form')
   async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const member = await this.families.get(user, id);
@@ -77,7 +78,7 @@ export class FamiliesController {
   }
 
   @Post(':id')
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Redirect('/', 303)
   @FormView('families/form', { isNew: false }, (c: FamiliesController, req) => c.edit(req.user!, req.params.id as string))
   async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: FamilyMemberDto, @Req() req: Request) {
@@ -88,7 +89,7 @@ export class FamiliesController {
 
   /** Archiving is asked for on a page of its own, so a stray tap on a shared tablet does not do it. */
   @Get(':id/archive')
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Render('families/archive')
   async confirmArchive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const member = await this.families.get(user, id);
@@ -96,7 +97,7 @@ export class FamiliesController {
   }
 
   @Post(':id/archive')
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Redirect('/', 303)
   @FormView('families/archive', {}, (c: FamiliesController, req) => c.confirmArchive(req.user!, req.params.id as string))
   async archive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
@@ -106,7 +107,7 @@ export class FamiliesController {
   }
 
   @Post(':id/links')
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Redirect('/', 303)
   @FormView('families/show', {}, (c: FamiliesController, req) => c.detail(req.user!, req.params.id as string))
   async addLink(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: AddFamilyLinkDto, @Req() req: Request) {
@@ -116,7 +117,7 @@ export class FamiliesController {
   }
 
   @Post(':id/links/:linkId')
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Redirect('/', 303)
   @FormView('families/show', {}, (c: FamiliesController, req) =>
     c.detail(req.user!, req.params.id as string, { linkId: req.params.linkId as string, values: (req.body ?? {}) as Record<string, unknown> }),
@@ -134,7 +135,7 @@ export class FamiliesController {
   }
 
   @Post(':id/invitation')
-  @Roles(...FAMILY_EDITORS)
+  @Roles(...rolesThat('manageFamilies'))
   @Redirect('/', 303)
   @FormView('families/show', {}, (c: FamiliesController, req) => c.detail(req.user!, req.params.id as string))
   async invite(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {

@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
-import type { Role } from '../auth/auth.enums';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { ValidationError } from '../common/errors/domain-errors';
 import { personName, PersonRecords } from '../common/people/person-records';
@@ -23,13 +23,6 @@ export type FamilyMemberBrief = Pick<FamilyMember, 'id' | 'homeId' | 'firstName'
 
 const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, email: true, phone: true, archivedAt: true } as const;
 
-/** Who may change family records, their links and invitations; carers only read them. */
-export const FAMILY_EDITORS: Role[] = ['admin', 'manager', 'coordinator'];
-export const FAMILY_READERS: Role[] = [...FAMILY_EDITORS, 'carer'];
-
-export function canManageFamilies(user: SessionUser): boolean {
-  return FAMILY_EDITORS.includes(user.role);
-}
 
 const MEMBER_FIELDS = ['firstName', 'lastName', 'email', 'phone'] as const;
 /** What the list's search looks in: the name either way round, so "rossi maria" finds Maria Rossi, and the email. */
@@ -126,7 +119,7 @@ export class FamiliesService {
 
   async profile(user: SessionUser, id: string): Promise<FamilyMemberProfile> {
     const member = await this.records.find(this.members.manager, user, id);
-    const canEdit = canManageFamilies(user) && member.archivedAt === null;
+    const canEdit = can(user, 'manageFamilies') && member.archivedAt === null;
     const [links, account, residents] = await Promise.all([
       this.links.linksForFamilyMember(user, id),
       this.records.accountStatus(id),

@@ -1,13 +1,6 @@
-import type { SessionUser } from '../common/access/session-user';
 import { ConflictError } from '../common/errors/domain-errors';
 import type { ResidentDetail } from '../residents/residents.service';
 import type { PlanStatus } from './plans.enums';
-
-/** Who may write plans, and who may read them on the staff pages (SPEC 1). */
-export const PLAN_EDITORS = ['admin', 'manager', 'coordinator'] as const;
-export const PLAN_READERS = [...PLAN_EDITORS, 'carer'] as const;
-/** Who answers for overdue reviews. */
-export const PLAN_OVERSEERS = PLAN_EDITORS;
 
 /** Residents who live in the home now: only they get new plan versions and reviews. */
 const CURRENT_STATUSES = ['active', 'on_leave'];
@@ -17,18 +10,6 @@ export interface PlanResidentView {
   fullName: string;
   displayName: string;
   isCurrent: boolean;
-}
-
-export function canEdit(user: SessionUser): boolean {
-  return (PLAN_EDITORS as readonly string[]).includes(user.role);
-}
-
-export function canRead(user: SessionUser): boolean {
-  return (PLAN_READERS as readonly string[]).includes(user.role);
-}
-
-export function isOverseer(user: SessionUser): boolean {
-  return (PLAN_OVERSEERS as readonly string[]).includes(user.role);
 }
 
 export function isCurrent(resident: Pick<ResidentDetail, 'status'>): boolean {

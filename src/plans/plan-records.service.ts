@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can } from '../common/access/access-policy';
 import { EntityManager, In } from 'typeorm';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
@@ -6,7 +7,7 @@ import { FamiliesService } from '../families/families.service';
 import { FamilyLinksService } from '../residents/family-links.service';
 import { ResidentDetail, ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
-import { canEdit, canRead, isCurrent } from './plan-access';
+import { isCurrent } from './plan-access';
 import { ActivityPlan } from './entities/activity-plan.entity';
 import { PlanGoal } from './entities/plan-goal.entity';
 
@@ -28,7 +29,7 @@ export class PlanRecords {
 
   /** The resident as staff see them; other readers, and writers without the role, get 404. */
   async staffResident(user: SessionUser, residentId: string, write: boolean): Promise<ResidentDetail> {
-    if (!canRead(user) || (write && !canEdit(user))) throw new NotFoundError();
+    if (!can(user, 'readPlans') || (write && !can(user, 'editPlans'))) throw new NotFoundError();
     const resident = await this.residents.get(user, residentId);
     if (resident.lens !== 'staff') throw new NotFoundError();
     if (write && !isCurrent(resident)) throw new ValidationError({}, { key: 'plans.residentNotCurrent' });

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, Post, Redirect, Render, Req } from '@nestjs/common';
+import { rolesThat } from '../common/access/access-policy';
 import type { Request } from 'express';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -7,13 +8,13 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { AgreePlanDto, PlanDto, PlanReviewDto } from './dto/plan.dto';
-import { PLAN_EDITORS, PLAN_READERS } from './plan-access';
+
 import { PlanWritesService } from './plan-writes.service';
 import { PlansService } from './plans.service';
 
 /** A resident's activity plan: staff pages. Families see the plan through the portal instead. */
 @Controller('residents/:id/plan')
-@Roles(...PLAN_READERS)
+@Roles(...rolesThat('readPlans'))
 export class PlansController {
   constructor(
     private readonly plans: PlansService,
@@ -28,14 +29,14 @@ export class PlansController {
   }
 
   @Get('new')
-  @Roles(...PLAN_EDITORS)
+  @Roles(...rolesThat('editPlans'))
   @Render('plans/form')
   async newPlan(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     return this.formPage(await this.plans.newPlanForm(user, id));
   }
 
   @Post('new')
-  @Roles(...PLAN_EDITORS)
+  @Roles(...rolesThat('editPlans'))
   @Redirect('/residents', 303)
   @FormView('plans/form', {}, async (c: PlansController, req) => c.formPage(await c.plans.newPlanForm(req.user!, req.params.id as string, req.body)))
   async create(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: PlanDto, @Req() req: Request) {
@@ -52,14 +53,14 @@ export class PlansController {
   }
 
   @Get(':planId/edit')
-  @Roles(...PLAN_EDITORS)
+  @Roles(...rolesThat('editPlans'))
   @Render('plans/form')
   async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Param('planId', ParseIdPipe) planId: string) {
     return this.formPage(await this.plans.editPlanForm(user, id, planId));
   }
 
   @Post(':planId/edit')
-  @Roles(...PLAN_EDITORS)
+  @Roles(...rolesThat('editPlans'))
   @Redirect('/residents', 303)
   @FormView('plans/form', {}, async (c: PlansController, req) =>
     c.formPage(await c.plans.editPlanForm(req.user!, req.params.id as string, req.params.planId as string, req.body)))
@@ -70,7 +71,7 @@ export class PlansController {
   }
 
   @Post(':planId/agree')
-  @Roles(...PLAN_EDITORS)
+  @Roles(...rolesThat('editPlans'))
   @Redirect('/residents', 303)
   @FormView('plans/show', {}, (c: PlansController, req) => c.show(req.user!, req.params.id as string))
   async agree(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Param('planId', ParseIdPipe) planId: string, @Body() body: AgreePlanDto, @Req() req: Request) {
@@ -80,14 +81,14 @@ export class PlansController {
   }
 
   @Get(':planId/review')
-  @Roles(...PLAN_EDITORS)
+  @Roles(...rolesThat('editPlans'))
   @Render('plans/review')
   async reviewForm(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Param('planId', ParseIdPipe) planId: string) {
     return this.reviewPage(await this.plans.reviewForm(user, id, planId));
   }
 
   @Post(':planId/review')
-  @Roles(...PLAN_EDITORS)
+  @Roles(...rolesThat('editPlans'))
   @Redirect('/residents', 303)
   @FormView('plans/review', {}, async (c: PlansController, req) =>
     c.reviewPage(await c.plans.reviewForm(req.user!, req.params.id as string, req.params.planId as string, req.body)))

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can } from '../common/access/access-policy';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { ActivitiesService } from '../activities/activities.service';
@@ -16,7 +17,7 @@ import { ActivityPlan } from './entities/activity-plan.entity';
 import { GoalAttainment } from './entities/goal-attainment.entity';
 import { PlanGoal } from './entities/plan-goal.entity';
 import { PlanReview } from './entities/plan-review.entity';
-import { assertAgreed, assertDraft, canEdit, isCurrent, isOverseer, residentHead } from './plan-access';
+import { assertAgreed, assertDraft, isCurrent, residentHead } from './plan-access';
 import {
   attendedForGoal, daysBetween, gasLabelKey, GAS_SCORES, goalRowsFromBody, goalRowsFromGoals, goalRowViews, idsFromBody,
   REVIEW_INTERVAL_MONTHS, scoresFromBody, signedScore,
@@ -57,7 +58,7 @@ export class PlansService {
     const view = (plan: ActivityPlan | undefined) => (plan ? planView(plan, goals.get(plan.id) ?? [], attended, types, today) : null);
     return {
       resident: residentHead(resident),
-      canEdit: canEdit(user) && isCurrent(resident),
+      canEdit: can(user, 'editPlans') && isCurrent(resident),
       current: view(plans.find((p) => p.status === 'agreed')),
       draft: view(plans.find((p) => p.status === 'draft')),
       versions: plans.map((p) => ({ id: p.id, version: p.version, status: p.status, agreedOn: p.agreedOn, nextReviewOn: p.nextReviewOn, isCurrent: p.status === 'agreed' })),
@@ -154,7 +155,7 @@ export class PlansService {
 
   /** Residents living in the user's homes whose agreed plan is past its review date, and those with no agreed plan. */
   async overdue(user: SessionUser): Promise<OverdueView> {
-    if (!isOverseer(user) || user.homeIds.length === 0) return { overdue: [], withoutPlan: [] };
+    if (!can(user, 'editPlans') || user.homeIds.length === 0) return { overdue: [], withoutPlan: [] };
     const residents = (await this.residents.currentBriefs(user.homeIds, { onLeaveToo: true })).map((r) => ({ ...r, name: residentDisplayName(r) }));
     const plans = residents.length === 0 ? [] : await this.plans.find({ where: { homeId: In(user.homeIds), status: In(['agreed', 'draft']) } });
     const agreed = new Map(plans.filter((p) => p.status === 'agreed').map((p) => [p.residentId, p]));

@@ -14,7 +14,6 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLink } from './entities/family-link.entity';
-import { residentDisplayName } from './family-links.service';
 import { Resident } from './entities/resident.entity';
 import { FamilyPortalConsent, ResidentStatus } from './residents.enums';
 import { ResidentActivityFacts } from './resident-activity-facts';

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { can, rolesThat } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -10,7 +11,7 @@ import { statusListView } from '../common/people/person-list-view';
 import { personName } from '../common/people/person-records';
 import { CreateStaffMemberDto, STAFF_LIST_STATUSES, StaffInvitationDto, StaffListQuery, StaffMemberDto } from './dto/staff-member.dto';
 import { JOB_ROLES } from './staff.enums';
-import { canManageStaff, invitableRoles, STAFF_EDITORS, STAFF_READERS, StaffDetail, StaffService } from './staff.service';
+import { invitableRoles, StaffDetail, StaffService } from './staff.service';
 
 const JOB_ROLE_OPTIONS = JOB_ROLES.map((value) => ({ value, labelKey: `staff.jobRoles.${value}` }));
 
@@ -24,18 +25,18 @@ function formValues(s: StaffDetail): Record<string, unknown> {
 const STATUS_FILTER = { path: '/staff', statuses: STAFF_LIST_STATUSES, defaultStatus: 'active', labelKeys: 'staff.filter' };
 
 @Controller('staff')
-@Roles(...STAFF_READERS)
+@Roles(...rolesThat('readStaff'))
 export class StaffController {
   constructor(private readonly staff: StaffService) {}
 
   @Get()
   @Render('staff/index')
   async index(@CurrentUser() user: SessionUser, @Query() query: StaffListQuery) {
-    return statusListView(await this.staff.list(user, query), query, STATUS_FILTER, user, canManageStaff(user));
+    return statusListView(await this.staff.list(user, query), query, STATUS_FILTER, user, can(user, 'manageStaff'));
   }
 
   @Get('new')
-  @Roles(...STAFF_EDITORS)
+  @Roles(...rolesThat('manageStaff'))
   @Render('staff/form')
   async newMember(@CurrentUser() user: SessionUser) {
     return {
@@ -45,7 +46,7 @@ export class StaffController {
   }
 
   @Post()
-  @Roles(...STAFF_EDITORS)
+  @Roles(...rolesThat('manageStaff'))
   @Redirect('/', 303)
   @FormView('staff/form', { isNew: true }, (c: StaffController, req) => c.newMember(req.user!))
   async create(@CurrentUser() user: SessionUser, @Body() body: CreateStaffMemberDto, @Req() req: Request) {
@@ -59,13 +60,13 @@ export class StaffController {
   async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const { member, account, suggestedRole } = await this.staff.profile(user, id);
     return {
-      title: personName(member), member, account, canEdit: canManageStaff(user),
+      title: personName(member), member, account, canEdit: can(user, 'manageStaff'),
       inviteRoles: invitableRoles(user).map((value) => ({ value, labelKey: `roles.${value}`, selected: value === suggestedRole })),
     };
   }
 
   @Get(':id/edit')
-  @Roles(...STAFF_EDITORS)
+  @Roles(...rolesThat('manageStaff'))
   @Render('staff/form')
   async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const member = await this.staff.get(user, id);
@@ -76,7 +77,7 @@ export class StaffController {
   }
 
   @Post(':id')
-  @Roles(...STAFF_EDITORS)
+  @Roles(...rolesThat('manageStaff'))
   @Redirect('/', 303)
   @FormView('staff/form', { isNew: false }, (c: StaffController, req) => c.edit(req.user!, req.params.id as string))
   async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: StaffMemberDto, @Req() req: Request) {
@@ -86,7 +87,7 @@ export class StaffController {
   }
 
   @Post(':id/archive')
-  @Roles(...STAFF_EDITORS)
+  @Roles(...rolesThat('manageStaff'))
   @Redirect('/', 303)
   @FormView('staff/show', {}, (c: StaffController, req) => c.show(req.user!, req.params.id as string))
   async archive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
@@ -96,7 +97,7 @@ export class StaffController {
   }
 
   @Post(':id/invite')
-  @Roles(...STAFF_EDITORS)
+  @Roles(...rolesThat('manageStaff'))
   @Redirect('/', 303)
   @FormView('staff/show', {}, (c: StaffController, req) => c.show(req.user!, req.params.id as string))
   async invite(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: StaffInvitationDto, @Req() req: Request) {

@@ -6,6 +6,7 @@ import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
 import { ARCHIVED_BY_LEAVING, PersonRecords } from '../common/people/person-records';
@@ -24,18 +25,11 @@ export type StaffBrief = Pick<StaffMember, 'id' | 'homeId' | 'firstName' | 'last
 
 const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, jobRole: true, status: true } as const;
 
-/** Coordinators read the staff list (to plan activities); only managers and admins change it. */
-export const STAFF_READERS: readonly Role[] = ['admin', 'manager', 'coordinator'];
-export const STAFF_EDITORS: readonly Role[] = ['admin', 'manager'];
 /** A manager's account can manage the whole home, so only someone with that much may hand one out. */
 const MANAGER_INVITERS: readonly Role[] = ['admin', 'manager'];
 
 /** The fields a person edits; the audit log records changes to exactly these. */
 const STAFF_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'jobRole', 'unitId', 'startedOn', 'status'] as const;
-
-export function canManageStaff(user: SessionUser): boolean {
-  return STAFF_EDITORS.includes(user.role);
-}
 
 /** The account roles this user may hand out to a staff member. */
 export function invitableRoles(user: SessionUser): StaffAccountRole[] {
@@ -119,7 +113,7 @@ export class StaffService {
   /** The detail page: the record, its account status, and the role an invitation would suggest. */
   async profile(user: SessionUser, id: string): Promise<{ member: StaffDetail; account: AccountStatus | null; suggestedRole: StaffAccountRole }> {
     const member = await this.get(user, id);
-    const account = canManageStaff(user) ? await this.records.accountStatus(id) : null;
+    const account = can(user, 'manageStaff') ? await this.records.accountStatus(id) : null;
     const suggested = accountRoleFor(member.jobRole);
     return { member, account, suggestedRole: invitableRoles(user).includes(suggested) ? suggested : 'carer' };
   }

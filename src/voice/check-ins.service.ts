@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can } from '../common/access/access-policy';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, IsNull, Repository } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
@@ -14,7 +15,7 @@ import { StaffService } from '../staff/staff.service';
 import { WellbeingCheckIn } from './entities/wellbeing-check-in.entity';
 import { Perspective, PERSPECTIVES } from './voice.enums';
 import { currentQuarter } from '../common/time/quarter';
-import { isStaff, isUuid, score, text, VoiceAccess } from './voice-access';
+import { isUuid, score, text, VoiceAccess } from './voice-access';
 import { VoiceViews } from './voice-views';
 
 export interface CheckInInput {
@@ -73,7 +74,7 @@ export class CheckInsService {
 
   /** A relative (family perspective) or member of staff (staff perspective) checks in about a resident. */
   async submit(user: SessionUser, input: CheckInInput): Promise<CheckInView> {
-    if (user.role !== 'family' && !isStaff(user)) throw new NotFoundError();
+    if (user.role !== 'family' && !can(user, 'homeStaff')) throw new NotFoundError();
     const scores = checkScores(input);
     return this.unitOfWork.transaction(async (m) => {
       const resident = await this.access.residentToContributeAbout(m, user, input.residentId);
@@ -108,7 +109,7 @@ export class CheckInsService {
     if (user.role === 'family') {
       if (!(await this.access.visibleResidentIds(m, user)).includes(resident.id)) throw new NotFoundError();
       if (resident.consentFamilyPortal !== 'full') Object.assign(where, { perspective: 'family', familyMemberId: user.personId! });
-    } else if (!isStaff(user)) {
+    } else if (!can(user, 'homeStaff')) {
       throw new NotFoundError();
     }
     const rows = await this.checkIns.find({ where, order: { quarter: 'DESC', createdAt: 'ASC' } });

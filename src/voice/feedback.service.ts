@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can } from '../common/access/access-policy';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { ActivitiesService, ActivityBrief } from '../activities/activities.service';
@@ -11,7 +12,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { INBOX_ROLES, NotificationsService } from '../notifications/notifications.service';
 import { Feedback } from './entities/feedback.entity';
-import { assertId, AuthorColumns, INBOX_READERS, isStaff, isUuid, score, text, VoiceAccess } from './voice-access';
+import { assertId, AuthorColumns, isUuid, score, text, VoiceAccess } from './voice-access';
 import { AuthorView, VoiceViews } from './voice-views';
 
 export interface FeedbackInput {
@@ -72,7 +73,7 @@ export class FeedbackService {
 
   /** A relative or volunteer gives feedback in their own name. */
   async submit(user: SessionUser, input: FeedbackInput): Promise<FeedbackView> {
-    if (isStaff(user)) throw new NotFoundError();
+    if (can(user, 'homeStaff')) throw new NotFoundError();
     const author = this.access.authorOf(user);
     const fields = checkFeedback(input);
     return this.unitOfWork.transaction(async (m) => {
@@ -105,7 +106,7 @@ export class FeedbackService {
 
   /** This user's own feedback, newest first. */
   async listMine(user: SessionUser): Promise<FeedbackView[]> {
-    if (isStaff(user) || user.homeIds.length === 0) return [];
+    if (can(user, 'homeStaff') || user.homeIds.length === 0) return [];
     const author = this.access.authorOf(user);
     const where: FindOptionsWhere<Feedback> = author.authorType === 'family'
       ? { authorType: 'family', authorFamilyMemberId: author.authorFamilyMemberId!, homeId: In(user.homeIds) }
@@ -115,7 +116,7 @@ export class FeedbackService {
 
   /** The newest feedback of the user's homes, for the coordinators' inbox. */
   async inbox(user: SessionUser): Promise<FeedbackView[]> {
-    if (!INBOX_READERS.has(user.role)) throw new NotFoundError();
+    if (!can(user, 'answerSuggestions')) throw new NotFoundError();
     if (user.homeIds.length === 0) return [];
     const rows = await this.feedback.find({ where: { homeId: In(user.homeIds) }, order: { createdAt: 'DESC' }, take: INBOX_SIZE });
     return this.views(this.unitOfWork.manager, rows);
@@ -131,7 +132,7 @@ export class FeedbackService {
 
   /** Feedback on one activity of the user's homes, for staff. */
   async listForActivity(user: SessionUser, activityId: string): Promise<FeedbackView[]> {
-    if (!isStaff(user) || !isUuid(activityId)) throw new NotFoundError();
+    if (!can(user, 'homeStaff') || !isUuid(activityId)) throw new NotFoundError();
     const rows = await this.feedback.find({ where: { activityId: activityId.toLowerCase(), homeId: In(user.homeIds) }, order: { createdAt: 'DESC' } });
     return this.views(this.unitOfWork.manager, rows);
   }
@@ -145,7 +146,7 @@ export class FeedbackService {
     if (user.homeIds.length === 0) return [];
     const since = new Date(Date.now() - CHOICE_DAYS * 24 * 60 * 60 * 1000);
     let activities: ActivityBrief[];
-    if (isStaff(user)) {
+    if (can(user, 'homeStaff')) {
       if (!residentId) return [];
       const attendedBy = [(await this.access.residentForStaff(m, user, residentId)).id];
       activities = await this.activities.recentlyHeld(user.homeIds, since, { attendedBy, shownToFamilies: false });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can } from '../common/access/access-policy';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { ActivitiesService } from '../activities/activities.service';
@@ -14,7 +15,7 @@ import { INBOX_ROLES, NotificationsService } from '../notifications/notification
 import { ResidentBrief, ResidentsService } from '../residents/residents.service';
 import { AuthorType, SUGGESTION_KINDS, SUGGESTION_STATUSES, SuggestionKind, SuggestionStatus } from './voice.enums';
 import { Suggestion } from './entities/suggestion.entity';
-import { assertId, AuthorColumns, INBOX_READERS, isUuid, lockRow, text, VoiceAccess } from './voice-access';
+import { assertId, AuthorColumns, isUuid, lockRow, text, VoiceAccess } from './voice-access';
 import { AuthorView, VoiceViews } from './voice-views';
 
 export interface SuggestionInput {
@@ -161,7 +162,7 @@ export class SuggestionsService {
 
   /** The coordinators' inbox: suggestions of the user's homes, by status (new by default), newest first. */
   async inbox(user: SessionUser, filter: InboxFilter = {}): Promise<SuggestionView[]> {
-    if (!INBOX_READERS.has(user.role)) throw new NotFoundError();
+    if (!can(user, 'answerSuggestions')) throw new NotFoundError();
     if (user.homeIds.length === 0) return [];
     const status = filter.status ?? 'new';
     if (status !== 'all' && !SUGGESTION_STATUSES.includes(status)) throw new ValidationError({ status: { key: 'validation.isIn' } });
@@ -174,7 +175,7 @@ export class SuggestionsService {
 
   /** Accepted life-story additions still waiting for staff to add them to "About me". */
   async awaitingLifeStoryApproval(user: SessionUser): Promise<SuggestionView[]> {
-    if (!INBOX_READERS.has(user.role)) throw new NotFoundError();
+    if (!can(user, 'answerSuggestions')) throw new NotFoundError();
     if (user.homeIds.length === 0) return [];
     const rows = await this.suggestions
       .createQueryBuilder('s')
@@ -188,13 +189,13 @@ export class SuggestionsService {
 
   /** How many suggestions wait for an answer in the user's homes (for a dashboard or a badge). */
   async countNew(user: SessionUser): Promise<number> {
-    if (!INBOX_READERS.has(user.role) || user.homeIds.length === 0) return 0;
+    if (!can(user, 'answerSuggestions') || user.homeIds.length === 0) return 0;
     return this.suggestions.countBy({ homeId: In(user.homeIds), status: 'new' });
   }
 
   /** One suggestion of the user's homes, for the inbox. */
   async get(user: SessionUser, id: string): Promise<SuggestionView> {
-    if (!INBOX_READERS.has(user.role)) throw new NotFoundError();
+    if (!can(user, 'answerSuggestions')) throw new NotFoundError();
     const m = this.unitOfWork.manager;
     return (await this.views(m, [await this.find(m, user, id)]))[0];
   }
@@ -205,7 +206,7 @@ export class SuggestionsService {
    * co_commissioning contribution (once); declining or reopening removes it.
    */
   async respond(user: SessionUser, id: string, input: SuggestionResponseInput): Promise<SuggestionView> {
-    if (!INBOX_READERS.has(user.role)) throw new NotFoundError();
+    if (!can(user, 'answerSuggestions')) throw new NotFoundError();
     const status = input.status;
     if (!(['accepted', 'declined', 'done', 'new'] as unknown[]).includes(status)) throw new ValidationError({ status: { key: 'validation.isIn' } });
     const response = text(input.response, 'response', RESPONSE_MAX, false);
@@ -259,7 +260,7 @@ export class SuggestionsService {
 
   /** Staff approve an accepted life-story addition: it is added to the resident's "About me". */
   async approveLifeStory(user: SessionUser, id: string): Promise<SuggestionView> {
-    if (!INBOX_READERS.has(user.role)) throw new NotFoundError();
+    if (!can(user, 'answerSuggestions')) throw new NotFoundError();
     return this.unitOfWork.transaction(async (m) => {
       const suggestion = await this.find(m, user, id, true);
       if (suggestion.kind !== 'life_story' || !suggestion.residentId) throw new ValidationError({}, { key: 'voice.notLifeStory' });

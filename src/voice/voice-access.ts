@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { can } from '../common/access/access-policy';
 import { EntityManager } from 'typeorm';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
@@ -9,8 +10,6 @@ import { StaffService } from '../staff/staff.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import type { AuthorType } from './voice.enums';
 
-export const STAFF_ROLES = new Set(['admin', 'manager', 'coordinator', 'carer']);
-export const INBOX_READERS = new Set(['admin', 'manager', 'coordinator']);
 const CURRENT = ['active', 'on_leave'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,10 +21,6 @@ export interface AuthorColumns {
   authorVolunteerId: string | null;
   authorStaffMemberId: string | null;
   recordedBy: string | null;
-}
-
-export function isStaff(user: SessionUser): boolean {
-  return STAFF_ROLES.has(user.role);
 }
 
 export function isUuid(value: unknown): value is string {
@@ -84,7 +79,7 @@ export class VoiceAccess {
     const none = { authorResidentId: null, authorFamilyMemberId: null, authorVolunteerId: null, authorStaffMemberId: null, recordedBy: user.id };
     if (user.role === 'family') return { ...none, authorType: 'family', authorFamilyMemberId: this.personOf(user, 'family') };
     if (user.role === 'volunteer') return { ...none, authorType: 'volunteer', authorVolunteerId: this.personOf(user, 'volunteer') };
-    if (isStaff(user)) return { ...none, authorType: 'staff', authorStaffMemberId: user.personKind === 'staff' ? user.personId : null };
+    if (can(user, 'homeStaff')) return { ...none, authorType: 'staff', authorStaffMemberId: user.personKind === 'staff' ? user.personId : null };
     throw new NotFoundError();
   }
 
@@ -108,7 +103,7 @@ export class VoiceAccess {
     } else if (user.role === 'volunteer') {
       // Volunteers speak only of residents on the activities they help with (the residents list's own rule).
       await this.residents.get(user, resident.id);
-    } else if (!isStaff(user)) {
+    } else if (!can(user, 'homeStaff')) {
       throw new NotFoundError();
     }
     if (!CURRENT.includes(resident.status)) throw new ValidationError({ residentId: { key: 'voice.residentNotCurrent' } });
@@ -117,7 +112,7 @@ export class VoiceAccess {
 
   /** A resident of the staff user's homes, for recording (a current resident only) or reading the resident's own voice. */
   async residentForStaff(m: EntityManager, staffUser: SessionUser, residentId: string, currentOnly = true): Promise<ResidentBrief> {
-    if (!isStaff(staffUser)) throw new NotFoundError();
+    if (!can(staffUser, 'homeStaff')) throw new NotFoundError();
     if (!isUuid(residentId)) throw new NotFoundError();
     const [resident] = await this.residents.briefsByIds([residentId.toLowerCase()], m);
     if (!resident || !staffUser.homeIds.includes(resident.homeId)) throw new NotFoundError();
@@ -168,7 +163,7 @@ export class VoiceAccess {
       if (!volunteer || volunteer.status === 'left' || !user.homeIds.includes(volunteer.homeId)) throw new NotFoundError();
       return volunteer.homeId;
     }
-    if (!isStaff(user)) throw new NotFoundError();
+    if (!can(user, 'homeStaff')) throw new NotFoundError();
     if (user.personKind === 'staff' && user.personId) {
       const [staff] = await this.staff.briefsByIds([user.personId], m);
       if (staff && user.homeIds.includes(staff.homeId)) return staff.homeId;

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
+import { can, rolesThat } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -9,7 +10,7 @@ import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { statusListView } from '../common/people/person-list-view';
 import { personName } from '../common/people/person-records';
 import { CreateVolunteerDto, VOLUNTEER_LIST_STATUSES, VolunteerDto, VolunteerListQuery } from './dto/volunteer.dto';
-import { canManageVolunteers, VOLUNTEER_EDITORS, VOLUNTEER_READERS, VolunteerDetail, VolunteersService } from './volunteers.service';
+import { VolunteerDetail, VolunteersService } from './volunteers.service';
 
 /** The volunteer form's fields as the form shows them (skills as one comma-separated line). */
 function formValues(v: VolunteerDetail): Record<string, unknown> {
@@ -24,25 +25,25 @@ function formValues(v: VolunteerDetail): Record<string, unknown> {
 const STATUS_FILTER = { path: '/volunteers', statuses: VOLUNTEER_LIST_STATUSES, defaultStatus: 'current', labelKeys: 'volunteers.filter' };
 
 @Controller('volunteers')
-@Roles(...VOLUNTEER_READERS)
+@Roles(...rolesThat('readVolunteers'))
 export class VolunteersController {
   constructor(private readonly volunteers: VolunteersService) {}
 
   @Get()
   @Render('volunteers/index')
   async index(@CurrentUser() user: SessionUser, @Query() query: VolunteerListQuery) {
-    return statusListView(await this.volunteers.list(user, query), query, STATUS_FILTER, user, canManageVolunteers(user));
+    return statusListView(await this.volunteers.list(user, query), query, STATUS_FILTER, user, can(user, 'manageVolunteers'));
   }
 
   @Get('new')
-  @Roles(...VOLUNTEER_EDITORS)
+  @Roles(...rolesThat('manageVolunteers'))
   @Render('volunteers/form')
   async newVolunteer(@CurrentUser() user: SessionUser) {
     return { isNew: true, formAction: '/volunteers', homeChoices: await this.volunteers.homeChoices(user), values: { status: 'active' } };
   }
 
   @Post()
-  @Roles(...VOLUNTEER_EDITORS)
+  @Roles(...rolesThat('manageVolunteers'))
   @Redirect('/', 303)
   @FormView('volunteers/form', { isNew: true }, (c: VolunteersController, req) => c.newVolunteer(req.user!))
   async create(@CurrentUser() user: SessionUser, @Body() body: CreateVolunteerDto, @Req() req: Request) {
@@ -55,11 +56,11 @@ export class VolunteersController {
   @Render('volunteers/show')
   async show(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const { volunteer, account } = await this.volunteers.profile(user, id);
-    return { title: personName(volunteer), volunteer, account, canEdit: canManageVolunteers(user) };
+    return { title: personName(volunteer), volunteer, account, canEdit: can(user, 'manageVolunteers') };
   }
 
   @Get(':id/edit')
-  @Roles(...VOLUNTEER_EDITORS)
+  @Roles(...rolesThat('manageVolunteers'))
   @Render('volunteers/form')
   async edit(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
     const volunteer = await this.volunteers.get(user, id);
@@ -70,7 +71,7 @@ export class VolunteersController {
   }
 
   @Post(':id')
-  @Roles(...VOLUNTEER_EDITORS)
+  @Roles(...rolesThat('manageVolunteers'))
   @Redirect('/', 303)
   @FormView('volunteers/form', { isNew: false }, (c: VolunteersController, req) => c.edit(req.user!, req.params.id as string))
   async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: VolunteerDto, @Req() req: Request) {
@@ -80,7 +81,7 @@ export class VolunteersController {
   }
 
   @Post(':id/archive')
-  @Roles(...VOLUNTEER_EDITORS)
+  @Roles(...rolesThat('manageVolunteers'))
   @Redirect('/', 303)
   @FormView('volunteers/show', {}, (c: VolunteersController, req) => c.show(req.user!, req.params.id as string))
   async archive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
@@ -90,7 +91,7 @@ export class VolunteersController {
   }
 
   @Post(':id/invite')
-  @Roles(...VOLUNTEER_EDITORS)
+  @Roles(...rolesThat('manageVolunteers'))
   @Redirect('/', 303)
   @FormView('volunteers/show', {}, (c: VolunteersController, req) => c.show(req.user!, req.params.id as string))
   async invite(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {

@@ -3,10 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { EntityManager, In, Not, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
+import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { ValidationError } from '../common/errors/domain-errors';
 import { ARCHIVED_BY_LEAVING, PersonRecords } from '../common/people/person-records';
@@ -74,13 +74,6 @@ export function parseSkills(text: string | null | undefined): string[] {
   return [...new Set(text.split(',').map((skill) => skill.trim().replace(/\s+/g, ' ').toLowerCase()).filter((skill) => skill.length > 0))];
 }
 
-/** Who may create, edit, archive and invite volunteers; carers only read. */
-export const VOLUNTEER_EDITORS: readonly Role[] = ['admin', 'manager', 'coordinator'];
-export const VOLUNTEER_READERS: readonly Role[] = [...VOLUNTEER_EDITORS, 'carer'];
-
-export function canManageVolunteers(user: SessionUser): boolean {
-  return VOLUNTEER_EDITORS.includes(user.role);
-}
 
 type VolunteerInput = Pick<Volunteer, (typeof VOLUNTEER_FIELDS)[number]>;
 
@@ -167,7 +160,7 @@ export class VolunteersService {
   /** The detail page: the record, and its account status for those who may invite. */
   async profile(user: SessionUser, id: string): Promise<{ volunteer: VolunteerDetail; account: AccountStatus | null }> {
     const volunteer = await this.get(user, id);
-    const account = canManageVolunteers(user) ? await this.records.accountStatus(id) : null;
+    const account = can(user, 'manageVolunteers') ? await this.records.accountStatus(id) : null;
     return { volunteer, account };
   }
 

@@ -25,6 +25,19 @@ const CAPABILITIES = {
    * their home. Others do not: an export holds the whole record and erasure cannot be undone.
    */
   handleDataProtection: ['admin', 'manager'],
+  /** Read staff records (coordinators plan with them); only managers change them. */
+  readStaff: ['admin', 'manager', 'coordinator'],
+  manageStaff: ['admin', 'manager'],
+  /** Read volunteer and relative records (carers too); coordinators and up change them. */
+  readVolunteers: ['admin', 'manager', 'coordinator', 'carer'],
+  manageVolunteers: ['admin', 'manager', 'coordinator'],
+  readFamilies: ['admin', 'manager', 'coordinator', 'carer'],
+  manageFamilies: ['admin', 'manager', 'coordinator'],
+  /** Read residents' plans on the staff pages; write them, and answer for overdue reviews. */
+  readPlans: ['admin', 'manager', 'coordinator', 'carer'],
+  editPlans: ['admin', 'manager', 'coordinator'],
+  /** Answer suggestions and read feedback in the inbox. */
+  answerSuggestions: ['admin', 'manager', 'coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;
