@@ -24,6 +24,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { PlansModule } from './plans/plans.module';
 import { PortalModule } from './portal/portal.module';
 import { ReportsModule } from './reports/reports.module';
+import { RequestContextModule } from './request-context/request-context.module';
 import { ResidentsModule } from './residents/residents.module';
 import { StaffModule } from './staff/staff.module';
 import { VoiceModule } from './voice/voice.module';
@@ -41,6 +42,7 @@ export class AppModule {
         DemoStateModule,
         HomesModule,
         AuthModule,
+        RequestContextModule,
         DemoModule,
         DashboardModule,
         ResidentsModule,

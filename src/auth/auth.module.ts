@@ -1,6 +1,5 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DemoStateModule } from '../demo/demo-state.module';
 import { HomesModule } from '../homes/homes.module';
 import { AuthApiController } from './api/auth-api.controller';
 import { AuthController } from './auth.controller';
@@ -15,17 +14,12 @@ import { User } from './entities/user.entity';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { DatabaseSessionStore } from './session/database-session.store';
-import { RequestContextMiddleware } from './session/request-context.middleware';
 import { SessionManager } from './session/session-manager';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Membership, SessionRecord, LoginAttempt, Invitation]), HomesModule, DemoStateModule],
+  imports: [TypeOrmModule.forFeature([User, Membership, SessionRecord, LoginAttempt, Invitation]), HomesModule],
   controllers: [AuthController, AuthApiController, InvitationsController],
   providers: [AuthService, InvitationsService, PasswordHasher, LoginThrottle, DatabaseSessionStore, SessionManager],
   exports: [AuthService, InvitationsService, DatabaseSessionStore],
 })
-export class AuthModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
-  }
-}
+export class AuthModule {}

@@ -1,14 +1,14 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { csrf } from '../../common/http/csrf';
-import { takeFlash } from '../../common/http/flash';
-import { regenerateSession, requestPath, wantsJson } from '../../common/http/session';
-import { isLocale, localeFromAcceptLanguage, translate } from '../../common/i18n/i18n';
-import { navigationFor } from '../../common/views/navigation';
-import { DemoState } from '../../demo/demo-state';
-import { NotificationsService } from '../../notifications/notifications.service';
-import { AuthService } from '../auth.service';
-import { ABSOLUTE_TIMEOUT_MS } from './database-session.store';
+import { csrf } from '../common/http/csrf';
+import { takeFlash } from '../common/http/flash';
+import { regenerateSession, requestPath, wantsJson } from '../common/http/session';
+import { isLocale, localeFromAcceptLanguage, translate } from '../common/i18n/i18n';
+import { navigationFor } from '../common/views/navigation';
+import { DemoState } from '../demo/demo-state';
+import { NotificationsService } from '../notifications/notifications.service';
+import { AuthService } from '../auth/auth.service';
+import { ABSOLUTE_TIMEOUT_MS } from '../auth/session/database-session.store';
 
 /**
  * Runs before every route: loads the signed-in user fresh from the database (a disabled account or a
