@@ -1,5 +1,7 @@
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/** TypeORM exports no ColumnMetadata from its root; named through EntityMetadata, no deep import. */
+type ColumnMetadata = EntityMetadata['columns'][number];
 
 /** SQLite binds at most 32766 parameters a statement, PostgreSQL 65535; stay under the smaller. */
 const MAX_PARAMETERS = 32_000;
