@@ -23,13 +23,15 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * SQLite: writes go through one connection, the writer, which only this class uses, so two
  * transactions started at once would nest ("cannot start a transaction within a transaction");
  * every unit of work therefore waits its turn in one in-process queue. Reads outside a unit run on
- * the read-only reader and see only what is committed. A unit's work should await nothing but the
- * database (hash passwords, read files before it): the whole queue waits while it runs. Units that arrive in the same turn of the event loop, or while the previous
- * group ran, are committed together (group commit): one SQLite transaction, each unit inside a
- * savepoint of its own. A unit that fails rolls back to its savepoint and rejects alone; the others
- * go on. Nobody hears "done" before the
- * shared COMMIT (with synchronous=FULL, the fsync) has returned, so what is acknowledged is on disk,
- * and the units ran one after another exactly as if each had had its own transaction.
+ * the read-only reader and see only what is committed. A unit's work awaits nothing but the
+ * database (hash passwords, read files before it): the whole queue waits while it runs.
+ *
+ * Units that arrive in the same turn of the event loop, or while the previous group ran, are
+ * committed together (group commit): one SQLite transaction, each unit inside a savepoint of its
+ * own. A unit that fails rolls back to its savepoint and rejects alone; the others go on. Nobody
+ * hears "done" before the shared COMMIT (with synchronous=FULL, the fsync) has returned, so what is
+ * acknowledged is on disk, and the units ran one after another exactly as if each had had its own
+ * transaction.
  */
 @Injectable()
 export class UnitOfWork {
