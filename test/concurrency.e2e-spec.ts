@@ -99,8 +99,9 @@ describe('Concurrent writes', () => {
       const whileHashing: number[] = [];
       while (accepting) whileHashing.push(await save());
       expect(await accepted).toHaveLength(5);
-      expect(p99(whileHeld)).toBeLessThan(Math.max(5 * baseline, 250));
-      expect(p99(whileHashing)).toBeLessThan(Math.max(5 * baseline, 3 * oneHash));
+      // Generous bounds for a loaded machine: a save held behind a hash would take the gate's 20 s.
+      expect(p99(whileHeld)).toBeLessThan(Math.max(5 * baseline, 1_000));
+      expect(p99(whileHashing)).toBeLessThan(Math.max(5 * baseline, 3 * oneHash, 1_000));
     } finally {
       clearTimeout(fallback);
       openGate();
