@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { sqlRows } from '../src/database/sql';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { Home } from '../src/homes/entities/home.entity';
 import { HomesService } from '../src/homes/homes.service';
@@ -54,6 +55,46 @@ describe('Database and failures', () => {
     expect(await t.dataSource.getRepository(Home).countBy({ slug: 'half-written' })).toBe(0);
     await createHome(t, { slug: 'after-failure' });
     expect(await t.dataSource.getRepository(Home).countBy({ slug: 'after-failure' })).toBe(1);
+  });
+
+  it("should keep an open transaction's writes from the app's reads, and show none of them after it rolls back", async () => {
+    const sut = t.get(UnitOfWork);
+    const homes = t.get(HomesService);
+    let written!: (id: string) => void;
+    let release!: () => void;
+    const wrote = new Promise<string>((resolve) => (written = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const unit = sut.transaction(async (m) => {
+      const home = m.create(Home, { name: 'Never committed', slug: 'never-committed', timezone: 'Europe/Rome', locale: 'it', address: null });
+      await m.insert(Home, home);
+      written(home.id);
+      await held;
+      throw new Error('power cut');
+    });
+    const id = await wrote;
+    // Repositories (TypeORM) and plain SQL outside a unit of work: the app's two read paths.
+    const seen = async () => ({
+      bySlug: await homes.findBySlug('never-committed').then(() => true, () => false),
+      inList: (await homes.allHomeIds()).includes(id),
+      sql: (await sqlRows(sut.manager, 'SELECT id FROM home WHERE id = ?', [id])).length > 0,
+    });
+    expect(await seen()).toEqual({ bySlug: false, inList: false, sql: false });
+    release();
+    await expect(unit).rejects.toThrow('power cut');
+    expect(await seen()).toEqual({ bySlug: false, inList: false, sql: false });
+  });
+
+  (testDatabaseKind() === 'sqlite' ? it : it.skip)('should refuse a write that bypasses the write queue', async () => {
+    const reader = t.get(UnitOfWork).manager;
+    // TypeORM logs each failed statement; expected here.
+    const logged = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await expect(reader.insert(Home, { name: 'Sneaked', slug: 'sneaked', timezone: 'Europe/Rome', locale: 'it', address: null })).rejects.toThrow(/readonly/);
+      await expect(sqlRows(reader, 'DELETE FROM home')).rejects.toThrow(/readonly/);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(await t.dataSource.getRepository(Home).countBy({ slug: 'sneaked' })).toBe(0);
   });
 
   it('should show a plain error page, not a stack trace, when something unexpected fails', async () => {

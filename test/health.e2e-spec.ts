@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('GET /health', () => {
@@ -19,7 +20,7 @@ describe('GET /health', () => {
   });
 
   it('should answer 503 when the database does not answer', async () => {
-    const query = jest.spyOn(t.dataSource, 'query').mockRejectedValueOnce(new Error('database is gone'));
+    const query = jest.spyOn(t.app.get(DataSource), 'query').mockRejectedValueOnce(new Error('database is gone'));
     const res = await request(t.server).get('/health').expect(503);
     expect(res.body).toMatchObject({ status: 'error', db: 'unavailable' });
     query.mockRestore();

@@ -26,6 +26,8 @@ export interface NewUser {
   displayName: string;
   role: Role;
   password?: string;
+  /** Instead of `password`, already hashed (hashPassword): a caller inside a unit of work must not wait for argon2 there. */
+  passwordHash?: string;
   homeIds: string[];
   locale?: string;
   personKind?: PersonKind | null;
@@ -129,14 +131,21 @@ export class AuthService {
     await this.unitOfWork.transaction((manager) => manager.update(User, { id: sessionUser.id }, { locale }));
   }
 
+  /** A password hashed for createUser's `passwordHash`, before a unit of work. */
+  hashPassword(password: string): Promise<string> {
+    return this.hasher.hash(password);
+  }
+
   /** Creates an account; used by `npm run user:create`, the demo seed and, later, invitations. */
   async createUser(input: NewUser, manager?: EntityManager): Promise<User> {
     const email = normaliseEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ValidationError({ email: { key: 'validation.isEmail' } });
     if (!(ROLES as readonly string[]).includes(input.role)) throw new ValidationError({ role: { key: 'validation.isIn' } });
     if (input.role !== 'admin' && input.homeIds.length === 0) throw new ValidationError({ home: { key: 'auth.homeRequired' } });
+    // The whole write queue would wait for the hash (see UnitOfWork).
+    if (manager && input.password !== undefined) throw new Error('createUser inside a unit of work takes a passwordHash, hashed before it');
     if (input.password !== undefined) this.checkNewPassword(input.password, input.password, email);
-    const passwordHash = input.password === undefined ? null : await this.hasher.hash(input.password);
+    const passwordHash = input.passwordHash ?? (input.password === undefined ? null : await this.hasher.hash(input.password));
     const work = async (m: EntityManager) => {
       if (await m.existsBy(User, { email })) throw new ConflictError({ key: 'auth.emailTaken' });
       const user = m.create(User, {

@@ -94,10 +94,12 @@ export class InvitationsService {
   }
 
   async accept(token: string, password: string, confirm: string, origin: RequestOrigin) {
+    const { user: invited } = await this.usable(this.unitOfWork.manager, token);
+    this.auth.checkNewPassword(password, confirm, invited.email);
+    // Hashed before the unit of work: every write in the app would wait for argon2 otherwise.
+    const passwordHash = await this.hasher.hash(password);
     return this.unitOfWork.transaction(async (m) => {
       const { invitation, user } = await this.usable(m, token);
-      this.auth.checkNewPassword(password, confirm, user.email);
-      const passwordHash = await this.hasher.hash(password);
       // Marking it used only if still unused makes a second, simultaneous use fail.
       const claimed = await m.update(Invitation, { id: invitation.id, usedAt: IsNull() }, { usedAt: new Date() });
       if (claimed.affected !== 1) throw new ValidationError({}, { key: 'invitations.used' });

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const runner = dataSource.createQueryRunner();
     const migrated = await runner.hasTable('audit_head').finally(() => runner.release());
     if (!migrated) fail('This database has no audit chain yet: start the app or run `npm run migrate` first.');
-    const check = await new AuditService(new UnitOfWork(dataSource)).verifyChain();
+    const check = await new AuditService(new UnitOfWork({ reader: dataSource, writer: dataSource })).verifyChain();
     if (check.ok) {
       console.log(`Audit chain ok: ${check.entries} entries`);
       return;

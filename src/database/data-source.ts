@@ -5,23 +5,42 @@ import type { Database } from 'better-sqlite3';
 import { AppConfig } from '../config/app-config';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
+import { SqliteDataSourceOptions, sqliteDataSource } from './sqlite-connections';
 
-/** Options for the one DataSource that the app and the CLI share. */
-export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
+/**
+ * Who uses a DataSource. On SQLite the writer is the one read-write connection, used by the write queue
+ * (UnitOfWork), migrations and the CLI; the reader is a read-only connection for everything else, which
+ * in WAL mode sees the last committed state and never a transaction still open on the writer.
+ * PostgreSQL has one pool for both.
+ */
+export type DataSourceRole = 'writer' | 'reader';
+
+/** Options for the app's and the CLI's DataSources. */
+export function buildDataSourceOptions(config: AppConfig, role: DataSourceRole = 'writer'): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, migrationsTransactionMode: 'each' as const, logging: ['error' as const] };
   if (config.database.kind === 'postgres') {
     return { ...common, type: 'postgres', url: config.database.url, uuidExtension: 'pgcrypto', extra: { max: 20 } };
   }
-  mkdirSync(dirname(config.database.path), { recursive: true });
-  return {
-    ...common,
-    type: 'better-sqlite3',
-    database: config.database.path,
-    enableWAL: true,
+  return { ...common, ...sqliteOptions(config.database.path, role) };
+}
+
+function sqliteOptions(path: string, role: DataSourceRole): SqliteDataSourceOptions {
+  const shared = {
+    type: 'better-sqlite3' as const,
+    database: path,
     // Milliseconds a statement waits for another process's lock before SQLITE_BUSY.
     timeout: 10_000,
-    // The one shared connection keeps its prepared statements; the app has a few hundred distinct ones.
+    // Each connection keeps its prepared statements; the app has a few hundred distinct ones.
     statementCacheSize: 1000,
+  };
+  if (role === 'reader') {
+    // Opened after the writer has created and migrated the file; a write through it fails (SQLITE_READONLY).
+    return { ...shared, readonly: true, fileMustExist: true };
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  return {
+    ...shared,
+    enableWAL: true,
     prepareDatabase: (db: Database) => {
       // Care records must survive a power cut: FULL syncs the WAL at every commit.
       db.pragma('synchronous = FULL');
@@ -30,8 +49,37 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   };
 }
 
-export function createDataSource(config: AppConfig): DataSource {
-  return new DataSource(buildDataSourceOptions(config));
+/** A DataSource, not yet initialised. */
+export function createDataSource(config: AppConfig, role: DataSourceRole = 'writer'): DataSource {
+  const options = buildDataSourceOptions(config, role);
+  return options.type === 'better-sqlite3' ? sqliteDataSource(options) : new DataSource(options);
+}
+
+/** Nest token of the app's AppDataSources: the writer is UnitOfWork's (and tests write fixtures through it). */
+export const DATA_SOURCES = 'DATA_SOURCES';
+
+/** The app's DataSources; the same one twice on PostgreSQL. */
+export interface AppDataSources {
+  reader: DataSource;
+  writer: DataSource;
+}
+
+/** Opens the writer, applies pending migrations, then opens the reader. */
+export async function openDataSources(config: AppConfig): Promise<AppDataSources> {
+  const writer = await createDataSource(config, 'writer').initialize();
+  try {
+    await runMigrations(writer);
+    if (!isSqlite(writer)) return { reader: writer, writer };
+    return { reader: await createDataSource(config, 'reader').initialize(), writer };
+  } catch (error) {
+    await writer.destroy();
+    throw error;
+  }
+}
+
+export async function closeDataSources({ reader, writer }: AppDataSources): Promise<void> {
+  if (reader !== writer && reader.isInitialized) await reader.destroy();
+  if (writer.isInitialized) await writer.destroy();
 }
 
 export function isSqlite(dataSource: DataSource): boolean {

@@ -1,31 +1,27 @@
-import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { buildDataSourceOptions, runMigrations } from './data-source';
+import { AppDataSources, closeDataSources, DATA_SOURCES, openDataSources } from './data-source';
 import { UnitOfWork } from './unit-of-work';
 
+/**
+ * The injected DataSource, and so every `@InjectRepository` repository, is the reader; writes go
+ * through UnitOfWork. Migrations run at start-up, one process at a time (see runMigrations).
+ */
 @Global()
 @Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => buildDataSourceOptions(config),
-      // Migrations run at start-up, one process at a time (see runMigrations).
-      dataSourceFactory: async (options?: DataSourceOptions) => {
-        const dataSource = await new DataSource(options!).initialize();
-        try {
-          await runMigrations(dataSource);
-        } catch (error) {
-          await dataSource.destroy();
-          throw error;
-        }
-        return dataSource;
-      },
-    }),
+  providers: [
+    { provide: DATA_SOURCES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openDataSources(config) },
+    { provide: DataSource, inject: [DATA_SOURCES], useFactory: (sources: AppDataSources) => sources.reader },
+    UnitOfWork,
   ],
-  providers: [UnitOfWork],
-  exports: [UnitOfWork],
+  exports: [DATA_SOURCES, DataSource, UnitOfWork],
 })
-export class DatabaseModule {}
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DATA_SOURCES) private readonly sources: AppDataSources) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await closeDataSources(this.sources);
+  }
+}

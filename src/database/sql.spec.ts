@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { asDate, asNumber, placeholders, sqlRow, sqlRows, sqlRun } from './sql';
+import { asDate, asNumber, placeholders, sqliteDateTime, sqlRow, sqlRows, sqlRun } from './sql';
+import { sqliteDataSource } from './sqlite-connections';
 
 describe('plain SQL helpers', () => {
   it('reads date-times back from both engines', () => {
@@ -18,13 +19,19 @@ describe('plain SQL helpers', () => {
     expect(placeholders(3)).toBe('?, ?, ?');
   });
 
+  it('formats date-times for SQLite as UTC with milliseconds, padded', () => {
+    expect(sqliteDateTime(new Date('2026-03-29T01:02:03.004Z'))).toBe('2026-03-29 01:02:03.004');
+    expect(sqliteDateTime(new Date('0987-12-31T23:59:59.999+00:00'))).toBe('0987-12-31 23:59:59.999');
+    expect(sqliteDateTime(new Date('2026-09-30T23:30:00.120+02:00'))).toBe('2026-09-30 21:30:00.120');
+  });
+
   describe('on SQLite', () => {
     let dir: string;
     let dataSource: DataSource;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'insieme-sql-'));
-      dataSource = new DataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite') });
+      dataSource = sqliteDataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite') });
       await dataSource.initialize();
       await dataSource.query('CREATE TABLE t (id TEXT PRIMARY KEY, "at" DATETIME, n INTEGER, flag BOOLEAN)');
     });
@@ -43,6 +50,14 @@ describe('plain SQL helpers', () => {
       // A range bound written by sqlRows compares as TypeORM's own parameters do.
       expect(await sqlRows(dataSource.manager, 'SELECT id FROM t WHERE "at" >= ? AND "at" < ?', [at, new Date(at.getTime() + 1)])).toEqual([{ id: 'a' }]);
       expect(await sqlRow(dataSource.manager, 'SELECT id FROM t WHERE id = ?', ['none'])).toBeUndefined();
+    });
+
+    it('writes exactly the text TypeORM writes for a date-time', async () => {
+      const at = new Date('2026-11-28T09:30:05.007Z');
+      await dataSource.createQueryBuilder().insert().into('t').values({ id: 'orm', at }).execute();
+      await sqlRun(dataSource.manager, 'INSERT INTO t (id, "at") VALUES (?, ?)', ['ours', at]);
+      const rows = await sqlRows<{ id: string; at: string }>(dataSource.manager, 'SELECT id, "at" FROM t WHERE id IN (?, ?) ORDER BY id', ['orm', 'ours']);
+      expect(rows).toEqual([{ id: 'orm', at: '2026-11-28 09:30:05.007' }, { id: 'ours', at: '2026-11-28 09:30:05.007' }]);
     });
 
     it('gives rows as objects named by their columns, and booleans bound as 1 and 0', async () => {

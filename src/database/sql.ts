@@ -1,12 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { DateUtils, EntityManager, QueryFailedError } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { sqliteConnection } from './sqlite-connections';
 
 /**
  * Hand-written SQL for the few statements every request runs (the session, the signed-in user, the
  * tablet's log), where building queries and entities with TypeORM would cost more than the database
  * work. Write `?` for each parameter and quote camelCase columns ("activityId"); the text must be
- * portable SQL that SQLite and PostgreSQL both accept. Runs on the manager given, so inside its
- * transaction when it has one.
+ * portable SQL that SQLite and PostgreSQL both accept. Runs on the manager given: inside its
+ * transaction when it has one; a manager outside a unit of work reads (on SQLite, the read-only
+ * connection, which sees committed rows only).
  */
 export async function sqlRows<T>(manager: EntityManager, text: string, params: readonly unknown[] = []): Promise<T[]> {
   if (manager.connection.options.type === 'postgres') {
@@ -34,6 +36,15 @@ export function asDate(value: Date | string): Date {
   return new Date(`${value.replace(' ', 'T')}${/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? '' : 'Z'}`);
 }
 
+/** A date-time as TypeORM writes it to SQLite: UTC, "2026-11-28 09:30:00.000", so both compare alike. */
+export function sqliteDateTime(value: Date): string {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return (
+    `${pad(value.getUTCFullYear(), 4)}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())} ` +
+    `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}.${pad(value.getUTCMilliseconds(), 3)}`
+  );
+}
+
 /** A count as read back (PostgreSQL's COUNT is a bigint, which node-postgres gives as text). */
 export function asNumber(value: number | string | null | undefined): number {
   return value === null || value === undefined ? 0 : Number(value);
@@ -45,7 +56,7 @@ export function placeholders(n: number): string {
 }
 
 function toParameter(value: unknown, postgres: boolean): unknown {
-  if (value instanceof Date) return postgres ? value : DateUtils.mixedDateToUtcDatetimeString(value);
+  if (value instanceof Date) return postgres ? value : sqliteDateTime(value);
   if (value === undefined) return null;
   // better-sqlite3 binds no booleans; TypeORM writes them as 1 and 0.
   if (typeof value === 'boolean' && !postgres) return value ? 1 : 0;
@@ -61,14 +72,14 @@ interface Prepared {
 const prepared = new WeakMap<Database, Map<string, Prepared>>();
 
 /**
- * SQLite has one connection, the driver's (a transaction's manager uses it too): the statement runs on
- * it directly, prepared once, its rows read as arrays and made into objects here, which costs less
+ * The statement runs on the manager's DataSource's own connection (the writer for a transaction's
+ * manager, the reader otherwise) directly, prepared once, its rows read as arrays and made into objects here, which costs less
  * than better-sqlite3 building each row and TypeORM's query runner around every call. Statements and
  * failures go to the DataSource's logger, and failures are TypeORM's QueryFailedError, as through TypeORM.
  */
 function sqliteRows<T>(manager: EntityManager, text: string, params: unknown[]): T[] {
-  const { driver, logger } = manager.connection;
-  const db = (driver as unknown as { databaseConnection: Database }).databaseConnection;
+  const { logger } = manager.connection;
+  const db = sqliteConnection(manager.connection);
   // Through the DataSource's logger as TypeORM's own statements are (it prints only what is asked for).
   logger.logQuery(text, params);
   let statements = prepared.get(db);

@@ -2,20 +2,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { sqlRows } from './sql';
+import { sqliteConnection, sqliteDataSource } from './sqlite-connections';
 import { UnitOfWork } from './unit-of-work';
 
 describe('UnitOfWork on SQLite (group commit)', () => {
   let dir: string;
   let dataSource: DataSource;
+  let reader: DataSource;
   let unitOfWork: UnitOfWork;
   let commits: number;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'insieme-uow-'));
-    dataSource = new DataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite'), enableWAL: true });
+    dataSource = sqliteDataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite'), enableWAL: true });
     await dataSource.initialize();
     await dataSource.query('CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)');
-    unitOfWork = new UnitOfWork(dataSource);
+    reader = await sqliteDataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite'), readonly: true }).initialize();
+    unitOfWork = new UnitOfWork({ reader, writer: dataSource });
     commits = 0;
     const runner = dataSource.createQueryRunner();
     const commit = runner.commitTransaction.bind(runner);
@@ -26,6 +30,7 @@ describe('UnitOfWork on SQLite (group commit)', () => {
   });
 
   afterEach(async () => {
+    await reader.destroy();
     await dataSource.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -90,5 +95,57 @@ describe('UnitOfWork on SQLite (group commit)', () => {
     expect(await texts()).toEqual(['before']);
     await insert('later');
     expect(await texts()).toEqual(['before', 'later']);
+  });
+
+  it('acknowledges nothing when SQLite itself ended the transaction at commit, and starts afresh after', async () => {
+    const runner = dataSource.createQueryRunner();
+    jest.spyOn(runner, 'commitTransaction').mockImplementationOnce(async () => {
+      // As after an I/O error: SQLite has rolled back on its own, TypeORM still counts the transaction open.
+      sqliteConnection(dataSource).exec('ROLLBACK');
+      throw new Error('disk I/O error');
+    });
+    const results = await Promise.allSettled([insert('x'), insert('y')]);
+    for (const result of results) expect(result).toEqual({ status: 'rejected', reason: new Error('disk I/O error') });
+    expect(runner.isTransactionActive).toBe(false);
+    await insert('later');
+    expect(await texts()).toEqual(['later']);
+  });
+
+  describe('reads outside a unit of work', () => {
+    const seen = async () => ({
+      typeorm: ((await unitOfWork.manager.query('SELECT text FROM note ORDER BY id')) as { text: string }[]).map((r) => r.text),
+      sql: (await sqlRows<{ text: string }>(unitOfWork.manager, 'SELECT text FROM note ORDER BY id')).map((r) => r.text),
+    });
+
+    it('should see none of an open transaction that then rolls back', async () => {
+      await insert('committed');
+      let written!: () => void;
+      let release!: () => void;
+      const wrote = new Promise<void>((resolve) => (written = resolve));
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const unit = unitOfWork.transaction(async (m) => {
+        await m.query('INSERT INTO note (text) VALUES (?)', ['uncommitted']);
+        written();
+        await held;
+        throw new Error('refused');
+      });
+      await wrote;
+      expect(sqliteConnection(dataSource).inTransaction).toBe(true);
+      expect(await seen()).toEqual({ typeorm: ['committed'], sql: ['committed'] });
+      release();
+      await expect(unit).rejects.toThrow('refused');
+      expect(await seen()).toEqual({ typeorm: ['committed'], sql: ['committed'] });
+    });
+
+    it('should see a unit of work as soon as it has answered', async () => {
+      await insert('done');
+      expect(await seen()).toEqual({ typeorm: ['done'], sql: ['done'] });
+    });
+
+    it('should refuse a write that bypasses the queue', async () => {
+      await expect(unitOfWork.manager.query('INSERT INTO note (text) VALUES (?)', ['sneaked'])).rejects.toThrow(/readonly/);
+      await expect(sqlRows(unitOfWork.manager, 'INSERT INTO note (text) VALUES (?)', ['sneaked'])).rejects.toThrow(/readonly/);
+      expect(await texts()).toEqual([]);
+    });
   });
 });

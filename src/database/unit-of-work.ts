@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Database } from 'better-sqlite3';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { isSqlite } from './data-source';
+import { AppDataSources, DATA_SOURCES, isSqlite } from './data-source';
+import { sqliteConnection } from './sqlite-connections';
 
 /** At most this many queued units of work share one SQLite commit. */
 export const MAX_GROUP = 64;
@@ -15,35 +16,45 @@ interface Waiting {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
- * Runs write transactions.
+ * Runs write transactions; `manager` is for reads outside them.
  *
  * PostgreSQL has a pool: each unit of work is a transaction of its own.
  *
- * SQLite: TypeORM shares one connection, so two transactions started at once would nest ("cannot
- * start a transaction within a transaction"); every unit of work therefore waits its turn in one
- * in-process queue. Units that arrive in the same turn of the event loop, or while the previous
- * group ran, are committed together (group commit): one SQLite transaction, each unit inside a
- * savepoint of its own. A unit that fails rolls back to its savepoint and rejects alone; the others
- * go on. Nobody hears "done" before the
- * shared COMMIT (with synchronous=FULL, the fsync) has returned, so what is acknowledged is on disk,
- * and the units ran one after another exactly as if each had had its own transaction.
+ * SQLite: writes go through one connection, the writer, which only this class uses, so two
+ * transactions started at once would nest ("cannot start a transaction within a transaction");
+ * every unit of work therefore waits its turn in one in-process queue. Reads outside a unit run on
+ * the read-only reader and see only what is committed. A unit's work awaits nothing but the
+ * database (hash passwords, read files before it): the whole queue waits while it runs.
+ *
+ * Units that arrive in the same turn of the event loop, or while the previous group ran, are
+ * committed together (group commit): one SQLite transaction, each unit inside a savepoint of its
+ * own. A unit that fails rolls back to its savepoint and rejects alone; the others go on. Nobody
+ * hears "done" before the shared COMMIT (with synchronous=FULL, the fsync) has returned, so what is
+ * acknowledged is on disk, and the units ran one after another exactly as if each had had its own
+ * transaction.
  */
 @Injectable()
 export class UnitOfWork {
   private readonly waiting: Waiting[] = [];
   private draining = false;
-  private readonly serialise: boolean;
+  private readonly reader: DataSource;
+  private readonly writer: DataSource;
+  /** The writer's connection on SQLite (null on PostgreSQL, which needs no queue). */
+  private readonly connection: Database | null;
 
-  constructor(private readonly dataSource: DataSource) {
-    this.serialise = isSqlite(dataSource);
+  constructor(@Inject(DATA_SOURCES) { reader, writer }: AppDataSources) {
+    this.reader = reader;
+    this.writer = writer;
+    this.connection = isSqlite(writer) ? sqliteConnection(writer) : null;
   }
 
+  /** For reads outside a unit of work: on SQLite a write through it fails (read-only connection). */
   get manager(): EntityManager {
-    return this.dataSource.manager;
+    return this.reader.manager;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serialise) return this.dataSource.transaction(work);
+    if (!this.connection) return this.writer.transaction(work);
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (this.draining) return;
@@ -65,7 +76,7 @@ export class UnitOfWork {
 
   private async commitGroup(group: Waiting[]): Promise<void> {
     // The SQLite driver hands out its one shared runner; it is never released.
-    const runner = this.dataSource.createQueryRunner();
+    const runner = this.writer.createQueryRunner();
     const outcomes: Outcome[] = [];
     try {
       await runner.startTransaction();
@@ -94,7 +105,7 @@ export class UnitOfWork {
       }
     }
     if (alone && !outcomes[0].ok) {
-      await rollBack(runner);
+      await this.rollBack(runner);
       group[0].reject(outcomes[0].error);
       return;
     }
@@ -113,24 +124,26 @@ export class UnitOfWork {
 
   /** The group's transaction could not be committed: every unit in it fails (its own error if it had one). */
   private async abandon(runner: QueryRunner, group: Waiting[], outcomes: Outcome[], error: unknown): Promise<void> {
-    await rollBack(runner);
+    await this.rollBack(runner);
     group.forEach((item, i) => {
       const outcome = outcomes[i];
       item.reject(outcome && !outcome.ok ? outcome.error : error);
     });
   }
-}
 
-/**
- * Rolls the runner's transaction back. When SQLite has already ended it (an I/O error rolls back by
- * itself), TypeORM's own bookkeeping is put right so the next unit starts a fresh transaction.
- */
-async function rollBack(runner: QueryRunner): Promise<void> {
-  if (!runner.isTransactionActive) return;
-  try {
-    await runner.rollbackTransaction();
-  } catch {
-    const connection = (await runner.connect()) as Database;
-    if (!connection.inTransaction) Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  /**
+   * Rolls the runner's transaction back. When SQLite has already ended it (an I/O error rolls back by
+   * itself), TypeORM still counts it open and its ROLLBACK fails; an empty transaction is begun for
+   * TypeORM's own rollback to end, which puts its bookkeeping right through its public methods.
+   */
+  private async rollBack(runner: QueryRunner): Promise<void> {
+    if (!runner.isTransactionActive) return;
+    try {
+      await runner.rollbackTransaction();
+    } catch {
+      if (this.connection?.inTransaction !== false) return;
+      await runner.query('BEGIN');
+      await runner.rollbackTransaction();
+    }
   }
 }

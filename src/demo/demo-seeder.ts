@@ -52,6 +52,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
   }
 
   async seed(data: DemoData): Promise<void> {
+    // Hashed before the unit of work, which would hold every other write meanwhile; a salt each.
+    const passwordHashes = await Promise.all(DEMO_ACCOUNTS.map(() => this.auth.hashPassword(DEMO_PASSWORD)));
     await this.unitOfWork.transaction(async (m) => {
       const home = await this.homes.create(null, data.home, m);
       const units = new Map<string, string>();
@@ -101,14 +103,14 @@ export class DemoSeeder implements OnApplicationBootstrap {
       await seedDemoPlans(m, { homeId: home.id, timezone: home.timezone, residentIds: [...residents.values()], staffIds: [...staff.values()] }, seededRandom(7));
 
       const people: Record<PersonKind, Map<string, string>> = { staff, family: families, volunteer: volunteers };
-      for (const account of DEMO_ACCOUNTS) {
+      for (const [i, account] of DEMO_ACCOUNTS.entries()) {
         const personKey = account.role === 'admin' ? undefined : data.accountPeople[account.role];
         const personKind: PersonKind | null =
           account.role === 'admin' ? null : account.role === 'family' ? 'family' : account.role === 'volunteer' ? 'volunteer' : 'staff';
         const personId = personKind && personKey ? required(people[personKind], personKey) : null;
         const displayName = this.displayName(data, personKind, personKey) ?? 'Marco Galli';
         await this.auth.createUser(
-          { email: account.email, displayName, role: account.role, password: DEMO_PASSWORD, homeIds: [home.id], locale: 'it', personKind, personId },
+          { email: account.email, displayName, role: account.role, passwordHash: passwordHashes[i], homeIds: [home.id], locale: 'it', personKind, personId },
           m,
         );
       }

@@ -4,11 +4,13 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { AppDataSources, DATA_SOURCES } from '../../src/database/data-source';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
+  /** The writer: fixtures write through it directly, beside the app's write queue (the app reads on its own reader). */
   dataSource: DataSource;
   database: TestDatabase;
   /** The HTTP server, for supertest. */
@@ -42,7 +44,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     app,
     config,
     database,
-    dataSource: app.get(DataSource),
+    dataSource: app.get<AppDataSources>(DATA_SOURCES).writer,
     server: app.getHttpServer(),
     get: (type) => app.get(type),
     close: async () => {

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
-/** TypeORM exports its column metadata class only from an internal path (R5 forbids those). */
+/** TypeORM exports no ColumnMetadata from its root; named through EntityMetadata, no deep import. */
 type ColumnMetadata = EntityMetadata['columns'][number];
 
 /** SQLite binds at most 32766 parameters a statement, PostgreSQL 65535; stay under the smaller. */
