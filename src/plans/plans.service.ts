@@ -5,7 +5,6 @@ import { In, Repository } from 'typeorm';
 import { ActivitiesService } from '../activities/activities.service';
 import { ParticipationService } from '../activities/participation.service';
 import type { SessionUser } from '../common/access/session-user';
-import { NotFoundError } from '../common/errors/domain-errors';
 import { todayIn } from '../common/time/zoned';
 import { FamiliesService } from '../families/families.service';
 import { HomesService } from '../homes/homes.service';
@@ -193,7 +192,6 @@ export class PlansService {
    */
   async familyPlan(user: SessionUser, residentId: string): Promise<FamilyPlanView | null> {
     const resident = await this.residents.get(user, residentId);
-    if (resident.lens === 'volunteer') throw new NotFoundError();
     const m = this.plans.manager;
     const plan = await m.findOneBy(ActivityPlan, { residentId, homeId: resident.homeId, status: 'agreed' });
     if (!plan?.agreedOn) return null;

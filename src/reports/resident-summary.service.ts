@@ -5,7 +5,6 @@ import { Participation } from '../activities/entities/participation.entity';
 import { ATTENDED, Engagement, ENGAGEMENTS } from '../activities/activities.enums';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
-import { NotFoundError } from '../common/errors/domain-errors';
 import { addDays, localDaysRange, todayIn, utcToLocal } from '../common/time/zoned';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { ActorType, Phase } from '../contributions/contributions.enums';
@@ -216,7 +215,6 @@ export class ResidentSummaryService {
   /** The summary as this user may see it; a resident they may not see, or a volunteer, gets 404. */
   async forUser(user: SessionUser, residentId: string, now = new Date()): Promise<ResidentSummaryModel> {
     const resident = await this.residents.get(user, residentId);
-    if (resident.lens === 'volunteer') throw new NotFoundError();
     const copy: SummaryCopy = resident.lens;
     const m = this.unitOfWork.manager;
     const home = await m.findOneByOrFail(Home, { id: resident.homeId });

@@ -91,7 +91,7 @@ function toBrief(r: Resident): ResidentBrief {
 
 /** A resident as one reader may see them; fields the reader's lens does not allow are absent. */
 export interface ResidentDetail extends ResidentSummary {
-  lens: Lens;
+  lens: Exclude<Lens, 'volunteer'>;
   canEdit: boolean;
   interests: string[];
   communicationTips: string | null;
