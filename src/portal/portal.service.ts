@@ -3,6 +3,7 @@ import { ActivitiesService, ActivitySummary } from '../activities/activities.ser
 import { HelpOfferStatus, ATTENDED, Engagement } from '../activities/activities.enums';
 import { HelpOffersService } from '../activities/help-offers.service';
 import { ParticipationService } from '../activities/participation.service';
+import { throughLens } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { localDaysRange, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
@@ -49,7 +50,7 @@ export interface HistoryEntry {
   time: string;
   engagement: Engagement;
   attended: boolean;
-  /** Only with full consent; staff notes are never read here. */
+  /** Only through a lens that shows it (full consent); staff notes are never read here. */
   familyNote: string | null;
 }
 
@@ -237,12 +238,13 @@ export class PortalService {
     const now = new Date();
     const rows = await this.participation.familyVisibleHistory(resident.id, resident.homeId, new Date(now.getTime() - days * DAY_MS), now);
     const zone = await this.homes.timezoneOf(resident.homeId);
-    const full = resident.lens === 'family_full';
     return rows.map((row) => {
       const local = utcToLocal(row.startsAt, zone);
+      // The relative's lens decides whether the family note is shown (a summary consent shows none).
+      const seen = throughLens('participation', resident.lens, { engagement: row.engagement, familyNote: row.familyNote });
       return {
         activityId: row.activityId, title: row.title, startsAt: row.startsAt, date: local.date, time: local.time, engagement: row.engagement,
-        attended: ATTENDED.includes(row.engagement), familyNote: full ? row.familyNote : null,
+        attended: ATTENDED.includes(row.engagement), familyNote: seen.familyNote ?? null,
       };
     });
   }
