@@ -132,6 +132,8 @@ export class ActivityPagesService {
       activity: {
         ...summary, description: activity.description, capacity: activity.capacity, cancelReason: activity.cancelReason, weekly: activity.seriesId !== null,
         leadName,
+        // A volunteer counts only the residents they see (those who consent to volunteers).
+        rosterCount: lens === 'volunteer' && seesRoster ? roster.length : summary.rosterCount,
       },
       isPlanner: planner,
       isStaff: staff,
