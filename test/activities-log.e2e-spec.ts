@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { Activity } from '../src/activities/entities/activity.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
+import { translate } from '../src/common/i18n/i18n';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
@@ -48,6 +49,16 @@ describe('Logging participation (tablet page and API)', () => {
       [residents[1], 'passive', null, null, null, 'Tired'],
     ]);
     expect((await t.dataSource.getRepository(Activity).findOneByOrFail({ id: activity.id })).status).toBe('completed');
+  });
+
+  it('should show a log with nobody invited as a thing to do, with no Save and no "everyone took part"', async () => {
+    const activity = await createActivity(t, homeId, { title: 'Nobody yet' });
+    const page = await carerAgent.get(`/activities/${activity.id}/log`).expect(200);
+    expect(page.text).toContain(translate('en', 'activities.emptyRoster'));
+    expect(page.text).not.toContain('class="toolbar log-actions"');
+    expect(page.text).not.toContain('data-everyone');
+    // Residents can still be added from the page.
+    expect(page.text).toContain(`action="/activities/${activity.id}/log/residents"`);
   });
 
   it('should audit a later edit with old and new values', async () => {

@@ -310,6 +310,24 @@ describeInBrowser('Tablet log in Chromium', () => {
       for (const id of residentIds) await expectTile(page, 'it', id, expected[id]);
       expect(await tileBoxes(page)).toEqual(boxes);
       await expectUsable(page, 'log page in Italian, tapped');
+      // Every state looks its own: colour, and for absent a dashed border besides (declined and absent shared one look).
+      const looks = await page.$$eval('.log-tile[data-engagement]:not([data-engagement=""]) .log-tile-button', (buttons) => {
+        const byState = new Map<string, string>();
+        for (const b of buttons) {
+          const style = getComputedStyle(b);
+          byState.set(b.closest('.log-tile')!.getAttribute('data-engagement')!, `${style.borderTopColor} ${style.borderTopStyle} ${style.backgroundColor}`);
+        }
+        return [...byState.values()];
+      });
+      expect(looks).toHaveLength(5);
+      expect(new Set(looks).size).toBe(5);
+      // "Mood and notes" opened under one tile makes that tile taller, not the others of its row.
+      const heights = async () => page.$$eval('.log-tile-button', (buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().height)));
+      const before = await heights();
+      await page.locator('.log-tile >> nth=0').locator('summary').tap();
+      const after = await heights();
+      expect(after.slice(1)).toEqual(before.slice(1));
+      await page.locator('.log-tile >> nth=0').locator('summary').tap();
 
       await Promise.all([page.waitForURL(`${baseUrl}/today`), taps.tap(page.getByRole('button', { name: say('it', 'saveAndComplete') }))]);
       measured.push(`  all five engagements (Italian), save and mark as held, ${viewport.width}x${viewport.height}: ${taps.count}`);
