@@ -192,7 +192,12 @@ export class ActivitiesService {
   }
 
   async summary(user: SessionUser, id: string): Promise<ActivitySummary> {
-    return (await this.summaries([await this.get(user, id)]))[0];
+    return this.summaryOf(await this.get(user, id));
+  }
+
+  /** The summary of an activity the caller has already read (and found visible to the user). */
+  async summaryOf(activity: Activity): Promise<ActivitySummary> {
+    return (await this.summaries([activity]))[0];
   }
 
   /** Creates one activity, or a weekly series of them (same weekday and local time each week). */

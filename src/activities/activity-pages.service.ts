@@ -88,7 +88,7 @@ export class ActivityPagesService {
   /** Everything the detail page shows, cut to what this user may see (SPEC 1: volunteers see little of residents). */
   async detail(user: SessionUser, id: string) {
     const activity = await this.activities.get(user, id);
-    const summary = await this.activities.summary(user, id);
+    const summary = await this.activities.summaryOf(activity);
     const planner = can(user, 'planActivities');
     const staff = can(user, 'homeStaff');
     const isVolunteer = user.role === 'volunteer';
