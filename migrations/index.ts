@@ -5,6 +5,23 @@ import { PlansAndVoice1795881900000 } from './1795881900000-plans-and-voice';
 import { PerformanceIndexes1795882000000 } from './1795882000000-performance-indexes';
 import { ResidentErasure1795882150000 } from './1795882150000-resident-erasure';
 import { ReportIndexes1795882200000 } from './1795882200000-report-indexes';
+import { ParticipationTappedAt1795882300000 } from './1795882300000-participation-tapped-at';
+import { WardDevices1795882400000 } from './1795882400000-ward-devices';
+import { MailOutbox1795882500000 } from './1795882500000-mail-outbox';
+import { AccountsByEmail1795882600000 } from './1795882600000-accounts-by-email';
+import { NotificationPreferences1795882700000 } from './1795882700000-notification-preferences';
+import { PhotosAndNews1795882800000 } from './1795882800000-photos-and-news';
+import { Messages1795882900000 } from './1795882900000-messages';
+import { LoginThrottle1795883000000 } from './1795883000000-login-throttle';
+import { Mfa1795883100000 } from './1795883100000-mfa';
+import { AuditKeyAndJobLease1795883400000 } from './1795883400000-audit-key-and-job-lease';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
-export const migrations = [Foundation1795881600000, Invitations1795881700000, Activities1795881800000, PlansAndVoice1795881900000, PerformanceIndexes1795882000000, ResidentErasure1795882150000, ReportIndexes1795882200000];
+export const migrations = [
+  Foundation1795881600000, Invitations1795881700000, Activities1795881800000, PlansAndVoice1795881900000, PerformanceIndexes1795882000000, ResidentErasure1795882150000,
+  ReportIndexes1795882200000, ParticipationTappedAt1795882300000, WardDevices1795882400000,
+  MailOutbox1795882500000, AccountsByEmail1795882600000, NotificationPreferences1795882700000, PhotosAndNews1795882800000, Messages1795882900000,
+  LoginThrottle1795883000000,
+  Mfa1795883100000,
+  AuditKeyAndJobLease1795883400000,
+];

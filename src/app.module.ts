@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ActivitiesModule } from './activities/activities.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -8,10 +9,12 @@ import { FormErrorsInterceptor } from './common/filters/form-errors.interceptor'
 import { AuthGuard } from './common/guards/auth.guard';
 import { CsrfGuard } from './common/guards/csrf.guard';
 import { createValidationPipe } from './common/http/validation';
+import { LoggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ContributionsModule } from './contributions/contributions.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { JobsModule } from './jobs/jobs.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DataProtectionModule } from './data-protection/data-protection.module';
 import { DatabaseModule } from './database/database.module';
@@ -20,15 +23,20 @@ import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { FamiliesModule } from './families/families.module';
 import { HomesModule } from './homes/homes.module';
+import { MailModule } from './mail/mail.module';
+import { MessagesModule } from './messages/messages.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PhotosModule } from './photos/photos.module';
 import { PlansModule } from './plans/plans.module';
 import { PortalModule } from './portal/portal.module';
 import { ReportsModule } from './reports/reports.module';
 import { RequestContextModule } from './request-context/request-context.module';
 import { ResidentsModule } from './residents/residents.module';
+import { RetentionModule } from './retention/retention.module';
 import { StaffModule } from './staff/staff.module';
 import { VoiceModule } from './voice/voice.module';
 import { VolunteersModule } from './volunteers/volunteers.module';
+import { WardDevicesModule } from './ward-devices/ward-devices.module';
 
 @Module({})
 export class AppModule {
@@ -37,12 +45,18 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule,
+        // Timers of scheduled jobs (the daily digest), cleared when the app closes.
+        ScheduleModule.forRoot(),
         DatabaseModule,
+        JobsModule,
         AuditModule,
+        MailModule,
         DemoStateModule,
         HomesModule,
         AuthModule,
         RequestContextModule,
+        WardDevicesModule,
         DemoModule,
         DashboardModule,
         ResidentsModule,
@@ -50,12 +64,15 @@ export class AppModule {
         VolunteersModule,
         StaffModule,
         IdempotencyModule,
+        RetentionModule,
         ContributionsModule,
         ActivitiesModule,
         PlansModule,
         NotificationsModule,
         VoiceModule,
+        MessagesModule,
         PortalModule,
+        PhotosModule,
         ReportsModule,
         DataProtectionModule,
         HealthModule,

@@ -1,21 +1,33 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { dirname } from 'node:path';
 import express from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { DatabaseSessionStore } from './auth/session/database-session.store';
 import { SESSION_COOKIE } from './auth/session/session-manager';
 import { UnsupportedMediaTypeError } from './common/errors/domain-errors';
+import { RequestLog } from './common/logging/request-log';
+import { verifyJsonBody } from './common/http/body-bounds';
 import { PUBLIC_DIR } from './common/paths';
 import { configureViews } from './common/views/view-engine';
 import { AppConfig } from './config/app-config';
+import { serveOfflinePage, serveServiceWorker, WORKBOX_RUNTIME_DIR } from './offline/ward-app';
 
 export const BODY_LIMIT = '200kb';
+
+/** npm packages whose browser builds pages load: /static/vendor/<name>/<file>. */
+const VENDOR_DIRS: Record<string, string> = {
+  idb: dirname(require.resolve('idb/build/index.js')),
+  'workbox-window': dirname(require.resolve('workbox-window/build/workbox-window.prod.mjs')),
+};
 
 /**
  * Express-level set-up shared by main.ts and the test app: headers, static files, views, body
  * parsing and the session. Everything Nest-level (pipes, guards, filters) lives in AppModule.
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  // First, so every request is logged with its id, also one refused by a middleware below.
+  app.use(app.get(RequestLog).middleware);
   const behindTls = config.trustProxy !== false;
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
@@ -32,6 +44,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
           imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
+          workerSrc: ["'self'"],
+          manifestSrc: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
@@ -46,14 +60,28 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
     }),
   );
   app.useStaticAssets(PUBLIC_DIR, { prefix: '/static/', maxAge: config.isProduction ? '7d' : 0 });
+  // Browser libraries from npm, served from our origin as their packages build them (no CDN, no bundler).
+  for (const [name, dir] of Object.entries(VENDOR_DIRS)) {
+    app.useStaticAssets(dir, { prefix: `/static/vendor/${name}/`, maxAge: config.isProduction ? '7d' : 0 });
+  }
+  // The service worker's Workbox runtime, copied from npm by the build (tools/build-sw.mjs).
+  app.useStaticAssets(WORKBOX_RUNTIME_DIR, { prefix: '/static/workbox/', maxAge: config.isProduction ? '7d' : 0 });
   configureViews(app);
+  // The ward app's worker and offline page, before the session: neither reads nor starts one.
+  app.use(serveServiceWorker);
+  app.use(serveOfflinePage);
 
   // The API speaks JSON only: a cross-site HTML form cannot send it, which keeps API sign-in safe.
+  // Any framing counts as a body, as body-parser decides (type-is hasBody: Transfer-Encoding or
+  // Content-Length), so a chunked form cannot slip past; Content-Length: 0 carries nothing to refuse.
   app.use('/api', (req: express.Request, _res: express.Response, next: express.NextFunction) => {
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && Number(req.headers['content-length'] ?? 0) > 0;
+    const length = req.headers['content-length'];
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) !== 0);
     next(hasBody && !req.is('application/json') ? new UnsupportedMediaTypeError() : undefined);
   });
-  app.use(express.json({ limit: BODY_LIMIT }));
+  // The size limit holds whatever the framing (raw-body counts the bytes); the nesting is checked on
+  // those bytes before JSON.parse.
+  app.use(express.json({ limit: BODY_LIMIT, verify: verifyJsonBody }));
   // extended: false parses flat fields only, so no nested objects or prototype keys reach the DTOs.
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
 
@@ -85,7 +113,8 @@ function saveSessionBeforeRedirect(req: express.Request, res: express.Response, 
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {
     const session = req.session;
-    const worthSaving = session && (session.userId || session.flash || session.locale || session.csrfToken);
+    // Anonymous visitors never have one stored (their CSRF token and language are cookies).
+    const worthSaving = session && (session.userId || session.flash || session.csrfToken);
     if (!worthSaving) return redirect(...args);
     session.save(() => redirect(...args));
   }) as express.Response['redirect'];

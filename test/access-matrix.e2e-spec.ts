@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Activity } from '../src/activities/entities/activity.entity';
-import { InvitationsService } from '../src/auth/invitations.service';
+import { EmailChange } from '../src/auth/entities/email-change.entity';
+import { PasswordReset } from '../src/auth/entities/password-reset.entity';
+import { hashToken, InvitationsService } from '../src/auth/invitations.service';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { translate } from '../src/common/i18n/i18n';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
@@ -8,9 +11,18 @@ import { UnitOfWork } from '../src/database/unit-of-work';
 import type { FamilyMember } from '../src/families/entities/family-member.entity';
 import { Notification } from '../src/notifications/entities/notification.entity';
 import { NotificationsService } from '../src/notifications/notifications.service';
+import { MailService } from '../src/mail/mail.service';
 import type { FamilyLink } from '../src/residents/entities/family-link.entity';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { ResidentPhotos } from '../src/residents/resident-photos';
+import { processImage } from '../src/common/images/image-pipeline';
+import { NewsPost } from '../src/photos/entities/news-post.entity';
+import { PhotoTag } from '../src/photos/entities/photo-tag.entity';
+import { Photo } from '../src/photos/entities/photo.entity';
+import { PhotoFiles } from '../src/photos/photo-files';
+import { HomesService } from '../src/homes/homes.service';
+import { StaffPin } from '../src/ward-devices/entities/staff-pin.entity';
+import { WardDevice } from '../src/ward-devices/entities/ward-device.entity';
 import { ACCESS_POLICY, Outcome, policyLineFor, ROLES, PolicyRole, VISITORS, Visitor } from './support/access-policy';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
@@ -49,6 +61,12 @@ interface Targets {
   suggestionId: string;
   contributionId: string;
   programmeContributionId: string;
+  /** A ward tablet of the home, and a carer of the home with a PIN (ward-devices routes). */
+  deviceId: string;
+  pinUserId: string;
+  /** A photo of the activity with the resident tagged, and a news post of the home. */
+  photoId: string;
+  newsPostId: string;
 }
 
 interface HomeWorld {
@@ -67,7 +85,7 @@ interface HomeWorld {
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Routes whose success ends the session: each allowed try signs a throwaway session in. */
-const ENDS_SESSION = new Set(['POST /logout', 'POST /api/auth/logout']);
+const ENDS_SESSION = new Set(['POST /logout', 'POST /api/auth/logout', 'POST /ward/lock']);
 
 /** Query strings a route needs to reach its access check; `:homeId` is the home tried. */
 const QUERIES: Record<string, string> = {
@@ -82,11 +100,18 @@ const BODIES: Record<string, (tg: Targets) => Record<string, unknown>> = {
   'PUT /api/activities/:id/participation': (tg) => ({ entries: [{ residentId: tg.resident.id, engagement: 'active' }] }),
   'POST /api/activities/:id/contributions': (tg) => ({ minutes: 30, phase: 'co_delivery', actorType: 'staff', personId: tg.staffMemberId }),
   'POST /contributions/:id': () => ({ minutes: '45' }),
+  'POST /accounts/:id/role': () => ({ role: 'coordinator' }),
+  'POST /admin/mail/test': () => ({ to: 'matrix@example.test' }),
+  'POST /photos/settings': (tg) => ({ homeId: tg.homeId }),
+  'POST /news': () => ({ body: 'The garden is open again.' }),
   'POST /inbox/suggestions/:id': () => ({ status: 'declined', response: 'Not this season, thank you.' }),
   // Where writing is narrower than reading (a form refused is shown again to whoever may read it), a valid body reaches the write rule.
   'POST /activities/:id/log': (tg) => ({ residentId: tg.resident.id, engagement: 'active' }),
   'POST /activities/:id/log/residents': (tg) => ({ residentId: tg.resident.id }),
   'POST /activities/:id/contributions': (tg) => ({ minutes: '30', phase: 'co_delivery', actorType: 'staff', personId: tg.staffMemberId }),
+  'POST /residents/:id/messages': () => ({ body: 'How was the choir today?' }),
+  'POST /portal/residents/:id/messages': () => ({ body: 'How was the choir today?' }),
+  'POST /api/residents/:id/messages': () => ({ body: 'How was the choir today?' }),
   'POST /residents/:id/voice/suggestions': () => ({ kind: 'activity_idea', title: 'Bocce in the garden', body: 'She played every Sunday.' }),
   'POST /residents/:id/voice/feedback': () => ({ rating: '4', comment: 'Enjoyed it' }),
   'POST /residents/:id/voice/check-in': () => ({ doingThings: '3', people: '3', choice: '4' }),
@@ -94,6 +119,8 @@ const BODIES: Record<string, (tg: Targets) => Record<string, unknown>> = {
   'POST /portal/residents/:id/feedback': () => ({ rating: '4', comment: 'She enjoyed it' }),
   'POST /portal/residents/:id/check-in': () => ({ doingThings: '3', people: '3', choice: '4' }),
   'POST /volunteer/feedback': () => ({ rating: '4', comment: 'A good afternoon' }),
+  'POST /ward/pin/:userId': () => ({ pin: '482915' }),
+  'POST /api/ward/pin': (tg) => ({ userId: tg.pinUserId, pin: '482915' }),
 };
 
 describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), every route x role x home', () => {
@@ -105,12 +132,14 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
   /** Each user's own notification, a bystander's in the same home, and one in the other home. */
   const notifications = {} as Record<PolicyRole | 'bystander' | 'otherHome', string>;
   let invitationToken: string;
+  /** A mail in the outbox (kept: the matrix runs without an SMTP server). */
+  let mailId: string;
   /** Row counts and last update of every table but sessions (and, when asked, the audit log). */
   let fingerprint: (withAudit?: boolean) => Promise<string>;
 
   async function buildTargets(homeId: string, withVolunteerId?: string): Promise<Targets> {
     const resident = await createResident(t, homeId);
-    await t.dataSource.getRepository(Resident).update({ id: resident.id }, { photoFile: t.get(ResidentPhotos).store({ buffer: PNG, size: PNG.length }) });
+    await t.dataSource.getRepository(Resident).update({ id: resident.id }, { photoFile: await t.get(ResidentPhotos).store({ buffer: PNG, size: PNG.length }) });
     const activity = await createActivity(t, homeId, { residentIds: [resident.id] });
     if (withVolunteerId) await createHelpOffer(t, activity, { volunteerId: withVolunteerId });
     const { plan } = await createPlan(t, resident);
@@ -122,7 +151,30 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
       homeId, resident, activity, planId: plan.id, draftPlanId: draftPlan.id, familyMember, link, volunteerId: (await createVolunteer(t, homeId)).id, staffMemberId: staff.id,
       activityTypeId: activity.activityTypeId, suggestionId: (await createSuggestion(t, homeId, { residentId: resident.id })).id,
       contributionId: await contribution(activity, staff.id), programmeContributionId: await contribution({ homeId, id: null, startsAt: new Date() }, staff.id),
+      ...(await wardTargets(homeId)),
+      ...(await photoTargets(homeId, activity.id, resident.id)),
     };
+  }
+
+  /** A photo (files included) of the activity with the resident tagged, and a news post. */
+  async function photoTargets(homeId: string, activityId: string, residentId: string): Promise<{ photoId: string; newsPostId: string }> {
+    const photoId = randomUUID();
+    t.get(PhotoFiles).write(photoId, await processImage(PNG));
+    await t.dataSource.getRepository(Photo).insert({ id: photoId, homeId, activityId, caption: null, width: 1, height: 1, uploadedById: null });
+    await t.dataSource.getRepository(PhotoTag).insert({ homeId, photoId, residentId });
+    const post = await t.dataSource.getRepository(NewsPost).save({ homeId, unitId: null, body: 'News from the home', photoId: null, authorId: null });
+    return { photoId, newsPostId: post.id };
+  }
+
+  /** A tablet enrolled for a unit of the home, and a carer of the home with a PIN. */
+  async function wardTargets(homeId: string): Promise<{ deviceId: string; pinUserId: string }> {
+    const carer = await createUser(t, { role: 'carer', homeIds: [homeId] });
+    await t.dataSource.getRepository(StaffPin).insert({ userId: carer.id, pinHash: 'not-a-real-hash', failedAttempts: 0, lockedAt: null, lockedOnDeviceId: null });
+    const unit = await t.get(HomesService).addUnit(null, homeId, { unitName: `Nucleo ${Math.random().toString(36).slice(2, 8)}` });
+    const device = await t.dataSource.getRepository(WardDevice).save({
+      homeId, unitId: unit.id, name: 'Ward tablet', secretHash: '0'.repeat(64), enrolledBy: carer.id, lastSeenAt: null, revokedAt: null, revokedBy: null, pinFailures: 0, pinFailuresSince: null,
+    });
+    return { deviceId: device.id, pinUserId: carer.id };
   }
 
   async function contribution(activity: { homeId: string; id: string | null; startsAt: Date }, staffMemberId: string): Promise<string> {
@@ -157,6 +209,9 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
     if (first === 'activity-types') tg.activityTypeId = (await createActivity(t, homeId)).activityTypeId;
     if (first === 'inbox') tg.suggestionId = (await createSuggestion(t, homeId, { residentId: world.unrelated.resident.id })).id;
     if (first === 'contributions') tg.programmeContributionId = await contribution({ homeId, id: null, startsAt: new Date() }, tg.staffMemberId);
+    if (first === 'devices') Object.assign(tg, await wardTargets(homeId));
+    if (first === 'photos' || first === 'news') Object.assign(tg, await photoTargets(homeId, tg.activity.id, tg.resident.id));
+    if (first === 'accounts') tg.pinUserId = (await createUser(t, { role: 'carer', homeIds: [homeId] })).id;
     return tg;
   }
 
@@ -202,6 +257,14 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
       email: 'invited@example.test', displayName: 'Invited Staff', role: 'carer', homeId: homeA, personKind: 'staff', personId: home.unrelated.staffMemberId,
     });
     invitationToken = issued.path.split('/').pop()!;
+    // A password-reset link and an email-change link with the same token (each table has its own), so every :token route finds its record.
+    const linked = await createUser(t, { role: 'carer', homeIds: [homeA] });
+    const soon = new Date(Date.now() + 60 * 60 * 1000);
+    await t.dataSource.getRepository(PasswordReset).insert({ userId: linked.id, tokenHash: hashToken(invitationToken), expiresAt: soon, usedAt: null });
+    await t.dataSource.getRepository(EmailChange).insert({ userId: linked.id, newEmail: 'matrix-new@example.test', tokenHash: hashToken(invitationToken), expiresAt: soon, usedAt: null, createdBy: linked.id });
+    mailId = (await t.get(UnitOfWork).transaction((m) =>
+      t.get(MailService).enqueue(m, { to: 'outbox@example.test', template: 'test', locale: 'en', params: { sender: 'Matrix' }, homeId: homeA }),
+    )).id;
 
     const q = (name: string) => t.dataSource.driver.escape(name);
     const tableSql = (skip: string[]) => t.dataSource.entityMetadatas
@@ -232,19 +295,22 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
   });
 
   it('ASVS 5.0 V3.5.1: every state-changing route refuses a request without the CSRF token, or with a wrong one, and stores nothing', async () => {
-    const csrfMessage = translate('en', 'errors.csrf');
+    // A signed-out visitor's token is the signed double-submit one, refused with words of its own (it may be a missing cookie).
+    const csrfMessageFor = (visitor: Visitor) => translate('en', visitor === 'signed-out' ? 'errors.csrfAnonymous' : 'errors.csrf');
     const failures: string[] = [];
     const tries: { route: string; visitor: Visitor; tg: Targets; url: string; token: string | null }[] = [];
     for (const [route, cells] of Object.entries(ACCESS_POLICY)) {
       if (!UNSAFE.has(route.split(' ')[0]) || route === 'POST /api/auth/login') continue; // API sign-in: @SkipCsrf, JSON only (docs/security.md)
       // Someone the route lets through, so that the token is the only thing missing.
-      const visitor = VISITORS[cells.findIndex((cell) => cell === 'any' || cell === 'home' || cell === 'own')];
+      // (None for a tablet's routes: the CSRF check comes before the device check, so anyone will do.)
+      const visitor = VISITORS[Math.max(0, cells.findIndex((cell) => cell === 'any' || cell === 'home' || cell === 'own'))];
       const tg = await targetsFor(route, cells, 'own');
       for (const token of [null, 'f'.repeat(64)]) tries.push({ route, visitor, tg, url: await urlFor(route, visitor, 'own', tg), token });
     }
     const before = await fingerprint();
     for (const { route, visitor, tg, url, token } of tries) {
       const res = await send(route, visitor, url, tg, token);
+      const csrfMessage = csrfMessageFor(visitor);
       const message = url.startsWith('/api/') ? res.body?.message : res.text.includes(csrfMessage) ? csrfMessage : res.text.slice(0, 80);
       if (res.status !== 403 || message !== csrfMessage) failures.push(`${route} as ${visitor}, token ${token ? 'wrong' : 'missing'}: ${res.status} ${message}`);
     }
@@ -275,11 +341,15 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
   async function targetsFor(route: string, outcomeCells: readonly Outcome[], variant: Variant): Promise<Targets> {
     const world = variant === 'otherHome' ? otherHome : home;
     const method = route.split(' ')[0];
+    // A deletion takes its record away: every request gets one of its own, or the second role would find nothing.
+    if (DELETES.has(route)) return freshTargets(world, route);
     // A state change for staff alone works on records made for this route, so it cannot upset another route's fixtures.
     if (UNSAFE.has(method) && !outcomeCells.includes('own')) return fresh(world, route);
     return variant === 'unrelated' ? world.unrelated : world.related;
   }
 
+  /** Routes that delete the record they name. */
+  const DELETES = new Set(['POST /photos/:id/delete', 'POST /news/:id/delete']);
   const freshByRoute = new Map<string, Targets>();
   async function fresh(world: HomeWorld, route: string): Promise<Targets> {
     const key = `${world.homeId} ${route}`;
@@ -315,6 +385,9 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
     const ids: Record<string, string> = {
       homes: tg.homeId, residents: tg.resident.id, activities: activityId, families: tg.familyMember.id, volunteers: tg.volunteerId, staff: tg.staffMemberId,
       'activity-types': tg.activityTypeId, inbox: tg.suggestionId, notifications: notificationFor(role, variant), contributions: tg.programmeContributionId,
+      devices: tg.deviceId, mail: mailId, photos: tg.photoId, news: tg.newsPostId,
+      // A carer's account of the home.
+      accounts: tg.pinUserId,
     };
     const filled = path
       .replace(':token', invitationToken)
@@ -323,6 +396,8 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
       .replace(':offerId', offerId)
       .replace(':residentId', tg.resident.id)
       .replace(':contributionId', tg.contributionId)
+      .replace(':userId', tg.pinUserId)
+      .replace(':size', 'thumb')
       .replace(':id', ids[first] ?? 'no-record-for-this-path');
     return filled + (QUERIES[route] ?? '').replace(':homeId', tg.homeId);
   }
@@ -339,7 +414,7 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
         agent = await signIn(t, users[role].email, users[role].password);
         token = await formToken(agent, '/account');
       }
-    } else if (ACCESS_POLICY[route][0] === 'any' && UNSAFE.has(method.toUpperCase())) {
+    } else if ((ACCESS_POLICY[route][0] === 'any' || ACCESS_POLICY[route][0] === 'tablet') && UNSAFE.has(method.toUpperCase())) {
       token = await formToken(agent);
     }
     const body = BODIES[route]?.(tg) ?? {};
@@ -354,8 +429,10 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
   }
 
   /** What a cell expects for one variant: allowed, or the refusal it declares. */
-  function expected(outcome: Outcome, variant: Variant, hasRecord: boolean): 'allowed' | 401 | 403 | 404 | 'signin' {
+  function expected(outcome: Outcome, variant: Variant, hasRecord: boolean, api: boolean): 'allowed' | 401 | 403 | 404 | 'signin' {
     if (outcome === 'signin') return 'signin';
+    // No device cookie: the API's 401 reads as 'signin' (observed), a page's as 401.
+    if (outcome === 'tablet') return api ? 'signin' : 401;
     if (outcome === 403 || outcome === 404) return outcome;
     if (outcome === 'any' || !hasRecord) return 'allowed';
     if (outcome === 'home') return variant === 'otherHome' ? 404 : 'allowed';
@@ -380,8 +457,8 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
       const tries = await Promise.all(VISITORS.flatMap((visitor, i) => {
         const outcome = cells[i];
         // A refusal by sign-in or role comes from the guards, before any record is read: one record is enough.
-        const variants: Variant[] = !hasRecord || outcome === 'signin' || outcome === 403 ? ['own'] : outcome === 'own' ? ['own', 'unrelated', 'otherHome'] : ['own', 'otherHome'];
-        return variants.map((variant) => ({ visitor, outcome, variant, want: expected(outcome, variant, hasRecord) }));
+        const variants: Variant[] = !hasRecord || outcome === 'signin' || outcome === 403 || outcome === 'tablet' ? ['own'] : outcome === 'own' ? ['own', 'unrelated', 'otherHome'] : ['own', 'otherHome'];
+        return variants.map((variant) => ({ visitor, outcome, variant, want: expected(outcome, variant, hasRecord, route.includes(' /api/')) }));
       })
         .sort((a, b) => Number(a.want === 'allowed') - Number(b.want === 'allowed'))
         .map(async (cell) => {

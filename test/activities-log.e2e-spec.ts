@@ -4,11 +4,21 @@ import { Activity } from '../src/activities/entities/activity.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
 import { translate } from '../src/common/i18n/i18n';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
-import { createActivity } from './support/activity-factories';
+import { ActivityType } from '../src/activities/entities/activity-type.entity';
+import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
+import { HomesService } from '../src/homes/homes.service';
+import { createActivity, createActivityType } from './support/activity-factories';
+import { createVolunteer } from './support/people-factories';
+import { createHelpOffer } from './support/voice-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, apiSignIn, formToken, signIn } from './support/http';
 import { createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
+
+/** The residents whose tiles the log page shows (the tile template's placeholder is not one). */
+function tilesOf(html: string): string[] {
+  return [...html.replace(/<template[\s\S]*?<\/template>/g, '').matchAll(/<li class="log-tile"[^>]*>\s*<input type="hidden" name="residentId" value="([^"]+)">/g)].map((m) => m[1]);
+}
 
 describe('Logging participation (tablet page and API)', () => {
   let t: TestApp;
@@ -35,7 +45,7 @@ describe('Logging participation (tablet page and API)', () => {
     const today = await carerAgent.get('/today').expect(200);
     expect(today.text).toContain('Tombola');
     const page = await carerAgent.get(`/activities/${activity.id}/log`).expect(200);
-    expect((page.text.match(/class="log-tile"/g) ?? []).length).toBe(3);
+    expect(tilesOf(page.text)).toEqual(residents.slice(0, 3));
     const token = await formToken(carerAgent, `/activities/${activity.id}/log`);
     const res = await carerAgent.post(`/activities/${activity.id}/log`).type('form').send(
       `_csrf=${token}&residentId=${residents[0]}&engagement=active&moodBefore=3&moodAfter=5&familyNote=Sang+every+song&staffNote=&` +
@@ -55,10 +65,150 @@ describe('Logging participation (tablet page and API)', () => {
     const activity = await createActivity(t, homeId, { title: 'Nobody yet' });
     const page = await carerAgent.get(`/activities/${activity.id}/log`).expect(200);
     expect(page.text).toContain(translate('en', 'activities.emptyRoster'));
-    expect(page.text).not.toContain('class="toolbar log-actions"');
-    expect(page.text).not.toContain('data-everyone');
-    // Residents can still be added from the page.
+    // The log's controls are there, hidden, for the residents the page adds in place; no Save is shown.
+    expect(page.text).toContain('<div class="toolbar log-actions" data-log-controls hidden>');
+    expect(page.text).toMatch(/<div data-log-controls hidden>\s*<p class="hint" id="log-help">/);
+    expect(tilesOf(page.text)).toEqual([]);
+    // Residents are added right there, in bulk, and without a script by the same form.
     expect(page.text).toContain(`action="/activities/${activity.id}/log/residents"`);
+    expect(page.text).toContain('name="scope" value="likes"');
+    expect(page.text).toContain(`<template id="log-tile-template">`);
+  });
+
+  it('should read the mood faces (a radio group per tile) with the rest of the form, and refuse a group for a resident not in the form', async () => {
+    const activity = await createActivity(t, homeId, { residentIds: residents.slice(0, 3) });
+    const page = await carerAgent.get(`/activities/${activity.id}/log`).expect(200);
+    expect(page.text).toContain(`name="moodBefore-${residents[0]}" value="4"`);
+    expect(page.text).not.toContain('<select id="mood-before-');
+    const token = await formToken(carerAgent, `/activities/${activity.id}/log`);
+    // As a browser sends it: every group sends its checked radio ("" is "not noted"), in page order.
+    const form = (pairs: [string, string][]) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    const tile = (id: string, engagement: string, before: string, after: string, familyNote = '', staffNote = ''): [string, string][] => [
+      ['residentId', id], ['engagement', engagement], [`moodBefore-${id}`, before], [`moodAfter-${id}`, after], ['familyNote', familyNote], ['staffNote', staffNote],
+    ];
+    await carerAgent.post(`/activities/${activity.id}/log`).type('form')
+      .send(form([['_csrf', token], ...tile(residents[0], 'active', '2', '5', 'Danced'), ...tile(residents[1], 'declined', '', '3'), ...tile(residents[2], '', '4', '')]))
+      .expect(303);
+    const rows = await t.dataSource.getRepository(Participation).find({ where: { activityId: activity.id }, order: { engagement: 'ASC' } });
+    expect(rows.map((r) => [r.residentId, r.engagement, r.moodBefore, r.moodAfter, r.familyNote])).toEqual([
+      [residents[0], 'active', 2, 5, 'Danced'],
+      [residents[1], 'declined', null, 3, null],
+    ]);
+    // The saved moods come back checked.
+    const again = (await carerAgent.get(`/activities/${activity.id}/log`).expect(200)).text;
+    expect(again).toContain(`name="moodBefore-${residents[0]}" value="2" checked`);
+    expect(again).toContain(`name="moodAfter-${residents[1]}" value="3" checked`);
+    expect(again).toContain(`name="moodBefore-${residents[1]}" value="" checked`);
+
+    // A group for someone not in the form, or a mood out of range: a field error, never a 500, nothing stored.
+    const stranger = randomUUID();
+    for (const body of [
+      form([['_csrf', token], ...tile(residents[0], 'passive', '1', ''), [`moodAfter-${stranger}`, '3']]),
+      form([['_csrf', token], ...tile(residents[0], 'passive', '9', '')]),
+    ]) {
+      const res = await carerAgent.post(`/activities/${activity.id}/log`).type('form').send(body);
+      expect(res.status).toBe(422);
+      expect(res.text).toContain('role="alert"');
+    }
+    expect((await t.dataSource.getRepository(Participation).findOneByOrFail({ activityId: activity.id, residentId: residents[0] })).engagement).toBe('active');
+  });
+
+  describe('adding residents in bulk without a script', () => {
+    let unitId: string;
+    let inUnit: string[];
+    let musical: string[];
+    let others: string[];
+
+    beforeAll(async () => {
+      unitId = (await t.get(HomesService).addUnit(null, homeId, { unitName: 'Glicini' })).id;
+      inUnit = [];
+      for (let i = 0; i < 4; i += 1) inUnit.push((await createResident(t, homeId, { unitId, interests: ['cards'] })).id);
+      // One likes the type's name, one the title's word; matching ignores case.
+      musical = [(await createResident(t, homeId, { interests: ['gardening', 'Music'] })).id, (await createResident(t, homeId, { interests: ['concert'] })).id];
+      others = [(await createResident(t, homeId, { interests: [] })).id];
+    });
+
+    async function musicActivity(residentIds: string[] = []): Promise<Activity> {
+      const type = await createActivityType(t, homeId, { name: `Music ${randomUUID().slice(0, 6)}` });
+      return createActivity(t, homeId, { activityTypeId: type.id, title: 'Afternoon concert', unitId, residentIds });
+    }
+
+    const roster = async (activityId: string) => (await t.dataSource.getRepository(RosterEntry).findBy({ activityId })).map((e) => e.residentId).sort();
+
+    it('should offer the whole unit and those who like the type, counted, and a list of everyone not invited', async () => {
+      const activity = await musicActivity([inUnit[0]]);
+      const page = (await carerAgent.get(`/activities/${activity.id}/log`).expect(200)).text;
+      expect(page).toContain(translate('en', 'activities.addWholeUnitNamed', { unit: 'Glicini', n: 3 }));
+      const type = await t.dataSource.getRepository(ActivityType).findOneByOrFail({ id: activity.activityTypeId });
+      expect(page).toContain(translate('en', 'activities.addThoseWhoLike', { type: type.name, n: 2 }));
+      const options = [...page.matchAll(/<li class="checkbox" data-add-option data-id="([^"]+)"[^>]*>/g)];
+      expect(options.map((m) => m[1])).not.toContain(inUnit[0]);
+      for (const id of [...inUnit.slice(1), ...musical, ...others]) expect(options.map((m) => m[1])).toContain(id);
+      const flags = Object.fromEntries(options.map((m) => [m[1], [m[0].includes('data-unit="1"'), m[0].includes('data-likes="1"')]]));
+      expect(flags[inUnit[1]]).toEqual([true, false]);
+      expect(flags[musical[0]]).toEqual([false, true]);
+      expect(flags[others[0]]).toEqual([false, false]);
+    });
+
+    it('should add several ticked residents, the whole unit, or those who like the type, audited, and return to the log', async () => {
+      const activity = await musicActivity();
+      const token = await formToken(carerAgent, `/activities/${activity.id}/log`);
+      const post = (body: string) => carerAgent.post(`/activities/${activity.id}/log/residents`).type('form').send(`_csrf=${token}&${body}`);
+
+      const ticked = await post(`residentId=${others[0]}&residentId=${musical[1]}`).expect(303);
+      expect(ticked.headers.location).toBe(`/activities/${activity.id}/log`);
+      expect(await roster(activity.id)).toEqual([others[0], musical[1]].sort());
+      await post('scope=unit').expect(303);
+      expect(await roster(activity.id)).toEqual([others[0], musical[1], ...inUnit].sort());
+      await post('scope=likes').expect(303);
+      expect(await roster(activity.id)).toEqual([others[0], ...musical, ...inUnit].sort());
+      const audits = await t.dataSource.getRepository(AuditEntry).findBy({ entityType: 'activity', entityId: activity.id });
+      expect(audits.map((a) => a.changes)).toEqual([{ roster: { old: null, new: '+2' } }, { roster: { old: null, new: '+4' } }, { roster: { old: null, new: '+1' } }]);
+      const page = (await carerAgent.get(`/activities/${activity.id}/log`).expect(200)).text;
+      expect(page).toContain(translate('en', 'activities.residentsAdded', { n: 1 }));
+      expect(tilesOf(page).sort()).toEqual([others[0], ...musical, ...inUnit].sort());
+    });
+
+    it('should refuse unknown ids, ids from another home and nothing chosen with a field error, keeping what was ticked', async () => {
+      const activity = await musicActivity();
+      const elsewhere = await createResident(t, (await createHome(t)).id);
+      const token = await formToken(carerAgent, `/activities/${activity.id}/log`);
+      const post = (body: string) => carerAgent.post(`/activities/${activity.id}/log/residents`).type('form').send(`_csrf=${token}&${body}`);
+      for (const intruder of [elsewhere.id, randomUUID()]) {
+        const res = await post(`residentId=${others[0]}&residentId=${intruder}`);
+        expect(res.status).toBe(422);
+        expect(res.text).toContain(`<p class="field-error" id="error-residentIds" role="alert">${translate('en', 'activities.unknownResident')}</p>`);
+        expect(res.text).toContain(`id="add-${others[0]}" name="residentId" value="${others[0]}" checked`);
+        expect(res.text).not.toContain(elsewhere.lastName);
+      }
+      const notAnId = await post(`residentId=${others[0]}&residentId=42`);
+      expect(notAnId.status).toBe(422);
+      expect(notAnId.text).toContain('id="error-residentId"');
+      const nothing = await post('');
+      expect(nothing.status).toBe(422);
+      expect(nothing.text).toContain(translate('en', 'activities.chooseResidents'));
+      expect((await post('scope=everyone')).status).toBe(422);
+      expect(await roster(activity.id)).toEqual([]);
+    });
+
+    it('should show a volunteer no mood and notes, no bulk add, and refuse their bulk add', async () => {
+      const volunteer = await createVolunteer(t, homeId);
+      const user = await createUser(t, { role: 'volunteer', homeIds: [homeId], personKind: 'volunteer', personId: volunteer.id });
+      const activity = await musicActivity([inUnit[0]]);
+      await createHelpOffer(t, activity, { volunteerId: volunteer.id });
+      const agent = await signIn(t, user.email, user.password);
+      const page = (await agent.get(`/activities/${activity.id}/log`).expect(200)).text;
+      expect(tilesOf(page)).toEqual([inUnit[0]]);
+      expect(page).not.toContain('log-details');
+      expect(page).not.toContain('moodBefore-');
+      expect(page).not.toContain('/log/residents');
+      expect(page).not.toContain('data-add-option');
+      const token = await formToken(agent, `/activities/${activity.id}/log`);
+      for (const body of [`residentId=${others[0]}`, 'scope=unit', 'scope=likes']) {
+        expect((await agent.post(`/activities/${activity.id}/log/residents`).type('form').send(`_csrf=${token}&${body}`)).status).toBe(404);
+      }
+      expect(await roster(activity.id)).toEqual([inUnit[0]]);
+    });
   });
 
   it('should audit a later edit with old and new values', async () => {

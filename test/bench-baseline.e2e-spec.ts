@@ -8,7 +8,7 @@ import { BUILT_MAIN, buildApp } from './support/build';
 import { createHome, createUser, TestUser } from './support/factories';
 import { apiSignIn } from './support/http';
 import { createResident } from './support/resident-factories';
-import { createTestApp, TestApp } from './support/test-app';
+import { createTestApp, TEST_AUDIT_KEY, TestApp } from './support/test-app';
 import { testDatabaseKind } from './support/test-database';
 
 /**
@@ -34,7 +34,7 @@ describeOnSqlite('the benchmark baseline server', () => {
     carer = await createUser(t, { role: 'carer', homeIds: [home.id] });
     residentIds = [];
     for (let i = 0; i < 3; i += 1) residentIds.push((await createResident(t, home.id)).id);
-    baseline = await startBaseline(t.database.url.replace(/^sqlite:/, ''), join(BUILT_MAIN, '..', 'cli', 'bench', 'baseline-server.js'));
+    baseline = await startBaseline(t.database.url.replace(/^sqlite:/, ''), join(BUILT_MAIN, '..', 'cli', 'bench', 'baseline-server.js'), TEST_AUDIT_KEY);
   }, 120_000);
 
   afterAll(async () => {

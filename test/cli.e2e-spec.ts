@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import request from 'supertest';
 import { User } from '../src/auth/entities/user.entity';
 import { createHome } from './support/factories';
-import { signIn } from './support/http';
+import { csrfFrom, signIn } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 import { buildApp } from './support/build';
 
@@ -27,7 +28,7 @@ describe('npm run user:create', () => {
       cwd: ROOT,
       input: password === undefined ? '' : `${password}\n`,
       encoding: 'utf8',
-      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: t.database.url, SESSION_SECRET: t.config.sessionSecret },
+      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: t.database.url, SESSION_SECRET: t.config.sessionSecret, AUDIT_KEY: t.config.auditKey },
     });
 
   it('should create the first account in production from a password on standard input', async () => {
@@ -39,6 +40,14 @@ describe('npm run user:create', () => {
     const user = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'direttrice@villa.example' });
     expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     const agent = await signIn(t, 'DIRETTRICE@villa.example', 'a long enough password');
+    // In production a manager enrols MFA first: every page leads there until it is on.
+    const first = await agent.get('/');
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/account/mfa');
+    const enrolPage = await agent.get('/account/mfa').expect(200);
+    const key = /<code class="mfa-secret">([^<]+)<\/code>/.exec(enrolPage.text)![1].replace(/\s/g, '');
+    const code = new TOTP({ secret: Secret.fromBase32(key) }).generate();
+    await agent.post('/account/mfa/enable').type('form').send({ _csrf: csrfFrom(enrolPage.text), code }).expect(200);
     expect((await agent.get('/')).text).toContain(home.name);
   });
 

@@ -476,7 +476,8 @@ describe('Family members and their links to residents', () => {
       const accepted = await invitee.post(path).type('form').send({ _csrf: token, newPassword: 'a long family password', confirmPassword: 'a long family password' });
       expect(accepted.status).toBe(303);
       const home = await invitee.get('/').redirects(1).expect(200);
-      expect(home.text).toContain('<span class="role">Family</span>');
+      // A new account starts in its home's language (Italian here), as its invitation mail was written.
+      expect(home.text).toContain('<span class="role">Familiare</span>');
       await invitee.get('/families').expect(403);
       const user = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'elena.invitata@example.test' });
       expect(user).toMatchObject({ role: 'family', personKind: 'family', personId: member.id });

@@ -2,6 +2,10 @@ import { Participation } from '../src/activities/entities/participation.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
 import { Lens, READABLE } from '../src/common/access/access-policy';
 import type { Resident } from '../src/residents/entities/resident.entity';
+import { processImage } from '../src/common/images/image-pipeline';
+import { PhotoTag } from '../src/photos/entities/photo-tag.entity';
+import { Photo } from '../src/photos/entities/photo.entity';
+import { PhotoFiles } from '../src/photos/photo-files';
 import { ResidentPhotos } from '../src/residents/resident-photos';
 import { ACCESS_POLICY, PolicyRole, ROLES } from './support/access-policy';
 import { createActivity } from './support/activity-factories';
@@ -57,6 +61,8 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
   let pia: Resident;
   let carla: Resident;
   let activityId: string;
+  /** A photo of the activity with each resident tagged: its bytes are a re-encoded picture, no text of anyone. */
+  const photoIds: { photoId: string; residentId: string }[] = [];
   let activityDate: string;
   const users = {} as Record<Reader, TestUser>;
   const agents = {} as Record<Reader, Agent>;
@@ -69,10 +75,16 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
     const { staffNote: _s1, familyNote: _f1, ...piaFields } = PIA;
     const { staffNote: _s2, familyNote: _f2, ...carlaFields } = CARLA;
     const photoFile = () => t.get(ResidentPhotos).store({ buffer: PNG, size: PNG.length });
-    pia = await createResident(t, homeId, { ...piaFields, consentVolunteerProfile: true, consentFamilyPortal: 'summary', photoFile: photoFile() });
-    carla = await createResident(t, homeId, { ...carlaFields, consentVolunteerProfile: false, consentFamilyPortal: 'full', photoFile: photoFile() });
+    pia = await createResident(t, homeId, { ...piaFields, consentVolunteerProfile: true, consentFamilyPortal: 'summary', photoFile: await photoFile() });
+    carla = await createResident(t, homeId, { ...carlaFields, consentVolunteerProfile: false, consentFamilyPortal: 'full', photoFile: await photoFile() });
     const activity = await createActivity(t, homeId, { residentIds: [pia.id, carla.id], title: 'Coro del giovedì' });
     activityId = activity.id;
+    for (const resident of [pia, carla]) {
+      const photo = await t.dataSource.getRepository(Photo).save({ homeId, activityId, caption: null, width: 1, height: 1, uploadedById: null });
+      t.get(PhotoFiles).write(photo.id, await processImage(PNG));
+      await t.dataSource.getRepository(PhotoTag).insert({ homeId, photoId: photo.id, residentId: resident.id });
+      photoIds.push({ photoId: photo.id, residentId: resident.id });
+    }
     activityDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(activity.startsAt);
 
     const volunteer = await createVolunteer(t, homeId);
@@ -116,6 +128,8 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
     if (!path.includes(':')) return [path === '/api/activities' ? `${path}?date=${activityDate}` : path];
     if (/^\/(api\/)?activities\/:id(\/[a-z]+)?$/.test(path)) return [path.replace(':id', activityId)];
     if (/^\/(api\/|portal\/)?residents\/:id(\/[a-z.]+)?$/.test(path)) return [pia.id, carla.id].map((id) => path.replace(':id', id));
+    // The tagged resident rides along (the route ignores it), so a photo of a resident out of the reader's reach must answer 404.
+    if (path === '/photos/:id/:size') return photoIds.flatMap(({ photoId, residentId }) => [`/photos/${photoId}/thumb?of=${residentId}`, `/photos/${photoId}/full?of=${residentId}`]);
     throw new Error(`The field matrix has no record for ${route}: add one to urlsFor`);
   }
 

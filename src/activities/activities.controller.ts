@@ -18,6 +18,7 @@ import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferO
 import { Activity } from './entities/activity.entity';
 import { HelpOffersService } from './help-offers.service';
 import { ParticipationService } from './participation.service';
+import { isoDateError } from '../common/http/form-fields';
 
 const PLANNERS = rolesThat('planActivities');
 const STAFF = rolesThat('homeStaff');
@@ -46,7 +47,7 @@ export class ActivitiesController {
     const zone = user.timezone;
     const today = todayIn(zone);
     const date = query.date ?? today;
-    if (!isIsoDate(date)) throw new ValidationError({ date: { key: 'validation.isDateString' } });
+    if (!isIsoDate(date)) throw new ValidationError({ date: isoDateError(date)! });
     const view = query.view ?? 'week';
     const units = await this.pages.unitOptions(user.homeIds);
     const unitId = query.unitId?.toLowerCase();

@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
 import { ContributionsModule } from '../contributions/contributions.module';
 import { FamiliesModule } from '../families/families.module';
 import { HomesModule } from '../homes/homes.module';
@@ -23,7 +24,7 @@ import { ParticipationService } from './participation.service';
 
 /** Activity types, the calendar, rosters, the tablet log and help offers. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ActivityType, Activity, RosterEntry, Participation, HelpOffer]), ContributionsModule, VolunteersModule, HomesModule, ResidentsModule, StaffModule, FamiliesModule],
+  imports: [TypeOrmModule.forFeature([ActivityType, Activity, RosterEntry, Participation, HelpOffer]), AuthModule, ContributionsModule, VolunteersModule, HomesModule, ResidentsModule, StaffModule, FamiliesModule],
   controllers: [LogController, ActivitiesApiController, ActivityTypesController, ActivitiesController],
   providers: [ActivitiesService, ParticipationService, HelpOffersService, ActivityPagesService],
   exports: [ActivitiesService, ParticipationService, HelpOffersService],

@@ -7,7 +7,7 @@ import { can, Lens, roleLens, throughLens } from '../common/access/access-policy
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { addDays, localToUtc, utcToLocal } from '../common/time/zoned';
+import { addDays, LATEST_DATE, localToUtc, utcToLocal } from '../common/time/zoned';
 import { ContributionsService } from '../contributions/contributions.service';
 import { asDate, asNumber, placeholders, sqlRows } from '../database/sql';
 import { lockRow } from '../database/row-lock';
@@ -64,6 +64,21 @@ export interface RosterResident {
   fullName?: string;
   initials: string;
   hasPhoto: boolean;
+}
+
+/** A resident the log's bulk add offers: not on the roster yet, with the facts its buttons group by. */
+export interface AddableResident extends RosterResident {
+  unitId: string | null;
+  /** Lives in the unit the log adds "the whole unit" of. */
+  inUnit: boolean;
+  /** Their interests match the activity's type, title or category. */
+  likesType: boolean;
+}
+
+/** Which of a resident's interests an activity's words (type, title, category) name. */
+export function interestsMatching(interests: readonly string[], words: string): string[] {
+  const haystack = words.toLowerCase();
+  return interests.filter((interest) => interest.trim() !== '' && haystack.includes(interest.trim().toLowerCase()));
 }
 
 @Injectable()
@@ -208,6 +223,8 @@ export class ActivitiesService {
       const homeId = type.homeId;
       const timezone = await this.checkPlacement(homeId, input);
       const weeks = input.repeatWeeks ?? 1;
+      // The first date is bounded by its DTO; the last of a series must be too (no activity dated past 2200).
+      if (addDays(input.date, (weeks - 1) * 7) > LATEST_DATE) throw new ValidationError({ repeatWeeks: { key: 'validation.seriesPastBounds', params: { max: LATEST_DATE } } });
       const seriesId = weeks > 1 ? randomUUID() : null;
       const created: Activity[] = [];
       for (let week = 0; week < weeks; week += 1) {
@@ -358,6 +375,48 @@ export class ActivitiesService {
   }
 
   /**
+   * The residents the tablet log may add (staff only; nobody for anyone else): the home's current
+   * residents not on the roster, each marked when they live in the log's unit (the activity's, or the
+   * carer's own when the activity has none) and when their interests match the activity.
+   */
+  async addableResidents(user: SessionUser, activityId: string): Promise<{ unitId: string | null; residents: AddableResident[] }> {
+    const activity = await this.get(user, activityId);
+    if (!can(user, 'homeStaff')) return { unitId: null, residents: [] };
+    const [type, roster, current, ownUnit] = await Promise.all([
+      this.types.findOneByOrFail({ id: activity.activityTypeId }),
+      this.roster.findBy({ activityId }),
+      this.residents.currentBriefs([activity.homeId]),
+      activity.unitId || user.personKind !== 'staff' || !user.personId ? null : this.staff.unitOf(user.personId),
+    ]);
+    const unitId = activity.unitId ?? ownUnit;
+    const onRoster = new Set(roster.map((e) => e.residentId));
+    const words = `${type.name} ${activity.title} ${type.category}`;
+    const residents = current
+      .filter((r) => !onRoster.has(r.id))
+      .map((r) => ({ ...toRosterResident(r, 'staff'), unitId: r.unitId, inUnit: unitId !== null && r.unitId === unitId, likesType: interestsMatching(r.interests, words).length > 0 }))
+      .sort((a, b) => a.displayName.localeCompare(b.displayName) || (a.fullName ?? '').localeCompare(b.fullName ?? ''));
+    return { unitId, residents };
+  }
+
+  /**
+   * The log's bulk add without a script: the residents ticked, or everyone of the unit, or those
+   * who like the activity, added to the roster. Nothing chosen is a field error, as is anyone not addable.
+   */
+  async addResidents(user: SessionUser, activityId: string, input: { residentIds?: string[]; scope?: 'unit' | 'likes' }): Promise<number> {
+    let residentIds = input.residentIds ?? [];
+    if (input.scope) {
+      const { residents } = await this.addableResidents(user, activityId);
+      residentIds = residents.filter((r) => (input.scope === 'unit' ? r.inUnit : r.likesType)).map((r) => r.id);
+    }
+    if (residentIds.length === 0) {
+      // Not staff: the same answer as addToRoster's, before anything else is said.
+      if (!can(user, 'homeStaff')) throw new NotFoundError();
+      throw new ValidationError({ residentIds: { key: 'activities.chooseResidents' } });
+    }
+    return this.addToRoster(user, activityId, residentIds);
+  }
+
+  /**
    * Residents worth inviting: those below their weekly activity target over the last 7 days first,
    * then those whose interests match the activity's type or title.
    */
@@ -367,11 +426,11 @@ export class ActivitiesService {
     const onRoster = new Set((await this.roster.findBy({ activityId })).map((e) => e.residentId));
     const residents = (await this.residents.currentBriefs([activity.homeId], { unitId: activity.unitId })).filter((r) => !onRoster.has(r.id));
     const counts = await this.attendanceCounts(residents.map((r) => r.id), activity.startsAt);
-    const words = `${type.name} ${activity.title} ${type.category}`.toLowerCase();
+    const words = `${type.name} ${activity.title} ${type.category}`;
     return residents
       .map((r) => {
         const attended = counts.get(r.id) ?? 0;
-        const matchingInterests = r.interests.filter((interest) => words.includes(interest.toLowerCase()));
+        const matchingInterests = interestsMatching(r.interests, words);
         return { ...toRosterResident(r, 'staff'), attendedLast7Days: attended, weeklyTarget: r.weeklyActivityTarget, belowTarget: attended < r.weeklyActivityTarget, matchingInterests };
       })
       .filter((s) => s.belowTarget || s.matchingInterests.length > 0)

@@ -56,15 +56,24 @@ export class ActivityPagesService {
     };
   }
 
-  /** The tablet log of one activity: a tile per resident on the roster; staff may add residents. */
+  /**
+   * The tablet log of one activity: a tile per resident on the roster. Staff may add residents: the
+   * page lists those not yet invited, with its bulk buttons (the whole unit, those who like the
+   * activity) counted, and a template it adds their tiles from without a request.
+   */
   async log(user: SessionUser, id: string) {
     const activity = await this.activities.summary(user, id);
-    const logged = new Map((await this.participation.forActivity(user, id)).map((p) => [p.residentId, p]));
-    const roster = await this.activities.rosterFor(user, id);
-    const onRoster = new Set(roster.map((r) => r.id));
+    const [participation, roster, addable] = await Promise.all([
+      this.participation.forActivity(user, id),
+      this.activities.rosterFor(user, id),
+      // Only staff add residents to a log (ActivitiesService.addToRoster): a volunteer is not shown the home's other residents.
+      this.activities.addableResidents(user, id),
+    ]);
+    const logged = new Map(participation.map((p) => [p.residentId, p]));
+    const closed = await this.residents.closedRecords(roster.map((r) => r.id));
     const staff = can(user, 'homeStaff');
-    // Only staff add residents to a log (ActivitiesService.addToRoster): a volunteer is not shown the home's other residents.
-    const others = staff ? await this.residents.currentBriefs([activity.homeId]) : [];
+    const unitName = addable.unitId ? ((await this.homes.unitNames([activity.homeId])).get(addable.unitId) ?? null) : null;
+    const residents = addable.residents.map((r) => ({ ...r, unitName: r.unitId === addable.unitId ? unitName : null }));
     return {
       title: activity.title,
       scripts: ['/static/js/log.js'],
@@ -73,15 +82,27 @@ export class ActivityPagesService {
       moods: [1, 2, 3, 4, 5],
       // Moods and notes are written and read by staff only (SPEC 1).
       seesNotes: staff,
-      tiles: roster.map((resident) => {
+      // No tile for a resident who has left or was erased: nothing new can be logged for them.
+      tiles: roster.filter((resident) => !closed.has(resident.id)).map((resident) => {
         const p = logged.get(resident.id);
         return {
           ...resident, engagement: p?.engagement ?? '', moodBefore: p?.moodBefore ?? '', moodAfter: p?.moodAfter ?? '',
           staffNote: p?.staffNote ?? '', familyNote: p?.familyNote ?? '',
         };
       }),
-      addable: others.filter((r) => !onRoster.has(r.id)).map((r) => toRosterResident(r, 'staff')),
+      addable: residents,
+      bulk: {
+        unitName,
+        unitCount: residents.filter((r) => r.inUnit).length,
+        typeName: activity.typeName,
+        likesCount: residents.filter((r) => r.likesType).length,
+        // A long list gets a search box (names only; it filters in the browser).
+        searchable: residents.length > 8,
+      },
       canLog: activity.status !== 'cancelled',
+      // When the server wrote this log as the page shows it: a page kept offline and saved with no tap
+      // sends its entries as of then, so they lose to any later tap made elsewhere (docs/offline-log.md).
+      renderedAt: new Date().toISOString(),
     };
   }
 

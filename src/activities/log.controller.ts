@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseInterceptors } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { rolesThat } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
@@ -10,7 +10,8 @@ import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { ActivitiesService } from './activities.service';
 import { ActivityPagesService } from './activity-pages.service';
 import { CalendarQuery } from './dto/activity.dto';
-import { AddResidentDto, entriesFromForm, ParticipationFormDto } from './dto/participation.dto';
+import { AddResidentsDto, entriesFromForm, ParticipationFormDto } from './dto/participation.dto';
+import { LogFormInterceptor } from './log-form.interceptor';
 import { ParticipationService } from './participation.service';
 
 /** "Today" on the ward tablet, and the log page for one activity. */
@@ -37,6 +38,7 @@ export class LogController {
   }
 
   @Post('activities/:id/log')
+  @UseInterceptors(LogFormInterceptor)
   @FormView('activities/log', {}, (c: LogController, req) => c.pages.log(req.user!, req.params.id as string))
   async saveLog(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ParticipationFormDto, @Req() req: Request, @Res() res: Response) {
     const result = await this.participation.save(user, id, entriesFromForm(body), body.complete === true);
@@ -44,10 +46,12 @@ export class LogController {
     res.redirect(303, user.role === 'volunteer' ? `/activities/${id}` : '/today');
   }
 
+  /** The bulk add without a script (the page adds tiles in place with one): several residents, or a whole group. */
   @Post('activities/:id/log/residents')
   @FormView('activities/log', {}, (c: LogController, req) => c.pages.log(req.user!, req.params.id as string))
-  async addResident(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: AddResidentDto, @Res() res: Response) {
-    await this.activities.addToRoster(user, id, [body.residentId]);
+  async addResidents(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: AddResidentsDto, @Req() req: Request, @Res() res: Response) {
+    const added = await this.activities.addResidents(user, id, { residentIds: body.residentId, scope: body.scope });
+    flash(req, 'success', { key: 'activities.residentsAdded', params: { n: added } });
     res.redirect(303, `/activities/${id}/log`);
   }
 }

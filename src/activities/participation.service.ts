@@ -6,7 +6,8 @@ import { can, throughLens, WRITABLE_PARTICIPATION } from '../common/access/acces
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { asDate, sqlRows, sqlRun } from '../database/sql';
-import { ResidentsService } from '../residents/residents.service';
+import { AuthService } from '../auth/auth.service';
+import { closedRecordError, ResidentsService } from '../residents/residents.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ActivitiesService } from './activities.service';
 import { ParticipationEntryDto } from './dto/activity.dto';
@@ -39,11 +40,22 @@ export interface FamilyVisibleParticipation {
   familyNote: string | null;
 }
 
+/**
+ * An entry not written because the resident's stored entry was tapped later (on another tablet):
+ * what was kept and what this save asked for, so the carer is told rather than the tap lost silently.
+ */
+export interface ParticipationConflict {
+  residentId: string;
+  kept: { engagement: Engagement; tappedAt: Date; recordedBy: string | null };
+  yours: { engagement: Engagement; tappedAt: Date };
+}
+
 export interface SaveResult {
   activityId: string;
   status: Activity['status'];
   saved: number;
   participation: ParticipationView[];
+  conflicts: ParticipationConflict[];
 }
 
 @Injectable()
@@ -53,6 +65,7 @@ export class ParticipationService {
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly residents: ResidentsService,
+    private readonly auth: AuthService,
   ) {}
 
   /**
@@ -65,6 +78,11 @@ export class ParticipationService {
       if (await m.existsBy(HelpOffer, { activityId: activity.id, volunteerId: user.personId, status: 'confirmed' })) return 'volunteer';
     }
     throw new NotFoundError();
+  }
+
+  /** Whether this user may log the activity now (404 otherwise), in the caller's transaction: an idempotent replay asks again. */
+  async assertMayLog(user: SessionUser, activityId: string, m: EntityManager): Promise<void> {
+    await this.loggingLens(m, user, await this.activities.get(user, activityId, m));
   }
 
   /**
@@ -105,6 +123,11 @@ export class ParticipationService {
           throw new ValidationError({ entries: { key: 'activities.unknownResident' } });
         }
       }
+      // Nothing new for a resident who has left or whose data was erased (the tablet's outbox shows
+      // the refusal with its reason); their earlier entries stay as they were.
+      const closed = await this.residents.closedRecords(residentIds, m);
+      const refused = entries.findIndex((e) => closed.has(e.residentId));
+      if (refused >= 0) throw new ValidationError({ [`entries.${refused}.residentId`]: closedRecordError(closed.get(entries[refused].residentId)!) });
       const logged = await sqlRows<ParticipationRow>(
         m, `SELECT ${PARTICIPATION_COLUMNS} FROM participation WHERE "activityId" = ?`, [activityId],
       );
@@ -117,23 +140,26 @@ export class ParticipationService {
         const kept = lens === 'volunteer'
           ? { moodBefore: old?.moodBefore ?? null, moodAfter: old?.moodAfter ?? null, staffNote: old?.staffNote ?? null, familyNote: old?.familyNote ?? null }
           : { moodBefore: entry.moodBefore ?? null, moodAfter: entry.moodAfter ?? null, staffNote: entry.staffNote?.trim() || null, familyNote: entry.familyNote?.trim() || null };
-        return { id: old?.id ?? randomUUID(), residentId, engagement: entry.engagement as Engagement, ...kept, recordedAt: now };
+        return { id: old?.id ?? randomUUID(), residentId, engagement: entry.engagement as Engagement, ...kept, recordedAt: now, tappedAt: tapTime(entry.tappedAt, now) };
       });
-      const changed = rows.filter((row) => {
+      const differs = rows.filter((row) => {
         const old = before.get(row.residentId);
         return !old || LOGGED_FIELDS.some((field) => (old[field] ?? null) !== (row[field] ?? null));
       });
+      // The later tap wins: an entry tapped before the stored one was (on another tablet) is not written.
+      const older = differs.filter((row) => before.has(row.residentId) && row.tappedAt.getTime() < storedTapTime(before.get(row.residentId)!));
+      const changed = differs.filter((row) => !older.includes(row));
       if (changed.length > 0) {
         // One statement per save, in a fixed order: concurrent saves update the same rows instead of colliding.
         await sqlRun(
           m,
-          `INSERT INTO participation (id, "createdAt", "updatedAt", "homeId", "activityId", "residentId", engagement, "moodBefore", "moodAfter", "staffNote", "familyNote", "recordedBy", "recordedAt")
-           VALUES ${changed.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+          `INSERT INTO participation (id, "createdAt", "updatedAt", "homeId", "activityId", "residentId", engagement, "moodBefore", "moodAfter", "staffNote", "familyNote", "recordedBy", "recordedAt", "tappedAt")
+           VALUES ${changed.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
            ON CONFLICT ("activityId", "residentId") DO UPDATE SET engagement = excluded.engagement, "moodBefore" = excluded."moodBefore",
              "moodAfter" = excluded."moodAfter", "staffNote" = excluded."staffNote", "familyNote" = excluded."familyNote",
-             "recordedBy" = excluded."recordedBy", "recordedAt" = excluded."recordedAt", "updatedAt" = excluded."updatedAt"`,
+             "recordedBy" = excluded."recordedBy", "recordedAt" = excluded."recordedAt", "tappedAt" = excluded."tappedAt", "updatedAt" = excluded."updatedAt"`,
           changed.flatMap((row) => [
-            row.id, now, now, activity.homeId, activityId, row.residentId, row.engagement, row.moodBefore, row.moodAfter, row.staffNote, row.familyNote, user.id, now,
+            row.id, now, now, activity.homeId, activityId, row.residentId, row.engagement, row.moodBefore, row.moodAfter, row.staffNote, row.familyNote, user.id, now, row.tappedAt,
           ]),
         );
         if (lens === 'staff') await this.ensureOnRoster(m, activity, changed.map((row) => row.residentId));
@@ -145,7 +171,7 @@ export class ParticipationService {
           }
         }
         await this.audit.record(m, {
-          action: residentIds.some((id) => before.has(id)) ? 'update' : 'create', userId: user.id, role: user.role, entityType: 'participation', entityId: activityId,
+          action: changed.some((row) => before.has(row.residentId)) ? 'update' : 'create', userId: user.id, role: user.role, entityType: 'participation', entityId: activityId,
           homeId: activity.homeId, changes,
         });
       }
@@ -157,9 +183,27 @@ export class ParticipationService {
         ...changed.filter((row) => !before.has(row.residentId)).map(toView),
       ];
       const visible = lens === 'staff' ? participation : await this.volunteerVisible(m, participation);
-      return { activityId, status: activity.status, saved: changed.length, participation: visible.map((p) => throughLens('participation', lens, p) as ParticipationView) };
+      return {
+        activityId, status: activity.status, saved: changed.length,
+        participation: visible.map((p) => throughLens('participation', lens, p) as ParticipationView),
+        conflicts: await this.conflicts(m, older, before),
+      };
     };
     return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  /** The entries a later tap beat, with who made the tap that was kept (a name only when there is a conflict). */
+  private async conflicts(m: EntityManager, older: { residentId: string; engagement: Engagement; tappedAt: Date }[], before: Map<string, ParticipationRow>): Promise<ParticipationConflict[]> {
+    if (older.length === 0) return [];
+    const names = await this.auth.displayNames(older.map((row) => before.get(row.residentId)!.recordedBy), m);
+    return older.map((row) => {
+      const stored = before.get(row.residentId)!;
+      return {
+        residentId: row.residentId,
+        kept: { engagement: stored.engagement, tappedAt: new Date(storedTapTime(stored)), recordedBy: (stored.recordedBy && names.get(stored.recordedBy)) ?? null },
+        yours: { engagement: row.engagement, tappedAt: row.tappedAt },
+      };
+    });
   }
 
   /**
@@ -170,7 +214,8 @@ export class ParticipationService {
     const writable = new Set<string>(WRITABLE_PARTICIPATION.volunteer);
     entries.forEach((entry, i) => {
       for (const [field, value] of Object.entries(entry)) {
-        if (!writable.has(field) && value !== null && value !== undefined && value !== '') {
+        // tappedAt says when, not what: it is no field of the record a volunteer could be refused.
+        if (field !== 'tappedAt' && !writable.has(field) && value !== null && value !== undefined && value !== '') {
           throw new ValidationError({ [`entries.${i}.${field}`]: { key: 'activities.volunteerCannotWrite' } });
         }
       }
@@ -257,9 +302,23 @@ export class ParticipationService {
   }
 }
 
-const PARTICIPATION_COLUMNS = 'id, "residentId", engagement, "moodBefore", "moodAfter", "staffNote", "familyNote", "recordedAt"';
+const PARTICIPATION_COLUMNS = 'id, "residentId", engagement, "moodBefore", "moodAfter", "staffNote", "familyNote", "recordedBy", "recordedAt", "tappedAt"';
 
-type ParticipationRow = Pick<Participation, 'id' | 'residentId' | 'engagement' | 'moodBefore' | 'moodAfter' | 'staffNote' | 'familyNote'> & { recordedAt: Date | string };
+type ParticipationRow = Pick<Participation, 'id' | 'residentId' | 'engagement' | 'moodBefore' | 'moodAfter' | 'staffNote' | 'familyNote' | 'recordedBy'> & {
+  recordedAt: Date | string;
+  tappedAt: Date | string | null;
+};
+
+/** When an entry was tapped: the device's time, never later than the server's now; the save's time without one. */
+export function tapTime(tappedAt: string | null | undefined, now: Date): Date {
+  const at = tappedAt ? new Date(tappedAt) : undefined;
+  return at && !Number.isNaN(at.getTime()) && at.getTime() < now.getTime() ? at : now;
+}
+
+/** A stored entry's tap time; rows from before offline logging count as tapped when recorded. */
+function storedTapTime(row: ParticipationRow): number {
+  return asDate(row.tappedAt ?? row.recordedAt).getTime();
+}
 
 function toView(p: Required<Omit<ParticipationView, 'recordedAt'>> & { recordedAt: Date }): ParticipationView {
   return {

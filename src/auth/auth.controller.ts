@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -7,19 +8,27 @@ import { Public } from '../common/decorators/public.decorator';
 import { flash } from '../common/http/flash';
 import { safeLocalPath } from '../common/http/safe-redirect';
 import { clientIp } from '../common/http/session';
+import type { Locale } from '../common/i18n/i18n';
+import { rememberLocale } from '../common/i18n/locale-cookie';
 import { AuthService } from './auth.service';
-import { ChangePasswordDto, LocaleDto, SignInDto } from './dto/auth.dto';
+import { ChangePasswordDto, EmailChangeDto, LocaleDto, SignInDto } from './dto/auth.dto';
+import { EmailChangeService } from './email-change.service';
+import { AllowWithoutMfa } from './mfa/allow-without-mfa.decorator';
+import { MFA_ENROLMENT_PATH } from './mfa/mfa-enrolment.guard';
+import { MfaService } from './mfa/mfa.service';
+import { startPendingSignIn } from './mfa/pending-sign-in';
 import { SessionManager } from './session/session-manager';
 
 @Controller()
 export class AuthController {
-  constructor(private readonly auth: AuthService, private readonly sessions: SessionManager) {}
+  constructor(private readonly auth: AuthService, private readonly sessions: SessionManager, private readonly emailChanges: EmailChangeService, private readonly mfa: MfaService) {}
 
   @Public()
   @Get('login')
   @Render('auth/login')
-  loginPage(@Query('next') next?: string, @Query('signedOut') signedOut?: string) {
-    return { values: { next: safeLocalPath(next, '') }, signedOut: signedOut === '1' };
+  loginPage(@Query('next') next?: string, @Query('signedOut') signedOut?: string, @Query('reason') reason?: string, @Query('reset') reset?: string) {
+    // `reset=1`: back from a password reset; said here rather than flashed, as an anonymous flash would need a session.
+    return { values: { next: safeLocalPath(next, '') }, signedOut: signedOut === '1', expired: reason === 'expired', passwordReset: reset === '1' };
   }
 
   @Public()
@@ -27,10 +36,17 @@ export class AuthController {
   @FormView('auth/login')
   async login(@Body() body: SignInDto, @Req() req: Request, @Res() res: Response) {
     const user = await this.auth.signIn(body.email, body.password, { ip: clientIp(req), userAgent: req.get('user-agent') });
+    const next = safeLocalPath(body.next);
+    // The password alone does not sign in a user with MFA: a second page asks for the code.
+    if (await this.mfa.isEnabled(user.id)) {
+      await startPendingSignIn(req, user.id, next);
+      return res.redirect(303, '/login/mfa');
+    }
     await this.sessions.start(req, user);
-    res.redirect(303, safeLocalPath(body.next));
+    res.redirect(303, this.mfa.isRequiredFor(user.role) ? MFA_ENROLMENT_PATH : next);
   }
 
+  @AllowWithoutMfa()
   @Post('logout')
   async logout(@CurrentUser() user: SessionUser, @Req() req: Request, @Res() res: Response) {
     await this.auth.recordSignOut(user, { ip: clientIp(req), userAgent: req.get('user-agent') });
@@ -39,23 +55,36 @@ export class AuthController {
   }
 
   @Public()
+  @AllowWithoutMfa()
   @Post('locale')
   @Redirect('/', 303)
-  async chooseLocale(@Body() body: LocaleDto, @CurrentUser() user: SessionUser | undefined, @Req() req: Request) {
+  async chooseLocale(@Body() body: LocaleDto, @CurrentUser() user: SessionUser | undefined, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     if (user) await this.auth.setLocale(user, body.locale);
-    else req.session.locale = body.locale;
+    else rememberLocale(req, res, body.locale as Locale);
     return { url: safeLocalPath(body.next) };
   }
 
   @Get('account')
   @Render('auth/account')
-  account() {
-    return {};
+  async account(@CurrentUser() user: SessionUser) {
+    // Staff may set a PIN for the ward tablets (POST /account/pin, src/ward-devices).
+    return {
+      canSetPin: can(user, 'homeStaff'), email: user.email, pendingEmail: await this.emailChanges.pendingFor(user.id),
+      mfaEnabled: await this.mfa.isEnabled(user.id),
+    };
+  }
+
+  @Post('account/email')
+  @Redirect('/account', 303)
+  @FormView('auth/account', {}, (c: AuthController, req) => c.account(req.user!))
+  async changeEmail(@CurrentUser() user: SessionUser, @Body() body: EmailChangeDto, @Req() req: Request) {
+    const pending = await this.emailChanges.requestOwn(user, body.newEmail);
+    flash(req, 'success', { key: 'auth.emailChangeSent', params: { email: pending.email } });
   }
 
   @Post('account/password')
   @Redirect('/account', 303)
-  @FormView('auth/account')
+  @FormView('auth/account', {}, (c: AuthController, req) => c.account(req.user!))
   async changePassword(@CurrentUser() user: SessionUser, @Body() body: ChangePasswordDto, @Req() req: Request) {
     await this.auth.changePassword(user, body.currentPassword, body.newPassword, body.confirmPassword, {
       ip: clientIp(req), userAgent: req.get('user-agent'),

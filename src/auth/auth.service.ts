@@ -21,6 +21,16 @@ export interface RequestOrigin {
   userAgent?: string;
 }
 
+/** What a mail to a user needs: the address, the language, and the role and homes that decide the defaults. */
+export interface MailContact {
+  id: string;
+  email: string;
+  locale: string;
+  role: Role;
+  /** The homes the user is a member of, by id (none for an admin). */
+  homeIds: string[];
+}
+
 export interface NewUser {
   email: string;
   displayName: string;
@@ -52,25 +62,21 @@ export class AuthService {
   ) {}
 
   /**
-   * Checks a sign-in. An unknown email and a wrong password give the same error after the same work
-   * (a real argon2 check either way), and both count towards the throttle.
+   * Checks a sign-in. The check is reserved with the throttle before argon2 runs, so parallel
+   * requests cannot all be checked before the first failure is counted. An unknown email and a wrong
+   * password give the same error after the same work (a real argon2 check either way), and both count.
    */
   async signIn(emailInput: string, password: string, origin: RequestOrigin): Promise<SessionUser> {
     const email = normaliseEmail(emailInput);
-    const retryAfter = await this.throttle.retryAfterSeconds(email, origin.ip);
-    if (retryAfter > 0) {
-      await this.audit.recordNow({ action: 'login_failed', entityType: 'user', changes: { reason: { old: null, new: 'throttled' } }, ...this.originFields(origin) });
-      throw new TooManyRequestsError({ key: 'auth.throttled', params: { minutes: Math.ceil(retryAfter / 60) } }, retryAfter);
-    }
+    await this.reserveCheck(email, origin, 'auth.throttled');
     const user = await this.users.findOneBy({ email });
     const usable = user !== null && user.disabledAt === null && user.passwordHash !== null;
     const valid = usable ? await this.hasher.verify(user.passwordHash, password) : await this.hasher.verifyDecoy(password);
     if (!valid || !user) {
-      await this.throttle.recordFailure(email, origin.ip);
       await this.audit.recordNow({ action: 'login_failed', userId: user?.id ?? null, entityType: 'user', entityId: user?.id ?? null, ...this.originFields(origin) });
       throw new ValidationError({}, { key: 'auth.invalidCredentials' });
     }
-    await this.throttle.clearEmail(email);
+    await this.throttle.succeeded(email, origin.ip);
     await this.unitOfWork.transaction(async (manager) => {
       await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
       await this.audit.record(manager, { action: 'login', userId: user.id, role: user.role, entityType: 'user', entityId: user.id, ...this.originFields(origin) });
@@ -110,11 +116,21 @@ export class AuthService {
     };
   }
 
+  /**
+   * Changes the user's own password. The current password is a password check like a sign-in: it is
+   * reserved with the same throttle (the account and this address), and a wrong one is audited.
+   */
   async changePassword(sessionUser: SessionUser, current: string, next: string, confirm: string, origin: RequestOrigin): Promise<void> {
     const user = await this.users.findOneByOrFail({ id: sessionUser.id });
+    await this.reserveCheck(user.email, origin, 'auth.passwordThrottled', { field: 'currentPassword', user });
     if (!(await this.hasher.verify(user.passwordHash, current))) {
+      await this.audit.recordNow({
+        action: 'login_failed', userId: user.id, role: user.role, entityType: 'user', entityId: user.id,
+        changes: { reason: { old: null, new: 'wrong_current_password' } }, ...this.originFields(origin),
+      });
       throw new ValidationError({ currentPassword: { key: 'auth.currentPasswordWrong' } });
     }
+    await this.throttle.succeeded(user.email, origin.ip);
     this.checkNewPassword(next, confirm, user.email);
     const passwordHash = await this.hasher.hash(next);
     await this.unitOfWork.transaction(async (manager) => {
@@ -124,6 +140,26 @@ export class AuthService {
         changes: { password: { old: '[redacted]', new: '[changed]' } }, ...this.originFields(origin),
       });
     });
+  }
+
+  /**
+   * Whether this is the user's password (a PIN is set only with it); the same argon2 work either way.
+   * Like any check of a password, it is reserved with the throttle (this account and address) and a
+   * wrong one is audited; while throttled it throws, with the message beside the `password` field.
+   */
+  async verifyPassword(userId: string, password: string, origin: RequestOrigin): Promise<boolean> {
+    const user = await this.users.findOne({ select: { id: true, email: true, role: true, passwordHash: true, disabledAt: true }, where: { id: userId } });
+    if (!user || user.disabledAt !== null || user.passwordHash === null) return this.hasher.verifyDecoy(password);
+    await this.reserveCheck(user.email, origin, 'auth.passwordThrottled', { field: 'password', user });
+    if (await this.hasher.verify(user.passwordHash, password)) {
+      await this.throttle.succeeded(user.email, origin.ip);
+      return true;
+    }
+    await this.audit.recordNow({
+      action: 'login_failed', userId: user.id, role: user.role, entityType: 'user', entityId: user.id,
+      changes: { reason: { old: null, new: 'wrong_current_password' } }, ...this.originFields(origin),
+    });
+    return false;
   }
 
   async setLocale(sessionUser: SessionUser, locale: string): Promise<void> {
@@ -162,14 +198,17 @@ export class AuthService {
   }
 
   /**
-   * Disables (or re-enables) the account of a person whose record was archived, inside the caller's
-   * transaction; the next request of a signed-in session of theirs is signed out.
+   * Disables the account of a person whose record was archived, or re-enables it when the record comes
+   * back, inside the caller's transaction; the next request of a signed-in session of theirs is signed
+   * out. Only an account that archiving disabled is re-enabled: one an admin or manager disabled on its
+   * own stays disabled.
    */
   async setDisabledForPerson(manager: EntityManager, actor: SessionUser, personKind: PersonKind, personId: string, disabled: boolean): Promise<void> {
     const user = await manager.findOneBy(User, { personKind, personId });
     if (!user || (user.disabledAt !== null) === disabled) return;
+    if (!disabled && user.disabledReason !== 'archive') return;
     const disabledAt = disabled ? new Date() : null;
-    await manager.update(User, { id: user.id }, { disabledAt });
+    await manager.update(User, { id: user.id }, { disabledAt, disabledReason: disabled ? 'archive' : null });
     await this.audit.record(manager, {
       action: disabled ? 'archive' : 'update', userId: actor.id, role: actor.role, entityType: 'user', entityId: user.id,
       changes: { disabledAt: { old: user.disabledAt, new: disabledAt } },
@@ -201,6 +240,20 @@ export class AuthService {
     return (await manager.find(User, { select: { id: true }, where: { id: In(userIds), disabledAt: IsNull() } })).map((user) => user.id);
   }
 
+  /** Of these accounts, those not disabled, with their address, language, role and homes (two queries whatever the number). */
+  async enabledContacts(manager: EntityManager, userIds: string[]): Promise<MailContact[]> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return [];
+    const users = await manager.find(User, {
+      select: { id: true, email: true, locale: true, role: true }, where: { id: In(ids), disabledAt: IsNull() }, order: { id: 'ASC' },
+    });
+    if (users.length === 0) return [];
+    const memberships = await manager.find(Membership, { select: { userId: true, homeId: true }, where: { userId: In(users.map((u) => u.id)) }, order: { homeId: 'ASC' } });
+    const homes = new Map<string, string[]>();
+    for (const ms of memberships) homes.set(ms.userId, [...(homes.get(ms.userId) ?? []), ms.homeId]);
+    return users.map((u) => ({ id: u.id, email: u.email, locale: u.locale, role: u.role, homeIds: homes.get(u.id) ?? [] }));
+  }
+
   /** The enabled accounts of a person record (a relative, a volunteer, a member of staff). */
   async enabledIdsOfPerson(manager: EntityManager, personKind: PersonKind, personId: string | null): Promise<string[]> {
     if (!personId) return [];
@@ -223,6 +276,22 @@ export class AuthService {
     }
     if (password.toLowerCase() === email.toLowerCase()) throw new ValidationError({ newPassword: { key: 'auth.passwordIsEmail' } });
     if (password !== confirm) throw new ValidationError({ confirmPassword: { key: 'auth.passwordMismatch' } });
+  }
+
+  /**
+   * Reserves one password check for the account from this address, or refuses it (audited, 429 with
+   * the wait) while the throttle says to wait. `field` puts the message beside a form's field; `user`
+   * is the signed-in user checking their own password (a sign-in names nobody, known or not).
+   */
+  private async reserveCheck(email: string, origin: RequestOrigin, messageKey: string, { field, user }: { field?: string; user?: Pick<User, 'id' | 'role'> } = {}): Promise<void> {
+    const retryAfter = await this.throttle.reserve(email, origin.ip);
+    if (retryAfter === 0) return;
+    await this.audit.recordNow({
+      action: 'login_failed', userId: user?.id ?? null, role: user?.role ?? null, entityType: 'user', entityId: user?.id ?? null,
+      changes: { reason: { old: null, new: 'throttled' } }, ...this.originFields(origin),
+    });
+    const message = { key: messageKey, params: { minutes: Math.ceil(retryAfter / 60) } };
+    throw new TooManyRequestsError(message, retryAfter, field ? { [field]: message } : {});
   }
 
   private originFields(origin: RequestOrigin) {

@@ -31,7 +31,12 @@ export class InvitationsController {
   async accept(@Param('token') token: string, @Body() body: NewPasswordDto, @Req() req: Request, @Res() res: Response) {
     const userId = await this.invitations.accept(token, body.newPassword, body.confirmPassword, { ip: clientIp(req), userAgent: req.get('user-agent') });
     const user = await this.auth.findSessionUser(userId);
-    if (user) await this.sessions.start(req, user);
+    if (!user) {
+      // Accepted but not allowed in (the account was disabled meanwhile): nothing to say in a session, which nobody has.
+      res.redirect(303, '/login');
+      return;
+    }
+    await this.sessions.start(req, user);
     flash(req, 'success', { key: 'invitations.welcome' });
     res.redirect(303, '/');
   }

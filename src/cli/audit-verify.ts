@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, describeCheck } from '../audit/audit.service';
 import { createDataSource } from '../database/data-source';
 import { UnitOfWork } from '../database/unit-of-work';
 import { configForDatabase, fail, parseArgs } from './cli-support';
@@ -8,9 +8,11 @@ import { configForDatabase, fail, parseArgs } from './cli-support';
 const USAGE = 'Usage: npm run audit:verify [-- --database URL]';
 
 /**
- * `npm run audit:verify`: walks the audit hash chain (AuditService.verifyChain) and prints "ok" with
- * the number of entries, or names the first entry that was changed, removed or inserted, and exits 1.
- * It only reads: no migration runs and nothing is written.
+ * `npm run audit:verify`: walks the audit chain with AUDIT_KEY (AuditService.verifyChain) and checks
+ * that the last head written to the heads file is still in it. Prints "ok" with the number of
+ * entries and appends the verified head to the heads file, or names the first entry that was
+ * changed, removed, inserted or recomputed without the key (or the written head that is gone) and
+ * exits 1. Nothing is written to the database and no migration runs.
  */
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -23,19 +25,14 @@ async function main(): Promise<void> {
     const runner = dataSource.createQueryRunner();
     const migrated = await runner.hasTable('audit_head').finally(() => runner.release());
     if (!migrated) fail('This database has no audit chain yet: start the app or run `npm run migrate` first.');
-    const check = await new AuditService(new UnitOfWork({ reader: dataSource, writer: dataSource })).verifyChain();
+    const audit = new AuditService(new UnitOfWork({ reader: dataSource, writer: dataSource }), config);
+    const { check, head } = await audit.writeHead();
     if (check.ok) {
-      console.log(`Audit chain ok: ${check.entries} entries`);
+      console.log(`Audit chain ok: ${check.entries} entries${head ? ` (head entry ${head.seq} written to ${audit.headsFile})` : ''}`);
       return;
     }
-    const broken = check.firstBroken!;
-    if (broken.id === 'head') {
-      fail(`Audit chain broken after entry ${check.entries}: the recorded end of the chain does not match its last entry (entries removed from the end?)`);
-    }
-    fail(
-      `Audit chain broken at entry ${broken.seq} (id ${broken.id}, ${broken.at ? broken.at.toISOString() : 'unreadable time'}, action ${broken.action}): ` +
-        `it was changed, or an entry before it was removed or inserted. The ${check.entries} entries before it are intact.`,
-    );
+    const hint = check.unkeyed ? ' If it was written before AUDIT_KEY was set, `npm run migrate` (or starting the app) verifies and re-keys it.' : '';
+    fail(`Audit chain ${describeCheck(check)}.${hint}`);
   } finally {
     await dataSource.destroy();
   }

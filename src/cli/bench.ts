@@ -11,6 +11,7 @@ import { lastCompleteQuarter } from '../common/time/quarter';
 import {
   apiSignIn, createPostgresDatabase, LoadFigures, load, loadInTurns, median, postgresReachable, probeReport, Running, seedDatabase, startApp, startBaseline, stop,
 } from './bench/bench-support';
+import { measureOutboxReplay } from './bench/outbox-replay';
 import type { ReportProbeResult } from './bench/report-probe';
 import { SYNTHETIC_PASSWORD } from './synthetic/seed-synthetic-data';
 import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from './synthetic/synthetic-home';
@@ -34,6 +35,9 @@ const ROSTER_SIZE = 20;
 /** Activities the participation saves rotate over; not a multiple of 3 or 5, so each save changes every row. */
 const LOG_ACTIVITIES = 16;
 const ATTENDED = ['active', 'passive', 'disengaged'] as const;
+/** The offline tablet's queue: saves waiting, each tapping this many residents. */
+const QUEUED_SAVES = 50;
+const QUEUED_TAPS = 12;
 
 interface Target {
   name: string;
@@ -50,19 +54,59 @@ function log(message: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
+/** Residents who can still take part: discharged, deceased and erased residents refuse new participation (422). */
+const OPEN_RESIDENT = `r.status NOT IN ('discharged', 'deceased') AND r.erasedAt IS NULL`;
+
+/** How many residents who can still take part are on an activity's roster. */
+function openOnRoster(activityId: string): string {
+  return `(SELECT COUNT(*) FROM roster_entry e JOIN resident r ON r.id = e.residentId WHERE e.activityId = ${activityId} AND ${OPEN_RESIDENT})`;
+}
+
 /** Past activities with a full roster, and the residents on each, for the participation saves. */
 function logFixtures(file: string): { activityId: string; residentIds: string[] }[] {
   const db = new Database(file, { readonly: true });
   try {
     const activities = db
       .prepare<[], { id: string }>(
-        `SELECT a.id FROM activity a WHERE a.status = 'completed' AND (SELECT COUNT(*) FROM roster_entry e WHERE e.activityId = a.id) >= ${ROSTER_SIZE}
+        `SELECT a.id FROM activity a WHERE a.status = 'completed' AND ${openOnRoster('a.id')} >= ${ROSTER_SIZE}
          ORDER BY a.startsAt DESC LIMIT ${LOG_ACTIVITIES}`,
       )
       .all();
-    const roster = db.prepare<[string], { residentId: string }>(`SELECT residentId FROM roster_entry WHERE activityId = ? ORDER BY residentId LIMIT ${ROSTER_SIZE}`);
+    const roster = db.prepare<[string], { residentId: string }>(
+      `SELECT e.residentId FROM roster_entry e JOIN resident r ON r.id = e.residentId WHERE e.activityId = ? AND ${OPEN_RESIDENT} ORDER BY e.residentId LIMIT ${ROSTER_SIZE}`,
+    );
     if (activities.length < LOG_ACTIVITIES) throw new Error(`Only ${activities.length} activities with ${ROSTER_SIZE} residents on the roster`);
     return activities.map((a) => ({ activityId: a.id, residentIds: roster.all(a.id).map((r) => r.residentId) }));
+  } finally {
+    db.close();
+  }
+}
+
+/** Held activities with at least QUEUED_TAPS residents on the roster, other than the ones (a) saves. */
+function queuedSaveActivities(file: string, skip: string[]): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare<[], { id: string }>(
+        `SELECT a.id FROM activity a WHERE a.status = 'completed' AND ${openOnRoster('a.id')} >= ${QUEUED_TAPS}
+         ORDER BY a.startsAt DESC LIMIT ${QUEUED_SAVES + skip.length}`,
+      )
+      .all()
+      .map((a) => a.id)
+      .filter((id) => !skip.includes(id))
+      .slice(0, QUEUED_SAVES);
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows of these activities written from a tablet's taps (the seed leaves tappedAt empty). */
+function tappedRows(file: string, activityIds: string[]): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare<string[], { n: number }>(`SELECT COUNT(*) AS n FROM participation WHERE "tappedAt" IS NOT NULL AND "activityId" IN (${activityIds.map(() => '?').join(', ')})`)
+      .get(...activityIds)!.n;
   } finally {
     db.close();
   }
@@ -197,7 +241,16 @@ async function main(): Promise<void> {
       SECONDS,
     );
     const homeLoad = await load({ url: `http://127.0.0.1:${app.port}/today?date=${home.date}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } }, SECONDS);
+
+    // ---- Offline: an offline tablet's queued saves replay on reconnecting ------------------------
+    const queued = queuedSaveActivities(appFile, fixtures.map((f) => f.activityId));
+    log(`offline tablet: ${queued.length} saves queued in Chromium, then the network comes back`);
+    const replay = await measureOutboxReplay({
+      baseUrl: `http://127.0.0.1:${app.port}`, email: syntheticEmail('carer', 1), password: SYNTHETIC_PASSWORD, activityIds: queued, taps: QUEUED_TAPS,
+      countRows: () => Promise.resolve(tappedRows(appFile, queued)),
+    });
     await stop(app);
+    results.offline = replay;
     const todayRatio = todayLoad.requestsPerSecond / healthLoad.requestsPerSecond;
     results.b = {
       ward: { date: ward.date, activitiesThatDay: ward.activities, today: todayLoad }, health: healthLoad, ratio: round(todayRatio),
@@ -206,6 +259,10 @@ async function main(): Promise<void> {
     targets.push({ name: `(b) a ward tablet's Today (${ward.activities} activities) / health`, value: round(todayRatio), unit: 'x', target: '>= 0.4', pass: todayRatio >= 0.4 && todayLoad.non2xx === 0 });
     targets.push({
       name: `    the whole home's Today (${home.activities} activities) / health`, value: round(homeLoad.requestsPerSecond / healthLoad.requestsPerSecond), unit: 'x', target: 'info', pass: null,
+    });
+    targets.push({
+      name: `offline tablet: ${replay.saves} queued saves sent after reconnecting`, value: round(replay.replayMs / 1000, 1), unit: 's', target: '<= 10',
+      pass: replay.replayMs <= 10_000 && replay.rowsAfter === replay.saves * replay.tapsPerSave,
     });
 
     // ---- (c) The quarterly PDF and its growth ------------------------------------------------
@@ -278,6 +335,8 @@ function printTable(results: Record<string, unknown>, targets: Target[]): void {
   load("(b) app GET /today, a ward's day", b.ward.today);
   load('(b) app GET /health', b.health);
   load("    app GET /today, the whole home's day", b.wholeHome.today);
+  const offline = results.offline as { saves: number; tapsPerSave: number; replayMs: number; rowsAfter: number };
+  console.log(`  ${'offline tablet, queued saves replayed'.padEnd(44)} ${offline.saves} saves x ${offline.tapsPerSave} taps in ${offline.replayMs} ms, ${offline.rowsAfter} rows stored`);
   const report = (name: string, f: ReturnType<typeof reportFigures>) =>
     console.log(`  ${name.padEnd(44)} cold ${String(f.coldMs).padStart(5)} ms  warm ${String(f.warmMedianMs).padStart(5)} ms (SQL ${f.figuresMedianMs}, PDF ${f.pdfMedianMs})  peak ${f.peakRssMb} MB  ${f.participationsRecorded} logs`);
   report('(c) PDF 120 residents x 365 days', c.residents120);

@@ -48,6 +48,38 @@ describe('loadConfig', () => {
       });
     });
 
+    it('should keep mail in the outbox and send from no-reply@localhost when SMTP_URL and MAIL_FROM are unset', () => {
+      expect(sut({}, rootDir).mail).toEqual({ smtpUrl: null, from: 'Insieme <no-reply@localhost>' });
+    });
+
+    it('should make mail links to http://localhost:3000 when PUBLIC_URL is unset', () => {
+      expect(sut({}, rootDir).publicUrl).toBe('http://localhost:3000');
+    });
+
+    it.each([
+      ['https://insieme.example.org/', 'https://insieme.example.org'],
+      ['https://example.org:8443/casa-serena/', 'https://example.org:8443/casa-serena'],
+      ['http://127.0.0.1:3000', 'http://127.0.0.1:3000'],
+    ])('should read PUBLIC_URL %s as %s', (value, expected) => {
+      expect(sut({ PUBLIC_URL: value }, rootDir).publicUrl).toBe(expected);
+    });
+
+    it.each(['smtp://user:pass@mail.example.org:587', 'smtps://mail.example.org', 'smtp://127.0.0.1:2525'])(
+      'should read SMTP_URL when it is %s',
+      (url) => {
+        expect(sut({ SMTP_URL: url, MAIL_FROM: 'Casa Serena <news@example.org>' }, rootDir).mail).toEqual({ smtpUrl: url, from: 'Casa Serena <news@example.org>' });
+      },
+    );
+
+    it('should make mail links from http://localhost:PORT when PUBLIC_URL is unset outside production', () => {
+      expect(sut({ PORT: '8080' }, rootDir).publicUrl).toBe('http://localhost:8080');
+    });
+
+    it('should require PUBLIC_URL when NODE_ENV is production and SMTP_URL is set', () => {
+      const error = configErrorFor({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), AUDIT_KEY: 'y'.repeat(64), SMTP_URL: 'smtp://mail.example.org' });
+      expect(error.message).toContain('PUBLIC_URL');
+    });
+
     it('should read the retention period in years when RETENTION_YEARS is set', () => {
       expect(sut({ RETENTION_YEARS: '10' }, rootDir).retentionYears).toBe(10);
     });
@@ -70,7 +102,7 @@ describe('loadConfig', () => {
   describe('valid values', () => {
     it('should read every variable when all are valid', () => {
       const config = sut(
-        { PORT: '8080', NODE_ENV: 'production', SESSION_SECRET: GOOD_SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'debug' },
+        { PORT: '8080', NODE_ENV: 'production', SESSION_SECRET: GOOD_SECRET, AUDIT_KEY: `audit-${GOOD_SECRET}`, SEED_DEMO: 'false', LOG_LEVEL: 'debug' },
         rootDir,
       );
 
@@ -79,6 +111,7 @@ describe('loadConfig', () => {
         nodeEnv: 'production',
         isProduction: true,
         sessionSecret: GOOD_SECRET,
+        auditKey: `audit-${GOOD_SECRET}`,
         seedDemo: false,
         logLevel: 'debug',
       });
@@ -121,6 +154,19 @@ describe('loadConfig', () => {
       ['RETENTION_YEARS', 'eight'],
       ['RETENTION_YEARS', '7.5'],
       ['RETENTION_YEARS', '101'],
+      ['SMTP_URL', 'http://mail.example.org'],
+      ['SMTP_URL', 'mail.example.org:25'],
+      ['SMTP_URL', 'smtp://'],
+      ['SMTP_URL', 'smtp://user:pw@mail.example.org:99999'],
+      ['SMTP_URL', 'smtp://mail.example.org:25\nX-Injected: yes'],
+      ['PUBLIC_URL', 'insieme.example.org'],
+      ['PUBLIC_URL', 'ftp://insieme.example.org'],
+      ['PUBLIC_URL', 'https://insieme.example.org/?next=1'],
+      ['PUBLIC_URL', 'https://user:secret@insieme.example.org'],
+      ['MAIL_FROM', 'not an address'],
+      ['PUBLIC_URL', 'https://insieme.example.org/?next=x'],
+      ['PUBLIC_URL', 'https://insieme.example.org\nX: y'],
+      ['MAIL_FROM', 'Insieme <no-reply@example.org>\r\nBcc: everyone@example.org'],
     ])('should throw a one-line ConfigError naming %s when it is "%s"', (variable, value) => {
       const error = configErrorFor({ [variable]: value });
 
@@ -139,6 +185,13 @@ describe('loadConfig', () => {
 
       expect(error.message).toContain('DATABASE_URL');
       expect(error.message).not.toMatch(/[\r\n]/);
+    });
+
+    it('should not repeat the password in the message when SMTP_URL is invalid', () => {
+      const error = configErrorFor({ SMTP_URL: 'smtp://user:s3cret-pass@mail.example.org:99999' });
+
+      expect(error.message).toMatch(/^Invalid configuration: SMTP_URL /);
+      expect(error.message).not.toContain('s3cret-pass');
     });
 
     it('should not repeat the secret in the message when SESSION_SECRET is too short', () => {
@@ -187,22 +240,42 @@ describe('loadConfig', () => {
   });
 
   describe('TRUST_PROXY', () => {
-    it.each<{ value: string; expected: boolean | number | string }>([
-      { value: 'true', expected: true },
+    it.each<{ value: string; expected: false | number | string }>([
       { value: 'false', expected: false },
+      { value: '0', expected: false },
       { value: '1', expected: 1 },
+      { value: '2', expected: 2 },
       { value: 'loopback', expected: 'loopback' },
+      { value: 'LOOPBACK', expected: 'loopback' },
       { value: '10.0.0.1, 10.0.0.2', expected: '10.0.0.1, 10.0.0.2' },
+      { value: '10.0.0.0/8,fd00::/8, loopback', expected: '10.0.0.0/8, fd00::/8, loopback' },
     ])('should give trustProxy $expected when TRUST_PROXY is "$value"', ({ value, expected }) => {
       expect(sut({ TRUST_PROXY: value }, rootDir).trustProxy).toEqual(expected);
     });
 
-    // Validation accepts any letter case, so whatever it lets through must also be usable by Express
-    // (which throws a TypeError for a name it does not know); refusing it with a ConfigError is fine too.
-    it.each(['FALSE', 'True', 'LOOPBACK'])('should not hand Express an unusable value when TRUST_PROXY is "%s"', (value) => {
+    it.each(['true', 'True', ' TRUE '])('should refuse to start, saying what to write instead, when TRUST_PROXY is "%s"', (value) => {
+      const start = () => sut({ TRUST_PROXY: value }, rootDir);
+
+      expect(start).toThrow(ConfigError);
+      expect(start).toThrow(/^Invalid configuration: TRUST_PROXY=true .*TRUST_PROXY=1.*10\.0\.0\.1/);
+    });
+
+    it.each(['10.0.0.300', '10.0.0.0/33', 'fd00::/129', '10.0.0.1/8/8', 'localhost', '10.0.0.1,,10.0.0.2'])(
+      'should refuse to start, naming the entry, when TRUST_PROXY has "%s"',
+      (value) => {
+        const start = () => sut({ TRUST_PROXY: value }, rootDir);
+
+        expect(start).toThrow(ConfigError);
+        expect(start).toThrow(/^Invalid configuration: TRUST_PROXY /);
+      },
+    );
+
+    // Whatever validation lets through must also be usable by Express (which throws a TypeError for a
+    // name or address it does not know).
+    it.each(['FALSE', '1', 'LOOPBACK', '10.0.0.0/8, ::1'])('should not hand Express an unusable value when TRUST_PROXY is "%s"', (value) => {
       const start = () => express().set('trust proxy', sut({ TRUST_PROXY: value }, rootDir).trustProxy);
 
-      expect(start).not.toThrow(TypeError);
+      expect(start).not.toThrow();
     });
   });
 });

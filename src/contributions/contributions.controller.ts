@@ -10,7 +10,7 @@ import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { ValidationError } from '../common/errors/domain-errors';
 import { flash } from '../common/http/flash';
-import { blankToNull, IsIsoDate } from '../common/http/form-fields';
+import { blankToNull, IsIsoDate, isoDateError } from '../common/http/form-fields';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { isIsoDate, todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
@@ -100,7 +100,7 @@ export class ContributionsController {
     const quarter = DateTime.fromISO(today, { zone: 'UTC' });
     const range = { from: from ?? quarter.startOf('quarter').toISODate()!, to: to ?? quarter.endOf('quarter').toISODate()! };
     for (const field of ['from', 'to'] as const) {
-      if (!isIsoDate(range[field])) throw new ValidationError({ [field]: { key: 'validation.isDateString' } });
+      if (!isIsoDate(range[field])) throw new ValidationError({ [field]: isoDateError(range[field])! });
     }
     if (range.from > range.to) throw new ValidationError({ to: { key: 'calendar.toBeforeFrom' } });
     const contributions = await this.contributions.listProgrammeWide(user, home.id, range.from, range.to);

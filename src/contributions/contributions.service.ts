@@ -9,12 +9,13 @@ import { isIsoDate, utcToLocal } from '../common/time/zoned';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamiliesService } from '../families/families.service';
 import { HomesService } from '../homes/homes.service';
-import { ResidentsService } from '../residents/residents.service';
+import { closedRecordError, ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { ContributionDto, ContributionUpdateDto } from './dto/contribution.dto';
 import { Contribution } from './entities/contribution.entity';
 import { ACTOR_TYPES, ActorType, ContributionSource, Phase } from './contributions.enums';
+import { isoDateError } from '../common/http/form-fields';
 
 const PERSON_COLUMN: Record<ActorType, 'residentId' | 'familyMemberId' | 'volunteerId' | 'staffMemberId'> = {
   resident: 'residentId',
@@ -99,18 +100,17 @@ export class ContributionsService {
    * or, with `activity` null, for the programme as a whole.
    */
   async record(user: SessionUser, activity: ContributedActivity | null, input: ContributionDto, manager?: EntityManager): Promise<ContributionView> {
-    if (!RECORDERS.has(user.role)) throw new NotFoundError();
+    this.assertMayRecord(user, activity);
     const work = async (m: EntityManager) => {
       let homeId: string;
       let date: string;
       if (activity) {
-        if (!user.homeIds.includes(activity.homeId)) throw new NotFoundError();
         if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'contributions.activityCancelled' });
         homeId = activity.homeId;
         date = await this.activityDate(m, activity);
       } else {
         homeId = resolveHomeId(user, input.homeId);
-        if (!input.date || !isIsoDate(input.date)) throw new ValidationError({ date: { key: 'validation.isDateString' } });
+        if (!input.date || !isIsoDate(input.date)) throw new ValidationError({ date: isoDateError(input.date ?? '')! });
         date = input.date;
       }
       const actorType = input.actorType as ActorType;
@@ -127,6 +127,12 @@ export class ContributionsService {
       return (await this.views(m, [contribution], user))[0];
     };
     return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  /** Who may record a contribution, on this activity when given: a 404 for anyone else, as for a record they cannot see. */
+  assertMayRecord(user: SessionUser, activity: Pick<ContributedActivity, 'homeId'> | null): void {
+    if (!RECORDERS.has(user.role)) throw new NotFoundError();
+    if (activity && !user.homeIds.includes(activity.homeId)) throw new NotFoundError();
   }
 
   /** Minutes and description stay editable, on automatic contributions too (a helper who stayed longer). */
@@ -251,6 +257,11 @@ export class ContributionsService {
   private async assertPerson(m: EntityManager, homeId: string, actorType: ActorType, personId: string): Promise<void> {
     const [person] = await this.contributors(m, actorType, [personId]);
     if (person?.homeId !== homeId) throw new ValidationError({ personId: { key: 'contributions.unknownPerson' } });
+    if (actorType === 'resident') {
+      // A resident who has left, or whose data was erased, is named on nothing new.
+      const closed = (await this.residents.closedRecords([personId], m)).get(personId);
+      if (closed) throw new ValidationError({ personId: closedRecordError(closed) });
+    }
   }
 
   private async views(m: EntityManager, rows: Contribution[], user: SessionUser): Promise<ContributionView[]> {

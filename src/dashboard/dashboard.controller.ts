@@ -6,6 +6,8 @@ import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { addDays, localDaysRange, mondayOf, todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
+import { HOME_SIDE_ROLES } from '../messages/messages.enums';
+import { MessagesService } from '../messages/messages.service';
 import { PlansService } from '../plans/plans.service';
 
 /** The first page after sign-in, by role: carers go to Today, families and volunteers to their portal; planners see their week. */
@@ -15,6 +17,7 @@ export class DashboardController {
     private readonly homes: HomesService,
     private readonly activities: ActivitiesService,
     private readonly plans: PlansService,
+    private readonly messages: MessagesService,
   ) {}
 
   @Get()
@@ -39,6 +42,8 @@ export class DashboardController {
         plansNeedingAttention: await this.plans.overdueCount(user),
       };
     }
+    // Relatives waiting for an answer, on the home page of those who answer them.
+    if (HOME_SIDE_ROLES.includes(user.role)) view.familyMessages = { unanswered: await this.messages.unansweredThreads(user) };
     res.render('dashboard/index', view);
   }
 }

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ActivitiesModule } from '../activities/activities.module';
 import { HomesModule } from '../homes/homes.module';
+import { MessagesModule } from '../messages/messages.module';
 import { PlansModule } from '../plans/plans.module';
 import { DashboardController } from './dashboard.controller';
 
-@Module({ imports: [HomesModule, ActivitiesModule, PlansModule], controllers: [DashboardController] })
+@Module({ imports: [HomesModule, ActivitiesModule, PlansModule, MessagesModule], controllers: [DashboardController] })
 export class DashboardModule {}

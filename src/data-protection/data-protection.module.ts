@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PhotosModule } from '../photos/photos.module';
 import { ResidentsModule } from '../residents/residents.module';
 import { DataProtectionController } from './data-protection.controller';
 import { ErasureService } from './erasure.service';
@@ -11,7 +12,7 @@ import { SubjectAccessService } from './subject-access.service';
  * other modules keep about a resident.
  */
 @Module({
-  imports: [ResidentsModule],
+  imports: [ResidentsModule, PhotosModule],
   controllers: [DataProtectionController],
   providers: [SubjectAccessService, ErasureService, RetentionService],
 })

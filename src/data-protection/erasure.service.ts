@@ -13,12 +13,17 @@ import { Contribution } from '../contributions/entities/contribution.entity';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { Home } from '../homes/entities/home.entity';
+import { MailService } from '../mail/mail.service';
+import { Message } from '../messages/entities/message.entity';
+import { MessageRead } from '../messages/entities/message-read.entity';
+import { MessageThread } from '../messages/entities/message-thread.entity';
 import { Notification } from '../notifications/entities/notification.entity';
 import { ActivityPlan } from '../plans/entities/activity-plan.entity';
 import { PlanGoal } from '../plans/entities/plan-goal.entity';
 import { PlanReview } from '../plans/entities/plan-review.entity';
 import { FamilyLink } from '../residents/entities/family-link.entity';
 import { Resident } from '../residents/entities/resident.entity';
+import { PhotosService } from '../photos/photos.service';
 import { ResidentPhotos } from '../residents/resident-photos';
 import { Feedback } from '../voice/entities/feedback.entity';
 import { Suggestion } from '../voice/entities/suggestion.entity';
@@ -63,7 +68,8 @@ export interface ErasureResult {
  * (participation, contributions, plans and goal scores, check-in scores, feedback ratings) stay, so
  * past quarterly reports keep their figures; what identifies the resident or describes them in words
  * is removed: names, date of birth, room, photo, life story and care notes, the notes and texts of
- * their participation, plans, reviews, suggestions, feedback and check-ins, and their family links.
+ * their participation, plans, reviews, suggestions, feedback and check-ins, their family links, and
+ * their message thread (deleted with its messages).
  *
  * It writes other modules' tables through one transaction's EntityManager, on purpose: an erasure
  * must happen entirely or not at all, and each of those modules would otherwise need an
@@ -74,7 +80,13 @@ export interface ErasureResult {
  */
 @Injectable()
 export class ErasureService {
-  constructor(private readonly unitOfWork: UnitOfWork, private readonly audit: AuditService, private readonly photos: ResidentPhotos) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly photos: ResidentPhotos,
+    private readonly mail: MailService,
+    private readonly activityPhotos: PhotosService,
+  ) {}
 
   async preview(user: SessionUser, residentId: string): Promise<ErasurePreview> {
     const m = this.unitOfWork.manager;
@@ -86,7 +98,7 @@ export class ErasureService {
   }
 
   async erase(user: SessionUser, residentId: string, input: ErasureDto, now = new Date()): Promise<ErasureResult> {
-    const { result, photoFile } = await this.unitOfWork.transaction(async (m) => {
+    const { result, photoFile, deletedPhotos } = await this.unitOfWork.transaction(async (m) => {
       const r = await this.findResident(m, user, residentId);
       if (r.erasedAt) throw new ConflictError({ key: 'dataProtection.erase.alreadyErased' });
       if (!hasLeft(r)) throw new ValidationError({}, { key: 'dataProtection.erase.stillCurrent' });
@@ -98,6 +110,10 @@ export class ErasureService {
       const relativesOnlyHere = await this.relativesOnlyHere(m, r);
       const placeholder = await this.placeholderFor(m, r);
       const counts = await this.anonymiseRecords(m, r, fullName(placeholder));
+      // Activity photos: deleted where the resident is the only one tagged, untagged elsewhere (each audited by the photos module).
+      const photoOutcome = await this.activityPhotos.eraseResident(m, user, r.id);
+      counts.photosDeleted = photoOutcome.deleted.length;
+      counts.photosUntagged = photoOutcome.untagged;
       await m.update(Resident, { id: r.id }, {
         ...placeholder, preferredName: null, dateOfBirth: null, room: null, aboutMe: null, interests: [], dislikes: null, communicationTips: null,
         mobilityNotes: null, photoFile: null, consentPhotos: false, consentFamilyPortal: 'none', consentVolunteerProfile: false,
@@ -108,10 +124,11 @@ export class ErasureService {
         action: 'erase', userId: user.id, role: user.role, entityType: 'resident', entityId: r.id, homeId: r.homeId,
         changes: { identity: { old: null, new: 'erased' }, reason: { old: null, new: input.reason }, records: { old: null, new: counts } },
       });
-      return { result: { placeholder: fullName(placeholder), counts, relativesOnlyHere }, photoFile: r.photoFile };
+      return { result: { placeholder: fullName(placeholder), counts, relativesOnlyHere }, photoFile: r.photoFile, deletedPhotos: photoOutcome.deleted };
     });
-    // The file goes once the erasure is committed; a failed erasure leaves the photo where it was.
+    // The files go once the erasure is committed; a failed erasure leaves the photos where they were.
     this.photos.remove(photoFile);
+    this.activityPhotos.removeFiles(deletedPhotos);
     return result;
   }
 
@@ -162,10 +179,20 @@ export class ErasureService {
       .getMany());
     count('contributions', contributionIds.length ? (await m.update(Contribution, { id: In(contributionIds) }, { description: null })).affected : 0);
 
+    // The thread between the home and the relatives is about the resident in words, and carries no
+    // figure: it goes whole, its messages and read marks with it (only their number reaches the audit).
+    const threadIds = await ids(m.find(MessageThread, { select: { id: true }, where: { residentId: r.id } }));
+    if (threadIds.length) {
+      count('messages', (await m.delete(Message, { threadId: In(threadIds) })).affected);
+      await m.delete(MessageRead, { threadId: In(threadIds) });
+      await m.delete(MessageThread, { id: In(threadIds) });
+    } else count('messages', 0);
     // A link says who the resident's relatives are: it goes. The relatives' own records stay.
     count('familyLinks', (await m.delete(FamilyLink, { residentId: r.id })).affected);
     count('notifications', await this.anonymiseNotifications(m, r, placeholder, suggestions.map((s) => s.title)));
     count('mentionsElsewhere', await this.replaceMentions(m, r, placeholder));
+    // Mails of the home that name the resident (a digest, a message), sent or waiting: the outbox's owner scrubs them.
+    count('mails', await this.mail.scrubMentions(m, r.homeId, nameVariants(r), placeholder));
     // Stored answers to replayed API writes (a participation log) hold the notes just cleared.
     const replies = await ids(m.createQueryBuilder(IdempotencyKey, 'k').select('k.id').where('k.responseBody LIKE :id', { id: `%${r.id}%` }).getMany());
     count('storedReplies', replies.length ? (await m.delete(IdempotencyKey, { id: In(replies) })).affected : 0);
@@ -251,6 +278,7 @@ const MENTION_COLUMNS: [EntityTarget<ObjectLiteral>, string[]][] = [
   [Feedback, ['comment']],
   [WellbeingCheckIn, ['comment']],
   [HelpOffer, ['message']],
+  [Message, ['body']],
 ];
 
 function hasLeft(r: Resident): boolean {

@@ -14,7 +14,10 @@ import { utcToLocal } from '../common/time/zoned';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { ContributionSource, Phase } from '../contributions/contributions.enums';
 import { UnitOfWork } from '../database/unit-of-work';
+import { MailService } from '../mail/mail.service';
 import { FamilyMember } from '../families/entities/family-member.entity';
+import { Message } from '../messages/entities/message.entity';
+import { MessageThread } from '../messages/entities/message-thread.entity';
 import { Home } from '../homes/entities/home.entity';
 import { Unit } from '../homes/entities/unit.entity';
 import { ActivityPlan } from '../plans/entities/activity-plan.entity';
@@ -28,6 +31,8 @@ import { Resident } from '../residents/entities/resident.entity';
 import { FamilyPortalConsent } from '../residents/residents.enums';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Feedback } from '../voice/entities/feedback.entity';
+import { Photo } from '../photos/entities/photo.entity';
+import { PhotoTag } from '../photos/entities/photo-tag.entity';
 import { Suggestion } from '../voice/entities/suggestion.entity';
 import { SuggestionKind, SuggestionStatus, Perspective } from '../voice/voice.enums';
 import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
@@ -43,7 +48,8 @@ export const ERASED_VALUE = '[erased]';
  * Staff notes are included: the data subject (or their representative) is entitled to what staff
  * wrote about them; what would identify third parties beyond their role in the home (relatives'
  * contact details, other residents) is left out. Photo bytes are not exported, only whether a photo
- * is held; notifications are messages to staff and relatives' accounts that repeat records already
+ * is held; the resident's message thread is included with each author's name, role and side;
+ * notifications are messages to staff and relatives' accounts that repeat records already
  * listed here, so they are not repeated.
  */
 export interface SubjectAccessExport {
@@ -78,6 +84,8 @@ export interface SubjectAccessExport {
     updatedAt: string;
   };
   photo: { held: boolean };
+  /** Activity photos the resident is tagged in: what is held (never the bytes), and how many others share each. */
+  photos: { id: string; activity: string | null; caption: string | null; takenAt: string; otherResidentsTagged: number }[];
   consent: {
     photos: boolean;
     familyPortal: FamilyPortalConsent;
@@ -136,8 +144,22 @@ export interface SubjectAccessExport {
   }[];
   feedback: { createdAt: string; activity: string | null; rating: number; comment: string | null }[];
   checkIns: { quarter: string; perspective: Perspective; author: string; doingThings: number; people: number; choice: number; comment: string | null; createdAt: string }[];
+  /** The resident's thread between the home and their relatives, oldest first: who wrote (name, role, side) and what. */
+  messages: { sentAt: string; side: string; authorRole: string; author: string; body: string }[];
+  /**
+   * Mails of the home whose subject or text names the resident (full name), sent or waiting, as
+   * written; without their recipients, who are other people (docs/mail.md, Audit and personal data).
+   */
+  mails: { queuedAt: string; template: string; status: string; subject: string; text: string }[];
   /** Entries of the audit log about the resident's records, oldest first; participation entries keep only this resident's fields. */
   audit: { seq: number; at: string; action: string; entityType: string; entityId: string | null; by: string | null; role: string | null; changes: FieldChanges | null }[];
+}
+
+/** "Maria Rossi" and, with a preferred name, "Mimi Rossi": what a mail would call the resident. */
+function residentFullNames(r: Pick<Resident, 'firstName' | 'lastName' | 'preferredName'>): string[] {
+  const names = [`${r.firstName} ${r.lastName}`];
+  if (r.preferredName?.trim()) names.push(`${r.preferredName.trim()} ${r.lastName}`);
+  return names;
 }
 
 function iso(value: Date | null): string | null {
@@ -146,7 +168,7 @@ function iso(value: Date | null): string | null {
 
 @Injectable()
 export class SubjectAccessService {
-  constructor(private readonly unitOfWork: UnitOfWork, private readonly audit: AuditService) {}
+  constructor(private readonly unitOfWork: UnitOfWork, private readonly audit: AuditService, private readonly mail: MailService) {}
 
   /** The export for a download; each one is written to the audit log as an export of the resident's record. */
   async exportFor(user: SessionUser, residentId: string, format: 'json' | 'pdf', origin: ExportOrigin, now = new Date()): Promise<SubjectAccessExport> {
@@ -189,7 +211,13 @@ export class SubjectAccessService {
     const feedback = await m.find(Feedback, { where: { authorResidentId: r.id }, order: { createdAt: 'ASC' } });
     const checkIns = await m.find(WellbeingCheckIn, { where: { residentId: r.id }, order: { quarter: 'ASC', createdAt: 'ASC' } });
     const links = await m.find(FamilyLink, { where: { residentId: r.id }, order: { createdAt: 'ASC' } });
-    const activityIds = [...new Set([...contributions, ...feedback].map((c) => c.activityId).filter((id): id is string => id !== null))];
+    // The one thread about this resident; no other resident's messages.
+    const thread = await m.findOneBy(MessageThread, { residentId: r.id, homeId: r.homeId });
+    const messages = thread ? await m.find(Message, { where: { threadId: thread.id }, order: { sentAt: 'ASC' } }) : [];
+    const photoTags = await m.find(PhotoTag, { where: { residentId: r.id } });
+    const photos = photoTags.length ? await m.find(Photo, { where: { id: In(photoTags.map((t) => t.photoId)) }, order: { createdAt: 'ASC' } }) : [];
+    const photoTagCounts = photos.length ? await m.find(PhotoTag, { select: { photoId: true }, where: { photoId: In(photos.map((p) => p.id)) } }) : [];
+    const activityIds = [...new Set([...contributions, ...feedback, ...photos].map((c) => c.activityId).filter((id): id is string => id !== null))];
     const activityTitles = new Map((activityIds.length ? await m.find(Activity, { select: { id: true, title: true }, where: { id: In(activityIds) } }) : []).map((a) => [a.id, a.title]));
 
     const people = await this.people(m, {
@@ -200,9 +228,11 @@ export class SubjectAccessService {
     const auditEntries = await this.auditEntries(m, r.id, {
       activity_plan: planIds, plan_review: reviewIds, suggestion: suggestions.map((s) => s.id), feedback: feedback.map((f) => f.id),
       wellbeing_check_in: checkIns.map((c) => c.id), family_link: links.map((l) => l.id), participation: participation.map((p) => p.activityId),
+      message_thread: thread ? [thread.id] : [], message: messages.map((x) => x.id),
     });
     const users = await this.userNames(m, [
       r.consentRecordedBy, ...plans.map((p) => p.createdBy), ...reviews.map((v) => v.recordedBy), ...participation.map((p) => p.recordedBy), ...auditEntries.map((e) => e.userId),
+      ...messages.map((x) => x.authorUserId),
     ]);
     const userName = (id: string | null) => (id ? (users.get(id) ?? null) : null);
     const name = (id: string | null) => (id ? (people.get(id) ?? '—') : '—');
@@ -219,6 +249,10 @@ export class SubjectAccessService {
         erasedAt: iso(r.erasedAt), createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
       },
       photo: { held: r.photoFile !== null },
+      photos: photos.map((p) => ({
+        id: p.id, activity: p.activityId ? (activityTitles.get(p.activityId) ?? null) : null, caption: p.caption, takenAt: p.createdAt.toISOString(),
+        otherResidentsTagged: photoTagCounts.filter((t) => t.photoId === p.id).length - 1,
+      })),
       consent: {
         photos: r.consentPhotos, familyPortal: r.consentFamilyPortal, volunteerProfile: r.consentVolunteerProfile, bestInterestNote: r.consentBestInterestNote,
         recordedBy: userName(r.consentRecordedBy), recordedAt: iso(r.consentRecordedAt),
@@ -262,9 +296,15 @@ export class SubjectAccessService {
       feedback: feedback.map((f) => ({
         createdAt: f.createdAt.toISOString(), activity: f.activityId ? (activityTitles.get(f.activityId) ?? null) : null, rating: f.rating, comment: f.comment,
       })),
+      mails: (await this.mail.mentioning(m, r.homeId, residentFullNames(r))).map((mail) => ({
+        queuedAt: mail.queuedAt.toISOString(), template: mail.template, status: mail.status, subject: mail.subject, text: mail.text,
+      })),
       checkIns: checkIns.map((c) => ({
         quarter: c.quarter, perspective: c.perspective, author: c.perspective === 'resident' ? residentName : name(c.familyMemberId ?? c.staffMemberId),
         doingThings: c.doingThings, people: c.people, choice: c.choice, comment: c.comment, createdAt: c.createdAt.toISOString(),
+      })),
+      messages: messages.map((x) => ({
+        sentAt: x.sentAt.toISOString(), side: x.side, authorRole: x.authorRole, author: userName(x.authorUserId) ?? '—', body: x.body,
       })),
       audit: auditEntries.map((e) => {
         const changes = e.entityType === 'participation' ? ownFields(e.changes, r.id) : e.changes;

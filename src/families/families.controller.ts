@@ -106,6 +106,16 @@ export class FamiliesController {
     return { url: `/families/${id}` };
   }
 
+  @Post(':id/unarchive')
+  @Roles(...rolesThat('manageFamilies'))
+  @Redirect('/', 303)
+  @FormView('families/archive', {}, (c: FamiliesController, req) => c.confirmArchive(req.user!, req.params.id as string))
+  async unarchive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    const member = await this.families.unarchive(user, id);
+    flash(req, 'success', { key: 'families.unarchived', params: { name: member.name } });
+    return { url: `/families/${id}` };
+  }
+
   @Post(':id/links')
   @Roles(...rolesThat('manageFamilies'))
   @Redirect('/', 303)
@@ -155,6 +165,7 @@ export class FamiliesController {
       member,
       account,
       canEdit,
+      canUnarchive: member.archivedAt !== null && can(user, 'manageFamilies'),
       links: links.map((link) => {
         const typed = failedLink?.linkId === link.id ? failedLink.values : null;
         return {

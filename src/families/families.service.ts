@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
+import { EmailChangeService } from '../auth/email-change.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import { can } from '../common/access/access-policy';
@@ -80,6 +81,7 @@ export class FamiliesService {
     private readonly links: FamilyLinksService,
     private readonly invitations: InvitationsService,
     private readonly auth: AuthService,
+    private readonly emailChanges: EmailChangeService,
     private readonly homes: HomesService,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
@@ -93,8 +95,9 @@ export class FamiliesService {
           const archivedAt = new Date();
           return { set: { archivedAt }, changes: { archivedAt: { old: null, new: archivedAt.toISOString() } } };
         },
+        unarchiving: (member) => ({ set: { archivedAt: null }, changes: { archivedAt: { old: member.archivedAt?.toISOString() ?? null, new: null } } }),
       },
-      { unitOfWork, audit, auth, invitations },
+      { unitOfWork, audit, auth, invitations, emailChanges },
     );
   }
 
@@ -151,6 +154,11 @@ export class FamiliesService {
   /** Archiving is how a family member leaves the records (and their account is disabled). */
   async archive(user: SessionUser, id: string): Promise<FamilyMemberView> {
     return toView(await this.records.archive(user, id));
+  }
+
+  /** Brings an archived relative back; their account is enabled again (their links were kept). */
+  async unarchive(user: SessionUser, id: string): Promise<FamilyMemberView> {
+    return toView(await this.records.unarchive(user, id));
   }
 
   /** Creates an account invitation (role family); the link is returned once, to be passed on. */

@@ -5,6 +5,7 @@ import { AuditService, diffFields } from '../audit/audit.service';
 import { assertHomeAccess } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { DEFAULT_LOCALE } from '../common/i18n/i18n';
 import { placeholders, sqlRow, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeDto, UnitDto } from './dto/home.dto';
@@ -67,6 +68,12 @@ export class HomesService {
   /** A home's name, or null for no such home. */
   async nameOf(homeId: string): Promise<string | null> {
     return (await sqlRow<{ name: string }>(this.homes.manager, 'SELECT name FROM home WHERE id = ?', [homeId]))?.name ?? null;
+  }
+
+  /** What a mail about a home needs: its name, zone (for times) and language (for someone without one); defaults for none. */
+  async mailFacts(homeId: string | null | undefined): Promise<{ name: string; timezone: string; locale: string }> {
+    const home = homeId ? await sqlRow<{ name: string; timezone: string; locale: string }>(this.homes.manager, 'SELECT name, timezone, locale FROM home WHERE id = ?', [homeId]) : undefined;
+    return { name: home?.name ?? 'Insieme', timezone: home?.timezone ?? DEFAULT_TIMEZONE, locale: home?.locale ?? DEFAULT_LOCALE };
   }
 
   async listForUser(user: SessionUser): Promise<HomeView[]> {

@@ -5,22 +5,22 @@ import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { safeLocalPath } from '../common/http/safe-redirect';
-import { translate } from '../common/i18n/i18n';
-import { formatDate } from '../common/views/format';
-import { NotificationsService, NotificationView } from './notifications.service';
+import { notificationText } from './notification-text';
+import { NotificationsService } from './notifications.service';
+import { PreferencesService } from './preferences.service';
 
 /** Every signed-in user's own messages. */
 @Controller('notifications')
 export class NotificationsController {
-  constructor(private readonly notifications: NotificationsService) {}
+  constructor(private readonly notifications: NotificationsService, private readonly preferences: PreferencesService) {}
 
   @Get()
   @Render('notifications/index')
   async index(@CurrentUser() user: SessionUser, @Req() req: Request) {
     const items = (await this.notifications.list(user)).map((n) => ({
-      id: n.id, text: messageText(n, req.locale), hasLink: n.link !== null, createdAt: n.createdAt, read: n.read,
+      id: n.id, text: notificationText(n, req.locale), hasLink: n.link !== null, createdAt: n.createdAt, read: n.read,
     }));
-    return { items, unread: items.filter((n) => !n.read).length };
+    return { items, unread: items.filter((n) => !n.read).length, mode: await this.preferences.modeOf(user) };
   }
 
   @Post('read')
@@ -38,10 +38,4 @@ export class NotificationsController {
     const link = await this.notifications.open(user, id);
     return { url: safeLocalPath(link, '/notifications') };
   }
-}
-
-function messageText(n: NotificationView, locale: string): string {
-  const params: Record<string, string | number> = { ...n.params };
-  if (typeof params.date === 'string') params.date = formatDate(params.date, locale);
-  return translate(locale, n.messageKey, params);
 }

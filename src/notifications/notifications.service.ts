@@ -1,17 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
-import { AuthService } from '../auth/auth.service';
+import { AuthService, MailContact } from '../auth/auth.service';
 import type { Role } from '../auth/auth.enums';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError } from '../common/errors/domain-errors';
+import { safeLocalPath } from '../common/http/safe-redirect';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { utcToLocal } from '../common/time/zoned';
 import { asNumber, sqlRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamiliesService } from '../families/families.service';
 import { HomesService } from '../homes/homes.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
+import { MailService } from '../mail/mail.service';
 import { Notification } from './entities/notification.entity';
+import { notificationText } from './notification-text';
+import { PreferencesService } from './preferences.service';
 
 /** Who hears about new suggestions, feedback and offers in a home. */
 export const INBOX_ROLES: Role[] = ['manager', 'coordinator'];
@@ -29,6 +35,8 @@ export interface NotifyInput {
   link?: string | null;
   /** Left out of the recipients: whoever caused it needs no message about it. */
   exceptUserIds?: (string | null | undefined)[];
+  /** Who caused it, for the audit entry of the mails it queues (users who chose a mail for each notification). */
+  by?: Pick<SessionUser, 'id' | 'role'> | null;
 }
 
 export interface NotificationView {
@@ -55,6 +63,8 @@ export interface ActivityForNotice {
 }
 
 const LIST_SIZE = 50;
+/** The page where a user chooses how to hear of notifications; every notification mail links to it. */
+export const PREFERENCES_PATH = '/account/notifications';
 
 /** In-app messages to users, with an unread count for the page header. */
 @Injectable()
@@ -66,6 +76,9 @@ export class NotificationsService {
     private readonly homes: HomesService,
     private readonly families: FamiliesService,
     private readonly volunteers: VolunteersService,
+    private readonly preferences: PreferencesService,
+    private readonly mail: MailService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Stores one message per recipient, inside the caller's transaction. Returns how many were stored. */
@@ -77,13 +90,36 @@ export class NotificationsService {
     }
     for (const except of input.exceptUserIds ?? []) if (except) ids.delete(except);
     if (ids.size === 0) return 0;
-    const active = await this.auth.enabledIds(m, [...ids]);
+    const active = await this.auth.enabledContacts(m, [...ids]);
     if (active.length === 0) return 0;
-    await m.insert(Notification, active.map((userId) => m.create(Notification, {
-      userId, homeId: input.homeId ?? null, kind: input.kind.slice(0, 30), messageKey: input.messageKey,
+    await m.insert(Notification, active.map((user) => m.create(Notification, {
+      userId: user.id, homeId: input.homeId ?? null, kind: input.kind.slice(0, 30), messageKey: input.messageKey,
       params: input.params ?? {}, link: input.link?.slice(0, 300) ?? null, readAt: null,
     })));
+    await this.mailEach(m, input, active);
     return active.length;
+  }
+
+  /**
+   * A mail for each recipient who asked for one per notification, queued in the same transaction (so
+   * none goes out for a change that was rolled back), in the recipient's language, with the same
+   * catalogue text as the page and an absolute link to what it is about.
+   */
+  private async mailEach(m: EntityManager, input: NotifyInput, recipients: MailContact[]): Promise<void> {
+    const modes = await this.preferences.modesOf(m, recipients);
+    const link = this.absolute(safeLocalPath(input.link ?? undefined, '/notifications'));
+    for (const user of recipients) {
+      if (modes.get(user.id) !== 'each') continue;
+      await this.mail.enqueue(m, {
+        to: user.email, template: 'notification', locale: user.locale, homeId: input.homeId ?? null, by: input.by ?? null,
+        params: { text: notificationText({ messageKey: input.messageKey, params: input.params ?? {} }, user.locale), link, settings: this.absolute(PREFERENCES_PATH) },
+      });
+    }
+  }
+
+  /** A link of this site as people open it from a mail. */
+  absolute(path: string): string {
+    return `${this.config.publicUrl}${path}`;
   }
 
   /** Asked on every signed-in page (the bell in the menu). */

@@ -19,6 +19,7 @@ import { PlanReview } from './entities/plan-review.entity';
 import { assertAgreed, assertDraft } from './plan-access';
 import { addMonths, GoalInput, parseGoalRows, parseScores, REVIEW_INTERVAL_MONTHS } from './plan-form';
 import { PlanRecords } from './plan-records.service';
+import { isoDateError } from '../common/http/form-fields';
 
 const PLAN_FIELDS = ['version', 'status', 'whatMattersToMe', 'agreedOn', 'nextReviewOn'] as const;
 
@@ -104,10 +105,10 @@ export class PlanWritesService {
     const agreedOn = input.agreedOn ?? today;
     const nextReviewOn = input.nextReviewOn ?? (isIsoDate(agreedOn) ? addMonths(agreedOn, REVIEW_INTERVAL_MONTHS) : agreedOn);
     const errors: FieldErrors = {};
-    if (!isIsoDate(agreedOn)) errors.agreedOn = { key: 'validation.isDateString' };
+    if (!isIsoDate(agreedOn)) errors.agreedOn = isoDateError(agreedOn)!;
     else if (agreedOn > today) errors.agreedOn = { key: 'plans.agreedInFuture' };
     else if (resident.admittedOn && agreedOn < resident.admittedOn) errors.agreedOn = { key: 'plans.agreedBeforeAdmission' };
-    if (!isIsoDate(nextReviewOn)) errors.nextReviewOn = { key: 'validation.isDateString' };
+    if (!isIsoDate(nextReviewOn)) errors.nextReviewOn = isoDateError(nextReviewOn)!;
     else if (!errors.agreedOn && nextReviewOn <= agreedOn) errors.nextReviewOn = { key: 'plans.reviewNotAfterAgreement' };
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 
@@ -159,10 +160,10 @@ export class PlanWritesService {
     const nextReviewOn = input.nextReviewOn ?? (isIsoDate(input.reviewedOn) ? addMonths(input.reviewedOn, REVIEW_INTERVAL_MONTHS) : input.reviewedOn);
 
     const errors: FieldErrors = {};
-    if (!isIsoDate(input.reviewedOn)) errors.reviewedOn = { key: 'validation.isDateString' };
+    if (!isIsoDate(input.reviewedOn)) errors.reviewedOn = isoDateError(input.reviewedOn)!;
     else if (input.reviewedOn > today) errors.reviewedOn = { key: 'plans.reviewInFuture' };
     else if (plan.agreedOn && input.reviewedOn < plan.agreedOn) errors.reviewedOn = { key: 'plans.reviewBeforeAgreement', params: { date: plan.agreedOn } };
-    if (!isIsoDate(nextReviewOn)) errors.nextReviewOn = { key: 'validation.isDateString' };
+    if (!isIsoDate(nextReviewOn)) errors.nextReviewOn = isoDateError(nextReviewOn)!;
     else if (!errors.reviewedOn && nextReviewOn <= input.reviewedOn) errors.nextReviewOn = { key: 'plans.nextReviewNotAfterReview' };
     // Only the relatives and staff the form offered: an id of anyone else (another home's included) is refused.
     if (familyIds.some((id) => !family.some((f) => f.id === id))) errors.familyMemberIds = { key: 'validation.isIn' };

@@ -13,6 +13,7 @@ import { HomesService, HomeView } from '../homes/homes.service';
 import { CalendarSheet, renderCalendarPdf } from './pdf/calendar.pdf';
 import { renderResidentSummaryPdf } from './pdf/resident-summary.pdf';
 import { ResidentSummaryService } from './resident-summary.service';
+import { isoDateError } from '../common/http/form-fields';
 
 /** Who reads the calendar page, and so may print it. */
 const CALENDAR_READERS = ['admin', 'manager', 'coordinator', 'carer', 'volunteer'] as const;
@@ -67,7 +68,7 @@ export class PrintablesController {
     }
     const zone = home?.timezone ?? user.timezone;
     const date = query.date ?? todayIn(zone);
-    if (!isIsoDate(date)) throw new ValidationError({ date: { key: 'validation.isDateString' } });
+    if (!isIsoDate(date)) throw new ValidationError({ date: isoDateError(date)! });
 
     const month = firstOfMonth(date);
     const nextMonth = firstOfMonth(addDays(month, 31));

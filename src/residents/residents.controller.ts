@@ -7,7 +7,9 @@ import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
+import { ValidationError } from '../common/errors/domain-errors';
 import { flash } from '../common/http/flash';
+import { ImageUpload } from '../common/images/image-upload';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
@@ -141,9 +143,11 @@ export class ResidentsController {
   @Roles(...EDITORS)
   @Redirect('/residents', 303)
   @FormView('residents/show', {}, (c: ResidentsController, req) => c.show(req.user!, req.params.id as string))
+  @ImageUpload('photo', 2)
   async uploadPhoto(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
     await this.residents.forEdit(user, id);
-    const stored = this.photos.store(req.file, req.uploadError);
+    if (Object.keys(req.body as object).length > 0) throw new ValidationError({ photo: { key: 'photos.badForm' } });
+    const stored = await this.photos.store(req.file);
     try {
       this.photos.remove(await this.residents.setPhoto(user, id, stored));
     } catch (error) {
@@ -159,6 +163,9 @@ export class ResidentsController {
     const { stream, contentType } = this.photos.open(await this.residents.photoFileFor(user, id));
     res.setHeader('Content-Type', contentType);
     res.setHeader('Content-Disposition', 'inline');
+    // Personal data: not kept by browsers or proxies (the ward tablet's service worker keeps its own copy for staff).
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     stream.on('error', () => res.status(404).end());
     stream.pipe(res);
   }

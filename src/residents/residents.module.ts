@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { HomesModule } from '../homes/homes.module';
@@ -7,7 +7,6 @@ import { Resident } from './entities/resident.entity';
 import { FamilyLinksService } from './family-links.service';
 import { FamilyMembers } from './family-member-facts';
 import { ResidentsApiController } from './api/residents-api.controller';
-import { PhotoUploadMiddleware } from './photo-upload.middleware';
 import { ResidentActivityFacts } from './resident-activity-facts';
 import { ResidentPhotos } from './resident-photos';
 import { ResidentsController } from './residents.controller';
@@ -20,8 +19,4 @@ import { ResidentsService } from './residents.service';
   providers: [ResidentsService, FamilyLinksService, ResidentPhotos, ResidentActivityFacts, FamilyMembers],
   exports: [ResidentsService, FamilyLinksService, ResidentPhotos, ResidentActivityFacts, FamilyMembers],
 })
-export class ResidentsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(PhotoUploadMiddleware).forRoutes({ path: 'residents/:id/photo', method: RequestMethod.POST });
-  }
-}
+export class ResidentsModule {}

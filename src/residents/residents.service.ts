@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, IsNull, Not, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { can, Lens, lensFor, roleLens, throughLens } from '../common/access/access-policy';
 import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
@@ -87,6 +87,18 @@ function toBrief(r: Resident): ResidentBrief {
     unitId: r.unitId, interests: r.interests, weeklyActivityTarget: r.weeklyActivityTarget, hasPhoto: r.consentPhotos && r.photoFile !== null,
     volunteersMaySee: r.consentVolunteerProfile && (r.status === 'active' || r.status === 'on_leave'),
   };
+}
+
+/** Why a resident's record takes nothing new, and the name a refusal shows. */
+export interface ClosedRecord {
+  reason: 'erased' | 'discharged' | 'deceased';
+  name: string;
+}
+
+/** The refusal of a new record naming a closed one, for the field that named them. */
+export function closedRecordError(record: ClosedRecord): { key: string; params: { name: string } } {
+  const keys = { erased: 'validation.residentErased', discharged: 'validation.residentDischarged', deceased: 'validation.residentDeceased' } as const;
+  return { key: keys[record.reason], params: { name: record.name } };
 }
 
 /** A resident as one reader may see them; fields the reader's lens does not allow are absent. */
@@ -319,6 +331,19 @@ export class ResidentsService {
   }
 
   /**
+   * Residents of these homes whose photos may not be shown to an audience: without photo consent, or
+   * (families) with the family portal closed, or (volunteers) without volunteer consent. The photo
+   * rule reads it at every request, so a consent withdrawn counts at once.
+   */
+  async photoBlockedIds(homeIds: readonly string[], audience: 'family' | 'volunteer'): Promise<string[]> {
+    if (homeIds.length === 0) return [];
+    const qb = this.residents.createQueryBuilder('r').select('r.id', 'id').where('r.homeId IN (:...homeIds)', { homeIds: [...homeIds] });
+    if (audience === 'family') qb.andWhere('(r.consentPhotos = :no OR r.consentFamilyPortal = :none)', { no: false, none: 'none' });
+    else qb.andWhere('(r.consentPhotos = :no OR r.consentVolunteerProfile = :no)', { no: false });
+    return (await qb.getRawMany<{ id: string }>()).map((row) => row.id);
+  }
+
+  /**
    * The home of each resident that exists, by primary key, in the caller's transaction (the tablet's
    * save checks every resident belongs to the activity's home; plain SQL, it is the busiest write).
    */
@@ -326,6 +351,20 @@ export class ResidentsService {
     if (ids.length === 0) return new Map();
     const rows = await sqlRows<{ id: string; homeId: string }>(manager, `SELECT id, "homeId" FROM resident WHERE id IN (${placeholders(ids.length)})`, ids);
     return new Map(rows.map((r) => [r.id, r.homeId]));
+  }
+
+  /**
+   * Of these residents, those whose record is closed to anything new (participation, notes naming them,
+   * contributions), with why: erased (data protection; the name is the placeholder by then),
+   * discharged or deceased. What was recorded before stays as it is.
+   */
+  async closedRecords(ids: readonly string[], manager: EntityManager = this.residents.manager): Promise<Map<string, ClosedRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows = await manager.find(Resident, {
+      select: { id: true, firstName: true, preferredName: true, status: true, erasedAt: true },
+      where: [{ id: In([...ids]), status: In(['discharged', 'deceased']) }, { id: In([...ids]), erasedAt: Not(IsNull()) }],
+    });
+    return new Map(rows.map((r) => [r.id, { reason: r.erasedAt ? 'erased' : (r.status as 'discharged' | 'deceased'), name: r.preferredName || r.firstName }]));
   }
 
   /**

@@ -96,6 +96,16 @@ export class StaffController {
     return { url: `/staff/${id}` };
   }
 
+  @Post(':id/unarchive')
+  @Roles(...rolesThat('manageStaff'))
+  @Redirect('/', 303)
+  @FormView('staff/show', {}, (c: StaffController, req) => c.show(req.user!, req.params.id as string))
+  async unarchive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    const member = await this.staff.unarchive(user, id);
+    flash(req, 'success', { key: 'staff.unarchived', params: { name: personName(member) } });
+    return { url: `/staff/${id}` };
+  }
+
   @Post(':id/invite')
   @Roles(...rolesThat('manageStaff'))
   @Redirect('/', 303)

@@ -4,6 +4,7 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { AuthService } from '../auth/auth.service';
+import { EmailChangeService } from '../auth/email-change.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import { can } from '../common/access/access-policy';
@@ -87,10 +88,11 @@ export class StaffService {
     private readonly homes: HomesService,
     private readonly invitations: InvitationsService,
     private readonly auth: AuthService,
+    private readonly emailChanges: EmailChangeService,
   ) {
     this.records = new PersonRecords<StaffMember>(
       { entity: StaffMember, entityType: 'staff_member', personKind: 'staff', fields: STAFF_FIELDS, ...ARCHIVED_BY_LEAVING },
-      { unitOfWork, audit, auth, invitations },
+      { unitOfWork, audit, auth, invitations, emailChanges },
     );
   }
 
@@ -156,6 +158,12 @@ export class StaffService {
   /** Archiving marks them as having left (and disables their account); editing can undo it. */
   async archive(user: SessionUser, id: string): Promise<StaffDetail> {
     const saved = await this.records.archive(user, id);
+    return toDetail(saved, await this.unitNames(user, [saved.homeId]));
+  }
+
+  /** Brings a member of staff who left back as active; their account is enabled again. */
+  async unarchive(user: SessionUser, id: string): Promise<StaffDetail> {
+    const saved = await this.records.unarchive(user, id);
     return toDetail(saved, await this.unitNames(user, [saved.homeId]));
   }
 

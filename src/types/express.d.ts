@@ -6,6 +6,10 @@ declare global {
     interface Request {
       user?: SessionUser;
       locale: string;
+      /** The enrolled ward tablet this request came from (a valid `insieme.device` cookie). */
+      wardDevice?: { id: string; homeId: string; unitId: string; name: string };
+      /** A device cookie was sent but refused: it names no device, or a revoked one. */
+      wardDeviceRefused?: 'forged' | 'revoked';
     }
   }
 }
@@ -15,9 +19,17 @@ declare module 'express-session' {
     userId?: string;
     /** When the user signed in (ms since epoch); the session ends 12 h later whatever the activity. */
     authenticatedAt?: number;
-    locale?: string;
     flash?: { kind: 'success' | 'error' | 'info'; message: Message }[];
     csrfToken?: string;
+    /** A PIN session on an enrolled ward tablet: the tablet it was started on (checked on every request). */
+    deviceId?: string;
+    signedInBy?: 'password' | 'pin';
+    /** Idle expiry counted by the session store; 30 minutes when absent, 5 for a PIN session. */
+    idleTimeoutMs?: number;
+    /** Password checked, MFA code not yet (src/auth/mfa): not signed in; ends at `expiresAt` (ms since epoch). */
+    mfaPending?: { userId: string; next: string; expiresAt: number };
+    /** An MFA enrolment shown but not yet confirmed: its secret, sealed (src/auth/mfa), and when it was made. */
+    mfaEnrolment?: { sealed: string; startedAt: number };
   }
 }
 

@@ -90,6 +90,16 @@ export class VolunteersController {
     return { url: `/volunteers/${id}` };
   }
 
+  @Post(':id/unarchive')
+  @Roles(...rolesThat('manageVolunteers'))
+  @Redirect('/', 303)
+  @FormView('volunteers/show', {}, (c: VolunteersController, req) => c.show(req.user!, req.params.id as string))
+  async unarchive(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    const volunteer = await this.volunteers.unarchive(user, id);
+    flash(req, 'success', { key: 'volunteers.unarchived', params: { name: personName(volunteer) } });
+    return { url: `/volunteers/${id}` };
+  }
+
   @Post(':id/invite')
   @Roles(...rolesThat('manageVolunteers'))
   @Redirect('/', 303)

@@ -4,6 +4,7 @@ import { isUUID } from 'class-validator';
 import { EntityManager, In, Not, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
+import { EmailChangeService } from '../auth/email-change.service';
 import { AccountStatus, InvitationsService, IssuedInvitation } from '../auth/invitations.service';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import { can } from '../common/access/access-policy';
@@ -88,10 +89,11 @@ export class VolunteersService {
     private readonly homes: HomesService,
     private readonly invitations: InvitationsService,
     private readonly auth: AuthService,
+    private readonly emailChanges: EmailChangeService,
   ) {
     this.records = new PersonRecords<Volunteer>(
       { entity: Volunteer, entityType: 'volunteer', personKind: 'volunteer', fields: VOLUNTEER_FIELDS, ...ARCHIVED_BY_LEAVING },
-      { unitOfWork, audit, auth, invitations },
+      { unitOfWork, audit, auth, invitations, emailChanges },
     );
   }
 
@@ -136,6 +138,11 @@ export class VolunteersService {
   /** Archiving marks them as having left (and disables their account); editing can undo it. */
   async archive(user: SessionUser, id: string): Promise<VolunteerDetail> {
     return this.toDetail(await this.records.archive(user, id));
+  }
+
+  /** Brings a volunteer who left back as active; their account is enabled again. */
+  async unarchive(user: SessionUser, id: string): Promise<VolunteerDetail> {
+    return this.toDetail(await this.records.unarchive(user, id));
   }
 
   /**

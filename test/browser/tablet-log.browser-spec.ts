@@ -18,7 +18,7 @@ import { createTestApp, TestApp } from '../support/test-app';
  */
 
 const VIEWPORTS = [
-  { width: 1280, height: 800 },
+  { width: 1024, height: 768 },
   { width: 800, height: 1280 },
 ];
 const ZONE = 'Europe/Rome';

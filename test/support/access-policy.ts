@@ -16,13 +16,15 @@
  * - `403`      refused for this role whatever the record (the route's `@Roles()`);
  * - `404`      never found for this role;
  * - `'signin'` signed out: pages redirect (303) to /login, the JSON API answers 401.
+ * - `'tablet'` needs an enrolled ward tablet's device cookie, which no visitor here holds: 401 (a page,
+ *              or JSON for the API); test/ward-devices.e2e-spec.ts tries the routes with one.
  */
 export const ROLES = ['admin', 'manager', 'coordinator', 'carer', 'family', 'volunteer'] as const;
 export type PolicyRole = (typeof ROLES)[number];
 export type Visitor = 'signed-out' | PolicyRole;
 export const VISITORS: readonly Visitor[] = ['signed-out', ...ROLES];
 
-export type Outcome = 'any' | 'home' | 'own' | 403 | 404 | 'signin';
+export type Outcome = 'any' | 'home' | 'own' | 403 | 404 | 'signin' | 'tablet';
 export type PolicyRow = readonly [signedOut: Outcome, admin: Outcome, manager: Outcome, coordinator: Outcome, carer: Outcome, family: Outcome, volunteer: Outcome];
 
 export const ACCESS_POLICY: Record<string, PolicyRow> = {
@@ -34,16 +36,36 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'POST /api/auth/login':                                  ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
   'GET /invitations/:token':                               ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
   'POST /invitations/:token':                              ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /password/forgot':                                  ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /password/forgot':                                 ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /password/reset/:token':                            ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /password/reset/:token':                           ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /email-change/:token':                              ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /email-change/:token':                             ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
 
   // Every signed-in user: home page, account, sign-out, notifications.
   'GET /':                                                 ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'POST /logout':                                          ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'POST /api/auth/logout':                                 ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /api/session':                                      ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'GET /account':                                          ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'POST /account/password':                                ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /account/email':                                   ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  // MFA (issue 17 item 6): the code step after the password (without a pending sign-in, which no visitor
+  // here has, it sends back to /login), and one's own settings.
+  'GET /login/mfa':                                        ['signin', 'signin', 'signin', 'signin', 'signin', 'signin', 'signin'],
+  'POST /login/mfa':                                       ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /account/mfa':                                      ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /account/mfa/enable':                              ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /account/mfa/recovery-codes':                      ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /account/mfa/disable':                             ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'GET /notifications':                                    ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'POST /notifications/read':                              ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'POST /notifications/:id/open':                          ['signin', 'own',  'own',  'own',  'own',  'own',  'own'],
+  'GET /account/notifications':                            ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /account/notifications':                           ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /api/account/notifications':                        ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'PUT /api/account/notifications':                        ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
 
   // Administration: homes and units.
   'GET /admin/homes':                                      ['signin', 'any',  403,    403,    403,    403,    403],
@@ -52,6 +74,23 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /admin/homes/:id':                                  ['signin', 'any',  403,    403,    403,    403,    403],
   'POST /admin/homes/:id':                                 ['signin', 'any',  403,    403,    403,    403,    403],
   'POST /admin/homes/:id/units':                           ['signin', 'any',  403,    403,    403,    403,    403],
+
+  // Account management (issue 16): admins every account, managers those of their homes (never an admin's).
+  'GET /accounts':                                         ['signin', 'any',  'any',  403,    403,    403,    403],
+  'GET /accounts/:id':                                     ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /accounts/:id/disable':                            ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /accounts/:id/enable':                             ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /accounts/:id/role':                               ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /accounts/:id/reset':                              ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /accounts/:id/mfa-reset':                          ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /accounts/:id/setup-link':                         ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /accounts/:id/revoke-link':                        ['signin', 'any',  'home', 403,    403,    403,    403],
+
+  // Administration: the mail outbox (every home's mail; admins only).
+  'GET /admin/mail':                                       ['signin', 'any',  403,    403,    403,    403,    403],
+  'POST /admin/mail/test':                                 ['signin', 'any',  403,    403,    403,    403,    403],
+  'GET /admin/mail/:id':                                   ['signin', 'any',  403,    403,    403,    403,    403],
+  'POST /admin/mail/:id/resend':                           ['signin', 'any',  403,    403,    403,    403,    403],
 
   // Residents.
   'GET /residents':                                        ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
@@ -93,6 +132,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'POST /families/:id':                                    ['signin', 'any',  'home', 'home', 403,    403,    403],
   'GET /families/:id/archive':                             ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /families/:id/archive':                            ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /families/:id/unarchive':                          ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /families/:id/links':                              ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /families/:id/links/:linkId':                      ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /families/:id/invitation':                         ['signin', 'any',  'home', 'home', 403,    403,    403],
@@ -103,6 +143,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /volunteers/:id/edit':                              ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /volunteers/:id':                                  ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /volunteers/:id/archive':                          ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /volunteers/:id/unarchive':                        ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /volunteers/:id/invite':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
   'GET /staff':                                            ['signin', 'any',  'any',  'any',  403,    403,    403],
   'GET /staff/new':                                        ['signin', 'any',  'any',  403,    403,    403,    403],
@@ -111,6 +152,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /staff/:id/edit':                                   ['signin', 'any',  'home', 403,    403,    403,    403],
   'POST /staff/:id':                                       ['signin', 'any',  'home', 403,    403,    403,    403],
   'POST /staff/:id/archive':                               ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /staff/:id/unarchive':                             ['signin', 'any',  'home', 403,    403,    403,    403],
   'POST /staff/:id/invite':                                ['signin', 'any',  'home', 403,    403,    403,    403],
 
   // Activity types, calendar, activities, the tablet log.
@@ -126,6 +168,16 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /today':                                            ['signin', 'any',  'any',  'any',  'any',  403,    403],
   'GET /activities/new':                                   ['signin', 'any',  'any',  'any',  403,    403,    403],
   'POST /activities':                                      ['signin', 'any',  'any',  'any',  403,    403,    403],
+  // Activity photos and news (issue 16, item 4): volunteers add photos only where their home allows (off here).
+  'GET /activities/:id/photos':                            ['signin', 'any',  'home', 'home', 'home', 403,    'own'],
+  'POST /activities/:id/photos':                           ['signin', 'any',  'home', 'home', 'home', 403,    404],
+  'GET /photos/:id/:size':                                 ['signin', 'any',  'home', 'home', 'home', 'own',  'own'],
+  'POST /photos/:id/delete':                               ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /photos/settings':                                 ['signin', 'any',  'any',  403,    403,    403,    403],
+  'GET /news':                                             ['signin', 'any',  'any',  'any',  'any',  403,    403],
+  'POST /news':                                            ['signin', 'any',  'any',  'any',  403,    403,    403],
+  'POST /news/:id/delete':                                 ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'GET /portal/residents/:id/news':                        ['signin', 403,    403,    403,    403,    'own',  403],
   'GET /activities/:id':                                   ['signin', 'any',  'home', 'home', 'home', 403,    'home'],
   'GET /activities/:id/edit':                              ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /activities/:id':                                  ['signin', 'any',  'home', 'home', 403,    403,    403],
@@ -172,10 +224,36 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'POST /portal/residents/:id/offers/:offerId/withdraw':   ['signin', 403,    403,    403,    403,    'own',  403],
   'POST /portal/residents/:id/feedback':                   ['signin', 403,    403,    403,    403,    'own',  403],
   'POST /portal/residents/:id/check-in':                   ['signin', 403,    403,    403,    403,    'own',  403],
+  // Messages (issue 16 item 5): managers and coordinators for the home, the resident's relatives for the family.
+  'GET /portal/messages':                                  ['signin', 403,    403,    403,    403,    'any',  403],
+  'GET /portal/residents/:id/messages':                    ['signin', 403,    403,    403,    403,    'own',  403],
+  'POST /portal/residents/:id/messages':                   ['signin', 403,    403,    403,    403,    'own',  403],
+  'POST /portal/residents/:id/messages/read':              ['signin', 403,    403,    403,    403,    'own',  403],
+  'GET /messages':                                         ['signin', 403,    'any',  'any',  403,    403,    403],
+  'GET /residents/:id/messages':                           ['signin', 403,    'home', 'home', 403,    403,    403],
+  'POST /residents/:id/messages':                          ['signin', 403,    'home', 'home', 403,    403,    403],
+  'POST /residents/:id/messages/read':                     ['signin', 403,    'home', 'home', 403,    403,    403],
+  'GET /api/messages':                                     ['signin', 403,    'any',  'any',  403,    'any',  403],
+  'GET /api/residents/:id/messages':                       ['signin', 403,    'home', 'home', 403,    'own',  403],
+  'POST /api/residents/:id/messages':                      ['signin', 403,    'home', 'home', 403,    'own',  403],
+  'POST /api/residents/:id/messages/read':                 ['signin', 403,    'home', 'home', 403,    'own',  403],
   'GET /volunteer':                                        ['signin', 403,    403,    403,    403,    403,    'any'],
   'POST /volunteer/offers':                                ['signin', 403,    403,    403,    403,    403,    'any'],
   'POST /volunteer/offers/:offerId/withdraw':              ['signin', 403,    403,    403,    403,    403,    'own'],
   'POST /volunteer/feedback':                              ['signin', 403,    403,    403,    403,    403,    'any'],
+
+  // Ward tablets (docs/ward-tablet.md): managers enrol and revoke them; staff set a PIN; the tablet's pages need its cookie.
+  'GET /devices':                                          ['signin', 'any',  'any',  403,    403,    403,    403],
+  'POST /devices':                                         ['signin', 'any',  'any',  403,    403,    403,    403],
+  'POST /devices/:id/revoke':                              ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /devices/pins/:userId/unlock':                     ['signin', 'any',  'home', 403,    403,    403,    403],
+  'POST /account/pin':                                     ['signin', 'any',  'any',  'any',  'any',  403,    403],
+  'GET /ward':                                             ['tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet'],
+  'GET /ward/pin/:userId':                                 ['tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet'],
+  'POST /ward/pin/:userId':                                ['tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet'],
+  'POST /ward/lock':                                       ['any',    'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /api/ward/carers':                                  ['tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet'],
+  'POST /api/ward/pin':                                    ['tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet', 'tablet'],
 };
 
 /** The line to add to ACCESS_POLICY for a route it does not list: deny-all but the admin, to be widened on purpose. */

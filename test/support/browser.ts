@@ -26,8 +26,12 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A page in a fresh context (its own cookies), as axe-core needs; closing the page's context closes both. */
-export async function openPage(browser: Browser, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, hasTouch: true });
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, hasTouch: true, ...options });
   return context.newPage();
 }
 
@@ -75,4 +79,15 @@ export async function smallTouchTargets(page: Page): Promise<string[]> {
 /** True when the page scrolls sideways at this width. */
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+/**
+ * Until the ward app's service worker controls the page. A page that began loading while the worker
+ * was still installing can stay uncontrolled until its next navigation: then it is reloaded once.
+ */
+export async function untilWorkerControls(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  const controlled = () => navigator.serviceWorker.controller !== null;
+  if (!(await page.waitForFunction(controlled, undefined, { timeout: 2_000 }).then(() => true, () => false))) await page.reload();
+  await page.waitForFunction(controlled, undefined, { timeout: 20_000 });
 }

@@ -1,11 +1,17 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import type { DestinationStream } from 'pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { REQUEST_LOG_DESTINATION } from '../../src/common/logging/request-log';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { AppDataSources, DATA_SOURCES } from '../../src/database/data-source';
+import { ensureServiceWorkerBuilt } from './service-worker';
 import { createTestDatabase, TestDatabase } from './test-database';
+
+/** The audit chain's HMAC key in every test app; CLI commands a test spawns get it too. */
+export const TEST_AUDIT_KEY = 'test-audit-key-that-is-long-enough-for-the-validator';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -23,20 +29,27 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** An existing database to reuse (for restarts); a new one is made otherwise. */
   database?: TestDatabase;
+  /** Where the request log writes; the log is off in tests without one. */
+  requestLog?: DestinationStream;
 }
 
 /** The real app, in process, on a fresh migrated database, configured exactly as main.ts does. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  // Served at /sw.js as in production, where `npm run build` writes it.
+  ensureServiceWorkerBuilt();
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     SESSION_SECRET: 'test-secret-that-is-long-enough-for-the-validator',
+    AUDIT_KEY: TEST_AUDIT_KEY,
     SEED_DEMO: 'false',
     UPLOADS_DIR: database.uploadsDir,
     ...options.env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(REQUEST_LOG_DESTINATION).useValue(options.requestLog ?? null)
+    .compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
   configureApp(app, config);
   await app.init();

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Put, Query } from '@nestjs
 import type { SessionUser } from '../../common/access/session-user';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
 import { ValidationError } from '../../common/errors/domain-errors';
-import { IdempotencyService } from '../../common/idempotency/idempotency.service';
+import { AccessCheck, IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
 import { localDayRange } from '../../common/time/zoned';
 import { ContributionDto } from '../../contributions/dto/contribution.dto';
@@ -44,7 +44,8 @@ export class ActivitiesApiController {
     @Headers('idempotency-key') key: string | undefined,
   ) {
     if (!key) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.badKey' } });
-    const { body: result } = await this.idempotency.run(user.id, key, { route: 'participation', id, body }, (m) =>
+    // A replay is answered only while the user may still log this activity.
+    const { body: result } = await this.idempotency.run(user.id, key, { route: 'participation', id, body }, (m) => this.participation.assertMayLog(user, id, m), (m) =>
       this.participation.save(user, id, body.entries, body.complete === true, m),
     );
     return result;
@@ -58,7 +59,11 @@ export class ActivitiesApiController {
     @Headers('idempotency-key') key: string | undefined,
   ) {
     if (!key) return this.contributions.record(user, await this.activities.get(user, id), body);
-    const { body: result } = await this.idempotency.run(user.id, key, { route: 'contribution', id, body }, async (m) => this.contributions.record(user, await this.activities.get(user, id, m), body, m));
+    // A replay is answered only while the user may still record contributions on this activity.
+    const mayRecord: AccessCheck = async (m) => this.contributions.assertMayRecord(user, await this.activities.get(user, id, m));
+    const { body: result } = await this.idempotency.run(user.id, key, { route: 'contribution', id, body }, mayRecord, async (m) =>
+      this.contributions.record(user, await this.activities.get(user, id, m), body, m),
+    );
     return result;
   }
 }

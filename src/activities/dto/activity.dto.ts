@@ -1,6 +1,6 @@
-import { numberField, IsIsoDate } from '../../common/http/form-fields';
+import { numberField, IsDateInBounds, IsIsoDate } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ACTIVITY_CATEGORIES, ENGAGEMENTS } from '../activities.enums';
 
 // class-validator runs decorators bottom-up: the most basic check sits nearest the property.
@@ -152,6 +152,15 @@ export class ParticipationEntryDto {
   @MaxLength(2000)
   @IsString()
   familyNote?: string | null;
+
+  /**
+   * When the carer tapped this entry, on the device's clock (ISO 8601 instant). The later tap of a
+   * resident wins; absent, the save's own time is used (docs/offline-log.md).
+   */
+  @IsOptional()
+  @IsDateInBounds()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  tappedAt?: string | null;
 }
 
 export class HelpOfferDto {

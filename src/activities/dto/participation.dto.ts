@@ -89,8 +89,41 @@ export function entriesFromForm(form: ParticipationFormDto): ParticipationEntryD
     .filter((entry) => entry.engagement !== '');
 }
 
-export class AddResidentDto {
-  @IsUUID()
-  residentId: string;
+/**
+ * The log form's moods arrive as one radio group per tile and mood, `moodBefore-<residentId>` and
+ * `moodAfter-<residentId>` (a radio group needs a name of its own). They become the parallel
+ * `moodBefore` and `moodAfter` lists, in the order of `residentId`, as the rest of the form sends;
+ * a tile whose group sent nothing counts as "not noted". A group named for a resident not in the
+ * form is left in place, so validation refuses it by name. A body without such groups is unchanged.
+ */
+export function foldMoodRadios(body: Record<string, unknown>): Record<string, unknown> {
+  const grouped = Object.keys(body).filter((name) => MOOD_GROUP.test(name));
+  if (grouped.length === 0) return body;
+  const residentIds = asList({ value: body.residentId }) as unknown[] | undefined;
+  const ids = (residentIds ?? []).filter((id): id is string => typeof id === 'string');
+  const folded: Record<string, unknown> = { ...body };
+  for (const field of ['moodBefore', 'moodAfter'] as const) {
+    if (!grouped.some((name) => name.startsWith(`${field}-`))) continue;
+    folded[field] = ids.map((id) => folded[`${field}-${id}`] ?? '');
+    for (const id of ids) delete folded[`${field}-${id}`];
+  }
+  return folded;
+}
+
+const MOOD_GROUP = /^mood(Before|After)-/;
+
+/** POST /activities/:id/log/residents: the residents ticked, or a whole group by one button. */
+export class AddResidentsDto {
+  @IsOptional()
+  @Transform(asList)
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  @IsArray()
+  residentId?: string[];
+
+  /** "Add the whole unit" or "Add those who like …": the group, resolved by the server. */
+  @IsOptional()
+  @IsIn(['unit', 'likes'])
+  scope?: 'unit' | 'likes';
 }
 

@@ -33,4 +33,8 @@ export class Participation extends HomeOwnedEntity {
 
   @Column({ type: Date })
   recordedAt: Date;
+
+  /** When the entry was tapped on the device (never later than recordedAt); null before offline logging. */
+  @Column({ type: Date, nullable: true })
+  tappedAt: Date | null;
 }

@@ -52,3 +52,23 @@ export class LocaleDto {
   @IsString()
   next?: string;
 }
+
+/** "Forgot your password?": the address to send a reset link to. */
+export class ForgotPasswordDto {
+  @Transform(trimmed)
+  @IsEmail()
+  @MaxLength(254)
+  @IsNotEmpty()
+  @IsString()
+  email: string;
+}
+
+/** A new email address for an account; it changes once the link mailed to it is opened. */
+export class EmailChangeDto {
+  @Transform(trimmed)
+  @IsEmail()
+  @MaxLength(254)
+  @IsNotEmpty()
+  @IsString()
+  newEmail: string;
+}

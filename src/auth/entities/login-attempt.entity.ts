@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One failed sign-in, counted per account and per address for throttling. */
+/**
+ * One failed sign-in or reset request, as counted before issue 17. No longer written: LoginThrottle
+ * keeps counters in `login_throttle` and its `prune` clears what is left here.
+ */
 @Entity('login_attempt')
 @Index(['scope', 'key', 'at'])
 export class LoginAttempt {
@@ -8,7 +11,7 @@ export class LoginAttempt {
   id: string;
 
   @Column('varchar', { length: 10 })
-  scope: 'email' | 'ip';
+  scope: 'email' | 'ip' | 'reset_mail' | 'reset_ip';
 
   @Column('varchar', { length: 254 })
   key: string;

@@ -29,6 +29,10 @@ export class User extends BaseEntity {
   @Column({ type: Date, nullable: true })
   disabledAt: Date | null;
 
+  /** Why it is disabled: on its own by an admin or manager, or because the person's record was archived (only then does un-archiving re-enable it). */
+  @Column('varchar', { length: 10, nullable: true })
+  disabledReason: 'admin' | 'archive' | null;
+
   @Column({ type: Date, nullable: true })
   lastLoginAt: Date | null;
 }

@@ -105,6 +105,8 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
 
   private expiry(session: SessionData): Date {
     const cookieExpiry = session.cookie?.expires ? new Date(session.cookie.expires) : undefined;
-    return cookieExpiry && !Number.isNaN(cookieExpiry.getTime()) ? cookieExpiry : new Date(Date.now() + IDLE_TIMEOUT_MS);
+    // A PIN session on a ward tablet says its own, shorter idle limit (5 minutes).
+    const idle = typeof session.idleTimeoutMs === 'number' && session.idleTimeoutMs > 0 ? Math.min(session.idleTimeoutMs, IDLE_TIMEOUT_MS) : IDLE_TIMEOUT_MS;
+    return cookieExpiry && !Number.isNaN(cookieExpiry.getTime()) ? cookieExpiry : new Date(Date.now() + idle);
   }
 }

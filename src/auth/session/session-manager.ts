@@ -1,23 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { SessionData } from 'express-session';
 import type { SessionUser } from '../../common/access/session-user';
-import { destroySession, regenerateSession, saveSession } from '../../common/http/session';
+import { destroySession, regenerateSession, saveSession, SESSION_COOKIE } from '../../common/http/session';
 import { DatabaseSessionStore } from './database-session.store';
 
-export const SESSION_COOKIE = 'insieme.sid';
+export { SESSION_COOKIE };
 
 /** Starts and ends signed-in sessions: a new id at every sign-in, nothing left behind at sign-out. */
 @Injectable()
 export class SessionManager {
   constructor(private readonly store: DatabaseSessionStore) {}
 
-  async start(req: Request, user: SessionUser): Promise<void> {
-    const locale = req.session.locale;
+  /** `extra`: what a PIN session on a ward tablet adds (its device, its 5-minute idle limit). */
+  async start(req: Request, user: SessionUser, extra: Pick<SessionData, 'deviceId' | 'signedInBy' | 'idleTimeoutMs'> = {}): Promise<void> {
     // A new id, so a session id planted before sign-in is worth nothing after it.
     await regenerateSession(req);
     req.session.userId = user.id;
     req.session.authenticatedAt = Date.now();
-    if (locale) req.session.locale = locale;
+    Object.assign(req.session, extra);
     await saveSession(req);
   }
 

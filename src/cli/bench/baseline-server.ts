@@ -14,6 +14,9 @@ import { entryHash } from '../../audit/audit-hash';
 function main(): void {
   const file = process.argv[2];
   if (!file) throw new Error('Usage: baseline-server FILE');
+  // The app's key (AUDIT_KEY), so the entries written here verify as the app's do.
+  const auditKey = process.env.AUDIT_KEY;
+  if (!auditKey) throw new Error('baseline-server needs AUDIT_KEY');
   const db = new Database(file, { timeout: 10_000 });
   // The same durability as the app (src/database/data-source.ts).
   db.pragma('journal_mode = WAL');
@@ -33,7 +36,7 @@ function main(): void {
        "recordedAt" = excluded."recordedAt", "updatedAt" = excluded."updatedAt"`,
   );
   const nextSeq = db.prepare('UPDATE audit_head SET seq = seq + 1 WHERE id = 1');
-  const head = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+  const head = db.prepare<[], { seq: number; hash: string; keyed: number }>('SELECT seq, hash, keyed FROM audit_head WHERE id = 1');
   const appendEntry = db.prepare(
     `INSERT INTO audit_entry (id, seq, at, "userId", role, action, "entityType", "entityId", "homeId", changes, ip, "userAgent", "prevHash", hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -58,12 +61,12 @@ function main(): void {
       for (const field of FIELDS) if ((old?.[field] ?? null) !== row[field]) changes[`${e.residentId}.${field}`] = { old: old?.[field] ?? null, new: row[field] };
     }
     nextSeq.run();
-    const { seq, hash: prevHash } = head.get()!;
+    const { seq, hash: prevHash, keyed } = head.get()!;
     const fields = {
       seq, at, userId: null, role: null, action: 'update' as const, entityType: 'participation', entityId: activityId, homeId,
       changes: Object.keys(changes).length > 0 ? changes : null, ip: null, userAgent: null,
     };
-    const hash = entryHash(prevHash, fields);
+    const hash = entryHash(prevHash, fields, keyed === 1 ? auditKey : null);
     appendEntry.run(randomUUID(), seq, now, null, null, fields.action, fields.entityType, activityId, homeId, fields.changes && JSON.stringify(fields.changes), null, null, prevHash, hash);
     setHeadHash.run(hash);
     const answer = JSON.stringify({ activityId, saved: entries.length });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Secret, TOTP } from 'otpauth';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../../common/paths';
 import { loadConfig } from '../../config/app-config';
@@ -42,9 +43,13 @@ export async function seedDatabase(url: string, homes: number, residents: number
 }
 
 /** The environment the app and the probes run with: production settings on a throwaway database. */
+/** The audit chain's key for the benchmark's and crash test's throwaway databases (the app and the baseline server share it). */
+export const BENCH_AUDIT_KEY = 'bench-audit-key-that-is-long-enough-for-the-validator';
+
 export function appEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-that-is-long-enough-for-the-validator',
+    AUDIT_KEY: BENCH_AUDIT_KEY,
     DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', ...extra,
   };
 }
@@ -98,8 +103,8 @@ export async function startApp(databaseUrl: string, options: { env?: Record<stri
  * The bare better-sqlite3 server (baseline-server.ts) on its own copy of the database; `script` is
  * its compiled file when the caller does not run from dist/ (its test).
  */
-export async function startBaseline(file: string, script = join(DIST_SRC, 'cli', 'bench', 'baseline-server.js')): Promise<Running> {
-  const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startBaseline(file: string, script = join(DIST_SRC, 'cli', 'bench', 'baseline-server.js'), auditKey = BENCH_AUDIT_KEY): Promise<Running> {
+  const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AUDIT_KEY: auditKey } });
   const output = capture(child);
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The baseline server did not start: ${output()}`)), 15_000);
@@ -134,6 +139,37 @@ export async function apiSignIn(port: number, email: string, password: string): 
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const body = (await res.json()) as { csrfToken: string };
   return { cookie, csrfToken: body.csrfToken };
+}
+
+/**
+ * Switches on MFA for a signed-in session over HTTP, as an admin or manager does at their first
+ * sign-in in production (where the built app runs): reads the key from /account/mfa and confirms it
+ * with a code computed from it. Returns the key and the session's cookies.
+ */
+export async function enrolMfa(port: number, session: { cookie: string; csrfToken: string }): Promise<{ key: string; cookie: string }> {
+  const page = await fetch(`http://127.0.0.1:${port}/account/mfa`, { headers: { cookie: session.cookie }, redirect: 'manual' });
+  // The pending enrolment is kept in the session: the page may hand out a new session cookie.
+  const cookie = mergeCookies(session.cookie, page.headers.getSetCookie());
+  const html = await page.text();
+  const key = /<code class="mfa-secret">([^<]+)<\/code>/.exec(html)?.[1]?.replace(/\s/g, '');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? session.csrfToken;
+  if (!key) throw new Error(`No MFA key on /account/mfa (status ${page.status})`);
+  const code = new TOTP({ secret: Secret.fromBase32(key) }).generate();
+  const res = await fetch(`http://127.0.0.1:${port}/account/mfa/enable`, {
+    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, code }).toString(),
+  });
+  if (res.status >= 400) throw new Error(`MFA enrolment failed with ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return { key, cookie: mergeCookies(cookie, res.headers.getSetCookie()) };
+}
+
+function mergeCookies(cookie: string, setCookies: string[]): string {
+  const jar = new Map(cookie.split('; ').filter(Boolean).map((c) => [c.split('=')[0], c] as const));
+  for (const set of setCookies) {
+    const pair = set.split(';')[0];
+    jar.set(pair.split('=')[0], pair);
+  }
+  return [...jar.values()].join('; ');
 }
 
 export interface LoadFigures {

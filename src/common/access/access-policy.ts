@@ -38,6 +38,13 @@ const CAPABILITIES = {
   editPlans: ['admin', 'manager', 'coordinator'],
   /** Answer suggestions and read feedback in the inbox. */
   answerSuggestions: ['admin', 'manager', 'coordinator'],
+  /** Add activity photos and tag residents in them (volunteers too, where their home allows: photos.service.ts). */
+  addPhotos: ['admin', 'manager', 'coordinator', 'carer'],
+  /** Delete photos (carers delete nothing, SPEC 1), write and delete news posts. */
+  deletePhotos: ['admin', 'manager', 'coordinator'],
+  writeNews: ['admin', 'manager', 'coordinator'],
+  /** A home's photo settings (whether volunteers may add photos). */
+  photoSettings: ['admin', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;

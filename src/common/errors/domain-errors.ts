@@ -22,10 +22,15 @@ export class NotFoundError extends DomainError {
 }
 
 export class ValidationError extends DomainError {
-  readonly status = 422;
+  readonly status: number = 422;
   constructor(readonly fields: FieldErrors, detail: Message = { key: 'errors.validation' }) {
     super(detail);
   }
+}
+
+/** An upload over its size limit: 413, with the message beside the field like any refused input. */
+export class PayloadTooLargeError extends ValidationError {
+  override readonly status: number = 413;
 }
 
 export class ConflictError extends DomainError {
@@ -39,6 +44,16 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/**
+ * Signed in, but a step must come first (enrolling in MFA): pages are sent to `location`, the API
+ * answers 403 with `code` for clients to act on.
+ */
+export class StepRequiredError extends ForbiddenError {
+  constructor(readonly code: string, readonly location: string, detail: Message) {
+    super(detail);
+  }
+}
+
 export class UnauthenticatedError extends DomainError {
   readonly status = 401;
   constructor(detail: Message = { key: 'errors.unauthenticated' }) {
@@ -46,16 +61,22 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
+/** Too many tries: 429 with Retry-After; `fields` puts the message beside the field tried (a form re-render). */
 export class TooManyRequestsError extends DomainError {
   readonly status = 429;
-  constructor(detail: Message, readonly retryAfterSeconds: number) {
+  constructor(detail: Message, readonly retryAfterSeconds: number, readonly fields: FieldErrors = {}) {
     super(detail);
   }
 }
 
 export class UnsupportedMediaTypeError extends DomainError {
   readonly status = 415;
-  constructor() {
-    super({ key: 'errors.unsupportedMediaType' });
+  constructor(detail: Message = { key: 'errors.unsupportedMediaType' }) {
+    super(detail);
   }
+}
+
+/** A request the app cannot read at all (a body nested past its bound): 400, before any DTO sees it. */
+export class BadRequestError extends DomainError {
+  readonly status = 400;
 }

@@ -1,8 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../errors/domain-errors';
+import { DomainError, StepRequiredError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../errors/domain-errors';
 import { translate } from '../i18n/i18n';
 import { wantsJson } from '../http/session';
+import { SESSION_COOKIE } from '../http/session';
 import { FormRejection } from './form-errors.interceptor';
 
 interface Problem {
@@ -10,6 +11,10 @@ interface Problem {
   messageKey: string;
   params?: Record<string, string | number>;
   fields?: Record<string, { key: string; params?: Record<string, string | number> }>;
+}
+
+function hadSessionCookie(req: Request): boolean {
+  return (req.get('cookie') ?? '').split(';').some((part) => part.trim().startsWith(`${SESSION_COOKIE}=`));
 }
 
 const HTTP_MESSAGE_KEYS: Record<number, string> = {
@@ -36,6 +41,9 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const locale = req.locale ?? 'en';
 
+    const cause = exception instanceof FormRejection ? exception.error : exception;
+    // Also on a form re-render: the wait is the same whoever asks.
+    if (cause instanceof TooManyRequestsError) res.setHeader('Retry-After', String(cause.retryAfterSeconds));
     if (exception instanceof FormRejection && !wantsJson(req)) {
       const problem = this.describe(exception.error);
       const errors = this.translateFields(locale, problem.fields);
@@ -52,17 +60,24 @@ export class AppExceptionFilter implements ExceptionFilter {
       });
       return;
     }
-    const cause = exception instanceof FormRejection ? exception.error : exception;
-
     if (cause instanceof UnauthenticatedError && !wantsJson(req)) {
-      const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
-      res.redirect(303, `/login${next}`);
+      // A browser that still sends a session cookie had a session that ended (idle, 12 hours, signed out
+      // elsewhere): the sign-in page says so, and returns the user to the page they asked for.
+      const query = new URLSearchParams();
+      if (req.method === 'GET') query.set('next', req.originalUrl);
+      if (hadSessionCookie(req)) query.set('reason', 'expired');
+      const search = query.toString();
+      res.redirect(303, `/login${search ? `?${search}` : ''}`);
+      return;
+    }
+
+    if (cause instanceof StepRequiredError && !wantsJson(req)) {
+      res.redirect(303, cause.location);
       return;
     }
 
     const problem = this.describe(cause);
     if (problem.status >= 500) this.logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
-    if (cause instanceof TooManyRequestsError) res.setHeader('Retry-After', String(cause.retryAfterSeconds));
 
     const message = translate(locale, problem.messageKey, problem.params);
     if (wantsJson(req)) {
@@ -70,12 +85,18 @@ export class AppExceptionFilter implements ExceptionFilter {
         statusCode: problem.status,
         error: HttpStatus[problem.status] ?? 'Error',
         message,
+        ...(cause instanceof StepRequiredError ? { code: cause.code } : {}),
+        // Signed out: the token a signed-out form sends (the ward tablet's PIN dialog, after its session ended).
+        ...(problem.status === 401 && typeof res.locals.csrfToken === 'string' ? { csrfToken: res.locals.csrfToken } : {}),
         // A refusal about the record's state rather than the input has no fields: say so by leaving them out.
         ...(problem.fields && Object.keys(problem.fields).length > 0 ? { fields: this.translateFields(locale, problem.fields) } : {}),
       });
       return;
     }
-    res.status(problem.status).render('errors/error', { status: problem.status, message, title: translate(locale, `errors.title${problem.status >= 500 ? 500 : problem.status === 404 ? 404 : 'Other'}`) }, (err, html) => {
+    // A page refused for its query (a calendar date out of bounds) says which value and why.
+    const fieldMessages = problem.fields ? [...new Set(Object.values(this.translateFields(locale, problem.fields) ?? {}))] : [];
+    const title = translate(locale, `errors.title${problem.status >= 500 ? 500 : problem.status === 404 ? 404 : 'Other'}`);
+    res.status(problem.status).render('errors/error', { status: problem.status, message, title, fieldMessages }, (err, html) => {
       // A broken template must not hide the original error behind a second one.
       if (err) res.type('text/plain').send(message);
       else res.send(html);
@@ -83,12 +104,15 @@ export class AppExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): Problem {
-    if (exception instanceof ValidationError) {
+    if (exception instanceof ValidationError || exception instanceof TooManyRequestsError) {
       return { status: exception.status, messageKey: exception.detail.key, params: exception.detail.params, fields: exception.fields };
     }
     if (exception instanceof DomainError) {
       return { status: exception.status, messageKey: exception.detail.key, params: exception.detail.params };
     }
+    // A domain error thrown inside Express middleware (body-parser's verify hook) arrives wrapped by
+    // the platform adapter; its own status and message are the answer.
+    if (exception instanceof HttpException && exception.cause instanceof DomainError) return this.describe(exception.cause);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, messageKey: HTTP_MESSAGE_KEYS[status] ?? (status >= 500 ? 'errors.server' : 'errors.badRequest') };

@@ -8,11 +8,17 @@ export function flash(req: Request, kind: 'success' | 'error' | 'info', message:
 }
 
 /**
- * Says an account invitation was issued, then gives its link in a notice of its own (`linkKey`'s text):
- * the link is shown this once, as only its hash is kept.
+ * Says an account invitation was issued and mailed. When no mail server is configured (the mail is
+ * kept in the outbox) its link is also given, once, in a notice of its own (`linkKey`'s text), for
+ * the admin to pass on: only its hash is kept.
  */
-export function flashInvitation(req: Request, invitation: { email: string; expiresAt: Date; path: string }, timezone: string, linkKey: string): void {
-  flash(req, 'success', { key: 'invitations.issued', params: { email: invitation.email, expires: formatDateTime(invitation.expiresAt, req.locale, timezone) } });
+export function flashInvitation(req: Request, invitation: { email: string; expiresAt: Date; path: string; mailed: boolean }, timezone: string, linkKey: string): void {
+  const params = { email: invitation.email, expires: formatDateTime(invitation.expiresAt, req.locale, timezone) };
+  if (invitation.mailed) {
+    flash(req, 'success', { key: 'invitations.mailed', params });
+    return;
+  }
+  flash(req, 'success', { key: 'invitations.issued', params });
   flash(req, 'info', { key: linkKey, params: { link: `${req.protocol}://${req.get('host')}${invitation.path}` } });
 }
 

@@ -1,5 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsDateString, Matches } from 'class-validator';
+import { IsDateString, Matches, ValidateBy } from 'class-validator';
+import type { Message } from '../errors/domain-errors';
+import { EARLIEST_DATE, isCalendarDate, isDateInBounds, LATEST_DATE } from '../time/zoned';
 /*
  * What DTOs share to read form fields. class-validator runs a property's decorators bottom-up and
  * stops at the first failure: the most basic check sits nearest the property, so a missing value
@@ -28,12 +30,30 @@ export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const ISO_DATE_LAYOUT = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * A day that exists, as YYYY-MM-DD: the layout, then the calendar (no 30 February or month 13, which a
- * PostgreSQL date column refuses with an error). Put it above `@IsString()`.
+ * Within the app's dates (1900-01-01 to 2200-12-31, common/time/zoned.ts); its failure is
+ * `validation.dateRange`. For a date or an ISO instant.
+ */
+export function IsDateInBounds(): PropertyDecorator {
+  return ValidateBy({ name: 'dateRange', validator: { validate: (value: unknown) => typeof value !== 'string' || isDateInBounds(value) } });
+}
+
+/** The message for a date a client sent: its layout or calendar first, then the bounds; undefined when it is fine. */
+export function isoDateError(value: string): Message | undefined {
+  if (!isCalendarDate(value)) return { key: 'validation.isDateString' };
+  if (!isDateInBounds(value)) return { key: 'validation.dateRange', params: DATE_RANGE_PARAMS };
+  return undefined;
+}
+
+export const DATE_RANGE_PARAMS = { min: EARLIEST_DATE, max: LATEST_DATE };
+
+/**
+ * A day that exists, as YYYY-MM-DD, within the app's bounds: the layout, then the calendar (no 30
+ * February or month 13, which a PostgreSQL date column refuses with an error), then 1900–2200. Put it
+ * above `@IsString()`.
  */
 export function IsIsoDate(): PropertyDecorator {
-  // Registered in this order, checked in this order: the layout's message first, then the calendar's.
-  return applyDecorators(Matches(ISO_DATE_LAYOUT), IsDateString({ strict: true }));
+  // Registered in this order, checked in this order: the layout's message first, then the calendar's, then the bounds.
+  return applyDecorators(Matches(ISO_DATE_LAYOUT), IsDateString({ strict: true }), IsDateInBounds());
 }
 
 /**

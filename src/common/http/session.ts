@@ -1,5 +1,8 @@
 import type { Request } from 'express';
 
+/** The session cookie's name (express-session's, set in app.setup.ts). */
+export const SESSION_COOKIE = 'insieme.sid';
+
 /** express-session's callbacks as promises. */
 export function regenerateSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));

@@ -143,6 +143,14 @@ describe('fieldsWithNul', () => {
     expect(fieldsWithNul({ a: 'text', b: 1, c: null, d: ['é', '😀'], e: { f: true } })).toEqual({});
     expect(fieldsWithNul(undefined)).toEqual({});
   });
+
+  it('should walk a body nested 100,000 deep without overflowing the stack when one arrives', () => {
+    let body: unknown = ['\u0000'];
+    for (let i = 0; i < 100_000; i++) body = [body];
+    const fields = fieldsWithNul({ x: body });
+    expect(Object.values(fields)).toEqual([{ key: 'validation.invalidCharacter' }]);
+    expect(Object.keys(fields)[0]).toMatch(/^x(\.0){100000}$/);
+  });
 });
 
 describe('rememberValidationRules', () => {

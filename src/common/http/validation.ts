@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { FieldErrors, ValidationError } from '../errors/domain-errors';
+import { DATE_RANGE_PARAMS } from './form-fields';
 
 const BOUNDED = new Set(['maxLength', 'minLength', 'min', 'max', 'arrayMaxSize', 'arrayMinSize']);
 
@@ -13,7 +14,8 @@ export function toFieldErrors(errors: ClassValidatorError[], parent = ''): Field
     if (constraint) {
       // class-validator's messages read "<property> must be … <bound> …"; the bound is the number after the name.
       const bound = BOUNDED.has(constraint) ? /(-?\d+(\.\d+)?)/.exec((message ?? '').slice(error.property.length))?.[1] : undefined;
-      fields[path] = { key: `validation.${constraint}`, params: bound === undefined ? {} : { n: bound } };
+      const params: Record<string, string> = constraint === 'dateRange' ? DATE_RANGE_PARAMS : bound === undefined ? {} : { n: bound };
+      fields[path] = { key: `validation.${constraint}`, params };
     }
     Object.assign(fields, toFieldErrors(error.children ?? [], path));
   }
@@ -23,16 +25,25 @@ export function toFieldErrors(errors: ClassValidatorError[], parent = ''): Field
 /**
  * Fields holding a NUL character, by path (`note`, `entries.0.staffNote`). Nobody types one, and
  * PostgreSQL cannot store one in text: without this check it answers an error, and the app a 500.
+ * Walked with a stack of its own, not recursion, so no nesting a client sends can overflow the call
+ * stack (bodies are bounded before parsing too: common/http/body-bounds.ts).
  */
-export function fieldsWithNul(value: unknown, parent = ''): FieldErrors {
+export function fieldsWithNul(value: unknown): FieldErrors {
   const fields: FieldErrors = {};
-  if (value === null || typeof value !== 'object') return fields;
-  for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
-    const path = parent ? `${parent}.${name}` : name;
-    const strings = Array.isArray(item) ? item.filter((x) => typeof x === 'string') : [item];
-    if (strings.some((x) => typeof x === 'string' && x.includes('\u0000')) || name.includes('\u0000')) fields[path] = { key: 'validation.invalidCharacter' };
-    else if (Array.isArray(item)) item.forEach((child, index) => Object.assign(fields, fieldsWithNul(child, `${path}.${index}`)));
-    else Object.assign(fields, fieldsWithNul(item, path));
+  const pending: { value: unknown; parent: string }[] = [{ value, parent: '' }];
+  while (pending.length > 0) {
+    const { value: current, parent } = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    const children: { value: unknown; parent: string }[] = [];
+    for (const [name, item] of Object.entries(current as Record<string, unknown>)) {
+      const path = parent ? `${parent}.${name}` : name;
+      const strings = Array.isArray(item) ? item.filter((x) => typeof x === 'string') : [item];
+      if (strings.some((x) => typeof x === 'string' && x.includes('\u0000')) || name.includes('\u0000')) fields[path] = { key: 'validation.invalidCharacter' };
+      else if (Array.isArray(item)) item.forEach((child, index) => children.push({ value: child, parent: `${path}.${index}` }));
+      else children.push({ value: item, parent: path });
+    }
+    // Reversed onto the stack, so fields are named in the order the body gives them.
+    pending.push(...children.reverse());
   }
   return fields;
 }

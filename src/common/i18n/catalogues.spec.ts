@@ -90,10 +90,10 @@ describe('translation catalogues', () => {
       const constraintOf: Record<string, string> = {
         IsNotEmpty: 'isNotEmpty', IsString: 'isString', IsEmail: 'isEmail', IsIn: 'isIn', Matches: 'matches',
         MaxLength: 'maxLength', MinLength: 'minLength', IsInt: 'isInt', Min: 'min', Max: 'max',
-        IsBoolean: 'isBoolean', IsUUID: 'isUuid', IsDateString: 'isDateString',
+        IsBoolean: 'isBoolean', IsUUID: 'isUuid', IsDateString: 'isDateString', IsISO8601: 'isIso8601',
         IsArray: 'isArray', ArrayMaxSize: 'arrayMaxSize', ArrayMinSize: 'arrayMinSize',
-        // Ours (common/http/form-fields.ts): Matches, then IsDateString.
-        IsIsoDate: 'isDateString',
+        // Ours (common/http/form-fields.ts): IsIsoDate is Matches, IsDateString, then IsDateInBounds.
+        IsIsoDate: 'isDateString', IsDateInBounds: 'dateRange',
       };
       const dtoFiles = sources.filter((file) => /[\\/]dto[\\/][^\\/]+\.ts$/.test(file));
       const decorators = usages(dtoFiles, /@(Is[A-Z]\w*|Matches|MaxLength|MinLength|Min|Max|ArrayMaxSize|ArrayMinSize)\(/g)

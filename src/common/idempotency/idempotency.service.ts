@@ -17,33 +17,48 @@ export interface IdempotentResult<T> {
 }
 
 /**
+ * Checks, inside the transaction, that the user may still make the request; throws the domain error a
+ * fresh request would meet (NotFoundError, ForbiddenError).
+ */
+export type AccessCheck = (manager: EntityManager) => Promise<unknown>;
+
+/**
  * Writes sent with an Idempotency-Key happen once. The key row, the write and the stored answer are
  * one transaction: a replay (to any app process) finds the row and gets the first answer back; the
- * same key with a different request is refused.
+ * same key with a different request is refused. A stored answer is only given to a user who may
+ * still make the request: access can be lost between the two (a volunteer's offer declined, a home
+ * taken away), and the answer holds what the first request could read.
  */
 @Injectable()
 export class IdempotencyService {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
-  async run<T>(userId: string, key: string, request: unknown, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
+  async run<T>(userId: string, key: string, request: unknown, access: AccessCheck, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
     if (!KEY_PATTERN.test(key)) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.badKey' } });
     const id = `${userId}:${key}`;
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
     try {
-      return await this.attempt(id, userId, requestHash, work);
+      return await this.attempt(id, userId, requestHash, access, work);
     } catch (error) {
       // Two identical requests raced on PostgreSQL: the loser now finds the winner's answer.
-      if (isUniqueViolation(error)) return this.attempt(id, userId, requestHash, work);
+      if (isUniqueViolation(error)) return this.attempt(id, userId, requestHash, access, work);
       throw error;
     }
   }
 
-  async prune(now = new Date()): Promise<void> {
-    await this.unitOfWork.transaction((m) => m.delete(IdempotencyKey, { createdAt: LessThan(new Date(now.getTime() - IDEMPOTENCY_TTL_MS)) }));
+  /**
+   * Deletes keys older than IDEMPOTENCY_TTL_MS (run daily by src/retention): their stored answers
+   * hold staff and family notes, kept no longer than a replay needs. Returns how many went.
+   */
+  async prune(now = new Date()): Promise<number> {
+    const result = await this.unitOfWork.transaction((m) => m.delete(IdempotencyKey, { createdAt: LessThan(new Date(now.getTime() - IDEMPOTENCY_TTL_MS)) }));
+    return result.affected ?? 0;
   }
 
-  private attempt<T>(id: string, userId: string, requestHash: string, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
+  private attempt<T>(id: string, userId: string, requestHash: string, access: AccessCheck, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
     return this.unitOfWork.transaction(async (m) => {
+      // Before the stored answer is even read, so a replay is refused exactly as a fresh request is.
+      await access(m);
       const existing = await sqlRow<Pick<IdempotencyKey, 'requestHash' | 'responseBody'>>(m, 'SELECT "requestHash", "responseBody" FROM idempotency_key WHERE id = ?', [id]);
       if (existing) {
         if (existing.requestHash !== requestHash) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.reused' } });

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { type AuditService, diffFields } from '../../audit/audit.service';
 import type { PersonKind, Role } from '../../auth/auth.enums';
 import type { AuthService } from '../../auth/auth.service';
+import type { EmailChangeService } from '../../auth/email-change.service';
 import type { AccountStatus, InvitationsService, IssuedInvitation } from '../../auth/invitations.service';
 import type { UnitOfWork } from '../../database/unit-of-work';
 import { findInHomes } from '../access/home-scope';
@@ -27,12 +28,15 @@ export interface PersonRecordKind<E extends PersonEntity> {
   /** Whether the record is archived, and what archiving sets (and the audit log records of it). */
   isArchived(record: E): boolean;
   archiving(record: E): { set: Partial<E>; changes: ReturnType<typeof diffFields> };
+  /** What un-archiving sets: the record is current again. */
+  unarchiving(record: E): { set: Partial<E>; changes: ReturnType<typeof diffFields> };
 }
 
 /** Staff and volunteers are archived by leaving. */
 export const ARCHIVED_BY_LEAVING = {
   isArchived: (record: { status: string }) => record.status === 'left',
   archiving: (record: { status: string }) => ({ set: { status: 'left' as const }, changes: diffFields(record, { status: 'left' }, ['status']) }),
+  unarchiving: (record: { status: string }) => ({ set: { status: 'active' as const }, changes: diffFields(record, { status: 'active' }, ['status']) }),
 };
 
 export interface PersonRecordServices {
@@ -40,6 +44,7 @@ export interface PersonRecordServices {
   audit: AuditService;
   auth: AuthService;
   invitations: InvitationsService;
+  emailChanges: EmailChangeService;
 }
 
 /**
@@ -48,7 +53,18 @@ export interface PersonRecordServices {
  * service keeps what is its own (its fields, its checks, its views) and calls these for the rest.
  */
 export class PersonRecords<E extends PersonEntity> {
-  constructor(private readonly kind: PersonRecordKind<E>, private readonly services: PersonRecordServices) {}
+  constructor(private readonly kind: PersonRecordKind<E>, private readonly services: PersonRecordServices) {
+    // A confirmed change of the person's account address writes the record's address in the same transaction.
+    services.emailChanges.registerPersonRecord(kind.personKind, async (m, by, personId, email) => {
+      const record = await m.findOneBy(kind.entity, { id: personId } as never);
+      if (!record || record.email === email) return;
+      await m.update(kind.entity, { id: personId }, { email } as never);
+      await services.audit.record(m, {
+        action: 'update', userId: by.id, role: by.role, entityType: kind.entityType, entityId: personId, homeId: record.homeId,
+        changes: { email: { old: record.email, new: email } },
+      });
+    });
+  }
 
   /** The record, if it belongs to one of the user's homes; otherwise not found. */
   find(m: EntityManager, user: SessionUser, id: string): Promise<E> {
@@ -75,17 +91,44 @@ export class PersonRecords<E extends PersonEntity> {
     return manager ? work(manager) : this.services.unitOfWork.transaction(work);
   }
 
-  /** Saves the edited fields when any changed; `check` may refuse the edit on the record as stored. */
-  update(user: SessionUser, id: string, next: Partial<E>, check?: (record: E) => void): Promise<E> {
+  /**
+   * Saves the edited fields when any changed; `check` may refuse the edit on the record as stored.
+   * An edit that archives the record (status "left") disables the person's account in the same
+   * transaction, as archiving does; one that brings it back re-enables it. A new email address of a
+   * person with an account waits for the link mailed to it: the record keeps the old one till then.
+   */
+  update(user: SessionUser, id: string, requested: Partial<E>, check?: (record: E) => void): Promise<E> {
     const { entity, entityType } = this.kind;
     return this.services.unitOfWork.transaction(async (m) => {
       const record = await this.find(m, user, id);
       check?.(record);
+      let next = requested;
+      if ('email' in requested && (requested.email ?? '').trim().toLowerCase() !== (record.email ?? '').trim().toLowerCase()) {
+        const waits = await this.services.emailChanges.requestForPerson(m, user, this.kind.personKind, id, requested.email ?? null);
+        if (waits) next = { ...requested, email: record.email };
+      }
       const changes = diffFields(record, next, this.kind.fields);
       if (Object.keys(changes).length === 0) return record;
       await m.update(entity, { id }, next as never);
       await this.services.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType, entityId: id, homeId: record.homeId, changes });
-      return { ...record, ...next };
+      const saved = { ...record, ...next };
+      const archivedNow = this.kind.isArchived(saved);
+      if (archivedNow !== this.kind.isArchived(record)) await this.services.auth.setDisabledForPerson(m, user, this.kind.personKind, id, archivedNow);
+      return saved;
+    });
+  }
+
+  /** Brings an archived record back and re-enables the person's account, audited, in one transaction. */
+  unarchive(user: SessionUser, id: string): Promise<E> {
+    const { entity, entityType } = this.kind;
+    return this.services.unitOfWork.transaction(async (m) => {
+      const record = await this.find(m, user, id);
+      if (!this.kind.isArchived(record)) return record;
+      const { set, changes } = this.kind.unarchiving(record);
+      await m.update(entity, { id }, set as never);
+      await this.services.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType, entityId: id, homeId: record.homeId, changes });
+      await this.services.auth.setDisabledForPerson(m, user, this.kind.personKind, id, false);
+      return { ...record, ...set };
     });
   }
 

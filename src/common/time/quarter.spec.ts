@@ -5,11 +5,11 @@ import {
 describe('isQuarter', () => {
   const sut = isQuarter;
 
-  it.each(['2026-Q1', '2026-Q4', '1999-Q2'])('should accept %s', (value) => {
+  it.each(['2026-Q1', '2026-Q4', '1999-Q2', '1900-Q1', '2200-Q4'])('should accept %s', (value) => {
     expect(sut(value)).toBe(true);
   });
 
-  it.each(['2026-Q0', '2026-Q5', '2026Q3', '26-Q3', '2026-q3', ' 2026-Q3', '0001-Q1', 2026, null])('should refuse %p', (value) => {
+  it.each(['2026-Q0', '2026-Q5', '2026Q3', '26-Q3', '2026-q3', ' 2026-Q3', '0001-Q1', '1899-Q4', '2201-Q1', '9999-Q4', 2026, null])('should refuse %p', (value) => {
     expect(sut(value)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { localDayRange, todayIn } from './zoned';
+import { EARLIEST_DATE, LATEST_DATE, localDayRange, todayIn } from './zoned';
 
 /**
  * Calendar quarters ("2026-Q3") in a home's time zone: what check-ins are asked per, what the
@@ -9,7 +9,12 @@ import { localDayRange, todayIn } from './zoned';
 const QUARTER = /^(\d{4})-Q([1-4])$/;
 
 export function isQuarter(value: unknown): value is string {
-  return typeof value === 'string' && QUARTER.test(value) && Number(value.slice(0, 4)) >= 1900;
+  return typeof value === 'string' && QUARTER.test(value) && isYearInBounds(Number(value.slice(0, 4)));
+}
+
+/** Whether a year lies within the app's dates (EARLIEST_DATE to LATEST_DATE). */
+export function isYearInBounds(year: number): boolean {
+  return year >= Number(EARLIEST_DATE.slice(0, 4)) && year <= Number(LATEST_DATE.slice(0, 4));
 }
 
 /** The quarter a local date falls in: "2026-11-28" -> "2026-Q4". */

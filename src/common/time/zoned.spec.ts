@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { localDayRange, offsetMinutes, utcToLocal } from './zoned';
+import { isDateInBounds, isIsoDate, localDayRange, offsetMinutes, utcToLocal } from './zoned';
 
 const ZONES = ['Europe/Rome', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'];
 
@@ -46,5 +46,25 @@ describe('utcToLocal', () => {
       return (end.getTime() - start.getTime()) / 3_600_000;
     };
     expect([length('2026-03-29'), length('2026-10-25'), length('2026-06-01')]).toEqual([23, 25, 24]);
+  });
+});
+
+describe('isIsoDate', () => {
+  const sut = isIsoDate;
+
+  it.each(['1900-01-01', '2026-02-28', '2024-02-29', '2200-12-31'])('should accept %s', (value) => {
+    expect(sut(value)).toBe(true);
+  });
+
+  it.each(['1899-12-31', '2201-01-01', '9999-12-27', '0000-01-01', '2026-02-30', '2026-13-01', '2026-1-01', ''])('should refuse %s', (value) => {
+    expect(sut(value)).toBe(false);
+  });
+});
+
+describe('isDateInBounds', () => {
+  it('should judge an ISO instant by its date when given one', () => {
+    expect(isDateInBounds('2200-12-31T23:59:59Z')).toBe(true);
+    expect(isDateInBounds('9999-12-31T10:00:00Z')).toBe(false);
+    expect(isDateInBounds('1899-12-31T23:00:00Z')).toBe(false);
   });
 });

@@ -7,8 +7,28 @@ import { DateTime } from 'luxon';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * The days the app deals in: nobody in a care home was born before 1900, and nothing is planned past
+ * 2200. Outside them date arithmetic leaves four-digit years (9999-12-27 plus a week) and the engines
+ * disagree; every date a client sends is held to them (forms, API bodies, query parameters).
+ */
+export const EARLIEST_DATE = '1900-01-01';
+export const LATEST_DATE = '2200-12-31';
+
+/** A day that exists, as YYYY-MM-DD, between EARLIEST_DATE and LATEST_DATE. */
 export function isIsoDate(value: string): boolean {
+  return isCalendarDate(value) && isDateInBounds(value);
+}
+
+/** A day that exists, as YYYY-MM-DD, in any year. */
+export function isCalendarDate(value: string): boolean {
   return ISO_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+}
+
+/** Whether a YYYY-MM-DD date (or an ISO instant, by its date) lies within the app's bounds. */
+export function isDateInBounds(value: string): boolean {
+  const day = value.slice(0, 10);
+  return day >= EARLIEST_DATE && day <= LATEST_DATE;
 }
 
 /** The UTC instant of a local date and time in a zone ("2026-03-29", "02:30" in Europe/Rome moves to 03:30). */

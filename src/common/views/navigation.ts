@@ -4,13 +4,18 @@ export interface NavItem {
   href: string;
   labelKey: string;
   current: boolean;
+  /** A figure shown with the label (unread messages), filled by the request context. */
+  count?: number;
+  /** The label with the figure, as a catalogue key taking `n`. */
+  countKey?: string;
 }
 
 /** The menu for a role; later features add their entries here. */
-const MENU: { href: string; labelKey: string; roles: SessionUser['role'][] | 'all' }[] = [
+const MENU: { href: string; labelKey: string; countKey?: string; roles: SessionUser['role'][] | 'all' }[] = [
   // Carers, families and volunteers have their own home page (Today, the portals) in the menu.
   { href: '/', labelKey: 'nav.home', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/portal', labelKey: 'nav.portal', roles: ['family'] },
+  { href: '/portal/messages', labelKey: 'messages.nav', countKey: 'messages.navUnread', roles: ['family'] },
   { href: '/volunteer', labelKey: 'nav.volunteerPortal', roles: ['volunteer'] },
   { href: '/today', labelKey: 'nav.today', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/calendar', labelKey: 'nav.calendar', roles: ['admin', 'manager', 'coordinator', 'carer', 'volunteer'] },
@@ -19,11 +24,16 @@ const MENU: { href: string; labelKey: string; roles: SessionUser['role'][] | 'al
   { href: '/volunteers', labelKey: 'nav.volunteers', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/staff', labelKey: 'nav.staff', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/inbox', labelKey: 'nav.inbox', roles: ['admin', 'manager', 'coordinator'] },
+  { href: '/messages', labelKey: 'messages.nav', countKey: 'messages.navUnread', roles: ['manager', 'coordinator'] },
+  { href: '/news', labelKey: 'news.title', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/activity-types', labelKey: 'nav.activityTypes', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/contributions', labelKey: 'nav.contributions', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/reports', labelKey: 'nav.reports', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/data-protection', labelKey: 'dataProtection.nav', roles: ['admin', 'manager'] },
+  { href: '/accounts', labelKey: 'nav.accounts', roles: ['admin', 'manager'] },
+  { href: '/devices', labelKey: 'ward.nav', roles: ['admin', 'manager'] },
   { href: '/admin/homes', labelKey: 'nav.homes', roles: ['admin'] },
+  { href: '/admin/mail', labelKey: 'mail.admin.nav', roles: ['admin'] },
   { href: '/account', labelKey: 'nav.account', roles: 'all' },
 ];
 
@@ -31,6 +41,7 @@ export function navigationFor(user: SessionUser, path: string): NavItem[] {
   return MENU.filter((item) => item.roles === 'all' || item.roles.includes(user.role)).map((item) => ({
     href: item.href,
     labelKey: item.labelKey,
+    ...(item.countKey ? { countKey: item.countKey } : {}),
     current: item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`),
   }));
 }

@@ -38,7 +38,8 @@ describe('view engine', () => {
   it('renders a page inside the layout, in the page language, escaping values', () => {
     const html = render('errors/error.hbs', { cache: true, locale: 'it', status: 404, title: 'Non trovato', message: '<b>nulla</b>', csrfToken: 'tok' });
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).toContain('<html lang="it">');
+    // A page for nobody signed in also asks the ward tablet to drop the day's cached pages (docs/offline.md).
+    expect(html).toContain('<html lang="it" data-clear-ward-cache>');
     expect(html).toContain('<p class="error-code">404</p>');
     expect(html).toContain('&lt;b&gt;nulla&lt;/b&gt;');
     expect(html).toContain('<input type="hidden" name="_csrf" value="tok">');

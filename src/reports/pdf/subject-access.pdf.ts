@@ -8,7 +8,7 @@ import { block, hours, profileFactsAndAbout, shortDate, TABLE_SIZE } from './res
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 
-const SECTIONS = ['profile', 'consent', 'family', 'plans', 'participation', 'contributions', 'voice', 'audit'] as const;
+const SECTIONS = ['profile', 'consent', 'family', 'plans', 'participation', 'contributions', 'voice', 'messages', 'audit'] as const;
 type SectionKey = (typeof SECTIONS)[number];
 
 /** A long audit value is cut here in the PDF; the JSON export carries it whole. */
@@ -63,6 +63,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
     [s('profile.leftOn'), resident.leftOn ? date(resident.leftOn) : null],
     [s('profile.weeklyTarget'), s('profile.weeklyTargetValue', { n: resident.weeklyActivityTarget })],
     [t('profile.photo'), model.photo.held ? t('profile.photoHeld') : t('profile.photoNone')],
+    [t('profile.activityPhotos'), t('profile.activityPhotosValue', { n: model.photos.length })],
     [t('profile.recordCreated'), instant(resident.createdAt)],
     [t('profile.erasedAt'), resident.erasedAt ? instant(resident.erasedAt) : null],
   ];
@@ -176,7 +177,15 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
     s('checkIns.none'),
   );
 
-  // 8. Audit trail
+  // 8. Messages between the home and the resident's relatives.
+  heading('messages', t('intro.messages'));
+  table(
+    [{ header: t('columns.when'), width: 0.17 }, { header: t('columns.by'), width: 0.23 }, { header: t('columns.message'), width: 0.6 }],
+    model.messages.map((x) => [instant(x.sentAt), `${x.author}\n${translate(locale, `roles.${x.authorRole}`)}`, x.body]),
+    t('messages.none'),
+  );
+
+  // 9. Audit trail
   heading('audit', t('intro.audit'));
   table(
     [{ header: t('columns.when'), width: 0.17 }, { header: t('columns.what'), width: 0.2 }, { header: t('columns.by'), width: 0.18 }, { header: t('columns.changes'), width: 0.45 }],

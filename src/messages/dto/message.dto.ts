@@ -1,0 +1,15 @@
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { trimmed } from '../../common/http/form-fields';
+import { MESSAGE_MAX_LENGTH } from '../messages.enums';
+
+// class-validator runs decorators bottom-up: the most basic check sits nearest the property.
+
+/** A message to a resident's thread, from the page's form or the JSON API. */
+export class MessageDto {
+  @Transform(trimmed)
+  @MaxLength(MESSAGE_MAX_LENGTH)
+  @IsNotEmpty()
+  @IsString()
+  body: string;
+}

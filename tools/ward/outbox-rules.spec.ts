@@ -1,0 +1,41 @@
+import { backoffMs, BACKOFF_CAP_MS, dueItems, entriesLeftAfterSave, localDay, othersItems, outcome } from '../../public/js/outbox-rules.js';
+
+/** The ward tablet's outbox rules (public/js/outbox-rules.js), which the browser runs as they are. */
+describe('outbox rules', () => {
+  const anna = { id: 'anna', name: 'Anna' };
+  const bea = { id: 'bea', name: 'Bea' };
+  const item = (key: string, author: typeof anna, createdAt: number, nextTry: number) => ({ key, author, createdAt, nextTry });
+
+  it('should double the wait after each failure, starting at 2 s, and never wait more than 5 minutes', () => {
+    expect([0, 1, 2, 3].map(backoffMs)).toEqual([2000, 4000, 8000, 16000]);
+    expect(backoffMs(8)).toBe(BACKOFF_CAP_MS);
+    expect(backoffMs(1000)).toBe(5 * 60 * 1000);
+  });
+
+  it('should send only the signed-in carer\'s own due items, oldest first', () => {
+    const items = [item('late', anna, 30, 50), item('first', anna, 10, 0), item('beas', bea, 5, 0), item('notYet', anna, 20, 500)];
+    expect(dueItems(items, 'anna', 100).map((i) => i.key)).toEqual(['first', 'late']);
+    expect(dueItems(items, 'anna', 100, true).map((i) => i.key)).toEqual(['first', 'notYet', 'late']);
+    expect(othersItems(items, 'anna').map((i) => i.key)).toEqual(['beas']);
+    expect(dueItems(items, 'carla', 100, true)).toEqual([]);
+  });
+
+  it('should keep an item on the network, timeouts, throttling and 5xx; ask to sign in on 401; refuse other 4xx', () => {
+    expect([0, 408, 429, 500, 502, 503].map((s) => outcome(s))).toEqual(Array(6).fill('retry'));
+    expect([200, 201, 204].map((s) => outcome(s))).toEqual(['sent', 'sent', 'sent']);
+    expect(outcome(401)).toBe('signin');
+    expect(outcome(403)).toBe('csrf');
+    expect(outcome(403, true)).toBe('refused');
+    expect([400, 404, 409, 413, 422].map((s) => outcome(s))).toEqual(Array(5).fill('refused'));
+  });
+
+  it('should clear from the draft only the taps a save covered', () => {
+    const draft = { r1: { at: 100 }, r2: { at: 200 }, r3: { at: 201 } };
+    expect(entriesLeftAfterSave(draft, 200)).toEqual({ r3: { at: 201 } });
+  });
+
+  it('should name the local day of an instant', () => {
+    expect(localDay(new Date(2026, 11, 3, 23, 59).getTime())).toBe('2026-12-03');
+    expect(localDay(new Date(2026, 0, 9, 0, 0).getTime())).toBe('2026-01-09');
+  });
+});
