@@ -215,6 +215,8 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /reports/quarterly':                                ['signin', 'any',  'home', 'home', 403,    403,    403],
   'GET /reports/quarterly.pdf':                            ['signin', 'any',  'home', 403,    403,    403,    403],
   'GET /reports/quarterly.csv':                            ['signin', 'any',  'home', 403,    403,    403,    403],
+  // The copy without names (issue 18 item 9): every reader of reports.
+  'GET /reports/quarterly-without-names.pdf':              ['signin', 'any',  'home', 'home', 403,    403,    403],
 
   // The family portal and the volunteer portal.
   'GET /portal':                                           ['signin', 403,    403,    403,    403,    'any',  403],
