@@ -15,6 +15,7 @@ import { Messages1795882900000 } from './1795882900000-messages';
 import { LoginThrottle1795883000000 } from './1795883000000-login-throttle';
 import { Mfa1795883100000 } from './1795883100000-mfa';
 import { AuditKeyAndJobLease1795883400000 } from './1795883400000-audit-key-and-job-lease';
+import { CanonicalInstants1795883500000 } from './1795883500000-canonical-instants';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -24,4 +25,5 @@ export const migrations = [
   LoginThrottle1795883000000,
   Mfa1795883100000,
   AuditKeyAndJobLease1795883400000,
+  CanonicalInstants1795883500000,
 ];

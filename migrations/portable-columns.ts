@@ -1,18 +1,23 @@
 import { QueryRunner, TableColumnOptions, TableForeignKeyOptions } from 'typeorm';
+import { SQLITE_NOW } from '../src/database/instants';
 
 /**
  * Column builders that give the same table on SQLite and PostgreSQL. Only the type names differ
- * (uuid and timestamptz exist on PostgreSQL only); everything else is TypeORM's portable Table API.
+ * (uuid and timestamptz exist on PostgreSQL only), and SQLite's now: everything else is TypeORM's
+ * portable Table API. A timestamp column made by hand must default to SQLITE_NOW on SQLite too (a
+ * test checks every one after migrating).
  */
 export function columns(queryRunner: QueryRunner) {
   const postgres = queryRunner.connection.options.type === 'postgres';
   const uuidType = postgres ? 'uuid' : 'varchar';
   const instantType = postgres ? 'timestamptz' : 'datetime';
+  // SQLite's CURRENT_TIMESTAMP has no fraction, and instants are compared as text there: one format (src/database/instants.ts).
+  const now = postgres ? 'CURRENT_TIMESTAMP' : SQLITE_NOW;
   return {
     id: (): TableColumnOptions => ({ name: 'id', type: uuidType, isPrimary: true, isGenerated: true, generationStrategy: 'uuid' }),
     timestamps: (): TableColumnOptions[] => [
-      { name: 'createdAt', type: instantType, default: 'CURRENT_TIMESTAMP' },
-      { name: 'updatedAt', type: instantType, default: 'CURRENT_TIMESTAMP' },
+      { name: 'createdAt', type: instantType, default: now },
+      { name: 'updatedAt', type: instantType, default: now },
     ],
     ref: (name: string, nullable = false): TableColumnOptions => ({ name, type: uuidType, isNullable: nullable }),
     instant: (name: string, nullable = true): TableColumnOptions => ({ name, type: instantType, isNullable: nullable }),
