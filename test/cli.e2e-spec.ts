@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import request from 'supertest';
@@ -62,5 +64,53 @@ describe('npm run user:create', () => {
     expect(again.stderr).toContain('already exists');
     expect(await t.dataSource.getRepository(User).count()).toBe(before);
     await request(t.server).get('/health').expect(200);
+  });
+});
+
+describe('Strict command lines (issue 18, item 10)', () => {
+  let out: string;
+
+  beforeAll(() => {
+    buildApp();
+    out = mkdtempSync(join(tmpdir(), 'insieme-cli-'));
+  }, 120_000);
+
+  afterAll(() => {
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  // Each is refused before any database is opened: no DATABASE_URL is needed, and none is given.
+  const run = (command: string, args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, `dist/src/cli/${command}.js`), ...args], {
+      cwd: ROOT, encoding: 'utf8', input: '', env: { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: `sqlite:${join(out, 'never.sqlite')}` },
+    });
+
+  it('should refuse a misspelt --without-names with exit code 2 and write no report', () => {
+    const pdf = join(out, 'report.pdf');
+    const result = run('report', ['--home', 'casa-serena', '--quarter', '2026-Q3', '--out', pdf, '--withou-names']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Unknown option --withou-names');
+    expect(result.stderr).toContain('Usage: npm run report -- --home SLUG');
+    expect(result.stdout).toBe('');
+    expect(existsSync(pdf)).toBe(false);
+    expect(existsSync(join(out, 'never.sqlite'))).toBe(false);
+  });
+
+  it.each([
+    ['report', ['--home', 'casa-serena', '--quarter'], '--quarter needs a value', 'npm run report'],
+    ['backup', ['--out', join(tmpdir(), 'x.sqlite'), '--forse'], 'Unknown option --forse', 'npm run backup'],
+    ['audit-verify', ['--database'], '--database needs a value', 'npm run audit:verify'],
+    ['user-create', ['--email', 'a@b.example', '--role', 'manager', '--home', 'x', '--password'], 'Unknown option --password', 'npm run user:create'],
+    ['seed-synthetic', ['--homes', '1', '--residents', '10', '--day', '5'], 'Unknown option --day', 'npm run seed:synthetic'],
+    ['crash-test', ['--postgre', 'postgres://x'], 'Unknown option --postgre', 'npm run test:crash'],
+    ['bench', ['--seconds', '5'], 'Unknown option --seconds', 'npm run bench'],
+    ['migrate', ['up', '--fake'], 'Unknown option --fake', 'node dist/src/cli/migrate.js up|down'],
+    ['migrate', ['sideways'], 'Unexpected argument "sideways"', 'node dist/src/cli/migrate.js up|down'],
+  ])('%s %j: exit code 2, "%s" and the usage line', (command, args, error, usage) => {
+    const result = run(command, args);
+    expect(result.stderr).toContain(error);
+    expect(result.stderr).toContain(`Usage: ${usage}`);
+    expect(result.status).toBe(2);
+    expect(existsSync(join(out, 'never.sqlite'))).toBe(false);
   });
 });

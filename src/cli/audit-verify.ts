@@ -3,9 +3,8 @@ import { existsSync } from 'node:fs';
 import { AuditService, describeCheck } from '../audit/audit.service';
 import { createDataSource } from '../database/data-source';
 import { UnitOfWork } from '../database/unit-of-work';
-import { configForDatabase, fail, parseArgs } from './cli-support';
-
-const USAGE = 'Usage: npm run audit:verify [-- --database URL]';
+import { COMMANDS } from './cli-options';
+import { commandLineOrExit, configForDatabase, fail } from './cli-support';
 
 /**
  * `npm run audit:verify`: walks the audit chain with AUDIT_KEY (AuditService.verifyChain) and checks
@@ -15,9 +14,8 @@ const USAGE = 'Usage: npm run audit:verify [-- --database URL]';
  * exits 1. Nothing is written to the database and no migration runs.
  */
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  for (const name of args.keys()) if (name !== 'database') fail(`Unknown option --${name}\n${USAGE}`);
-  const config = configForDatabase(args, USAGE);
+  const { values } = commandLineOrExit(COMMANDS.auditVerify);
+  const config = configForDatabase(values.database);
   if (config.database.kind === 'sqlite' && !existsSync(config.database.path)) fail(`There is no SQLite database at ${config.database.path}`);
   const dataSource = createDataSource(config);
   await dataSource.initialize();

@@ -1,9 +1,10 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { configForDatabase, fail, parseArgs } from './cli-support';
+import { COMMANDS } from './cli-options';
+import { commandLineOrExit, configForDatabase, fail, usageError } from './cli-support';
 
-const USAGE = 'Usage: npm run backup -- --out FILE [--database URL] [--force]';
+const { usage: USAGE } = COMMANDS.backup;
 /** Pages per backup step: all of them, so the copy is one consistent read (WAL lets the app keep writing). */
 const ALL_PAGES = 0x7fffffff;
 
@@ -14,13 +15,11 @@ const ALL_PAGES = 0x7fffffff;
  * replaced only with --force. For PostgreSQL it explains how to use pg_dump instead.
  */
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  for (const name of args.keys()) if (!['out', 'database', 'force'].includes(name)) fail(`Unknown option --${name}\n${USAGE}`);
-  const out = args.get('out');
-  if (typeof out !== 'string') fail(`--out FILE is required\n${USAGE}`);
-  const force = args.get('force');
-  if (force !== undefined && force !== true) fail(`--force takes no value\n${USAGE}`);
-  const config = configForDatabase(args, USAGE);
+  const { values } = commandLineOrExit(COMMANDS.backup);
+  const { out, database } = values;
+  const force = values.force === true;
+  if (out === undefined) usageError('--out FILE is required', USAGE);
+  const config = configForDatabase(database);
 
   if (config.database.kind === 'postgres') {
     const url = new URL(config.database.url);
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
   const target = resolve(out);
   if (!existsSync(source)) fail(`There is no SQLite database at ${source}`);
   if (target === source) fail('--out must not be the database itself');
-  if (existsSync(target) && force !== true) fail(`${target} already exists: choose another name, or add --force to replace it`);
+  if (existsSync(target) && !force) fail(`${target} already exists: choose another name, or add --force to replace it`);
   if (!existsSync(dirname(target))) fail(`The folder ${dirname(target)} does not exist`);
 
   // Written beside the target and renamed into place, so --out never names a half-written copy.

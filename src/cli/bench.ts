@@ -13,6 +13,8 @@ import {
 } from './bench/bench-support';
 import { measureOutboxReplay } from './bench/outbox-replay';
 import type { ReportProbeResult } from './bench/report-probe';
+import { COMMANDS } from './cli-options';
+import { commandLineOrExit } from './cli-support';
 import { SYNTHETIC_PASSWORD } from './synthetic/seed-synthetic-data';
 import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from './synthetic/synthetic-home';
 
@@ -165,6 +167,7 @@ function reportFigures(probe: ReportProbeResult) {
 }
 
 async function main(): Promise<void> {
+  commandLineOrExit(COMMANDS.bench);
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'insieme-bench-'));
   const running: Running[] = [];

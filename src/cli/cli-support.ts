@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { parseArgs } from 'node:util';
 import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
+import type { CommandSpec, ParseArgsOptionsConfig } from './cli-options';
 
 /** The app's own modules without the HTTP server; the demo is never seeded from a command. */
 export async function createCliContext(): Promise<{ app: INestApplicationContext; config: AppConfig }> {
@@ -20,26 +22,57 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
 }
 
 /** The configuration for the database that `--database URL` names, else the one DATABASE_URL names. */
-export function configForDatabase(args: Map<string, string | true>, usage: string): AppConfig {
-  const database = args.get('database');
-  if (database === true) fail(`--database needs a URL (sqlite:PATH or postgres://…)\n${usage}`);
+export function configForDatabase(database: string | undefined): AppConfig {
   return loadConfigOrExit(database === undefined ? process.env : { ...process.env, DATABASE_URL: database });
 }
 
-/** `--name value` pairs from the command line. */
-export function parseArgs(argv: string[]): Map<string, string | true> {
-  const args = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) fail(`Unexpected argument "${arg}"`);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) args.set(arg.slice(2), true);
-    else {
-      args.set(arg.slice(2), next);
-      i += 1;
-    }
+/** What a command line holds: the declared options given, and the words that are not options. */
+export interface CommandLine<O extends ParseArgsOptionsConfig> {
+  values: { [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : string };
+  positionals: string[];
+}
+
+/**
+ * The command line read strictly against the command's declared options (`node:util` parseArgs):
+ * an unknown option, an option without its value, a value given to a flag or a stray word is an
+ * error naming it. Returns the error's sentence instead of throwing, so it can be tested.
+ */
+export function readCommandLine<O extends ParseArgsOptionsConfig>(
+  argv: string[], spec: CommandSpec<O>,
+): { ok: true; line: CommandLine<O> } | { ok: false; error: string } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: spec.options, strict: true, allowPositionals: spec.positionals ?? false });
+    return { ok: true, line: { values: { ...values } as CommandLine<O>['values'], positionals } };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (!code?.startsWith('ERR_PARSE_ARGS_')) throw error;
+    return { ok: false, error: describeParseError(error as Error) };
   }
-  return args;
+}
+
+/** Node's sentence for a command-line error, in the commands' own words. */
+function describeParseError(error: Error): string {
+  const message = error.message;
+  const named = /'(-[^' ]*)/.exec(message)?.[1];
+  if (/^Unknown option/.test(message)) return `Unknown option ${named}`;
+  if (/argument missing|argument is ambiguous/.test(message)) return `${named} needs a value${/ambiguous/.test(message) ? ` (one that starts with "-" is written ${named}=-VALUE)` : ''}`;
+  if (/does not take an argument/.test(message)) return `${named} takes no value`;
+  const word = /^Unexpected argument '([^']*)'/.exec(message)?.[1];
+  if (word !== undefined) return `Unexpected argument "${word}"`;
+  return message.split('\n')[0];
+}
+
+/** The command line, or the error and the usage line on standard error and exit code 2. */
+export function commandLineOrExit<O extends ParseArgsOptionsConfig>(spec: CommandSpec<O>, argv: string[] = process.argv.slice(2)): CommandLine<O> {
+  const read = readCommandLine(argv, spec);
+  if (!read.ok) usageError(read.error, spec.usage);
+  return read.line;
+}
+
+/** A command line that is wrong (exit code 2, as command-line tools do), with the usage line. */
+export function usageError(message: string, usage: string): never {
+  console.error(`${message}\n${usage}`);
+  process.exit(2);
 }
 
 export function readStdin(): Promise<string> {

@@ -15,7 +15,8 @@ import { Contribution } from '../contributions/entities/contribution.entity';
 import { createDataSource } from '../database/data-source';
 import { UnitOfWork } from '../database/unit-of-work';
 import { apiSignIn, appEnv, createPostgresDatabase, median, postgresReachable, Running, seedDatabase, startApp, stop } from './bench/bench-support';
-import { fail, parseArgs } from './cli-support';
+import { COMMANDS } from './cli-options';
+import { commandLineOrExit, fail } from './cli-support';
 import { SYNTHETIC_PASSWORD } from './synthetic/seed-synthetic-data';
 import { syntheticEmail } from './synthetic/synthetic-home';
 
@@ -31,7 +32,6 @@ import { syntheticEmail } from './synthetic/synthetic-home';
  * Environment: CRASH_ROUNDS (20).
  */
 
-const USAGE = 'Usage: npm run test:crash [-- --postgres postgres://user@host:port/db]';
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 20);
 const CLIENTS = 8;
 const ACTIVITIES_PER_CLIENT = 2;
@@ -341,10 +341,7 @@ function summary(o: Outcome): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  for (const name of args.keys()) if (name !== 'postgres') fail(`Unknown option --${name}\n${USAGE}`);
-  const postgres = args.get('postgres');
-  if (postgres === true) fail(`--postgres needs a URL\n${USAGE}`);
+  const { postgres } = commandLineOrExit(COMMANDS.crashTest).values;
   if (!Number.isInteger(ROUNDS) || ROUNDS < 1) fail('CRASH_ROUNDS must be a whole number of at least 1');
 
   const dir = mkdtempSync(join(tmpdir(), 'insieme-crash-'));

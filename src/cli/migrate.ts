@@ -2,12 +2,15 @@ import 'reflect-metadata';
 import { AuditService } from '../audit/audit.service';
 import { createDataSource, runMigrations } from '../database/data-source';
 import { UnitOfWork } from '../database/unit-of-work';
-import { fail, loadConfigOrExit } from './cli-support';
+import { COMMANDS } from './cli-options';
+import { commandLineOrExit, loadConfigOrExit, usageError } from './cli-support';
 
 /** `npm run migrate` applies pending migrations; `npm run migrate:revert` undoes the last one. */
 async function main(): Promise<void> {
-  const direction = process.argv[2];
-  if (direction !== 'up' && direction !== 'down') fail('Usage: migrate up|down');
+  const { positionals } = commandLineOrExit(COMMANDS.migrate);
+  const [direction, ...rest] = positionals;
+  if (rest.length > 0) usageError(`Unexpected argument "${rest[0]}"`, COMMANDS.migrate.usage);
+  if (direction !== 'up' && direction !== 'down') usageError(direction === undefined ? 'Say up or down' : `Unexpected argument "${direction}"`, COMMANDS.migrate.usage);
   const config = loadConfigOrExit();
   const dataSource = createDataSource(config);
   await dataSource.initialize();

@@ -1,17 +1,19 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config/app-config';
 import { createDataSource } from '../database/data-source';
-import { fail, loadConfigOrExit, parseArgs } from './cli-support';
+import { COMMANDS } from './cli-options';
+import { commandLineOrExit, fail, loadConfigOrExit, usageError } from './cli-support';
 import { SYNTHETIC_PASSWORD, seedSynthetic } from './synthetic/seed-synthetic-data';
 import { rowCounts, SYNTHETIC_ROLES, syntheticEmail } from './synthetic/synthetic-home';
 
-const USAGE = 'Usage: npm run seed:synthetic -- --homes H --residents N --days D [--seed S] [--first-home K] [--database URL]';
+const { usage: USAGE } = COMMANDS.seedSynthetic;
+type Values = ReturnType<typeof commandLineOrExit<typeof COMMANDS.seedSynthetic.options>>['values'];
 
-function positive(args: Map<string, string | true>, name: string, fallback?: number): number {
-  const raw = args.get(name);
+function positive(values: Values, name: Exclude<keyof Values, 'database'>, fallback?: number): number {
+  const raw = values[name];
   if (raw === undefined && fallback !== undefined) return fallback;
-  const value = typeof raw === 'string' ? Number(raw) : NaN;
-  if (!Number.isInteger(value) || value < 1) fail(`--${name} must be a whole number of at least 1\n${USAGE}`);
+  const value = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isInteger(value) || value < 1) usageError(`--${name} must be a whole number of at least 1`, USAGE);
   return value;
 }
 
@@ -21,14 +23,13 @@ function positive(args: Map<string, string | true>, name: string, fallback?: num
  * on the same day. Migrations run first, so an empty database (or a new SQLite file) is enough.
  */
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const homes = positive(args, 'homes');
-  const residents = positive(args, 'residents');
-  const days = positive(args, 'days');
-  const seed = positive(args, 'seed', 1);
-  const firstHome = positive(args, 'first-home', 1);
-  const database = args.get('database');
-  if (database === true) fail(`--database needs a URL (sqlite:PATH or postgres://…)\n${USAGE}`);
+  const { values } = commandLineOrExit(COMMANDS.seedSynthetic);
+  const homes = positive(values, 'homes');
+  const residents = positive(values, 'residents');
+  const days = positive(values, 'days');
+  const seed = positive(values, 'seed', 1);
+  const firstHome = positive(values, 'first-home', 1);
+  const { database } = values;
   const config = database === undefined ? loadConfigOrExit() : loadConfig({ ...process.env, DATABASE_URL: database });
 
   const dataSource = createDataSource(config);

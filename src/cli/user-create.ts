@@ -4,28 +4,26 @@ import { Role, ROLES } from '../auth/auth.enums';
 import { DomainError } from '../common/errors/domain-errors';
 import { translate } from '../common/i18n/i18n';
 import { HomesService } from '../homes/homes.service';
-import { createCliContext, fail, parseArgs, readStdin } from './cli-support';
+import { COMMANDS } from './cli-options';
+import { commandLineOrExit, createCliContext, fail, readStdin, usageError } from './cli-support';
 
-const USAGE = 'Usage: npm run user:create -- --email E --role R --home SLUG [--name "Full Name"] --password-stdin';
+const { usage: USAGE } = COMMANDS.userCreate;
 
 /** Creates an account; in production this is the only way the first account comes to exist. */
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const email = args.get('email');
-  const role = args.get('role');
-  const homeSlug = args.get('home');
-  if (typeof email !== 'string' || typeof role !== 'string') fail(USAGE);
-  if (!(ROLES as readonly string[]).includes(role)) fail(`--role must be one of ${ROLES.join(', ')}`);
-  if (role !== 'admin' && typeof homeSlug !== 'string') fail(`--home is required for role ${role}\n${USAGE}`);
-  if (args.get('password-stdin') !== true) fail(`The password is read from standard input: add --password-stdin\n${USAGE}`);
+  const { values } = commandLineOrExit(COMMANDS.userCreate);
+  const { email, role, home: homeSlug, name } = values;
+  if (email === undefined || role === undefined) usageError(`Missing ${email === undefined ? '--email' : '--role'}`, USAGE);
+  if (!(ROLES as readonly string[]).includes(role)) usageError(`--role must be one of ${ROLES.join(', ')}`, USAGE);
+  if (role !== 'admin' && homeSlug === undefined) usageError(`--home is required for role ${role}`, USAGE);
+  if (values['password-stdin'] !== true) usageError('The password is read from standard input: add --password-stdin', USAGE);
   const password = (await readStdin()).replace(/\r?\n$/, '');
 
   const { app } = await createCliContext();
   try {
-    const homeIds = typeof homeSlug === 'string' ? [(await app.get(HomesService).findBySlug(homeSlug)).id] : [];
-    const name = args.get('name');
+    const homeIds = homeSlug !== undefined ? [(await app.get(HomesService).findBySlug(homeSlug)).id] : [];
     const user = await app.get(AuthService).createUser({
-      email, role: role as Role, password, homeIds, displayName: typeof name === 'string' ? name : email.split('@')[0],
+      email, role: role as Role, password, homeIds, displayName: name ?? email.split('@')[0],
     });
     console.log(`Created ${user.role} ${user.email}${homeSlug ? ` in ${homeSlug}` : ''}`);
   } catch (error) {
