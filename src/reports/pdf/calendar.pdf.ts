@@ -1,6 +1,5 @@
 import { translate } from '../../common/i18n/i18n';
 import { formatDateTime } from '../../common/views/format';
-import { winAnsi } from './pdf-text';
 import { monthLabel } from '../report-format';
 import { A4_LANDSCAPE, COLOURS, FONTS, openPdf, PdfWriter, stampFooters, titleBand } from './pdf-layout';
 
@@ -39,9 +38,12 @@ export interface CalendarPdfOptions {
   locale: string;
 }
 
-/** Sizes tried from the largest down; every activity title stays at 14 points or more. */
+/**
+ * Sizes tried from the largest down; every activity title stays at 14 points or more. Times stay at
+ * 14 points or less, where "15:30–16:30" in DejaVu Sans Bold keeps to one line of a day's column.
+ */
 const WEEK_TIERS = [
-  { title: 20, time: 15, location: 12 },
+  { title: 20, time: 14, location: 12 },
   { title: 18, time: 14, location: 11 },
   { title: 16, time: 13, location: 11 },
   { title: 14, time: 12, location: null },
@@ -114,7 +116,7 @@ export function renderCalendarPdf(sheet: CalendarSheet, options: CalendarPdfOpti
   else drawMonth(w, sheet, locale, header, empty);
 
   const printed = t('printed', { at: formatDateTime(new Date(sheet.generatedAt), locale, sheet.timezone), by: sheet.generatedBy, zone: sheet.timezone });
-  stampFooters(w, `${sheet.homeName} · ${t('title')} · ${unit}`, printed, (page, pages) => translate(locale, 'reports.footer.page', { page, pages }));
+  stampFooters(w, `${sheet.homeName} · ${t('title')} · ${unit}`, printed, (page, pages) => translate(locale, 'reports.footer.page', { page, pages }), locale);
   doc.end();
   return finished;
 }
@@ -138,7 +140,7 @@ function itemHeight(w: PdfWriter, item: CalendarSheetItem, width: number, tier: 
 
 function widestWord(w: PdfWriter, text: string, size: number): number {
   w.doc.font(FONTS.bold).fontSize(size);
-  return Math.max(0, ...winAnsi(text).split(/\s+/).map((word) => w.doc.widthOfString(word)));
+  return Math.max(0, ...w.printable(text, FONTS.bold, false).split(/\s+/).map((word) => w.doc.widthOfString(word)));
 }
 
 function drawWeek(w: PdfWriter, sheet: CalendarSheet, locale: string, header: (continued: boolean) => void, empty: string | null): void {
@@ -206,8 +208,8 @@ function cellHeight(w: PdfWriter, day: CalendarSheetDay, width: number, size: nu
 function drawChip(w: PdfWriter, item: CalendarSheetItem, x: number, y: number, width: number, size: number): void {
   const { doc } = w;
   const flow = doc.y;
-  doc.font(FONTS.bold).fontSize(size).fillColor(COLOURS.primary).text(`${winAnsi(item.time)} `, x, y, { width, lineGap: 1, continued: true });
-  doc.font(FONTS.regular).fillColor(COLOURS.text).text(winAnsi(item.title), { width, lineGap: 1 });
+  doc.font(FONTS.bold).fontSize(size).fillColor(COLOURS.primary).text(`${w.printable(item.time, FONTS.bold)} `, x, y, { width, lineGap: 1, continued: true });
+  doc.font(FONTS.regular).fillColor(COLOURS.text).text(w.printable(item.title, FONTS.regular), { width, lineGap: 1 });
   doc.y = flow;
 }
 

@@ -1,11 +1,16 @@
 import PDFDocument from 'pdfkit';
-import { winAnsi } from './pdf-text';
+import { FontFace, FONTS, registerFonts } from './pdf-fonts';
+import { PLACEHOLDER, printable, scriptNames } from './pdf-text';
+import { translate } from '../../common/i18n/i18n';
+
+export { FONTS } from './pdf-fonts';
 
 /*
  * What every Insieme PDF is drawn with: the page, colours and fonts; a writer that flows text and
  * tables down the pages; opening a document that streams into a response or a file, the coloured
  * title band, a list of labelled facts and the footer stamped on every page. The quarterly report,
- * the resident summary, the subject access copy and the printable calendar all draw with these.
+ * the resident summary, the subject access copy and the printable calendar all draw with these, in
+ * DejaVu Sans (pdf-fonts.ts), and every text they draw passes through `printable` (pdf-text.ts).
  */
 
 export type PdfDocument = typeof PDFDocument.prototype;
@@ -44,8 +49,6 @@ export const COLOURS = {
   white: '#ffffff',
 } as const;
 
-export const FONTS = { regular: 'Helvetica', bold: 'Helvetica-Bold', italic: 'Helvetica-Oblique' } as const;
-
 export type Align = 'left' | 'right' | 'center';
 
 export interface TableColumn {
@@ -71,6 +74,10 @@ const CELL_PAD_Y = 4;
 export class PdfWriter {
   /** The page each section starts on (1-based), for the contents on the cover. */
   readonly sectionPages = new Map<string, number>();
+  /** ISO 15924 codes of the scripts drawn as the placeholder, for the notice on the first page. */
+  readonly unshown = new Set<string>();
+  /** Where the first page's title band has its kicker line (the notice goes to its right). */
+  firstBandTop: number | null = null;
 
   constructor(readonly doc: PdfDocument, readonly geometry: PageGeometry = PAGE) {}
 
@@ -113,12 +120,18 @@ export class PdfWriter {
     this.y += points;
   }
 
+  /** `text` as `font` prints it; letters it lacks are counted for the notice unless only measured (`drawn` false). */
+  printable(text: string, font: FontFace, drawn = true): string {
+    return printable(text, font, drawn ? this.unshown : undefined);
+  }
+
   /** Text at a place, without moving the flow (labels inside charts and tiles). */
-  textAt(text: string, x: number, y: number, options: { width?: number; align?: Align; size?: number; font?: string; colour?: string; lineGap?: number } = {}): number {
+  textAt(text: string, x: number, y: number, options: { width?: number; align?: Align; size?: number; font?: FontFace; colour?: string; lineGap?: number } = {}): number {
     const { doc } = this;
     const flow = doc.y;
-    doc.font(options.font ?? FONTS.regular).fontSize(options.size ?? 9).fillColor(options.colour ?? COLOURS.text);
-    const safe = winAnsi(text);
+    const font = options.font ?? FONTS.regular;
+    doc.font(font).fontSize(options.size ?? 9).fillColor(options.colour ?? COLOURS.text);
+    const safe = this.printable(text, font);
     const textOptions = { width: options.width, align: options.align ?? 'left', lineGap: options.lineGap ?? 1, lineBreak: options.width !== undefined };
     const height = options.width !== undefined ? doc.heightOfString(safe, textOptions) : doc.currentLineHeight(true);
     doc.text(safe, x, y, textOptions);
@@ -126,8 +139,8 @@ export class PdfWriter {
     return height;
   }
 
-  heightOf(text: string, width: number, size: number, font: string = FONTS.regular, lineGap = 1): number {
-    return this.doc.font(font).fontSize(size).heightOfString(winAnsi(text), { width, lineGap });
+  heightOf(text: string, width: number, size: number, font: FontFace = FONTS.regular, lineGap = 1): number {
+    return this.doc.font(font).fontSize(size).heightOfString(this.printable(text, font, false), { width, lineGap });
   }
 
   /**
@@ -151,7 +164,7 @@ export class PdfWriter {
     this.y += height + 6;
   }
 
-  paragraph(text: string, options: { size?: number; colour?: string; font?: string; after?: number } = {}): void {
+  paragraph(text: string, options: { size?: number; colour?: string; font?: FontFace; after?: number } = {}): void {
     const size = options.size ?? 9.5;
     const height = this.heightOf(text, this.width, size, options.font ?? FONTS.regular, 2);
     this.ensure(height);
@@ -163,9 +176,9 @@ export class PdfWriter {
   table(columns: TableColumn[], rows: string[][], options: TableOptions = {}): void {
     const size = options.fontSize ?? 8.5;
     const widths = columns.map((c) => c.width * this.width);
-    const rowHeight = (cells: string[], font: string) =>
+    const rowHeight = (cells: string[], font: FontFace) =>
       Math.max(...cells.map((cell, i) => this.heightOf(cell, widths[i] - 2 * CELL_PAD_X, size, font))) + 2 * CELL_PAD_Y;
-    const drawRow = (cells: string[], font: string, fill: string | null, colour: string) => {
+    const drawRow = (cells: string[], font: FontFace, fill: string | null, colour: string) => {
       const height = rowHeight(cells, font);
       if (fill) this.doc.rect(this.left, this.y, this.width, height).fill(fill);
       let x = this.left;
@@ -244,6 +257,7 @@ export function openPdf(out: NodeJS.WritableStream, options: OpenPdfOptions): { 
     displayTitle: true,
     info: { Title: options.title, Author: options.author, Subject: options.subject, Creator: 'Insieme', CreationDate: options.createdAt },
   });
+  registerFonts(doc);
   const finished = new Promise<void>((resolve, reject) => {
     out.once('finish', () => resolve());
     out.once('close', () => resolve());
@@ -268,10 +282,15 @@ export interface TitleBand {
 
 /** The coloured band across the top of a first page: a small capitalised kicker, the title, a subtitle. */
 export function titleBand(w: PdfWriter, band: TitleBand): void {
+  w.firstBandTop ??= band.top;
   w.doc.rect(0, 0, band.pageWidth ?? PAGE.width, band.height).fill(COLOURS.primary);
   w.textAt(band.kicker.toUpperCase(), w.left, band.top, { width: w.width, size: 9, font: FONTS.bold, colour: '#cfe5e1' });
   const titleTop = band.top + 20;
-  const titleHeight = w.textAt(band.title, w.left, titleTop, { width: w.width, size: band.titleSize ?? 26, font: FONTS.bold, colour: COLOURS.white, lineGap: 2 });
+  // A title a little too long for one line is set smaller rather than broken (at most a fifth smaller).
+  const size = band.titleSize ?? 26;
+  const oneLine = w.doc.font(FONTS.bold).fontSize(size).widthOfString(w.printable(band.title, FONTS.bold, false));
+  const titleSize = Math.max(size * 0.8, Math.min(size, (size * w.width) / oneLine));
+  const titleHeight = w.textAt(band.title, w.left, titleTop, { width: w.width, size: titleSize, font: FONTS.bold, colour: COLOURS.white, lineGap: 2 });
   if (band.subtitle) w.textAt(band.subtitle, w.left, titleTop + titleHeight + 10, { width: w.width, size: 10.5, colour: '#e1efec' });
 }
 
@@ -286,11 +305,29 @@ export function factList(w: PdfWriter, facts: [string, string][], labelWidth = 1
   }
 }
 
-/** The footer of every buffered page, once the number of pages is known. */
-export function stampFooters(w: PdfWriter, left: string, generated: string, pageLabel: (page: number, pages: number) => string): void {
+/**
+ * The footer of every buffered page, once the number of pages is known; then, when some letters were
+ * printed as the placeholder, the notice naming their scripts, once, on the first page.
+ */
+export function stampFooters(w: PdfWriter, left: string, generated: string, pageLabel: (page: number, pages: number) => string, locale: string): void {
   const range = w.doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i += 1) {
     w.doc.switchToPage(i);
     w.footer(left, generated, pageLabel(i + 1, range.count));
   }
+  if (w.unshown.size > 0) {
+    w.doc.switchToPage(range.start);
+    unshownNotice(w, translate(locale, 'reports.pdf.unshownScripts', { placeholder: PLACEHOLDER, scripts: scriptNames(w.unshown, locale) }));
+  }
+}
+
+/**
+ * The notice at the right of the first page's kicker line, inside the title band, where the reader
+ * sees it before any name; a page without a band has it at the top margin.
+ */
+function unshownNotice(w: PdfWriter, text: string): void {
+  const width = w.width * 0.48;
+  const x = w.left + w.width - width;
+  const inBand = w.firstBandTop !== null;
+  w.textAt(text, x, w.firstBandTop ?? w.geometry.top / 3, { width, size: 7.5, align: 'right', colour: inBand ? COLOURS.white : COLOURS.warn, font: FONTS.bold, lineGap: 0.5 });
 }

@@ -79,7 +79,7 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
   contents(w, contentsY, locale);
   const footerLeft = `${report.meta.homeName} · ${period} (${report.meta.quarter})`;
   const generated = `${generatedLabel(report, locale)} · ${t(report.meta.withNames ? 'copy.names' : 'copy.noNames')}`;
-  stampFooters(w, footerLeft, generated, (page, pages) => t('footer.page', { page, pages }));
+  stampFooters(w, footerLeft, generated, (page, pages) => t('footer.page', { page, pages }), locale);
   doc.end();
   return finished;
 }

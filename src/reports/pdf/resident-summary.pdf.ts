@@ -77,7 +77,7 @@ export function renderResidentSummaryPdf(model: ResidentSummaryModel, options: R
   feedbackSection(w, model, locale, t);
 
   const generated = `${translate(locale, 'reports.footer.generated', { at: formatDateTime(new Date(meta.generatedAt), locale, meta.timezone), by: meta.generatedBy })} · ${t(`copyShort.${meta.copy}`)}`;
-  stampFooters(w, `${profile.fullName} · ${meta.homeName}`, generated, (page, pages) => translate(locale, 'reports.footer.page', { page, pages }));
+  stampFooters(w, `${profile.fullName} · ${meta.homeName}`, generated, (page, pages) => translate(locale, 'reports.footer.page', { page, pages }), locale);
   doc.end();
   return finished;
 }

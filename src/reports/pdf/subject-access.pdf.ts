@@ -198,7 +198,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
   );
 
   const footer = `${translate(locale, 'reports.footer.generated', { at: formatDateTime(generatedAt, locale, meta.timezone), by: meta.generatedBy })} · ${t('confidentialShort')}`;
-  stampFooters(w, `${name} · ${meta.homeName}`, footer, (page, pages) => translate(locale, 'reports.footer.page', { page, pages }));
+  stampFooters(w, `${name} · ${meta.homeName}`, footer, (page, pages) => translate(locale, 'reports.footer.page', { page, pages }), locale);
   doc.end();
   return finished;
 }
