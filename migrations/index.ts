@@ -16,6 +16,7 @@ import { LoginThrottle1795883000000 } from './1795883000000-login-throttle';
 import { Mfa1795883100000 } from './1795883100000-mfa';
 import { AuditKeyAndJobLease1795883400000 } from './1795883400000-audit-key-and-job-lease';
 import { CanonicalInstants1795883500000 } from './1795883500000-canonical-instants';
+import { HomeCountry1795883600000 } from './1795883600000-home-country';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -26,4 +27,5 @@ export const migrations = [
   Mfa1795883100000,
   AuditKeyAndJobLease1795883400000,
   CanonicalInstants1795883500000,
+  HomeCountry1795883600000,
 ];

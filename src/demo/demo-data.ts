@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../common/paths';
 
 /** The demo home as written in data/demo/casa-serena.json. Dates that must stay current are relative to today. */
 export interface DemoData {
-  home: { name: string; slug: string; timezone: string; locale: string; address: string };
+  home: { name: string; slug: string; timezone: string; locale: string; address: string; country: string };
   units: string[];
   staff: {
     key: string; firstName: string; lastName: string; email?: string; phone?: string; jobRole: JobRole;

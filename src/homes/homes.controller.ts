@@ -7,6 +7,7 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { HomeDto, UnitDto } from './dto/home.dto';
+import { DEFAULT_COUNTRY } from './homes.enums';
 import { HomesService } from './homes.service';
 
 @Controller('admin/homes')
@@ -23,7 +24,7 @@ export class HomesController {
   @Get('new')
   @Render('homes/form')
   newHome() {
-    return { values: { timezone: 'Europe/Rome', locale: 'it' }, isNew: true, formAction: '/admin/homes' };
+    return { values: { timezone: 'Europe/Rome', locale: 'it', country: DEFAULT_COUNTRY }, isNew: true, formAction: '/admin/homes' };
   }
 
   @Post()

@@ -10,6 +10,7 @@ import { placeholders, sqlRow, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomeDto, UnitDto } from './dto/home.dto';
 import { Home } from './entities/home.entity';
+import { DEFAULT_COUNTRY } from './homes.enums';
 import { Unit } from './entities/unit.entity';
 
 export interface HomeView {
@@ -19,6 +20,8 @@ export interface HomeView {
   timezone: string;
   locale: string;
   address: string | null;
+  /** ISO 3166-1 alpha-2 (COUNTRIES). */
+  country: string;
 }
 
 export interface UnitView {
@@ -36,7 +39,7 @@ export interface Places {
   units: Map<string, { id: string; homeId: string; name: string; active: boolean }>;
 }
 
-const HOME_FIELDS = ['name', 'slug', 'timezone', 'locale', 'address'] as const;
+const HOME_FIELDS = ['name', 'slug', 'timezone', 'locale', 'address', 'country'] as const;
 
 function isValidTimezone(timezone: string): boolean {
   try {
@@ -137,7 +140,7 @@ export class HomesService {
     this.checkTimezone(input.timezone);
     const work = async (m: EntityManager) => {
       if (await m.existsBy(Home, { slug: input.slug })) throw new ValidationError({ slug: { key: 'homes.slugTaken' } });
-      const home = m.create(Home, { ...input, address: input.address || null });
+      const home = m.create(Home, { ...input, address: input.address || null, country: input.country ?? DEFAULT_COUNTRY });
       await m.insert(Home, home);
       await this.audit.record(m, {
         action: 'create', userId: user?.id, role: user?.role, entityType: 'home', entityId: home.id, homeId: home.id,
@@ -156,7 +159,7 @@ export class HomesService {
       if (!home) throw new NotFoundError();
       const clash = await m.findOneBy(Home, { slug: input.slug });
       if (clash && clash.id !== id) throw new ValidationError({ slug: { key: 'homes.slugTaken' } });
-      const next = { ...input, address: input.address || null };
+      const next = { ...input, address: input.address || null, country: input.country ?? home.country };
       const changes = diffFields(home, next, HOME_FIELDS);
       await m.update(Home, { id }, next);
       await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'home', entityId: id, homeId: id, changes });
@@ -186,5 +189,5 @@ export class HomesService {
 }
 
 function toHomeView(home: Home): HomeView {
-  return { id: home.id, name: home.name, slug: home.slug, timezone: home.timezone, locale: home.locale, address: home.address };
+  return { id: home.id, name: home.name, slug: home.slug, timezone: home.timezone, locale: home.locale, address: home.address, country: home.country };
 }

@@ -177,6 +177,8 @@ export interface ReportMeta {
   homeName: string;
   homeSlug: string;
   timezone: string;
+  /** The home's country (ISO 3166-1 alpha-2): which standards the annex cites. */
+  country: string;
   quarter: string;
   previousQuarter: string;
   /** ISO instant the report was computed. */

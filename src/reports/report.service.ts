@@ -133,7 +133,7 @@ export class ReportService {
     const previousFigures = await this.figures(m, homeId, quarterBounds(previous, home.timezone), today, false);
     return {
       meta: {
-        homeId, homeName: home.name, homeSlug: home.slug, timezone: home.timezone, quarter, previousQuarter: previous,
+        homeId, homeName: home.name, homeSlug: home.slug, timezone: home.timezone, country: home.country, quarter, previousQuarter: previous,
         generatedAt: now.toISOString(), generatedBy: options.generatedBy ?? null, withNames: options.names,
       },
       current: currentFigures,

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { trimmed } from '../../common/http/form-fields';
 import { LOCALES } from '../../common/i18n/i18n';
+import { COUNTRIES } from '../homes.enums';
 
 export class HomeDto {
   @Transform(trimmed)
@@ -24,6 +25,11 @@ export class HomeDto {
 
   @IsIn([...LOCALES])
   locale: string;
+
+  /** Chooses the standards the quarterly report cites; a form always sends it, a trusted caller may leave it to the default. */
+  @IsOptional()
+  @IsIn([...COUNTRIES])
+  country?: string;
 
   @IsOptional()
   @Transform(trimmed)

@@ -17,4 +17,8 @@ export class Home extends BaseEntity {
 
   @Column('varchar', { length: 300, nullable: true })
   address: string | null;
+
+  /** ISO 3166-1 alpha-2; chooses the standards the quarterly report's annex cites (COUNTRIES). */
+  @Column('varchar', { length: 2, default: 'IT' })
+  country: string;
 }

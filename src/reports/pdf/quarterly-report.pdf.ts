@@ -7,6 +7,7 @@ import {
 } from '../report-format';
 import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
 import { heatmap, histogram, horizontalBars, stackedBars } from './pdf-charts';
+import { Country, DEFAULT_COUNTRY, isCountry } from '../../homes/homes.enums';
 
 export interface QuarterlyPdfOptions {
   locale: string;
@@ -22,12 +23,23 @@ const GAS_COLOURS: Record<string, string> = { '-2': '#b4440e', '-1': '#e0b35a', 
 const SECTIONS = ['headline', 'participation', 'fairShare', 'coProduction', 'plans', 'voice', 'volunteers', 'annexStandards', 'annexDefinitions'] as const;
 type SectionKey = (typeof SECTIONS)[number];
 
-/** Annex A: each standard (reports.standards.*) with the figures that evidence it. */
-const STANDARDS: { key: string; figures: string[] }[] = [
-  { key: 'qs50', figures: ['activitiesHeld', 'attended', 'residentsReachedPercent', 'belowOnePerWeek', 'wellbeing.resident.doingThings'] },
-  { key: 'ng32', figures: ['coProducedShare', 'totalHours', 'hours.resident', 'hours.family', 'suggestionsAccepted', 'volunteerHours'] },
-  { key: 'cqc9', figures: ['residentsWithAgreedPlanPercent', 'reviewsOverdue', 'goalsScored', 'medianDaysToAnswer', 'feedbackMeanRating', 'wellbeing.resident.choice'] },
-];
+/**
+ * Annex A, chosen by the home's country (not the reader's language): each standard
+ * (reports.standards.*) with the figures that evidence it. Sources and the mapping: docs/reports.md,
+ * "Standards by country".
+ */
+const STANDARDS: Record<Country, { key: string; figures: string[] }[]> = {
+  GB: [
+    { key: 'qs50', figures: ['activitiesHeld', 'attended', 'residentsReachedPercent', 'belowOnePerWeek', 'wellbeing.resident.doingThings'] },
+    { key: 'ng32', figures: ['coProducedShare', 'totalHours', 'hours.resident', 'hours.family', 'suggestionsAccepted', 'volunteerHours'] },
+    { key: 'cqc9', figures: ['residentsWithAgreedPlanPercent', 'reviewsOverdue', 'goalsScored', 'medianDaysToAnswer', 'feedbackMeanRating', 'wellbeing.resident.choice'] },
+  ],
+  IT: [
+    { key: 'lea30', figures: ['activitiesHeld', 'attended', 'residentsReachedPercent', 'belowOnePerWeek', 'wellbeing.resident.doingThings'] },
+    { key: 'pai', figures: ['residentsWithAgreedPlanPercent', 'reviewsOverdue', 'goalsScored', 'wellbeing.resident.choice'] },
+    { key: 'accreditation', figures: ['coProducedShare', 'totalHours', 'hours.family', 'suggestionsAccepted', 'medianDaysToAnswer', 'feedbackMeanRating', 'volunteerHours'] },
+  ],
+};
 
 /** Annex B: a figure's label and its definition (reports.definitions.*); engagementMix is the chart's title. */
 const DEFINITIONS: { figure: string; definition: string }[] = [
@@ -350,8 +362,11 @@ function standardBlock(w: PdfWriter, report: QuarterlyReport, locale: string, st
 
 function annexes(w: PdfWriter, report: QuarterlyReport, locale: string): void {
   const t = (key: string) => translate(locale, `reports.${key}`);
-  w.sectionHeading('annexStandards', sectionTitle(locale, 'annexStandards'), undefined, 160);
-  for (const standard of STANDARDS) standardBlock(w, report, locale, standard);
+  // A report computed before homes had a country (an issued copy's model) is an Italian home's.
+  const country = isCountry(report.meta.country) ? report.meta.country : DEFAULT_COUNTRY;
+  const countryName = new Intl.DisplayNames([locale === 'it' ? 'it-IT' : 'en-GB'], { type: 'region' }).of(country) ?? country;
+  w.sectionHeading('annexStandards', sectionTitle(locale, 'annexStandards'), translate(locale, 'reports.standardsIntro', { country: countryName }), 160);
+  for (const standard of STANDARDS[country]) standardBlock(w, report, locale, standard);
   w.space(8);
   w.sectionHeading('annexDefinitions', sectionTitle(locale, 'annexDefinitions'));
   w.table(
