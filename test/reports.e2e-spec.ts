@@ -235,7 +235,7 @@ describe('Quarterly co-production report', () => {
 
     it('should say which home, quarter and copy it is when generated', () => {
       expect(report.meta).toEqual({
-        homeId: home.id, homeName: 'Casa Prova', homeSlug: 'casa-prova', timezone: 'Europe/Rome', quarter: '2026-Q3', previousQuarter: '2026-Q2',
+        homeId: home.id, homeName: 'Casa Prova', homeSlug: 'casa-prova', timezone: 'Europe/Rome', country: 'IT', quarter: '2026-Q3', previousQuarter: '2026-Q2',
         generatedAt: '2026-11-28T12:00:00.000Z', generatedBy: 'Laura Bertolini', withNames: true,
       });
     });
@@ -391,12 +391,12 @@ describe('Quarterly co-production report', () => {
       expect(text).toContain('Marco Neri 20 August 2026');
     });
 
-    it('should map figures to NICE QS50, NICE NG32 and CQC Regulation 9 in the annex', () => {
-      expect(text).toContain('NICE QS50, quality statement 1');
-      expect(text).toContain('NICE NG32, recommendation 1.1.2');
-      expect(text).toContain('CQC Regulation 9');
+    it("should map figures to the Italian framework in the annex when the home is in Italy (GB's NICE and CQC: standards-by-country)", () => {
       const annex = text.slice(text.indexOf('Annex A. How the figures evidence the standards', text.indexOf('Contents') + 200));
-      expect(annex).toContain('Older people should be involved in designing and delivering the activities offered to them.');
+      expect(annex).toContain('LEA, DPCM 12 January 2017, art. 30');
+      expect(annex).toContain('PAI, the individual care plan (DPCM 12 January 2017, art. 21)');
+      expect(annex).toContain('Regional accreditation requirements for RSA');
+      expect(annex).not.toContain('NICE');
       expect(annex).toContain('Co-produced share of activities held 57.1%');
       expect(annex).toContain('Residents with an agreed plan (%) 80.0%');
     });
