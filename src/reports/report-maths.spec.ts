@@ -1,5 +1,6 @@
 import {
-  belowOnePerWeek, changeOf, daysInclusive, fairShareBucket, hoursOf, meanOf, median, percentOf, perWeek, referenceDate, residentDaysWithin, round1, round2,
+  ATTENTION_MIN_DAYS, belowOnePerWeek, changeOf, daysInclusive, daysSoFar, fairShareBucket, hoursOf, lastOfFirstDays, meanOf, median, needsAttention,
+  percentOf, perWeek, referenceDate, residentDaysWithin, round1, round2,
 } from './report-maths';
 
 describe('median', () => {
@@ -39,6 +40,10 @@ describe('hoursOf, percentOf and meanOf', () => {
 
   it('should give a percentage with 1 decimal, and null of nothing', () => {
     expect([percentOf(4, 7), percentOf(4, 5), percentOf(0, 5), percentOf(1, 0)]).toEqual([57.1, 80, 0, null]);
+  });
+
+  it('should give wellbeing coverage as a count and null per cent when no resident was in the quarter', () => {
+    expect([percentOf(0, 0), percentOf(3, 4), percentOf(2, 3)]).toEqual([null, 75, 66.7]);
   });
 
   it('should give a mean with 2 decimals, and null of nothing', () => {
@@ -105,5 +110,58 @@ describe('referenceDate', () => {
   it('should be the last day once the quarter is over and today while it runs', () => {
     expect([referenceDate('2026-09-30', '2026-11-28'), referenceDate('2026-09-30', '2026-09-10'), referenceDate('2026-09-30', '2026-09-30')])
       .toEqual(['2026-09-30', '2026-09-10', '2026-09-30']);
+  });
+});
+
+describe('needsAttention', () => {
+  const sut = needsAttention;
+
+  it('should list a resident below one a week only once present 14 days of the period', () => {
+    // 13 days with nothing attended is too short to judge; 14 days is enough.
+    expect([sut(0, 13), sut(0, 14), sut(1, 13), sut(1, 14), sut(2, 14), sut(0, 0)]).toEqual([false, true, false, true, false, false]);
+    expect(ATTENTION_MIN_DAYS).toBe(14);
+  });
+
+  it('should decide below one a week on the exact fraction, as the fair-share figure does', () => {
+    expect([sut(13, 91), sut(13, 92)]).toEqual([false, true]);
+  });
+});
+
+describe('daysSoFar', () => {
+  const sut = (today: string) => daysSoFar('2026-10-01', '2026-12-31', today);
+
+  it.each([
+    ['2026-09-30', 0, 'before the quarter begins'],
+    ['2026-10-01', 1, 'on its first day'],
+    ['2026-11-28', 59, 'part way through'],
+    ['2026-12-31', 92, 'on its last day'],
+    ['2027-02-01', 92, 'after it has ended'],
+  ])('should count the days to %s as %i %s', (today: string, days: number, _when: string) => {
+    expect(sut(today)).toBe(days);
+  });
+});
+
+describe('lastOfFirstDays', () => {
+  const sut = lastOfFirstDays;
+
+  it('should give the last of days 1..N of a quarter', () => {
+    // Q4's first 59 days run to 28 November; Q3's to 28 August.
+    expect([sut('2026-10-01', '2026-12-31', 59), sut('2026-07-01', '2026-09-30', 59), sut('2026-07-01', '2026-09-30', 1)])
+      .toEqual(['2026-11-28', '2026-08-28', '2026-07-01']);
+  });
+
+  it('should stop at the quarter\'s last day when it is shorter, and give the day before it for none', () => {
+    // Q2 has 91 days; Q1 90.
+    expect([sut('2026-01-01', '2026-03-31', 91), sut('2026-01-01', '2026-03-31', 90), sut('2026-01-01', '2026-03-31', 0)])
+      .toEqual(['2026-03-31', '2026-03-31', '2025-12-31']);
+  });
+});
+
+describe('running-quarter fair share', () => {
+  it('should count fair-share days to today, not to the quarter\'s last day', () => {
+    const today = '2026-11-28';
+    const days = residentDaysWithin('2020-01-01', null, '2026-10-01', today);
+    // 47 attended in 59 days is 5.58 a week; over the whole quarter's 92 days it would read 3.58.
+    expect([days, perWeek(47, days), perWeek(47, 92)]).toEqual([59, 5.58, 3.58]);
   });
 });

@@ -1,3 +1,4 @@
+import { addDays } from '../common/time/zoned';
 import { FAIR_SHARE_BUCKETS, FairShareBucketKey } from './quarterly-report.model';
 
 /*
@@ -61,6 +62,24 @@ export function residentDaysWithin(admittedOn: string, leftOn: string | null, fi
   return daysInclusive(from, to);
 }
 
+/**
+ * Days 1..N of a period counted so far: 0 before it begins, every day once it has ended, and to
+ * today (included) while it runs.
+ */
+export function daysSoFar(firstDay: string, lastDay: string, today: string): number {
+  if (today < firstDay) return 0;
+  return daysInclusive(firstDay, today < lastDay ? today : lastDay);
+}
+
+/**
+ * The last of a period's first `days` days (days 1..N), never past its last day; the day before
+ * it begins for none. A running quarter's N days are compared with these of the quarter before.
+ */
+export function lastOfFirstDays(firstDay: string, lastDay: string, days: number): string {
+  const last = addDays(firstDay, days - 1);
+  return last < lastDay ? last : lastDay;
+}
+
 /** The quarter's last day, or today when the quarter is still running (or has not begun). */
 export function referenceDate(lastDay: string, today: string): string {
   return today < lastDay ? today : lastDay;
@@ -77,6 +96,18 @@ export function perWeek(attended: number, days: number): number {
  */
 export function belowOnePerWeek(attended: number, days: number): boolean {
   return days > 0 && attended * 7 < days;
+}
+
+/**
+ * Residents need at least this many days in the home within the period (the quarter, or its days
+ * so far while it runs) before a low fair share lists them as needing attention: a resident admitted
+ * yesterday with no activity yet is not a concern (Annex B).
+ */
+export const ATTENTION_MIN_DAYS = 14;
+
+/** Needing attention: present at least ATTENTION_MIN_DAYS days of the period and below one a week. */
+export function needsAttention(attended: number, days: number): boolean {
+  return days >= ATTENTION_MIN_DAYS && belowOnePerWeek(attended, days);
 }
 
 /** The fair-share bucket of a resident, on the exact fraction (attended * 7 / days). */
