@@ -1,5 +1,5 @@
 import type { Engagement } from '../activities/activities.enums';
-import type { ActorType, Phase } from '../contributions/contributions.enums';
+import type { ActorType, ContributionSource, Phase } from '../contributions/contributions.enums';
 import type { Perspective } from '../voice/voice.enums';
 
 /*
@@ -77,6 +77,12 @@ export interface ExpiringCheck {
   expiresOn: string;
 }
 
+/** An active volunteer with no background check on record (no expiry date). */
+export interface MissingCheck {
+  volunteerId: string;
+  name: string;
+}
+
 /** Every SPEC 5 figure for one home and one quarter. */
 export interface QuarterFigures {
   quarter: string;
@@ -88,6 +94,15 @@ export interface QuarterFigures {
    * quarter's last day, or today when the quarter is still running.
    */
   referenceDate: string;
+  /**
+   * The last day counted: the quarter's last day once it has ended; today while it runs; for the
+   * quarter a running one is compared with, the last of the same number of days (days 1..N).
+   */
+  countedTo: string;
+  /** Days counted, from the first day to countedTo, both included (0 before the quarter begins). */
+  daysCounted: number;
+  /** True when countedTo is before the quarter's last day: a running quarter, or days 1..N of one. */
+  partial: boolean;
 
   participation: {
     residentsInQuarter: number;
@@ -104,6 +119,14 @@ export interface QuarterFigures {
     /** Co-produced activities / activities held, 0-100 with 1 decimal; null when none were held. */
     coProducedShare: number | null;
     contributions: number;
+    /** Contributions counted per actor type (beside hoursByActor: some carry no time). */
+    countByActor: Record<ActorType, number>;
+    /** Contributions counted with 0 minutes: they add to the counts, not to the hours. */
+    withoutTime: number;
+    /** Those with 0 minutes per actor type. */
+    withoutTimeByActor: Record<ActorType, number>;
+    /** Those with 0 minutes by their source (feedback, check-ins, suggestions carry no time by rule), every source, zeros included. */
+    withoutTimeBySource: { source: ContributionSource; count: number }[];
     hoursByActor: Record<ActorType, number>;
     totalHours: number;
     /** Every phase x actor type, in PHASES x ACTOR_TYPES order, zeros included. */
@@ -114,11 +137,13 @@ export interface QuarterFigures {
     buckets: { key: FairShareBucketKey; count: number }[];
     /** Residents below 1 attended activity a week. */
     belowOnePerWeek: number;
+    /** Of those, the residents present at least ATTENTION_MIN_DAYS (14) days of the period: needing attention. */
+    needingAttentionCount: number;
     /** Median attended per week over residents in the quarter, 2 decimals. */
     medianPerWeek: number | null;
     /** Every resident in the quarter, lowest first; null in a copy without names. */
     rows: FairShareRow[] | null;
-    /** Those below 1 a week, lowest first; null in a copy without names (the count is above). */
+    /** Those needing attention (below 1 a week, 14 days or more), lowest first; null in a copy without names (the count is above). */
     needingAttention: FairShareRow[] | null;
   };
   plans: {
@@ -140,6 +165,8 @@ export interface QuarterFigures {
     };
     feedback: { count: number; meanRating: number | null };
     wellbeing: WellbeingMeans[];
+    /** Residents in the quarter with at least one check-in for it (any perspective), count and % of residents in the quarter. */
+    wellbeingCoverage: CountAndPercent;
   };
   volunteers: {
     active: number;
@@ -151,8 +178,12 @@ export interface QuarterFigures {
     checksExpiring: number;
     /** Active volunteers whose check ran out before the reference date. */
     checksExpired: number;
+    /** Active volunteers with no background check on record ("no check on record"). */
+    checksMissing: number;
     /** Expiring or expired checks of active volunteers; null in a copy without names. */
     expiringChecks: ExpiringCheck[] | null;
+    /** Active volunteers with no check on record; null in a copy without names. */
+    missingChecks: MissingCheck[] | null;
   };
 }
 
@@ -186,6 +217,11 @@ export interface ReportMeta {
   generatedBy: string | null;
   /** True in the manager's copy: residents and volunteers are named. */
   withNames: boolean;
+  /**
+   * The quarter has not ended in the home's time zone: figures run to current.countedTo (today),
+   * and every change compares days 1..N of this quarter with days 1..N of the previous one.
+   */
+  inProgress: boolean;
 }
 
 export interface QuarterlyReport {

@@ -34,11 +34,16 @@ const FIGURES: FigureDef[] = [
   { key: 'coProducedActivities', section: 'coProduction', unit: 'count', value: (f) => f.coProduction.coProducedActivities },
   { key: 'coProducedShare', section: 'coProduction', unit: 'percent', headline: true, value: (f) => f.coProduction.coProducedShare },
   { key: 'contributions', section: 'coProduction', unit: 'count', value: (f) => f.coProduction.contributions },
+  ...ACTOR_TYPES.map((actor): FigureDef => ({
+    key: `contributionCount.${actor}`, section: 'coProduction', unit: 'count', value: (f) => f.coProduction.countByActor[actor],
+  })),
+  { key: 'contributionsWithoutTime', section: 'coProduction', unit: 'count', value: (f) => f.coProduction.withoutTime },
   { key: 'totalHours', section: 'coProduction', unit: 'hours', headline: true, value: (f) => f.coProduction.totalHours },
   ...ACTOR_TYPES.map((actor): FigureDef => ({
     key: `hours.${actor}`, section: 'coProduction', unit: 'hours', value: (f) => f.coProduction.hoursByActor[actor],
   })),
   { key: 'belowOnePerWeek', section: 'fairShare', unit: 'count', headline: true, value: (f) => f.fairShare.belowOnePerWeek },
+  { key: 'needingAttention', section: 'fairShare', unit: 'count', value: (f) => f.fairShare.needingAttentionCount },
   { key: 'medianPerWeek', section: 'fairShare', unit: 'perWeek', value: (f) => f.fairShare.medianPerWeek },
   ...FAIR_SHARE_BUCKETS.map((bucket): FigureDef => ({
     key: `fairShare.${bucket.key}`, section: 'fairShare', unit: 'count', value: (f) => f.fairShare.buckets.find((b) => b.key === bucket.key)?.count ?? 0,
@@ -64,11 +69,14 @@ const FIGURES: FigureDef[] = [
       value: (f) => f.voice.wellbeing.find((w) => w.perspective === perspective)?.means[domain] ?? null,
     })),
   ]),
+  { key: 'wellbeingCoverage', section: 'voice', unit: 'count', value: (f) => f.voice.wellbeingCoverage.count },
+  { key: 'wellbeingCoveragePercent', section: 'voice', unit: 'percent', value: (f) => f.voice.wellbeingCoverage.percent },
   { key: 'volunteersActive', section: 'volunteers', unit: 'count', headline: true, value: (f) => f.volunteers.active },
   { key: 'volunteersContributing', section: 'volunteers', unit: 'count', value: (f) => f.volunteers.contributing },
   { key: 'volunteerHours', section: 'volunteers', unit: 'hours', value: (f) => f.volunteers.hours },
   { key: 'checksExpiring', section: 'volunteers', unit: 'count', value: (f) => f.volunteers.checksExpiring },
   { key: 'checksExpired', section: 'volunteers', unit: 'count', value: (f) => f.volunteers.checksExpired },
+  { key: 'checksMissing', section: 'volunteers', unit: 'count', value: (f) => f.volunteers.checksMissing },
 ];
 
 /** The flat list of figures with this quarter's value, last quarter's and the change between them. */

@@ -96,3 +96,24 @@ export function figure(report: QuarterlyReport, key: string): FigureRow {
   if (!row) throw new RangeError(`No figure ${key}`);
   return row;
 }
+
+/**
+ * "In progress, figures to 28 November 2026." for a quarter that has not ended in the home's time
+ * zone ("Not begun yet" before its first day); null for a closed quarter. Cover, preview and footer.
+ */
+export function progressNote(report: QuarterlyReport, locale: string): string | null {
+  if (!report.meta.inProgress) return null;
+  const { current } = report;
+  if (current.daysCounted === 0) return translate(locale, 'reports.notBegun', { date: dateLabel(current.firstDay, locale) });
+  return translate(locale, 'reports.inProgress', { date: dateLabel(current.countedTo, locale) });
+}
+
+/** What the changes compare: the previous quarter, or the same days of it while this one runs. */
+export function comparedWithNote(report: QuarterlyReport, locale: string): string {
+  const { current, previous } = report;
+  if (!report.meta.inProgress || current.daysCounted === 0) return translate(locale, 'reports.cover.comparedWith', { quarter: report.meta.previousQuarter });
+  return translate(locale, 'reports.cover.comparedWithSameDays', {
+    from: dateLabel(current.firstDay, locale), to: dateLabel(current.countedTo, locale), quarter: report.meta.previousQuarter,
+    previousFrom: dateLabel(previous.firstDay, locale), previousTo: dateLabel(previous.countedTo, locale),
+  });
+}

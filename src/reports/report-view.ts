@@ -4,7 +4,7 @@ import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { CSV_TABLES } from './dto/report-query.dto';
 import { FAIR_SHARE_BUCKETS, FigureSection, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from './quarterly-report.model';
 import {
-  dateLabel, figure, figureCells, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, quarterPeriodLabel,
+  comparedWithNote, dateLabel, figure, figureCells, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, progressNote, quarterPeriodLabel,
 } from './report-format';
 
 export interface FigureLine {
@@ -27,11 +27,16 @@ export interface SvgBar {
 /** What the figures of each section's table are (the rest appear in the section's own tables). */
 const SECTION_FIGURES: Record<FigureSection, string[]> = {
   participation: ['residentsInQuarter', 'activitiesHeld', 'participationsRecorded', 'attended', 'residentsReached', 'residentsReachedPercent'],
-  fairShare: ['belowOnePerWeek', 'medianPerWeek', ...FAIR_SHARE_BUCKETS.map((b) => `fairShare.${b.key}`)],
-  coProduction: ['coProducedActivities', 'coProducedShare', 'contributions', 'totalHours', ...ACTOR_TYPES.map((a) => `hours.${a}`)],
+  fairShare: ['belowOnePerWeek', 'needingAttention', 'medianPerWeek', ...FAIR_SHARE_BUCKETS.map((b) => `fairShare.${b.key}`)],
+  coProduction: [
+    'coProducedActivities', 'coProducedShare', 'contributions', ...ACTOR_TYPES.map((a) => `contributionCount.${a}`), 'contributionsWithoutTime',
+    'totalHours', ...ACTOR_TYPES.map((a) => `hours.${a}`),
+  ],
   plans: ['residentsWithAgreedPlan', 'residentsWithAgreedPlanPercent', 'reviewsOverdue', 'goalsScored', ...GAS_SCORES.map((s) => `goals.${s}`)],
-  voice: ['suggestionsReceived', 'suggestionsAccepted', 'suggestionsDeclined', 'suggestionsPending', 'medianDaysToAnswer', 'feedbackCount', 'feedbackMeanRating'],
-  volunteers: ['volunteersActive', 'volunteersContributing', 'volunteerHours', 'checksExpiring', 'checksExpired'],
+  voice: ['suggestionsReceived', 'suggestionsAccepted', 'suggestionsDeclined', 'suggestionsPending', 'medianDaysToAnswer', 'feedbackCount', 'feedbackMeanRating',
+    'wellbeingCoverage', 'wellbeingCoveragePercent',
+  ],
+  volunteers: ['volunteersActive', 'volunteersContributing', 'volunteerHours', 'checksExpiring', 'checksExpired', 'checksMissing'],
 };
 
 const ENGAGEMENT_FILLS: Record<string, string> = { active: '#1d5c57', passive: '#5fa39b', disengaged: '#e0b35a', declined: '#b4440e', absent: '#8a8178' };
@@ -75,7 +80,8 @@ export function quarterlyReportView(report: QuarterlyReport, locale: string, can
     withNames: report.meta.withNames,
     canExport,
     referenceNote: t('referenceDate', { date: dateLabel(report.current.referenceDate, locale) }),
-    comparedWith: t('cover.comparedWith', { quarter: report.meta.previousQuarter }),
+    progress: progressNote(report, locale),
+    comparedWith: comparedWithNote(report, locale),
     downloads: canExport
       ? [
           { href: `/reports/quarterly.pdf?${query}&locale=en`, label: t('pdfEnglish') },
@@ -106,7 +112,17 @@ export function quarterlyReportView(report: QuarterlyReport, locale: string, can
       needing: fairShare.needingAttention?.map((row) => ({
         name: row.name, days: count(row.days), attended: count(row.attended), perWeek: formatNumber(row.perWeek, 'perWeek', locale),
       })) ?? null,
-      note: fairShare.belowOnePerWeek === 0 ? t('needingAttentionNone') : fairShare.needingAttention === null ? t('needingAttentionCount', { count: fairShare.belowOnePerWeek }) : null,
+      note: fairShare.needingAttentionCount === 0 ? t('needingAttentionNone') : fairShare.needingAttention === null ? t('needingAttentionCount', { count: fairShare.needingAttentionCount }) : null,
+      rule: t('needingAttentionRule'),
+    },
+    byActor: ACTOR_TYPES.map((actor) => ({
+      actor: t(`actors.${actor}`), count: count(coProduction.countByActor[actor]), withoutTime: count(coProduction.withoutTimeByActor[actor]),
+      hours: formatValue(coProduction.hoursByActor[actor], 'hours', locale),
+    })),
+    withoutTime: {
+      hint: t('withoutTimeHint'),
+      rows: coProduction.withoutTimeBySource.map((s) => ({ source: t(`sources.${s.source}`), count: count(s.count) })),
+      total: count(coProduction.withoutTime),
     },
     phaseActor: {
       actors: ACTOR_TYPES.map((actor) => t(`actors.${actor}`)),
@@ -133,7 +149,12 @@ export function quarterlyReportView(report: QuarterlyReport, locale: string, can
         };
       }),
     },
-    expiringChecks: volunteers.expiringChecks?.map((c) => ({ name: c.name, expiresOn: dateLabel(c.expiresOn, locale) })) ?? null,
+    // Expired and expiring checks, then volunteers with no check on record: names only in the manager's copy.
+    expiringChecks: volunteers.expiringChecks === null ? null : [
+      ...volunteers.expiringChecks.map((c) => ({ name: c.name, expiresOn: dateLabel(c.expiresOn, locale) })),
+      ...(volunteers.missingChecks ?? []).map((c) => ({ name: c.name, expiresOn: t('noCheckOnRecord') })),
+    ],
+    missingChecksHint: t('missingChecksHint'),
     expiringNone: t('expiringChecksNone', { date: dateLabel(report.current.referenceDate, locale) }),
   };
 }

@@ -9,11 +9,11 @@ import { assertHomeAccess } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import {
-  isQuarter, lastCompleteQuarter, LocalPeriod, previousQuarter, QuarterBounds, quarterBounds, recentQuarters,
+  isQuarter, lastCompleteQuarter, LocalPeriod, localPeriod, previousQuarter, QuarterBounds, quarterBounds, recentQuarters,
 } from '../common/time/quarter';
 import { addDays, todayIn } from '../common/time/zoned';
 import { Contribution } from '../contributions/entities/contribution.entity';
-import { ACTOR_TYPES, ActorType, PHASES, Phase } from '../contributions/contributions.enums';
+import { ACTOR_TYPES, ActorType, CONTRIBUTION_SOURCES, ContributionSource, PHASES, Phase } from '../contributions/contributions.enums';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Home } from '../homes/entities/home.entity';
 import { HomesService, HomeView } from '../homes/homes.service';
@@ -28,12 +28,13 @@ import { PERSPECTIVES } from '../voice/voice.enums';
 import { CHECK_WARNING_DAYS } from '../volunteers/background-check';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import {
-  ExpiringCheck, FAIR_SHARE_BUCKETS, FairShareRow, GAS_SCORES, GasScore, MonthEngagement, QuarterFigures, QuarterlyReport,
+  ExpiringCheck, FAIR_SHARE_BUCKETS, FairShareRow, GAS_SCORES, GasScore, MissingCheck, MonthEngagement, QuarterFigures, QuarterlyReport,
   WellbeingMeans,
 } from './quarterly-report.model';
 import { figureRows } from './report-figures';
 import {
-  belowOnePerWeek, fairShareBucket, hoursOf, meanOf, median, percentOf, perWeek, referenceDate, residentDaysWithin, round1, round2,
+  belowOnePerWeek, daysSoFar, fairShareBucket, hoursOf, lastOfFirstDays, meanOf, median, needsAttention, percentOf, perWeek, referenceDate,
+  residentDaysWithin, round1, round2,
 } from './report-maths';
 
 /** Who may open the quarterly report (SPEC 1: managers print it; coordinators preview it). */
@@ -78,6 +79,34 @@ function num(value: string | number | null | undefined): number {
 
 function zeroEngagements(): Record<Engagement, number> {
   return Object.fromEntries(ENGAGEMENTS.map((e) => [e, 0])) as Record<Engagement, number>;
+}
+
+/**
+ * A quarter as far as it is counted: its own first and last days (the quarter's), the instants of
+ * its first `daysCounted` days (start to the midnight after countedTo), and its months cut at
+ * countedTo (a month after it spans no instant). A closed quarter is counted whole.
+ */
+export interface CountedQuarter extends QuarterBounds {
+  countedTo: string;
+  daysCounted: number;
+  partial: boolean;
+  /** The day plans and checks are taken as at. */
+  reference: string;
+}
+
+/** A quarter counted over its first `days` days (days 1..N), in a home's time zone. */
+export function countedQuarter(q: QuarterBounds, days: number, zone: string, reference: string): CountedQuarter {
+  const countedTo = lastOfFirstDays(q.firstDay, q.lastDay, days);
+  const counted = days <= 0 ? { start: q.start, end: q.start } : localPeriod(q.firstDay, countedTo, zone);
+  const months = q.months.map((month) => {
+    if (countedTo >= month.lastDay) return month;
+    if (countedTo < month.firstDay) return { ...month, end: month.start };
+    return { ...month, ...localPeriod(month.firstDay, countedTo, zone) };
+  });
+  return {
+    ...q, start: counted.start, end: counted.end, months, countedTo, daysCounted: Math.max(days, 0),
+    partial: countedTo < q.lastDay, reference,
+  };
 }
 
 /**
@@ -128,13 +157,25 @@ export class ReportService {
     const now = options.now ?? new Date();
     const today = todayIn(home.timezone, now);
     const previous = previousQuarter(quarter);
-    const currentFigures = await this.figures(m, homeId, quarterBounds(quarter, home.timezone), today, options.names);
+    const currentBounds = quarterBounds(quarter, home.timezone);
+    const previousBounds = quarterBounds(previous, home.timezone);
+    // A quarter that has not ended counts its days 1..N to today, and is compared with days 1..N of
+    // the quarter before (plans and checks as at the last of them); a closed one with the whole of it.
+    const inProgress = today <= currentBounds.lastDay;
+    const days = daysSoFar(currentBounds.firstDay, currentBounds.lastDay, today);
+    const current = countedQuarter(currentBounds, days, home.timezone, referenceDate(currentBounds.lastDay, today));
+    const previousDays = inProgress ? days : daysSoFar(previousBounds.firstDay, previousBounds.lastDay, today);
+    const previousCounted = countedQuarter(
+      previousBounds, previousDays, home.timezone,
+      inProgress ? lastOfFirstDays(previousBounds.firstDay, previousBounds.lastDay, Math.max(days, 1)) : referenceDate(previousBounds.lastDay, today),
+    );
+    const currentFigures = await this.figures(m, homeId, current, options.names);
     // Last quarter is only compared with, never listed: it carries no names.
-    const previousFigures = await this.figures(m, homeId, quarterBounds(previous, home.timezone), today, false);
+    const previousFigures = await this.figures(m, homeId, previousCounted, false);
     return {
       meta: {
         homeId, homeName: home.name, homeSlug: home.slug, timezone: home.timezone, country: home.country, quarter, previousQuarter: previous,
-        generatedAt: now.toISOString(), generatedBy: options.generatedBy ?? null, withNames: options.names,
+        generatedAt: now.toISOString(), generatedBy: options.generatedBy ?? null, withNames: options.names, inProgress,
       },
       current: currentFigures,
       previous: previousFigures,
@@ -142,8 +183,8 @@ export class ReportService {
     };
   }
 
-  private async figures(m: EntityManager, homeId: string, q: QuarterBounds, today: string, names: boolean): Promise<QuarterFigures> {
-    const reference = referenceDate(q.lastDay, today);
+  private async figures(m: EntityManager, homeId: string, q: CountedQuarter, names: boolean): Promise<QuarterFigures> {
+    const reference = q.reference;
     const residents = await this.residentsInQuarter(m, homeId, q);
     const activitiesHeld = await this.countHeld(m, homeId, q);
     const engagementByMonth: MonthEngagement[] = [];
@@ -155,12 +196,17 @@ export class ReportService {
     const reached = await this.residentsReached(m, homeId, q);
     const coProduction = await this.coProduction(m, homeId, q, activitiesHeld);
     const fairShare = this.fairShare(residents, await this.engagementPerResident(m, homeId, q), q, names);
+    const checkedIn = await this.residentsCheckedIn(m, homeId, q);
+    const covered = residents.filter((r) => checkedIn.has(r.id)).length;
 
     return {
       quarter: q.quarter,
       firstDay: q.firstDay,
       lastDay: q.lastDay,
       referenceDate: reference,
+      countedTo: q.countedTo,
+      daysCounted: q.daysCounted,
+      partial: q.partial,
       participation: {
         residentsInQuarter: residents.length,
         activitiesHeld,
@@ -176,7 +222,8 @@ export class ReportService {
       voice: {
         suggestions: await this.suggestions(m, homeId, q),
         feedback: await this.feedback(m, homeId, q),
-        wellbeing: await this.wellbeing(m, homeId, q.quarter),
+        wellbeing: await this.wellbeing(m, homeId, q),
+        wellbeingCoverage: { count: covered, percent: percentOf(covered, residents.length) },
       },
       volunteers: {
         ...(await this.volunteers(m, homeId, q, reference, names)),
@@ -188,13 +235,16 @@ export class ReportService {
 
   // ---- Residents and participation ---------------------------------------------------------
 
-  /** Residents in the quarter: admitted on or before its last day and not left before its first day. */
-  private residentsInQuarter(m: EntityManager, homeId: string, q: LocalPeriod): Promise<Resident[]> {
+  /**
+   * Residents in the quarter: admitted on or before its last day (the last day counted, while it
+   * runs) and not left before its first day.
+   */
+  private residentsInQuarter(m: EntityManager, homeId: string, q: CountedQuarter): Promise<Resident[]> {
     return m
       .createQueryBuilder(Resident, 'r')
       .select(['r.id', 'r.firstName', 'r.lastName', 'r.preferredName', 'r.admittedOn', 'r.leftOn'])
       .where('r.homeId = :homeId', { homeId })
-      .andWhere('r.admittedOn <= :lastDay', { lastDay: q.lastDay })
+      .andWhere('r.admittedOn <= :lastDay', { lastDay: q.countedTo })
       .andWhere('(r.leftOn IS NULL OR r.leftOn >= :firstDay)', { firstDay: q.firstDay })
       .orderBy('r.lastName', 'ASC')
       .addOrderBy('r.firstName', 'ASC')
@@ -255,23 +305,25 @@ export class ReportService {
 
   /**
    * Fair share (SPEC 5): for each resident in the quarter, attended participations in activities
-   * held / (days resident within the quarter / 7).
+   * held / (days resident within the quarter / 7), the days counted to today while it runs. Those
+   * below 1 a week who lived in the home at least 14 of those days need attention.
    */
-  private fairShare(residents: Resident[], perResident: Map<string, Record<Engagement, number>>, q: QuarterBounds, names: boolean): QuarterFigures['fairShare'] {
+  private fairShare(residents: Resident[], perResident: Map<string, Record<Engagement, number>>, q: CountedQuarter, names: boolean): QuarterFigures['fairShare'] {
     const rows: FairShareRow[] = residents.map((resident) => {
       const counts = perResident.get(resident.id) ?? zeroEngagements();
       const attended = counts.active + counts.passive + counts.disengaged;
-      const days = residentDaysWithin(resident.admittedOn, resident.leftOn, q.firstDay, q.lastDay);
+      const days = residentDaysWithin(resident.admittedOn, resident.leftOn, q.firstDay, q.countedTo);
       return { residentId: resident.id, name: `${resident.firstName} ${resident.lastName}`, days, attended, perWeek: perWeek(attended, days), counts: { ...counts } };
     });
     const exact = (row: FairShareRow) => (row.days === 0 ? 0 : (row.attended * 7) / row.days);
     rows.sort((a, b) => exact(a) - exact(b) || a.name.localeCompare(b.name, 'it') || a.residentId.localeCompare(b.residentId));
-    const needing = rows.filter((row) => belowOnePerWeek(row.attended, row.days));
+    const needing = rows.filter((row) => needsAttention(row.attended, row.days));
     const medianPerWeek = median(rows.map(exact));
     return {
       residents: rows.length,
       buckets: FAIR_SHARE_BUCKETS.map((bucket) => ({ key: bucket.key, count: rows.filter((row) => fairShareBucket(row.attended, row.days) === bucket.key).length })),
-      belowOnePerWeek: needing.length,
+      belowOnePerWeek: rows.filter((row) => belowOnePerWeek(row.attended, row.days)).length,
+      needingAttentionCount: needing.length,
       medianPerWeek: medianPerWeek === null ? null : round2(medianPerWeek),
       rows: names ? rows : null,
       needingAttention: names ? needing : null,
@@ -286,11 +338,11 @@ export class ReportService {
    * own index (held activities, then their contributions; the home's programme-wide ones by date),
    * so the cost follows the quarter's rows, not the home's history or the other homes in the database.
    */
-  private counted(m: EntityManager, homeId: string, q: LocalPeriod): SelectQueryBuilder<Contribution>[] {
+  private counted(m: EntityManager, homeId: string, q: CountedQuarter): SelectQueryBuilder<Contribution>[] {
     const onHeld = this.contributionsOnHeld(m, homeId, q);
     const programmeWide = m
       .createQueryBuilder(Contribution, 'c')
-      .where('c.homeId = :homeId AND c.date >= :firstDay AND c.date <= :lastDay', { homeId, firstDay: q.firstDay, lastDay: q.lastDay })
+      .where('c.homeId = :homeId AND c.date >= :firstDay AND c.date <= :lastDay', { homeId, firstDay: q.firstDay, lastDay: q.countedTo })
       .andWhere('c.activityId IS NULL');
     return [onHeld, programmeWide];
   }
@@ -305,17 +357,21 @@ export class ReportService {
       .andWhere('c.homeId = :contributionHomeId', { contributionHomeId: homeId });
   }
 
-  private async coProduction(m: EntityManager, homeId: string, q: LocalPeriod, activitiesHeld: number): Promise<QuarterFigures['coProduction']> {
-    const rows: (Counted & { phase: Phase; actorType: ActorType; minutes: string | number | null })[] = [];
+  private async coProduction(m: EntityManager, homeId: string, q: CountedQuarter, activitiesHeld: number): Promise<QuarterFigures['coProduction']> {
+    type Row = Counted & { phase: Phase; actorType: ActorType; source: ContributionSource; minutes: string | number | null; untimed: string | number | null };
+    const rows: Row[] = [];
     for (const part of this.counted(m, homeId, q)) {
       rows.push(...(await part
         .select('c.phase', 'phase')
         .addSelect('c.actorType', 'actorType')
+        .addSelect('c.source', 'source')
         .addSelect('COUNT(*)', 'n')
         .addSelect('SUM(c.minutes)', 'minutes')
+        .addSelect('SUM(CASE WHEN c.minutes = 0 THEN 1 ELSE 0 END)', 'untimed')
         .groupBy('c.phase')
         .addGroupBy('c.actorType')
-        .getRawMany<Counted & { phase: Phase; actorType: ActorType; minutes: string | number | null }>()));
+        .addGroupBy('c.source')
+        .getRawMany<Row>()));
     }
     const cells = (phase: Phase, actorType: ActorType) => rows.filter((row) => row.phase === phase && row.actorType === actorType);
     const phaseActor = PHASES.flatMap((phase) =>
@@ -327,6 +383,15 @@ export class ReportService {
     );
     const minutesOf = (actorType: ActorType) => phaseActor.filter((c) => c.actorType === actorType).reduce((sum, c) => sum + c.minutes, 0);
     const hoursByActor = Object.fromEntries(ACTOR_TYPES.map((actor) => [actor, hoursOf(minutesOf(actor))])) as Record<ActorType, number>;
+    const countByActor = Object.fromEntries(
+      ACTOR_TYPES.map((actor) => [actor, phaseActor.filter((c) => c.actorType === actor).reduce((sum, c) => sum + c.count, 0)]),
+    ) as Record<ActorType, number>;
+    const withoutTimeByActor = Object.fromEntries(
+      ACTOR_TYPES.map((actor) => [actor, rows.filter((row) => row.actorType === actor).reduce((sum, row) => sum + num(row.untimed), 0)]),
+    ) as Record<ActorType, number>;
+    const withoutTimeBySource = CONTRIBUTION_SOURCES.map((source) => ({
+      source, count: rows.filter((row) => row.source === source).reduce((sum, row) => sum + num(row.untimed), 0),
+    }));
 
     const coProduced = await this.contributionsOnHeld(m, homeId, q)
       .select('COUNT(DISTINCT c.activityId)', 'n')
@@ -337,13 +402,17 @@ export class ReportService {
       coProducedActivities,
       coProducedShare: percentOf(coProducedActivities, activitiesHeld),
       contributions: phaseActor.reduce((sum, c) => sum + c.count, 0),
+      countByActor,
+      withoutTime: withoutTimeBySource.reduce((sum, s) => sum + s.count, 0),
+      withoutTimeByActor,
+      withoutTimeBySource,
       hoursByActor,
       totalHours: hoursOf(phaseActor.reduce((sum, c) => sum + c.minutes, 0)),
       phaseActor,
     };
   }
 
-  private async volunteersContributing(m: EntityManager, homeId: string, q: LocalPeriod): Promise<number> {
+  private async volunteersContributing(m: EntityManager, homeId: string, q: CountedQuarter): Promise<number> {
     const volunteers = new Set<string>();
     for (const part of this.counted(m, homeId, q)) {
       const rows = await part
@@ -370,7 +439,7 @@ export class ReportService {
    * Plans keep no history of their next review date, so a review recorded after the quarter moves
    * it on; the figure is exact for a report generated at the quarter's end.
    */
-  private async plans(m: EntityManager, homeId: string, q: QuarterBounds, residents: Resident[], reference: string): Promise<QuarterFigures['plans']> {
+  private async plans(m: EntityManager, homeId: string, q: CountedQuarter, residents: Resident[], reference: string): Promise<QuarterFigures['plans']> {
     const plans = await m
       .createQueryBuilder(ActivityPlan, 'p')
       .select(['p.id', 'p.residentId', 'p.version', 'p.nextReviewOn'])
@@ -397,7 +466,7 @@ export class ReportService {
       .addSelect('g.score', 'score')
       // The reviews by their (home, date) index, then their scores by review: one home's quarter only.
       .where('r.homeId = :homeId AND g.homeId = :homeId', { homeId })
-      .andWhere('r.reviewedOn >= :firstDay AND r.reviewedOn <= :lastDay', { firstDay: q.firstDay, lastDay: q.lastDay })
+      .andWhere('r.reviewedOn >= :firstDay AND r.reviewedOn <= :lastDay', { firstDay: q.firstDay, lastDay: q.countedTo })
       .orderBy('r.reviewedOn', 'DESC')
       .addOrderBy('r.createdAt', 'DESC')
       .addOrderBy('g.id', 'ASC')
@@ -447,17 +516,33 @@ export class ReportService {
     return { count, meanRating: meanOf(num(row?.total), count) };
   }
 
-  /** Wellbeing check-ins recorded for the quarter: means per domain, per perspective. */
-  private async wellbeing(m: EntityManager, homeId: string, quarter: string): Promise<WellbeingMeans[]> {
-    const rows = await m
+  /**
+   * Check-ins recorded for the quarter; for a quarter counted only to day N (days 1..N of one a
+   * running quarter is compared with, or a running one), those recorded by the end of day N. A
+   * check-in is always recorded within the quarter it is for (the quarter it is in the home then).
+   */
+  private checkIns(m: EntityManager, homeId: string, q: CountedQuarter): SelectQueryBuilder<WellbeingCheckIn> {
+    const qb = m
       .createQueryBuilder(WellbeingCheckIn, 'w')
+      .where('w.homeId = :homeId', { homeId })
+      .andWhere('w.quarter = :quarter', { quarter: q.quarter });
+    return q.partial ? qb.andWhere('w.createdAt < :checkInsEnd', { checkInsEnd: q.end }) : qb;
+  }
+
+  /** The residents with at least one check-in for the quarter, of any perspective. */
+  private async residentsCheckedIn(m: EntityManager, homeId: string, q: CountedQuarter): Promise<Set<string>> {
+    const rows = await this.checkIns(m, homeId, q).select('DISTINCT w.residentId', 'residentId').getRawMany<{ residentId: string }>();
+    return new Set(rows.map((row) => row.residentId));
+  }
+
+  /** Wellbeing check-ins recorded for the quarter: means per domain, per perspective. */
+  private async wellbeing(m: EntityManager, homeId: string, q: CountedQuarter): Promise<WellbeingMeans[]> {
+    const rows = await this.checkIns(m, homeId, q)
       .select('w.perspective', 'perspective')
       .addSelect('COUNT(*)', 'n')
       .addSelect('SUM(w.doingThings)', 'doingThings')
       .addSelect('SUM(w.people)', 'people')
       .addSelect('SUM(w.choice)', 'choice')
-      .where('w.homeId = :homeId', { homeId })
-      .andWhere('w.quarter = :quarter', { quarter })
       .groupBy('w.perspective')
       .getRawMany<Counted & { perspective: string; doingThings: string | number; people: string | number; choice: string | number }>();
     return PERSPECTIVES.map((perspective) => {
@@ -476,22 +561,25 @@ export class ReportService {
   /**
    * Active volunteers: status active, started on or before the quarter's last day (or no start
    * date). Their checks are judged on the reference date, as the volunteer pages judge them today:
-   * expiring when they run out within 60 days (that day included), expired when already run out.
+   * expiring when they run out within 60 days (that day included), expired when already run out,
+   * and "no check on record" when none has an expiry date (backgroundCheckStatus 'missing').
    */
   private async volunteers(
-    m: EntityManager, homeId: string, q: LocalPeriod, reference: string, names: boolean,
+    m: EntityManager, homeId: string, q: CountedQuarter, reference: string, names: boolean,
   ): Promise<Omit<QuarterFigures['volunteers'], 'contributing' | 'hours'>> {
     const active = () =>
       m
         .createQueryBuilder(Volunteer, 'v')
         .where('v.homeId = :homeId', { homeId })
         .andWhere('v.status = :active', { active: 'active' })
-        .andWhere('(v.startedOn IS NULL OR v.startedOn <= :lastDay)', { lastDay: q.lastDay });
+        .andWhere('(v.startedOn IS NULL OR v.startedOn <= :lastDay)', { lastDay: q.countedTo });
     const warnUntil = addDays(reference, CHECK_WARNING_DAYS);
     const count = await active().getCount();
     const checksExpiring = await active().andWhere('v.backgroundCheckExpiresOn >= :reference AND v.backgroundCheckExpiresOn <= :warnUntil', { reference, warnUntil }).getCount();
     const checksExpired = await active().andWhere('v.backgroundCheckExpiresOn < :reference', { reference }).getCount();
+    const checksMissing = await active().andWhere('v.backgroundCheckExpiresOn IS NULL').getCount();
     let expiringChecks: ExpiringCheck[] | null = null;
+    let missingChecks: MissingCheck[] | null = null;
     if (names) {
       const rows = await active()
         .select(['v.id', 'v.firstName', 'v.lastName', 'v.backgroundCheckExpiresOn'])
@@ -500,7 +588,15 @@ export class ReportService {
         .addOrderBy('v.lastName', 'ASC')
         .getMany();
       expiringChecks = rows.map((v) => ({ volunteerId: v.id, name: `${v.firstName} ${v.lastName}`, expiresOn: v.backgroundCheckExpiresOn! }));
+      const missing = await active()
+        .select(['v.id', 'v.firstName', 'v.lastName'])
+        .andWhere('v.backgroundCheckExpiresOn IS NULL')
+        .orderBy('v.lastName', 'ASC')
+        .addOrderBy('v.firstName', 'ASC')
+        .addOrderBy('v.id', 'ASC')
+        .getMany();
+      missingChecks = missing.map((v) => ({ volunteerId: v.id, name: `${v.firstName} ${v.lastName}` }));
     }
-    return { active: count, checksExpiring, checksExpired, expiringChecks };
+    return { active: count, checksExpiring, checksExpired, checksMissing, expiringChecks, missingChecks };
   }
 }

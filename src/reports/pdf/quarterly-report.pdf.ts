@@ -3,7 +3,8 @@ import { translate } from '../../common/i18n/i18n';
 import { ACTOR_TYPES, PHASES } from '../../contributions/contributions.enums';
 import { FAIR_SHARE_BUCKETS, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from '../quarterly-report.model';
 import {
-  dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, quarterPeriodLabel,
+  comparedWithNote, dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, progressNote,
+  quarterPeriodLabel,
 } from '../report-format';
 import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
 import { heatmap, histogram, horizontalBars, stackedBars } from './pdf-charts';
@@ -51,9 +52,14 @@ const DEFINITIONS: { figure: string; definition: string }[] = [
   { figure: 'totalHours', definition: 'involvementHours' },
   { figure: 'engagementMix', definition: 'engagementMix' },
   { figure: 'belowOnePerWeek', definition: 'fairShare' },
+  { figure: 'needingAttention', definition: 'needingAttention' },
+  { figure: 'contributionsWithoutTime', definition: 'contributionsWithoutTime' },
   { figure: 'residentsWithAgreedPlan', definition: 'plans' },
   { figure: 'suggestionsReceived', definition: 'voice' },
+  { figure: 'wellbeingCoveragePercent', definition: 'wellbeingCoverage' },
   { figure: 'volunteersActive', definition: 'volunteers' },
+  { figure: 'checksMissing', definition: 'checksMissing' },
+  { figure: 'runningQuarter', definition: 'runningQuarter' },
 ];
 
 /**
@@ -89,7 +95,8 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
 
   doc.switchToPage(doc.bufferedPageRange().start);
   contents(w, contentsY, locale);
-  const footerLeft = `${report.meta.homeName} · ${period} (${report.meta.quarter})`;
+  const progress = progressNote(report, locale);
+  const footerLeft = `${report.meta.homeName} · ${period} (${report.meta.quarter})${progress ? ` · ${progress}` : ''}`;
   const generated = `${generatedLabel(report, locale)} · ${t(report.meta.withNames ? 'copy.names' : 'copy.noNames')}`;
   stampFooters(w, footerLeft, generated, (page, pages) => t('footer.page', { page, pages }), locale);
   doc.end();
@@ -124,6 +131,11 @@ function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: st
   w.y += homeHeight + 4;
   w.textAt(t('cover.period', { period, quarter: report.meta.quarter }), w.left, w.y, { width: w.width, size: 14, colour: COLOURS.primary });
   w.y += 30;
+  const progress = progressNote(report, locale);
+  if (progress) {
+    w.note(progress, { colour: COLOURS.warn, fill: COLOURS.warnBg, border: '#e0b35a' });
+    w.y += 4;
+  }
 
   const generatedAt = new Intl.DateTimeFormat(locale === 'it' ? 'it-IT' : 'en-GB', {
     day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: report.meta.timezone,
@@ -138,7 +150,7 @@ function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: st
   if (report.meta.withNames) w.note(t('copy.names'), { colour: COLOURS.warn, fill: COLOURS.warnBg, border: '#e0b35a' });
   else w.note(t('copy.noNames'));
   w.paragraph(t('cover.about'));
-  w.paragraph(t('cover.comparedWith', { quarter: report.meta.previousQuarter }), { colour: COLOURS.muted });
+  w.paragraph(comparedWithNote(report, locale), { colour: COLOURS.muted });
   w.space(10);
   return w.y;
 }
@@ -165,7 +177,7 @@ function contents(w: PdfWriter, y: number, locale: string): void {
 // ---- Sections ------------------------------------------------------------------------------
 
 function headline(w: PdfWriter, report: QuarterlyReport, locale: string): void {
-  w.sectionHeading('headline', sectionTitle(locale, 'headline'), translate(locale, 'reports.cover.comparedWith', { quarter: report.meta.previousQuarter }));
+  w.sectionHeading('headline', sectionTitle(locale, 'headline'), comparedWithNote(report, locale));
   const tiles = report.figures.filter((f) => f.headline);
   const gap = 10;
   const columns = 3;
@@ -228,12 +240,12 @@ function fairShare(w: PdfWriter, report: QuarterlyReport, locale: string): void 
     })),
     t('columns.belowOne'),
   );
-  figureTable(w, report, locale, ['belowOnePerWeek', 'medianPerWeek']);
+  figureTable(w, report, locale, ['belowOnePerWeek', 'needingAttention', 'medianPerWeek']);
 
   w.subheading(t('needingAttention'), 60);
-  w.paragraph(t('needingAttentionHint'), { size: 8.5, colour: COLOURS.muted, after: 4 });
-  if (share.belowOnePerWeek === 0) w.note(t('needingAttentionNone'));
-  else if (share.needingAttention === null) w.note(t('needingAttentionCount', { count: share.belowOnePerWeek }));
+  w.paragraph(`${t('needingAttentionHint')} ${t('needingAttentionRule')}`, { size: 8.5, colour: COLOURS.muted, after: 4 });
+  if (share.needingAttentionCount === 0) w.note(t('needingAttentionNone'));
+  else if (share.needingAttention === null) w.note(t('needingAttentionCount', { count: share.needingAttentionCount }));
   else {
     w.table(
       [
@@ -267,7 +279,28 @@ function coProduction(w: PdfWriter, report: QuarterlyReport, locale: string): vo
     })),
     `${t('columns.phase')} / ${t('columns.actor')}`,
   );
-  figureTable(w, report, locale, ['coProducedActivities', 'coProducedShare', 'contributions', 'totalHours', ...ACTOR_TYPES.map((a) => `hours.${a}`)]);
+  const count = (n: number) => formatNumber(n, 'count', locale);
+  w.subheading(t('contributionsByActor'), 110);
+  w.table(
+    [
+      { header: t('columns.actor'), width: 0.4 },
+      { header: t('columns.count'), width: 0.2, align: 'right' },
+      { header: t('columns.withoutTime'), width: 0.2, align: 'right' },
+      { header: t('columns.hours'), width: 0.2, align: 'right' },
+    ],
+    ACTOR_TYPES.map((actor) => [t(`actors.${actor}`), count(co.countByActor[actor]), count(co.withoutTimeByActor[actor]), formatValue(co.hoursByActor[actor], 'hours', locale)]),
+  );
+  w.subheading(t('withoutTimeTitle'), 140);
+  w.paragraph(t('withoutTimeHint'), { size: 8.5, colour: COLOURS.muted, after: 4 });
+  w.table(
+    [{ header: t('columns.source'), width: 0.7 }, { header: t('columns.withoutTime'), width: 0.3, align: 'right' }],
+    [...co.withoutTimeBySource.map((s) => [t(`sources.${s.source}`), count(s.count)]), [t('columns.total'), count(co.withoutTime)]],
+    { boldRows: new Set([co.withoutTimeBySource.length]) },
+  );
+  figureTable(w, report, locale, [
+    'coProducedActivities', 'coProducedShare', 'contributions', ...ACTOR_TYPES.map((a) => `contributionCount.${a}`), 'contributionsWithoutTime',
+    'totalHours', ...ACTOR_TYPES.map((a) => `hours.${a}`),
+  ]);
 }
 
 function plans(w: PdfWriter, report: QuarterlyReport, locale: string): void {
@@ -291,6 +324,7 @@ function voice(w: PdfWriter, report: QuarterlyReport, locale: string): void {
   w.sectionHeading('voice', sectionTitle(locale, 'voice'), t('sectionIntro.voice'), 150);
   figureTable(w, report, locale, [
     'suggestionsReceived', 'suggestionsAccepted', 'suggestionsDeclined', 'suggestionsPending', 'medianDaysToAnswer', 'feedbackCount', 'feedbackMeanRating',
+    'wellbeingCoverage', 'wellbeingCoveragePercent',
   ]);
   w.subheading(t('wellbeingTitle'), 90);
   w.paragraph(t('wellbeingHint'), { size: 8.5, colour: COLOURS.muted, after: 4 });
@@ -318,18 +352,23 @@ function volunteers(w: PdfWriter, report: QuarterlyReport, locale: string): void
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
   const vol = report.current.volunteers;
   w.sectionHeading('volunteers', sectionTitle(locale, 'volunteers'), t('sectionIntro.volunteers'), 130);
-  figureTable(w, report, locale, ['volunteersActive', 'volunteersContributing', 'volunteerHours', 'checksExpiring', 'checksExpired']);
+  figureTable(w, report, locale, ['volunteersActive', 'volunteersContributing', 'volunteerHours', 'checksExpiring', 'checksExpired', 'checksMissing']);
+  // Names only in the manager's copy: expired and expiring checks, then those with no check on record.
   if (vol.expiringChecks === null) return;
+  const missing = vol.missingChecks ?? [];
   const date = dateLabel(report.current.referenceDate, locale);
   w.subheading(t('expiringChecks'), 50);
-  if (vol.expiringChecks.length === 0) {
+  if (vol.expiringChecks.length === 0 && missing.length === 0) {
     w.note(t('expiringChecksNone', { date }));
     return;
   }
-  w.paragraph(t('expiringChecksHint', { date }), { size: 8.5, colour: COLOURS.muted, after: 4 });
+  w.paragraph(`${t('expiringChecksHint', { date })} ${t('missingChecksHint')}`, { size: 8.5, colour: COLOURS.muted, after: 4 });
   w.table(
     [{ header: t('columns.volunteer'), width: 0.6 }, { header: t('columns.expiresOn'), width: 0.4, align: 'right' }],
-    vol.expiringChecks.map((check) => [check.name, dateLabel(check.expiresOn, locale)]),
+    [
+      ...vol.expiringChecks.map((check) => [check.name, dateLabel(check.expiresOn, locale)]),
+      ...missing.map((check) => [check.name, t('noCheckOnRecord')]),
+    ],
   );
 }
 
@@ -371,6 +410,13 @@ function annexes(w: PdfWriter, report: QuarterlyReport, locale: string): void {
   w.sectionHeading('annexDefinitions', sectionTitle(locale, 'annexDefinitions'));
   w.table(
     [{ header: t('columns.figure'), width: 0.28 }, { header: t('columns.definition'), width: 0.72 }],
-    DEFINITIONS.map((d) => [d.figure === 'engagementMix' ? t('charts.engagementByMonth') : figureLabel(d.figure, locale), t(`definitions.${d.definition}`)]),
+    DEFINITIONS.map((d) => [definitionLabel(d.figure, locale), t(`definitions.${d.definition}`)]),
   );
+}
+
+/** Annex B's first column: a figure's label, or the chart or rule the definition is about. */
+function definitionLabel(key: string, locale: string): string {
+  if (key === 'engagementMix') return translate(locale, 'reports.charts.engagementByMonth');
+  if (key === 'runningQuarter') return translate(locale, 'reports.definitionLabels.runningQuarter');
+  return figureLabel(key, locale);
 }
