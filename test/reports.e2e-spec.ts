@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
-import { ACTOR_TYPES, PHASES } from '../src/contributions/contributions.enums';
+import { ACTOR_TYPES, ContributionSource, PHASES } from '../src/contributions/contributions.enums';
 import type { HomeView } from '../src/homes/homes.service';
 import type { FigureRow, QuarterFigures, QuarterlyReport } from '../src/reports/quarterly-report.model';
 import { figureCells } from '../src/reports/report-format';
@@ -40,7 +40,7 @@ function expectedQ3(s: ReportScenario): QuarterFigures {
     { residentId: r6.id, name: 'Franco Ferri', days: 1, attended: 1, perWeek: 7, counts: { ...zero, active: 1 } },
   ];
   return {
-    quarter: '2026-Q3', firstDay: '2026-07-01', lastDay: '2026-09-30', referenceDate: '2026-09-30',
+    quarter: '2026-Q3', firstDay: '2026-07-01', lastDay: '2026-09-30', referenceDate: '2026-09-30', countedTo: '2026-09-30', daysCounted: 92, partial: false,
     participation: {
       residentsInQuarter: 5,
       activitiesHeld: 7,
@@ -59,6 +59,13 @@ function expectedQ3(s: ReportScenario): QuarterFigures {
       coProducedActivities: 4, // A1 volunteer, A2 family, A6 resident, A10 resident (A3 staff only)
       coProducedShare: 57.1, // 4 / 7
       contributions: 8,
+      countByActor: { resident: 2, family: 2, volunteer: 1, staff: 3 },
+      withoutTime: 1, // C5, a resident's co-design with 0 minutes
+      withoutTimeByActor: { resident: 1, family: 0, volunteer: 0, staff: 0 },
+      withoutTimeBySource: [
+        { source: 'manual', count: 1 }, { source: 'help_offer', count: 0 }, { source: 'plan_review', count: 0 },
+        { source: 'suggestion', count: 0 }, { source: 'feedback', count: 0 }, { source: 'check_in', count: 0 },
+      ],
       hoursByActor: { resident: 0.17, family: 2, volunteer: 1, staff: 2.17 }, // 10, 120, 60, 130 minutes
       totalHours: 5.33, // 320 minutes
       phaseActor: [
@@ -87,6 +94,7 @@ function expectedQ3(s: ReportScenario): QuarterFigures {
         { key: 'twoToThree', count: 0 }, { key: 'threeToFive', count: 0 }, { key: 'fivePlus', count: 1 },
       ],
       belowOnePerWeek: 3,
+      needingAttentionCount: 3, // all three lived in the home 61 days or more
       medianPerWeek: 0.38,
       rows,
       needingAttention: rows.slice(0, 3),
@@ -105,6 +113,7 @@ function expectedQ3(s: ReportScenario): QuarterFigures {
         { perspective: 'family', count: 1, means: { doingThings: 2, people: 3, choice: 3 } },
         { perspective: 'staff', count: 0, means: { doingThings: null, people: null, choice: null } },
       ],
+      wellbeingCoverage: { count: 3, percent: 60 }, // R1, R2, R3 of 5
     },
     volunteers: {
       active: 5, // Vera, Marco, Lucia, Paolo (started in August), Ada (no check); not Sara (paused) nor Ugo (starts in October)
@@ -112,6 +121,8 @@ function expectedQ3(s: ReportScenario): QuarterFigures {
       hours: 1,
       checksExpiring: 2, // Vera 15 Oct, Lucia 29 Nov (60th day)
       checksExpired: 1, // Marco 20 Aug
+      checksMissing: 1, // Ada
+      missingChecks: [{ volunteerId: s.volunteers.ada.id, name: 'Ada Senza' }],
       expiringChecks: [
         { volunteerId: s.volunteers.v2.id, name: 'Marco Neri', expiresOn: '2026-08-20' },
         { volunteerId: s.volunteers.v1.id, name: 'Vera Verdi', expiresOn: '2026-10-15' },
@@ -122,7 +133,7 @@ function expectedQ3(s: ReportScenario): QuarterFigures {
 }
 
 const EXPECTED_Q2: QuarterFigures = {
-  quarter: '2026-Q2', firstDay: '2026-04-01', lastDay: '2026-06-30', referenceDate: '2026-06-30',
+  quarter: '2026-Q2', firstDay: '2026-04-01', lastDay: '2026-06-30', referenceDate: '2026-06-30', countedTo: '2026-06-30', daysCounted: 91, partial: false,
   participation: {
     residentsInQuarter: 4, // R1, R3, R5 (left 15 Jun), R7
     activitiesHeld: 2, // A9, and A8 at 23:30 on 30 June
@@ -140,6 +151,10 @@ const EXPECTED_Q2: QuarterFigures = {
     coProducedActivities: 1,
     coProducedShare: 50,
     contributions: 2,
+    countByActor: { resident: 0, family: 0, volunteer: 2, staff: 0 },
+    withoutTime: 0,
+    withoutTimeByActor: { resident: 0, family: 0, volunteer: 0, staff: 0 },
+    withoutTimeBySource: ['manual', 'help_offer', 'plan_review', 'suggestion', 'feedback', 'check_in'].map((source) => ({ source: source as ContributionSource, count: 0 })),
     hoursByActor: { resident: 0, family: 0, volunteer: 2.25, staff: 0 },
     totalHours: 2.25,
     // C13 (a volunteer delivering the May fair) and C7 (a volunteer's programme-wide assessment on 30 June); every other cell is 0.
@@ -157,6 +172,7 @@ const EXPECTED_Q2: QuarterFigures = {
       { key: 'twoToThree', count: 0 }, { key: 'threeToFive', count: 0 }, { key: 'fivePlus', count: 0 },
     ],
     belowOnePerWeek: 4,
+    needingAttentionCount: 4,
     medianPerWeek: 0.08, // (7/91 + 7/91) / 2
     rows: null,
     needingAttention: null,
@@ -175,8 +191,9 @@ const EXPECTED_Q2: QuarterFigures = {
       { perspective: 'family', count: 2, means: { doingThings: 2.5, people: 3.5, choice: 2.5 } },
       { perspective: 'staff', count: 1, means: { doingThings: 1, people: 1, choice: 1 } },
     ],
+    wellbeingCoverage: { count: 2, percent: 50 }, // R1, R3 of 4
   },
-  volunteers: { active: 4, contributing: 2, hours: 2.25, checksExpiring: 1, checksExpired: 0, expiringChecks: null },
+  volunteers: { active: 4, contributing: 2, hours: 2.25, checksExpiring: 1, checksExpired: 0, checksMissing: 1, expiringChecks: null, missingChecks: null },
 };
 
 const EXPECTED_FIGURES: Record<string, [number | null, number | null, number | null]> = {
@@ -184,6 +201,8 @@ const EXPECTED_FIGURES: Record<string, [number | null, number | null, number | n
   residentsReached: [4, 3, 1], residentsReachedPercent: [80, 75, 5],
   'engagement.active': [6, 2, 4], 'engagement.passive': [2, 1, 1], 'engagement.disengaged': [3, 0, 3], 'engagement.declined': [1, 1, 0], 'engagement.absent': [1, 0, 1],
   coProducedActivities: [4, 1, 3], coProducedShare: [57.1, 50, 7.1], contributions: [8, 2, 6], totalHours: [5.33, 2.25, 3.08],
+  'contributionCount.resident': [2, 0, 2], 'contributionCount.family': [2, 0, 2], 'contributionCount.volunteer': [1, 2, -1], 'contributionCount.staff': [3, 0, 3],
+  contributionsWithoutTime: [1, 0, 1], needingAttention: [3, 4, -1], wellbeingCoverage: [3, 2, 1], wellbeingCoveragePercent: [60, 50, 10], checksMissing: [1, 1, 0],
   'hours.resident': [0.17, 0, 0.17], 'hours.family': [2, 0, 2], 'hours.volunteer': [1, 2.25, -1.25], 'hours.staff': [2.17, 0, 2.17],
   belowOnePerWeek: [3, 4, -1], medianPerWeek: [0.38, 0.08, 0.3],
   'fairShare.none': [1, 1, 0], 'fairShare.belowOne': [2, 3, -1], 'fairShare.oneToTwo': [1, 0, 1], 'fairShare.twoToThree': [0, 0, 0],
@@ -236,7 +255,7 @@ describe('Quarterly co-production report', () => {
     it('should say which home, quarter and copy it is when generated', () => {
       expect(report.meta).toEqual({
         homeId: home.id, homeName: 'Casa Prova', homeSlug: 'casa-prova', timezone: 'Europe/Rome', country: 'IT', quarter: '2026-Q3', previousQuarter: '2026-Q2',
-        generatedAt: '2026-11-28T12:00:00.000Z', generatedBy: 'Laura Bertolini', withNames: true,
+        generatedAt: '2026-11-28T12:00:00.000Z', generatedBy: 'Laura Bertolini', withNames: true, inProgress: false,
       });
     });
 
@@ -260,7 +279,8 @@ describe('Quarterly co-production report', () => {
       const preview = await t.get(ReportService).quarterlyReport(home.id, '2026-Q3', { names: false, now: NOW });
       expect(preview.current.fairShare).toEqual({ ...expectedQ3(scenario).fairShare, rows: null, needingAttention: null });
       expect(preview.current.volunteers.expiringChecks).toBeNull();
-      expect(JSON.stringify(preview)).not.toMatch(/Galli|Bassi|Alba|Neri|Verdi/);
+      expect(preview.current.volunteers.missingChecks).toBeNull();
+      expect(JSON.stringify(preview)).not.toMatch(/Galli|Bassi|Alba|Neri|Verdi|Senza/);
       expect(figureMap(preview.figures)).toEqual(EXPECTED_FIGURES);
     });
 
@@ -332,7 +352,7 @@ describe('Quarterly co-production report', () => {
       const text = flat(res.text.replace(/<[^>]+>/g, ' '));
       expect(text).toContain('Activities held 7 2 +5');
       expect(text).toContain('3 residents attended fewer than one activity a week.');
-      expect(text).not.toMatch(/Galli|Bassi|Marco Neri/);
+      expect(text).not.toMatch(/Galli|Bassi|Marco Neri|Ada Senza/);
       expect(res.text).not.toContain('/reports/quarterly.pdf');
     });
   });
@@ -389,6 +409,7 @@ describe('Quarterly co-production report', () => {
       expect(text).toContain('Anna Alba 92 5 0.38');
       expect(text).not.toContain('Carla Conti 21');
       expect(text).toContain('Marco Neri 20 August 2026');
+      expect(text).toContain('Ada Senza No check on record');
     });
 
     it("should map figures to the Italian framework in the annex when the home is in Italy (GB's NICE and CQC: standards-by-country)", () => {

@@ -69,7 +69,7 @@ export async function buildReportScenario(t: TestApp, homeId: string, otherHomeI
   await volunteer('Paolo', 'Gialli', { startedOn: '2026-08-01', backgroundCheckExpiresOn: '2027-12-31' }); // active in Q3 only
   await volunteer('Sara', 'Blu', { status: 'paused', backgroundCheckExpiresOn: '2026-09-05' }); // paused: never counted
   await volunteer('Ugo', 'Nero', { startedOn: '2026-10-10', backgroundCheckExpiresOn: '2026-10-20' }); // starts after Q3
-  await volunteer('Ada', 'Senza', {}); // active, no check recorded: neither expiring nor expired
+  const ada = await volunteer('Ada', 'Senza', {}); // active, no check recorded: neither expiring nor expired, but "no check on record"
   await insert(t, Volunteer, { homeId: otherHomeId, firstName: 'Otto', lastName: 'Altrove', email: null, phone: null, association: null, skills: [], availability: null, backgroundCheckReference: null, backgroundCheckOn: null, backgroundCheckExpiresOn: '2026-10-01', trainingNotes: null, startedOn: null, status: 'active' });
 
   // ---- Activities (Q3 held: A10 A11 A1 A12 A2 A3 A6 = 7; Q2 held: A9 A8 = 2)
@@ -209,7 +209,7 @@ export async function buildReportScenario(t: TestApp, homeId: string, otherHomeI
   await checkIn(r3.id, '2026-Q2', 'staff', [1, 1, 1]);
   await checkIn(otherResident.id, '2026-Q3', 'staff', [4, 4, 4], otherHomeId);
 
-  return { residents: { r1, r2, r3, r4, r5, r6, r7 }, volunteers: { v1, v2, v3 } };
+  return { residents: { r1, r2, r3, r4, r5, r6, r7 }, volunteers: { v1, v2, v3, ada } };
 }
 
 export type ReportScenario = Awaited<ReturnType<typeof buildReportScenario>>;
