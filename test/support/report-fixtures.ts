@@ -250,3 +250,92 @@ export function pdfText(pdf: Buffer): Promise<{ text: string; pages: number }> {
     child.stdin!.end(pdf);
   });
 }
+
+/**
+ * A home in the middle of a quarter, for issue 18 items 3, 4 and 8: 2026-Q4 seen on 28 November
+ * 2026 (its days 1..59, to 28 November) is compared with days 1..59 of 2026-Q3 (to 28 August).
+ * Each record says where it counts; the expected figures in reports-figures.e2e-spec.ts follow.
+ */
+export async function buildRunningQuarterScenario(t: TestApp, homeId: string) {
+  const type = await createActivityType(t, homeId, { name: 'Laboratorio' });
+
+  // ---- Residents (Q4 so far: Lina, Tino, Quinto, Rita, Sara = 5; Q3 days 1..59: Lina, Rita = 2; the whole Q3: Lina, Rita, Sara = 3)
+  const lina = await createResident(t, homeId, { firstName: 'Lina', lastName: 'Lunga', admittedOn: '2025-01-01' }); // 59 days, nothing attended: needs attention
+  const tino = await createResident(t, homeId, { firstName: 'Tino', lastName: 'Tredici', admittedOn: '2026-11-16' }); // 13 days: below one a week, not listed
+  const quinto = await createResident(t, homeId, { firstName: 'Quinto', lastName: 'Quattordici', admittedOn: '2026-11-15' }); // 14 days: listed
+  const rita = await createResident(t, homeId, { firstName: 'Rita', lastName: 'Regolare', admittedOn: '2025-01-01' }); // 9 in 59 days: 1.07 a week
+  const sara = await createResident(t, homeId, { firstName: 'Sara', lastName: 'Settembre', admittedOn: '2026-09-01' }); // after Q3's day 59
+  const dora = await createResident(t, homeId, { firstName: 'Dora', lastName: 'Dopo', admittedOn: '2026-12-10' }); // admitted after today: not yet in Q4
+
+  const activity = (startsAt: Date, title: string, status: Activity['status'] = 'completed') =>
+    insert(t, Activity, {
+      homeId, activityTypeId: type.id, title, startsAt, durationMinutes: 60, location: null, unitId: null, capacity: null, leadStaffId: null, status,
+      description: null, seriesId: null, visibleToFamilies: true, completedAt: status === 'completed' ? startsAt : null, cancelReason: null,
+    });
+  const took = (a: Activity, residentId: string) =>
+    insert(t, Participation, {
+      homeId, activityId: a.id, residentId, engagement: 'active', moodBefore: null, moodAfter: null, staffNote: null, familyNote: null, recordedBy: null, recordedAt: a.startsAt,
+    });
+
+  // ---- Activities (Q4 so far: 9 held, Rita at each; Q3 days 1..59: 1 held (10 Aug); the whole Q3: 2)
+  const q4Days = ['2026-10-02', '2026-10-09', '2026-10-16', '2026-10-23', '2026-10-30', '2026-11-06', '2026-11-13', '2026-11-20', '2026-11-28'];
+  const q4: Activity[] = [];
+  for (const [i, day] of q4Days.entries()) {
+    const a = await activity(rome(day, i === q4Days.length - 1 ? '23:30' : '10:00'), `Laboratorio ${i + 1}`); // the last: 23:30 today, still today
+    await took(a, rita.id);
+    q4.push(a);
+  }
+  await activity(rome('2026-12-05', '10:00'), 'Next week', 'planned'); // planned: never held
+  const august = await activity(rome('2026-08-10', '10:00'), 'August walk'); // Q3 day 41: in both Q3 counts
+  await took(august, rita.id);
+  const september = await activity(rome('2026-09-10', '10:00'), 'September fair'); // Q3 day 72: only in the whole Q3
+  await took(september, rita.id);
+  await took(september, lina.id);
+
+  // ---- People
+  const family = await insert(t, FamilyMember, { homeId, firstName: 'Franca', lastName: 'Regolare', email: null, phone: null, archivedAt: null });
+  const staff = await insert(t, StaffMember, { homeId, firstName: 'Elio', lastName: 'Educatore', email: null, phone: null, jobRole: 'activity_coordinator', unitId: null, startedOn: '2020-01-01', status: 'active' });
+  const volunteer = (firstName: string, lastName: string, fields: Partial<Volunteer>) =>
+    insert(t, Volunteer, {
+      homeId, firstName, lastName, email: null, phone: null, association: 'AVO', skills: [], availability: null, backgroundCheckReference: null,
+      backgroundCheckOn: null, backgroundCheckExpiresOn: null, trainingNotes: null, startedOn: null, status: 'active', ...fields,
+    } as DeepPartial<Volunteer>);
+  // Volunteers with no check on record: Q4 so far Nadia and Sergio (2), Q3 days 1..59 Nadia (1), the whole Q3 Nadia and Sergio (2).
+  const nadia = await volunteer('Nadia', 'Nessuno', { startedOn: '2026-01-01' });
+  const sergio = await volunteer('Sergio', 'Senzacontrollo', { startedOn: '2026-09-05' });
+  await volunteer('Fulvio', 'Futuro', { startedOn: '2026-12-01' }); // starts after today: not active yet
+  await volunteer('Paola', 'Pausa', { status: 'paused' }); // paused: never counted
+  const vito = await volunteer('Vito', 'Valido', { startedOn: '2025-01-01', backgroundCheckOn: '2025-12-01', backgroundCheckExpiresOn: '2028-12-01' });
+
+  // ---- Contributions (Q4 so far: 6 counted, 4 with no time; Q3 days 1..59: 1; the whole Q3: 2)
+  const contribution = (fields: Partial<Contribution>) =>
+    insert(t, Contribution, {
+      homeId, activityId: null, residentId: null, familyMemberId: null, volunteerId: null, staffMemberId: null, minutes: 0, description: null,
+      source: 'manual', sourceId: null, recordedBy: null, ...fields,
+    } as DeepPartial<Contribution>);
+  await contribution({ activityId: q4[0].id, date: '2026-10-02', actorType: 'volunteer', volunteerId: vito.id, phase: 'co_delivery', minutes: 60, source: 'help_offer' });
+  await contribution({ activityId: q4[1].id, date: '2026-10-09', actorType: 'staff', staffMemberId: staff.id, phase: 'co_design', minutes: 30 });
+  await contribution({ date: '2026-10-15', actorType: 'family', familyMemberId: family.id, phase: 'co_design', source: 'plan_review' }); // 0 minutes
+  await contribution({ date: '2026-10-20', actorType: 'resident', residentId: rita.id, phase: 'co_assessment', source: 'check_in' }); // 0 minutes
+  await contribution({ date: '2026-11-02', actorType: 'family', familyMemberId: family.id, phase: 'co_assessment', source: 'feedback' }); // 0 minutes
+  await contribution({ date: '2026-11-05', actorType: 'family', familyMemberId: family.id, phase: 'co_commissioning', source: 'suggestion' }); // 0 minutes
+  await contribution({ date: '2026-11-29', actorType: 'staff', staffMemberId: staff.id, phase: 'co_design', minutes: 45 }); // tomorrow: not yet counted
+  await contribution({ activityId: august.id, date: '2026-08-10', actorType: 'volunteer', volunteerId: vito.id, phase: 'co_delivery', minutes: 30, source: 'help_offer' });
+  await contribution({ date: '2026-09-15', actorType: 'family', familyMemberId: family.id, phase: 'co_assessment', source: 'feedback' }); // Q3 day 77
+
+  // ---- Wellbeing check-ins (Q4 so far: Lina, Rita of 5 = 40%; Q3 days 1..59: Lina of 2 = 50%; the whole Q3: Lina, Rita of 3)
+  const checkIn = (residentId: string, quarter: string, perspective: WellbeingCheckIn['perspective'], createdAt: Date) =>
+    insert(t, WellbeingCheckIn, {
+      homeId, residentId, quarter, perspective, familyMemberId: perspective === 'family' ? family.id : null, staffMemberId: null,
+      doingThings: 3, people: 3, choice: 3, comment: null, recordedBy: null, createdAt,
+    });
+  await checkIn(lina.id, '2026-Q4', 'resident', rome('2026-10-10', '11:00'));
+  await checkIn(rita.id, '2026-Q4', 'family', rome('2026-11-20', '16:00'));
+  await checkIn(rita.id, '2026-Q4', 'resident', rome('2026-11-21', '16:00')); // a second one for Rita: she counts once
+  await checkIn(lina.id, '2026-Q3', 'resident', rome('2026-08-01', '11:00'));
+  await checkIn(rita.id, '2026-Q3', 'family', rome('2026-09-20', '16:00')); // Q3 day 82: only in the whole Q3
+
+  return { residents: { lina, tino, quinto, rita, sara, dora }, volunteers: { nadia, sergio, vito } };
+}
+
+export type RunningQuarterScenario = Awaited<ReturnType<typeof buildRunningQuarterScenario>>;

@@ -95,8 +95,8 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
 
   doc.switchToPage(doc.bufferedPageRange().start);
   contents(w, contentsY, locale);
-  const progress = progressNote(report, locale);
-  const footerLeft = `${report.meta.homeName} · ${period} (${report.meta.quarter})${progress ? ` · ${progress}` : ''}`;
+  // A running quarter says so on every page too (the date is on the cover: the footer has room for a word).
+  const footerLeft = `${report.meta.homeName} · ${period} (${report.meta.quarter})${report.meta.inProgress ? ` · ${t('footer.inProgress')}` : ''}`;
   const generated = `${generatedLabel(report, locale)} · ${t(report.meta.withNames ? 'copy.names' : 'copy.noNames')}`;
   stampFooters(w, footerLeft, generated, (page, pages) => t('footer.page', { page, pages }), locale);
   doc.end();
