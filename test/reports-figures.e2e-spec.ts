@@ -254,6 +254,7 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
       expect([first.current.countedTo, first.current.daysCounted, first.previous.countedTo, first.previous.daysCounted]).toEqual(['2026-10-01', 1, '2026-07-01', 1]);
       // Nobody has 14 days yet, so nobody is listed, whatever they attended.
       expect([first.current.participation.residentsInQuarter, first.current.fairShare.belowOnePerWeek, first.current.fairShare.needingAttentionCount]).toEqual([3, 3, 0]);
+      expect(quarterlyReportView(first, 'en', false).fairShare.note).toBe('No resident who lived in the home 14 days or more attended fewer than one activity a week.');
     });
 
     it('should give coverage of no residents as none, not as 0%', async () => {

@@ -112,7 +112,9 @@ export function quarterlyReportView(report: QuarterlyReport, locale: string, can
       needing: fairShare.needingAttention?.map((row) => ({
         name: row.name, days: count(row.days), attended: count(row.attended), perWeek: formatNumber(row.perWeek, 'perWeek', locale),
       })) ?? null,
-      note: fairShare.needingAttentionCount === 0 ? t('needingAttentionNone') : fairShare.needingAttention === null ? t('needingAttentionCount', { count: fairShare.needingAttentionCount }) : null,
+      note: fairShare.needingAttentionCount === 0
+        ? t(fairShare.belowOnePerWeek === 0 ? 'needingAttentionNone' : 'needingAttentionNoneListed')
+        : fairShare.needingAttention === null ? t('needingAttentionCount', { count: fairShare.needingAttentionCount }) : null,
       rule: t('needingAttentionRule'),
     },
     byActor: ACTOR_TYPES.map((actor) => ({

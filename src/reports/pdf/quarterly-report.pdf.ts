@@ -244,7 +244,8 @@ function fairShare(w: PdfWriter, report: QuarterlyReport, locale: string): void 
 
   w.subheading(t('needingAttention'), 60);
   w.paragraph(`${t('needingAttentionHint')} ${t('needingAttentionRule')}`, { size: 8.5, colour: COLOURS.muted, after: 4 });
-  if (share.needingAttentionCount === 0) w.note(t('needingAttentionNone'));
+  // Nobody listed: say whether everyone reached one a week, or only those here fewer than 14 days did not.
+  if (share.needingAttentionCount === 0) w.note(t(share.belowOnePerWeek === 0 ? 'needingAttentionNone' : 'needingAttentionNoneListed'));
   else if (share.needingAttention === null) w.note(t('needingAttentionCount', { count: share.needingAttentionCount }));
   else {
     w.table(
