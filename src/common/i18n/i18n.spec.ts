@@ -107,3 +107,56 @@ describe('isLocale', () => {
     expect(sut(value)).toBe(false);
   });
 });
+
+describe('translate with ICU messages', () => {
+  const sut = translate;
+
+  afterEach(() => {
+    delete catalogues.en.specOnly;
+    delete catalogues.it.specOnly;
+  });
+
+  it.each([[0, '0 residents'], [1, '1 resident'], [2, '2 residents']])('should choose the English plural form when the count is %d', (n, text) => {
+    expect(sut('en', 'residents.count', { n })).toBe(text);
+  });
+
+  it.each([[0, '0 ospiti'], [1, '1 ospite'], [2, '2 ospiti']])('should choose the Italian plural form when the count is %d', (n, text) => {
+    expect(sut('it', 'residents.count', { n })).toBe(text);
+  });
+
+  it('should count a whole number given as text when a validator passes its constraint so', () => {
+    expect(sut('en', 'validation.arrayMinSize', { n: '1' })).toBe('Send at least 1 item.');
+  });
+
+  it('should leave a count as {name} when its value is not given, so a mail can refuse the text', () => {
+    expect(sut('en', 'ward.itemLine', { title: 'Bingo', time: '10:00' })).toBe('Bingo: {n}, saved at 10:00');
+  });
+
+  it('should keep apostrophes as written when they are not beside a brace', () => {
+    expect(sut('it', 'reports.needingAttentionCount', { count: 2 })).toBe("2 ospiti hanno frequentato meno di un'attività a settimana. I nomi sono nella copia del direttore.");
+  });
+
+  it('should write an apostrophe beside a placeholder when the catalogue doubles it', () => {
+    const text = sut('en', 'ward.conflict', { resident: 'Ada', kept: 'Active', by: 'Bea', keptAt: '10:00', yours: 'Absent', yoursAt: '10:01' });
+
+    expect(text).toBe("Ada: Active, logged by Bea at 10:00, was kept; your 'Absent' at 10:01 was not.");
+  });
+
+  it('should keep < and > as text when a message has them', () => {
+    catalogues.en.specOnly = { tag: 'Use <b>{name}</b>' };
+
+    expect(sut('en', 'specOnly.tag', { name: 'Ada' })).toBe('Use <b>Ada</b>');
+  });
+
+  it('should show the text as written when a catalogue text is not a valid message', () => {
+    catalogues.en.specOnly = { broken: 'Hello {name' };
+
+    expect(sut('en', 'specOnly.broken', { name: 'Ada' })).toBe('Hello {name');
+  });
+
+  it('should return the same text each time when the message is compiled once and cached', () => {
+    const first = sut('it', 'calendar.rosterAdded', { n: 3 });
+
+    expect([first, sut('it', 'calendar.rosterAdded', { n: 3 })]).toEqual(['3 ospiti invitati.', '3 ospiti invitati.']);
+  });
+});

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { PROJECT_ROOT } from '../paths';
 
 export const LOCALES = ['en', 'it'] as const;
@@ -43,30 +44,143 @@ function lookup(catalogue: Catalogue, key: string): string | undefined {
   return typeof node === 'string' ? node : undefined;
 }
 
-/** Every text of a catalogue by its dotted key, with whether it has {placeholders} to fill. */
-function flatten(catalogue: Catalogue): Map<string, { text: string; hasParams: boolean }> {
-  return new Map(
-    catalogueKeys(catalogue).map((key) => {
-      const text = lookup(catalogue, key)!;
-      return [key, { text, hasParams: /\{\w+\}/.test(text) }];
-    }),
-  );
+/**
+ * A catalogue text is an ICU message (intl-messageformat): `{name}` is filled with a value, and
+ * `{count, plural, one {# resident} other {# residents}}` chooses the words for the number in the
+ * language's plural categories (Intl.PluralRules). `<` and `>` are plain text (`ignoreTag`); an
+ * apostrophe is plain text too, except before `{`, `}`, `<`, `>` (or `#` in a plural), where ICU
+ * starts quoted text: write `''` for an apostrophe there ("your ''{yours}''").
+ */
+type Ast = ReturnType<IntlMessageFormat['getAst']>;
+type Element = Ast[number];
+
+/** The element kinds we look at, as @formatjs/icu-messageformat-parser numbers them (its `TYPE`). */
+const LITERAL = 0;
+const POUND = 7;
+
+interface Entry {
+  /** The message as written in the catalogue. */
+  text: string;
+  /** The text itself when the message has no argument: returned as it is, with no formatting. */
+  plain?: string;
+  /** Compiled on first use, once for the language. */
+  message?: IntlMessageFormat;
+  /** The message's arguments, by name, and whether each chooses words by its value (plural, select) or is a number. */
+  args?: Map<string, 'text' | 'choice'>;
 }
 
-/** Looked up on every label of every page: one map per language, made once. */
-const texts: Record<Locale, ReturnType<typeof flatten>> = { en: flatten(catalogues.en), it: flatten(catalogues.it) };
+/** Whether ICU would read anything but the plain text in it: braces, or an apostrophe that quotes. */
+function needsFormatting(text: string): boolean {
+  return /[{}]|'['{}<>#]/.test(text);
+}
+
+function entryOf(text: string): Entry {
+  return needsFormatting(text) ? { text } : { text, plain: text };
+}
+
+/** Every text of a catalogue by its dotted key; an argument-free text is returned as it is. */
+function flatten(catalogue: Catalogue): Map<string, Entry> {
+  return new Map(catalogueKeys(catalogue).map((key) => [key, entryOf(lookup(catalogue, key)!)]));
+}
+
+/** Looked up on every label of every page: one map per language, made once; messages compiled on first use. */
+const texts: Record<Locale, Map<string, Entry>> = { en: flatten(catalogues.en), it: flatten(catalogues.it) };
+
+/** The message compiled for the language; throws on a text that is not a valid ICU message. */
+export function compileMessage(text: string, locale: Locale): IntlMessageFormat {
+  return new IntlMessageFormat(text, locale, undefined, { ignoreTag: true });
+}
+
+/** Every argument an ICU message names, nested ones too, with whether it chooses words (plural, select) or is filled in. */
+export function messageArguments(ast: Ast, into = new Map<string, 'text' | 'choice'>()): Map<string, 'text' | 'choice'> {
+  for (const element of ast) {
+    if ('options' in element) {
+      into.set(element.value, 'choice');
+      for (const option of Object.values(element.options)) messageArguments(option.value, into);
+    } else if ('children' in element) {
+      messageArguments(element.children, into);
+    } else if (element.type !== LITERAL && element.type !== POUND && !into.has(element.value)) {
+      into.set(element.value, 'text');
+    }
+  }
+  return into;
+}
+
+function compiled(entry: Entry, language: Locale): Entry & { message: IntlMessageFormat; args: Map<string, 'text' | 'choice'> } {
+  if (!entry.message || !entry.args) {
+    entry.message = compileMessage(entry.text, language);
+    const ast = entry.message.getAst();
+    entry.args = messageArguments(ast);
+    // Braces only in quoted text ("'{'"): a plain text after all.
+    if (entry.args.size === 0) entry.plain = ast.map((element) => (element.type === LITERAL ? element.value : '')).join('');
+  }
+  return entry as Entry & { message: IntlMessageFormat; args: Map<string, 'text' | 'choice'> };
+}
+
+/** The message with each argument in `missing` written back as `{name}`, so a caller sees what it did not fill. */
+function withPlaceholders(ast: Ast, missing: Set<string>): Ast {
+  return ast.map((element): Element => {
+    if (element.type !== LITERAL && element.type !== POUND && 'value' in element && missing.has(element.value)) {
+      return { type: LITERAL, value: `{${element.value}}` } as Element;
+    }
+    if ('options' in element) {
+      const options = Object.fromEntries(Object.entries(element.options).map(([name, option]) => [name, { ...option, value: withPlaceholders(option.value, missing) }]));
+      return { ...element, options } as Element;
+    }
+    return element;
+  });
+}
+
+function format(entry: Entry, language: Locale, params: Record<string, unknown>): string {
+  let ready: ReturnType<typeof compiled>;
+  try {
+    ready = compiled(entry, language);
+  } catch {
+    // Not a valid message (the catalogue test catches it): the text as written, never a failed page.
+    return entry.text;
+  }
+  const { message, args, plain } = ready;
+  if (plain !== undefined) return plain;
+  const values: Record<string, string | number> = {};
+  let missing: Set<string> | undefined;
+  for (const [name, kind] of args) {
+    const value = params[name];
+    if (value === undefined) (missing ??= new Set()).add(name);
+    // A count stays a number, for its plural category and for `#` (written in the language: 1,234 / 1.234);
+    // a whole number given as text (class-validator's constraints) counts as the number.
+    else values[name] = kind === 'choice' && (typeof value === 'number' || /^-?\d+$/.test(String(value))) ? Number(value) : String(value);
+  }
+  try {
+    const formatter = missing ? new IntlMessageFormat(withPlaceholders(message.getAst(), missing), language, undefined, { ignoreTag: true }) : message;
+    return String(formatter.format(values));
+  } catch {
+    // A value the message cannot take: the text as written, never a failed page.
+    return entry.text;
+  }
+}
 
 /**
- * The text for a key in a language, with {name} placeholders filled. A missing key shows the key
- * itself, so it is visible on the page and caught by the catalogue tests rather than shown blank.
+ * The text for a key in a language, its ICU message formatted with `params` (an argument with no value
+ * stays `{name}`). A missing key shows the key itself, so it is visible on the page and caught by the
+ * catalogue tests rather than shown blank.
  */
 export function translate(locale: string, key: string, params: Record<string, unknown> = {}): string {
   const language = isLocale(locale) ? locale : DEFAULT_LOCALE;
   const entry = texts[language].get(key);
-  if (entry && !entry.hasParams) return entry.text;
-  // Not in the language (the English text stands in) or with placeholders to fill.
-  const text = entry?.text ?? lookup(catalogues[language], key) ?? lookup(catalogues[DEFAULT_LOCALE], key) ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  if (entry !== undefined) return entry.plain ?? format(entry, language, params);
+  // Not in the language: the English text stands in (a key added since start-up is read, uncached).
+  const own = lookup(catalogues[language], key);
+  if (own !== undefined) return format(entryOf(own), language, params);
+  const english = texts[DEFAULT_LOCALE].get(key);
+  if (english !== undefined) return english.plain ?? format(english, DEFAULT_LOCALE, params);
+  const fallback = lookup(catalogues[DEFAULT_LOCALE], key);
+  return fallback === undefined ? key : format(entryOf(fallback), DEFAULT_LOCALE, params);
+}
+
+/** The ICU message of a key as written in the catalogue (English when the language lacks it), for a script that formats it in the browser. */
+export function messageSource(locale: string, key: string): string {
+  const language = isLocale(locale) ? locale : DEFAULT_LOCALE;
+  return lookup(catalogues[language], key) ?? lookup(catalogues[DEFAULT_LOCALE], key) ?? key;
 }
 
 /** The best of our languages for an Accept-Language header. */

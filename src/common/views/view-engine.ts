@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import Handlebars from 'handlebars';
 import type { HelperOptions, RuntimeOptions, TemplateDelegate } from 'handlebars';
-import { translate } from '../i18n/i18n';
+import { messageSource, translate } from '../i18n/i18n';
 import { formatDate, formatDateTime } from './format';
 import { VIEWS_DIR } from '../paths';
 
@@ -11,6 +11,10 @@ import { VIEWS_DIR } from '../paths';
 const HELPERS: Record<string, Handlebars.HelperDelegate> = {
   t(this: unknown, key: string, options: HelperOptions) {
     return translate(rootLocale(options), key, options.hash);
+  },
+  /** The ICU message as written, for a script to fill in the browser (public/js/message-format.js). */
+  tSource(this: unknown, key: string, options: HelperOptions) {
+    return messageSource(rootLocale(options), key);
   },
   formatDate(this: unknown, value: unknown, options: HelperOptions) {
     return formatDate(value, rootLocale(options));
