@@ -56,7 +56,7 @@ function restoreDraft() {
     if (restored.length === 0) return;
     var names = restored.map(function (tap) { return tap.by ? tap.by.name : say('someone'); }).filter(function (name, i, all) { return all.indexOf(name) === i; });
     var last = Math.max.apply(null, restored.map(function (tap) { return tap.at; }));
-    messages.append(notice('info', 'status', [say(restored.length === 1 ? 'restoredOne' : 'restored', { n: restored.length, names: names.join(', '), time: clock(last) })], { 'data-ward-restored': '' }));
+    messages.append(notice('info', 'status', [say('restored', { n: restored.length, names: names.join(', '), time: clock(last) })], { 'data-ward-restored': '' }));
   });
 }
 

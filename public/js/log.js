@@ -299,7 +299,8 @@
     var added = options.map(tileFrom);
     refreshAddSection();
     updateCount();
-    if (addStatus) addStatus.textContent = addStatus.getAttribute('data-text').replace('__N__', String(added.length));
+    // An ICU message ({{tSource}}); message-format.js (loaded by every signed-in page) fills it in the page's language.
+    if (addStatus && window.InsiemeFormatMessage) addStatus.textContent = window.InsiemeFormatMessage(addStatus.getAttribute('data-text'), { n: added.length }, document.documentElement.lang);
     added.forEach(changed);
     added[0].querySelector('.log-tile-button').focus();
     return added;

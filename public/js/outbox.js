@@ -7,6 +7,7 @@
  * When the session has ended, a sign-in dialog opens in place and nothing is lost.
  */
 import * as store from './ward-store.js';
+import { formatMessage } from './message-format.js';
 import { backoffMs, dueItems, othersItems, outcome } from './outbox-rules.js';
 
 var root = document.querySelector('[data-ward-outbox]');
@@ -17,11 +18,9 @@ if (root) {
   });
 }
 
-/** A text from the page's catalogue, placeholders filled. */
+/** A text from the page's catalogue (ICU messages as written: views/partials/outbox-badge.hbs), its arguments filled. */
 export function say(key, params) {
-  return (texts[key] || key).replace(/\{(\w+)\}/g, function (whole, name) {
-    return params && name in params ? String(params[name]) : whole;
-  });
+  return texts[key] === undefined ? key : formatMessage(texts[key], params, document.documentElement.lang);
 }
 
 export function clock(ms) {
@@ -227,7 +226,7 @@ export function render() {
     var refused = all[1];
     var notices = all[2];
     var status = root.querySelector('[data-ward-status]');
-    var text = outbox.length === 0 ? say('allSent') : outbox.length === 1 ? say('waitingOne') : say('waiting', { n: outbox.length });
+    var text = outbox.length === 0 ? say('allSent') : say('waiting', { n: outbox.length });
     var extra = [];
     if (refused.length) extra.push(say('refusedCount', { n: refused.length }));
     if (notices.length) extra.push(say('notKeptCount', { n: notices.length }));

@@ -180,7 +180,7 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
     })`);
     expect(kept).toEqual({ drafts: [], outbox: ['old-save-0001'] });
     // Not Anna's: it waits for its author, shown, and is never sent under Anna's name unasked.
-    await expectBadge(page, WARD.waitingOne);
+    await expectBadge(page, WARD.waiting.replace('{n}', '1'));
     await page.locator('.ward-badge').tap();
     await page.locator('.ward-panel', { hasText: 'waiting for Carla Carer to sign in' }).waitFor();
     expect(await rows(activity.id)).toEqual([]);
@@ -226,7 +226,7 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
       await tap(page, residentIds[2], 5);
       await draftHolds(page, activity.id, 2);
       await page.getByRole('button', { name: translate('en', 'activities.save'), exact: true }).tap();
-      await expectBadge(page, WARD.waitingOne);
+      await expectBadge(page, WARD.waiting.replace('{n}', '1'));
       await expect(page.locator('[data-ward-save]').innerText()).resolves.toBe(WARD.savedOnTablet);
       expect(await rows(activity.id)).toEqual([]);
       await context.setOffline(false);
@@ -285,7 +285,7 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
       await draftHolds(second.page, activity.id, 1);
       for (const { page } of [first, second]) {
         await page.getByRole('button', { name: translate('en', 'activities.save'), exact: true }).tap();
-        await expectBadge(page, WARD.waitingOne);
+        await expectBadge(page, WARD.waiting.replace('{n}', '1'));
       }
       // Bea's tablet reconnects first; Anna's earlier tap then arrives second and loses.
       await second.context.setOffline(false);
@@ -312,7 +312,7 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
       await tap(page, residentIds[0]);
       await draftHolds(page, activity.id, 1);
       await page.getByRole('button', { name: translate('en', 'activities.save'), exact: true }).tap();
-      await expectBadge(page, WARD.waitingOne);
+      await expectBadge(page, WARD.waiting.replace('{n}', '1'));
       // Anna's session ends while the tablet is offline; Bea picks the tablet up.
       await t.dataSource.getRepository(SessionRecord).delete({ userId: anna.id });
       await context.setOffline(false);
@@ -339,7 +339,7 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
       await tap(page, residentIds[0]);
       await draftHolds(page, activity.id, 1);
       await page.getByRole('button', { name: translate('en', 'activities.save'), exact: true }).tap();
-      await expectBadge(page, WARD.waitingOne);
+      await expectBadge(page, WARD.waiting.replace('{n}', '1'));
       await t.dataSource.getRepository(Activity).update({ id: activity.id }, { status: 'cancelled', cancelReason: 'Heating broken' });
       await context.setOffline(false);
       await expectBadge(page, `${WARD.allSent} · 1 could not be sent`);

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { Activity } from '../../src/activities/entities/activity.entity';
 import { Participation } from '../../src/activities/entities/participation.entity';
+import { translate } from '../../src/common/i18n/i18n';
 import { HomesService } from '../../src/homes/homes.service';
 import { createActivity } from '../support/activity-factories';
 import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, smallTouchTargets } from '../support/browser';
@@ -48,8 +49,7 @@ const TEXT = Object.fromEntries(
 }>;
 
 function say(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
-  const text = key.split('.').reduce((node, part) => node[part], TEXT[locale].activities) as unknown as string;
-  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name]));
+  return translate(locale, `activities.${key}`, params);
 }
 
 /** Taps on the log page, counted from arriving on it to the saved result. */
