@@ -151,6 +151,19 @@ describe('translation catalogues', () => {
       expect(wrong).toEqual([]);
     });
 
+    it.each([0, 1, 2, 21, 1.5, 12345, 1_000_000])('should write each text as intl-messageformat does when the count is %d', (count) => {
+      // translate() writes simple messages itself, for speed: it must say exactly what the library says.
+      const differing = (locale === 'en' ? englishKeys : italianKeys)
+        .filter((key) => argumentsOf(locale, key).length > 0)
+        .map((key) => {
+          const values = sampleValues(locale, key, count);
+          return { key, ours: translate(locale, key, values), library: String(compileMessage(messageSource(locale, key), locale).format(values)) };
+        })
+        .filter(({ ours, library }) => ours !== library);
+
+      expect(differing).toEqual([]);
+    });
+
     it('should give each plural argument its one and other forms when the text counts', () => {
       // A plural that cannot tell 1 from 2 is no plural: every one needs both, and "other" is required by ICU.
       const incomplete = keys.flatMap((key) => {
