@@ -40,13 +40,9 @@ const CYCLE: Engagement[] = ['active', 'passive', 'disengaged', 'declined', 'abs
 const TEXT = Object.fromEntries(
   (['en', 'it'] as Locale[]).map((locale) => {
     const read = (file: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'locales', locale, file), 'utf8'));
-    return [locale, { activities: read('activities.json'), nav: read('nav.json') }];
+    return [locale, { nav: read('nav.json') }];
   }),
-) as Record<Locale, {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed catalogue walked key by key below
-  activities: Record<string, any>;
-  nav: Record<string, string>;
-}>;
+) as Record<Locale, { nav: Record<string, string> }>;
 
 function say(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
   return translate(locale, `activities.${key}`, params);
