@@ -414,7 +414,7 @@ describe('Activity types, calendar and activity pages', () => {
       const activity = await createActivity(t, home.id, { activityTypeId: typeId, residentIds: [resident.id], title: 'Canti popolari' });
       let page = await agents.volunteer.get(`/activities/${activity.id}`).expect(200);
       expect(page.text).toContain('Canti popolari');
-      expect(page.text).toContain('1 residents invited.');
+      expect(page.text).toContain('1 resident invited.');
       expect(page.text).not.toContain('Pina');
       expect(page.text).not.toContain('Riservata');
       expect(page.text).not.toContain(`/activities/${activity.id}/log`);

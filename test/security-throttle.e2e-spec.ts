@@ -236,7 +236,7 @@ describe('Sign-in throttling (ASVS 5.0 V6.3, V4.1.3, V6.2.3)', () => {
       expect(answers.map((res) => res.status)).toEqual([...Array(5).fill(422), ...Array(7).fill(429)]);
       expect(verifications).toHaveBeenCalledTimes(5);
       expect(besideField(answers[0].text)).toBe('This is not your current password.');
-      expect(besideField(answers[5].text)).toMatch(/^Too many password attempts\. Wait 1 minutes and try again\.$/);
+      expect(besideField(answers[5].text)).toMatch(/^Too many password attempts\. Wait 1 minute and try again\.$/);
       expect(Number(answers[11].headers['retry-after'])).toBeGreaterThan(0);
       // Even the right one waits now, from this address.
       expect((await change(agent, user.password)).status).toBe(429);
