@@ -17,6 +17,7 @@ import { Mfa1795883100000 } from './1795883100000-mfa';
 import { AuditKeyAndJobLease1795883400000 } from './1795883400000-audit-key-and-job-lease';
 import { CanonicalInstants1795883500000 } from './1795883500000-canonical-instants';
 import { HomeCountry1795883600000 } from './1795883600000-home-country';
+import { IssuedReports1795883700000 } from './1795883700000-issued-reports';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -28,4 +29,5 @@ export const migrations = [
   AuditKeyAndJobLease1795883400000,
   CanonicalInstants1795883500000,
   HomeCountry1795883600000,
+  IssuedReports1795883700000,
 ];

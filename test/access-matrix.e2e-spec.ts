@@ -21,6 +21,7 @@ import { PhotoTag } from '../src/photos/entities/photo-tag.entity';
 import { Photo } from '../src/photos/entities/photo.entity';
 import { PhotoFiles } from '../src/photos/photo-files';
 import { HomesService } from '../src/homes/homes.service';
+import { IssuedReportsService } from '../src/reports/issued-reports.service';
 import { StaffPin } from '../src/ward-devices/entities/staff-pin.entity';
 import { WardDevice } from '../src/ward-devices/entities/ward-device.entity';
 import { ACCESS_POLICY, Outcome, policyLineFor, ROLES, PolicyRole, VISITORS, Visitor } from './support/access-policy';
@@ -92,6 +93,7 @@ const QUERIES: Record<string, string> = {
   'GET /reports/quarterly': '?homeId=:homeId&quarter=2026-Q3',
   'GET /reports/quarterly.pdf': '?homeId=:homeId&quarter=2026-Q3',
   'GET /reports/quarterly.csv': '?homeId=:homeId&quarter=2026-Q3&table=figures',
+  'GET /reports/issued.pdf': '?homeId=:homeId&quarter=2026-Q3&version=1',
   'GET /api/activities': `?date=${new Date().toISOString().slice(0, 10)}`,
 };
 
@@ -105,6 +107,7 @@ const BODIES: Record<string, (tg: Targets) => Record<string, unknown>> = {
   'POST /photos/settings': (tg) => ({ homeId: tg.homeId }),
   'POST /news': () => ({ body: 'The garden is open again.' }),
   'POST /inbox/suggestions/:id': () => ({ status: 'declined', response: 'Not this season, thank you.' }),
+  'POST /reports/issued': (tg) => ({ homeId: tg.homeId, quarter: '2026-Q3' }),
   // Where writing is narrower than reading (a form refused is shown again to whoever may read it), a valid body reaches the write rule.
   'POST /activities/:id/log': (tg) => ({ residentId: tg.resident.id, engagement: 'active' }),
   'POST /activities/:id/log/residents': (tg) => ({ residentId: tg.resident.id }),
@@ -257,6 +260,8 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
       email: 'invited@example.test', displayName: 'Invited Staff', role: 'carer', homeId: homeA, personKind: 'staff', personId: home.unrelated.staffMemberId,
     });
     invitationToken = issued.path.split('/').pop()!;
+    // Each home's 2026-Q3 issued once, so that version 1's PDF is there to be asked for.
+    for (const homeId of [homeA, homeB]) await t.get(IssuedReportsService).issue(await sessionUserOf(t, users.admin), homeId, '2026-Q3', 'en');
     // A password-reset link and an email-change link with the same token (each table has its own), so every :token route finds its record.
     const linked = await createUser(t, { role: 'carer', homeIds: [homeA] });
     const soon = new Date(Date.now() + 60 * 60 * 1000);

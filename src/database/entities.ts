@@ -45,6 +45,7 @@ import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { StaffPin } from '../ward-devices/entities/staff-pin.entity';
 import { WardDevice } from '../ward-devices/entities/ward-device.entity';
 import { JobLease } from '../jobs/entities/job-lease.entity';
+import { IssuedReport } from '../reports/entities/issued-report.entity';
 
 /** Every entity, for the DataSource that the app and the CLI share. Each is owned by one module. */
 export const entities = [
@@ -58,4 +59,5 @@ export const entities = [
   LoginThrottleCounter,
   MfaCredential, MfaRecoveryCode,
   JobLease,
+  IssuedReport,
 ];

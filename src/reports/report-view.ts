@@ -1,11 +1,14 @@
 import { ENGAGEMENTS } from '../activities/activities.enums';
 import { translate } from '../common/i18n/i18n';
+import { formatDateTime } from '../common/views/format';
+import type { IssuedVersion, QuarterView } from './issued-reports.service';
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { CSV_TABLES } from './dto/report-query.dto';
 import { FAIR_SHARE_BUCKETS, FigureSection, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from './quarterly-report.model';
 import {
-  comparedWithNote, dateLabel, figure, figureCells, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, progressNote, quarterPeriodLabel,
+  comparedWithNote, dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, progressNote, quarterPeriodLabel,
 } from './report-format';
+import type { ReportDifferences } from './report-diff';
 
 export interface FigureLine {
   label: string;
@@ -45,8 +48,83 @@ function reportQuery(report: QuarterlyReport): string {
   return `homeId=${encodeURIComponent(report.meta.homeId)}&quarter=${encodeURIComponent(report.meta.quarter)}`;
 }
 
+/** Longest value text a changed detail shows (a whole list added is summarised, not printed). */
+const DETAIL_MAX = 120;
+
+function detailValue(value: unknown): string {
+  if (value === undefined) return '–';
+  const text = JSON.stringify(value);
+  return text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX - 1)}…` : text;
+}
+
+/** What has changed since issue, as text: each figure with both values, then every other value of the model. */
+export function differencesView(differences: ReportDifferences, report: QuarterlyReport, locale: string) {
+  const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.issued.${key}`, params);
+  const figures = differences.figures.map((change) => {
+    const label = figureLabel(change.key, locale);
+    return t('figureChange', {
+      figure: change.column === 'current' ? label : t('previousColumn', { figure: label, quarter: report.meta.previousQuarter }),
+      old: formatValue(change.old, change.unit, locale),
+      new: formatValue(change.new, change.unit, locale),
+    });
+  });
+  const details = differences.details.map((change) => ({ path: change.path, old: detailValue(change.old), new: detailValue(change.new) }));
+  return {
+    none: figures.length === 0 && details.length === 0,
+    summary: figures.length > 0 ? t('figuresChanged', { count: figures.length, list: figures.join(', ') }) : t('noFigureChanged'),
+    figures,
+    details,
+    detailsTitle: t('detailsChanged', { count: details.length }),
+  };
+}
+
+/** An issued version as text: "Version 2, issued 5 Jan 2027, 10:00 by Laura Bertolini", its fingerprints and downloads. */
+function versionView(v: IssuedVersion, timezone: string, locale: string, canExport: boolean) {
+  const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.issued.${key}`, params);
+  const query = `homeId=${encodeURIComponent(v.homeId)}&quarter=${encodeURIComponent(v.quarter)}&version=${v.version}`;
+  return {
+    version: v.version,
+    label: t('versionLabel', { version: v.version, at: formatDateTime(v.issuedAt, locale, timezone), by: v.issuedByName ?? '–', language: translate(locale, `reports.issued.languages.${v.locale}`) }),
+    pdfSha256: v.pdfSha256,
+    pdfWithoutNamesSha256: v.pdfWithoutNamesSha256,
+    downloads: canExport
+      ? [
+          { href: `/reports/issued.pdf?${query}&copy=names`, label: t('downloadNames', { version: v.version }) },
+          { href: `/reports/issued.pdf?${query}&copy=withoutNames`, label: t('downloadWithoutNames', { version: v.version }) },
+        ]
+      : [],
+  };
+}
+
+/** The issue part of the preview and of the Reports page: latest version, versions, differences, the issue form. */
+function issueView(view: QuarterView, locale: string, canExport: boolean) {
+  const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.issued.${key}`, params);
+  const { report } = view;
+  const timezone = report.meta.timezone;
+  return {
+    issued: view.issued ? { ...versionView(view.issued, timezone, locale, canExport), note: t('servedAsIssued', { version: view.issued.version }) } : null,
+    versions: view.versions.map((v) => versionView(v, timezone, locale, canExport)),
+    differences: view.differences ? differencesView(view.differences, report, locale) : null,
+    canIssue: view.canIssue,
+    issueLabel: view.issued ? t('reissue', { version: view.issued.version + 1 }) : t('issue'),
+    issueHint: t(view.issued ? 'reissueHint' : 'issueHint'),
+    notIssued: t(view.canIssue || !canExport ? 'notIssued' : 'runningQuarter'),
+  };
+}
+
+/** The Reports page's list of issued quarters. */
+export function issuedListView(views: (QuarterView & { homeName: string })[], locale: string, canExport: boolean) {
+  return views.map((view) => ({
+    homeName: view.homeName,
+    quarter: view.report.meta.quarter,
+    href: `/reports/quarterly?${reportQuery(view.report)}`,
+    ...issueView(view, locale, canExport),
+  }));
+}
+
 /** The HTML preview's page data: the report model's numbers as text, nothing recomputed. */
-export function quarterlyReportView(report: QuarterlyReport, locale: string, canExport: boolean) {
+export function quarterlyReportView(view: QuarterView, locale: string, canExport: boolean) {
+  const { report } = view;
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
   const line = (key: string): FigureLine => {
     const [label, current, previous, change] = figureCells(figure(report, key), locale);
@@ -82,10 +160,17 @@ export function quarterlyReportView(report: QuarterlyReport, locale: string, can
     referenceNote: t('referenceDate', { date: dateLabel(report.current.referenceDate, locale) }),
     progress: progressNote(report, locale),
     comparedWith: comparedWithNote(report, locale),
+    issue: issueView(view, locale, canExport),
+    homeId: report.meta.homeId,
+    locale,
     downloads: canExport
       ? [
-          { href: `/reports/quarterly.pdf?${query}&locale=en`, label: t('pdfEnglish') },
-          { href: `/reports/quarterly.pdf?${query}&locale=it`, label: t('pdfItalian') },
+          ...(view.issued
+            ? [{ href: `/reports/quarterly.pdf?${query}`, label: t('issued.pdfIssued', { version: view.issued.version, language: t(`issued.languages.${view.issued.locale}`) }) }]
+            : [
+                { href: `/reports/quarterly.pdf?${query}&locale=en`, label: t('pdfEnglish') },
+                { href: `/reports/quarterly.pdf?${query}&locale=it`, label: t('pdfItalian') },
+              ]),
           ...CSV_TABLES.map((table) => ({ href: `/reports/quarterly.csv?${query}&table=${table}`, label: t(`csv.${table}`) })),
         ]
       : [],

@@ -142,11 +142,16 @@ export class ReportService {
   async exportFor(user: SessionUser, homeId: string, quarter: string, what: string, origin: ExportOrigin): Promise<QuarterlyReport> {
     if (!canExportReports(user)) throw new ForbiddenError();
     const report = await this.forUser(user, homeId, quarter);
+    await this.recordExport(user, homeId, quarter, what, origin);
+    return report;
+  }
+
+  /** Writes a download to the audit log as an export (an issued copy's too), after the caller's access check. */
+  async recordExport(user: SessionUser, homeId: string, quarter: string, what: string, origin: ExportOrigin, entityId: string | null = null): Promise<void> {
     await this.audit.recordNow({
-      action: 'export', userId: user.id, role: user.role, entityType: 'quarterly_report', entityId: null, homeId,
+      action: 'export', userId: user.id, role: user.role, entityType: entityId ? 'issued_report' : 'quarterly_report', entityId, homeId,
       changes: { quarter: { old: null, new: quarter }, export: { old: null, new: what } }, ip: origin.ip, userAgent: origin.userAgent ?? null,
     });
-    return report;
   }
 
   async quarterlyReport(homeId: string, quarter: string, options: ReportOptions = { names: false }): Promise<QuarterlyReport> {

@@ -1,50 +1,93 @@
-import { Controller, Get, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
+import { flash } from '../common/http/flash';
 import { clientIp } from '../common/http/session';
 import { translate } from '../common/i18n/i18n';
-import { QuarterlyCsvQuery, QuarterlyPdfQuery, QuarterlyReportQuery } from './dto/report-query.dto';
+import { IssuedPdfQuery, IssueReportDto, QuarterlyCsvQuery, QuarterlyPdfQuery, QuarterlyReportQuery } from './dto/report-query.dto';
+import { IssuedReportsService, IssuedVersion } from './issued-reports.service';
 import { renderQuarterlyReportPdf } from './pdf/quarterly-report.pdf';
 import { reportCsv } from './report-csv';
-import { quarterlyReportView } from './report-view';
+import { issuedListView, quarterlyReportView } from './report-view';
 import { canExportReports, REPORT_EXPORTERS, REPORT_READERS, ReportService } from './report.service';
 
 /** Reports for managers and admins; coordinators preview without names; never family or volunteers. */
 @Controller('reports')
 @Roles(...REPORT_READERS)
 export class ReportsController {
-  constructor(private readonly reports: ReportService) {}
+  constructor(private readonly reports: ReportService, private readonly issued: IssuedReportsService) {}
 
   @Get()
   @Render('reports/index')
   async index(@CurrentUser() user: SessionUser, @Req() req: Request) {
-    return { title: translate(req.locale, 'reports.title'), ...(await this.reports.picker(user)) };
+    return {
+      title: translate(req.locale, 'reports.title'),
+      ...(await this.reports.picker(user)),
+      issued: issuedListView(await this.issued.listForUser(user), req.locale, canExportReports(user)),
+    };
   }
 
+  /** The preview: an issued quarter shows its issued figures and what has changed since. */
   @Get('quarterly')
   @Render('reports/quarterly')
   async preview(@CurrentUser() user: SessionUser, @Query() query: QuarterlyReportQuery, @Req() req: Request) {
-    const report = await this.reports.forUser(user, query.homeId, query.quarter);
-    return quarterlyReportView(report, req.locale, canExportReports(user));
+    return quarterlyReportView(await this.issued.quarter(user, query.homeId, query.quarter), req.locale, canExportReports(user));
   }
 
+  /** Issues a closed quarter (the next version when it was issued before). */
+  @Post('issued')
+  @Roles(...REPORT_EXPORTERS)
+  @Redirect('/reports', 303)
+  async issue(@CurrentUser() user: SessionUser, @Body() body: IssueReportDto, @Req() req: Request) {
+    const issued = await this.issued.issue(user, body.homeId, body.quarter, body.locale ?? req.locale);
+    flash(req, 'success', { key: 'reports.issued.done', params: { quarter: issued.quarter, version: issued.version } });
+    return { url: `/reports/quarterly?homeId=${encodeURIComponent(issued.homeId)}&quarter=${encodeURIComponent(issued.quarter)}` };
+  }
+
+  /** One issued version's stored PDF, byte for byte. */
+  @Get('issued.pdf')
+  @Roles(...REPORT_EXPORTERS)
+  async issuedPdf(@CurrentUser() user: SessionUser, @Query() query: IssuedPdfQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const copy = query.copy ?? 'names';
+    const stored = await this.issued.issuedPdf(user, query.homeId, query.quarter, query.version, copy, { ip: clientIp(req), userAgent: req.get('user-agent') });
+    sendIssued(res, stored, copy);
+  }
+
+  /** The quarter's PDF: the latest issue's stored copy when it was issued, else computed now. */
   @Get('quarterly.pdf')
   @Roles(...REPORT_EXPORTERS)
   async pdf(@CurrentUser() user: SessionUser, @Query() query: QuarterlyPdfQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const report = await this.reports.exportFor(user, query.homeId, query.quarter, 'pdf', { ip: clientIp(req), userAgent: req.get('user-agent') });
+    const reprint = await this.issued.reprint(user, query.homeId, query.quarter, 'names', { ip: clientIp(req), userAgent: req.get('user-agent') });
+    if (reprint.issued) {
+      sendIssued(res, reprint, 'names');
+      return;
+    }
+    const report = reprint.report;
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="insieme-${report.meta.homeSlug}-${report.meta.quarter}.pdf"`);
     await renderQuarterlyReportPdf(report, { locale: query.locale ?? req.locale }, res);
   }
 
+  /** The CSV tables: from the latest issue's model when the quarter was issued. */
   @Get('quarterly.csv')
   @Roles(...REPORT_EXPORTERS)
   async csv(@CurrentUser() user: SessionUser, @Query() query: QuarterlyCsvQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const report = await this.reports.exportFor(user, query.homeId, query.quarter, `csv:${query.table}`, { ip: clientIp(req), userAgent: req.get('user-agent') });
+    const report = await this.issued.csvModel(user, query.homeId, query.quarter, `csv:${query.table}`, { ip: clientIp(req), userAgent: req.get('user-agent') });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="insieme-${report.meta.homeSlug}-${report.meta.quarter}-${query.table}.csv"`);
     res.send(reportCsv(report, query.table, req.locale));
   }
+}
+
+/** An issued copy as stored, with its SHA-256 (hex, and as RFC 9530's Repr-Digest) and version. */
+function sendIssued(res: Response, stored: { issued: IssuedVersion; pdf: Buffer; sha256: string }, copy: string): void {
+  const { issued } = stored;
+  res.setHeader('Content-Type', 'application/pdf');
+  res.setHeader('Content-Disposition', `attachment; filename="insieme-${issued.quarter}-v${issued.version}${copy === 'names' ? '' : '-without-names'}.pdf"`);
+  res.setHeader('X-Report-Sha256', stored.sha256);
+  res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(stored.sha256, 'hex').toString('base64')}:`);
+  res.setHeader('X-Report-Version', String(issued.version));
+  res.end(stored.pdf);
 }

@@ -215,6 +215,9 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /reports/quarterly':                                ['signin', 'any',  'home', 'home', 403,    403,    403],
   'GET /reports/quarterly.pdf':                            ['signin', 'any',  'home', 403,    403,    403,    403],
   'GET /reports/quarterly.csv':                            ['signin', 'any',  'home', 403,    403,    403,    403],
+  // Issued reports (issue 18): issuing and an issued copy's PDF, for those who download the report now.
+  'POST /reports/issued':                                  ['signin', 'any',  'home', 403,    403,    403,    403],
+  'GET /reports/issued.pdf':                               ['signin', 'any',  'home', 403,    403,    403,    403],
 
   // The family portal and the volunteer portal.
   'GET /portal':                                           ['signin', 403,    403,    403,    403,    'any',  403],

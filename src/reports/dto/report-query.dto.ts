@@ -1,9 +1,15 @@
-import { IsIn, IsOptional, IsUUID, Matches, ValidateBy } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { isYearInBounds } from '../../common/time/quarter';
 import { LOCALES, Locale } from '../../common/i18n/i18n';
+import { numberField } from '../../common/http/form-fields';
 
 export const CSV_TABLES = ['figures', 'participation', 'contributions'] as const;
 export type CsvTable = (typeof CSV_TABLES)[number];
+
+/** The two copies of an issued report: the manager's (with names) and the copy without names. */
+export const COPIES = ['names', 'withoutNames'] as const;
+export type Copy = (typeof COPIES)[number];
 
 /** ?homeId=&quarter= : which home and which calendar quarter ("2026-Q3"). */
 export class QuarterlyReportQuery {
@@ -26,4 +32,25 @@ export class QuarterlyPdfQuery extends QuarterlyReportQuery {
 export class QuarterlyCsvQuery extends QuarterlyReportQuery {
   @IsIn(CSV_TABLES)
   table: CsvTable;
+}
+
+/** Issuing a closed quarter's report: which home and quarter, and the language its PDFs are printed in. */
+export class IssueReportDto extends QuarterlyReportQuery {
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
+}
+
+/** One issued version's PDF: the manager's copy (names) or the copy without names. */
+export class IssuedPdfQuery extends QuarterlyReportQuery {
+  // Checked bottom-up, like the others.
+  @Transform(numberField)
+  @Max(1_000_000)
+  @Min(1)
+  @IsInt()
+  version: number;
+
+  @IsOptional()
+  @IsIn(COPIES)
+  copy?: Copy;
 }

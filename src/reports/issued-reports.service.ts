@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { Role } from '../auth/auth.enums';
+import { assertHomeAccess } from '../common/access/home-scope';
+import type { SessionUser } from '../common/access/session-user';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { isQuarter, quarterBounds } from '../common/time/quarter';
+import { todayIn } from '../common/time/zoned';
+import { UnitOfWork } from '../database/unit-of-work';
+import { isUniqueViolation } from '../database/unique-violation';
+import { HomesService } from '../homes/homes.service';
+import type { Copy } from './dto/report-query.dto';
+import { IssuedReport } from './entities/issued-report.entity';
+import { renderQuarterlyReportPdf } from './pdf/quarterly-report.pdf';
+import type { QuarterlyReport } from './quarterly-report.model';
+import { reportDifferences, ReportDifferences } from './report-diff';
+import { canExportReports, ExportOrigin, REPORT_READERS, ReportService } from './report.service';
+
+/** One issued version as listed: no model, no PDF bytes. */
+export interface IssuedVersion {
+  id: string;
+  homeId: string;
+  quarter: string;
+  version: number;
+  locale: string;
+  issuedAt: Date;
+  issuedBy: string | null;
+  /** The issuer's name as printed in the issued PDF. */
+  issuedByName: string | null;
+  pdfSha256: string;
+  pdfWithoutNamesSha256: string;
+  modelSha256: string;
+}
+
+/** A quarter as a reader sees it: the issued model when it was issued (else the figures now), and what has changed since. */
+export interface QuarterView {
+  report: QuarterlyReport;
+  /** The latest issue, and every version (latest first); null when the quarter was never issued. */
+  issued: IssuedVersion | null;
+  versions: IssuedVersion[];
+  /** Issued quarters: the figures computed now compared with the issue. */
+  differences: ReportDifferences | null;
+  /** A closed quarter, and a reader who may issue it. */
+  canIssue: boolean;
+}
+
+/** A reprint: the stored bytes of an issued copy, or (never issued) the report to render. */
+export type Reprint =
+  | { issued: IssuedVersion; pdf: Buffer; sha256: string }
+  | { issued: null; report: QuarterlyReport };
+
+const LISTED = ['id', 'homeId', 'quarter', 'version', 'locale', 'issuedAt', 'issuedBy', 'pdfSha256', 'pdfWithoutNamesSha256', 'modelSha256', 'model'] as const;
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** A report's PDF as bytes (the same renderer the download streams from). */
+export async function pdfBytes(report: QuarterlyReport, locale: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      done();
+    },
+  });
+  await renderQuarterlyReportPdf(report, { locale }, sink);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Issued quarterly reports (issue 18 item 2). A manager or admin issues a closed quarter: the model
+ * (with and without names) and both PDFs are stored with their SHA-256, who issued it and when; a
+ * reissue adds the next version and keeps the earlier ones. Reading an issued quarter gives the stored
+ * copy, never a recomputation; the figures computed now are only compared with it. Who may read an
+ * issued copy is who may read the report now (ReportService's rules).
+ */
+@Injectable()
+export class IssuedReportsService {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly reports: ReportService,
+    private readonly homes: HomesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Issues a closed quarter of one of the user's homes as the next version. */
+  async issue(user: SessionUser, homeId: string, quarter: string, locale: string): Promise<IssuedVersion> {
+    if (!canExportReports(user)) throw new ForbiddenError();
+    assertHomeAccess(user, homeId);
+    if (!isQuarter(quarter)) throw new ValidationError({ quarter: { key: 'reports.invalidQuarter' } });
+    if ((await this.homes.nameOf(homeId)) === null) throw new NotFoundError();
+    const timezone = await this.homes.timezoneOf(homeId);
+    const now = new Date();
+    if (quarterBounds(quarter, timezone).lastDay >= todayIn(timezone, now)) {
+      throw new ValidationError({ quarter: { key: 'reports.issued.notClosed', params: { quarter } } }, { key: 'reports.issued.notClosed', params: { quarter } });
+    }
+    const options = { generatedBy: user.displayName, now };
+    const named = await this.reports.quarterlyReport(homeId, quarter, { ...options, names: true });
+    const anonymous = await this.reports.quarterlyReport(homeId, quarter, { ...options, names: false });
+    const model = JSON.stringify(named);
+    const pdf = await pdfBytes(named, locale);
+    const pdfWithoutNames = await pdfBytes(anonymous, locale);
+    try {
+      return await this.unitOfWork.transaction(async (m) => {
+        const last = await m.createQueryBuilder(IssuedReport, 'i').select('MAX(i.version)', 'version')
+          .where('i.homeId = :homeId AND i.quarter = :quarter', { homeId, quarter }).getRawOne<{ version: number | string | null }>();
+        const row = m.create(IssuedReport, {
+          homeId, quarter, version: Number(last?.version ?? 0) + 1, locale,
+          model, modelSha256: sha256(model), modelWithoutNames: JSON.stringify(anonymous),
+          pdf, pdfSha256: sha256(pdf), pdfWithoutNames, pdfWithoutNamesSha256: sha256(pdfWithoutNames),
+          issuedBy: user.id, issuedAt: now,
+        });
+        await m.insert(IssuedReport, row);
+        await this.audit.record(m, {
+          action: 'create', userId: user.id, role: user.role, entityType: 'issued_report', entityId: row.id, homeId,
+          changes: {
+            quarter: { old: null, new: quarter }, version: { old: null, new: row.version }, locale: { old: null, new: locale },
+            pdfSha256: { old: null, new: row.pdfSha256 }, pdfWithoutNamesSha256: { old: null, new: row.pdfWithoutNamesSha256 }, modelSha256: { old: null, new: row.modelSha256 },
+          },
+        });
+        return listed(row);
+      });
+    } catch (error) {
+      // Two issues of one quarter at once on PostgreSQL: the second takes the same version number and loses.
+      if (isUniqueViolation(error)) throw new ConflictError({ key: 'reports.issued.conflict', params: { quarter } });
+      throw error;
+    }
+  }
+
+  /**
+   * The quarter for the preview: the issued model (the copy the reader's role reads: managers and
+   * admins with names, coordinators without) with the differences from the figures computed now, or
+   * the figures computed now when it was never issued.
+   */
+  async quarter(user: SessionUser, homeId: string, quarter: string): Promise<QuarterView> {
+    const now = await this.reports.forUser(user, homeId, quarter);
+    const versions = await this.versions(homeId, quarter);
+    const closed = now.current.lastDay < todayIn(now.meta.timezone);
+    const canIssue = closed && canExportReports(user);
+    if (versions.length === 0) return { report: now, issued: null, versions, differences: null, canIssue };
+    const issued = await this.storedModel(versions[0].id, canExportReports(user));
+    return { report: issued, issued: versions[0], versions, differences: reportDifferences(issued, now), canIssue };
+  }
+
+  /** The quarterly PDF download: the latest issue's stored bytes when the quarter was issued. Audited as an export. */
+  async reprint(user: SessionUser, homeId: string, quarter: string, copy: Copy, origin: ExportOrigin): Promise<Reprint> {
+    if (!canExportReports(user)) throw new ForbiddenError();
+    assertHomeAccess(user, homeId);
+    const latest = (await this.versions(homeId, quarter))[0];
+    if (!latest) return { issued: null, report: await this.reports.exportFor(user, homeId, quarter, 'pdf', origin) };
+    return this.download(user, latest, copy, origin);
+  }
+
+  /** One issued version's PDF (either copy), for managers and admins of its home. Audited as an export. */
+  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin): Promise<{ issued: IssuedVersion; pdf: Buffer; sha256: string }> {
+    if (!canExportReports(user)) throw new ForbiddenError();
+    assertHomeAccess(user, homeId);
+    const found = (await this.versions(homeId, quarter)).find((v) => v.version === version);
+    if (!found) throw new NotFoundError();
+    return this.download(user, found, copy, origin);
+  }
+
+  /** The model a CSV is written from: the latest issue's for an issued quarter. Audited as an export. */
+  async csvModel(user: SessionUser, homeId: string, quarter: string, what: string, origin: ExportOrigin): Promise<QuarterlyReport> {
+    if (!canExportReports(user)) throw new ForbiddenError();
+    assertHomeAccess(user, homeId);
+    const latest = (await this.versions(homeId, quarter))[0];
+    if (!latest) return this.reports.exportFor(user, homeId, quarter, what, origin);
+    await this.reports.recordExport(user, homeId, quarter, `${what} (issued v${latest.version})`, origin, latest.id);
+    return this.storedModel(latest.id, true);
+  }
+
+  /**
+   * Issued quarters of the reader's homes for the Reports page, latest issue first per quarter, each
+   * with its versions and the differences from the figures computed now (for the copy the reader reads).
+   */
+  async listForUser(user: SessionUser, limit = 8): Promise<(QuarterView & { homeName: string })[]> {
+    if (!(REPORT_READERS as readonly Role[]).includes(user.role)) throw new ForbiddenError();
+    if (user.homeIds.length === 0) return [];
+    const rows = await this.unitOfWork.manager.createQueryBuilder(IssuedReport, 'i')
+      .select(LISTED.map((c) => `i.${c}`))
+      .where('i.homeId IN (:...homeIds)', { homeIds: user.homeIds })
+      .orderBy('i.quarter', 'DESC').addOrderBy('i.version', 'DESC')
+      .getMany();
+    const byQuarter = new Map<string, IssuedVersion[]>();
+    for (const row of rows) {
+      const key = `${row.homeId} ${row.quarter}`;
+      byQuarter.set(key, [...(byQuarter.get(key) ?? []), listed(row)]);
+    }
+    const out: (QuarterView & { homeName: string })[] = [];
+    for (const versions of [...byQuarter.values()].slice(0, limit)) {
+      const view = await this.quarter(user, versions[0].homeId, versions[0].quarter);
+      out.push({ ...view, homeName: view.report.meta.homeName });
+    }
+    return out;
+  }
+
+  private async download(user: SessionUser, issued: IssuedVersion, copy: Copy, origin: ExportOrigin): Promise<{ issued: IssuedVersion; pdf: Buffer; sha256: string }> {
+    const row = await this.unitOfWork.manager.findOneByOrFail(IssuedReport, { id: issued.id });
+    await this.reports.recordExport(user, issued.homeId, issued.quarter, `pdf:${copy} (issued v${issued.version})`, origin, issued.id);
+    return copy === 'names'
+      ? { issued, pdf: row.pdf, sha256: row.pdfSha256 }
+      : { issued, pdf: row.pdfWithoutNames, sha256: row.pdfWithoutNamesSha256 };
+  }
+
+  private async versions(homeId: string, quarter: string): Promise<IssuedVersion[]> {
+    if (!isQuarter(quarter)) throw new ValidationError({ quarter: { key: 'reports.invalidQuarter' } });
+    const rows = await this.unitOfWork.manager.createQueryBuilder(IssuedReport, 'i')
+      .select(LISTED.map((c) => `i.${c}`))
+      .where('i.homeId = :homeId AND i.quarter = :quarter', { homeId, quarter })
+      .orderBy('i.version', 'DESC')
+      .getMany();
+    return rows.map(listed);
+  }
+
+  private async storedModel(id: string, names: boolean): Promise<QuarterlyReport> {
+    const row = await this.unitOfWork.manager.createQueryBuilder(IssuedReport, 'i')
+      .select(['i.id', names ? 'i.model' : 'i.modelWithoutNames'])
+      .where('i.id = :id', { id })
+      .getOneOrFail();
+    return JSON.parse(names ? row.model : row.modelWithoutNames) as QuarterlyReport;
+  }
+}
+
+function listed(row: Pick<IssuedReport, (typeof LISTED)[number]>): IssuedVersion {
+  const issuedByName = (JSON.parse(row.model) as QuarterlyReport).meta.generatedBy;
+  return {
+    id: row.id, homeId: row.homeId, quarter: row.quarter, version: Number(row.version), locale: row.locale, issuedAt: new Date(row.issuedAt),
+    issuedBy: row.issuedBy, issuedByName, pdfSha256: row.pdfSha256, pdfWithoutNamesSha256: row.pdfWithoutNamesSha256, modelSha256: row.modelSha256,
+  };
+}
