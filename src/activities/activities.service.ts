@@ -7,17 +7,19 @@ import { can, Lens, roleLens, throughLens } from '../common/access/access-policy
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { addDays, LATEST_DATE, localToUtc, utcToLocal } from '../common/time/zoned';
+import { addDays, LATEST_DATE, localDayRange, localToUtc, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
 import { ContributionsService } from '../contributions/contributions.service';
 import { asDate, asNumber, placeholders, sqlRows } from '../database/sql';
 import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService, Places } from '../homes/homes.service';
+import type { WeeklyParticipation } from '../residents/resident-activity-facts';
 import { ResidentBrief, ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { ActivityDto, ActivityTypeDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
-import { ActivityStatus, ActivityCategory, ATTENDED } from './activities.enums';
+import { ActivityStatus, ActivityCategory, ATTENDED, Engagement, ENGAGEMENTS } from './activities.enums';
+import { tallyEngagements } from './engagement-tally';
 import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
@@ -452,6 +454,31 @@ export class ActivitiesService {
       .groupBy('p.residentId')
       .getRawMany<{ residentId: string; n: string | number }>();
     return new Map(rows.map((row) => [row.residentId, Number(row.n)]));
+  }
+
+  /**
+   * A resident's participation per week over the last `weeks` weeks, Monday to Sunday in the home's
+   * time zone, the current week counted to today. It counts what the resident's summary counts:
+   * participation in activities of the resident's home that were not cancelled, per engagement level
+   * (tallyEngagements). One query; the rows are put in their local week here, as the engines do not
+   * share a way to do it in SQL.
+   */
+  async weeklyParticipation(residentId: string, homeId: string, weeks: number, now = new Date()): Promise<WeeklyParticipation> {
+    const zone = await this.homes.timezoneOf(homeId);
+    const today = todayIn(zone, now);
+    const first = addDays(mondayOf(today), -7 * (weeks - 1));
+    const mondays = Array.from({ length: weeks }, (_, i) => addDays(first, 7 * i));
+    const rows = await this.activities.manager
+      .createQueryBuilder(Participation, 'p')
+      .innerJoin(Activity, 'a', 'a.id = p.activityId')
+      .select('p.engagement', 'engagement')
+      .addSelect('a.startsAt', 'startsAt')
+      .where('p.residentId = :residentId AND a.homeId = :homeId', { residentId, homeId })
+      .andWhere('a.status <> :cancelled', { cancelled: 'cancelled' })
+      .andWhere('a.startsAt >= :start AND a.startsAt < :end', { start: localDayRange(first, zone).start, end: localDayRange(today, zone).end })
+      .getRawMany<{ engagement: Engagement; startsAt: Date | string }>();
+    const counted = tallyEngagements(mondays, rows.map((row) => ({ period: mondayOf(utcToLocal(asDate(row.startsAt), zone).date), engagement: row.engagement })));
+    return { levels: ENGAGEMENTS, weeks: counted.map(({ key, counts, total }) => ({ weekStart: key, counts, total })), today };
   }
 
   /** Residents living in the user's homes who attended fewer activities in the last 7 days than their weekly target. */

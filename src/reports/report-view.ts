@@ -172,8 +172,9 @@ export function quarterlyReportView(view: QuarterView, locale: string, canExport
                 { href: `/reports/quarterly.pdf?${query}&locale=it`, label: t('pdfItalian') },
               ]),
           ...CSV_TABLES.map((table) => ({ href: `/reports/quarterly.csv?${query}&table=${table}`, label: t(`csv.${table}`) })),
+          ...withoutNamesDownloads(query, locale),
         ]
-      : [],
+      : withoutNamesDownloads(query, locale),
     headline: report.figures.filter((f) => f.headline).map((f) => ({ ...line(f.key), changeLabel: t('columns.change') })),
     sections: (Object.keys(SECTION_FIGURES) as FigureSection[]).map((section) => ({
       key: section,
@@ -244,6 +245,14 @@ export function quarterlyReportView(view: QuarterView, locale: string, canExport
     missingChecksHint: t('missingChecksHint'),
     expiringNone: t('expiringChecksNone', { date: dateLabel(report.current.referenceDate, locale) }),
   };
+}
+
+/** The copy without names, which every reader of reports may download (after the manager's copy where there is one). */
+function withoutNamesDownloads(query: string, locale: string): { href: string; label: string }[] {
+  return [
+    { href: `/reports/quarterly-without-names.pdf?${query}&locale=en`, label: translate(locale, 'trends.withoutNames.pdfEnglish') },
+    { href: `/reports/quarterly-without-names.pdf?${query}&locale=it`, label: translate(locale, 'trends.withoutNames.pdfItalian') },
+  ];
 }
 
 function round(value: number): number {

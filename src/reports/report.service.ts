@@ -31,6 +31,7 @@ import {
   ExpiringCheck, FAIR_SHARE_BUCKETS, FairShareRow, GAS_SCORES, GasScore, MissingCheck, MonthEngagement, QuarterFigures, QuarterlyReport,
   WellbeingMeans,
 } from './quarterly-report.model';
+import type { HeadlineTrend, QuarterHeadlines } from './headline-trend';
 import { figureRows } from './report-figures';
 import {
   belowOnePerWeek, daysSoFar, fairShareBucket, hoursOf, lastOfFirstDays, meanOf, median, needsAttention, percentOf, perWeek, referenceDate,
@@ -56,6 +57,8 @@ export interface ReportOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** Quarters on the home page's trends. */
+const TREND_QUARTERS = 4;
 const ANSWERED: Suggestion['status'][] = ['accepted', 'done', 'declined'];
 
 type Counted = { n: string | number | null };
@@ -154,6 +157,40 @@ export class ReportService {
     });
   }
 
+  /**
+   * The copy without names for a download (the PDF a coordinator may take, or a manager for sharing):
+   * every reader of reports may have it. It names nobody, not even who generated it; the audit log
+   * keeps who took it.
+   */
+  async exportWithoutNamesFor(user: SessionUser, homeId: string, quarter: string, what: string, origin: ExportOrigin): Promise<QuarterlyReport> {
+    if (!(REPORT_READERS as readonly Role[]).includes(user.role)) throw new ForbiddenError();
+    assertHomeAccess(user, homeId);
+    const report = await this.quarterlyReport(homeId, quarter, { names: false, generatedBy: null });
+    await this.audit.recordNow({
+      action: 'export', userId: user.id, role: user.role, entityType: 'quarterly_report', entityId: null, homeId,
+      changes: { quarter: { old: null, new: quarter }, export: { old: null, new: what }, copy: { old: null, new: 'without_names' } }, ip: origin.ip, userAgent: origin.userAgent ?? null,
+    });
+    return report;
+  }
+
+  /**
+   * The home page's trends: the headline figures of the last four complete quarters (oldest first),
+   * for those who may read reports. Each quarter's figures come from the queries the report makes for
+   * them (headlines()), and only those: six queries a quarter, none for the figures not shown.
+   */
+  async headlineTrend(user: SessionUser, homeId: string, now = new Date()): Promise<HeadlineTrend> {
+    if (!(REPORT_READERS as readonly Role[]).includes(user.role)) throw new ForbiddenError();
+    assertHomeAccess(user, homeId);
+    const m = this.unitOfWork.manager;
+    const home = await m.findOneBy(Home, { id: homeId });
+    if (!home) throw new NotFoundError();
+    const quarters = [lastCompleteQuarter(todayIn(home.timezone, now))];
+    while (quarters.length < TREND_QUARTERS) quarters.unshift(previousQuarter(quarters[0]));
+    const rows: QuarterHeadlines[] = [];
+    for (const quarter of quarters) rows.push(await this.headlines(m, homeId, quarterBounds(quarter, home.timezone)));
+    return { homeId, homeName: home.name, quarters: rows };
+  }
+
   async quarterlyReport(homeId: string, quarter: string, options: ReportOptions = { names: false }): Promise<QuarterlyReport> {
     if (!isQuarter(quarter)) throw new ValidationError({ quarter: { key: 'reports.invalidQuarter' } });
     const m = this.unitOfWork.manager;
@@ -235,6 +272,23 @@ export class ReportService {
         contributing: await this.volunteersContributing(m, homeId, q),
         hours: coProduction.hoursByActor.volunteer,
       },
+    };
+  }
+
+  /** A quarter's headline figures on the home page, by the same private queries figures() makes for them. */
+  private async headlines(m: EntityManager, homeId: string, q: QuarterBounds): Promise<QuarterHeadlines> {
+    const residents = await this.residentsInQuarter(m, homeId, q);
+    const activitiesHeld = await this.countHeld(m, homeId, q);
+    const reached = await this.residentsReached(m, homeId, q);
+    const coProduction = await this.coProduction(m, homeId, q, activitiesHeld);
+    return {
+      quarter: q.quarter,
+      residentsInQuarter: residents.length,
+      activitiesHeld,
+      residentsReached: { count: reached, percent: percentOf(reached, residents.length) },
+      coProducedActivities: coProduction.coProducedActivities,
+      coProducedShare: coProduction.coProducedShare,
+      totalHours: coProduction.totalHours,
     };
   }
 

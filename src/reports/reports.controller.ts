@@ -70,6 +70,15 @@ export class ReportsController {
     await renderQuarterlyReportPdf(report, { locale: query.locale ?? req.locale }, res);
   }
 
+  /** The copy without names: for every reader of reports, beside the manager's copy above. */
+  @Get('quarterly-without-names.pdf')
+  async pdfWithoutNames(@CurrentUser() user: SessionUser, @Query() query: QuarterlyPdfQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const report = await this.reports.exportWithoutNamesFor(user, query.homeId, query.quarter, 'pdf', { ip: clientIp(req), userAgent: req.get('user-agent') });
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="insieme-${report.meta.homeSlug}-${report.meta.quarter}-without-names.pdf"`);
+    await renderQuarterlyReportPdf(report, { locale: query.locale ?? req.locale }, res);
+  }
+
   /** The CSV tables: from the latest issue's model when the quarter was issued. */
   @Get('quarterly.csv')
   @Roles(...REPORT_EXPORTERS)

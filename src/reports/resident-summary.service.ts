@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, In } from 'typeorm';
 import { Activity } from '../activities/entities/activity.entity';
 import { Participation } from '../activities/entities/participation.entity';
-import { ATTENDED, Engagement, ENGAGEMENTS } from '../activities/activities.enums';
+import { ATTENDED, Engagement } from '../activities/activities.enums';
+import { tallyEngagements } from '../activities/engagement-tally';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { addDays, localDaysRange, todayIn, utcToLocal } from '../common/time/zoned';
@@ -164,10 +165,6 @@ export interface ResidentSummaryModel {
   feedback: SummaryFeedback[];
 }
 
-function zeroEngagements(): Record<Engagement, number> {
-  return Object.fromEntries(ENGAGEMENTS.map((e) => [e, 0])) as Record<Engagement, number>;
-}
-
 /** "2026-08" ... "2026-11": the months from one local date to another. */
 function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
@@ -307,23 +304,22 @@ export class ResidentSummaryService {
     if (copy !== 'staff') qb.andWhere('a.visibleToFamilies = :shown', { shown: true });
     const found = (await qb.getMany()) as (Participation & { activity: Activity })[];
 
-    const totals = zeroEngagements();
-    const byMonth = new Map(monthsBetween(from, to).map((month) => [month, zeroEngagements()]));
     const activities: SummaryParticipationRow[] = found.map((p) => {
       const local = utcToLocal(p.activity.startsAt, zone);
-      totals[p.engagement] += 1;
-      byMonth.get(local.date.slice(0, 7))![p.engagement] += 1;
       return {
         date: local.date, time: local.time, title: p.activity.title, engagement: p.engagement, attended: ATTENDED.includes(p.engagement),
         staffNote: copy === 'staff' ? (p.staffNote ?? null) : null, familyNote: copy === 'family_summary' ? null : (p.familyNote ?? null),
       };
     });
+    // Counted as the resident's page counts their weeks (activities/engagement-tally.ts).
+    const [all] = tallyEngagements(['all'], activities.map((a) => ({ period: 'all', engagement: a.engagement })));
+    const byMonth = tallyEngagements(monthsBetween(from, to), activities.map((a) => ({ period: a.date.slice(0, 7), engagement: a.engagement })));
     return {
       summary: {
-        totals,
+        totals: all.counts,
         recorded: found.length,
         attended: activities.filter((a) => a.attended).length,
-        byMonth: [...byMonth.entries()].map(([month, counts]) => ({ month, counts, total: ENGAGEMENTS.reduce((sum, e) => sum + counts[e], 0) })),
+        byMonth: byMonth.map(({ key, counts, total }) => ({ month: key, counts, total })),
         activities,
       },
       rows: found.map((p) => ({ activityId: p.activityId, attended: ATTENDED.includes(p.engagement) })),

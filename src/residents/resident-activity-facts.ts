@@ -1,5 +1,21 @@
 import { Injectable } from '@nestjs/common';
 
+/** How many weeks of participation a resident's page shows staff. */
+export const PARTICIPATION_WEEKS = 12;
+
+/**
+ * A resident's participation week by week (Monday to Sunday in the home's time zone), counted per
+ * engagement level. Levels are named by the activities module (its ENGAGEMENTS, in order).
+ */
+export interface WeeklyParticipation {
+  /** Engagement levels in the order the counts are drawn and tabled. */
+  levels: readonly string[];
+  /** Oldest first; the last is the week holding `today`, counted to today. */
+  weeks: { weekStart: string; counts: Readonly<Record<string, number>>; total: number }[];
+  /** Today in the home's time zone. */
+  today: string;
+}
+
 /**
  * What residents' pages need to know from activities. Records sit below activities (activities
  * import residents, never the reverse), so the activities module supplies these facts when the app
@@ -10,6 +26,8 @@ export interface ActivityFactsSource {
   attendanceCounts(residentIds: string[]): Promise<Map<string, number>>;
   /** Residents on a planned or held activity that this volunteer is confirmed to help with. */
   residentsAssignedTo(volunteerId: string): Promise<string[]>;
+  /** The resident's participation in each of the last `weeks` weeks (this one to today). */
+  weeklyParticipation(residentId: string, homeId: string, weeks: number): Promise<WeeklyParticipation>;
 }
 
 @Injectable()
@@ -26,6 +44,10 @@ export class ResidentActivityFacts implements ActivityFactsSource {
 
   residentsAssignedTo(volunteerId: string): Promise<string[]> {
     return this.required().residentsAssignedTo(volunteerId);
+  }
+
+  weeklyParticipation(residentId: string, homeId: string, weeks: number): Promise<WeeklyParticipation> {
+    return this.required().weeklyParticipation(residentId, homeId, weeks);
   }
 
   private required(): ActivityFactsSource {

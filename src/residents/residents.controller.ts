@@ -15,7 +15,8 @@ import { todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLinksService } from './family-links.service';
-import { ResidentActivityFacts } from './resident-activity-facts';
+import { PARTICIPATION_WEEKS, ResidentActivityFacts } from './resident-activity-facts';
+import { participationChartView } from './participation-chart';
 import { ResidentPhotos } from './resident-photos';
 import { PAGE_SIZE, ResidentsService } from './residents.service';
 
@@ -90,6 +91,8 @@ export class ResidentsController {
       consentRecordedBy: recordedBy ?? null,
       isCurrent: 'status' in resident && (resident.status === 'active' || resident.status === 'on_leave'),
       dataProtection: staffView && can(user, 'handleDataProtection'),
+      // Staff only (every role that reads the whole record: SPEC 1); relatives follow their relative on the portal.
+      participation: staffView ? participationChartView(await this.activityFacts.weeklyParticipation(id, resident.homeId, PARTICIPATION_WEEKS), user.locale) : null,
       values: { leftOn: todayIn(user.timezone), outcome: 'discharged', ...('consent' in resident && resident.consent ? consentValues(resident.consent) : {}) },
     };
   }

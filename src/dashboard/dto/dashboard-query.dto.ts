@@ -1,0 +1,8 @@
+import { IsOptional, IsUUID } from 'class-validator';
+
+/** ?home= : which of the user's homes the trends are for (the first by name without it). */
+export class DashboardQuery {
+  @IsOptional()
+  @IsUUID()
+  home?: string;
+}
