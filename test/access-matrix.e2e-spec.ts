@@ -92,6 +92,7 @@ const ENDS_SESSION = new Set(['POST /logout', 'POST /api/auth/logout', 'POST /wa
 const QUERIES: Record<string, string> = {
   'GET /reports/quarterly': '?homeId=:homeId&quarter=2026-Q3',
   'GET /reports/quarterly.pdf': '?homeId=:homeId&quarter=2026-Q3',
+  'GET /reports/quarterly-without-names.pdf': '?homeId=:homeId&quarter=2026-Q3',
   'GET /reports/quarterly.csv': '?homeId=:homeId&quarter=2026-Q3&table=figures',
   'GET /reports/issued.pdf': '?homeId=:homeId&quarter=2026-Q3&version=1',
   'GET /api/activities': `?date=${new Date().toISOString().slice(0, 10)}`,

@@ -218,6 +218,8 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   // Issued reports (issue 18): issuing and an issued copy's PDF, for those who download the report now.
   'POST /reports/issued':                                  ['signin', 'any',  'home', 403,    403,    403,    403],
   'GET /reports/issued.pdf':                               ['signin', 'any',  'home', 403,    403,    403,    403],
+  // The copy without names (issue 18 item 9): every reader of reports.
+  'GET /reports/quarterly-without-names.pdf':              ['signin', 'any',  'home', 'home', 403,    403,    403],
 
   // The family portal and the volunteer portal.
   'GET /portal':                                           ['signin', 403,    403,    403,    403,    'any',  403],
