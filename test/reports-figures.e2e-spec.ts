@@ -3,6 +3,7 @@ import { currentQuarter } from '../src/common/time/quarter';
 import { todayIn } from '../src/common/time/zoned';
 import type { HomeView } from '../src/homes/homes.service';
 import { renderQuarterlyReportPdf } from '../src/reports/pdf/quarterly-report.pdf';
+import type { QuarterView } from '../src/reports/issued-reports.service';
 import type { FigureRow, QuarterlyReport } from '../src/reports/quarterly-report.model';
 import { reportCsv } from '../src/reports/report-csv';
 import { dateLabel } from '../src/reports/report-format';
@@ -156,7 +157,7 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
     });
 
     it('should say so in the preview', () => {
-      const view = quarterlyReportView(report, 'en', true);
+      const view = quarterlyReportView(notIssued(report), 'en', true);
       expect(view.progress).toBe('In progress, figures to 28 November 2026.');
       expect(view.comparedWith).toBe(
         'The quarter is in progress: changes compare its days so far, 1 October 2026 to 28 November 2026, with the same days of the previous quarter, 2026-Q3: 1 July 2026 to 28 August 2026.',
@@ -254,7 +255,7 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
       expect([first.current.countedTo, first.current.daysCounted, first.previous.countedTo, first.previous.daysCounted]).toEqual(['2026-10-01', 1, '2026-07-01', 1]);
       // Nobody has 14 days yet, so nobody is listed, whatever they attended.
       expect([first.current.participation.residentsInQuarter, first.current.fairShare.belowOnePerWeek, first.current.fairShare.needingAttentionCount]).toEqual([3, 3, 0]);
-      expect(quarterlyReportView(first, 'en', false).fairShare.note).toBe('No resident who lived in the home 14 days or more attended fewer than one activity a week.');
+      expect(quarterlyReportView(notIssued(first), 'en', false).fairShare.note).toBe('No resident who lived in the home 14 days or more attended fewer than one activity a week.');
     });
 
     it('should give coverage of no residents as none, not as 0%', async () => {
@@ -304,3 +305,8 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
     });
   });
 });
+
+/** The preview of a quarter never issued. */
+function notIssued(report: QuarterlyReport): QuarterView {
+  return { report, issued: null, versions: [], differences: null, canIssue: false };
+}

@@ -97,6 +97,11 @@ export interface CountedQuarter extends QuarterBounds {
   reference: string;
 }
 
+/** A quarter that has ended, counted whole and taken as at its last day. */
+export function wholeQuarter(q: QuarterBounds, zone: string): CountedQuarter {
+  return countedQuarter(q, daysSoFar(q.firstDay, q.lastDay, q.lastDay), zone, q.lastDay);
+}
+
 /** A quarter counted over its first `days` days (days 1..N), in a home's time zone. */
 export function countedQuarter(q: QuarterBounds, days: number, zone: string, reference: string): CountedQuarter {
   const countedTo = lastOfFirstDays(q.firstDay, q.lastDay, days);
@@ -187,7 +192,7 @@ export class ReportService {
     const quarters = [lastCompleteQuarter(todayIn(home.timezone, now))];
     while (quarters.length < TREND_QUARTERS) quarters.unshift(previousQuarter(quarters[0]));
     const rows: QuarterHeadlines[] = [];
-    for (const quarter of quarters) rows.push(await this.headlines(m, homeId, quarterBounds(quarter, home.timezone)));
+    for (const quarter of quarters) rows.push(await this.headlines(m, homeId, wholeQuarter(quarterBounds(quarter, home.timezone), home.timezone)));
     return { homeId, homeName: home.name, quarters: rows };
   }
 
@@ -276,7 +281,7 @@ export class ReportService {
   }
 
   /** A quarter's headline figures on the home page, by the same private queries figures() makes for them. */
-  private async headlines(m: EntityManager, homeId: string, q: QuarterBounds): Promise<QuarterHeadlines> {
+  private async headlines(m: EntityManager, homeId: string, q: CountedQuarter): Promise<QuarterHeadlines> {
     const residents = await this.residentsInQuarter(m, homeId, q);
     const activitiesHeld = await this.countHeld(m, homeId, q);
     const reached = await this.residentsReached(m, homeId, q);
