@@ -21,7 +21,7 @@ export class IssuedReports1795883700000 implements MigrationInterface {
         c.text('modelWithoutNames', false),
         c.text('pdf', false), c.varchar('pdfSha256', 64),
         c.text('pdfWithoutNames', false), c.varchar('pdfWithoutNamesSha256', 64),
-        c.ref('issuedBy', true), c.instant('issuedAt', false),
+        c.ref('issuedBy', true), c.varchar('issuedByName', 200), c.instant('issuedAt', false),
       ],
       foreignKeys: [foreignKey('homeId', 'home'), foreignKey('issuedBy', 'user', 'SET NULL')],
       uniques: [{ columnNames: ['homeId', 'quarter', 'version'] }],

@@ -149,9 +149,11 @@ describe('Issued quarterly reports (issue 18 item 2)', () => {
       // The page shows the figures as issued, not as computed now.
       expect(preview.text).toContain(translate('en', 'reports.issued.servedAsIssued', { version: 1 }));
 
+      // The Reports page lists the issue and sends to the quarter's page for the changes: it recomputes nothing.
       const page = await agents.manager.get('/reports');
       expect(page.text).toContain(sha256(issuedPdf));
-      expect(page.text).toContain(change('residentsReached', reached, reached + 1));
+      expect(page.text).toContain(translate('en', 'reports.issued.compareOnPage'));
+      expect(page.text).not.toContain(change('residentsReached', reached, reached + 1));
 
       // The CSV is written from the issued model too.
       const csv = await agents.manager.get(`/reports/quarterly.csv?${q}&table=figures`);
@@ -210,6 +212,17 @@ describe('Issued quarterly reports (issue 18 item 2)', () => {
       for (const path of [`/reports/issued.pdf?${q}&version=1`, `/reports/issued.pdf?${q}&version=1&copy=withoutNames`, `/reports/quarterly.pdf?${q}`, `/reports/quarterly.csv?${q}&table=figures`]) {
         expect((await agents.coordinator.get(path)).status).toBe(403);
       }
+      // The copy without names they may take is the latest issue's stored copy, byte for byte.
+      const latest = (await issuedRows())[1];
+      const withoutNames = await download(agents.coordinator, `/reports/quarterly-without-names.pdf?${q}`);
+      expect(withoutNames.status).toBe(200);
+      expect((withoutNames.body as Buffer).equals(latest.pdfWithoutNames)).toBe(true);
+      expect(withoutNames.headers['x-report-version']).toBe('2');
+      const anonymousText = (await pdfText(latest.pdfWithoutNames)).text;
+      expect(anonymousText).not.toMatch(/Giulia|Galli/);
+      // Nor who issued it (the manager's copy says so).
+      expect((await pdfText(latest.pdf)).text).toMatch(/Test admin/);
+      expect(anonymousText).not.toMatch(/Test admin/);
       // Carers, relatives and volunteers read no report; another home's manager does not find this one.
       for (const role of ['carer', 'family', 'volunteer']) {
         expect((await agents[role].get(`/reports/issued.pdf?${q}&version=1`)).status).toBe(403);

@@ -25,9 +25,10 @@ const ZONE = 'Europe/Rome';
 const NOW = new Date('2026-11-28T12:00:00Z');
 
 /** Every person named in the report scenario and in this file: none may appear in a copy without names. */
+// Ada Senza's surname is left out: "Senza" is also an Italian word of the report ("Senza tempo").
 const PEOPLE = [
   'Anna', 'Alba', 'Bruno', 'Bassi', 'Carla', 'Conti', 'Dario', 'Donati', 'Elena', 'Esposito', 'Franco', 'Ferri', 'Giulia', 'Galli', 'Olga', 'Altrove',
-  'Paola', 'Sara', 'Operatrice', 'Vera', 'Verdi', 'Marco', 'Neri', 'Lucia', 'Rosa', 'Paolo', 'Gialli', 'Blu', 'Ugo', 'Nero', 'Ada', 'Senza', 'Otto',
+  'Paola', 'Sara', 'Operatrice', 'Vera', 'Verdi', 'Marco', 'Neri', 'Lucia', 'Rosa', 'Paolo', 'Gialli', 'Blu', 'Ugo', 'Nero', 'Ada', 'Otto',
   'Irene', 'Ingrassia', 'Cora', 'Coordinatrice', 'Mara', 'Mancini', 'Ottavia', 'Zanetti', 'Vito', 'Volontario', 'Bianchi', 'Adele', 'Amministratrice',
 ];
 

@@ -46,12 +46,21 @@ export interface QuarterView {
   canIssue: boolean;
 }
 
+/** An issued quarter on the Reports page: its home and versions, latest first. */
+export interface IssuedQuarter {
+  homeId: string;
+  homeName: string;
+  timezone: string;
+  quarter: string;
+  versions: IssuedVersion[];
+}
+
 /** A reprint: the stored bytes of an issued copy, or (never issued) the report to render. */
 export type Reprint =
   | { issued: IssuedVersion; pdf: Buffer; sha256: string }
   | { issued: null; report: QuarterlyReport };
 
-const LISTED = ['id', 'homeId', 'quarter', 'version', 'locale', 'issuedAt', 'issuedBy', 'pdfSha256', 'pdfWithoutNamesSha256', 'modelSha256', 'model'] as const;
+const LISTED = ['id', 'homeId', 'quarter', 'version', 'locale', 'issuedAt', 'issuedBy', 'issuedByName', 'pdfSha256', 'pdfWithoutNamesSha256', 'modelSha256'] as const;
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -99,7 +108,8 @@ export class IssuedReportsService {
     }
     const options = { generatedBy: user.displayName, now };
     const named = await this.reports.quarterlyReport(homeId, quarter, { ...options, names: true });
-    const anonymous = await this.reports.quarterlyReport(homeId, quarter, { ...options, names: false });
+    // The copy without names names nobody, not even who issued it (as when downloaded before issue).
+    const anonymous = await this.reports.quarterlyReport(homeId, quarter, { ...options, names: false, generatedBy: null });
     const model = JSON.stringify(named);
     const pdf = await pdfBytes(named, locale);
     const pdfWithoutNames = await pdfBytes(anonymous, locale);
@@ -111,7 +121,7 @@ export class IssuedReportsService {
           homeId, quarter, version: Number(last?.version ?? 0) + 1, locale,
           model, modelSha256: sha256(model), modelWithoutNames: JSON.stringify(anonymous),
           pdf, pdfSha256: sha256(pdf), pdfWithoutNames, pdfWithoutNamesSha256: sha256(pdfWithoutNames),
-          issuedBy: user.id, issuedAt: now,
+          issuedBy: user.id, issuedByName: user.displayName, issuedAt: now,
         });
         await m.insert(IssuedReport, row);
         await this.audit.record(m, {
@@ -154,6 +164,18 @@ export class IssuedReportsService {
     return this.download(user, latest, copy, origin);
   }
 
+  /**
+   * The copy without names for every reader of reports: the latest issue's stored bytes when the
+   * quarter was issued, else the report without names to render now. Audited as an export.
+   */
+  async reprintWithoutNames(user: SessionUser, homeId: string, quarter: string, origin: ExportOrigin): Promise<Reprint> {
+    if (!(REPORT_READERS as readonly Role[]).includes(user.role)) throw new ForbiddenError();
+    assertHomeAccess(user, homeId);
+    const latest = (await this.versions(homeId, quarter))[0];
+    if (!latest) return { issued: null, report: await this.reports.exportWithoutNamesFor(user, homeId, quarter, 'pdf', origin) };
+    return this.download(user, latest, 'withoutNames', origin);
+  }
+
   /** One issued version's PDF (either copy), for managers and admins of its home. Audited as an export. */
   async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin): Promise<{ issued: IssuedVersion; pdf: Buffer; sha256: string }> {
     if (!canExportReports(user)) throw new ForbiddenError();
@@ -174,28 +196,28 @@ export class IssuedReportsService {
   }
 
   /**
-   * Issued quarters of the reader's homes for the Reports page, latest issue first per quarter, each
-   * with its versions and the differences from the figures computed now (for the copy the reader reads).
+   * Issued quarters of the reader's homes for the Reports page, latest issue first, each with its
+   * versions. Nothing is recomputed here: what changed since issue is on each quarter's own page.
    */
-  async listForUser(user: SessionUser, limit = 8): Promise<(QuarterView & { homeName: string })[]> {
+  async listForUser(user: SessionUser, limit = 8): Promise<IssuedQuarter[]> {
     if (!(REPORT_READERS as readonly Role[]).includes(user.role)) throw new ForbiddenError();
     if (user.homeIds.length === 0) return [];
     const rows = await this.unitOfWork.manager.createQueryBuilder(IssuedReport, 'i')
       .select(LISTED.map((c) => `i.${c}`))
       .where('i.homeId IN (:...homeIds)', { homeIds: user.homeIds })
-      .orderBy('i.quarter', 'DESC').addOrderBy('i.version', 'DESC')
+      .orderBy('i.quarter', 'DESC').addOrderBy('i.homeId', 'ASC').addOrderBy('i.version', 'DESC')
       .getMany();
     const byQuarter = new Map<string, IssuedVersion[]>();
     for (const row of rows) {
       const key = `${row.homeId} ${row.quarter}`;
       byQuarter.set(key, [...(byQuarter.get(key) ?? []), listed(row)]);
     }
-    const out: (QuarterView & { homeName: string })[] = [];
-    for (const versions of [...byQuarter.values()].slice(0, limit)) {
-      const view = await this.quarter(user, versions[0].homeId, versions[0].quarter);
-      out.push({ ...view, homeName: view.report.meta.homeName });
-    }
-    return out;
+    const quarters = [...byQuarter.values()].slice(0, limit);
+    const places = await this.homes.places([...new Set(quarters.map((versions) => versions[0].homeId))]);
+    return quarters.map((versions) => {
+      const home = places.homes.get(versions[0].homeId);
+      return { homeId: versions[0].homeId, homeName: home?.name ?? '', timezone: home?.timezone ?? 'UTC', quarter: versions[0].quarter, versions };
+    });
   }
 
   private async download(user: SessionUser, issued: IssuedVersion, copy: Copy, origin: ExportOrigin): Promise<{ issued: IssuedVersion; pdf: Buffer; sha256: string }> {
@@ -226,9 +248,8 @@ export class IssuedReportsService {
 }
 
 function listed(row: Pick<IssuedReport, (typeof LISTED)[number]>): IssuedVersion {
-  const issuedByName = (JSON.parse(row.model) as QuarterlyReport).meta.generatedBy;
   return {
     id: row.id, homeId: row.homeId, quarter: row.quarter, version: Number(row.version), locale: row.locale, issuedAt: new Date(row.issuedAt),
-    issuedBy: row.issuedBy, issuedByName, pdfSha256: row.pdfSha256, pdfWithoutNamesSha256: row.pdfWithoutNamesSha256, modelSha256: row.modelSha256,
+    issuedBy: row.issuedBy, issuedByName: row.issuedByName, pdfSha256: row.pdfSha256, pdfWithoutNamesSha256: row.pdfWithoutNamesSha256, modelSha256: row.modelSha256,
   };
 }

@@ -1,7 +1,7 @@
 import { ENGAGEMENTS } from '../activities/activities.enums';
 import { translate } from '../common/i18n/i18n';
 import { formatDateTime } from '../common/views/format';
-import type { IssuedVersion, QuarterView } from './issued-reports.service';
+import type { IssuedQuarter, IssuedVersion, QuarterView } from './issued-reports.service';
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { CSV_TABLES } from './dto/report-query.dto';
 import { FAIR_SHARE_BUCKETS, FigureSection, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from './quarterly-report.model';
@@ -112,14 +112,19 @@ function issueView(view: QuarterView, locale: string, canExport: boolean) {
   };
 }
 
-/** The Reports page's list of issued quarters. */
-export function issuedListView(views: (QuarterView & { homeName: string })[], locale: string, canExport: boolean) {
-  return views.map((view) => ({
-    homeName: view.homeName,
-    quarter: view.report.meta.quarter,
-    href: `/reports/quarterly?${reportQuery(view.report)}`,
-    ...issueView(view, locale, canExport),
-  }));
+/** The Reports page's list of issued quarters: each with its versions; what changed since is on its own page. */
+export function issuedListView(quarters: IssuedQuarter[], locale: string, canExport: boolean) {
+  return quarters.map((q) => {
+    const [latest] = q.versions;
+    return {
+      homeName: q.homeName,
+      quarter: q.quarter,
+      href: `/reports/quarterly?homeId=${encodeURIComponent(q.homeId)}&quarter=${encodeURIComponent(q.quarter)}`,
+      issued: { ...versionView(latest, q.timezone, locale, canExport), note: translate(locale, 'reports.issued.compareOnPage') },
+      versions: q.versions.map((v) => versionView(v, q.timezone, locale, canExport)),
+      differences: null,
+    };
+  });
 }
 
 /** The HTML preview's page data: the report model's numbers as text, nothing recomputed. */

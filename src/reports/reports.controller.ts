@@ -70,10 +70,15 @@ export class ReportsController {
     await renderQuarterlyReportPdf(report, { locale: query.locale ?? req.locale }, res);
   }
 
-  /** The copy without names: for every reader of reports, beside the manager's copy above. */
+  /** The copy without names, for every reader of reports: the latest issue's stored copy when the quarter was issued. */
   @Get('quarterly-without-names.pdf')
   async pdfWithoutNames(@CurrentUser() user: SessionUser, @Query() query: QuarterlyPdfQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const report = await this.reports.exportWithoutNamesFor(user, query.homeId, query.quarter, 'pdf', { ip: clientIp(req), userAgent: req.get('user-agent') });
+    const reprint = await this.issued.reprintWithoutNames(user, query.homeId, query.quarter, { ip: clientIp(req), userAgent: req.get('user-agent') });
+    if (reprint.issued) {
+      sendIssued(res, reprint, 'withoutNames');
+      return;
+    }
+    const report = reprint.report;
     res.setHeader('Content-Type', 'application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="insieme-${report.meta.homeSlug}-${report.meta.quarter}-without-names.pdf"`);
     await renderQuarterlyReportPdf(report, { locale: query.locale ?? req.locale }, res);
