@@ -85,6 +85,14 @@ describe('Strict command lines (issue 18, item 10)', () => {
       cwd: ROOT, encoding: 'utf8', input: '', env: { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: `sqlite:${join(out, 'never.sqlite')}` },
     });
 
+  it.each(['report', 'backup', 'user-create', 'seed-synthetic'])('should print the usage of %s for --help, exit 0 and open nothing', (command) => {
+    const result = run(command, ['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: /);
+    expect(result.stderr).toBe('');
+    expect(existsSync(join(out, 'never.sqlite'))).toBe(false);
+  });
+
   it('should refuse a misspelt --without-names with exit code 2 and write no report', () => {
     const pdf = join(out, 'report.pdf');
     const result = run('report', ['--home', 'casa-serena', '--quarter', '2026-Q3', '--out', pdf, '--withou-names']);

@@ -347,13 +347,15 @@ describe('Quarterly co-production report', () => {
       expect(res.headers['cache-control']).toBe('no-store');
     });
 
-    it('should show the coordinator the figures without names or downloads', async () => {
+    it("should show the coordinator the figures without names, and no download but the copy without names", async () => {
       const res = await agents.coordinator.get(`/reports/quarterly?${query()}`).expect(200);
       const text = flat(res.text.replace(/<[^>]+>/g, ' '));
       expect(text).toContain('Activities held 7 2 +5');
       expect(text).toContain('3 residents attended fewer than one activity a week.');
       expect(text).not.toMatch(/Galli|Bassi|Marco Neri|Ada Senza/);
       expect(res.text).not.toContain('/reports/quarterly.pdf');
+      expect(res.text).not.toContain('/reports/quarterly.csv');
+      expect(res.text).toContain('/reports/quarterly-without-names.pdf');
     });
   });
 

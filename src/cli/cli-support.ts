@@ -64,6 +64,11 @@ function describeParseError(error: Error): string {
 
 /** The command line, or the error and the usage line on standard error and exit code 2. */
 export function commandLineOrExit<O extends ParseArgsOptionsConfig>(spec: CommandSpec<O>, argv: string[] = process.argv.slice(2)): CommandLine<O> {
+  // --help (or -h) alone asks for the usage line: standard output, exit 0, nothing opened.
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    console.log(spec.usage);
+    process.exit(0);
+  }
   const read = readCommandLine(argv, spec);
   if (!read.ok) usageError(read.error, spec.usage);
   return read.line;

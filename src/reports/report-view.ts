@@ -23,7 +23,8 @@ export interface SvgBar {
   y: number;
   width: number;
   height: number;
-  fill: string;
+  /** Its engagement level: the colour is the class engagement-fill-<level> (app.css). */
+  level: string;
   title: string;
 }
 
@@ -42,7 +43,6 @@ const SECTION_FIGURES: Record<FigureSection, string[]> = {
   volunteers: ['volunteersActive', 'volunteersContributing', 'volunteerHours', 'checksExpiring', 'checksExpired', 'checksMissing'],
 };
 
-const ENGAGEMENT_FILLS: Record<string, string> = { active: '#1d5c57', passive: '#5fa39b', disengaged: '#e0b35a', declined: '#b4440e', absent: '#8a8178' };
 
 function reportQuery(report: QuarterlyReport): string {
   return `homeId=${encodeURIComponent(report.meta.homeId)}&quarter=${encodeURIComponent(report.meta.quarter)}`;
@@ -148,7 +148,7 @@ export function quarterlyReportView(view: QuarterView, locale: string, canExport
     return ENGAGEMENTS.filter((level) => month.counts[level] > 0).map((level) => {
       const height = (chartHeight * month.counts[level]) / maxMonth;
       top -= height;
-      return { x: 40 + i * 120, y: round(top), width: 64, height: round(height), fill: ENGAGEMENT_FILLS[level], title: `${monthLabel(month.month, locale)} – ${t(`engagement.${level}`)}: ${count(month.counts[level])}` };
+      return { x: 40 + i * 120, y: round(top), width: 64, height: round(height), level, title: `${monthLabel(month.month, locale)} – ${t(`engagement.${level}`)}: ${count(month.counts[level])}` };
     });
   });
 
@@ -177,9 +177,9 @@ export function quarterlyReportView(view: QuarterView, locale: string, canExport
                 { href: `/reports/quarterly.pdf?${query}&locale=it`, label: t('pdfItalian') },
               ]),
           ...CSV_TABLES.map((table) => ({ href: `/reports/quarterly.csv?${query}&table=${table}`, label: t(`csv.${table}`) })),
-          ...withoutNamesDownloads(query, locale),
+          ...withoutNamesDownloads(view, query, locale),
         ]
-      : withoutNamesDownloads(query, locale),
+      : withoutNamesDownloads(view, query, locale),
     headline: report.figures.filter((f) => f.headline).map((f) => ({ ...line(f.key), changeLabel: t('columns.change') })),
     sections: (Object.keys(SECTION_FIGURES) as FigureSection[]).map((section) => ({
       key: section,
@@ -188,7 +188,7 @@ export function quarterlyReportView(view: QuarterView, locale: string, canExport
       rows: SECTION_FIGURES[section].map(line),
     })),
     engagement: {
-      levels: ENGAGEMENTS.map((level) => ({ label: t(`engagement.${level}`), fill: ENGAGEMENT_FILLS[level] })),
+      levels: ENGAGEMENTS.map((level) => ({ label: t(`engagement.${level}`), level })),
       rows: participation.engagementByMonth.map((m) => ({ month: monthLabel(m.month, locale), cells: ENGAGEMENTS.map((level) => count(m.counts[level])), total: count(m.total) })),
       totals: { cells: ENGAGEMENTS.map((level) => count(participation.engagementTotals[level])), total: count(participation.participationsRecorded) },
       chart: {
@@ -252,8 +252,15 @@ export function quarterlyReportView(view: QuarterView, locale: string, canExport
   };
 }
 
-/** The copy without names, which every reader of reports may download (after the manager's copy where there is one). */
-function withoutNamesDownloads(query: string, locale: string): { href: string; label: string }[] {
+/**
+ * The copy without names, which every reader of reports may download (after the manager's copy where
+ * there is one): in either language, or the issue's stored copy, in the language it was issued in.
+ */
+function withoutNamesDownloads(view: QuarterView, query: string, locale: string): { href: string; label: string }[] {
+  if (view.issued) {
+    const language = translate(locale, `reports.issued.languages.${view.issued.locale}`);
+    return [{ href: `/reports/quarterly-without-names.pdf?${query}`, label: translate(locale, 'reports.issued.pdfWithoutNamesIssued', { version: view.issued.version, language }) }];
+  }
   return [
     { href: `/reports/quarterly-without-names.pdf?${query}&locale=en`, label: translate(locale, 'trends.withoutNames.pdfEnglish') },
     { href: `/reports/quarterly-without-names.pdf?${query}&locale=it`, label: translate(locale, 'trends.withoutNames.pdfItalian') },

@@ -9,14 +9,12 @@ import {
 import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
 import { heatmap, histogram, horizontalBars, stackedBars } from './pdf-charts';
 import { Country, DEFAULT_COUNTRY, isCountry } from '../../homes/homes.enums';
+import { ENGAGEMENT_COLOURS } from '../engagement-colours';
 
 export interface QuarterlyPdfOptions {
   locale: string;
 }
 
-const ENGAGEMENT_COLOURS: Record<string, string> = {
-  active: COLOURS.primary, passive: '#5fa39b', disengaged: '#e0b35a', declined: '#b4440e', absent: '#a8a29e',
-};
 const ACTOR_COLOURS: Record<string, string> = { resident: COLOURS.primary, family: '#7b5e8f', volunteer: '#e0b35a', staff: '#8a8178' };
 const GAS_COLOURS: Record<string, string> = { '-2': '#b4440e', '-1': '#e0b35a', '0': '#a8a29e', '1': '#5fa39b', '2': COLOURS.primary };
 

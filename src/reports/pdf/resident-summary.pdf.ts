@@ -5,6 +5,7 @@ import { monthLabel } from '../report-format';
 import type { ResidentSummaryModel, SummaryPlan } from '../resident-summary.service';
 import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
 import { stackedBars } from './pdf-charts';
+import { ENGAGEMENT_COLOURS } from '../engagement-colours';
 
 export interface ResidentSummaryPdfOptions {
   locale: string;
@@ -12,9 +13,6 @@ export interface ResidentSummaryPdfOptions {
 
 type T = (key: string, params?: Record<string, unknown>) => string;
 
-const ENGAGEMENT_COLOURS: Record<string, string> = {
-  active: COLOURS.primary, passive: '#5fa39b', disengaged: '#e0b35a', declined: '#b4440e', absent: '#a8a29e',
-};
 /** Tables in this document are read by families as well as staff: a little larger than the report's. */
 export const TABLE_SIZE = 9;
 
