@@ -1,3 +1,5 @@
+import { Contribution } from '../src/contributions/entities/contribution.entity';
+import { todayIn } from '../src/common/time/zoned';
 import { createHome, createUser } from './support/factories';
 import { Agent, signIn } from './support/http';
 import { createResident } from './support/resident-factories';
@@ -36,5 +38,16 @@ describe('Plural forms on a page', () => {
     const two = { en: await countLine('en'), it: await countLine('it') };
 
     expect({ one, two }).toEqual({ one: { en: '1 resident', it: '1 ospite' }, two: { en: '2 residents', it: '2 ospiti' } });
+  });
+
+  it('should write the hours of contributions as each language writes numbers (1.5 hours, 1,5 ore)', async () => {
+    const resident = await createResident(t, homeId);
+    await t.dataSource.getRepository(Contribution).save({
+      homeId, activityId: null, date: todayIn('Europe/Rome'), actorType: 'resident', residentId: resident.id, familyMemberId: null, volunteerId: null,
+      staffMemberId: null, phase: 'co_design', minutes: 90, description: null, source: 'manual', sourceId: null, recordedBy: null,
+    });
+    const total = async (locale: 'en' | 'it') => /<p class="muted">([^<]*(?:hours in all|ore in tutto)[^<]*)<\/p>/.exec((await agents[locale].get('/contributions').expect(200)).text)?.[1];
+
+    expect({ en: await total('en'), it: await total('it') }).toEqual({ en: '1 contribution, 1.5 hours in all.', it: '1 contributo, 1,5 ore in tutto.' });
   });
 });

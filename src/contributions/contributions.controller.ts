@@ -13,6 +13,7 @@ import { flash } from '../common/http/flash';
 import { blankToNull, IsIsoDate, isoDateError } from '../common/http/form-fields';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { isIsoDate, todayIn } from '../common/time/zoned';
+import { hoursText } from '../common/views/format';
 import { HomesService } from '../homes/homes.service';
 import { ContributionsService } from './contributions.service';
 import { ContributionDto, ContributionUpdateDto } from './dto/contribution.dto';
@@ -66,14 +67,14 @@ export class ContributionsController {
 
   @Get()
   @Render('contributions/index')
-  async index(@CurrentUser() user: SessionUser, @Query() query: ProgrammeContributionsQuery) {
-    return this.page(user, query.homeId ?? undefined, query.from ?? undefined, query.to ?? undefined);
+  async index(@CurrentUser() user: SessionUser, @Query() query: ProgrammeContributionsQuery, @Req() req: Request) {
+    return this.page(user, req.locale, query.homeId ?? undefined, query.from ?? undefined, query.to ?? undefined);
   }
 
   @Post()
   @Redirect('/contributions', 303)
   @FormView('contributions/index', { failedForm: 'record' }, (c: ContributionsController, req) =>
-    c.page(req.user!, typeof req.body?.homeId === 'string' && req.body.homeId ? req.body.homeId : undefined))
+    c.page(req.user!, req.locale, typeof req.body?.homeId === 'string' && req.body.homeId ? req.body.homeId : undefined))
   async record(@CurrentUser() user: SessionUser, @Body() body: ContributionDto, @Req() req: Request) {
     const saved = await this.contributions.record(user, null, body);
     flash(req, 'success', { key: 'contributions.recorded' });
@@ -90,7 +91,7 @@ export class ContributionsController {
   }
 
   /** The list page: one home (the user's first unless chosen), from the first to the last day of the current quarter unless given. */
-  async page(user: SessionUser, requestedHomeId?: string, from?: string, to?: string) {
+  async page(user: SessionUser, locale: string, requestedHomeId?: string, from?: string, to?: string) {
     const homes = await this.homes.listForUser(user);
     if (requestedHomeId) assertHomeAccess(user, requestedHomeId);
     const home = homes.find((h) => h.id === requestedHomeId) ?? homes[0];
@@ -112,7 +113,7 @@ export class ContributionsController {
       homes: homes.length > 1 ? homes.map((h) => ({ id: h.id, name: h.name })) : [],
       filters: { homeId: home.id, ...range },
       contributions,
-      totalHours: (totalMinutes / 60).toFixed(1),
+      totalHours: hoursText(totalMinutes, locale),
       people: await this.contributions.peopleOfHome(home.id),
       /** What the record form starts with (the submitted values replace it after a rejected submit). */
       recordDefaults: { date: today, minutes: 0 },
@@ -122,7 +123,7 @@ export class ContributionsController {
   /** The list the edited row was on (its filters travel in the form's address), with that row marked. */
   async editContext(req: Request) {
     const { homeId, from, to } = listFilters(req);
-    return { ...(await this.page(req.user!, homeId, from, to)), failedId: req.params.id };
+    return { ...(await this.page(req.user!, req.locale, homeId, from, to)), failedId: req.params.id };
   }
 
   private listUrl(homeId: string | undefined, date: string): string {

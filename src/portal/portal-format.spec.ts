@@ -1,4 +1,5 @@
-import { activityOption, hoursText } from './portal-format';
+import { hoursText } from '../common/views/format';
+import { activityOption } from './portal-format';
 
 describe('portal formatting', () => {
   it('should write hours with one decimal in the reader\'s language when minutes are not whole hours', () => {

@@ -7,7 +7,8 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { FeedbackFormDto, HELP_FORM_KINDS, OfferFormDto } from './dto/portal.dto';
-import { activityOption, hoursText } from './portal-format';
+import { hoursText } from '../common/views/format';
+import { activityOption } from './portal-format';
 import { VolunteerPortalService } from './volunteer-portal.service';
 
 /** The volunteer portal: my activities, help wanted, my hours this quarter, "How did it go?". */

@@ -38,3 +38,17 @@ export function formatDateTime(value: unknown, locale: string, timeZone: string,
   if (!date || Number.isNaN(date.getTime())) return '';
   return formatter(locale, withTime ? 'dateTime' : 'shortDate', { day: 'numeric', month: 'short', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}), timeZone }).format(date);
 }
+
+/** One hours formatter per language: "7.5" or "7,5", at most one decimal. */
+const hourFormats = new Map<string, Intl.NumberFormat>();
+
+/** Minutes as hours the way the reader writes numbers: "7.5" or "7,5". */
+export function hoursText(minutes: number, locale: string): string {
+  const tag = LOCALE_TAGS[locale] ?? 'en-GB';
+  let made = hourFormats.get(tag);
+  if (!made) {
+    made = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
+    hourFormats.set(tag, made);
+  }
+  return made.format(minutes / 60);
+}
