@@ -51,6 +51,14 @@ export async function measureOutboxReplay(options: {
       });
       for (let t = 0; t < options.taps; t += 1) await tiles.nth(t).click();
       await page.click('.log-actions button[type=submit]:not([name=complete])');
+      // The save ends one of two ways: the tablet goes back to Today (where the ward's service worker
+      // serves it offline) or stays on the log with a message. Opening the next log before then
+      // collided with the first (net::ERR_ABORTED).
+      const leftLog = page.waitForURL((url) => !url.pathname.endsWith('/log'), { timeout: 30_000 });
+      const stayed = page.locator('[data-ward-save]').first().waitFor({ timeout: 30_000 });
+      leftLog.catch(() => undefined);
+      stayed.catch(() => undefined);
+      await Promise.any([leftLog, stayed]);
       await page.waitForFunction((n) => {
         const status = document.querySelector('[data-ward-status]')?.textContent ?? '';
         return new RegExp(`(^|\\D)${n}(\\D|$)`).test(status);

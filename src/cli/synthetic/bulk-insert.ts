@@ -12,7 +12,8 @@ const MAX_ROWS = 2_000;
  * Writes many rows of one entity with plain multi-row INSERT statements. TypeORM's insert builder
  * spends more time building each row than the database spends storing it, which matters for
  * millions of rows; values still go through the driver's own conversion (dates, booleans, JSON),
- * so the rows read back exactly as if the app had written them. Missing timestamps default to `at`.
+ * so the rows read back exactly as if the app had written them. Missing timestamps default to `at`,
+ * other missing values to their entity's literal default.
  */
 export class BulkInserter {
   private readonly placeholder: (index: number) => string;
@@ -51,6 +52,8 @@ export class BulkInserter {
   private value(row: ObjectLiteral, column: ColumnMetadata): unknown {
     let value = row[column.propertyName];
     if (value === undefined && (column.isCreateDate || column.isUpdateDate)) value = this.at;
+    // A column the generator does not know of yet takes its entity's default value, as an insert by the app would.
+    if (value === undefined && ['string', 'number', 'boolean'].includes(typeof column.default)) value = column.default;
     if (value === undefined || value === null) return null;
     return this.dataSource.driver.preparePersistentValue(value, column);
   }

@@ -174,7 +174,7 @@ export function generateHome(spec: HomeSpec): SyntheticHome {
   const homeId = uuid();
   const out: SyntheticHome = {
     home: {
-      id: homeId, name: `${pick(HOME_NAMES)} ${pick(LAST_NAMES)} ${spec.number}`, slug: homeSlug(spec.number), timezone: zone, locale: 'it',
+      id: homeId, name: `${pick(HOME_NAMES)} ${pick(LAST_NAMES)} ${spec.number}`, slug: homeSlug(spec.number), timezone: zone, locale: 'it', country: 'IT',
       address: `Via ${pick(LAST_NAMES)} ${between(1, 120)}, ${pick(TOWNS)}`, createdAt: new Date(`${firstDay}T08:00:00Z`),
     },
     units: [], staff: [], volunteers: [], residents: [], families: [], links: [], users: [], memberships: [], types: [], activities: [],
