@@ -18,6 +18,7 @@ import { AuditKeyAndJobLease1795883400000 } from './1795883400000-audit-key-and-
 import { CanonicalInstants1795883500000 } from './1795883500000-canonical-instants';
 import { HomeCountry1795883600000 } from './1795883600000-home-country';
 import { IssuedReports1795883700000 } from './1795883700000-issued-reports';
+import { EffectiveDatedHistory1795883800000 } from './1795883800000-effective-dated-history';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -30,4 +31,5 @@ export const migrations = [
   CanonicalInstants1795883500000,
   HomeCountry1795883600000,
   IssuedReports1795883700000,
+  EffectiveDatedHistory1795883800000,
 ];

@@ -15,12 +15,16 @@ export function columns(queryRunner: QueryRunner) {
   const now = postgres ? 'CURRENT_TIMESTAMP' : SQLITE_NOW;
   return {
     id: (): TableColumnOptions => ({ name: 'id', type: uuidType, isPrimary: true, isGenerated: true, generationStrategy: 'uuid' }),
+    /** An increasing integer key (serial on PostgreSQL, AUTOINCREMENT on SQLite): orders rows as they were written. */
+    sequence: (): TableColumnOptions => ({ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' }),
     timestamps: (): TableColumnOptions[] => [
       { name: 'createdAt', type: instantType, default: now },
       { name: 'updatedAt', type: instantType, default: now },
     ],
     ref: (name: string, nullable = false): TableColumnOptions => ({ name, type: uuidType, isNullable: nullable }),
     instant: (name: string, nullable = true): TableColumnOptions => ({ name, type: instantType, isNullable: nullable }),
+    /** An instant that defaults to now, in the canonical format on SQLite (as timestamps() writes). */
+    instantNow: (name: string): TableColumnOptions => ({ name, type: instantType, default: now }),
     varchar: (name: string, length: number, nullable = false, defaultValue?: string): TableColumnOptions => ({
       name, type: 'varchar', length: String(length), isNullable: nullable,
       ...(defaultValue === undefined ? {} : { default: `'${defaultValue}'` }),

@@ -46,6 +46,9 @@ import { StaffPin } from '../ward-devices/entities/staff-pin.entity';
 import { WardDevice } from '../ward-devices/entities/ward-device.entity';
 import { JobLease } from '../jobs/entities/job-lease.entity';
 import { IssuedReport } from '../reports/entities/issued-report.entity';
+import { ActivityPlanHistory } from '../plans/entities/activity-plan-history.entity';
+import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
+import { SuggestionHistory } from '../voice/entities/suggestion-history.entity';
 
 /** Every entity, for the DataSource that the app and the CLI share. Each is owned by one module. */
 export const entities = [
@@ -60,4 +63,5 @@ export const entities = [
   MfaCredential, MfaRecoveryCode,
   JobLease,
   IssuedReport,
+  ActivityPlanHistory, VolunteerHistory, SuggestionHistory,
 ];

@@ -7,6 +7,7 @@ import { HomesModule } from '../homes/homes.module';
 import { ResidentsModule } from '../residents/residents.module';
 import { StaffModule } from '../staff/staff.module';
 import { ActivityPlan } from './entities/activity-plan.entity';
+import { ActivityPlanHistory } from './entities/activity-plan-history.entity';
 import { GoalAttainment } from './entities/goal-attainment.entity';
 import { PlanGoal } from './entities/plan-goal.entity';
 import { PlanReview } from './entities/plan-review.entity';
@@ -18,7 +19,7 @@ import { PlansService } from './plans.service';
 
 /** Residents' activity plans, their goals and reviews. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ActivityPlan, PlanGoal, PlanReview, GoalAttainment]), ContributionsModule, ResidentsModule, HomesModule, ActivitiesModule, FamiliesModule, StaffModule],
+  imports: [TypeOrmModule.forFeature([ActivityPlan, ActivityPlanHistory, PlanGoal, PlanReview, GoalAttainment]), ContributionsModule, ResidentsModule, HomesModule, ActivitiesModule, FamiliesModule, StaffModule],
   controllers: [PlansController, OverduePlansController],
   providers: [PlansService, PlanWritesService, PlanRecords],
   exports: [PlansService],

@@ -11,6 +11,7 @@ import { VolunteersModule } from '../volunteers/volunteers.module';
 import { CheckInsService } from './check-ins.service';
 import { Feedback } from './entities/feedback.entity';
 import { Suggestion } from './entities/suggestion.entity';
+import { SuggestionHistory } from './entities/suggestion-history.entity';
 import { WellbeingCheckIn } from './entities/wellbeing-check-in.entity';
 import { FeedbackService } from './feedback.service';
 import { InboxController } from './inbox.controller';
@@ -25,7 +26,7 @@ import { VoiceViews } from './voice-views';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Suggestion, Feedback, WellbeingCheckIn]),
+    TypeOrmModule.forFeature([Suggestion, SuggestionHistory, Feedback, WellbeingCheckIn]),
     ContributionsModule, ResidentsModule, ActivitiesModule, FamiliesModule, VolunteersModule, StaffModule, HomesModule, AuthModule,
   ],
   controllers: [InboxController, ResidentVoiceController],
