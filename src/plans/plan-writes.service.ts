@@ -18,6 +18,7 @@ import { PlanGoal } from './entities/plan-goal.entity';
 import { PlanReview } from './entities/plan-review.entity';
 import { assertAgreed, assertDraft } from './plan-access';
 import { addMonths, GoalInput, parseGoalRows, parseScores, REVIEW_INTERVAL_MONTHS } from './plan-form';
+import { recordPlanHistory } from './plan-history';
 import { PlanRecords } from './plan-records.service';
 import { isoDateError } from '../common/http/form-fields';
 
@@ -127,12 +128,14 @@ export class PlanWritesService {
         .where('id = :id AND status = :draft', { id: plan.id, draft: 'draft' })
         .execute();
       if (!agreed.affected) throw new ConflictError({ key: 'plans.alreadyAgreed' });
+      await recordPlanHistory(m, { ...plan, status: 'agreed', agreedOn, nextReviewOn });
       await this.audit.record(m, {
         action: 'update', userId: user.id, role: user.role, entityType: 'activity_plan', entityId: plan.id, homeId: plan.homeId,
         changes: diffFields(plan, { status: 'agreed', agreedOn, nextReviewOn }, ['status', 'agreedOn', 'nextReviewOn']),
       });
       if (previous) {
         await m.update(ActivityPlan, { id: previous.id }, { status: 'archived' });
+        await recordPlanHistory(m, { ...previous, status: 'archived' });
         await this.audit.record(m, {
           action: 'archive', userId: user.id, role: user.role, entityType: 'activity_plan', entityId: previous.id, homeId: previous.homeId,
           changes: { status: { old: 'agreed', new: 'archived' } },
@@ -210,6 +213,7 @@ export class PlanWritesService {
       const later = await m.createQueryBuilder(PlanReview, 'r').where('r.planId = :planId AND r.reviewedOn > :on', { planId: plan.id, on: input.reviewedOn }).getExists();
       if (!later && nextReviewOn !== plan.nextReviewOn) {
         await m.update(ActivityPlan, { id: plan.id }, { nextReviewOn });
+        await recordPlanHistory(m, { ...plan, nextReviewOn });
         await this.audit.record(m, {
           action: 'update', userId: user.id, role: user.role, entityType: 'activity_plan', entityId: plan.id, homeId: plan.homeId,
           changes: { nextReviewOn: { old: plan.nextReviewOn, new: nextReviewOn } },

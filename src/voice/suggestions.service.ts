@@ -15,6 +15,7 @@ import { INBOX_ROLES, NotificationsService } from '../notifications/notification
 import { ResidentBrief, ResidentsService } from '../residents/residents.service';
 import { AuthorType, SUGGESTION_KINDS, SUGGESTION_STATUSES, SuggestionKind, SuggestionStatus } from './voice.enums';
 import { Suggestion } from './entities/suggestion.entity';
+import { recordSuggestionHistory } from './suggestion-history';
 import { assertId, AuthorColumns, isUuid, lockRow, text, VoiceAccess } from './voice-access';
 import { AuthorView, VoiceViews } from './voice-views';
 
@@ -236,18 +237,22 @@ export class SuggestionsService {
       const open = reopened || status === 'declined';
       // Going from accepted to done keeps the answer already given; any other change starts a new one.
       const stillYes = (suggestion.status === 'accepted' || suggestion.status === 'done') && !open;
+      const now = new Date();
       const next = {
         status,
         response: response ?? (stillYes ? suggestion.response : null),
         respondedBy: reopened ? null : user.id,
         // The first answer is when it was answered (the report's days to answer); reopening starts over.
-        respondedAt: reopened ? null : (suggestion.respondedAt ?? new Date()),
+        respondedAt: reopened ? null : (suggestion.respondedAt ?? now),
         linkedActivityTypeId: open ? null : (linkedActivityTypeId?.toLowerCase() ?? (stillYes ? suggestion.linkedActivityTypeId : null)),
         linkedActivityId: open ? null : (activityId?.toLowerCase() ?? (stillYes ? suggestion.linkedActivityId : null)),
       };
       const changes = diffFields(suggestion, next, ['status', 'response', 'linkedActivityTypeId', 'linkedActivityId']);
+      const answerChanged = next.status !== suggestion.status || next.respondedAt?.getTime() !== suggestion.respondedAt?.getTime();
       if (Object.keys(changes).length > 0) {
         await m.update(Suggestion, { id: suggestion.id }, next);
+        // The report takes answers as they stood at a quarter's end (issue 18 item 2b).
+        if (answerChanged) await recordSuggestionHistory(m, { ...suggestion, ...next }, now);
         await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'suggestion', entityId: suggestion.id, homeId: suggestion.homeId, changes });
       }
       const wasAnswered = suggestion.status !== status || changes.response !== undefined;
@@ -296,6 +301,7 @@ export class SuggestionsService {
       response: null, respondedBy: null, respondedAt: null, linkedActivityTypeId: null, linkedActivityId: null, lifeStoryAppliedAt: null,
     });
     await m.insert(Suggestion, suggestion);
+    await recordSuggestionHistory(m, suggestion, suggestion.createdAt ?? new Date());
     await this.audit.record(m, {
       action: 'create', userId: user.id, role: user.role, entityType: 'suggestion', entityId: suggestion.id, homeId, changes: diffFields({}, suggestion, AUDITED),
     });

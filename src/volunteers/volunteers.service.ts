@@ -18,6 +18,7 @@ import { HomesService } from '../homes/homes.service';
 import { backgroundCheckStatus, BackgroundCheckStatus } from './background-check';
 import { CreateVolunteerDto, VolunteerDto, VolunteerListQuery } from './dto/volunteer.dto';
 import { Volunteer } from './entities/volunteer.entity';
+import { recordVolunteerHistory } from './volunteer-history';
 import { VolunteerStatus } from './volunteers.enums';
 
 export const PAGE_SIZE = 25;
@@ -92,7 +93,11 @@ export class VolunteersService {
     private readonly emailChanges: EmailChangeService,
   ) {
     this.records = new PersonRecords<Volunteer>(
-      { entity: Volunteer, entityType: 'volunteer', personKind: 'volunteer', fields: VOLUNTEER_FIELDS, ...ARCHIVED_BY_LEAVING },
+      {
+        entity: Volunteer, entityType: 'volunteer', personKind: 'volunteer', fields: VOLUNTEER_FIELDS, ...ARCHIVED_BY_LEAVING,
+        // Status, start and check expiry as the quarterly report takes them at a quarter's end (issue 18 item 2b).
+        afterWrite: (m, before, after) => recordVolunteerHistory(m, before, after),
+      },
       { unitOfWork, audit, auth, invitations, emailChanges },
     );
   }

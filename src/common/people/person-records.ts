@@ -30,6 +30,11 @@ export interface PersonRecordKind<E extends PersonEntity> {
   archiving(record: E): { set: Partial<E>; changes: ReturnType<typeof diffFields> };
   /** What un-archiving sets: the record is current again. */
   unarchiving(record: E): { set: Partial<E>; changes: ReturnType<typeof diffFields> };
+  /**
+   * Runs in the transaction of every write of a record (made, edited, archived, brought back) with it
+   * as it was (null when new) and as it is now: a kind keeps its own history here (volunteers).
+   */
+  afterWrite?(m: EntityManager, before: E | null, after: E): Promise<void>;
 }
 
 /** Staff and volunteers are archived by leaving. */
@@ -82,6 +87,7 @@ export class PersonRecords<E extends PersonEntity> {
     const work = async (m: EntityManager) => {
       const record = m.create(entity, { ...fields, homeId } as E);
       await m.insert(entity, record as never);
+      await this.kind.afterWrite?.(m, null, record);
       await this.services.audit.record(m, {
         action: 'create', userId: user?.id, role: user?.role, entityType, entityId: record.id, homeId,
         changes: diffFields({}, record, this.kind.fields),
@@ -112,6 +118,7 @@ export class PersonRecords<E extends PersonEntity> {
       await m.update(entity, { id }, next as never);
       await this.services.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType, entityId: id, homeId: record.homeId, changes });
       const saved = { ...record, ...next };
+      await this.kind.afterWrite?.(m, record, saved);
       const archivedNow = this.kind.isArchived(saved);
       if (archivedNow !== this.kind.isArchived(record)) await this.services.auth.setDisabledForPerson(m, user, this.kind.personKind, id, archivedNow);
       return saved;
@@ -126,6 +133,7 @@ export class PersonRecords<E extends PersonEntity> {
       if (!this.kind.isArchived(record)) return record;
       const { set, changes } = this.kind.unarchiving(record);
       await m.update(entity, { id }, set as never);
+      await this.kind.afterWrite?.(m, record, { ...record, ...set });
       await this.services.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType, entityId: id, homeId: record.homeId, changes });
       await this.services.auth.setDisabledForPerson(m, user, this.kind.personKind, id, false);
       return { ...record, ...set };
@@ -143,6 +151,7 @@ export class PersonRecords<E extends PersonEntity> {
       if (this.kind.isArchived(record)) return record;
       const { set, changes } = this.kind.archiving(record);
       await m.update(entity, { id }, set as never);
+      await this.kind.afterWrite?.(m, record, { ...record, ...set });
       await this.services.audit.record(m, { action: 'archive', userId: user.id, role: user.role, entityType, entityId: id, homeId: record.homeId, changes });
       await this.services.auth.setDisabledForPerson(m, user, this.kind.personKind, id, true);
       return { ...record, ...set };
