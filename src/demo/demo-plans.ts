@@ -5,6 +5,8 @@ import { ActivityCategory } from '../activities/activities.enums';
 import { addDays, todayIn } from '../common/time/zoned';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { ActivityPlan } from '../plans/entities/activity-plan.entity';
+import { ActivityPlanHistory } from '../plans/entities/activity-plan-history.entity';
+import { keepsPlanHistory, planHistoryRow, PlanHistoryValues } from '../plans/plan-history';
 import { GoalAttainment } from '../plans/entities/goal-attainment.entity';
 import { PlanGoal } from '../plans/entities/plan-goal.entity';
 import { GoalStatus } from '../plans/plans.enums';
@@ -182,6 +184,9 @@ export async function seedDemoPlans(
   }
 
   await insertInBatches(m, ActivityPlan, plans);
+  // Each agreed plan's history starts with the plan as seeded (issue 18 item 2b).
+  const seededAt = new Date();
+  await insertInBatches(m, ActivityPlanHistory, plans.filter((p) => keepsPlanHistory(p as PlanHistoryValues)).map((p) => planHistoryRow(p as PlanHistoryValues, seededAt)));
   await insertInBatches(m, PlanGoal, goals);
   await insertInBatches(m, PlanReview, reviews);
   await insertInBatches(m, GoalAttainment, scores);

@@ -12,6 +12,8 @@ import { HomesService } from '../homes/homes.service';
 import { Resident } from '../residents/entities/resident.entity';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
+import { volunteerHistoryRow } from '../volunteers/volunteer-history';
 import { DEMO_ACCOUNTS, DEMO_HOME_SLUG, DEMO_PASSWORD } from './demo-accounts';
 import { DemoData, loadDemoData } from './demo-data';
 import { seededRandom, seedDemoProgramme } from './demo-programme';
@@ -94,6 +96,9 @@ export class DemoSeeder implements OnApplicationBootstrap {
         trainingNotes: v.trainingNotes ?? null, startedOn: v.startedDaysAgo === undefined ? null : isoDate(-v.startedDaysAgo),
         status: v.status ?? 'active',
       }));
+      // Each volunteer's history starts with the record as made (issue 18 item 2b).
+      const madeVolunteers = await m.findBy(Volunteer, { homeId: home.id });
+      if (madeVolunteers.length > 0) await m.insert(VolunteerHistory, madeVolunteers.map((v) => volunteerHistoryRow(v, v.createdAt)));
 
       await seedDemoProgramme(m, {
         homeId: home.id, timezone: home.timezone, unitIds: [...units.values()], residentIds: [...residents.values()],

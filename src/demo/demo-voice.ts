@@ -17,6 +17,8 @@ import { StaffMember } from '../staff/entities/staff-member.entity';
 import { AuthorType, SuggestionKind, SuggestionStatus, Perspective } from '../voice/voice.enums';
 import { Feedback } from '../voice/entities/feedback.entity';
 import { Suggestion } from '../voice/entities/suggestion.entity';
+import { SuggestionHistory } from '../voice/entities/suggestion-history.entity';
+import { suggestionHistoryRow, SuggestionHistoryValues } from '../voice/suggestion-history';
 import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { currentQuarter, previousQuarter, quarterRange } from '../common/time/quarter';
@@ -247,6 +249,8 @@ export async function seedDemoVoice(m: EntityManager, people: DemoVoicePeople, r
   }
 
   await insertInBatches(m, Suggestion, suggestions);
+  // Each suggestion's history starts with it as seeded, from when it was received (issue 18 item 2b).
+  await insertInBatches(m, SuggestionHistory, suggestions.map((s) => suggestionHistoryRow(s as SuggestionHistoryValues, s.createdAt ?? new Date())));
   await insertInBatches(m, Feedback, feedback);
   await insertInBatches(m, WellbeingCheckIn, checkIns);
   await insertInBatches(m, Contribution, contributions);

@@ -25,7 +25,8 @@ export class BulkInserter {
   async insert<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, rows: Partial<T>[]): Promise<void> {
     if (rows.length === 0) return;
     const metadata = this.dataSource.getMetadata(entity);
-    const columns = metadata.columns;
+    // An increasing key (a history's order) is the database's to give.
+    const columns = metadata.columns.filter((c) => !(c.isGenerated && c.generationStrategy === 'increment'));
     const driver = this.dataSource.driver;
     const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / columns.length)));
     const head = `INSERT INTO ${driver.escape(metadata.tablePath)} (${columns.map((c) => driver.escape(c.databaseName)).join(', ')}) VALUES `;

@@ -23,6 +23,12 @@ import { Feedback } from '../../voice/entities/feedback.entity';
 import { Suggestion } from '../../voice/entities/suggestion.entity';
 import { WellbeingCheckIn } from '../../voice/entities/wellbeing-check-in.entity';
 import { Volunteer } from '../../volunteers/entities/volunteer.entity';
+import { ActivityPlanHistory } from '../../plans/entities/activity-plan-history.entity';
+import { keepsPlanHistory, planHistoryRow, PlanHistoryValues } from '../../plans/plan-history';
+import { SuggestionHistory } from '../../voice/entities/suggestion-history.entity';
+import { suggestionHistoryRow, SuggestionHistoryValues } from '../../voice/suggestion-history';
+import { VolunteerHistory } from '../../volunteers/entities/volunteer-history.entity';
+import { volunteerHistoryRow, VolunteerHistoryValues } from '../../volunteers/volunteer-history';
 import { BulkInserter } from './bulk-insert';
 import { generateHome, homeSlug, SyntheticHome } from './synthetic-home';
 
@@ -91,6 +97,16 @@ export async function seedSynthetic(dataSource: DataSource, options: SyntheticOp
         for (const [key, entity] of TABLES) {
           const value = home[key];
           const list = (Array.isArray(value) ? value : [value]) as object[];
+          await inserter.insert(m, entity, list);
+          rows += list.length;
+        }
+        // Each record's history starts with it as generated, from when it was made (issue 18 item 2b).
+        const histories: [new () => object, object[]][] = [
+          [VolunteerHistory, home.volunteers.map((v) => volunteerHistoryRow(v as VolunteerHistoryValues, v.createdAt ?? now))],
+          [ActivityPlanHistory, home.plans.filter((p) => keepsPlanHistory(p as PlanHistoryValues)).map((p) => planHistoryRow(p as PlanHistoryValues, p.createdAt ?? now))],
+          [SuggestionHistory, home.suggestions.map((s) => suggestionHistoryRow(s as SuggestionHistoryValues, s.createdAt ?? now))],
+        ];
+        for (const [entity, list] of histories) {
           await inserter.insert(m, entity, list);
           rows += list.length;
         }
