@@ -18,15 +18,19 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { Home } from '../homes/entities/home.entity';
 import { HomesService, HomeView } from '../homes/homes.service';
 import { ActivityPlan } from '../plans/entities/activity-plan.entity';
+import { ActivityPlanHistory } from '../plans/entities/activity-plan-history.entity';
 import { GoalAttainment } from '../plans/entities/goal-attainment.entity';
 import { PlanReview } from '../plans/entities/plan-review.entity';
 import { Resident } from '../residents/entities/resident.entity';
 import { Feedback } from '../voice/entities/feedback.entity';
 import { Suggestion } from '../voice/entities/suggestion.entity';
+import { SuggestionHistory } from '../voice/entities/suggestion-history.entity';
 import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
 import { PERSPECTIVES } from '../voice/voice.enums';
 import { CHECK_WARNING_DAYS } from '../volunteers/background-check';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
+import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
+import { asAt } from './as-at';
 import {
   ExpiringCheck, FAIR_SHARE_BUCKETS, FairShareRow, GAS_SCORES, GasScore, MissingCheck, MonthEngagement, QuarterFigures, QuarterlyReport,
   WellbeingMeans,
@@ -62,6 +66,8 @@ const TREND_QUARTERS = 4;
 const ANSWERED: Suggestion['status'][] = ['accepted', 'done', 'declined'];
 
 type Counted = { n: string | number | null };
+/** A record read with its effective-dated history joined (leftJoinAndMapMany). */
+type WithHistory<E, H> = E & { history?: H[] };
 
 /** Where a download was asked from, for the audit log. */
 export interface ExportOrigin {
@@ -493,28 +499,33 @@ export class ReportService {
   /**
    * Plans as they stood on the reference date (the quarter's last day, or today in a running
    * quarter). The plan in force for a resident is their highest version agreed on or before that
-   * day, whether it is still the agreed one or has been archived by a later version since.
+   * day, whether it is still the agreed one or has been archived by a later version since. Each
+   * plan's values are read from its history as at the end of the counted days (`asAt`), so a review
+   * recorded after the quarter does not move its next review date there.
+   * The current row's status and agreement date narrow the query: a plan agreed at a quarter's end is
+   * agreed or archived today, and its agreement date never changes once agreed.
    * - Residents with an agreed plan: residents in the quarter who have a plan in force.
    * - Reviews overdue: residents in the quarter, still living in the home on the reference date,
    *   whose plan in force has a next review date strictly before the reference date (a review due
    *   on the day itself is not overdue yet, as on the overdue-plans page).
    * - Goals by score: each goal scored at a review held in the quarter counts once, with the score
    *   of its latest review in the quarter.
-   * Plans keep no history of their next review date, so a review recorded after the quarter moves
-   * it on; the figure is exact for a report generated at the quarter's end.
    */
   private async plans(m: EntityManager, homeId: string, q: CountedQuarter, residents: Resident[], reference: string): Promise<QuarterFigures['plans']> {
-    const plans = await m
+    const plans: WithHistory<ActivityPlan, ActivityPlanHistory>[] = await m
       .createQueryBuilder(ActivityPlan, 'p')
-      .select(['p.id', 'p.residentId', 'p.version', 'p.nextReviewOn'])
+      .select(['p.id', 'p.residentId', 'p.version', 'p.status', 'p.agreedOn', 'p.nextReviewOn'])
+      .leftJoinAndMapMany('p.history', ActivityPlanHistory, 'h', 'h.planId = p.id')
       .where('p.homeId = :homeId', { homeId })
       .andWhere('p.status IN (:...statuses)', { statuses: ['agreed', 'archived'] })
       .andWhere('p.agreedOn IS NOT NULL AND p.agreedOn <= :reference', { reference })
       .getMany();
-    const inForce = new Map<string, ActivityPlan>();
+    const inForce = new Map<string, { version: number; nextReviewOn: string | null }>();
     for (const plan of plans) {
+      const state = asAt(plan.history, q.end) ?? plan;
+      if (state.status === 'draft' || state.agreedOn === null || state.agreedOn > reference) continue;
       const known = inForce.get(plan.residentId);
-      if (!known || plan.version > known.version) inForce.set(plan.residentId, plan);
+      if (!known || plan.version > known.version) inForce.set(plan.residentId, { version: plan.version, nextReviewOn: state.nextReviewOn });
     }
     const withPlan = residents.filter((r) => inForce.has(r.id)).length;
     const overdue = residents.filter((r) => {
@@ -549,17 +560,23 @@ export class ReportService {
   // ---- Voice -------------------------------------------------------------------------------
 
   /**
-   * Suggestions received in the quarter (created within its instants). Accepted (or since done) and
-   * declined count those answered before the quarter ended; the rest are pending, however they
-   * stand today. Days to answer: (answered at - received at) in days, median over those answered.
+   * Suggestions received in the quarter (created within its instants), each as it stood at the end of
+   * the counted days (its history, `asAt`): accepted (or done) and declined count those answered by
+   * then; the rest are pending, however they stand today. Days to answer: (answered at - received at)
+   * in days, median over those answered.
    */
   private async suggestions(m: EntityManager, homeId: string, q: LocalPeriod): Promise<QuarterFigures['voice']['suggestions']> {
-    const rows = await m
+    const suggestions: WithHistory<Suggestion, SuggestionHistory>[] = await m
       .createQueryBuilder(Suggestion, 's')
       .select(['s.id', 's.status', 's.createdAt', 's.respondedAt'])
+      .leftJoinAndMapMany('s.history', SuggestionHistory, 'h', 'h.suggestionId = s.id')
       .where('s.homeId = :homeId', { homeId })
       .andWhere('s.createdAt >= :start AND s.createdAt < :end', { start: q.start, end: q.end })
       .getMany();
+    const rows = suggestions.map((s) => {
+      const state = asAt(s.history, q.end) ?? s;
+      return { createdAt: s.createdAt, status: state.status, respondedAt: state.respondedAt };
+    });
     const answered = rows.filter((s) => ANSWERED.includes(s.status) && s.respondedAt !== null && s.respondedAt.getTime() < q.end.getTime());
     const accepted = answered.filter((s) => s.status !== 'declined').length;
     const declined = answered.length - accepted;
@@ -627,40 +644,40 @@ export class ReportService {
    * date). Their checks are judged on the reference date, as the volunteer pages judge them today:
    * expiring when they run out within 60 days (that day included), expired when already run out,
    * and "no check on record" when none has an expiry date (backgroundCheckStatus 'missing').
+   * Status, start and expiry are each volunteer's as at the end of the counted days (their history,
+   * `asAt`), so leaving, a renewed check or one removed after the quarter does not change it. One
+   * query reads the home's volunteers with their history; the counting is done here.
    */
   private async volunteers(
     m: EntityManager, homeId: string, q: CountedQuarter, reference: string, names: boolean,
   ): Promise<Omit<QuarterFigures['volunteers'], 'contributing' | 'hours'>> {
-    const active = () =>
-      m
-        .createQueryBuilder(Volunteer, 'v')
-        .where('v.homeId = :homeId', { homeId })
-        .andWhere('v.status = :active', { active: 'active' })
-        .andWhere('(v.startedOn IS NULL OR v.startedOn <= :lastDay)', { lastDay: q.countedTo });
+    const rows: WithHistory<Volunteer, VolunteerHistory>[] = await m
+      .createQueryBuilder(Volunteer, 'v')
+      .select(['v.id', 'v.firstName', 'v.lastName', 'v.status', 'v.startedOn', 'v.backgroundCheckExpiresOn'])
+      .leftJoinAndMapMany('v.history', VolunteerHistory, 'h', 'h.volunteerId = v.id')
+      .where('v.homeId = :homeId', { homeId })
+      .orderBy('v.lastName', 'ASC')
+      .addOrderBy('v.firstName', 'ASC')
+      .addOrderBy('v.id', 'ASC')
+      .getMany();
+    const active = rows
+      .map((v) => ({ v, state: asAt(v.history, q.end) ?? v }))
+      .filter(({ state }) => state.status === 'active' && (state.startedOn === null || state.startedOn <= q.countedTo))
+      .map(({ v, state }) => ({ id: v.id, name: `${v.firstName} ${v.lastName}`, expiresOn: state.backgroundCheckExpiresOn }));
     const warnUntil = addDays(reference, CHECK_WARNING_DAYS);
-    const count = await active().getCount();
-    const checksExpiring = await active().andWhere('v.backgroundCheckExpiresOn >= :reference AND v.backgroundCheckExpiresOn <= :warnUntil', { reference, warnUntil }).getCount();
-    const checksExpired = await active().andWhere('v.backgroundCheckExpiresOn < :reference', { reference }).getCount();
-    const checksMissing = await active().andWhere('v.backgroundCheckExpiresOn IS NULL').getCount();
-    let expiringChecks: ExpiringCheck[] | null = null;
-    let missingChecks: MissingCheck[] | null = null;
-    if (names) {
-      const rows = await active()
-        .select(['v.id', 'v.firstName', 'v.lastName', 'v.backgroundCheckExpiresOn'])
-        .andWhere('v.backgroundCheckExpiresOn <= :warnUntil', { warnUntil })
-        .orderBy('v.backgroundCheckExpiresOn', 'ASC')
-        .addOrderBy('v.lastName', 'ASC')
-        .getMany();
-      expiringChecks = rows.map((v) => ({ volunteerId: v.id, name: `${v.firstName} ${v.lastName}`, expiresOn: v.backgroundCheckExpiresOn! }));
-      const missing = await active()
-        .select(['v.id', 'v.firstName', 'v.lastName'])
-        .andWhere('v.backgroundCheckExpiresOn IS NULL')
-        .orderBy('v.lastName', 'ASC')
-        .addOrderBy('v.firstName', 'ASC')
-        .addOrderBy('v.id', 'ASC')
-        .getMany();
-      missingChecks = missing.map((v) => ({ volunteerId: v.id, name: `${v.firstName} ${v.lastName}` }));
-    }
-    return { active: count, checksExpiring, checksExpired, checksMissing, expiringChecks, missingChecks };
+    const toRenew = active.filter((v) => v.expiresOn !== null && v.expiresOn <= warnUntil);
+    const missing = active.filter((v) => v.expiresOn === null);
+    return {
+      active: active.length,
+      checksExpiring: toRenew.filter((v) => v.expiresOn! >= reference).length,
+      checksExpired: toRenew.filter((v) => v.expiresOn! < reference).length,
+      checksMissing: missing.length,
+      // Soonest first; the same day by surname and first name, as read (a stable sort).
+      expiringChecks: names
+        ? [...toRenew].sort((a, b) => (a.expiresOn! < b.expiresOn! ? -1 : a.expiresOn! > b.expiresOn! ? 1 : 0))
+          .map((v): ExpiringCheck => ({ volunteerId: v.id, name: v.name, expiresOn: v.expiresOn! }))
+        : null,
+      missingChecks: names ? missing.map((v): MissingCheck => ({ volunteerId: v.id, name: v.name })) : null,
+    };
   }
 }
