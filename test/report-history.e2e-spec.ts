@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { migrations } from '../migrations';
 import type { SessionUser } from '../src/common/access/session-user';
+import { loadConfig } from '../src/config/app-config';
+import { buildDataSourceOptions, isSqlite } from '../src/database/data-source';
 import { translate } from '../src/common/i18n/i18n';
 import { currentQuarter } from '../src/common/time/quarter';
 import { addDays, todayIn } from '../src/common/time/zoned';
@@ -24,8 +29,12 @@ import { createVolunteer } from './support/people-factories';
 import { sessionUserOf } from './support/plan-factories';
 import { createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
+import { createTestDatabase } from './support/test-database';
 
 const ROME = 'Europe/Rome';
+/** The migration that makes the history tables. */
+const HISTORY_MIGRATION = 1795883800000;
+const timestampOf = (migration: (typeof migrations)[number]) => Number(/(\d{13})$/.exec(new migration().name!)![1]);
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/'/g, '&#x27;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const Q3 = '2026-Q3';
 /** When the quarter's records are taken to have been written: inside 2026-Q3. */
@@ -202,5 +211,84 @@ describe('Report history (issue 18 item 2b)', () => {
       await suggestions.respond(manager, id, { status: 'accepted', response: 'Yes' });
       expect((await reports().quarterlyReport(home.id, running, { names: false })).current.voice.suggestions).toMatchObject({ received: 1, accepted: 1, pending: 0 });
     });
+  });
+
+  it('should keep no names or free text in the history tables: ids, statuses, dates and instants only', () => {
+    const allowed = new Set(['id', 'homeId', 'planId', 'volunteerId', 'suggestionId', 'status', 'agreedOn', 'nextReviewOn', 'startedOn', 'backgroundCheckExpiresOn', 'respondedAt', 'validFrom']);
+    for (const entity of [ActivityPlanHistory, VolunteerHistory, SuggestionHistory]) {
+      expect(t.dataSource.getMetadata(entity).columns.map((c) => c.propertyName).filter((name) => !allowed.has(name))).toEqual([]);
+    }
+  });
+});
+
+describe('Report history: migration 1795883800000 on existing records', () => {
+  let t: TestApp;
+  const ids = { home: randomUUID(), resident: randomUUID(), volunteer: randomUUID(), agreed: randomUUID(), archived: randomUUID(), draft: randomUUID(), suggestion: randomUUID() };
+  const created = new Date('2026-02-03T10:00:00.000Z');
+  const answered = new Date('2026-02-05T10:00:00.000Z');
+
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SESSION_SECRET: 's'.repeat(40) });
+    const older = migrations.filter((m) => timestampOf(m) < HISTORY_MIGRATION);
+    expect(older.length).toBe(migrations.length - 1);
+    const ds = new DataSource({ ...buildDataSourceOptions(config), migrations: older });
+    await ds.initialize();
+    try {
+      await ds.runMigrations({ transaction: 'each' });
+      const raw = (sql: string, params: unknown[]) => {
+        let n = 0;
+        return ds.query(isSqlite(ds) ? sql : sql.replace(/\?/g, () => `$${(n += 1)}`), params);
+      };
+      const at = (d: Date) => (isSqlite(ds) ? d.toISOString().slice(0, 23).replace('T', ' ') : d.toISOString());
+      await raw("INSERT INTO home (id, name, slug, timezone, locale) VALUES (?, 'Villa Prima', 'villa-prima', 'Europe/Rome', 'it')", [ids.home]);
+      await raw('INSERT INTO resident (id, "homeId", "firstName", "lastName", "admittedOn", interests) VALUES (?, ?, \'Anna\', \'Alba\', \'2025-01-10\', \'\')', [ids.resident, ids.home]);
+      await raw(
+        'INSERT INTO volunteer (id, "createdAt", "updatedAt", "homeId", "firstName", "lastName", skills, "startedOn", "backgroundCheckExpiresOn", status) ' +
+          'VALUES (?, ?, ?, ?, \'Vera\', \'Verdi\', \'[]\', \'2025-05-01\', \'2026-10-20\', \'paused\')',
+        [ids.volunteer, at(created), at(created), ids.home],
+      );
+      for (const [id, version, status, agreedOn, nextReviewOn] of [
+        [ids.archived, 1, 'archived', '2025-02-01', '2025-08-01'], [ids.agreed, 2, 'agreed', '2025-09-01', '2026-03-01'], [ids.draft, 3, 'draft', null, null],
+      ] as const) {
+        await raw(
+          'INSERT INTO activity_plan (id, "createdAt", "updatedAt", "homeId", "residentId", version, status, "agreedOn", "nextReviewOn") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [id, at(created), at(created), ids.home, ids.resident, version, status, agreedOn, nextReviewOn],
+        );
+      }
+      await raw(
+        'INSERT INTO suggestion (id, "createdAt", "updatedAt", "homeId", "authorType", kind, title, body, status, "respondedAt") ' +
+          'VALUES (?, ?, ?, ?, \'family\', \'activity_idea\', \'Idea\', \'An idea\', \'declined\', ?)',
+        [ids.suggestion, at(created), at(answered), ids.home, at(answered)],
+      );
+    } finally {
+      await ds.destroy();
+    }
+    // The app runs the pending migration as it starts.
+    t = await createTestApp({ database });
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('should write one row per existing record from its current values, valid from its createdAt (plans once agreed)', async () => {
+    expect(await t.dataSource.getRepository(VolunteerHistory).findBy({ homeId: ids.home })).toEqual([
+      expect.objectContaining({ volunteerId: ids.volunteer, status: 'paused', startedOn: '2025-05-01', backgroundCheckExpiresOn: '2026-10-20', validFrom: created }),
+    ]);
+    const plans = await t.dataSource.getRepository(ActivityPlanHistory).findBy({ homeId: ids.home });
+    expect(plans.map((p) => [p.planId, p.status, p.agreedOn, p.nextReviewOn, p.validFrom]).sort()).toEqual([
+      [ids.agreed, 'agreed', '2025-09-01', '2026-03-01', created], [ids.archived, 'archived', '2025-02-01', '2025-08-01', created],
+    ].sort());
+    expect(await t.dataSource.getRepository(SuggestionHistory).findBy({ homeId: ids.home })).toEqual([
+      expect.objectContaining({ suggestionId: ids.suggestion, status: 'declined', respondedAt: answered, validFrom: created }),
+    ]);
+  });
+
+  it('should count the migrated records as they are in a quarter before the migration', async () => {
+    const report = await t.get(ReportService).quarterlyReport(ids.home, '2026-Q1', { names: true, now: new Date('2026-12-03T10:00:00Z') });
+    expect(report.current.volunteers.active).toBe(0);
+    expect(report.current.plans).toMatchObject({ residentsWithAgreedPlan: { count: 1 }, reviewsOverdue: 1 });
+    expect(report.current.voice.suggestions).toMatchObject({ received: 1, declined: 1, pending: 0 });
   });
 });
