@@ -59,6 +59,18 @@ describe('Report history (issue 18 item 2b)', () => {
   let residentId: string;
   let issuedModel: QuarterlyReport;
   let runningBefore: QuarterlyReport;
+  let statementsBefore: string[];
+
+  /** The SQL statements `work` sends, through the reader's and the writer's loggers (one DataSource on PostgreSQL). */
+  async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+    const spies = [...new Set([t.app.get(DataSource).logger, t.dataSource.logger])].map((logger) => jest.spyOn(logger, 'logQuery'));
+    try {
+      await work();
+      return spies.flatMap((spy) => spy.mock.calls.map(([sql]) => sql));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  }
 
   const reports = () => t.get(ReportService);
   const q3Now = (names = true) => reports().quarterlyReport(home.id, Q3, { names, generatedBy: issuedModel.meta.generatedBy });
@@ -121,6 +133,7 @@ describe('Report history (issue 18 item 2b)', () => {
     volunteers.late = await createVolunteer(t, home.id, { startedOn: '2026-08-01' });
 
     runningBefore = await reports().quarterlyReport(home.id, running, { names: true });
+    statementsBefore = await statementsOf(() => reports().quarterlyReport(home.id, Q3, { names: true }));
     const res = await agent.post('/reports/issued').type('form').send({ _csrf: await formToken(agent, '/account'), homeId: home.id, quarter: Q3, locale: 'en' });
     expect(res.status).toBe(303);
     const [row] = await t.dataSource.getRepository(IssuedReport).findBy({ homeId: home.id, quarter: Q3 });
@@ -175,6 +188,19 @@ describe('Report history (issue 18 item 2b)', () => {
       const [row] = await t.dataSource.getRepository(IssuedReport).findBy({ homeId: home.id, quarter: Q3 });
       const withoutNames = JSON.parse(row.modelWithoutNames) as QuarterlyReport;
       expect(asIssued(await q3Now(false))).toEqual(withoutNames);
+    });
+
+    it('should make the same queries for the quarter however many changes the history holds', async () => {
+      const people = t.get(VolunteersService);
+      // Three more volunteers, each made, renewed and archived (starting after the quarter, so its figures stay).
+      for (let i = 0; i < 3; i += 1) {
+        const v = await createVolunteer(t, home.id, { startedOn: '2026-11-01', backgroundCheckOn: '2025-04-01', backgroundCheckExpiresOn: '2026-09-20' });
+        await people.update(manager, v.id, volunteerForm(v, { backgroundCheckExpiresOn: addDays(today, 500) }));
+        await people.archive(manager, v.id);
+      }
+      const after = await statementsOf(() => reports().quarterlyReport(home.id, Q3, { names: true }));
+      expect(after.length).toBe(statementsBefore.length);
+      expect(after.sort()).toEqual([...statementsBefore].sort());
     });
 
     it('should list no difference on the issued quarter\'s preview', async () => {
