@@ -493,21 +493,30 @@ export class ActivitiesService {
       .sort((a, b) => a.attended / Math.max(1, a.target) - b.attended / Math.max(1, b.target));
   }
 
-  /** Help offers waiting for an answer in the user's homes, soonest activity first. */
-  async pendingOffers(user: SessionUser): Promise<{ offerId: string; activityId: string; title: string; date: string; time: string }[]> {
+  /** Activities with help offers waiting for an answer in the user's homes, each once with its count of offers, soonest first. */
+  async pendingOffers(user: SessionUser): Promise<{ activityId: string; title: string; date: string; time: string; offers: number }[]> {
     if (user.homeIds.length === 0) return [];
     const rows = await this.activities.manager
-      .createQueryBuilder(HelpOffer, 'o')
-      .innerJoinAndMapOne('o.activity', Activity, 'a', 'a.id = o.activityId')
-      .where('o.homeId IN (:...homeIds) AND o.status = :offered AND a.status = :planned', { homeIds: user.homeIds, offered: 'offered', planned: 'planned' })
+      .createQueryBuilder(Activity, 'a')
+      .innerJoin(HelpOffer, 'o', 'o.activityId = a.id')
+      .select('a.id', 'id')
+      .addSelect('a.homeId', 'homeId')
+      .addSelect('a.title', 'title')
+      .addSelect('a.startsAt', 'startsAt')
+      .addSelect('COUNT(o.id)', 'offers')
+      .where('a.homeId IN (:...homeIds) AND o.status = :offered AND a.status = :planned', { homeIds: user.homeIds, offered: 'offered', planned: 'planned' })
+      .groupBy('a.id')
+      .addGroupBy('a.homeId')
+      .addGroupBy('a.title')
+      .addGroupBy('a.startsAt')
       .orderBy('a.startsAt', 'ASC')
-      .take(20)
-      .getMany();
+      .addOrderBy('a.title', 'ASC')
+      .limit(20)
+      .getRawMany<{ id: string; homeId: string; title: string; startsAt: Date | string; offers: number | string }>();
     const { homes } = await this.homes.places(user.homeIds);
-    return rows.map((o) => {
-      const activity = (o as HelpOffer & { activity: Activity }).activity;
-      const local = utcToLocal(activity.startsAt, homes.get(activity.homeId)!.timezone);
-      return { offerId: o.id, activityId: activity.id, title: activity.title, date: local.date, time: local.time };
+    return rows.map((row) => {
+      const local = utcToLocal(asDate(row.startsAt), homes.get(row.homeId)!.timezone);
+      return { activityId: row.id, title: row.title, date: local.date, time: local.time, offers: asNumber(row.offers) };
     });
   }
 
