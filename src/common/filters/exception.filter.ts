@@ -54,9 +54,9 @@ export class AppExceptionFilter implements ExceptionFilter {
         values: { ...((exception.viewData.values as Record<string, unknown> | undefined) ?? {}), ...exception.values },
         errors,
         // Announced at the top as well as beside each field, so an error on a field the page does not show
-        // (a hidden home choice, a field the form never had) is never lost.
+        // (a hidden home choice, a field the form never had) is never lost; the view engine names each
+        // field in that summary by its label on the page (common/views/error-summary.ts).
         formError: translate(locale, problem.messageKey, problem.params),
-        errorSummary: errors && Object.keys(errors).length > 0 ? [...new Set(Object.values(errors))] : undefined,
       });
       return;
     }

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import Handlebars from 'handlebars';
 import type { HelperOptions, RuntimeOptions, TemplateDelegate } from 'handlebars';
 import { messageSource, translate } from '../i18n/i18n';
+import { errorSummary } from './error-summary';
 import { formatDate, formatDateTime } from './format';
 import { VIEWS_DIR } from '../paths';
 
@@ -26,7 +27,8 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
   eq: (a: unknown, b: unknown) => a === b,
   neq: (a: unknown, b: unknown) => a !== b,
   array: (...items: unknown[]) => items.slice(0, -1),
-  includes: (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value),
+  /** A form sends a repeated field once as a string: that is a list of one. */
+  includes: (list: unknown, value: unknown) => (Array.isArray(list) ? list.includes(value) : list === value),
   concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
   lookupField: (values: Record<string, unknown> | undefined, name: string) => values?.[name] ?? '',
 };
@@ -75,6 +77,10 @@ export function renderView(file: string, options: RenderOptions, callback: (erro
   try {
     const page = template(file, options.cache === true);
     html = page(options, RUNTIME_OPTIONS);
+    // A refused form's summary names each field as the page labels it, so it is read from the page.
+    if (options.formError && options.errors && typeof options.errors === 'object') {
+      options.errorSummary = errorSummary(html, options.errors as Record<string, string>, typeof options.locale === 'string' ? options.locale : 'en');
+    }
     if (options.layout !== false) {
       options.body = html;
       html = template(LAYOUT, options.cache === true)(options, RUNTIME_OPTIONS);
