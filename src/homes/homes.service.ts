@@ -12,6 +12,7 @@ import { HomeDto, UnitDto } from './dto/home.dto';
 import { Home } from './entities/home.entity';
 import { DEFAULT_COUNTRY } from './homes.enums';
 import { Unit } from './entities/unit.entity';
+import { groupByHome, Option, OptionGroup } from '../common/views/option-groups';
 
 export interface HomeView {
   id: string;
@@ -33,6 +34,11 @@ export interface UnitView {
 export const DEFAULT_TIMEZONE = 'Europe/Rome';
 
 /** Where things happen in a set of homes: each home's name and time zone, and their units. */
+/** The homes' names by id, alphabetical (the order their groups of choices come in). */
+export function homeNamesOf(places: Places): Map<string, string> {
+  return new Map([...places.homes.entries()].sort(([, a], [, b]) => a.name.localeCompare(b.name)).map(([id, home]) => [id, home.name]));
+}
+
 export interface Places {
   homes: Map<string, { name: string; timezone: string }>;
   /** Every unit of those homes, active or not, ordered by name. */
@@ -128,6 +134,17 @@ export class HomesService {
       if (row.unitId) places.units.set(row.unitId, { id: row.unitId, homeId: row.homeId, name: row.unitName ?? '', active: Boolean(row.active) });
     }
     return places;
+  }
+
+  /**
+   * The active units of these homes as a select offers them: by name, and grouped under each home's
+   * name when they are of several homes (`unitGroups`, for `<optgroup>`; undefined for one home).
+   * `withClosed` adds closed units too (a filter of a list that still holds their people).
+   */
+  async unitChoices(homeIds: readonly string[], withClosed = false): Promise<{ units: (Option & { homeId: string })[]; unitGroups: OptionGroup[] | undefined }> {
+    const places = await this.places(homeIds);
+    const units = [...places.units.values()].filter((u) => u.active || withClosed).map((u) => ({ id: u.id, name: u.name, homeId: u.homeId }));
+    return { units, unitGroups: groupByHome(units, homeNamesOf(places)) };
   }
 
   async findBySlug(slug: string): Promise<HomeView> {

@@ -55,7 +55,7 @@ export class NewsService {
     const homes = await this.homes.listForUser(user);
     return {
       posts: rows.map((r) => this.view(user, r, units)),
-      units: [...units.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+      ...(await this.homes.unitChoices(user.homeIds)),
       homes: homes.length > 1 ? homes.map((h) => ({ id: h.id, name: h.name })) : [],
       canWrite: can(user, 'writeNews'),
     };

@@ -40,7 +40,7 @@ export class ResidentsController {
     const result = await this.residents.page(user, query);
     const isStaff = roleLens(user) === 'staff';
     const attended = isStaff ? await this.activityFacts.attendanceCounts(result.residents.map((r) => r.id)) : new Map<string, number>();
-    const units = [...(await this.homes.unitNames(user.homeIds)).entries()].map(([id, name]) => ({ id, name }));
+    const { units, unitGroups } = await this.homes.unitChoices(user.homeIds, true);
     const filters = { q: query.q ?? '', unitId: query.unitId ?? '', status: query.status ?? 'current' };
     const pageLink = (page: number) => `/residents?${new URLSearchParams({ ...filters, page: String(page) }).toString()}`;
     return {
@@ -50,7 +50,8 @@ export class ResidentsController {
         ...(!isStaff ? {} : { attendedLast7Days: attended.get(r.id) ?? 0, badge: weeklyBadge(attended.get(r.id) ?? 0) }),
       })),
       filters,
-      units: !isStaff ? [] : units.sort((a, b) => a.name.localeCompare(b.name)),
+      units: !isStaff ? [] : units,
+      unitGroups: !isStaff ? undefined : unitGroups,
       statuses: ['current', 'active', 'on_leave', 'discharged', 'deceased', 'all'],
       isStaff,
       canCreate: can(user, 'editResidents'),

@@ -22,11 +22,11 @@ export class WardDevicesController {
   @Get()
   @Render('ward-devices/index')
   async index(@CurrentUser() user: SessionUser, @Req() req: Request) {
-    const [devices, lockedCarers, units] = await Promise.all([
+    const [devices, lockedCarers, { units, unitGroups }] = await Promise.all([
       this.devices.list(user, req.wardDevice?.id), this.devices.lockedCarers(user), this.devices.unitOptions(user),
     ]);
     return {
-      title: translate(req.locale, 'ward.devicesTitle'), devices, lockedCarers, units, thisTablet: req.wardDevice ?? null,
+      title: translate(req.locale, 'ward.devicesTitle'), devices, lockedCarers, units, unitGroups, thisTablet: req.wardDevice ?? null,
       values: { name: '', unitId: units.length === 1 ? units[0].id : '' },
     };
   }

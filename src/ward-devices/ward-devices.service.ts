@@ -16,6 +16,7 @@ import {
 } from './device-cookie';
 import { StaffPin } from './entities/staff-pin.entity';
 import { WardDevice } from './entities/ward-device.entity';
+import type { Option, OptionGroup } from '../common/views/option-groups';
 
 /** "Last seen" moves on at most this often, so a tablet's requests do not each cost a write. */
 export const LAST_SEEN_EVERY_MS = 5 * 60 * 1000;
@@ -55,13 +56,9 @@ export class WardDevicesService {
     private readonly unitOfWork: UnitOfWork,
   ) {}
 
-  /** The units a manager may enrol a tablet for: their homes' active units, "Home · Unit" where they have several homes. */
-  async unitOptions(user: SessionUser): Promise<{ id: string; name: string }[]> {
-    const places = await this.homes.places(user.homeIds);
-    const several = places.homes.size > 1;
-    return [...places.units.values()]
-      .filter((unit) => unit.active)
-      .map((unit) => ({ id: unit.id, name: several ? `${places.homes.get(unit.homeId)?.name ?? ''} · ${unit.name}` : unit.name }));
+  /** The units a manager may enrol a tablet for: their homes' active units, grouped by home where they have several. */
+  async unitOptions(user: SessionUser): Promise<{ units: Option[]; unitGroups: OptionGroup[] | undefined }> {
+    return this.homes.unitChoices(user.homeIds);
   }
 
   /** Enrols the browser the manager is using: the credential is set as a cookie on `res`. */
