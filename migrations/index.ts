@@ -19,6 +19,7 @@ import { CanonicalInstants1795883500000 } from './1795883500000-canonical-instan
 import { HomeCountry1795883600000 } from './1795883600000-home-country';
 import { IssuedReports1795883700000 } from './1795883700000-issued-reports';
 import { EffectiveDatedHistory1795883800000 } from './1795883800000-effective-dated-history';
+import { ActivityTypeDefaults1795883900000 } from './1795883900000-activity-type-defaults';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -32,4 +33,5 @@ export const migrations = [
   HomeCountry1795883600000,
   IssuedReports1795883700000,
   EffectiveDatedHistory1795883800000,
+  ActivityTypeDefaults1795883900000,
 ];

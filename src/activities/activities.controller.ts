@@ -49,7 +49,7 @@ export class ActivitiesController {
     const date = query.date ?? today;
     if (!isIsoDate(date)) throw new ValidationError({ date: isoDateError(date)! });
     const view = query.view ?? 'week';
-    const units = await this.pages.unitOptions(user.homeIds);
+    const { units, unitGroups } = await this.pages.unitOptions(user.homeIds);
     const unitId = query.unitId?.toLowerCase();
     if (unitId && !units.some((unit) => unit.id === unitId)) throw new NotFoundError();
 
@@ -81,6 +81,7 @@ export class ActivitiesController {
       year: month.slice(0, 4),
       unitId: unitId ?? '',
       units,
+      unitGroups,
       days,
       weeks: view === 'month' ? Array.from({ length: days.length / 7 }, (_, week) => days.slice(week * 7, week * 7 + 7)) : [],
       weekdays: [1, 2, 3, 4, 5, 6, 7],
@@ -105,7 +106,8 @@ export class ActivitiesController {
       isNew: true,
       formAction: '/activities',
       values: {
-        date: typeof date === 'string' && isIsoDate(date) ? date : todayIn(user.timezone), time: '10:00', durationMinutes: 60, repeatWeeks: 1, visibleToFamilies: true,
+        // No length: the type chosen gives it (the form's script shows it; without one, the save fills it).
+        date: typeof date === 'string' && isIsoDate(date) ? date : todayIn(user.timezone), time: '10:00', repeatWeeks: 1, visibleToFamilies: true,
       },
     };
   }
@@ -142,7 +144,7 @@ export class ActivitiesController {
       values: {
         activityTypeId: activity.activityTypeId, title: activity.title, date: start.date, time: start.time, durationMinutes: activity.durationMinutes,
         location: activity.location ?? '', unitId: activity.unitId ?? '', capacity: activity.capacity ?? '', leadStaffId: activity.leadStaffId ?? '',
-        description: activity.description ?? '', visibleToFamilies: activity.visibleToFamilies,
+        description: activity.description ?? '', visibleToFamilies: activity.visibleToFamilies, phases: activity.phases,
       },
     };
   }

@@ -8,6 +8,7 @@ import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { addDays, LATEST_DATE, localDayRange, localToUtc, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
+import { Phase, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
 import { asDate, asNumber, placeholders, sqlRows } from '../database/sql';
 import { lockRow } from '../database/row-lock';
@@ -35,8 +36,24 @@ export type RecentlyHeldBy = { helperVolunteerId: string } | { attendedBy: strin
 const BRIEF_COLUMNS = { id: true, homeId: true, activityTypeId: true, title: true, startsAt: true, durationMinutes: true, status: true, visibleToFamilies: true } as const;
 
 const ACTIVITY_FIELDS = [
-  'activityTypeId', 'title', 'startsAt', 'durationMinutes', 'location', 'unitId', 'capacity', 'leadStaffId', 'description', 'visibleToFamilies',
+  'activityTypeId', 'title', 'startsAt', 'durationMinutes', 'location', 'unitId', 'capacity', 'phases', 'leadStaffId', 'description', 'visibleToFamilies',
 ] as const;
+
+const TYPE_FIELDS = ['name', 'category', 'description', 'defaultDurationMinutes', 'defaultLocation', 'defaultCapacity', 'usualPhases', 'active'] as const;
+
+/** A type's fields as a form sent them: blanks are null, phases in their canonical order. */
+function typeFields(input: ActivityTypeDto) {
+  return {
+    name: input.name, category: input.category as ActivityCategory, description: input.description ?? null,
+    defaultDurationMinutes: input.defaultDurationMinutes, defaultLocation: input.defaultLocation ?? null,
+    defaultCapacity: input.defaultCapacity ?? null, usualPhases: phaseList(input.usualPhases ?? []),
+  };
+}
+
+/** Phases in the order PHASES lists them, each once, so a list compares equal however it was ticked. */
+export function phaseList(phases: readonly string[]): Phase[] {
+  return PHASES.filter((phase) => phases.includes(phase));
+}
 
 export interface ActivitySummary {
   id: string;
@@ -116,14 +133,11 @@ export class ActivitiesService {
     const homeId = user ? resolveHomeId(user, input.homeId) : homeIdForSeed!;
     const work = async (m: EntityManager) => {
       if (await m.existsBy(ActivityType, { homeId, name: input.name })) throw new ValidationError({ name: { key: 'activities.typeNameTaken' } });
-      const type = m.create(ActivityType, {
-        homeId, name: input.name, category: input.category as ActivityCategory, description: input.description ?? null,
-        defaultDurationMinutes: input.defaultDurationMinutes, active: true,
-      });
+      const type = m.create(ActivityType, { homeId, ...typeFields(input), active: true });
       await m.insert(ActivityType, type);
       await this.audit.record(m, {
         action: 'create', userId: user?.id, role: user?.role, entityType: 'activity_type', entityId: type.id, homeId,
-        changes: diffFields({}, type, ['name', 'category', 'defaultDurationMinutes']),
+        changes: diffFields({}, type, ['name', 'category', 'defaultDurationMinutes', 'defaultLocation', 'defaultCapacity', 'usualPhases']),
       });
       return type;
     };
@@ -137,11 +151,8 @@ export class ActivitiesService {
       if (!type || !user.homeIds.includes(type.homeId)) throw new NotFoundError();
       const clash = await m.findOneBy(ActivityType, { homeId: type.homeId, name: input.name });
       if (clash && clash.id !== id) throw new ValidationError({ name: { key: 'activities.typeNameTaken' } });
-      const next = {
-        name: input.name, category: input.category as ActivityCategory, description: input.description ?? null,
-        defaultDurationMinutes: input.defaultDurationMinutes, active: input.active ?? type.active,
-      };
-      const changes = diffFields(type, next, ['name', 'category', 'description', 'defaultDurationMinutes', 'active']);
+      const next = { ...typeFields(input), active: input.active ?? type.active };
+      const changes = diffFields(type, next, TYPE_FIELDS);
       if (Object.keys(changes).length === 0) return;
       await m.update(ActivityType, { id }, next);
       await this.audit.record(m, {
@@ -229,9 +240,14 @@ export class ActivitiesService {
       if (addDays(input.date, (weeks - 1) * 7) > LATEST_DATE) throw new ValidationError({ repeatWeeks: { key: 'validation.seriesPastBounds', params: { max: LATEST_DATE } } });
       const seriesId = weeks > 1 ? randomUUID() : null;
       const created: Activity[] = [];
+      // What the form left blank, the type usually is (without a script in the browser, nothing filled it).
+      const filled: ActivityDto = {
+        ...input, location: input.location ?? type.defaultLocation ?? undefined, capacity: input.capacity ?? type.defaultCapacity ?? undefined,
+        phases: input.phases ?? type.usualPhases,
+      };
       for (let week = 0; week < weeks; week += 1) {
         const activity = m.create(Activity, {
-          ...this.fieldsFrom(input, timezone, addDays(input.date, week * 7)), homeId, seriesId, status: 'planned' as const,
+          ...this.fieldsFrom(filled, type, timezone, addDays(input.date, week * 7)), homeId, seriesId, status: 'planned' as const,
           completedAt: null, cancelReason: null,
         });
         await m.insert(Activity, activity);
@@ -250,9 +266,9 @@ export class ActivitiesService {
     await this.unitOfWork.transaction(async (m) => {
       const activity = await this.get(user, id, m);
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
-      await this.checkType(m, user, input.activityTypeId, activity.homeId);
+      const type = await this.checkType(m, user, input.activityTypeId, activity.homeId);
       const timezone = await this.checkPlacement(activity.homeId, input);
-      const next = this.fieldsFrom(input, timezone, input.date);
+      const next = this.fieldsFrom(input, type, timezone, input.date);
       const changes = diffFields(activity, next, ACTIVITY_FIELDS);
       if (Object.keys(changes).length === 0) return;
       await m.update(Activity, { id }, next);
@@ -573,7 +589,8 @@ export class ActivitiesService {
     return places.homes.get(homeId)!.timezone;
   }
 
-  private fieldsFrom(input: ActivityDto, timezone: string, date: string) {
+  /** The activity's columns from a form; a blank title or length is the type's (on create and edit alike: both are required). */
+  private fieldsFrom(input: ActivityDto, type: ActivityType, timezone: string, date: string) {
     let startsAt: Date;
     try {
       startsAt = localToUtc(date, input.time, timezone);
@@ -581,8 +598,8 @@ export class ActivitiesService {
       throw new ValidationError({ date: { key: 'validation.isDateString' } });
     }
     return {
-      activityTypeId: input.activityTypeId, title: input.title, startsAt, durationMinutes: input.durationMinutes,
-      location: input.location ?? null, unitId: input.unitId ?? null, capacity: input.capacity ?? null,
+      activityTypeId: input.activityTypeId, title: input.title ?? type.name, startsAt, durationMinutes: input.durationMinutes ?? type.defaultDurationMinutes,
+      location: input.location ?? null, unitId: input.unitId ?? null, capacity: input.capacity ?? null, phases: phaseList(input.phases ?? []),
       leadStaffId: input.leadStaffId ?? null, description: input.description ?? null, visibleToFamilies: input.visibleToFamilies === true,
     };
   }

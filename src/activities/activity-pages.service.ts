@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { can, roleLens } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { localDayRange, todayIn } from '../common/time/zoned';
+import { groupByHome, Option, OptionGroup } from '../common/views/option-groups';
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
 import { FamiliesService } from '../families/families.service';
-import { HomesService } from '../homes/homes.service';
+import { homeNamesOf, HomesService } from '../homes/homes.service';
 import { ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
@@ -44,14 +45,14 @@ export class ActivityPagesService {
   /** "Today" on the ward tablet: the day's activities of the carer's unit (their own unless another is chosen). */
   async today(user: SessionUser, query: { date?: string; unitId?: string }) {
     const date = query.date ?? todayIn(user.timezone);
-    const [unitId, places] = await Promise.all([query.unitId ?? this.ownUnit(user), this.homes.places(user.homeIds)]);
+    const [unitId, places, choices] = await Promise.all([query.unitId ?? this.ownUnit(user), this.homes.places(user.homeIds), this.homes.unitChoices(user.homeIds)]);
     const { start, end } = localDayRange(date, user.timezone);
     const activities = await this.activities.listBetween(user, start, end, { unitId }, places);
     return {
       date,
       isToday: date === todayIn(user.timezone),
       unitId: unitId ?? '',
-      units: [...places.units.values()].filter((u) => u.active).map((u) => ({ id: u.id, name: u.name })),
+      ...choices,
       activities: activities.map((a) => ({ ...a, allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount })),
     };
   }
@@ -151,7 +152,7 @@ export class ActivityPagesService {
     return {
       title: activity.title,
       activity: {
-        ...summary, description: activity.description, capacity: activity.capacity, cancelReason: activity.cancelReason, weekly: activity.seriesId !== null,
+        ...summary, description: activity.description, capacity: activity.capacity, phases: activity.phases, cancelReason: activity.cancelReason, weekly: activity.seriesId !== null,
         leadName,
         // A volunteer counts only the residents they see (those who consent to volunteers).
         rosterCount: lens === 'volunteer' && seesRoster ? roster.length : summary.rosterCount,
@@ -189,7 +190,10 @@ export class ActivityPagesService {
       contributions,
       canRecordContribution,
       people: canRecordContribution ? await this.contributions.peopleOfHome(activity.homeId) : [],
-      contributionDefaults: { phase: 'co_delivery', actorType: 'resident', minutes: activity.durationMinutes },
+      // A contribution is most often to delivery; an activity planned for other phases offers its first.
+      contributionDefaults: {
+        phase: activity.phases.length === 0 || activity.phases.includes('co_delivery') ? 'co_delivery' : activity.phases[0], actorType: 'resident', minutes: activity.durationMinutes,
+      },
       phases: PHASES,
       actorTypes: ACTOR_TYPES,
       kinds: ['deliver', 'join'],
@@ -201,24 +205,29 @@ export class ActivityPagesService {
     const homeIds = current ? [current.homeId] : user.homeIds;
     if (homeIds.length === 0) return { types: [], units: [], staff: [] };
     const [places, staff] = await Promise.all([this.homes.places(homeIds), this.staff.activeOf(homeIds)]);
-    // A user of several homes sees which home each choice belongs to.
-    const label = (homeId: string, name: string) => (homeIds.length > 1 ? `${places.homes.get(homeId)?.name ?? ''} · ${name}` : name);
     const types = (await this.activities.listTypes(user)).filter((t) => homeIds.includes(t.homeId));
     if (current && !types.some((t) => t.id === current.activityTypeId)) types.unshift(await this.activities.getType(user, current.activityTypeId));
+    // Each type carries what it usually is, for the form's script to fill in (public/js/activity-form.js).
+    const typeChoices = types.map((t) => ({
+      id: t.id, name: t.name, homeId: t.homeId,
+      data: { title: t.name, duration: t.defaultDurationMinutes, location: t.defaultLocation ?? '', capacity: t.defaultCapacity ?? '', phases: t.usualPhases.join(' ') },
+    }));
+    const unitChoices = [...places.units.values()].filter((u) => u.active || u.id === current?.unitId).map((u) => ({ id: u.id, name: u.name, homeId: u.homeId }));
+    const staffChoices = staff.map((s) => ({ id: s.id, name: `${s.firstName} ${s.lastName}`, homeId: s.homeId }));
+    // A user of several homes sees each home's choices under its name.
+    const homeNames = homeNamesOf(places);
     return {
-      types: types.map((t) => ({ id: t.id, name: label(t.homeId, t.name) })),
-      units: [...places.units.values()].filter((u) => u.active || u.id === current?.unitId).map((u) => ({ id: u.id, name: label(u.homeId, u.name) })),
-      staff: staff.map((s) => ({ id: s.id, name: label(s.homeId, `${s.firstName} ${s.lastName}`) })),
+      types: typeChoices, typeGroups: groupByHome(typeChoices, homeNames),
+      units: unitChoices, unitGroups: groupByHome(unitChoices, homeNames),
+      staff: staffChoices, staffGroups: groupByHome(staffChoices, homeNames),
+      phases: PHASES,
+      scripts: ['/static/js/activity-form.js'],
     };
   }
 
-  /** The active units of the user's homes, named with their home when there are several. */
-  async unitOptions(homeIds: string[]): Promise<{ id: string; name: string }[]> {
-    if (homeIds.length === 0) return [];
-    const places = await this.homes.places(homeIds);
-    const units = [...places.units.values()].filter((u) => u.active);
-    if (homeIds.length === 1) return units.map((u) => ({ id: u.id, name: u.name }));
-    return units.map((u) => ({ id: u.id, name: `${places.homes.get(u.homeId)?.name ?? ''} · ${u.name}` }));
+  /** The active units of the user's homes, grouped under their home's name when there are several. */
+  async unitOptions(homeIds: string[]): Promise<{ units: Option[]; unitGroups: OptionGroup[] | undefined }> {
+    return this.homes.unitChoices(homeIds);
   }
 
   /** A carer's own unit (from their staff record), so Today opens on their ward. */

@@ -10,6 +10,7 @@ import { HomesService } from '../homes/homes.service';
 import { ActivitiesService } from './activities.service';
 import { ActivityTypeDto } from './dto/activity.dto';
 import { ActivityType } from './entities/activity-type.entity';
+import { PHASES } from '../contributions/contributions.enums';
 import { ACTIVITY_CATEGORIES } from './activities.enums';
 
 /** The kinds of activity a home offers: list, create, edit, deactivate and reactivate. Planners only. */
@@ -52,7 +53,11 @@ export class ActivityTypesController {
     const type = await this.activities.getType(user, id);
     return {
       isNew: false, formAction: `/activity-types/${id}`, typeId: id, title: type.name, typeActive: type.active, categories: ACTIVITY_CATEGORIES,
-      values: { name: type.name, category: type.category, description: type.description ?? '', defaultDurationMinutes: type.defaultDurationMinutes },
+      phases: PHASES,
+      values: {
+        name: type.name, category: type.category, description: type.description ?? '', defaultDurationMinutes: type.defaultDurationMinutes,
+        defaultLocation: type.defaultLocation ?? '', defaultCapacity: type.defaultCapacity ?? '', usualPhases: type.usualPhases,
+      },
     };
   }
 
@@ -85,6 +90,7 @@ export class ActivityTypesController {
     const homeNames = await this.homeNames(user);
     return {
       categories: ACTIVITY_CATEGORIES,
+      phases: PHASES,
       // Only a user of several homes chooses one; the others create in their one home.
       homes: homeNames.size > 1 ? [...homeNames.entries()].map(([id, name]) => ({ id, name })) : [],
     };
@@ -98,7 +104,8 @@ export class ActivityTypesController {
   private async setActive(user: SessionUser, id: string, active: boolean): Promise<ActivityType> {
     const type = await this.activities.getType(user, id);
     await this.activities.updateType(user, id, {
-      name: type.name, category: type.category, description: type.description ?? undefined, defaultDurationMinutes: type.defaultDurationMinutes, active,
+      name: type.name, category: type.category, description: type.description ?? undefined, defaultDurationMinutes: type.defaultDurationMinutes,
+      defaultLocation: type.defaultLocation ?? undefined, defaultCapacity: type.defaultCapacity ?? undefined, usualPhases: type.usualPhases, active,
     });
     return type;
   }
@@ -112,6 +119,7 @@ export class ActivityTypesController {
 function typeView(type: ActivityType) {
   return {
     id: type.id, name: type.name, category: type.category, description: type.description,
-    defaultDurationMinutes: type.defaultDurationMinutes, active: type.active,
+    defaultDurationMinutes: type.defaultDurationMinutes, defaultLocation: type.defaultLocation, defaultCapacity: type.defaultCapacity,
+    usualPhases: type.usualPhases, active: type.active,
   };
 }

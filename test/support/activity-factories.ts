@@ -10,7 +10,10 @@ import type { TestApp } from './test-app';
 export async function createActivityType(t: TestApp, homeId: string, overrides: Partial<ActivityType> = {}): Promise<ActivityType> {
   return t.get(ActivitiesService).createType(
     null,
-    { name: overrides.name ?? `Singing ${randomBytes(3).toString('hex')}`, category: overrides.category ?? 'social', defaultDurationMinutes: overrides.defaultDurationMinutes ?? 60 },
+    {
+      name: overrides.name ?? `Singing ${randomBytes(3).toString('hex')}`, category: overrides.category ?? 'social', defaultDurationMinutes: overrides.defaultDurationMinutes ?? 60,
+      defaultLocation: overrides.defaultLocation ?? undefined, defaultCapacity: overrides.defaultCapacity ?? undefined, usualPhases: overrides.usualPhases,
+    },
     undefined,
     homeId,
   );

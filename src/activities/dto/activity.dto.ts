@@ -1,6 +1,7 @@
 import { numberField, IsDateInBounds, IsIsoDate } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PHASES } from '../../contributions/contributions.enums';
 import { ACTIVITY_CATEGORIES, ENGAGEMENTS } from '../activities.enums';
 
 // class-validator runs decorators bottom-up: the most basic check sits nearest the property.
@@ -35,19 +36,40 @@ export class ActivityTypeDto {
 
   @IsOptional()
   @Transform(blankToUndefined)
+  @MaxLength(120)
+  @IsString()
+  defaultLocation?: string;
+
+  @IsOptional()
+  @Transform(numberField)
+  @Max(500)
+  @Min(1)
+  @IsInt()
+  defaultCapacity?: number;
+
+  @IsOptional()
+  @Transform(asList)
+  @IsIn([...PHASES], { each: true })
+  @ArrayMaxSize(PHASES.length)
+  @IsArray()
+  usualPhases?: string[];
+
+  @IsOptional()
+  @Transform(blankToUndefined)
   @IsUUID()
   homeId?: string;
 }
 
+/** A blank title, length, place, capacity or phases is filled from the activity's type (ActivitiesService.create). */
 export class ActivityDto {
   @IsUUID()
   activityTypeId: string;
 
-  @Transform(trimmed)
+  @IsOptional()
+  @Transform(blankToUndefined)
   @MaxLength(160)
-  @IsNotEmpty()
   @IsString()
-  title: string;
+  title?: string;
 
   @IsIsoDate()
   @IsString()
@@ -57,11 +79,12 @@ export class ActivityDto {
   @IsString()
   time: string;
 
+  @IsOptional()
   @Transform(numberField)
   @Max(600)
   @Min(5)
   @IsInt()
-  durationMinutes: number;
+  durationMinutes?: number;
 
   @IsOptional()
   @Transform(blankToUndefined)
@@ -80,6 +103,13 @@ export class ActivityDto {
   @Min(1)
   @IsInt()
   capacity?: number;
+
+  @IsOptional()
+  @Transform(asList)
+  @IsIn([...PHASES], { each: true })
+  @ArrayMaxSize(PHASES.length)
+  @IsArray()
+  phases?: string[];
 
   @IsOptional()
   @Transform(blankToUndefined)

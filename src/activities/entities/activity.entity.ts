@@ -1,5 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { HomeOwnedEntity } from '../../common/entities/base.entity';
+import type { Phase } from '../../contributions/contributions.enums';
 import type { ActivityStatus } from '../activities.enums';
 
 /** One occurrence on the calendar; weekly repeats share a seriesId. */
@@ -26,6 +27,10 @@ export class Activity extends HomeOwnedEntity {
 
   @Column('integer', { nullable: true })
   capacity: number | null;
+
+  /** The co-production phases the activity is planned for (its type's usual ones unless chosen). */
+  @Column('simple-json', { default: '[]' })
+  phases: Phase[];
 
   @Column('varchar', { nullable: true })
   leadStaffId: string | null;
