@@ -251,14 +251,15 @@ describe('Activity types, calendar and activity pages', () => {
     });
 
     it('should keep what was typed and show errors beside the fields when the activity form is rejected', async () => {
-      const res = await post(agents.coordinator, '/activities', activityForm({ title: '', location: 'Giardino', durationMinutes: 3, repeatWeeks: 60 }));
+      // A blank title is the type's (issue 19): a title too long is refused.
+      const res = await post(agents.coordinator, '/activities', activityForm({ title: 'x'.repeat(161), location: 'Giardino', durationMinutes: 3, repeatWeeks: 60 }));
       expect(res.status).toBe(422);
       expect(res.text).toContain('id="error-title"');
       expect(res.text).toContain('id="error-durationMinutes"');
       expect(res.text).toContain('value="Giardino"');
       expect(res.text).toContain('value="2026-06-04"');
       expect(res.text).toContain('value="15:30"');
-      expect(res.text).toMatch(new RegExp(`<option value="${typeId}" selected>`));
+      expect(res.text).toMatch(new RegExp(`<option value="${typeId}"[^>]* selected>`));
       const foreignType = await createActivityType(t, otherHome.id);
       const forged = await post(agents.coordinator, '/activities', activityForm({ title: 'Rubata', activityTypeId: foreignType.id }));
       expect(forged.status).toBe(422);
@@ -503,7 +504,8 @@ describe('Activity types, calendar and activity pages', () => {
     expect(dayHtml(page.text, '2027-01-13')).toContain('Altra casa');
     expect(dayHtml(page.text, '2027-01-14')).toContain('Nostra casa');
     const form = await agents.admin.get('/activities/new').expect(200);
-    expect(form.text).toContain('Casa Calendario · Canto corale');
+    // Each home's types under its name (issue 19).
+    expect(form.text).toMatch(/<optgroup label="Casa Calendario">\s*<option value="[^"]+"[^>]*>Canto corale</);
     expect(page.text).toContain(`/activities/${theirs.id}`);
     expect(page.text).toContain(`/activities/${ours.id}`);
   });

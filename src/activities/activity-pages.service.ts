@@ -6,7 +6,7 @@ import { groupByHome, Option, OptionGroup } from '../common/views/option-groups'
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
 import { FamiliesService } from '../families/families.service';
-import { homeNamesOf, HomesService } from '../homes/homes.service';
+import { homeNamesOf, HomesService, unitChoicesOf } from '../homes/homes.service';
 import { ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
@@ -45,14 +45,14 @@ export class ActivityPagesService {
   /** "Today" on the ward tablet: the day's activities of the carer's unit (their own unless another is chosen). */
   async today(user: SessionUser, query: { date?: string; unitId?: string }) {
     const date = query.date ?? todayIn(user.timezone);
-    const [unitId, places, choices] = await Promise.all([query.unitId ?? this.ownUnit(user), this.homes.places(user.homeIds), this.homes.unitChoices(user.homeIds)]);
+    const [unitId, places] = await Promise.all([query.unitId ?? this.ownUnit(user), this.homes.places(user.homeIds)]);
     const { start, end } = localDayRange(date, user.timezone);
     const activities = await this.activities.listBetween(user, start, end, { unitId }, places);
     return {
       date,
       isToday: date === todayIn(user.timezone),
       unitId: unitId ?? '',
-      ...choices,
+      ...unitChoicesOf(places),
       activities: activities.map((a) => ({ ...a, allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount })),
     };
   }

@@ -39,6 +39,17 @@ export function homeNamesOf(places: Places): Map<string, string> {
   return new Map([...places.homes.entries()].sort(([, a], [, b]) => a.name.localeCompare(b.name)).map(([id, home]) => [id, home.name]));
 }
 
+export interface UnitChoices {
+  units: (Option & { homeId: string })[];
+  unitGroups: OptionGroup[] | undefined;
+}
+
+/** HomesService.unitChoices from places already read. */
+export function unitChoicesOf(places: Places, withClosed = false): UnitChoices {
+  const units = [...places.units.values()].filter((u) => u.active || withClosed).map((u) => ({ id: u.id, name: u.name, homeId: u.homeId }));
+  return { units, unitGroups: groupByHome(units, homeNamesOf(places)) };
+}
+
 export interface Places {
   homes: Map<string, { name: string; timezone: string }>;
   /** Every unit of those homes, active or not, ordered by name. */
@@ -141,10 +152,8 @@ export class HomesService {
    * name when they are of several homes (`unitGroups`, for `<optgroup>`; undefined for one home).
    * `withClosed` adds closed units too (a filter of a list that still holds their people).
    */
-  async unitChoices(homeIds: readonly string[], withClosed = false): Promise<{ units: (Option & { homeId: string })[]; unitGroups: OptionGroup[] | undefined }> {
-    const places = await this.places(homeIds);
-    const units = [...places.units.values()].filter((u) => u.active || withClosed).map((u) => ({ id: u.id, name: u.name, homeId: u.homeId }));
-    return { units, unitGroups: groupByHome(units, homeNamesOf(places)) };
+  async unitChoices(homeIds: readonly string[], withClosed = false): Promise<UnitChoices> {
+    return unitChoicesOf(await this.places(homeIds), withClosed);
   }
 
   async findBySlug(slug: string): Promise<HomeView> {

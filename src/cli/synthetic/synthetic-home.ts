@@ -320,7 +320,12 @@ export function generateHome(spec: HomeSpec): SyntheticHome {
 
   // Activity types and the programme.
   const types = ACTIVITY_TYPES.map((t) => ({ ...t, id: uuid() }));
-  for (const t of types) out.types.push({ id: t.id, homeId, name: t.name, category: t.category, description: null, defaultDurationMinutes: t.minutes, active: true });
+  for (const t of types) {
+    out.types.push({
+      id: t.id, homeId, name: t.name, category: t.category, description: null, defaultDurationMinutes: t.minutes, defaultLocation: null, defaultCapacity: null,
+      usualPhases: ['co_delivery'], active: true,
+    });
+  }
   const unitTypes = types.filter((t) => !t.homeWide);
   const homeWideTypes = types.filter((t) => t.homeWide);
   const unitSlots = ['10:00', '11:00', '15:00', '16:30', '17:30'];
@@ -350,7 +355,7 @@ export function generateHome(spec: HomeSpec): SyntheticHome {
       const activityId = uuid();
       out.activities.push({
         id: activityId, homeId, activityTypeId: type.id, title: type.name, startsAt, durationMinutes: type.minutes,
-        location: unitId ? 'Soggiorno del nucleo' : pick(['Salone', 'Giardino', 'Cappella', 'Sala polivalente']), unitId, capacity: null, leadStaffId: lead,
+        location: unitId ? 'Soggiorno del nucleo' : pick(['Salone', 'Giardino', 'Cappella', 'Sala polivalente']), unitId, capacity: null, phases: ['co_delivery'], leadStaffId: lead,
         status: cancelled ? 'cancelled' : past ? 'completed' : 'planned', description: null, seriesId: null, visibleToFamilies: chance(0.92),
         completedAt: past && !cancelled ? endsAt : null, cancelReason: cancelled ? 'Annullata per maltempo' : null,
         createdAt: new Date(startsAt.getTime() - 14 * DAY_MS),
