@@ -4,7 +4,7 @@ import { ActivityType } from '../../src/activities/entities/activity-type.entity
 import { addDays, localToUtc, mondayOf, todayIn } from '../../src/common/time/zoned';
 import { createActivity, createActivityType } from '../support/activity-factories';
 import { createHome, createUser, TestUser } from '../support/factories';
-import { describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs } from '../support/browser';
+import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets } from '../support/browser';
 import { createTestApp, TestApp } from '../support/test-app';
 
 const ZONE = 'Europe/Rome';
@@ -66,6 +66,9 @@ describeInBrowser('Activity form and week calendar in Chromium', () => {
       expect(await page.inputValue('#field-location')).toBe('Giardino');
       expect(await page.inputValue('#field-capacity')).toBe('');
       expect(await phases()).toEqual(['co_design', 'co_assessment']);
+      expect(await overflowsHorizontally(page)).toBe(false);
+      expect(await smallTouchTargets(page)).toEqual([]);
+      expect(await accessibilityViolations(page)).toEqual([]);
     } finally {
       await page.context().close();
     }
@@ -102,6 +105,7 @@ describeInBrowser('Activity form and week calendar in Chromium', () => {
         return words;
       }));
       expect(broken).toEqual([]);
+      expect(await accessibilityViolations(page)).toEqual([]);
     } finally {
       await page.context().close();
     }
