@@ -71,7 +71,10 @@ export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, se
   for (const link of links) relativesOf.set(link.residentId, [...(relativesOf.get(link.residentId) ?? []), link.familyMemberId]);
   const coordinator = staff.find((s) => s.jobRole === 'activity_coordinator') ?? staff[0];
 
-  const types = text.activityTypes.map((t) => m.create(ActivityType, { id: randomUUID(), homeId, name: t.name, category: t.category, description: t.description, defaultDurationMinutes: t.minutes, active: true }));
+  const types = text.activityTypes.map((t) => m.create(ActivityType, {
+    id: randomUUID(), homeId, name: t.name, category: t.category, description: t.description, defaultDurationMinutes: t.minutes,
+    defaultLocation: null, defaultCapacity: null, usualPhases: ['co_delivery'], active: true,
+  }));
   await m.insert(ActivityType, types);
 
   const activities: Activity[] = [];
@@ -95,7 +98,7 @@ export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, se
       const lead = unitId ? (staff.find((s) => s.unitId === unitId && s.jobRole === 'care_assistant') ?? coordinator) : coordinator;
       const activity = m.create(Activity, {
         id: randomUUID(), homeId, activityTypeId: type.id, title: type.name, startsAt, durationMinutes: type.defaultDurationMinutes,
-        location: unitId ? text.locations.unit : pick(text.locations.home), unitId, capacity: null,
+        location: unitId ? text.locations.unit : pick(text.locations.home), unitId, capacity: null, phases: type.usualPhases,
         leadStaffId: lead?.id ?? null, status: cancelled ? 'cancelled' : past ? 'completed' : 'planned', description: type.description,
         seriesId: null, visibleToFamilies: true, completedAt: past && !cancelled ? new Date(startsAt.getTime() + type.defaultDurationMinutes * 60_000) : null,
         cancelReason: cancelled ? text.cancelReason : null,
