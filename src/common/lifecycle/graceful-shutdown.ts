@@ -10,6 +10,12 @@ export const DRAIN_MS = 10_000;
 /** What a client refused while the process stops is told to wait before trying again. */
 const RETRY_AFTER_SECONDS = 5;
 const POLL_MS = 20;
+/**
+ * The listener closes once no connection has arrived for this long: clients whose last answer said
+ * Connection: close connect again at once, and a connection the kernel has queued when the listener
+ * closes is reset unanswered. Each is accepted and told 503 instead, until the clients have stopped.
+ */
+const QUIET_MS = 500;
 
 interface ConnectionState {
   busy: number;
@@ -26,19 +32,24 @@ export interface ShutdownOptions {
  * Stopping without losing a request (SIGTERM from the service manager or a deploy, SIGINT from a
  * terminal). Nest's own shutdown hooks close the database while the HTTP server may still be
  * serving, and re-raise the signal (exit code 143); this runs the steps in order instead:
- *   1. stop accepting connections; a request that still arrives on a kept-alive connection is
- *      answered 503 with Connection: close, and every answer from then on closes its connection;
- *   2. let the requests in progress finish, for up to DRAIN_MS, then cut what is left;
- *   3. stop the scheduled jobs and wait for a run in progress;
- *   4. app.close(): the workers' and modules' shutdown hooks (mail outbox, digest, sessions,
+ *   1. refuse new requests: each is answered 503 with Connection: close, and every answer from
+ *      then on closes its connection;
+ *   2. let the requests in progress finish, still accepting connections meanwhile (a connection the
+ *      kernel has queued when the listener closes is reset unanswered, and under load a few always
+ *      are: each client is told 503 instead);
+ *   3. close the listener at the start of a loop turn, right after the queued connections were
+ *      accepted, then wait for the connections left to close, for up to DRAIN_MS in all, then cut;
+ *   4. stop the scheduled jobs and wait for a run in progress;
+ *   5. app.close(): the workers' and modules' shutdown hooks (mail outbox, digest, sessions,
  *      retention...) run, and the database closes last;
- *   5. resolve with the exit code (0, or 1 when a step failed).
+ *   6. resolve with the exit code (0, or 1 when a step failed).
  */
 export class GracefulShutdown {
   private stopping: Promise<number> | null = null;
   private readonly inFlight = new Set<ServerResponse>();
   private readonly connections = new Map<Socket, ConnectionState>();
   private refused = 0;
+  private lastConnectionAt = 0;
   private readonly drainMs: number;
 
   constructor(
@@ -48,6 +59,7 @@ export class GracefulShutdown {
     this.drainMs = options.drainMs ?? DRAIN_MS;
     const server = app.getHttpServer() as Server;
     server.on('connection', (socket: Socket) => {
+      this.lastConnectionAt = Date.now();
       this.connections.set(socket, { busy: 0, idleSince: Date.now() });
       socket.once('close', () => this.connections.delete(socket));
     });
@@ -85,12 +97,20 @@ export class GracefulShutdown {
   private async run(): Promise<number> {
     const started = Date.now();
     const server = this.app.getHttpServer() as Server;
+    for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+
+    // The listener stays open while the requests in progress finish and clients are still
+    // connecting: closing it resets every connection the kernel has queued and Node has not accepted
+    // yet (under load, a busy loop leaves several), and their requests would go unanswered.
+    // Accepted, they are answered 503.
+    await this.waitFor(() => this.inFlight.size === 0 && Date.now() - this.lastConnectionAt >= QUIET_MS, this.drainMs);
+    // setImmediate runs right after the poll phase, which accepted every connection queued by then.
+    await new Promise((resolve) => setImmediate(resolve));
     // net.Server's close, not http.Server's: the latter also destroys idle kept-alive connections at
     // once, and a request a client is sending on one at that moment would be reset unanswered.
     NetServer.prototype.close.call(server);
-    for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
 
-    const drained = await this.waitFor(() => this.closeIdleConnections() === 0, this.drainMs);
+    const drained = await this.waitFor(() => this.closeIdleConnections() === 0, Math.max(0, this.drainMs - (Date.now() - started)));
     if (!drained) {
       this.options.logger.warn(`${this.inFlight.size} request(s) still in progress after ${this.drainMs / 1000} s were cut`);
       server.closeAllConnections();
