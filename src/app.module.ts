@@ -29,6 +29,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { PhotosModule } from './photos/photos.module';
 import { PlansModule } from './plans/plans.module';
 import { PortalModule } from './portal/portal.module';
+import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { ReportsModule } from './reports/reports.module';
 import { RequestContextModule } from './request-context/request-context.module';
 import { ResidentsModule } from './residents/residents.module';
@@ -72,6 +73,7 @@ export class AppModule {
         VoiceModule,
         MessagesModule,
         PortalModule,
+        CalendarFeedsModule,
         PhotosModule,
         ReportsModule,
         DataProtectionModule,

@@ -69,7 +69,8 @@ export class AuthController {
   async account(@CurrentUser() user: SessionUser) {
     // Staff may set a PIN for the ward tablets (POST /account/pin, src/ward-devices).
     return {
-      canSetPin: can(user, 'homeStaff'), email: user.email, pendingEmail: await this.emailChanges.pendingFor(user.id),
+      // Home staff and relatives have calendars to subscribe to (/account/calendars, src/calendar-feeds).
+      canSetPin: can(user, 'homeStaff'), canSubscribe: can(user, 'homeStaff') || user.role === 'family', email: user.email, pendingEmail: await this.emailChanges.pendingFor(user.id),
       mfaEnabled: await this.mfa.isEnabled(user.id),
     };
   }

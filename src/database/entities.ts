@@ -49,6 +49,7 @@ import { IssuedReport } from '../reports/entities/issued-report.entity';
 import { ActivityPlanHistory } from '../plans/entities/activity-plan-history.entity';
 import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
 import { SuggestionHistory } from '../voice/entities/suggestion-history.entity';
+import { CalendarFeed } from '../calendar-feeds/entities/calendar-feed.entity';
 
 /** Every entity, for the DataSource that the app and the CLI share. Each is owned by one module. */
 export const entities = [
@@ -64,4 +65,5 @@ export const entities = [
   JobLease,
   IssuedReport,
   ActivityPlanHistory, VolunteerHistory, SuggestionHistory,
+  CalendarFeed,
 ];

@@ -19,5 +19,7 @@ import { VolunteerPortalService } from './volunteer-portal.service';
   imports: [ActivitiesModule, ResidentsModule, PlansModule, VoiceModule, NotificationsModule, HomesModule, ContributionsModule],
   controllers: [PortalController, VolunteerPortalController],
   providers: [PortalService, VolunteerPortalService],
+  // The family calendar feed (src/calendar-feeds) lists what the relative's page lists.
+  exports: [PortalService],
 })
 export class PortalModule {}

@@ -213,10 +213,7 @@ export class PortalService {
    */
   private async comingFor(user: SessionUser, resident: ResidentSummary): Promise<ComingActivity[]> {
     const now = new Date();
-    const all = (await this.activities.listBetween(user, now, new Date(now.getTime() + COMING_DAYS * DAY_MS)))
-      .filter((a) => a.homeId === resident.homeId && a.status === 'planned');
-    const rostered = await this.rosteredActivities([resident.id], all.map((a) => a.id));
-    const shown = all.filter((a) => concerns(a, resident, rostered));
+    const shown = (await this.concerning(user, resident, now, new Date(now.getTime() + COMING_DAYS * DAY_MS))).filter((a) => a.status === 'planned');
     if (shown.length === 0) return [];
     const offers = await this.helpOffers.offersOf({ familyMemberId: user.personId! }, shown.map((a) => a.id));
     const texts = await this.activities.textsOf(shown.map((a) => a.id));
@@ -226,11 +223,44 @@ export class PortalService {
       const offer = own.find((o) => OPEN_OFFER.includes(o.status)) ?? own.filter((o) => o.status === 'declined').pop() ?? null;
       return {
         id: a.id, title: a.title, typeName: a.typeName, date: a.date, time: a.time, endTime: a.endTime, location: a.location, unitName: a.unitName,
-        description: texts.get(a.id)?.description ?? null, invited: rostered.has(`${resident.id}:${a.id}`),
+        description: texts.get(a.id)?.description ?? null, invited: a.invited,
         myOffer: offer ? { id: offer.id, kind: offer.kind, status: offer.status, message: offer.message, withdrawable: OPEN_OFFER.includes(offer.status) } : null,
         canOffer: !offer || !OPEN_OFFER.includes(offer.status),
       };
     });
+  }
+
+  /**
+   * The family-visible activities starting in [from, to) that concern a resident (whole home, their
+   * unit, or they are invited), cancelled ones included, each saying whether the resident is invited:
+   * what the relative's page lists as coming, and what their calendar feed holds.
+   */
+  private async concerning(user: SessionUser, resident: Pick<ResidentSummary, 'id' | 'homeId' | 'unitId'>, from: Date, to: Date): Promise<(ActivitySummary & { invited: boolean })[]> {
+    const all = (await this.activities.listBetween(user, from, to, { includeCancelled: true })).filter((a) => a.homeId === resident.homeId);
+    const rostered = await this.rosteredActivities([resident.id], all.map((a) => a.id));
+    return all.filter((a) => concerns(a, resident, rostered)).map((a) => ({ ...a, invited: rostered.has(`${resident.id}:${a.id}`) }));
+  }
+
+  /** The residents this relative follows, as the calendar feeds offer them. */
+  async followedResidents(user: SessionUser): Promise<{ id: string; homeId: string; displayName: string; fullName: string }[]> {
+    if (user.role !== 'family' || user.personKind !== 'family' || !user.personId) return [];
+    const { residents } = await this.residents.list(user, Object.assign(new ResidentListQuery(), { status: 'current' }));
+    return residents.map((r) => ({ id: r.id, homeId: r.homeId, displayName: r.displayName, fullName: r.fullName }));
+  }
+
+  /**
+   * A relative's calendar of one resident (the family calendar feed): `concerning` with the resident's
+   * name, and their descriptions; 404 when the relative may no longer see the resident.
+   */
+  async familyCalendar(user: SessionUser, residentId: string, from: Date, to: Date) {
+    if (user.role !== 'family') throw new NotFoundError();
+    const { resident } = await this.relative(user, residentId);
+    const activities = await this.concerning(user, resident, from, to);
+    const texts = await this.activities.textsOf(activities.map((a) => a.id));
+    return {
+      resident: { id: resident.id, homeId: resident.homeId, displayName: resident.displayName, fullName: resident.fullName },
+      activities: activities.map((a) => ({ ...a, description: texts.get(a.id)?.description ?? null })),
+    };
   }
 
   /** The resident's participation in family-visible activities over the last `days` days, newest first. */

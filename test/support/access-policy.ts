@@ -65,6 +65,11 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /account/notifications':                            ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'POST /account/notifications':                           ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'GET /api/account/notifications':                        ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  // Calendar feeds (issue 19 item 4): one's own; the feed's address is its own key (an address nobody holds is 404 for all).
+  'GET /account/calendars':                                ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /account/calendars':                               ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'POST /account/calendars/revoke':                        ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
+  'GET /calendar-feeds/:file':                             [404,      404,    404,    404,    404,    404,    404],
   'PUT /api/account/notifications':                        ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
 
   // Administration: homes and units.
