@@ -123,11 +123,11 @@ describe('Calendars to subscribe to (issue 19 item 4)', () => {
     const described = (a: Activity, where: string, invited: string, words?: string) =>
       ({ ...expected(a), description: expect.stringMatching(new RegExp(`^Singing [0-9a-f]{6} · ${where}\n${invited}${words ? `\n${words}` : ''}$`)) });
     expect(feed.events).toEqual([
-      described(past, 'Whole home', 'Nobody invited yet'),
-      described(wholeHome, 'Whole home', 'Nobody invited yet', 'Canti popolari'),
-      described(inGlicine, 'Glicine', 'Nobody invited yet'),
+      described(past, 'Whole home', '0 residents invited'),
+      described(wholeHome, 'Whole home', '0 residents invited', 'Canti popolari'),
+      described(inGlicine, 'Glicine', '0 residents invited'),
       described(hidden, 'Whole home', '1 resident invited'),
-      described(cancelled, 'Whole home', 'Nobody invited yet'),
+      described(cancelled, 'Whole home', '0 residents invited'),
     ]);
     expect(feed.events.map((e) => e.summary)).not.toContain('Giardinaggio in Rose');
     expect(feed.events.find((e) => e.summary === 'Gita annullata')!.status).toBe('CANCELLED');

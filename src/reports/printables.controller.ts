@@ -11,6 +11,10 @@ import { clientIp } from '../common/http/session';
 import { addDays, firstOfMonth, isIsoDate, localDaysRange, mondayOf, todayIn } from '../common/time/zoned';
 import { HomesService, HomeView } from '../homes/homes.service';
 import { CalendarSheet, renderCalendarPdf } from './pdf/calendar.pdf';
+import { renderResidentWeekPdf, ResidentWeekSheet } from './pdf/resident-week.pdf';
+import { ResidentWeekQuery } from './dto/report-query.dto';
+import { ResidentsService } from '../residents/residents.service';
+import { rolesThat } from '../common/access/access-policy';
 import { renderResidentSummaryPdf } from './pdf/resident-summary.pdf';
 import { ResidentSummaryService } from './resident-summary.service';
 import { isoDateError } from '../common/http/form-fields';
@@ -29,6 +33,7 @@ export class PrintablesController {
     private readonly summaries: ResidentSummaryService,
     private readonly activities: ActivitiesService,
     private readonly homes: HomesService,
+    private readonly residents: ResidentsService,
   ) {}
 
   @Get('residents/:id/summary.pdf')
@@ -40,14 +45,54 @@ export class PrintablesController {
     await renderResidentSummaryPdf(summary, { locale: req.locale }, res);
   }
 
+  /**
+   * A resident's week in large print, for their room (issue 19 item 5): the activities they are
+   * invited to, Monday to Sunday. Home staff only: it is the resident's own schedule.
+   */
+  @Get('residents/:id/week.pdf')
+  @Roles(...rolesThat('homeStaff'))
+  async residentWeek(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Query() query: ResidentWeekQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const sheet = await this.residentWeekSheet(user, id, query.date);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="insieme-${fileSlug(sheet.name)}-week-${sheet.first}.pdf"`);
+    await renderResidentWeekPdf(sheet, { locale: req.locale }, res);
+  }
+
+  /** The week of `date` (this week in the home's zone when not given) as the resident's sheet. */
+  private async residentWeekSheet(user: SessionUser, id: string, date: string | undefined): Promise<ResidentWeekSheet> {
+    const resident = await this.residents.get(user, id);
+    const places = await this.homes.places([resident.homeId]);
+    const home = places.homes.get(resident.homeId)!;
+    const zone = home.timezone;
+    const first = mondayOf(date ?? todayIn(zone));
+    const dates = Array.from({ length: 7 }, (_, i) => addDays(first, i));
+    const range = localDaysRange(first, 7, zone);
+    const activities = (await this.activities.listBetween(user, range.start, range.end)).filter((a) => a.homeId === resident.homeId);
+    const invited = new Set((await this.activities.rosterPairs([resident.id], activities.map((a) => a.id))).map((pair) => pair.activityId));
+    return {
+      name: resident.displayName,
+      room: resident.room ?? null,
+      homeName: home.name,
+      timezone: zone,
+      first,
+      last: dates[6],
+      days: dates.map((day) => ({
+        date: day,
+        items: activities.filter((a) => a.date === day && invited.has(a.id)).map((a) => ({ time: a.time, title: a.title, location: a.location, category: a.category })),
+      })),
+      generatedAt: new Date().toISOString(),
+      generatedBy: user.displayName,
+    };
+  }
+
   /** The week or month the calendar page shows (same query, same days), as a PDF to print. */
   @Get('calendar.pdf')
   @Roles(...CALENDAR_READERS)
   async calendar(@CurrentUser() user: SessionUser, @Query() query: CalendarQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const sheet = await this.calendarSheet(user, query);
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="insieme-calendar-${sheet.view}-${sheet.first}.pdf"`);
-    await renderCalendarPdf(sheet, { locale: req.locale }, res);
+    res.setHeader('Content-Disposition', `inline; filename="insieme-calendar-${sheet.view}-${sheet.first}${query.paper === 'a3' ? '-a3' : ''}.pdf"`);
+    await renderCalendarPdf(sheet, { locale: req.locale, paper: query.paper }, res);
   }
 
   /**

@@ -109,6 +109,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'POST /residents/:id/photo':                             ['signin', 'any',  'home', 'home', 403,    403,    403],
   'GET /residents/:id/photo':                              ['signin', 'any',  'home', 'home', 'home', 'own',  'own'],
   'GET /residents/:id/summary.pdf':                        ['signin', 'any',  'home', 'home', 'home', 'own',  404],
+  'GET /residents/:id/week.pdf':                           ['signin', 'any',  'home', 'home', 'home', 403,    403],
   'GET /api/residents':                                    ['signin', 'any',  'any',  'any',  'any',  'any',  'any'],
   'GET /api/residents/:id':                                ['signin', 'any',  'home', 'home', 'home', 'own',  'own'],
 

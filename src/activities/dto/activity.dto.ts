@@ -236,6 +236,11 @@ export class CalendarQuery {
   @Transform(blankToUndefined)
   @IsUUID()
   unitId?: string;
+
+  /** The printable calendar's paper (calendar.pdf only): A4 unless A3 is asked for. */
+  @IsOptional()
+  @IsIn(['a4', 'a3'])
+  paper?: 'a4' | 'a3';
 }
 
 export class ActivitiesApiQuery {

@@ -1,8 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { isYearInBounds } from '../../common/time/quarter';
 import { LOCALES, Locale } from '../../common/i18n/i18n';
-import { numberField } from '../../common/http/form-fields';
+import { IsIsoDate, numberField } from '../../common/http/form-fields';
 
 export const CSV_TABLES = ['figures', 'participation', 'contributions'] as const;
 export type CsvTable = (typeof CSV_TABLES)[number];
@@ -53,4 +53,12 @@ export class IssuedPdfQuery extends QuarterlyReportQuery {
   @IsOptional()
   @IsIn(COPIES)
   copy?: Copy;
+}
+
+/** ?date= : any day of the week to print (this week when left out). */
+export class ResidentWeekQuery {
+  @IsOptional()
+  @IsIsoDate()
+  @IsString()
+  date?: string;
 }

@@ -1,7 +1,7 @@
 import { translate } from '../../common/i18n/i18n';
 import { formatDateTime } from '../../common/views/format';
 import { monthLabel } from '../report-format';
-import { A4_LANDSCAPE, COLOURS, FONTS, openPdf, PdfWriter, stampFooters, titleBand } from './pdf-layout';
+import { A3_LANDSCAPE, A4_LANDSCAPE, COLOURS, FONTS, openPdf, Paper, PdfWriter, stampFooters, titleBand } from './pdf-layout';
 
 /** One activity as the noticeboard shows it. */
 export interface CalendarSheetItem {
@@ -36,17 +36,20 @@ export interface CalendarSheet {
 
 export interface CalendarPdfOptions {
   locale: string;
+  /** A4 by default; A3 for a larger noticeboard. */
+  paper?: Paper;
 }
 
 /**
- * Sizes tried from the largest down; every activity title stays at 14 points or more. Times stay at
- * 14 points or less, where "15:30–16:30" in DejaVu Sans Bold keeps to one line of a day's column.
+ * Sizes tried from the largest down; every activity title stays at 14 points or more, and every
+ * activity says where (the place at 12 points at least). Times stay at 14 points or less, where
+ * "15:30–16:30" in DejaVu Sans Bold keeps to one line of a day's column.
  */
 const WEEK_TIERS = [
-  { title: 20, time: 14, location: 12 },
-  { title: 18, time: 14, location: 11 },
-  { title: 16, time: 13, location: 11 },
-  { title: 14, time: 12, location: null },
+  { title: 20, time: 14, location: 14 },
+  { title: 18, time: 14, location: 13 },
+  { title: 16, time: 13, location: 12 },
+  { title: 14, time: 12, location: 12 },
 ] as const;
 const MONTH_TIERS = [16, 14] as const;
 type WeekTier = (typeof WEEK_TIERS)[number];
@@ -58,6 +61,8 @@ const WEEK_HEAD = 46;
 const MONTH_HEAD = 26;
 const DAY_NUMBER = 24;
 const MIN_WEEK_ROW = 64;
+/** The "+ 2 more" line at the foot of a full day of the month. */
+const MORE_LINE = 18;
 
 function tag(locale: string): string {
   return locale === 'it' ? 'it-IT' : 'en-GB';
@@ -87,8 +92,9 @@ function weekRange(first: string, last: string, locale: string): string {
 }
 
 /**
- * The activity calendar for a noticeboard: A4 across, large type, one week in seven columns or a
- * month as a grid. A day too full for one page continues on the next, under the same headings.
+ * The activity calendar for a noticeboard: A4 (or A3) across, large type, one week in seven columns
+ * or a month as a grid. A month is always one sheet (a day's cell counts what it cannot hold); a
+ * week's day too full for one page continues on the next, under the same headings.
  */
 export function renderCalendarPdf(sheet: CalendarSheet, options: CalendarPdfOptions, out: NodeJS.WritableStream): Promise<void> {
   const { locale } = options;
@@ -98,12 +104,13 @@ export function renderCalendarPdf(sheet: CalendarSheet, options: CalendarPdfOpti
   const { doc, finished } = openPdf(out, {
     locale,
     landscape: true,
+    paper: options.paper,
     title: `${t('title')} – ${sheet.homeName} – ${period}`,
     author: sheet.generatedBy,
     subject: `${sheet.homeName}, ${unit}`,
     createdAt: new Date(sheet.generatedAt),
   });
-  const w = new PdfWriter(doc, A4_LANDSCAPE);
+  const w = new PdfWriter(doc, options.paper === 'a3' ? A3_LANDSCAPE : A4_LANDSCAPE);
   const header = (continued: boolean) => {
     titleBand(w, { kicker: t('kicker'), title: sheet.homeName, height: 64, top: 13, titleSize: 24, pageWidth: A4_LANDSCAPE.width });
     const heading = continued ? `${period} ${t('continued')}` : period;
@@ -134,7 +141,7 @@ function emptyNotice(w: PdfWriter, text: string, y: number): void {
 function itemHeight(w: PdfWriter, item: CalendarSheetItem, width: number, tier: WeekTier): number {
   const time = w.heightOf(`${item.time}–${item.endTime}`, width, tier.time, FONTS.bold);
   const title = w.heightOf(item.title, width, tier.title, FONTS.bold, 1);
-  const location = tier.location && item.location ? w.heightOf(item.location, width, tier.location) + 1 : 0;
+  const location = item.location ? w.heightOf(item.location, width, tier.location) + 1 : 0;
   return time + 1 + title + location + ITEM_GAP;
 }
 
@@ -174,7 +181,7 @@ function drawWeek(w: PdfWriter, sheet: CalendarSheet, locale: string, header: (c
         if (y + height > w.bottom && y > top) break;
         y += w.textAt(`${item.time}–${item.endTime}`, x + PAD, y, { width: textWidth, size: tier.time, font: FONTS.bold, colour: COLOURS.primary }) + 1;
         y += w.textAt(item.title, x + PAD, y, { width: textWidth, size: tier.title, font: FONTS.bold, lineGap: 1 });
-        if (tier.location && item.location) y += w.textAt(item.location, x + PAD, y + 1, { width: textWidth, size: tier.location, colour: COLOURS.muted }) + 1;
+        if (item.location) y += w.textAt(item.location, x + PAD, y + 1, { width: textWidth, size: tier.location, colour: COLOURS.muted }) + 1;
         y += ITEM_GAP;
         next[column] += 1;
         if (next[column] < day.items.length) {
@@ -196,8 +203,12 @@ function drawWeek(w: PdfWriter, sheet: CalendarSheet, locale: string, header: (c
 
 /** "10:30 Tombola": the time in bold, the title after it, wrapping in the cell. */
 function chipHeight(w: PdfWriter, item: CalendarSheetItem, width: number, size: number): number {
-  // Measured all in bold, which is wider than the regular title: the estimate never falls short.
-  return w.heightOf(`${item.time} ${item.title}`, width, size, FONTS.bold, 1) + 4;
+  // One line when the bold time and the regular title fit side by side; otherwise measured all in
+  // bold, which is wider than the regular title, so the estimate never falls short.
+  const time = w.doc.font(FONTS.bold).fontSize(size).widthOfString(`${w.printable(item.time, FONTS.bold, false)} `);
+  const title = w.doc.font(FONTS.regular).fontSize(size).widthOfString(w.printable(item.title, FONTS.regular, false));
+  if (time + title <= width) return w.doc.currentLineHeight(true) + 1 + 3;
+  return w.heightOf(`${item.time} ${item.title}`, width, size, FONTS.bold, 1) + 3;
 }
 
 function cellHeight(w: PdfWriter, day: CalendarSheetDay, width: number, size: number): number {
@@ -221,45 +232,56 @@ function drawMonth(w: PdfWriter, sheet: CalendarSheet, locale: string, header: (
   const weeks = Array.from({ length: sheet.days.length / 7 }, (_, i) => sheet.days.slice(i * 7, i * 7 + 7));
   const rowHeights = (size: number) => weeks.map((week) => Math.max(MIN_WEEK_ROW, ...week.map((day) => cellHeight(w, day, textWidth, size))));
   const size = MONTH_TIERS.find((s) => rowHeights(s).reduce((a, b) => a + b, 0) <= room) ?? MONTH_TIERS[MONTH_TIERS.length - 1];
-  const heights = rowHeights(size);
+  // The month is one page, whatever it holds: a noticeboard shows one sheet. Rows share the room
+  // after what they need; a day with more than its cell can hold ends with "+ 2 more".
+  const heights = shareRoom(rowHeights(size), room);
 
-  // Whole weeks per page; a page's rows share out the room left so the grid reaches the footer.
-  const pages: number[][] = [];
-  let used = Infinity;
-  heights.forEach((height, week) => {
-    if (used + Math.min(height, room) > room) {
-      pages.push([]);
-      used = 0;
-    }
-    pages[pages.length - 1].push(week);
-    used += Math.min(height, room);
+  header(false);
+  weeks[0].forEach((day, column) => {
+    const x = w.left + column * columnWidth;
+    w.doc.rect(x, HEADER_BOTTOM, columnWidth, MONTH_HEAD).fill(column >= 5 ? '#cfe5e1' : COLOURS.primaryTint);
+    w.textAt(weekday(day.date, locale, 'long'), x + PAD, HEADER_BOTTOM + 6, { width: textWidth, size: 14, font: FONTS.bold, colour: COLOURS.primary });
   });
+  let y = gridTop;
+  const rowTops: number[] = [];
+  weeks.forEach((week, row) => {
+    rowTops.push(y);
+    week.forEach((day, column) => drawCell(w, day, w.left + column * columnWidth, y, columnWidth, heights[row], size, locale));
+    y += heights[row];
+  });
+  for (let column = 1; column < 7; column += 1) {
+    const x = w.left + column * columnWidth;
+    w.doc.moveTo(x, HEADER_BOTTOM).lineTo(x, w.bottom).lineWidth(0.75).strokeColor(COLOURS.border).stroke();
+  }
+  w.doc.rect(w.left, HEADER_BOTTOM, w.width, w.bottom - HEADER_BOTTOM).lineWidth(0.75).strokeColor(COLOURS.rule).stroke();
+  if (empty) emptyNotice(w, empty, rowTops[Math.floor(rowTops.length / 2)] + DAY_NUMBER + 4);
+}
 
-  pages.forEach((rows, page) => {
-    if (page > 0) w.newPage();
-    header(page > 0);
-    weeks[0].forEach((day, column) => {
-      const x = w.left + column * columnWidth;
-      w.doc.rect(x, HEADER_BOTTOM, columnWidth, MONTH_HEAD).fill(column >= 5 ? '#cfe5e1' : COLOURS.primaryTint);
-      w.textAt(weekday(day.date, locale, 'long'), x + PAD, HEADER_BOTTOM + 6, { width: textWidth, size: 14, font: FONTS.bold, colour: COLOURS.primary });
-    });
-    const natural = rows.reduce((sum, week) => sum + Math.min(heights[week], room), 0);
-    const extra = (room - natural) / rows.length;
-    let y = gridTop;
-    const rowTops: number[] = [];
-    for (const week of rows) {
-      const rowHeight = Math.min(heights[week], room) + extra;
-      rowTops.push(y);
-      weeks[week].forEach((day, column) => drawCell(w, day, w.left + column * columnWidth, y, columnWidth, rowHeight, size, locale));
-      y += rowHeight;
+/**
+ * Heights that fill `room` exactly: when everything fits, each gets what it needs and the rest is
+ * shared out evenly; when not, rows needing less than an even share keep what they need and the
+ * others share what is left evenly (so a quiet week gives its room to a busy one).
+ */
+export function shareRoom(needs: readonly number[], room: number): number[] {
+  const total = needs.reduce((a, b) => a + b, 0);
+  if (total <= room) return needs.map((need) => need + (room - total) / needs.length);
+  const heights = needs.map(() => 0);
+  let open = needs.map((_, i) => i);
+  let left = room;
+  for (;;) {
+    const share = left / open.length;
+    const small = open.filter((i) => needs[i] <= share);
+    if (small.length === 0) {
+      for (const i of open) heights[i] = share;
+      return heights;
     }
-    for (let column = 1; column < 7; column += 1) {
-      const x = w.left + column * columnWidth;
-      w.doc.moveTo(x, HEADER_BOTTOM).lineTo(x, w.bottom).lineWidth(0.75).strokeColor(COLOURS.border).stroke();
+    for (const i of small) {
+      heights[i] = needs[i];
+      left -= needs[i];
     }
-    w.doc.rect(w.left, HEADER_BOTTOM, w.width, w.bottom - HEADER_BOTTOM).lineWidth(0.75).strokeColor(COLOURS.rule).stroke();
-    if (empty) emptyNotice(w, empty, rowTops[Math.floor(rowTops.length / 2)] + DAY_NUMBER + 4);
-  });
+    open = open.filter((i) => needs[i] > share);
+    if (open.length === 0) return heights;
+  }
 }
 
 function drawCell(w: PdfWriter, day: CalendarSheetDay, x: number, y: number, width: number, height: number, size: number, locale: string): void {
@@ -269,12 +291,15 @@ function drawCell(w: PdfWriter, day: CalendarSheetDay, x: number, y: number, wid
   w.textAt(String(Number(day.date.slice(8))), x + PAD, y + 4, { width: textWidth, size: 16, font: FONTS.bold, colour: day.inPeriod ? COLOURS.text : COLOURS.muted });
   if (!day.inPeriod) return;
   let top = y + DAY_NUMBER;
+  const bottom = y + height - 2;
   for (const [index, item] of day.items.entries()) {
     const chip = chipHeight(w, item, textWidth, size);
     const left = day.items.length - index;
-    // A day busier than a whole page says how many more there are rather than running off the cell.
-    if (top + chip > y + height - (left > 1 ? 18 : 0) && index > 0) {
-      w.textAt(translate(locale, 'reports.calendarPdf.more', { n: left }), x + PAD, top, { width: textWidth, size: 12, font: FONTS.italic, colour: COLOURS.muted });
+    // An activity goes in if it leaves room under it for the "+2 more" line the rest would need.
+    // What does not fit is counted, never drawn past the cell (nor past the page: one sheet).
+    if (top + chip + (left > 1 ? MORE_LINE : 0) > bottom) {
+      const text = index === 0 ? translate(locale, 'reports.calendarPdf.count', { n: left }) : translate(locale, 'reports.calendarPdf.more', { n: left });
+      w.textAt(text, x + PAD, top, { width: textWidth, size: 14, font: FONTS.italic, colour: COLOURS.muted });
       return;
     }
     drawChip(w, item, x + PAD, top, textWidth, size);
