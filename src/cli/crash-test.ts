@@ -349,16 +349,16 @@ async function main(): Promise<void> {
   // Bounded: whatever happens, the run ends.
   const guard = setTimeout(() => fail(`The crash test ran past 10 minutes and was stopped; its database is in ${dir}`), 10 * 60_000);
   guard.unref();
-  outcomes.push(await crashRounds(`sqlite:${join(dir, 'crash.sqlite')}`, 'SQLite'));
+  // The two databases' rounds run side by side: most of a round is waiting for an app to start
+  // (40 start-ups in all), and the apps are processes of their own, so running them one after the
+  // other only doubled the wait (126 s against about 80 s on two cores).
+  const rounds: Promise<Outcome>[] = [crashRounds(`sqlite:${join(dir, 'crash.sqlite')}`, 'SQLite')];
   if (typeof postgres === 'string') {
     if (!(await postgresReachable(postgres))) fail(`PostgreSQL at ${postgres} cannot be reached`);
     const database = await createPostgresDatabase(postgres, `insieme_crash_${process.pid}`);
-    try {
-      outcomes.push(await crashRounds(database.url, 'PostgreSQL'));
-    } finally {
-      await database.drop();
-    }
+    rounds.push(crashRounds(database.url, 'PostgreSQL').finally(() => database.drop()));
   }
+  outcomes.push(...(await Promise.all(rounds)));
 
   console.log(`\n${outcomes.map(summary).join('\n')}`);
   const failures = outcomes.flatMap((o) => o.failures.map((f) => `${o.database} ${f}`));
