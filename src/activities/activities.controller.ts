@@ -14,7 +14,7 @@ import { ContributionDto, ContributionUpdateDto } from '../contributions/dto/con
 import { HomesService } from '../homes/homes.service';
 import { ActivitiesService, ActivitySummary } from './activities.service';
 import { ActivityPagesService } from './activity-pages.service';
-import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, RosterDto } from './dto/activity.dto';
+import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, RosterDto, RosterRemoveDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
 import { HelpOffersService } from './help-offers.service';
 import { ParticipationService } from './participation.service';
@@ -154,8 +154,9 @@ export class ActivitiesController {
   @Redirect('/calendar', 303)
   @FormView('activities/form', { isNew: false }, (c: ActivitiesController, req) => c.editContext(req))
   async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ActivityDto, @Req() req: Request) {
-    await this.activities.update(user, id, body);
+    const movedUp = await this.activities.update(user, id, body);
     flash(req, 'success', { key: 'calendar.saved' });
+    flashMovedUp(req, movedUp);
     return { url: `/activities/${id}` };
   }
 
@@ -176,9 +177,9 @@ export class ActivitiesController {
   @Redirect('/calendar', 303)
   @FormView('activities/show', { failedForm: 'roster' }, (c: ActivitiesController, req) => c.detailContext(req))
   async addToRoster(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: RosterDto, @Req() req: Request) {
-    if (!body.residentIds?.length) throw new ValidationError({ residentIds: { key: 'calendar.chooseResidents' } });
-    const added = await this.activities.addToRoster(user, id, body.residentIds);
-    flash(req, 'success', { key: 'calendar.rosterAdded', params: { n: added } });
+    const result = await this.activities.invite(user, id, body);
+    flash(req, 'success', { key: 'calendar.rosterInvited', params: { n: result.invited, w: result.waitlisted } });
+    if (result.others > 0) flash(req, 'success', { key: 'calendar.appliedToFollowing', params: { n: result.others } });
     return { url: `/activities/${id}#roster` };
   }
 
@@ -190,10 +191,13 @@ export class ActivitiesController {
     @CurrentUser() user: SessionUser,
     @Param('id', ParseIdPipe) id: string,
     @Param('residentId', ParseIdPipe) residentId: string,
+    @Body() body: RosterRemoveDto,
     @Req() req: Request,
   ) {
-    await this.activities.removeFromRoster(user, id, residentId);
+    const { movedUp, others } = await this.activities.removeFromRoster(user, id, residentId, body.occurrences);
     flash(req, 'success', { key: 'calendar.rosterRemoved' });
+    if (others > 0) flash(req, 'success', { key: 'calendar.appliedToFollowing', params: { n: others } });
+    flashMovedUp(req, movedUp);
     return { url: `/activities/${id}#roster` };
   }
 
@@ -301,6 +305,11 @@ export class ActivitiesController {
     const offers = await this.helpOffers.forActivity(user, activityId);
     if (!offers.some((o) => o.id === offerId)) throw new NotFoundError();
   }
+}
+
+/** Says who moved up from the waiting list into a place freed or added. */
+function flashMovedUp(req: Request, names: string[]): void {
+  if (names.length > 0) flash(req, 'info', { key: 'calendar.movedUp', params: { n: names.length, names: names.join(', ') } });
 }
 
 function calendarItem(a: ActivitySummary) {

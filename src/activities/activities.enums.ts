@@ -13,3 +13,10 @@ export const ENGAGEMENTS = ['active', 'passive', 'disengaged', 'declined', 'abse
 export type Engagement = (typeof ENGAGEMENTS)[number];
 /** Engagements that count as having attended (SPEC 5). */
 export const ATTENDED: readonly Engagement[] = ['active', 'passive', 'disengaged'];
+
+/** How the activity page chooses residents to invite: ticked, a whole unit, those who like the activity, those below their weekly target. */
+export const INVITE_MODES = ['selected', 'unit', 'likes', 'belowTarget'] as const;
+export type InviteMode = (typeof INVITE_MODES)[number];
+/** A roster change on a series' occurrence: this one only, or it and the following ones. */
+export const OCCURRENCE_SCOPES = ['this', 'following'] as const;
+export type OccurrenceScope = (typeof OCCURRENCE_SCOPES)[number];

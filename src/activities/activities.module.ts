@@ -18,13 +18,14 @@ import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
 import { RosterEntry } from './entities/roster-entry.entity';
+import { WaitlistEntry } from './entities/waitlist-entry.entity';
 import { HelpOffersService } from './help-offers.service';
 import { LogController } from './log.controller';
 import { ParticipationService } from './participation.service';
 
 /** Activity types, the calendar, rosters, the tablet log and help offers. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ActivityType, Activity, RosterEntry, Participation, HelpOffer]), AuthModule, ContributionsModule, VolunteersModule, HomesModule, ResidentsModule, StaffModule, FamiliesModule],
+  imports: [TypeOrmModule.forFeature([ActivityType, Activity, RosterEntry, WaitlistEntry, Participation, HelpOffer]), AuthModule, ContributionsModule, VolunteersModule, HomesModule, ResidentsModule, StaffModule, FamiliesModule],
   controllers: [LogController, ActivitiesApiController, ActivityTypesController, ActivitiesController],
   providers: [ActivitiesService, ParticipationService, HelpOffersService, ActivityPagesService],
   exports: [ActivitiesService, ParticipationService, HelpOffersService],

@@ -19,13 +19,14 @@ import { ResidentBrief, ResidentsService } from '../residents/residents.service'
 import { StaffService } from '../staff/staff.service';
 import { ActivityDto, ActivityTypeDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
-import { ActivityStatus, ActivityCategory, ATTENDED, Engagement, ENGAGEMENTS } from './activities.enums';
+import { ActivityStatus, ActivityCategory, ATTENDED, Engagement, ENGAGEMENTS, InviteMode, OccurrenceScope } from './activities.enums';
 import { tallyEngagements } from './engagement-tally';
 import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
 import { RosterEntry } from './entities/roster-entry.entity';
-import { weeklyBadge, WeeklyBadge } from '../residents/weekly-badge';
+import { WaitlistEntry } from './entities/waitlist-entry.entity';
+import { isBelowWeeklyTarget, weeklyBadge, WeeklyBadge } from '../residents/weekly-badge';
 
 /** An activity as other modules name and check it. */
 export type ActivityBrief = Pick<Activity, 'id' | 'homeId' | 'activityTypeId' | 'title' | 'startsAt' | 'durationMinutes' | 'status' | 'visibleToFamilies'>;
@@ -93,6 +94,15 @@ export interface AddableResident extends RosterResident {
   /** Their interests match the activity's type, title or category. */
   likesType: boolean;
 }
+
+/** How residents are chosen for an invitation, and which occurrences of a series it applies to. */
+export interface InviteInput { mode?: InviteMode; residentIds?: string[]; unitId?: string; occurrences?: OccurrenceScope }
+/** On this occurrence: how many were invited, how many went on the waiting list; `others`: later occurrences it applied to. */
+export interface InviteResult { invited: number; waitlisted: number; others: number }
+/** The home's current residents not on an activity yet, as the activity page's invitation groups them. */
+export interface InviteGroups { byUnit: Map<string, RosterResident[]>; likes: RosterResident[]; belowTarget: RosterResident[] }
+/** Residents put on one activity: invited (on the roster) or waiting. */
+export interface Placed { invited: string[]; waitlisted: string[] }
 
 /** Which of a resident's interests an activity's words (type, title, category) name. */
 export function interestsMatching(interests: readonly string[], words: string): string[] {
@@ -261,18 +271,22 @@ export class ActivitiesService {
     });
   }
 
-  async update(user: SessionUser, id: string, input: ActivityDto): Promise<void> {
+  /** Saves an activity's form; answers who moved up from the waiting list (capacity raised). */
+  async update(user: SessionUser, id: string, input: ActivityDto): Promise<string[]> {
     if (!can(user, 'planActivities')) throw new NotFoundError();
-    await this.unitOfWork.transaction(async (m) => {
+    return this.unitOfWork.transaction(async (m) => {
       const activity = await this.get(user, id, m);
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
       const type = await this.checkType(m, user, input.activityTypeId, activity.homeId);
       const timezone = await this.checkPlacement(activity.homeId, input);
       const next = this.fieldsFrom(input, type, timezone, input.date);
       const changes = diffFields(activity, next, ACTIVITY_FIELDS);
-      if (Object.keys(changes).length === 0) return;
+      if (Object.keys(changes).length === 0) return [];
       await m.update(Activity, { id }, next);
       await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: id, homeId: activity.homeId, changes });
+      // More places (or no limit any more): the first waiting move up.
+      if ('capacity' in changes) return this.moveUp(m, user, { ...activity, capacity: next.capacity });
+      return [];
     });
   }
 
@@ -350,46 +364,235 @@ export class ActivitiesService {
     return rows.map((r) => r.residentId);
   }
 
-  async addToRoster(user: SessionUser, activityId: string, residentIds: string[], manager?: EntityManager): Promise<number> {
+  /**
+   * Puts residents on an activity (staff: the detail page and the log's bulk add): onto the roster
+   * while places remain, then onto its waiting list in the order given. Anyone not a current resident
+   * of the activity's home is a field error, whatever the reason (another home's is not revealed).
+   */
+  async addToRoster(user: SessionUser, activityId: string, residentIds: string[], manager?: EntityManager): Promise<Placed> {
     const work = async (m: EntityManager) => {
       const activity = await this.get(user, activityId, m);
       if (!can(user, 'homeStaff')) throw new NotFoundError();
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
-      const unique = [...new Set(residentIds)];
-      if (unique.length === 0) return 0;
-      const residents = (await this.residents.briefsByIds(unique, m)).filter((r) => r.homeId === activity.homeId && (r.status === 'active' || r.status === 'on_leave'));
-      if (residents.length !== unique.length) throw new ValidationError({ residentIds: { key: 'activities.unknownResident' } });
-      const present = new Set((await m.findBy(RosterEntry, { activityId, residentId: In(unique) })).map((e) => e.residentId));
-      const added = unique.filter((id) => !present.has(id));
-      if (activity.capacity !== null) {
-        const count = await m.countBy(RosterEntry, { activityId });
-        if (count + added.length > activity.capacity) throw new ValidationError({ residentIds: { key: 'activities.overCapacity', params: { n: activity.capacity } } });
-      }
-      if (added.length > 0) {
-        await m.insert(RosterEntry, added.map((residentId) => ({ id: randomUUID(), homeId: activity.homeId, activityId, residentId })));
-        await this.audit.record(m, {
-          action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: activityId, homeId: activity.homeId,
-          changes: { roster: { old: null, new: `+${added.length}` } },
-        });
-      }
-      return added.length;
+      const unique = await this.checkInvitable(m, activity.homeId, residentIds);
+      if (unique.length === 0) return { invited: [], waitlisted: [] };
+      return this.place(m, user, activity, unique);
     };
     return manager ? work(manager) : this.unitOfWork.transaction(work);
   }
 
-  async removeFromRoster(user: SessionUser, activityId: string, residentId: string): Promise<void> {
+  /**
+   * The activity page's invitation in one submit (planners): the residents ticked, a whole unit's
+   * current residents, those whose interests match the activity, or those below their weekly target,
+   * on this occurrence or on it and the series' following ones (each with its own places). Answers
+   * what happened on this occurrence and on how many others it was applied.
+   */
+  async invite(user: SessionUser, activityId: string, input: InviteInput): Promise<InviteResult> {
     if (!can(user, 'planActivities')) throw new NotFoundError();
-    await this.unitOfWork.transaction(async (m) => {
+    const activity = await this.get(user, activityId);
+    if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
+    const residentIds = await this.chosenResidents(user, activity, input);
+    return this.unitOfWork.transaction(async (m) => {
+      const current = await this.get(user, activityId, m);
+      const unique = await this.checkInvitable(m, current.homeId, residentIds);
+      const here = await this.place(m, user, current, unique);
+      let others = 0;
+      if (input.occurrences === 'following') {
+        for (const occurrence of await this.followingOccurrences(m, current)) {
+          await this.place(m, user, occurrence, unique);
+          others += 1;
+        }
+      }
+      return { invited: here.invited.length, waitlisted: here.waitlisted.length, others };
+    });
+  }
+
+  /**
+   * Takes a resident off an activity's roster or its waiting list, on this occurrence or on it and the
+   * series' following ones (where nothing is logged for them), and moves the first waiting up into
+   * each place freed. Answers who moved up here, by name.
+   */
+  async removeFromRoster(user: SessionUser, activityId: string, residentId: string, occurrences: OccurrenceScope = 'this'): Promise<{ movedUp: string[]; others: number }> {
+    if (!can(user, 'planActivities')) throw new NotFoundError();
+    return this.unitOfWork.transaction(async (m) => {
       const activity = await this.get(user, activityId, m);
       if (await m.existsBy(Participation, { activityId, residentId })) throw new ValidationError({}, { key: 'activities.loggedStaysOnRoster' });
-      const result = await m.delete(RosterEntry, { activityId, residentId });
-      if (result.affected) {
-        await this.audit.record(m, {
-          action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: activityId, homeId: activity.homeId,
-          changes: { roster: { old: residentId, new: null } },
-        });
+      const movedUp = await this.takeOff(m, user, activity, residentId);
+      let others = 0;
+      if (occurrences === 'following') {
+        for (const occurrence of await this.followingOccurrences(m, activity)) {
+          if (await m.existsBy(Participation, { activityId: occurrence.id, residentId })) continue;
+          if (!(await m.existsBy(RosterEntry, { activityId: occurrence.id, residentId })) && !(await m.existsBy(WaitlistEntry, { activityId: occurrence.id, residentId }))) continue;
+          await this.takeOff(m, user, occurrence, residentId);
+          others += 1;
+        }
       }
+      const names = await this.residents.briefsByIds(movedUp, m);
+      return { movedUp: names.map((r) => `${r.firstName} ${r.lastName}`), others };
     });
+  }
+
+  /** An activity's waiting list in order, by name (staff), with each one's place in the queue from 1. */
+  async waitingList(user: SessionUser, activityId: string): Promise<(RosterResident & { position: number })[]> {
+    if (!can(user, 'homeStaff')) return [];
+    const entries = await this.activities.manager.find(WaitlistEntry, { where: { activityId }, order: { position: 'ASC' } });
+    const byId = new Map((await this.residents.briefsByIds(entries.map((e) => e.residentId))).map((r) => [r.id, r]));
+    return entries.filter((e) => byId.has(e.residentId)).map((e, index) => ({ ...toRosterResident(byId.get(e.residentId)!, 'staff'), position: index + 1 }));
+  }
+
+  /**
+   * The groups the activity page invites in one go, each of the home's current residents not on the
+   * activity yet (invited or waiting): by unit, those whose interests match the activity (its type,
+   * title or category), those below their weekly target. The page shows who each would add.
+   */
+  async inviteGroups(user: SessionUser, activity: Activity): Promise<InviteGroups> {
+    if (!can(user, 'planActivities')) return { byUnit: new Map(), likes: [], belowTarget: [] };
+    const [type, residents, present] = await Promise.all([
+      this.types.findOneByOrFail({ id: activity.activityTypeId }),
+      this.residents.currentBriefs([activity.homeId]),
+      this.onActivity(this.activities.manager, activity.id),
+    ]);
+    const open = residents.filter((r) => !present.has(r.id));
+    const standing = await this.weeklyStanding(open, activity);
+    const words = `${type.name} ${activity.title} ${type.category}`;
+    const byUnit = new Map<string, RosterResident[]>();
+    for (const r of open) if (r.unitId) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), toRosterResident(r, 'staff')]);
+    return {
+      byUnit,
+      likes: open.filter((r) => interestsMatching(r.interests, words).length > 0).map((r) => toRosterResident(r, 'staff')),
+      belowTarget: open.filter((r) => standing.get(r.id)!.belowTarget).map((r) => toRosterResident(r, 'staff')),
+    };
+  }
+
+  /** The residents an invitation names, before anything is written: a field error names what is missing or not of the home. */
+  private async chosenResidents(user: SessionUser, activity: Activity, input: InviteInput): Promise<string[]> {
+    const mode = input.mode ?? 'selected';
+    if (mode === 'selected') {
+      if (!input.residentIds?.length) throw new ValidationError({ residentIds: { key: 'calendar.chooseResidents' } });
+      return input.residentIds;
+    }
+    let unitId: string | undefined;
+    if (mode === 'unit') {
+      if (!input.unitId) throw new ValidationError({ unitId: { key: 'calendar.chooseUnit' } });
+      unitId = input.unitId.toLowerCase();
+      if ((await this.homes.places([activity.homeId])).units.get(unitId)?.homeId !== activity.homeId) throw new ValidationError({ unitId: { key: 'validation.isIn' } });
+    }
+    const groups = await this.inviteGroups(user, activity);
+    const chosen = mode === 'unit' ? (groups.byUnit.get(unitId!) ?? []) : mode === 'likes' ? groups.likes : groups.belowTarget;
+    if (chosen.length === 0) throw new ValidationError({ mode: { key: 'calendar.nobodyToInvite' } });
+    return chosen.map((r) => r.id);
+  }
+
+  /** The residents as given, each once, all current residents (active or on leave) of the home; a field error otherwise. */
+  private async checkInvitable(m: EntityManager, homeId: string, residentIds: string[]): Promise<string[]> {
+    const unique = [...new Set(residentIds.map((id) => id.toLowerCase()))];
+    if (unique.length === 0) return [];
+    const residents = (await this.residents.briefsByIds(unique, m)).filter((r) => r.homeId === homeId && (r.status === 'active' || r.status === 'on_leave'));
+    if (residents.length !== unique.length) throw new ValidationError({ residentIds: { key: 'activities.unknownResident' } });
+    return unique;
+  }
+
+  /** Who is on the activity already, invited or waiting. */
+  private async onActivity(m: EntityManager, activityId: string): Promise<Set<string>> {
+    const [rostered, waiting] = [await m.findBy(RosterEntry, { activityId }), await m.findBy(WaitlistEntry, { activityId })];
+    return new Set([...rostered, ...waiting].map((e) => e.residentId));
+  }
+
+  /**
+   * Places checked residents on one activity, in the caller's transaction: those already invited or
+   * waiting stay where they are; the others take the free places (none when capacity is reached or
+   * lowered below the roster), then queue behind the waiting list.
+   */
+  private async place(m: EntityManager, user: SessionUser, activity: Activity, residentIds: string[]): Promise<Placed> {
+    await this.lockForUpdate(m, activity.id);
+    // A place free while someone waits goes to them first (a list left from before, a log that added more).
+    await this.moveUp(m, user, activity);
+    const rostered = await m.countBy(RosterEntry, { activityId: activity.id });
+    const waiting = await m.find(WaitlistEntry, { where: { activityId: activity.id }, order: { position: 'DESC' } });
+    const present = await this.onActivity(m, activity.id);
+    const fresh = residentIds.filter((id) => !present.has(id));
+    const free = activity.capacity === null ? fresh.length : waiting.length > 0 ? 0 : Math.max(0, activity.capacity - rostered);
+    const invited = fresh.slice(0, free);
+    const waitlisted = fresh.slice(free);
+    if (invited.length > 0) {
+      await m.insert(RosterEntry, invited.map((residentId) => ({ id: randomUUID(), homeId: activity.homeId, activityId: activity.id, residentId })));
+    }
+    if (waitlisted.length > 0) {
+      const last = waiting[0]?.position ?? 0;
+      await m.insert(WaitlistEntry, waitlisted.map((residentId, i) => ({ id: randomUUID(), homeId: activity.homeId, activityId: activity.id, residentId, position: last + i + 1 })));
+    }
+    if (fresh.length > 0) {
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: activity.id, homeId: activity.homeId,
+        changes: { roster: { old: null, new: `+${invited.length}` }, ...(waitlisted.length > 0 ? { waitingList: { old: null, new: `+${waitlisted.length}` } } : {}) },
+      });
+    }
+    return { invited, waitlisted };
+  }
+
+  /** Takes one resident off one activity (roster or waiting list) and fills the place freed; answers who moved up. */
+  private async takeOff(m: EntityManager, user: SessionUser, activity: Activity, residentId: string): Promise<string[]> {
+    await this.lockForUpdate(m, activity.id);
+    const fromRoster = await m.delete(RosterEntry, { activityId: activity.id, residentId });
+    const fromList = fromRoster.affected ? { affected: 0 } : await m.delete(WaitlistEntry, { activityId: activity.id, residentId });
+    if (!fromRoster.affected && !fromList.affected) return [];
+    await this.audit.record(m, {
+      action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: activity.id, homeId: activity.homeId,
+      changes: fromRoster.affected ? { roster: { old: residentId, new: null } } : { waitingList: { old: residentId, new: null } },
+    });
+    return this.moveUp(m, user, activity);
+  }
+
+  /**
+   * Fills the activity's free places from its waiting list, first come first served, in the caller's
+   * transaction (after a removal or a capacity raised). Someone who has left the home since is taken
+   * off the list instead: a closed record is never invited. Answers who moved up.
+   */
+  async moveUp(m: EntityManager, user: SessionUser, activity: Pick<Activity, 'id' | 'homeId' | 'capacity' | 'status'>): Promise<string[]> {
+    if (activity.status === 'cancelled') return [];
+    const waiting = await m.find(WaitlistEntry, { where: { activityId: activity.id }, order: { position: 'ASC' } });
+    if (waiting.length === 0) return [];
+    const rostered = await m.countBy(RosterEntry, { activityId: activity.id });
+    let free = activity.capacity === null ? waiting.length : activity.capacity - rostered;
+    if (free <= 0) return [];
+    const open = new Set((await this.residents.briefsByIds(waiting.map((e) => e.residentId), m)).filter((r) => r.status === 'active' || r.status === 'on_leave').map((r) => r.id));
+    const moved: string[] = [];
+    const dropped: string[] = [];
+    for (const entry of waiting) {
+      if (free <= 0) break;
+      if (!open.has(entry.residentId)) {
+        dropped.push(entry.residentId);
+        continue;
+      }
+      moved.push(entry.residentId);
+      free -= 1;
+    }
+    const leaving = [...moved, ...dropped];
+    if (leaving.length === 0) return [];
+    await m.delete(WaitlistEntry, { activityId: activity.id, residentId: In(leaving) });
+    if (moved.length > 0) {
+      await m.insert(RosterEntry, moved.map((residentId) => ({ id: randomUUID(), homeId: activity.homeId, activityId: activity.id, residentId })));
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: activity.id, homeId: activity.homeId,
+        changes: { roster: { old: null, new: `+${moved.length}` }, waitingList: { old: `${moved.length}`, new: null } },
+      });
+    }
+    return moved;
+  }
+
+  /**
+   * The series' occurrences after this one that a roster change carries to: same seriesId, starting
+   * later, still planned, nothing logged on them. None for a one-off activity.
+   */
+  private async followingOccurrences(m: EntityManager, activity: Activity): Promise<Activity[]> {
+    if (activity.seriesId === null) return [];
+    return m.createQueryBuilder(Activity, 'a')
+      .where('a.seriesId = :seriesId AND a.homeId = :homeId AND a.startsAt >= :startsAt AND a.status = :planned AND a.id <> :id', {
+        seriesId: activity.seriesId, homeId: activity.homeId, startsAt: activity.startsAt, planned: 'planned', id: activity.id,
+      })
+      .andWhere((sub) => `NOT EXISTS ${sub.subQuery().select('1').from(Participation, 'p').where('p.activityId = a.id').getQuery()}`)
+      .orderBy('a.startsAt', 'ASC')
+      .getMany();
   }
 
   /**
@@ -420,7 +623,7 @@ export class ActivitiesService {
    * The log's bulk add without a script: the residents ticked, or everyone of the unit, or those
    * who like the activity, added to the roster. Nothing chosen is a field error, as is anyone not addable.
    */
-  async addResidents(user: SessionUser, activityId: string, input: { residentIds?: string[]; scope?: 'unit' | 'likes' }): Promise<number> {
+  async addResidents(user: SessionUser, activityId: string, input: { residentIds?: string[]; scope?: 'unit' | 'likes' }): Promise<Placed> {
     let residentIds = input.residentIds ?? [];
     if (input.scope) {
       const { residents } = await this.addableResidents(user, activityId);
@@ -441,18 +644,32 @@ export class ActivitiesService {
   async rosterSuggestions(user: SessionUser, activityId: string): Promise<(RosterResident & { attendedLast7Days: number; weeklyTarget: number; belowTarget: boolean; matchingInterests: string[] })[]> {
     const activity = await this.get(user, activityId);
     const type = await this.types.findOneByOrFail({ id: activity.activityTypeId });
-    const onRoster = new Set((await this.roster.findBy({ activityId })).map((e) => e.residentId));
+    const onRoster = await this.onActivity(this.activities.manager, activityId);
     const residents = (await this.residents.currentBriefs([activity.homeId], { unitId: activity.unitId })).filter((r) => !onRoster.has(r.id));
-    const counts = await this.attendanceCounts(residents.map((r) => r.id), activity.startsAt);
+    const standing = await this.weeklyStanding(residents, activity);
     const words = `${type.name} ${activity.title} ${type.category}`;
     return residents
       .map((r) => {
-        const attended = counts.get(r.id) ?? 0;
+        const { attended, belowTarget } = standing.get(r.id)!;
         const matchingInterests = interestsMatching(r.interests, words);
-        return { ...toRosterResident(r, 'staff'), attendedLast7Days: attended, weeklyTarget: r.weeklyActivityTarget, belowTarget: attended < r.weeklyActivityTarget, matchingInterests };
+        return { ...toRosterResident(r, 'staff'), attendedLast7Days: attended, weeklyTarget: r.weeklyActivityTarget, belowTarget, matchingInterests };
       })
       .filter((s) => s.belowTarget || s.matchingInterests.length > 0)
       .sort((a, b) => Number(b.belowTarget) - Number(a.belowTarget) || b.matchingInterests.length - a.matchingInterests.length || a.attendedLast7Days - b.attendedLast7Days || (a.fullName ?? '').localeCompare(b.fullName ?? ''));
+  }
+
+  /**
+   * Each resident's attended activities in the 7 days the weekly badge counts, and whether that is
+   * below their weekly target: the last 7 days, or the 7 days before the activity when it is past.
+   * The page's suggestions and the invitation of those below target both read it.
+   */
+  private async weeklyStanding(residents: ResidentBrief[], activity: Pick<Activity, 'startsAt'>): Promise<Map<string, { attended: number; belowTarget: boolean }>> {
+    const now = new Date();
+    const counts = await this.attendanceCounts(residents.map((r) => r.id), activity.startsAt < now ? activity.startsAt : now);
+    return new Map(residents.map((r) => {
+      const attended = counts.get(r.id) ?? 0;
+      return [r.id, { attended, belowTarget: isBelowWeeklyTarget(attended, r.weeklyActivityTarget) }];
+    }));
   }
 
   /** Attended participations (active, passive, disengaged) per resident in the 7 days before `until`. */
@@ -504,7 +721,7 @@ export class ActivitiesService {
     const counts = await this.attendanceCounts(residents.map((r) => r.id));
     return residents
       .map((r) => ({ ...toRosterResident(r, 'staff'), attended: counts.get(r.id) ?? 0, target: r.weeklyActivityTarget }))
-      .filter((r) => r.attended < r.target)
+      .filter((r) => isBelowWeeklyTarget(r.attended, r.target))
       .map((r) => ({ ...r, badge: weeklyBadge(r.attended) }))
       .sort((a, b) => a.attended / Math.max(1, a.target) - b.attended / Math.max(1, b.target));
   }

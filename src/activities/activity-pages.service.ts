@@ -10,7 +10,7 @@ import { homeNamesOf, HomesService, unitChoicesOf } from '../homes/homes.service
 import { ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
-import { ENGAGEMENTS } from './activities.enums';
+import { ENGAGEMENTS, OCCURRENCE_SCOPES } from './activities.enums';
 import { ActivitiesService, toRosterResident } from './activities.service';
 import { Activity } from './entities/activity.entity';
 import { HelpOffersService } from './help-offers.service';
@@ -123,8 +123,11 @@ export class ActivityPagesService {
     const roster = seesRoster ? await this.activities.rosterFor(user, id) : [];
     const participation = seesRoster ? await this.participation.forActivity(user, id) : [];
     const logged = new Map(participation.map((p) => [p.residentId, p.engagement]));
-    const onRoster = new Set(roster.map((r) => r.id));
+    const waiting = staff ? await this.activities.waitingList(user, id) : [];
+    // Someone waiting is on the activity already: not offered again.
+    const onRoster = new Set([...roster.map((r) => r.id), ...waiting.map((r) => r.id)]);
 
+    let invite: Awaited<ReturnType<ActivityPagesService['inviteChoices']>> | null = null;
     let suggestions: { id: string; fullName: string; initials: string; belowTarget: boolean; attended: number; target: number; interests: string }[] = [];
     let others: { id: string; fullName: string; initials: string }[] = [];
     if (planner && open) {
@@ -132,6 +135,7 @@ export class ActivityPagesService {
         id: s.id, fullName: s.fullName ?? s.displayName, initials: s.initials, belowTarget: s.belowTarget, attended: s.attendedLast7Days, target: s.weeklyTarget,
         interests: s.matchingInterests.join(', '),
       }));
+      invite = await this.inviteChoices(user, activity);
       const suggested = new Set(suggestions.map((s) => s.id));
       others = (await this.residents.currentBriefs([activity.homeId]))
         .filter((r) => !onRoster.has(r.id) && !suggested.has(r.id))
@@ -171,10 +175,16 @@ export class ActivityPagesService {
         id: r.id, initials: r.initials, displayName: r.displayName, fullName: lens === 'staff' ? (r.fullName ?? r.displayName) : r.displayName,
         engagement: logged.get(r.id) ?? '', removable: planner && open && !logged.has(r.id),
       })),
+      // Not invited: waiting for a place, in order (staff only).
+      waiting: waiting.map((r) => ({ id: r.id, initials: r.initials, fullName: r.fullName ?? r.displayName, position: r.position, removable: planner && open })),
+      series: activity.seriesId !== null && planner && open,
+      occurrenceScopes: OCCURRENCE_SCOPES,
+      inviteDefaults: { mode: 'selected', occurrences: 'this', unitId: activity.unitId ?? '' },
       engagementCounts: participation.length > 0 ? ENGAGEMENTS.map((engagement) => ({ engagement, n: participation.filter((p) => p.engagement === engagement).length })) : [],
       canAddToRoster: planner && open,
       suggestions,
       others,
+      invite,
       offers: offers.map((o) => ({
         ...o,
         canConfirm: planner && open && (o.status === 'offered' || o.status === 'declined'),
@@ -197,6 +207,17 @@ export class ActivityPagesService {
       phases: PHASES,
       actorTypes: ACTOR_TYPES,
       kinds: ['deliver', 'join'],
+    };
+  }
+
+  /** The activity page's ways to invite in one submit, each with who it would add (names, so nothing is a surprise). */
+  private async inviteChoices(user: SessionUser, activity: Activity) {
+    const [groups, { units }] = await Promise.all([this.activities.inviteGroups(user, activity), this.homes.unitChoices([activity.homeId])]);
+    const names = (list: { fullName?: string; displayName: string }[]) => list.map((r) => r.fullName ?? r.displayName).join(', ');
+    return {
+      units: units.map((u) => ({ id: u.id, name: `${u.name} (${groups.byUnit.get(u.id)?.length ?? 0})` })),
+      likes: { n: groups.likes.length, names: names(groups.likes) },
+      belowTarget: { n: groups.belowTarget.length, names: names(groups.belowTarget) },
     };
   }
 

@@ -50,8 +50,10 @@ export class LogController {
   @Post('activities/:id/log/residents')
   @FormView('activities/log', {}, (c: LogController, req) => c.pages.log(req.user!, req.params.id as string))
   async addResidents(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: AddResidentsDto, @Req() req: Request, @Res() res: Response) {
-    const added = await this.activities.addResidents(user, id, { residentIds: body.residentId, scope: body.scope });
-    flash(req, 'success', { key: 'activities.residentsAdded', params: { n: added } });
+    const placed = await this.activities.addResidents(user, id, { residentIds: body.residentId, scope: body.scope });
+    flash(req, 'success', { key: 'activities.residentsAdded', params: { n: placed.invited.length } });
+    // A full activity: the others wait for a place, with no tile.
+    if (placed.waitlisted.length > 0) flash(req, 'info', { key: 'activities.residentsWaiting', params: { n: placed.waitlisted.length } });
     res.redirect(303, `/activities/${id}/log`);
   }
 }

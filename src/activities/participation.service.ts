@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { can, throughLens, WRITABLE_PARTICIPATION } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { asDate, sqlRows, sqlRun } from '../database/sql';
+import { asDate, placeholders, sqlRows, sqlRun } from '../database/sql';
 import { AuthService } from '../auth/auth.service';
 import { closedRecordError, ResidentsService } from '../residents/residents.service';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -299,6 +299,8 @@ export class ParticipationService {
        ON CONFLICT DO NOTHING`,
       missing.flatMap((residentId) => [randomUUID(), now, now, activity.homeId, activity.id, residentId]),
     );
+    // Logged, so invited after all: no longer waiting for a place (nobody else moves: the roster only grew).
+    await sqlRun(m, `DELETE FROM waitlist_entry WHERE "activityId" = ? AND "residentId" IN (${placeholders(missing.length)})`, [activity.id, ...missing]);
   }
 }
 

@@ -3,6 +3,7 @@ import { ActivityType } from '../activities/entities/activity-type.entity';
 import { HelpOffer } from '../activities/entities/help-offer.entity';
 import { Participation } from '../activities/entities/participation.entity';
 import { RosterEntry } from '../activities/entities/roster-entry.entity';
+import { WaitlistEntry } from '../activities/entities/waitlist-entry.entity';
 import { AuditEntry } from '../audit/entities/audit-entry.entity';
 import { AuditHead } from '../audit/entities/audit-head.entity';
 import { EmailChange } from '../auth/entities/email-change.entity';
@@ -55,7 +56,7 @@ import { CalendarFeed } from '../calendar-feeds/entities/calendar-feed.entity';
 export const entities = [
   Home, Unit, User, Membership, Invitation, PasswordReset, EmailChange, SessionRecord, LoginAttempt, AuditEntry, AuditHead,
   Resident, FamilyMember, FamilyLink, Volunteer, StaffMember,
-  ActivityType, Activity, RosterEntry, Participation, HelpOffer, Contribution, IdempotencyKey,
+  ActivityType, Activity, RosterEntry, WaitlistEntry, Participation, HelpOffer, Contribution, IdempotencyKey,
   ActivityPlan, PlanGoal, PlanReview, GoalAttainment, Suggestion, Feedback, WellbeingCheckIn, Notification,
   WardDevice, StaffPin, MailMessage, MessageThread, Message, MessageRead,
   NotificationPreference, DigestRun,

@@ -7,3 +7,8 @@ export function weeklyBadge(attendedLast7Days: number): WeeklyBadge {
   if (attendedLast7Days <= 9) return 'moderate';
   return 'high';
 }
+
+/** Below the resident's weekly activity target (the dashboard's list, the activity page's suggestions and invitations). */
+export function isBelowWeeklyTarget(attendedLast7Days: number, weeklyTarget: number): boolean {
+  return attendedLast7Days < weeklyTarget;
+}

@@ -2,7 +2,7 @@ import { numberField, IsDateInBounds, IsIsoDate } from '../../common/http/form-f
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PHASES } from '../../contributions/contributions.enums';
-import { ACTIVITY_CATEGORIES, ENGAGEMENTS } from '../activities.enums';
+import { ACTIVITY_CATEGORIES, ENGAGEMENTS, INVITE_MODES, InviteMode, OCCURRENCE_SCOPES, OccurrenceScope } from '../activities.enums';
 
 // class-validator runs decorators bottom-up: the most basic check sits nearest the property.
 
@@ -144,6 +144,7 @@ export class CancelActivityDto {
   reason?: string;
 }
 
+/** The activity page's invitation: the residents ticked, or a whole unit, or a group; on this occurrence or the following too. */
 export class RosterDto {
   @IsOptional()
   @Transform(asList)
@@ -151,6 +152,26 @@ export class RosterDto {
   @IsUUID('all', { each: true })
   @IsArray()
   residentIds?: string[];
+
+  @IsOptional()
+  @IsIn([...INVITE_MODES])
+  mode?: InviteMode;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  unitId?: string;
+
+  @IsOptional()
+  @IsIn([...OCCURRENCE_SCOPES])
+  occurrences?: OccurrenceScope;
+}
+
+/** Taking a resident off a series' occurrence: this one only, or the following too. */
+export class RosterRemoveDto {
+  @IsOptional()
+  @IsIn([...OCCURRENCE_SCOPES])
+  occurrences?: OccurrenceScope;
 }
 
 /** One resident's entry in a participation save (API and tablet form alike). */
