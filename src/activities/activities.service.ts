@@ -285,7 +285,7 @@ export class ActivitiesService {
       await m.update(Activity, { id }, next);
       await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: id, homeId: activity.homeId, changes });
       // More places (or no limit any more): the first waiting move up.
-      if ('capacity' in changes) return this.moveUp(m, user, { ...activity, capacity: next.capacity });
+      if ('capacity' in changes) return this.namesOf(m, await this.moveUp(m, user, { ...activity, capacity: next.capacity }));
       return [];
     });
   }
@@ -427,9 +427,14 @@ export class ActivitiesService {
           others += 1;
         }
       }
-      const names = await this.residents.briefsByIds(movedUp, m);
-      return { movedUp: names.map((r) => `${r.firstName} ${r.lastName}`), others };
+      return { movedUp: await this.namesOf(m, movedUp), others };
     });
+  }
+
+  /** Residents' full names, in the order given (the flash saying who moved up). */
+  private async namesOf(m: EntityManager, residentIds: string[]): Promise<string[]> {
+    const byId = new Map((await this.residents.briefsByIds(residentIds, m)).map((r) => [r.id, `${r.firstName} ${r.lastName}`]));
+    return residentIds.map((id) => byId.get(id)!).filter(Boolean);
   }
 
   /** An activity's waiting list in order, by name (staff), with each one's place in the queue from 1. */
