@@ -169,7 +169,7 @@ describe('Rosters in bulk and the waiting list', () => {
       expect(await waitingOf(activity.id)).toEqual([c.id]);
     });
 
-    it('should not count residents waiting as invited: no tile on the log, not in the ward data, the calendar\'s or the portal\'s invited', async () => {
+    it('should not count residents waiting as invited: no tile on the log, not in the ward data, the day\'s counts, the page\'s or the portal\'s invited', async () => {
       const invited = await createResident(t, home.id, { firstName: 'Irma', lastName: 'Invitata' });
       const waiting = await createResident(t, home.id, { firstName: 'Wanda', lastName: 'Attesa' });
       const activity = await createActivity(t, home.id, { capacity: 1 });
@@ -197,6 +197,17 @@ describe('Rosters in bulk and the waiting list', () => {
         .send(`_csrf=${encodeURIComponent(token)}&residentId=${invited.id}&engagement=active&residentId=${waiting.id}&engagement=passive`);
       expect(await rosterOf(activity.id)).toEqual([invited.id, waiting.id].sort());
       expect(await waitingOf(activity.id)).toEqual([]);
+    });
+
+    it('should put those the tablet log adds beyond capacity on the waiting list and say so', async () => {
+      const [a, b] = [await createResident(t, home.id, { firstName: 'Olga', lastName: 'Ora' }), await createResident(t, home.id, { firstName: 'Pia', lastName: 'Poi' })];
+      const activity = await createActivity(t, home.id, { capacity: 1 });
+      const text = await follow(agents.carer, await post(agents.carer, `/activities/${activity.id}/log/residents`, `residentId=${a.id}&residentId=${b.id}`));
+      expect(text).toContain('Added to the log: 1.');
+      expect(text).toContain('1 resident on the waiting list: the activity is full.');
+      expect(text).toContain(`<input type="hidden" name="residentId" value="${a.id}">`);
+      expect(text).not.toContain(`<input type="hidden" name="residentId" value="${b.id}">`);
+      expect(await waitingOf(activity.id)).toEqual([b.id]);
     });
   });
 
