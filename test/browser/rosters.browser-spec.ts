@@ -1,0 +1,70 @@
+import type { Browser } from 'playwright-core';
+import { WaitlistEntry } from '../../src/activities/entities/waitlist-entry.entity';
+import { addDays, localToUtc, todayIn } from '../../src/common/time/zoned';
+import { Unit } from '../../src/homes/entities/unit.entity';
+import { createActivity, createActivityType } from '../support/activity-factories';
+import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets } from '../support/browser';
+import { createHome, createUser, TestUser } from '../support/factories';
+import { createResident } from '../support/resident-factories';
+import { createTestApp, TestApp } from '../support/test-app';
+
+const ZONE = 'Europe/Rome';
+
+/**
+ * Issue 19 item 2 in Chromium: a coordinator invites a whole unit to a series' occurrence in one
+ * submit, on this and the following occurrences; the page then shows the waiting list with
+ * positions, usable with a finger (44 px targets) and without WCAG problems, at desktop and tablet sizes.
+ */
+describeInBrowser('Rosters in bulk and the waiting list, in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let coordinator: TestUser;
+  let homeId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    homeId = (await createHome(t, { name: 'Casa Serena', timezone: ZONE })).id;
+    coordinator = await createUser(t, { role: 'coordinator', homeIds: [homeId] });
+    baseUrl = await listen(t);
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t.close();
+  });
+
+  it.each([[{ width: 1280, height: 800 }], [{ width: 800, height: 1280 }]])('should invite a unit in one submit and show the waiting list at %o', async (viewport) => {
+    const unit = t.dataSource.getRepository(Unit).create({ homeId, name: `Giardino ${viewport.width}`, active: true });
+    await t.dataSource.getRepository(Unit).insert(unit);
+    const names = ['Adele', 'Bruna', 'Carlo', 'Delia'];
+    for (const firstName of names) await createResident(t, homeId, { firstName, lastName: `Prova${viewport.width}`, unitId: unit.id, interests: [] });
+    const type = await createActivityType(t, homeId, { name: `Ginnastica ${viewport.width}`, category: 'physical' });
+    const seriesId = viewport.width === 1280 ? '0b7a5c1e-2c39-4f7a-9d7e-3a8a4d6b1c11' : '0b7a5c1e-2c39-4f7a-9d7e-3a8a4d6b1c12';
+    const starts = (week: number) => localToUtc(addDays(todayIn(ZONE), 1 + 7 * week), '10:00', ZONE);
+    const first = await createActivity(t, homeId, { activityTypeId: type.id, title: 'Ginnastica', startsAt: starts(0), capacity: 2, seriesId });
+    const second = await createActivity(t, homeId, { activityTypeId: type.id, title: 'Ginnastica', startsAt: starts(1), capacity: 2, seriesId });
+
+    const page = await openPage(browser, viewport);
+    await signInAs(page, baseUrl, coordinator.email, coordinator.password);
+    await page.goto(`${baseUrl}/activities/${first.id}`);
+    await page.check('#invite-mode-unit');
+    await page.selectOption('#field-unitId', unit.id);
+    await page.check('#invite-occurrences-following');
+    await Promise.all([page.waitForURL(`**/activities/${first.id}`), page.click('#invite form button[type=submit]')]);
+
+    const notices = await page.locator('.notice').allTextContents();
+    expect(notices.join(' ')).toContain('2 residents invited, 2 on the waiting list.');
+    expect(notices.join(' ')).toContain('Also done on 1 later occurrence of the series.');
+    const waiting = page.locator('.waiting-list li');
+    expect(await waiting.count()).toBe(2);
+    expect(await waiting.first().textContent()).toContain('No. 1');
+    expect(await t.dataSource.getRepository(WaitlistEntry).countBy({ activityId: second.id })).toBe(2);
+
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect(await overflowsHorizontally(page)).toBe(false);
+    expect(await smallTouchTargets(page)).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});
