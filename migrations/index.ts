@@ -20,6 +20,7 @@ import { HomeCountry1795883600000 } from './1795883600000-home-country';
 import { IssuedReports1795883700000 } from './1795883700000-issued-reports';
 import { EffectiveDatedHistory1795883800000 } from './1795883800000-effective-dated-history';
 import { ActivityTypeDefaults1795883900000 } from './1795883900000-activity-type-defaults';
+import { ActivitySeries1795884000000 } from './1795884000000-activity-series';
 import { WaitingList1795884100000 } from './1795884100000-waiting-list';
 import { CalendarFeeds1795884200000 } from './1795884200000-calendar-feeds';
 
@@ -36,6 +37,7 @@ export const migrations = [
   IssuedReports1795883700000,
   EffectiveDatedHistory1795883800000,
   ActivityTypeDefaults1795883900000,
+  ActivitySeries1795884000000,
   WaitingList1795884100000,
   CalendarFeeds1795884200000,
 ];

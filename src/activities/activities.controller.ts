@@ -14,7 +14,7 @@ import { ContributionDto, ContributionUpdateDto } from '../contributions/dto/con
 import { HomesService } from '../homes/homes.service';
 import { ActivitiesService, ActivitySummary } from './activities.service';
 import { ActivityPagesService } from './activity-pages.service';
-import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, RosterDto, RosterRemoveDto } from './dto/activity.dto';
+import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, MoveOccurrenceDto, RosterDto, RosterRemoveDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
 import { HelpOffersService } from './help-offers.service';
 import { ParticipationService } from './participation.service';
@@ -107,7 +107,8 @@ export class ActivitiesController {
       formAction: '/activities',
       values: {
         // No length: the type chosen gives it (the form's script shows it; without one, the save fills it).
-        date: typeof date === 'string' && isIsoDate(date) ? date : todayIn(user.timezone), time: '10:00', repeatWeeks: 1, visibleToFamilies: true,
+        date: typeof date === 'string' && isIsoDate(date) ? date : todayIn(user.timezone), time: '10:00', visibleToFamilies: true,
+        repeat: 'never', interval: 1, monthPosition: 1, ends: 'until',
       },
     };
   }
@@ -118,7 +119,7 @@ export class ActivitiesController {
   @FormView('activities/form', { isNew: true }, (c: ActivitiesController, req) => c.formContext(req.user!))
   async create(@CurrentUser() user: SessionUser, @Body() body: ActivityDto, @Req() req: Request) {
     const created = await this.activities.create(user, body);
-    flash(req, 'success', created.length > 1 ? { key: 'calendar.createdSeries', params: { n: created.length } } : { key: 'calendar.created' });
+    flash(req, 'success', created[0]?.seriesId ? { key: 'series.created', params: { n: created.length } } : { key: 'calendar.created' });
     return { url: `/activities/${created[0].id}` };
   }
 
@@ -135,9 +136,11 @@ export class ActivitiesController {
     const activity = await this.activities.get(user, id);
     if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
     const start = utcToLocal(activity.startsAt, await this.homes.timezoneOf(activity.homeId));
+    const series = activity.seriesId ? await this.pages.seriesFormValues(activity.seriesId) : null;
     return {
       ...(await this.formContext(user, activity)),
       isNew: false,
+      inSeries: series !== null,
       formAction: `/activities/${id}`,
       activityId: id,
       title: activity.title,
@@ -145,6 +148,7 @@ export class ActivitiesController {
         activityTypeId: activity.activityTypeId, title: activity.title, date: start.date, time: start.time, durationMinutes: activity.durationMinutes,
         location: activity.location ?? '', unitId: activity.unitId ?? '', capacity: activity.capacity ?? '', leadStaffId: activity.leadStaffId ?? '',
         description: activity.description ?? '', visibleToFamilies: activity.visibleToFamilies, phases: activity.phases,
+        ...(series ? { ...series, scope: 'this' } : {}),
       },
     };
   }
@@ -154,9 +158,29 @@ export class ActivitiesController {
   @Redirect('/calendar', 303)
   @FormView('activities/form', { isNew: false }, (c: ActivitiesController, req) => c.editContext(req))
   async update(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ActivityDto, @Req() req: Request) {
-    const movedUp = await this.activities.update(user, id, body);
-    flash(req, 'success', { key: 'calendar.saved' });
+    const { changed, movedUp } = await this.activities.update(user, id, body);
+    flash(req, 'success', body.scope === 'following' || body.scope === 'series' ? { key: 'series.savedSeries', params: { n: changed } } : { key: 'calendar.saved' });
     flashMovedUp(req, movedUp);
+    return { url: `/activities/${id}` };
+  }
+
+  @Post('activities/:id/skip')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'skip' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async skip(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    await this.activities.skipOccurrence(user, id);
+    flash(req, 'success', { key: 'series.skipped' });
+    return { url: `/activities/${id}` };
+  }
+
+  @Post('activities/:id/move')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'move' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async move(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: MoveOccurrenceDto, @Req() req: Request) {
+    await this.activities.moveOccurrence(user, id, body);
+    flash(req, 'success', { key: 'series.moved' });
     return { url: `/activities/${id}` };
   }
 

@@ -14,6 +14,7 @@ import { ActivityPagesService } from './activity-pages.service';
 import { ActivityTypesController } from './activity-types.controller';
 import { ActivitiesApiController } from './api/activities-api.controller';
 import { Activity } from './entities/activity.entity';
+import { ActivitySeries } from './entities/activity-series.entity';
 import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
@@ -22,13 +23,15 @@ import { WaitlistEntry } from './entities/waitlist-entry.entity';
 import { HelpOffersService } from './help-offers.service';
 import { LogController } from './log.controller';
 import { ParticipationService } from './participation.service';
+import { SeriesJob } from './series.job';
+import { SeriesService } from './series.service';
 
 /** Activity types, the calendar, rosters, the tablet log and help offers. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ActivityType, Activity, RosterEntry, WaitlistEntry, Participation, HelpOffer]), AuthModule, ContributionsModule, VolunteersModule, HomesModule, ResidentsModule, StaffModule, FamiliesModule],
+  imports: [TypeOrmModule.forFeature([ActivityType, Activity, ActivitySeries, RosterEntry, WaitlistEntry, Participation, HelpOffer]), AuthModule, ContributionsModule, VolunteersModule, HomesModule, ResidentsModule, StaffModule, FamiliesModule],
   controllers: [LogController, ActivitiesApiController, ActivityTypesController, ActivitiesController],
-  providers: [ActivitiesService, ParticipationService, HelpOffersService, ActivityPagesService],
-  exports: [ActivitiesService, ParticipationService, HelpOffersService],
+  providers: [ActivitiesService, ParticipationService, HelpOffersService, ActivityPagesService, SeriesService, SeriesJob],
+  exports: [ActivitiesService, ParticipationService, HelpOffersService, SeriesJob],
 })
 export class ActivitiesModule implements OnModuleInit {
   constructor(

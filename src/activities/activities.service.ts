@@ -7,7 +7,7 @@ import { can, Lens, roleLens, throughLens } from '../common/access/access-policy
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { addDays, LATEST_DATE, localDayRange, localToUtc, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
+import { addDays, localDayRange, localToUtc, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
 import { Phase, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
 import { asDate, asNumber, placeholders, sqlRows } from '../database/sql';
@@ -27,6 +27,18 @@ import { Participation } from './entities/participation.entity';
 import { RosterEntry } from './entities/roster-entry.entity';
 import { WaitlistEntry } from './entities/waitlist-entry.entity';
 import { isBelowWeeklyTarget, weeklyBadge, WeeklyBadge } from '../residents/weekly-badge';
+import { SeriesService } from './series.service';
+import { RuleChoice, WEEKDAYS, WeekdayCode } from './series/series-rule';
+
+/** The repeat rule a form chose (blank interval 1; monthly on the first date's weekday unless chosen). */
+export function ruleChoiceOf(input: ActivityDto): RuleChoice {
+  const weekdayOfStart = WEEKDAYS[(new Date(`${input.date}T12:00:00Z`).getUTCDay() + 6) % 7];
+  return {
+    repeat: input.repeat === 'monthly' ? 'monthly' : 'weekly', interval: input.interval ?? 1, byDay: (input.byDay ?? []) as WeekdayCode[],
+    monthPosition: input.monthPosition ?? 1, monthDay: (input.monthDay as WeekdayCode | undefined) ?? weekdayOfStart,
+    ends: input.ends ?? (input.count !== undefined && input.until === undefined ? 'count' : 'until'), until: input.until, count: input.count,
+  };
+}
 
 /** An activity as other modules name and check it. */
 export type ActivityBrief = Pick<Activity, 'id' | 'homeId' | 'activityTypeId' | 'title' | 'startsAt' | 'durationMinutes' | 'status' | 'visibleToFamilies'>;
@@ -122,6 +134,7 @@ export class ActivitiesService {
     private readonly homes: HomesService,
     private readonly residents: ResidentsService,
     private readonly staff: StaffService,
+    private readonly seriesService: SeriesService,
   ) {}
 
   // Activity types ---------------------------------------------------------------------------
@@ -238,41 +251,42 @@ export class ActivitiesService {
     return (await this.summaries([activity]))[0];
   }
 
-  /** Creates one activity, or a weekly series of them (same weekday and local time each week). */
+  /**
+   * Creates one activity, or a series (weekly on chosen days or monthly on a weekday, ending on a
+   * date or after N times) whose occurrences are materialised 12 weeks ahead (SeriesService).
+   */
   async create(user: SessionUser, input: ActivityDto): Promise<Activity[]> {
     if (!can(user, 'planActivities')) throw new NotFoundError();
     return this.unitOfWork.transaction(async (m) => {
       const type = await this.checkType(m, user, input.activityTypeId);
       const homeId = type.homeId;
       const timezone = await this.checkPlacement(homeId, input);
-      const weeks = input.repeatWeeks ?? 1;
-      // The first date is bounded by its DTO; the last of a series must be too (no activity dated past 2200).
-      if (addDays(input.date, (weeks - 1) * 7) > LATEST_DATE) throw new ValidationError({ repeatWeeks: { key: 'validation.seriesPastBounds', params: { max: LATEST_DATE } } });
-      const seriesId = weeks > 1 ? randomUUID() : null;
-      const created: Activity[] = [];
       // What the form left blank, the type usually is (without a script in the browser, nothing filled it).
       const filled: ActivityDto = {
         ...input, location: input.location ?? type.defaultLocation ?? undefined, capacity: input.capacity ?? type.defaultCapacity ?? undefined,
         phases: input.phases ?? type.usualPhases,
       };
-      for (let week = 0; week < weeks; week += 1) {
-        const activity = m.create(Activity, {
-          ...this.fieldsFrom(filled, type, timezone, addDays(input.date, week * 7)), homeId, seriesId, status: 'planned' as const,
-          completedAt: null, cancelReason: null,
-        });
-        await m.insert(Activity, activity);
-        created.push(activity);
+      const fields = this.fieldsFrom(filled, type, timezone, input.date);
+      if (input.repeat === 'weekly' || input.repeat === 'monthly') {
+        const { startsAt: _startsAt, ...template } = fields;
+        return this.seriesService.create(m, user, homeId, timezone, template, ruleChoiceOf(input), input.date, input.time);
       }
+      const activity = m.create(Activity, { ...fields, homeId, seriesId: null, status: 'planned' as const, completedAt: null, cancelReason: null });
+      await m.insert(Activity, activity);
       await this.audit.record(m, {
-        action: 'create', userId: user.id, role: user.role, entityType: 'activity', entityId: created[0].id, homeId,
-        changes: { ...diffFields({}, created[0], ACTIVITY_FIELDS), ...(weeks > 1 ? { repeatWeeks: { old: null, new: weeks } } : {}) },
+        action: 'create', userId: user.id, role: user.role, entityType: 'activity', entityId: activity.id, homeId, changes: diffFields({}, activity, ACTIVITY_FIELDS),
       });
-      return created;
+      return [activity];
     });
   }
 
-  /** Saves an activity's form; answers who moved up from the waiting list (capacity raised). */
-  async update(user: SessionUser, id: string, input: ActivityDto): Promise<string[]> {
+  /**
+   * Saves the activity form. On an occurrence of a series, `scope` says what changes: this date only
+   * (a changed date or time is recorded as a moved occurrence), this and the following, or the whole
+   * series (SeriesService.edit). Answers how many occurrences a series edit changed (1 otherwise), and
+   * who moved up from the waiting list because this activity's capacity was raised.
+   */
+  async update(user: SessionUser, id: string, input: ActivityDto): Promise<{ changed: number; movedUp: string[] }> {
     if (!can(user, 'planActivities')) throw new NotFoundError();
     return this.unitOfWork.transaction(async (m) => {
       const activity = await this.get(user, id, m);
@@ -280,13 +294,52 @@ export class ActivitiesService {
       const type = await this.checkType(m, user, input.activityTypeId, activity.homeId);
       const timezone = await this.checkPlacement(activity.homeId, input);
       const next = this.fieldsFrom(input, type, timezone, input.date);
+      if (activity.seriesId && (input.scope === 'following' || input.scope === 'series')) {
+        const { startsAt: _startsAt, ...template } = next;
+        const choice = input.repeat === 'weekly' || input.repeat === 'monthly' ? ruleChoiceOf(input) : undefined;
+        return { changed: await this.seriesService.edit(m, user, activity, template, { scope: input.scope, choice, date: input.date, time: input.time }), movedUp: [] };
+      }
       const changes = diffFields(activity, next, ACTIVITY_FIELDS);
-      if (Object.keys(changes).length === 0) return [];
+      if (Object.keys(changes).length === 0) return { changed: 1, movedUp: [] };
+      if (activity.seriesId && changes.startsAt) await this.seriesService.recordMove(m, activity);
       await m.update(Activity, { id }, next);
       await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: id, homeId: activity.homeId, changes });
       // More places (or no limit any more): the first waiting move up.
-      if ('capacity' in changes) return this.namesOf(m, await this.moveUp(m, user, { ...activity, capacity: next.capacity }));
-      return [];
+      const movedUp = 'capacity' in changes ? await this.namesOf(m, await this.moveUp(m, user, { ...activity, capacity: next.capacity })) : [];
+      return { changed: 1, movedUp };
+    });
+  }
+
+  /** Leaves one occurrence's date out of its series (planned, future, nothing logged). */
+  async skipOccurrence(user: SessionUser, id: string): Promise<void> {
+    if (!can(user, 'planActivities')) throw new NotFoundError();
+    await this.unitOfWork.transaction(async (m) => {
+      const activity = await this.get(user, id, m);
+      if (!activity.seriesId) throw new ValidationError({}, { key: 'series.notInSeries' });
+      if (!(await this.seriesService.isUntouched(m, activity))) throw new ValidationError({}, { key: 'series.onlyUntouched' });
+      await this.seriesService.skip(m, user, activity);
+    });
+  }
+
+  /** Moves one occurrence of a series to another local date and time; the series keeps its rule. */
+  async moveOccurrence(user: SessionUser, id: string, to: { date: string; time: string }): Promise<void> {
+    if (!can(user, 'planActivities')) throw new NotFoundError();
+    await this.unitOfWork.transaction(async (m) => {
+      const activity = await this.get(user, id, m);
+      if (!activity.seriesId) throw new ValidationError({}, { key: 'series.notInSeries' });
+      if (!(await this.seriesService.isUntouched(m, activity))) throw new ValidationError({}, { key: 'series.onlyUntouched' });
+      const timezone = await this.homes.timezoneOf(activity.homeId);
+      let startsAt: Date;
+      try {
+        startsAt = localToUtc(to.date, to.time, timezone);
+      } catch {
+        throw new ValidationError({ date: { key: 'validation.isDateString' } });
+      }
+      await this.seriesService.recordMove(m, activity);
+      await m.update(Activity, { id }, { startsAt });
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: id, homeId: activity.homeId, changes: { startsAt: { old: activity.startsAt, new: startsAt } },
+      });
     });
   }
 

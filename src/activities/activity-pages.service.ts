@@ -15,6 +15,8 @@ import { ActivitiesService, toRosterResident } from './activities.service';
 import { Activity } from './entities/activity.entity';
 import { HelpOffersService } from './help-offers.service';
 import { ParticipationService } from './participation.service';
+import { SeriesService } from './series.service';
+import { choiceOf, WEEKDAYS } from './series/series-rule';
 
 /**
  * The view models of the activity pages (detail, log, Today, the activity form) and of the tablet's
@@ -33,7 +35,19 @@ export class ActivityPagesService {
     private readonly staff: StaffService,
     private readonly volunteers: VolunteersService,
     private readonly families: FamiliesService,
+    private readonly series: SeriesService,
   ) {}
+
+  /** The repeat fields of the edit form for an occurrence of a series: its rule, ending on its last date. */
+  async seriesFormValues(seriesId: string): Promise<Record<string, unknown> | null> {
+    const series = await this.series.ruleOf(seriesId);
+    if (!series) return null;
+    const choice = choiceOf(series.rule);
+    return {
+      repeat: choice.repeat, interval: choice.interval, byDay: choice.byDay ?? [], monthPosition: choice.monthPosition ?? 1, monthDay: choice.monthDay ?? '',
+      ends: 'until', until: series.endsOn,
+    };
+  }
 
   /** One activity with its roster and log, for the tablet's API. */
   async withLog(user: SessionUser, id: string) {
@@ -152,15 +166,22 @@ export class ActivityPagesService {
     const canRecordContribution = staff && open;
     const canOfferOnBehalf = planner && open;
     const lens = roleLens(user);
+    const series = activity.seriesId ? await this.series.overview(activity.seriesId, user.locale) : null;
+    // Skip and move: a planned occurrence of a series, still ahead, with nothing logged.
+    const changeable = planner && series !== null && activity.status === 'planned' && activity.startsAt > new Date() && participation.length === 0;
 
     return {
       title: activity.title,
       activity: {
-        ...summary, description: activity.description, capacity: activity.capacity, phases: activity.phases, cancelReason: activity.cancelReason, weekly: activity.seriesId !== null,
+        ...summary, description: activity.description, capacity: activity.capacity, phases: activity.phases, cancelReason: activity.cancelReason,
         leadName,
         // A volunteer counts only the residents they see (those who consent to volunteers).
         rosterCount: lens === 'volunteer' && seesRoster ? roster.length : summary.rosterCount,
       },
+      series: series ? { ...series, next: series.next.map((o) => ({ ...o, isThis: o.id === activity.id })) } : null,
+      canSkip: changeable,
+      canMove: changeable,
+      moveDefaults: { date: summary.date, time: summary.time },
       isPlanner: planner,
       isStaff: staff,
       isVolunteer,
@@ -177,7 +198,7 @@ export class ActivityPagesService {
       })),
       // Not invited: waiting for a place, in order (staff only).
       waiting: waiting.map((r) => ({ id: r.id, initials: r.initials, fullName: r.fullName ?? r.displayName, position: r.position, removable: planner && open })),
-      series: activity.seriesId !== null && planner && open,
+      inSeries: activity.seriesId !== null && planner && open,
       occurrenceScopes: OCCURRENCE_SCOPES,
       inviteDefaults: { mode: 'selected', occurrences: 'this', unitId: activity.unitId ?? '' },
       engagementCounts: participation.length > 0 ? ENGAGEMENTS.map((engagement) => ({ engagement, n: participation.filter((p) => p.engagement === engagement).length })) : [],
@@ -242,6 +263,10 @@ export class ActivityPagesService {
       units: unitChoices, unitGroups: groupByHome(unitChoices, homeNames),
       staff: staffChoices, staffGroups: groupByHome(staffChoices, homeNames),
       phases: PHASES,
+      weekdays: WEEKDAYS,
+      monthPositions: [
+        { value: 1, key: 'first' }, { value: 2, key: 'second' }, { value: 3, key: 'third' }, { value: 4, key: 'fourth' }, { value: -1, key: 'last' },
+      ],
       scripts: ['/static/js/activity-form.js'],
     };
   }

@@ -1,4 +1,5 @@
 import { Activity } from '../activities/entities/activity.entity';
+import { ActivitySeries } from '../activities/entities/activity-series.entity';
 import { ActivityType } from '../activities/entities/activity-type.entity';
 import { HelpOffer } from '../activities/entities/help-offer.entity';
 import { Participation } from '../activities/entities/participation.entity';
@@ -56,7 +57,7 @@ import { CalendarFeed } from '../calendar-feeds/entities/calendar-feed.entity';
 export const entities = [
   Home, Unit, User, Membership, Invitation, PasswordReset, EmailChange, SessionRecord, LoginAttempt, AuditEntry, AuditHead,
   Resident, FamilyMember, FamilyLink, Volunteer, StaffMember,
-  ActivityType, Activity, RosterEntry, WaitlistEntry, Participation, HelpOffer, Contribution, IdempotencyKey,
+  ActivityType, Activity, ActivitySeries, RosterEntry, WaitlistEntry, Participation, HelpOffer, Contribution, IdempotencyKey,
   ActivityPlan, PlanGoal, PlanReview, GoalAttainment, Suggestion, Feedback, WellbeingCheckIn, Notification,
   WardDevice, StaffPin, MailMessage, MessageThread, Message, MessageRead,
   NotificationPreference, DigestRun,

@@ -188,6 +188,8 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /activities/:id/edit':                              ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /activities/:id':                                  ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /activities/:id/cancel':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id/skip':                             ['signin', 'any',  'home', 'home', 403,    403,    403],
+  'POST /activities/:id/move':                             ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /activities/:id/roster':                           ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /activities/:id/roster/:residentId/remove':        ['signin', 'any',  'home', 'home', 403,    403,    403],
   'POST /activities/:id/offers':                           ['signin', 403,    403,    403,    403,    403,    'home'],

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PHASES } from '../../contributions/contributions.enums';
 import { ACTIVITY_CATEGORIES, ENGAGEMENTS, INVITE_MODES, InviteMode, OCCURRENCE_SCOPES, OccurrenceScope } from '../activities.enums';
+import { MONTH_POSITIONS, WEEKDAYS } from '../series/series-rule';
 
 // class-validator runs decorators bottom-up: the most basic check sits nearest the property.
 
@@ -127,13 +128,69 @@ export class ActivityDto {
   @IsBoolean()
   visibleToFamilies?: boolean;
 
-  /** 1 for a one-off activity; up to a year of weekly repeats. */
+  /** Repeat: never (one date), weekly on chosen days, or monthly on the nth weekday (docs/planning.md, "Series"). */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['never', 'weekly', 'monthly'])
+  repeat?: 'never' | 'weekly' | 'monthly';
+
+  /** Every N weeks or months; below 1 is a field error from the rule's own check. */
   @IsOptional()
   @Transform(numberField)
-  @Max(52)
-  @Min(1)
+  @Max(99)
   @IsInt()
-  repeatWeeks?: number;
+  interval?: number;
+
+  @IsOptional()
+  @Transform(asList)
+  @IsIn([...WEEKDAYS], { each: true })
+  @ArrayMaxSize(7)
+  @IsArray()
+  byDay?: string[];
+
+  @IsOptional()
+  @Transform(numberField)
+  @IsIn([...MONTH_POSITIONS])
+  monthPosition?: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn([...WEEKDAYS])
+  monthDay?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['until', 'count'])
+  ends?: 'until' | 'count';
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIsoDate()
+  @IsString()
+  until?: string;
+
+  @IsOptional()
+  @Transform(numberField)
+  @Max(9999)
+  @IsInt()
+  count?: number;
+
+  /** On an occurrence of a series: this date only, this and the following, or the whole series. */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['this', 'following', 'series'])
+  scope?: 'this' | 'following' | 'series';
+}
+
+/** Moving one occurrence of a series to another date or time. */
+export class MoveOccurrenceDto {
+  @IsIsoDate()
+  @IsString()
+  date: string;
+
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/)
+  @IsString()
+  time: string;
 }
 
 export class CancelActivityDto {
