@@ -222,7 +222,7 @@ describe('Activity types, calendar and activity pages', () => {
 
   describe('creating, editing and cancelling activities', () => {
     it('should create a weekly series with the same local time across the change to summer time', async () => {
-      const res = await post(agents.coordinator, '/activities', activityForm({ title: 'Serie primavera', date: '2026-03-23', time: '10:00', repeatWeeks: 3, capacity: '', leadStaffId: '', unitId: '' }));
+      const res = await post(agents.coordinator, '/activities', activityForm({ title: 'Serie primavera', date: '2026-03-23', time: '10:00', repeat: 'weekly', byDay: 'MO', ends: 'count', count: '3', capacity: '', leadStaffId: '', unitId: '' }));
       expect(res.status).toBe(303);
       const created = await activities().find({ where: { title: 'Serie primavera' }, order: { startsAt: 'ASC' } });
       expect(created).toHaveLength(3);
@@ -240,7 +240,7 @@ describe('Activity types, calendar and activity pages', () => {
 
     it('should create a one-off activity by default and show it on its detail page', async () => {
       const staff = await createStaffMember(t, home.id, { firstName: 'Giada', lastName: 'Guida' });
-      const res = await post(agents.manager, '/activities', activityForm({ title: 'Una volta sola', leadStaffId: staff.id, capacity: '8', repeatWeeks: '' }));
+      const res = await post(agents.manager, '/activities', activityForm({ title: 'Una volta sola', leadStaffId: staff.id, capacity: '8', repeat: 'never' }));
       expect([res.status, res.text.match(/class="field-error"[^>]*>[^<]*/g)]).toEqual([303, null]);
       const [created] = await activities().findBy({ title: 'Una volta sola' });
       expect(created).toMatchObject({ seriesId: null, capacity: 8, leadStaffId: staff.id, visibleToFamilies: true });
@@ -252,7 +252,7 @@ describe('Activity types, calendar and activity pages', () => {
 
     it('should keep what was typed and show errors beside the fields when the activity form is rejected', async () => {
       // A blank title is the type's (issue 19): a title too long is refused.
-      const res = await post(agents.coordinator, '/activities', activityForm({ title: 'x'.repeat(161), location: 'Giardino', durationMinutes: 3, repeatWeeks: 60 }));
+      const res = await post(agents.coordinator, '/activities', activityForm({ title: 'x'.repeat(161), location: 'Giardino', durationMinutes: 3 }));
       expect(res.status).toBe(422);
       expect(res.text).toContain('id="error-title"');
       expect(res.text).toContain('id="error-durationMinutes"');
@@ -272,7 +272,7 @@ describe('Activity types, calendar and activity pages', () => {
       const edit = await agents.coordinator.get(`/activities/${activity.id}/edit`).expect(200);
       expect(edit.text).toContain('value="2026-07-01"');
       expect(edit.text).toContain('value="09:15"');
-      expect(edit.text).not.toContain('name="repeatWeeks"');
+      expect(edit.text).not.toContain('name="repeat"');
       const res = await post(agents.coordinator, `/activities/${activity.id}`, activityForm({ title: 'Spostata', date: '2026-07-02', time: '16:45', visibleToFamilies: undefined }));
       expect(res.status).toBe(303);
       const saved = await activities().findOneByOrFail({ id: activity.id });

@@ -61,7 +61,7 @@ describe('Activity form: type defaults, named errors, offers per activity, units
   describe('type defaults', () => {
     it('should fill title, length, place, capacity and phases from the type when the form leaves them blank (no script)', async () => {
       const res = await post(coordinator, '/activities', {
-        activityTypeId: tombola.id, title: '', date: '2026-06-04', time: '15:00', durationMinutes: '', location: '', capacity: '', repeatWeeks: '1',
+        activityTypeId: tombola.id, title: '', date: '2026-06-04', time: '15:00', durationMinutes: '', location: '', capacity: '', repeat: 'never',
       });
       expect(res.status).toBe(303);
       const id = /\/activities\/([0-9a-f-]{36})/.exec(String(res.headers.location))![1];
