@@ -57,7 +57,8 @@ export class SeriesService {
       id: randomUUID(), homeId, rule, startDate, startTime, timezone: zone, endsOn: dates[dates.length - 1], materialisedUntil: addDays(startDate, -1),
       ...template, rosterResidentIds: [], skippedDates: [], movedOccurrences: [],
     });
-    await m.insert(ActivitySeries, series);
+    // A copy: on PostgreSQL the insert writes the returned defaults back, simple-json columns as raw text.
+    await m.insert(ActivitySeries, { ...series });
     const created = await this.materialise(m, series, now, dates[0]);
     await this.audit.record(m, {
       action: 'create', userId: user.id, role: user.role, entityType: 'activity_series', entityId: series.id, homeId,
@@ -212,7 +213,7 @@ export class SeriesService {
       endsOn: allDates(rule, edit.date, edit.time).pop() ?? edit.date,
       skippedDates: old.skippedDates.filter((d) => d >= at), movedOccurrences: old.movedOccurrences.filter((x) => x.from >= at),
     });
-    await m.insert(ActivitySeries, next);
+    await m.insert(ActivitySeries, { ...next });
     const oldChanges = {
       rule: endingBefore(old.rule, at), endsOn: lastBefore, skippedDates: old.skippedDates.filter((d) => d < at),
       movedOccurrences: old.movedOccurrences.filter((x) => x.from < at),
