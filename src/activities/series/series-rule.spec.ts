@@ -102,8 +102,8 @@ describe('series rules', () => {
       expect(describeRule(rule, 'en')).toBe('Every month on the first Sunday, 6 times');
       expect(describeRule(rule, 'it')).toBe('Ogni mese, la prima domenica, 6 volte');
       const last = ruleText({ repeat: 'monthly', interval: 2, monthPosition: -1, monthDay: 'FR', ends: 'count', count: 1 });
-      expect(describeRule(last, 'en')).toBe('Every 2 months on the last Friday, once');
-      expect(describeRule(last, 'it')).toBe("Ogni 2 mesi, l'ultimo venerdì, una volta");
+      expect(describeRule(last, 'en')).toBe('Every 2 months on the last Friday, 1 time');
+      expect(describeRule(last, 'it')).toBe("Ogni 2 mesi, l'ultimo venerdì, 1 volta");
     });
   });
 });

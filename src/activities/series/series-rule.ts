@@ -101,13 +101,13 @@ export function allDates(rule: string, startDate: string, startTime: string, lim
  */
 export function ruleErrors(choice: RuleChoice, startDate: string): FieldErrors {
   const errors: FieldErrors = {};
-  if (!(choice.interval >= 1)) errors.interval = { key: 'series.intervalAtLeastOne' };
+  if (!(choice.interval >= 1)) errors.interval = { key: 'series.intervalTooSmall' };
   if (choice.repeat === 'weekly' && !choice.byDay?.length) errors.byDay = { key: 'series.chooseDays' };
   if (choice.ends === 'until') {
     if (!choice.until) errors.until = { key: 'series.untilRequired' };
     else if (choice.until < startDate) errors.until = { key: 'series.endBeforeStart' };
   } else if (!(choice.count! >= 1)) {
-    errors.count = { key: 'series.countAtLeastOne' };
+    errors.count = { key: 'series.countTooSmall' };
   }
   if (Object.keys(errors).length > 0) return errors;
   const endField = choice.ends === 'until' ? 'until' : 'count';
@@ -142,9 +142,12 @@ export function describeRule(rule: string, locale: string): string {
   const choice = choiceOf(rule);
   const listFormat = new Intl.ListFormat(locale === 'it' ? 'it' : 'en-GB', { type: 'conjunction' });
   const repeat = choice.repeat === 'weekly'
-    ? translate(locale, 'series.describeWeekly', { interval: choice.interval, days: listFormat.format((choice.byDay ?? []).map((d) => translate(locale, `series.onDay.${d}`))) })
-    : translate(locale, 'series.describeMonthly', {
-      interval: choice.interval, position: POSITION_WORDS[choice.monthPosition ?? 1] ?? 'first', day: translate(locale, `series.dayName.${choice.monthDay}`),
+    ? translate(locale, choice.interval === 1 ? 'series.describeWeekly' : 'series.describeWeeklyInterval', { interval: choice.interval, days: listFormat.format((choice.byDay ?? []).map((d) => translate(locale, `series.onDay.${d}`))) })
+    : translate(locale, choice.interval === 1 ? 'series.describeMonthly' : 'series.describeMonthlyInterval', {
+      interval: choice.interval,
+      // "the first Sunday": Italian ordinals agree with the weekday ("la prima domenica", "il primo lunedì").
+      position: translate(locale, `series.ordinal.${translate(locale, `series.dayGender.${choice.monthDay}`)}.${POSITION_WORDS[choice.monthPosition ?? 1] ?? 'first'}`),
+      day: translate(locale, `series.dayName.${choice.monthDay}`),
     });
   const ends = choice.ends === 'count'
     ? translate(locale, 'series.describeCount', { n: choice.count })
