@@ -83,7 +83,8 @@ export class SeriesService {
     const created = dates.map((o) => m.create(Activity, {
       id: randomUUID(), homeId: series.homeId, ...templateOf(series), startsAt: o.startsAt, seriesId: series.id, status: 'planned' as const, completedAt: null, cancelReason: null,
     }));
-    if (created.length > 0) await m.insert(Activity, created);
+    // Copies: a several-row insert writes what the driver returns back into the objects (SQLite: the last row's id into each).
+    if (created.length > 0) await m.insert(Activity, created.map((a) => ({ ...a })));
     const roster = await this.rosterToCopy(m, series, series.rosterResidentIds);
     for (const activity of created) await this.setRoster(m, activity, roster);
     await m.update(ActivitySeries, { id: series.id }, { materialisedUntil: horizon });
@@ -269,7 +270,7 @@ export class SeriesService {
     const created = [...wanted.values()].filter((o) => !covered.has(o.date)).map((o) => m.create(Activity, {
       id: randomUUID(), homeId: series.homeId, ...templateOf(series), startsAt: o.startsAt, seriesId: series.id, status: 'planned' as const, completedAt: null, cancelReason: null,
     }));
-    if (created.length > 0) await m.insert(Activity, created);
+    if (created.length > 0) await m.insert(Activity, created.map((a) => ({ ...a })));
     for (const activity of created) await this.setRoster(m, activity, residents);
     await m.update(ActivitySeries, { id: series.id }, { materialisedUntil: horizon });
     series.materialisedUntil = horizon;
