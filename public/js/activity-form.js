@@ -39,3 +39,22 @@
     previous = next;
   });
 })();
+
+// The repeat rule (docs/planning.md, "Series"): only the fields of the repeat chosen are shown (the
+// days for weekly, the nth weekday for monthly, nothing for a single date). Without this script every
+// field shows, and the server reads those of the repeat chosen.
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-activity-form]');
+  if (!form || !form.querySelector('[data-series-rule]')) return;
+
+  function show() {
+    var chosen = form.querySelector('input[name="repeat"]:checked');
+    var repeat = chosen ? chosen.value : 'never';
+    Array.prototype.forEach.call(form.querySelectorAll('[data-series-details]'), function (part) { part.hidden = repeat === 'never'; });
+    Array.prototype.forEach.call(form.querySelectorAll('[data-repeat-only]'), function (part) { part.hidden = part.getAttribute('data-repeat-only') !== repeat; });
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll('input[name="repeat"]'), function (radio) { radio.addEventListener('change', show); });
+  show();
+})();
