@@ -51,8 +51,9 @@
   function show() {
     var chosen = form.querySelector('input[name="repeat"]:checked');
     var repeat = chosen ? chosen.value : 'never';
-    Array.prototype.forEach.call(form.querySelectorAll('[data-series-details]'), function (part) { part.hidden = repeat === 'never'; });
-    Array.prototype.forEach.call(form.querySelectorAll('[data-repeat-only]'), function (part) { part.hidden = part.getAttribute('data-repeat-only') !== repeat; });
+    // style.display rather than `hidden`: the grid and field rules of the stylesheet set a display that would win.
+    Array.prototype.forEach.call(form.querySelectorAll('[data-series-details]'), function (part) { part.style.display = repeat === 'never' ? 'none' : ''; });
+    Array.prototype.forEach.call(form.querySelectorAll('[data-repeat-only]'), function (part) { part.style.display = part.getAttribute('data-repeat-only') !== repeat ? 'none' : ''; });
   }
 
   Array.prototype.forEach.call(form.querySelectorAll('input[name="repeat"]'), function (radio) { radio.addEventListener('change', show); });
