@@ -74,6 +74,33 @@ describeInBrowser('Activity form and week calendar in Chromium', () => {
     }
   }, 60_000);
 
+  it('should show only the repeat fields that apply, and create a series whose page says its rule in Italian', async () => {
+    const page = await signedIn({ width: 1024, height: 768 });
+    try {
+      await page.goto(`${baseUrl}/activities/new`);
+      const visible = (selector: string) => page.isVisible(selector);
+      expect([await visible('#field-byDay'), await visible('#field-monthDay'), await visible('#field-until')]).toEqual([false, false, false]);
+      await page.check('#field-repeat-weekly');
+      expect([await visible('#field-byDay'), await visible('#field-monthDay'), await visible('#field-until')]).toEqual([true, false, true]);
+      await page.check('#field-repeat-monthly');
+      expect([await visible('#field-byDay'), await visible('#field-monthDay'), await visible('#field-until')]).toEqual([false, true, true]);
+
+      await page.check('#field-repeat-weekly');
+      await page.selectOption('#field-activityTypeId', tombola.id);
+      await page.fill('#field-date', addDays(mondayOf(todayIn(ZONE)), 7));
+      await page.check('#field-byDay-TU');
+      await page.check('#field-byDay-TH');
+      await page.check('#field-ends-count');
+      await page.fill('#field-count', '6');
+      await Promise.all([page.waitForNavigation(), page.click('form[data-activity-form] button[type="submit"]')]);
+      expect([page.url(), await page.$$eval('.field-error', (errors) => errors.map((e) => e.textContent))]).toEqual([expect.stringMatching(/\/activities\/[0-9a-f-]{36}$/), []]);
+      expect(await page.textContent('#series')).toContain('Ogni settimana, il martedì e il giovedì, 6 volte');
+      expect(await accessibilityViolations(page)).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+
   it.each([
     { width: 1024, height: 768 },
     { width: 1280, height: 800 },
