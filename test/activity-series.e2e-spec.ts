@@ -107,6 +107,9 @@ describe('Activity series', () => {
     const extended = await occurrencesOf(series.id);
     expect(extended.length).toBe(after.length + 4);
     expect(await job.extend(later)).toBe(0);
+    // Through its daily lease: this process runs it once (nothing left to add), and not again that day.
+    expect(await job.runOnce(later)).toBe(0);
+    expect(await job.runOnce(later)).toBeNull();
     expect((await occurrencesOf(series.id)).map((a) => a.id)).toEqual(extended.map((a) => a.id));
     for (const a of extended.slice(after.length)) expect(await rosterOf(a.id)).toEqual([residents[0], residents[1]].sort());
     expect((await seriesOf(series.id)).materialisedUntil).toBe(addDays(todayIn(ZONE, later), 84));

@@ -34,6 +34,11 @@ export class SeriesJob implements OnApplicationBootstrap, OnModuleDestroy {
     await this.job.stop();
   }
 
+  /** One run, if this process takes the lease; null when another run holds it (today's ran). */
+  runOnce(now = new Date()): Promise<number | null> {
+    return this.job.runOnce(now);
+  }
+
   /** Materialises what is due at `now`, without the lease; answers how many occurrences it created. */
   async extend(now = new Date()): Promise<number> {
     const created = await this.series.extendAll(now);
