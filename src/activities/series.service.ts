@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, LessThan, Repository } from 'typeorm';
+import { EntityManager, In, LessThan, MoreThan, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { ValidationError } from '../common/errors/domain-errors';
@@ -175,11 +175,11 @@ export class SeriesService {
     const series = await this.series.findOneBy({ id: seriesId });
     if (!series) return null;
     const next = await this.series.manager.find(Activity, {
-      select: { id: true, startsAt: true, status: true }, where: { seriesId }, order: { startsAt: 'ASC' },
+      select: { id: true, startsAt: true, status: true }, where: { seriesId, startsAt: MoreThan(now) }, order: { startsAt: 'ASC' }, take: 6,
     });
     return {
       rule: describeRule(series.rule, locale),
-      next: next.filter((a) => a.startsAt > now).slice(0, 6).map((a) => ({ id: a.id, ...utcToLocal(a.startsAt, series.timezone), isCancelled: a.status === 'cancelled' })),
+      next: next.map((a) => ({ id: a.id, ...utcToLocal(a.startsAt, series.timezone), isCancelled: a.status === 'cancelled' })),
     };
   }
 
