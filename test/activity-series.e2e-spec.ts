@@ -88,6 +88,21 @@ describe('Activity series', () => {
     expect(edit.text).toMatch(/id="field-byDay-TU" name="byDay" value="TU" checked/);
   });
 
+  it('should invite the residents ticked on the form to every date of a new series, 12 weeks ahead', async () => {
+    const newPage = await coordinator.get('/activities/new').expect(200);
+    expect(newPage.text).toContain(`name="residentIds" value="${residents[0]}"`);
+    const { series, occurrences } = await createSeries({ title: 'Merenda insieme', repeat: 'weekly', byDay: ['FR'], ends: 'until', until: addDays(nextMonday(), 7 * 30), residentIds: [residents[0], residents[2]] });
+    expect(series.rosterResidentIds.sort()).toEqual([residents[0], residents[2]].sort());
+    expect(occurrences.length).toBeGreaterThanOrEqual(11);
+    expect(local(occurrences[occurrences.length - 1]).date > addDays(today(), 84 - 7)).toBe(true);
+    for (const a of occurrences) expect(await rosterOf(a.id)).toEqual([residents[0], residents[2]].sort());
+
+    const tooMany = await post('/activities', form({ title: 'Troppi', capacity: '1', repeat: 'weekly', byDay: 'FR', ends: 'count', count: '3', residentIds: [residents[0], residents[1]] }));
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.text).toContain('id="error-residentIds"');
+    expect(await t.dataSource.getRepository(Activity).countBy({ title: 'Troppi' })).toBe(0);
+  });
+
   it('should copy the roster to the whole series and to the dates the job adds later, idempotently', async () => {
     const { series, occurrences } = await createSeries({ title: 'Coro', repeat: 'weekly', byDay: ['WE'], ends: 'count', count: '30' });
     await addToRoster(occurrences[0].id, [residents[0], residents[1]]);

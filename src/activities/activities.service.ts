@@ -267,12 +267,14 @@ export class ActivitiesService {
         phases: input.phases ?? type.usualPhases,
       };
       const fields = this.fieldsFrom(filled, type, timezone, input.date);
+      const invited = await this.invitable(m, homeId, input.residentIds ?? [], fields.capacity);
       if (input.repeat === 'weekly' || input.repeat === 'monthly') {
         const { startsAt: _startsAt, ...template } = fields;
-        return this.seriesService.create(m, user, homeId, timezone, template, ruleChoiceOf(input), input.date, input.time);
+        return this.seriesService.create(m, user, homeId, timezone, template, ruleChoiceOf(input), input.date, input.time, invited);
       }
       const activity = m.create(Activity, { ...fields, homeId, seriesId: null, status: 'planned' as const, completedAt: null, cancelReason: null });
       await m.insert(Activity, activity);
+      if (invited.length > 0) await m.insert(RosterEntry, invited.map((residentId) => ({ id: randomUUID(), homeId, activityId: activity.id, residentId })));
       await this.audit.record(m, {
         action: 'create', userId: user.id, role: user.role, entityType: 'activity', entityId: activity.id, homeId, changes: diffFields({}, activity, ACTIVITY_FIELDS),
       });
@@ -854,6 +856,16 @@ export class ActivitiesService {
       throw new ValidationError({ activityTypeId: { key: 'validation.isIn' } });
     }
     return type;
+  }
+
+  /** Residents a new activity may invite: living in its home now, no more than its places (field errors otherwise). */
+  private async invitable(m: EntityManager, homeId: string, residentIds: string[], capacity: number | null): Promise<string[]> {
+    const unique = [...new Set(residentIds)];
+    if (unique.length === 0) return [];
+    const residents = (await this.residents.briefsByIds(unique, m)).filter((r) => r.homeId === homeId && (r.status === 'active' || r.status === 'on_leave'));
+    if (residents.length !== unique.length) throw new ValidationError({ residentIds: { key: 'activities.unknownResident' } });
+    if (capacity !== null && unique.length > capacity) throw new ValidationError({ residentIds: { key: 'activities.overCapacity', params: { n: capacity } } });
+    return unique;
   }
 
   /** The unit and lead chosen belong to the activity's home; answers the home's time zone. */

@@ -258,7 +258,12 @@ export class ActivityPagesService {
     const staffChoices = staff.map((s) => ({ id: s.id, name: `${s.firstName} ${s.lastName}`, homeId: s.homeId }));
     // A user of several homes sees each home's choices under its name.
     const homeNames = homeNamesOf(places);
+    // A new activity may invite residents at once (every date of a series); an edit changes the roster on the activity's page.
+    const residents = current ? [] : (await this.residents.currentBriefs(homeIds, { onLeaveToo: true })).map((r) => ({
+      id: r.id, name: `${r.firstName} ${r.lastName}`, home: homeIds.length > 1 ? (homeNames.get(r.homeId) ?? '') : '',
+    }));
     return {
+      residents,
       types: typeChoices, typeGroups: groupByHome(typeChoices, homeNames),
       units: unitChoices, unitGroups: groupByHome(unitChoices, homeNames),
       staff: staffChoices, staffGroups: groupByHome(staffChoices, homeNames),

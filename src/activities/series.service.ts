@@ -45,9 +45,10 @@ export class SeriesService {
     private readonly residents: ResidentsService,
   ) {}
 
-  /** A new series from its first date and time, materialised up to 12 weeks ahead (at least its first occurrence). */
+  /** A new series from its first date and time, materialised up to 12 weeks ahead (at least its first occurrence), each occurrence inviting `invited`. */
   async create(
-    m: EntityManager, user: SessionUser, homeId: string, zone: string, template: SeriesTemplate, choice: RuleChoice, startDate: string, startTime: string, now = new Date(),
+    m: EntityManager, user: SessionUser, homeId: string, zone: string, template: SeriesTemplate, choice: RuleChoice, startDate: string, startTime: string,
+    invited: string[] = [], now = new Date(),
   ): Promise<Activity[]> {
     const errors = ruleErrors(choice, startDate);
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
@@ -55,7 +56,7 @@ export class SeriesService {
     const dates = allDates(rule, startDate, startTime);
     const series = m.create(ActivitySeries, {
       id: randomUUID(), homeId, rule, startDate, startTime, timezone: zone, endsOn: dates[dates.length - 1], materialisedUntil: addDays(startDate, -1),
-      ...template, rosterResidentIds: [], skippedDates: [], movedOccurrences: [],
+      ...template, rosterResidentIds: invited, skippedDates: [], movedOccurrences: [],
     });
     // A copy: on PostgreSQL the insert writes the returned defaults back, simple-json columns as raw text.
     await m.insert(ActivitySeries, { ...series });

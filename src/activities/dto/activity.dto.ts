@@ -175,6 +175,14 @@ export class ActivityDto {
   @IsInt()
   count?: number;
 
+  /** New activities only: the residents invited (to every occurrence of a series, and to those added later). */
+  @IsOptional()
+  @Transform(asList)
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  @IsArray()
+  residentIds?: string[];
+
   /** On an occurrence of a series: this date only, this and the following, or the whole series. */
   @IsOptional()
   @Transform(blankToUndefined)
