@@ -121,6 +121,7 @@ export class SeriesService {
   ): Promise<number> {
     await lockRow(m, 'activity_series', occurrence.seriesId!);
     const old = await m.findOneByOrFail(ActivitySeries, { id: occurrence.seriesId! });
+    const previousRule = old.rule;
     const roster = (await m.findBy(RosterEntry, { activityId: occurrence.id })).map((e) => e.residentId);
     const at = this.originalDate(old, occurrence);
     const before = occurrencesBetween(old.rule, old.startDate, old.startTime, old.timezone, old.startDate, addDays(at, -1));
@@ -139,7 +140,7 @@ export class SeriesService {
     const changed = await this.reconcile(m, user, series, roster, now);
     await this.audit.record(m, {
       action: 'update', userId: user.id, role: user.role, entityType: 'activity_series', entityId: series.id, homeId: series.homeId,
-      changes: { scope: { old: null, new: edit.scope }, from: { old: null, new: at }, rule: { old: old.id === series.id ? null : old.rule, new: series.rule } },
+      changes: { scope: { old: null, new: edit.scope }, from: { old: null, new: at }, rule: { old: previousRule, new: series.rule } },
     });
     return changed;
   }
