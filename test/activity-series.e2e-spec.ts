@@ -191,6 +191,11 @@ describe('Activity series', () => {
     expect(await t.dataSource.getRepository(Activity).findOneByOrFail({ id: first.id })).toMatchObject({ status: 'cancelled' });
     expect((await seriesOf(series.id)).skippedDates).toEqual([local(first).date]);
 
+    const badMove = await post(`/activities/${second.id}/move`, { date: '2026-02-30', time: '25:00' });
+    expect(badMove.status).toBe(422);
+    expect(badMove.text).toContain('id="error-date"');
+    expect(badMove.text).toContain('id="error-time"');
+    expect(badMove.text).toContain('value="2026-02-30"');
     const movedTo = addDays(local(second).date, 1);
     expect((await post(`/activities/${second.id}/move`, { date: movedTo, time: '16:30' })).status).toBe(303);
     const moved = await t.dataSource.getRepository(Activity).findOneByOrFail({ id: second.id });
