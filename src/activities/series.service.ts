@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, LessThan, MoreThan, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Raw, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
 import { ValidationError } from '../common/errors/domain-errors';
@@ -97,9 +97,12 @@ export class SeriesService {
   async extendAll(now = new Date()): Promise<number> {
     // A day more than the horizon in any zone: the per-series horizon is computed in its own zone.
     const cutoff = addDays(todayIn('UTC', now), MATERIALISE_DAYS + 1);
-    const due = await this.series.find({ select: { id: true, endsOn: true, materialisedUntil: true }, where: { materialisedUntil: LessThan(cutoff) } });
+    // Not yet 12 weeks ahead, and not yet at the rule's last date (a series that ended is never read again).
+    const due = await this.series.find({
+      select: { id: true }, where: { materialisedUntil: Raw((column) => `${column} < :cutoff AND ${column} < "endsOn"`, { cutoff }) },
+    });
     let created = 0;
-    for (const { id } of due.filter((s) => s.materialisedUntil < s.endsOn)) {
+    for (const { id } of due) {
       created += await this.unitOfWork.transaction(async (m) => {
         await lockRow(m, 'activity_series', id);
         const series = await m.findOneByOrFail(ActivitySeries, { id });
