@@ -3,6 +3,7 @@ import { Activity } from '../src/activities/entities/activity.entity';
 import { ActivitySeries } from '../src/activities/entities/activity-series.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
+import { WaitlistEntry } from '../src/activities/entities/waitlist-entry.entity';
 import { SeriesJob } from '../src/activities/series.job';
 import { addDays, mondayOf, todayIn, utcToLocal } from '../src/common/time/zoned';
 import { HomeView } from '../src/homes/homes.service';
@@ -128,6 +129,30 @@ describe('Activity series', () => {
     expect((await occurrencesOf(series.id)).map((a) => a.id)).toEqual(extended.map((a) => a.id));
     for (const a of extended.slice(after.length)) expect(await rosterOf(a.id)).toEqual([residents[0], residents[1]].sort());
     expect((await seriesOf(series.id)).materialisedUntil).toBe(addDays(todayIn(ZONE, later), 84));
+  });
+
+  it('should carry an invitation or a removal "and the following" to the dates the job adds later, the places first and the rest waiting', async () => {
+    const { series, occurrences } = await createSeries({ title: 'Cucina', capacity: '2', repeat: 'weekly', byDay: ['TH'], ends: 'count', count: '30' });
+    const invite = await post(`/activities/${occurrences[0].id}/roster`, { residentIds: [residents[0], residents[1], residents[2]], occurrences: 'following' });
+    expect(invite.status).toBe(303);
+    const removal = await post(`/activities/${occurrences[0].id}/roster/${residents[1]}/remove`, { occurrences: 'following' });
+    expect(removal.status).toBe(303);
+    expect((await seriesOf(series.id)).rosterResidentIds).toEqual([residents[0], residents[2]]);
+
+    await t.get(SeriesJob).extend(new Date(Date.now() + 21 * DAY_MS));
+    const added = (await occurrencesOf(series.id)).slice(occurrences.length);
+    expect(added.length).toBeGreaterThanOrEqual(3);
+    for (const a of added) expect(await rosterOf(a.id)).toEqual([residents[0], residents[2]].sort());
+
+    // Three invited on two places: the third waits on each date the job adds.
+    await post(`/activities/${occurrences[0].id}/roster`, { residentIds: [residents[1]], occurrences: 'following' });
+    await t.get(SeriesJob).extend(new Date(Date.now() + 35 * DAY_MS));
+    const waiting = (await occurrencesOf(series.id)).slice(occurrences.length + added.length);
+    expect(waiting.length).toBeGreaterThanOrEqual(1);
+    for (const a of waiting) {
+      expect(await rosterOf(a.id)).toEqual([residents[0], residents[2]].sort());
+      expect((await t.dataSource.getRepository(WaitlistEntry).findBy({ activityId: a.id })).map((e) => [e.residentId, e.position])).toEqual([[residents[1], 1]]);
+    }
   });
 
   it('should split a series in two at "this and the following", each with its own rule, the roster following', async () => {

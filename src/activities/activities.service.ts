@@ -457,6 +457,8 @@ export class ActivitiesService {
           await this.place(m, user, occurrence, unique);
           others += 1;
         }
+        // And the dates the series has not created yet.
+        if (current.seriesId) await this.seriesService.carryRoster(m, current.seriesId, unique, []);
       }
       return { invited: here.invited.length, waitlisted: here.waitlisted.length, others };
     });
@@ -481,6 +483,7 @@ export class ActivitiesService {
           await this.takeOff(m, user, occurrence, residentId);
           others += 1;
         }
+        if (activity.seriesId) await this.seriesService.carryRoster(m, activity.seriesId, [], [residentId]);
       }
       return { movedUp: await this.namesOf(m, movedUp), others };
     });

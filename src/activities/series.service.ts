@@ -14,6 +14,7 @@ import { Activity } from './entities/activity.entity';
 import { ActivitySeries } from './entities/activity-series.entity';
 import { Participation } from './entities/participation.entity';
 import { RosterEntry } from './entities/roster-entry.entity';
+import { WaitlistEntry } from './entities/waitlist-entry.entity';
 import { allDates, describeRule, endingBefore, occurrencesBetween, RuleChoice, ruleErrors, ruleText } from './series/series-rule';
 
 /** Occurrences exist as activities this far ahead of today (12 weeks). */
@@ -87,10 +88,30 @@ export class SeriesService {
     // Copies: a several-row insert writes what the driver returns back into the objects (SQLite: the last row's id into each).
     if (created.length > 0) await m.insert(Activity, created.map((a) => ({ ...a })));
     const roster = await this.rosterToCopy(m, series, series.rosterResidentIds);
-    for (const activity of created) await this.setRoster(m, activity, roster);
+    // Those the places leave out wait, in the series' order, as on an occurrence invited in bulk.
+    const waiting = (await this.rosterToCopy(m, { ...series, capacity: null }, series.rosterResidentIds)).filter((id) => !roster.includes(id));
+    for (const activity of created) {
+      await this.setRoster(m, activity, roster);
+      if (waiting.length > 0) {
+        await m.insert(WaitlistEntry, waiting.map((residentId, i) => ({ id: randomUUID(), homeId: activity.homeId, activityId: activity.id, residentId, position: i + 1 })));
+      }
+    }
     await m.update(ActivitySeries, { id: series.id }, { materialisedUntil: horizon });
     series.materialisedUntil = horizon;
     return created;
+  }
+
+  /**
+   * A roster change made on an occurrence "and the following" reaches the dates not created yet: the
+   * residents the series invites gain `add` and lose `remove` (ActivitiesService.invite, removeFromRoster).
+   */
+  async carryRoster(m: EntityManager, seriesId: string, add: readonly string[], remove: readonly string[]): Promise<void> {
+    const series = await m.findOneBy(ActivitySeries, { id: seriesId });
+    if (!series) return;
+    const kept = series.rosterResidentIds.filter((id) => !remove.includes(id));
+    const next = [...kept, ...add.filter((id) => !kept.includes(id))];
+    if (next.length === series.rosterResidentIds.length && next.every((id, i) => id === series.rosterResidentIds[i])) return;
+    await m.update(ActivitySeries, { id: seriesId }, { rosterResidentIds: next });
   }
 
   /** The scheduled job's work: every series not yet materialised 12 weeks ahead is extended, each in its own transaction. */
