@@ -1,6 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { HomeOwnedEntity } from '../../common/entities/base.entity';
-import type { Phase } from '../../contributions/contributions.enums';
+import { PlannedActivityFields } from './planned-activity.entity';
 
 /** An occurrence moved off the date its rule gave it (the rule's date, and the activity now elsewhere). */
 export interface MovedOccurrence {
@@ -14,7 +13,7 @@ export interface MovedOccurrence {
  * occurrences exist as `activity` rows (`activity.seriesId` links each to its series).
  */
 @Entity('activity_series')
-export class ActivitySeries extends HomeOwnedEntity {
+export class ActivitySeries extends PlannedActivityFields {
   /** The RRULE (FREQ=…;INTERVAL=…;BYDAY=…;UNTIL=…|COUNT=…), without DTSTART: that is startDate and startTime. */
   @Column('text')
   rule: string;
@@ -36,36 +35,6 @@ export class ActivitySeries extends HomeOwnedEntity {
   /** Occurrences exist as activities up to this local date (included). */
   @Column('varchar', { length: 10 })
   materialisedUntil: string;
-
-  @Column('varchar')
-  activityTypeId: string;
-
-  @Column('varchar', { length: 160 })
-  title: string;
-
-  @Column('integer')
-  durationMinutes: number;
-
-  @Column('varchar', { length: 120, nullable: true })
-  location: string | null;
-
-  @Column('varchar', { nullable: true })
-  unitId: string | null;
-
-  @Column('integer', { nullable: true })
-  capacity: number | null;
-
-  @Column('simple-json', { default: '[]' })
-  phases: Phase[];
-
-  @Column('varchar', { nullable: true })
-  leadStaffId: string | null;
-
-  @Column('text', { nullable: true })
-  description: string | null;
-
-  @Column('boolean', { default: true })
-  visibleToFamilies: boolean;
 
   /** The residents each new occurrence invites (the roster an edit of the series last copied). */
   @Column('simple-json', { default: '[]' })
