@@ -143,6 +143,18 @@ describe('Calendars to subscribe to (issue 19 item 4)', () => {
     );
   });
 
+  it("a feed of one home, made by staff of several homes, holds that home's activities only", async () => {
+    const both = await createUser(t, { role: 'manager', homeIds: [homeId, otherHomeId] });
+    const agent = await signIn(t, both.email, both.password);
+    for (const calendar of [`home:${homeId}`, `unit:${glicine.id}`]) {
+      const feed = parseFeed((await request(t.server).get(pathOf(await makeFeed(agent, calendar))).expect(200)).text);
+      expect(feed.events.map((e) => e.summary)).toContain('Coro della domenica');
+      expect(feed.events.map((e) => e.summary)).not.toContain('Altrove');
+    }
+    const other = parseFeed((await request(t.server).get(pathOf(await makeFeed(agent, `home:${otherHomeId}`)))).text);
+    expect(other.events.map((e) => e.summary)).toEqual(['Altrove']);
+  });
+
   it("a relative's feed holds only their resident's family-visible activities: whole home, their unit, or invited; no other resident's name", async () => {
     const agent = await signIn(t, relative.email, relative.password);
     const page = (await agent.get('/account/calendars').expect(200)).text;

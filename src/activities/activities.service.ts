@@ -191,13 +191,15 @@ export class ActivitiesService {
    * zones and units) is read here unless the caller has it already (Today shows the units too).
    */
   async listBetween(
-    user: SessionUser, from: Date, to: Date, options: { unitId?: string; includeCancelled?: boolean } = {}, places?: Places,
+    user: SessionUser, from: Date, to: Date, options: { unitId?: string; includeCancelled?: boolean; homeId?: string } = {}, places?: Places,
   ): Promise<ActivitySummary[]> {
     // One statement, in plain SQL: the tablet asks for its day more than for anything else. The
-    // scope is the one visible() applies (the user's homes; families only what is shown to them).
-    if (user.homeIds.length === 0 || !(can(user, 'homeStaff') || user.role === 'volunteer' || user.role === 'family')) return [];
-    const where = [`a."homeId" IN (${placeholders(user.homeIds.length)})`, 'a."startsAt" >= ?', 'a."startsAt" < ?'];
-    const params: unknown[] = [...user.homeIds, from, to];
+    // scope is the one visible() applies (the user's homes; families only what is shown to them),
+    // narrowed to one of them when `homeId` says so (then `places` need hold that home only).
+    const homeIds = options.homeId ? user.homeIds.filter((id) => id === options.homeId) : user.homeIds;
+    if (homeIds.length === 0 || !(can(user, 'homeStaff') || user.role === 'volunteer' || user.role === 'family')) return [];
+    const where = [`a."homeId" IN (${placeholders(homeIds.length)})`, 'a."startsAt" >= ?', 'a."startsAt" < ?'];
+    const params: unknown[] = [...homeIds, from, to];
     if (user.role === 'family') {
       where.push('a."visibleToFamilies" = ?');
       params.push(true);
@@ -221,7 +223,7 @@ export class ActivitiesService {
          ORDER BY a."startsAt", a.title`,
         params,
       ),
-      places ?? this.homes.places(user.homeIds),
+      places ?? this.homes.places(homeIds),
     ]);
     return rows.map((row) => {
       const startsAt = asDate(row.startsAt);

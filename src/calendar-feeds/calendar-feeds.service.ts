@@ -151,8 +151,7 @@ export class CalendarFeedsService {
       if (!can(user, 'homeStaff')) throw new NotFoundError();
       const unit = feed.unitId ? places.units.get(feed.unitId) : null;
       if (feed.scope === 'unit' && !unit) throw new NotFoundError();
-      const listed = (await this.activities.listBetween(user, from, to, { unitId: feed.unitId ?? undefined, includeCancelled: true }, places))
-        .filter((a) => a.homeId === feed.homeId);
+      const listed = await this.activities.listBetween(user, from, to, { homeId: feed.homeId, unitId: feed.unitId ?? undefined, includeCancelled: true }, places);
       const texts = await this.activities.textsOf(listed.map((a) => a.id));
       name = unit
         ? translate(user.locale, 'calendarFeeds.unitCalendarName', { unit: unit.name, home: home.name })

@@ -236,7 +236,7 @@ export class PortalService {
    * what the relative's page lists as coming, and what their calendar feed holds.
    */
   private async concerning(user: SessionUser, resident: Pick<ResidentSummary, 'id' | 'homeId' | 'unitId'>, from: Date, to: Date): Promise<(ActivitySummary & { invited: boolean })[]> {
-    const all = (await this.activities.listBetween(user, from, to, { includeCancelled: true })).filter((a) => a.homeId === resident.homeId);
+    const all = await this.activities.listBetween(user, from, to, { homeId: resident.homeId, includeCancelled: true });
     const rostered = await this.rosteredActivities([resident.id], all.map((a) => a.id));
     return all.filter((a) => concerns(a, resident, rostered)).map((a) => ({ ...a, invited: rostered.has(`${resident.id}:${a.id}`) }));
   }

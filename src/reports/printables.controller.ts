@@ -67,7 +67,7 @@ export class PrintablesController {
     const first = mondayOf(date ?? todayIn(zone));
     const dates = Array.from({ length: 7 }, (_, i) => addDays(first, i));
     const range = localDaysRange(first, 7, zone);
-    const activities = (await this.activities.listBetween(user, range.start, range.end)).filter((a) => a.homeId === resident.homeId);
+    const activities = await this.activities.listBetween(user, range.start, range.end, { homeId: resident.homeId }, places);
     const invited = new Set((await this.activities.rosterPairs([resident.id], activities.map((a) => a.id))).map((pair) => pair.activityId));
     return {
       name: resident.displayName,
