@@ -13,7 +13,7 @@ const LOCALE_TAGS: Record<string, string> = { en: 'en-GB', it: 'it-IT' };
 /** Shown where a figure has no value (a mean of nothing, a change from nothing). */
 export const NO_VALUE = '—';
 
-function tag(locale: string): string {
+export function tag(locale: string): string {
   return LOCALE_TAGS[locale] ?? 'en-GB';
 }
 

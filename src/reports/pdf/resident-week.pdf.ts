@@ -1,6 +1,7 @@
 import type { ActivityCategory } from '../../activities/activities.enums';
 import { translate } from '../../common/i18n/i18n';
 import { formatDateTime } from '../../common/views/format';
+import { tag } from '../report-format';
 import { COLOURS, FONTS, openPdf, PdfWriter, stampFooters, titleBand } from './pdf-layout';
 import { PICTOGRAMS } from './pictograms';
 
@@ -33,10 +34,6 @@ const PICTOGRAM = 30;
 const TIME_WIDTH = 78;
 const ITEM_GAP = 12;
 const DAY_HEAD = 34;
-
-function tag(locale: string): string {
-  return locale === 'it' ? 'it-IT' : 'en-GB';
-}
 
 function dayLabel(date: string, locale: string): string {
   const [year, month, day] = date.split('-').map(Number);
