@@ -8,6 +8,7 @@ import { SESSION_COOKIE } from './auth/session/session-manager';
 import { UnsupportedMediaTypeError } from './common/errors/domain-errors';
 import { RequestLog } from './common/logging/request-log';
 import { verifyJsonBody } from './common/http/body-bounds';
+import { answerRefusedRequests } from './common/http/client-error';
 import { PUBLIC_DIR } from './common/paths';
 import { configureViews } from './common/views/view-engine';
 import { AppConfig } from './config/app-config';
@@ -28,6 +29,7 @@ const VENDOR_DIRS: Record<string, string> = {
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   // First, so every request is logged with its id, also one refused by a middleware below.
   app.use(app.get(RequestLog).middleware);
+  answerRefusedRequests(app.getHttpServer());
   const behindTls = config.trustProxy !== false;
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
