@@ -23,6 +23,7 @@ import { ActivityTypeDefaults1795883900000 } from './1795883900000-activity-type
 import { ActivitySeries1795884000000 } from './1795884000000-activity-series';
 import { WaitingList1795884100000 } from './1795884100000-waiting-list';
 import { CalendarFeeds1795884200000 } from './1795884200000-calendar-feeds';
+import { HomeGroups1795884300000 } from './1795884300000-home-groups';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
 export const migrations = [
@@ -40,4 +41,5 @@ export const migrations = [
   ActivitySeries1795884000000,
   WaitingList1795884100000,
   CalendarFeeds1795884200000,
+  HomeGroups1795884300000,
 ];

@@ -31,6 +31,7 @@ import { PlansModule } from './plans/plans.module';
 import { PortalModule } from './portal/portal.module';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module';
 import { ReportsModule } from './reports/reports.module';
+import { GroupsModule } from './groups/groups.module';
 import { RequestContextModule } from './request-context/request-context.module';
 import { ResidentsModule } from './residents/residents.module';
 import { RetentionModule } from './retention/retention.module';
@@ -76,6 +77,7 @@ export class AppModule {
         CalendarFeedsModule,
         PhotosModule,
         ReportsModule,
+        GroupsModule,
         DataProtectionModule,
         HealthModule,
       ],

@@ -14,7 +14,7 @@ import { Resident } from '../src/residents/entities/resident.entity';
 import { MAX_PHOTO_BYTES } from '../src/residents/resident-photos';
 import { createActivity, createActivityType } from './support/activity-factories';
 import { fieldSpecs, FormValue, hostileText, IdsFor, Json, Pairs, payload, SCRIPT_MARKERS, toForm, toJson } from './support/bad-input';
-import { createHome, createUser, TEST_PASSWORD, TestUser } from './support/factories';
+import { createGroup, createHome, createUser, TEST_PASSWORD, TestUser } from './support/factories';
 import { createFamilyLink, createFamilyMember } from './support/family-factories';
 import { Agent, formToken, signIn } from './support/http';
 import { createStaffMember, createVolunteer } from './support/people-factories';
@@ -133,6 +133,7 @@ describe('Bad input (property-based, every route)', () => {
       carer: await createUser(t, { role: 'carer', homeIds: [homeAId] }),
       family: relativeOf.user,
       volunteer: volunteerUser,
+      group_manager: await createUser(t, { role: 'group_manager', groupIds: [(await createGroup(t, [homeAId])).id] }),
     };
     for (const [role, user] of Object.entries(users) as [Role, TestUser][]) {
       const agent = await signIn(t, user.email, user.password);

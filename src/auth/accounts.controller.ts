@@ -7,9 +7,10 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash, flashInvitation } from '../common/http/flash';
 import { listHref } from '../common/http/list-href';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { HomesService } from '../homes/homes.service';
 import { ACCOUNT_STATES, AccountsService } from './accounts.service';
 import { ROLES } from './auth.enums';
-import { AccountRoleDto, AccountsQueryDto } from './dto/accounts.dto';
+import { AccountGroupsDto, AccountRoleDto, AccountsQueryDto, NewGroupManagerDto } from './dto/accounts.dto';
 
 function pageHref(query: AccountsQueryDto, page: number): string {
   return listHref('/accounts', { q: query.q, homeId: query.homeId, role: query.role, status: query.status }, page);
@@ -19,7 +20,7 @@ function pageHref(query: AccountsQueryDto, page: number): string {
 @Controller('accounts')
 @Roles('admin', 'manager')
 export class AccountsController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(private readonly accounts: AccountsService, private readonly homes: HomesService) {}
 
   @Get()
   @Render('accounts/index')
@@ -32,6 +33,8 @@ export class AccountsController {
       homeOptions: homes.map((home) => ({ value: home.id, label: home.name, selected: home.id === query.homeId })),
       roleOptions: ROLES.filter((role) => user.role === 'admin' || role !== 'admin')
         .map((value) => ({ value, labelKey: `roles.${value}`, selected: value === query.role })),
+      // Admins make group managers' accounts here (docs/groups.md).
+      groupOptions: user.role === 'admin' ? await this.groupOptions([]) : [],
       statusOptions: ACCOUNT_STATES.map((value) => ({ value, labelKey: `accounts.states.${value}`, selected: value === query.status })),
       previous: result.page > 1 ? pageHref(query, result.page - 1) : null,
       next: result.page < result.pages ? pageHref(query, result.page + 1) : null,
@@ -45,8 +48,35 @@ export class AccountsController {
     return {
       title: account.displayName,
       account,
+      groupOptions: user.role === 'admin' && account.role === 'group_manager' ? await this.groupOptions(account.groups.map((g) => g.id)) : [],
       roleOptions: account.roleChoices.map((value) => ({ value, labelKey: `roles.${value}`, selected: value === account.role })),
     };
+  }
+
+  /** A new group manager (admins only): the account, its groups and a set-up link shown once. */
+  @Post('group-managers')
+  @Roles('admin')
+  @Redirect('/', 303)
+  @FormView('accounts/index', {}, async (c: AccountsController, req) => c.index(req.user!, {}))
+  async createGroupManager(@CurrentUser() user: SessionUser, @Body() body: NewGroupManagerDto, @Req() req: Request) {
+    const { id, issued } = await this.accounts.createGroupManager(user, body);
+    flash(req, 'success', { key: 'groups.managerCreated', params: { name: body.displayName } });
+    flashInvitation(req, issued, user.timezone, 'accounts.setupLink');
+    return { url: `/accounts/${id}` };
+  }
+
+  @Post(':id/groups')
+  @Roles('admin')
+  @Redirect('/', 303)
+  @FormView('accounts/show', {}, (c: AccountsController, req) => c.show(req.user!, req.params.id as string))
+  async setGroups(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: AccountGroupsDto, @Req() req: Request) {
+    const account = await this.accounts.setGroups(user, id, body.groupIds);
+    flash(req, 'success', { key: 'groups.managerGroupsSaved', params: { name: account.displayName } });
+    return { url: `/accounts/${id}` };
+  }
+
+  private async groupOptions(selected: string[]) {
+    return (await this.homes.groupChoices()).map((g) => ({ value: g.id, label: g.name, checked: selected.includes(g.id) }));
   }
 
   @Post(':id/disable')

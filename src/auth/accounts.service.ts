@@ -8,10 +8,12 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { whereEveryWordIn } from '../common/query/paging';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
+import { GroupMembership } from './entities/group-membership.entity';
 import { Membership } from './entities/membership.entity';
 import { SessionRecord } from './entities/session.entity';
 import { User } from './entities/user.entity';
 import { Role, ROLES } from './auth.enums';
+import { AuthService } from './auth.service';
 import { InvitationsService, IssuedInvitation } from './invitations.service';
 import { MfaService } from './mfa/mfa.service';
 
@@ -42,6 +44,8 @@ export interface AccountView {
   role: Role;
   personKind: string | null;
   homes: { id: string; name: string }[];
+  /** A group manager's groups (admins see them; nobody else sees such an account). */
+  groups: { id: string; name: string }[];
   state: AccountState;
   lastLoginAt: Date | null;
   invitedUntil: Date | null;
@@ -89,6 +93,7 @@ export class AccountsService {
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
     private readonly mfa: MfaService,
+    private readonly auth: AuthService,
   ) {}
 
   async list(actor: SessionUser, query: AccountsQuery): Promise<AccountsPage> {
@@ -171,6 +176,38 @@ export class AccountsService {
   }
 
   /**
+   * A group manager's account (docs/groups.md), by an admin: the groups it leads and a set-up link,
+   * in one transaction. Group managers are nobody's staff record, so they are made here rather
+   * than invited from a person's page.
+   */
+  async createGroupManager(actor: SessionUser, input: { displayName: string; email: string; groupIds: string[] }): Promise<{ id: string; issued: IssuedInvitation }> {
+    if (actor.role !== 'admin') throw new NotFoundError();
+    return this.unitOfWork.transaction(async (m) => {
+      const user = await this.auth.createUser({ email: input.email, displayName: input.displayName, role: 'group_manager', homeIds: [], groupIds: input.groupIds }, m);
+      return { id: user.id, issued: await this.invitations.issueLink(m, actor, user, null) };
+    });
+  }
+
+  /** Which groups a group manager leads (admins only); they read those groups' homes from their next request. */
+  async setGroups(actor: SessionUser, id: string, groupIds: string[]): Promise<AccountView> {
+    if (actor.role !== 'admin') throw new NotFoundError();
+    const wanted = [...new Set(groupIds)];
+    await this.unitOfWork.transaction(async (m) => {
+      const user = await this.find(m, actor, id);
+      if (user.role !== 'group_manager') throw new ValidationError({ groupIds: { key: 'groups.onlyGroupManagers' } });
+      if (!(await this.homes.groupsExist(wanted, m))) throw new ValidationError({ groupIds: { key: 'groups.unknown' } });
+      const before = (await m.find(GroupMembership, { where: { userId: id } })).map((g) => g.groupId).sort();
+      await m.delete(GroupMembership, { userId: id });
+      await m.insert(GroupMembership, wanted.map((groupId) => ({ userId: id, groupId })));
+      await this.audit.record(m, {
+        action: 'update', userId: actor.id, role: actor.role, entityType: 'user', entityId: id,
+        changes: { groupIds: { old: before.join(','), new: [...wanted].sort().join(',') } },
+      });
+    });
+    return this.detail(actor, id);
+  }
+
+  /**
    * Forces a password reset: the password is cleared (the old one no longer signs in), every session
    * ends, and a new set-up link is issued for the admin to pass on, all in one transaction.
    */
@@ -246,7 +283,8 @@ export class AccountsService {
   }
 
   private roleChoices(actor: SessionUser, user: User): Role[] {
-    if (user.personKind === 'family' || user.personKind === 'volunteer' || user.role === 'family' || user.role === 'volunteer') return [];
+    // A group manager's role goes with their groups: an admin makes a new account for another role.
+    if (user.personKind === 'family' || user.personKind === 'volunteer' || user.role === 'family' || user.role === 'volunteer' || user.role === 'group_manager') return [];
     return actor.role === 'admin' ? [...STAFF_ROLES, 'admin'] : [...STAFF_ROLES];
   }
 
@@ -290,10 +328,13 @@ export class AccountsService {
     const names = new Map((await this.homes.listForUser(actor)).map((home) => [home.id, home.name]));
     const pending = await this.invitations.pendingUntil(ids.filter((id) => users.find((u) => u.id === id)!.passwordHash === null));
     const withMfa = await this.mfa.enabledAmong(ids);
+    const leads = actor.role === 'admin' && ids.length ? await this.unitOfWork.manager.find(GroupMembership, { where: { userId: In(ids) } }) : [];
+    const groupNames = new Map(leads.length ? (await this.homes.groupChoices()).map((g) => [g.id, g.name]) : []);
     return users.map((u) => ({
       id: u.id, displayName: u.displayName, email: u.email, role: u.role, personKind: u.personKind,
       // A manager sees only the homes they belong to, never the names of others.
       homes: memberships.filter((ms) => ms.userId === u.id && names.has(ms.homeId)).map((ms) => ({ id: ms.homeId, name: names.get(ms.homeId)! })),
+      groups: leads.filter((g) => g.userId === u.id).map((g) => ({ id: g.groupId, name: groupNames.get(g.groupId) ?? '' })).sort((a, b) => a.name.localeCompare(b.name)),
       state: stateOf(u), lastLoginAt: u.lastLoginAt, invitedUntil: pending.get(u.id) ?? null, mfaEnabled: withMfa.has(u.id),
     }));
   }

@@ -12,6 +12,7 @@ import { InvitationsService } from './invitations.service';
 import { Invitation } from './entities/invitation.entity';
 import { LoginAttempt } from './entities/login-attempt.entity';
 import { LoginThrottleCounter } from './entities/login-throttle-counter.entity';
+import { GroupMembership } from './entities/group-membership.entity';
 import { Membership } from './entities/membership.entity';
 import { SessionRecord } from './entities/session.entity';
 import { User } from './entities/user.entity';
@@ -32,7 +33,7 @@ import { MfaRecoveryCode } from './mfa/mfa-recovery-code.entity';
 import { MfaService } from './mfa/mfa.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Membership, SessionRecord, LoginAttempt, LoginThrottleCounter, Invitation, PasswordReset, EmailChange, MfaCredential, MfaRecoveryCode]), HomesModule],
+  imports: [TypeOrmModule.forFeature([User, Membership, GroupMembership, SessionRecord, LoginAttempt, LoginThrottleCounter, Invitation, PasswordReset, EmailChange, MfaCredential, MfaRecoveryCode]), HomesModule],
   controllers: [AuthController, AuthApiController, InvitationsController, AccountsController, PasswordResetController, EmailChangeController, MfaController],
   providers: [AuthService, InvitationsService, AccountsService, PasswordResetService, EmailChangeService, PasswordHasher, LoginThrottle, DatabaseSessionStore, SessionManager,
     MfaService,

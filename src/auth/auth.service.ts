@@ -8,6 +8,7 @@ import { isLocale } from '../common/i18n/i18n';
 import { sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { DEFAULT_TIMEZONE, HomesService } from '../homes/homes.service';
+import { GroupMembership } from './entities/group-membership.entity';
 import { Membership } from './entities/membership.entity';
 import { User } from './entities/user.entity';
 import { PersonKind, Role, ROLES } from './auth.enums';
@@ -39,6 +40,8 @@ export interface NewUser {
   /** Instead of `password`, already hashed (hashPassword): a caller inside a unit of work must not wait for argon2 there. */
   passwordHash?: string;
   homeIds: string[];
+  /** A group manager's groups (docs/groups.md): required for that role, refused for any other. */
+  groupIds?: string[];
   locale?: string;
   personKind?: PersonKind | null;
   personId?: string | null;
@@ -108,11 +111,26 @@ export class AuthService {
     );
     const user = rows[0];
     if (!user || user.disabledAt !== null) return null;
+    if (user.role === 'group_manager') return this.groupManager(user);
     const homes = rows.filter((row) => row.homeId !== null);
     const homeIds = user.role === 'admin' ? await this.homes.allHomeIds() : homes.map((row) => row.homeId!);
     return {
       id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, personKind: user.personKind, personId: user.personId,
       homeIds, timezone: user.role === 'admin' ? await this.homes.timezoneOf(homeIds[0]) : (homes[0]?.timezone ?? DEFAULT_TIMEZONE),
+    };
+  }
+
+  /**
+   * A group manager reaches the homes their groups hold now (docs/groups.md): two statements more,
+   * for this role only, whatever the number of homes. Their memberships, if any, play no part.
+   */
+  private async groupManager(user: SessionUserRow): Promise<SessionUser> {
+    const groupIds = (await sqlRows<{ groupId: string }>(this.users.manager, 'SELECT "groupId" FROM group_membership WHERE "userId" = ? ORDER BY "groupId"', [user.id]))
+      .map((row) => row.groupId);
+    const homes = await this.homes.homesOfGroups(groupIds);
+    return {
+      id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, personKind: user.personKind, personId: user.personId,
+      homeIds: homes.map((home) => home.id), groupIds, timezone: homes[0]?.timezone ?? DEFAULT_TIMEZONE,
     };
   }
 
@@ -177,7 +195,13 @@ export class AuthService {
     const email = normaliseEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ValidationError({ email: { key: 'validation.isEmail' } });
     if (!(ROLES as readonly string[]).includes(input.role)) throw new ValidationError({ role: { key: 'validation.isIn' } });
-    if (input.role !== 'admin' && input.homeIds.length === 0) throw new ValidationError({ home: { key: 'auth.homeRequired' } });
+    const groupIds = [...new Set(input.groupIds ?? [])];
+    if (input.role === 'group_manager') {
+      if (groupIds.length === 0) throw new ValidationError({ groupIds: { key: 'groups.groupRequired' } });
+    } else {
+      if (groupIds.length > 0) throw new ValidationError({ groupIds: { key: 'groups.onlyGroupManagers' } });
+      if (input.role !== 'admin' && input.homeIds.length === 0) throw new ValidationError({ home: { key: 'auth.homeRequired' } });
+    }
     // The whole write queue would wait for the hash (see UnitOfWork).
     if (manager && input.password !== undefined) throw new Error('createUser inside a unit of work takes a passwordHash, hashed before it');
     if (input.password !== undefined) this.checkNewPassword(input.password, input.password, email);
@@ -191,6 +215,10 @@ export class AuthService {
       });
       await m.insert(User, user);
       if (input.homeIds.length > 0) await m.insert(Membership, input.homeIds.map((homeId) => ({ userId: user.id, homeId })));
+      if (groupIds.length > 0) {
+        if (!(await this.homes.groupsExist(groupIds, m))) throw new ValidationError({ groupIds: { key: 'groups.unknown' } });
+        await m.insert(GroupMembership, groupIds.map((groupId) => ({ userId: user.id, groupId })));
+      }
       await this.audit.record(m, { action: 'create', entityType: 'user', entityId: user.id, homeId: input.homeIds[0] ?? null, changes: { email: { old: null, new: email }, role: { old: null, new: input.role } } });
       return user;
     };

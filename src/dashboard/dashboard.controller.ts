@@ -27,7 +27,8 @@ export class DashboardController {
 
   @Get()
   async index(@CurrentUser() user: SessionUser, @Query() query: DashboardQuery, @Res() res: Response) {
-    const ownHome = { carer: '/today', family: '/portal', volunteer: '/volunteer' } as Record<string, string>;
+    // A group manager's home page is their groups' view (docs/groups.md).
+    const ownHome = { carer: '/today', family: '/portal', volunteer: '/volunteer', group_manager: '/groups' } as Record<string, string>;
     if (ownHome[user.role]) {
       res.redirect(303, ownHome[user.role]);
       return;

@@ -52,6 +52,8 @@ import { ActivityPlanHistory } from '../plans/entities/activity-plan-history.ent
 import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
 import { SuggestionHistory } from '../voice/entities/suggestion-history.entity';
 import { CalendarFeed } from '../calendar-feeds/entities/calendar-feed.entity';
+import { HomeGroup } from '../homes/entities/home-group.entity';
+import { GroupMembership } from '../auth/entities/group-membership.entity';
 
 /** Every entity, for the DataSource that the app and the CLI share. Each is owned by one module. */
 export const entities = [
@@ -68,4 +70,5 @@ export const entities = [
   IssuedReport,
   ActivityPlanHistory, VolunteerHistory, SuggestionHistory,
   CalendarFeed,
+  HomeGroup, GroupMembership,
 ];

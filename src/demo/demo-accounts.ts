@@ -11,4 +11,8 @@ export const DEMO_ACCOUNTS: { email: string; role: Role }[] = [
   { email: 'carer@casa-serena.demo', role: 'carer' },
   { email: 'volunteer@casa-serena.demo', role: 'volunteer' },
   { email: 'family@casa-serena.demo', role: 'family' },
+  { email: 'group_manager@casa-serena.demo', role: 'group_manager' },
 ];
+
+/** The demo's group of homes, which the group manager leads (docs/groups.md). */
+export const DEMO_GROUP_NAME = 'Gruppo Serena';

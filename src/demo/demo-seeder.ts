@@ -14,7 +14,7 @@ import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
 import { volunteerHistoryRow } from '../volunteers/volunteer-history';
-import { DEMO_ACCOUNTS, DEMO_HOME_SLUG, DEMO_PASSWORD } from './demo-accounts';
+import { DEMO_ACCOUNTS, DEMO_GROUP_NAME, DEMO_HOME_SLUG, DEMO_PASSWORD } from './demo-accounts';
 import { DemoData, loadDemoData } from './demo-data';
 import { seededRandom, seedDemoProgramme } from './demo-programme';
 import { seedDemoPlans } from './demo-plans';
@@ -57,7 +57,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
     // Hashed before the unit of work, which would hold every other write meanwhile; a salt each.
     const passwordHashes = await Promise.all(DEMO_ACCOUNTS.map(() => this.auth.hashPassword(DEMO_PASSWORD)));
     await this.unitOfWork.transaction(async (m) => {
-      const home = await this.homes.create(null, data.home, m);
+      const group = await this.homes.createGroup(null, { name: DEMO_GROUP_NAME, reachedThreshold: 60 }, m);
+      const home = await this.homes.create(null, { ...data.home, groupId: group.id }, m);
       const units = new Map<string, string>();
       for (const name of data.units) units.set(name, (await this.homes.addUnit(null, home.id, { unitName: name }, m)).id);
       const unitId = (name?: string) => (name ? (units.get(name) ?? null) : null);
@@ -109,6 +110,14 @@ export class DemoSeeder implements OnApplicationBootstrap {
 
       const people: Record<PersonKind, Map<string, string>> = { staff, family: families, volunteer: volunteers };
       for (const [i, account] of DEMO_ACCOUNTS.entries()) {
+        if (account.role === 'group_manager') {
+          // The provider's operations lead: nobody's staff record in a home, a reader of the group's.
+          await this.auth.createUser(
+            { email: account.email, displayName: 'Elena Ferri', role: account.role, passwordHash: passwordHashes[i], homeIds: [], groupIds: [group.id], locale: 'it' },
+            m,
+          );
+          continue;
+        }
         const personKey = account.role === 'admin' ? undefined : data.accountPeople[account.role];
         const personKind: PersonKind | null =
           account.role === 'admin' ? null : account.role === 'family' ? 'family' : account.role === 'volunteer' ? 'volunteer' : 'staff';

@@ -8,7 +8,8 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { DEFAULT_LOCALE } from '../common/i18n/i18n';
 import { placeholders, sqlRow, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { HomeDto, UnitDto } from './dto/home.dto';
+import { GroupSettingsDto, HomeDto, UnitDto } from './dto/home.dto';
+import { HomeGroup } from './entities/home-group.entity';
 import { Home } from './entities/home.entity';
 import { DEFAULT_COUNTRY } from './homes.enums';
 import { Unit } from './entities/unit.entity';
@@ -23,6 +24,20 @@ export interface HomeView {
   address: string | null;
   /** ISO 3166-1 alpha-2 (COUNTRIES). */
   country: string;
+  groupId: string | null;
+}
+
+export interface GroupView {
+  id: string;
+  name: string;
+  /** Flag homes whose residents reached are below this percentage (null: no flag). */
+  reachedThreshold: number | null;
+  homeCount: number;
+}
+
+/** Admins reach every group; a group manager theirs; nobody else any. */
+export function canSeeGroup(user: Pick<SessionUser, 'role' | 'groupIds'>, groupId: string): boolean {
+  return user.role === 'admin' || (user.role === 'group_manager' && (user.groupIds ?? []).includes(groupId));
 }
 
 export interface UnitView {
@@ -56,7 +71,8 @@ export interface Places {
   units: Map<string, { id: string; homeId: string; name: string; active: boolean }>;
 }
 
-const HOME_FIELDS = ['name', 'slug', 'timezone', 'locale', 'address', 'country'] as const;
+const HOME_FIELDS = ['name', 'slug', 'timezone', 'locale', 'address', 'country', 'groupId'] as const;
+const GROUP_FIELDS = ['name', 'reachedThreshold'] as const;
 
 function isValidTimezone(timezone: string): boolean {
   try {
@@ -72,6 +88,7 @@ export class HomesService {
   constructor(
     @InjectRepository(Home) private readonly homes: Repository<Home>,
     @InjectRepository(Unit) private readonly units: Repository<Unit>,
+    @InjectRepository(HomeGroup) private readonly groups: Repository<HomeGroup>,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
   ) {}
@@ -166,7 +183,8 @@ export class HomesService {
     this.checkTimezone(input.timezone);
     const work = async (m: EntityManager) => {
       if (await m.existsBy(Home, { slug: input.slug })) throw new ValidationError({ slug: { key: 'homes.slugTaken' } });
-      const home = m.create(Home, { ...input, address: input.address || null, country: input.country ?? DEFAULT_COUNTRY });
+      await this.checkGroup(m, input.groupId);
+      const home = m.create(Home, { ...input, address: input.address || null, country: input.country ?? DEFAULT_COUNTRY, groupId: input.groupId ?? null });
       await m.insert(Home, home);
       await this.audit.record(m, {
         action: 'create', userId: user?.id, role: user?.role, entityType: 'home', entityId: home.id, homeId: home.id,
@@ -185,7 +203,8 @@ export class HomesService {
       if (!home) throw new NotFoundError();
       const clash = await m.findOneBy(Home, { slug: input.slug });
       if (clash && clash.id !== id) throw new ValidationError({ slug: { key: 'homes.slugTaken' } });
-      const next = { ...input, address: input.address || null, country: input.country ?? home.country };
+      await this.checkGroup(m, input.groupId);
+      const next = { ...input, address: input.address || null, country: input.country ?? home.country, groupId: input.groupId === undefined ? home.groupId : input.groupId };
       const changes = diffFields(home, next, HOME_FIELDS);
       await m.update(Home, { id }, next);
       await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'home', entityId: id, homeId: id, changes });
@@ -209,11 +228,95 @@ export class HomesService {
     return manager ? work(manager) : this.unitOfWork.transaction(work);
   }
 
+  // ---- Groups of homes (docs/groups.md) ------------------------------------------------------
+
+  /**
+   * The homes of some groups, by name, with their zones: what a group manager's session reaches
+   * (one statement, whatever the number of homes).
+   */
+  async homesOfGroups(groupIds: readonly string[]): Promise<{ id: string; name: string; timezone: string; groupId: string }[]> {
+    if (groupIds.length === 0) return [];
+    return sqlRows<{ id: string; name: string; timezone: string; groupId: string }>(
+      this.homes.manager,
+      `SELECT id, name, timezone, "groupId" FROM home WHERE "groupId" IN (${placeholders(groupIds.length)}) ORDER BY name, id`,
+      [...groupIds],
+    );
+  }
+
+  /** The groups a user reaches (admins every one), by name, with how many homes each holds. */
+  async groupsFor(user: Pick<SessionUser, 'role' | 'groupIds'>): Promise<GroupView[]> {
+    if (user.role !== 'admin' && (user.groupIds ?? []).length === 0) return [];
+    const qb = this.groups.createQueryBuilder('g')
+      .leftJoin(Home, 'h', 'h.groupId = g.id')
+      .select(['g.id AS "id"', 'g.name AS "name"', 'g.reachedThreshold AS "reachedThreshold"', 'COUNT(h.id) AS "homeCount"'])
+      .groupBy('g.id').addGroupBy('g.name').addGroupBy('g.reachedThreshold')
+      .orderBy('g.name', 'ASC');
+    if (user.role !== 'admin') qb.where('g.id IN (:...groupIds)', { groupIds: user.groupIds });
+    const rows = await qb.getRawMany<{ id: string; name: string; reachedThreshold: number | string | null; homeCount: number | string }>();
+    return rows.map(toGroupView);
+  }
+
+  /** One group the user reaches, with its homes by name; another group is not found. */
+  async group(user: Pick<SessionUser, 'role' | 'groupIds'>, id: string): Promise<{ group: GroupView; homes: { id: string; name: string; timezone: string }[] }> {
+    if (!canSeeGroup(user, id)) throw new NotFoundError();
+    const group = await this.groups.findOneBy({ id });
+    if (!group) throw new NotFoundError();
+    const homes = await this.homesOfGroups([id]);
+    return { group: { id: group.id, name: group.name, reachedThreshold: group.reachedThreshold, homeCount: homes.length }, homes };
+  }
+
+  /** Every group's id and name, for the home form's choice and the accounts pages. */
+  async groupChoices(): Promise<{ id: string; name: string }[]> {
+    return (await this.groups.find({ select: { id: true, name: true }, order: { name: 'ASC' } })).map((g) => ({ id: g.id, name: g.name }));
+  }
+
+  /** Whether every one of these ids is a group (an account's groups). */
+  async groupsExist(groupIds: readonly string[], manager: EntityManager = this.groups.manager): Promise<boolean> {
+    const unique = [...new Set(groupIds)];
+    return unique.length === 0 || (await manager.countBy(HomeGroup, { id: In(unique) })) === unique.length;
+  }
+
+  /** A new group (admins only, the controller says). */
+  async createGroup(user: SessionUser | null, input: GroupSettingsDto, manager?: EntityManager): Promise<GroupView> {
+    const work = async (m: EntityManager) => {
+      if (await m.existsBy(HomeGroup, { name: input.name })) throw new ValidationError({ name: { key: 'groups.nameTaken' } });
+      const group = m.create(HomeGroup, { name: input.name, reachedThreshold: input.reachedThreshold ?? null });
+      await m.insert(HomeGroup, group);
+      await this.audit.record(m, { action: 'create', userId: user?.id, role: user?.role, entityType: 'home_group', entityId: group.id, changes: diffFields({}, group, GROUP_FIELDS) });
+      return { id: group.id, name: group.name, reachedThreshold: group.reachedThreshold, homeCount: 0 };
+    };
+    return manager ? work(manager) : this.unitOfWork.transaction(work);
+  }
+
+  /** A group's settings: its name and threshold; by an admin, or a group manager of that group (their one write). */
+  async updateGroup(user: SessionUser, id: string, input: GroupSettingsDto): Promise<void> {
+    if (!canSeeGroup(user, id)) throw new NotFoundError();
+    await this.unitOfWork.transaction(async (m) => {
+      const group = await m.findOneBy(HomeGroup, { id });
+      if (!group) throw new NotFoundError();
+      const clash = await m.findOneBy(HomeGroup, { name: input.name });
+      if (clash && clash.id !== id) throw new ValidationError({ name: { key: 'groups.nameTaken' } });
+      const next = { name: input.name, reachedThreshold: input.reachedThreshold ?? null };
+      await m.update(HomeGroup, { id }, next);
+      await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'home_group', entityId: id, changes: diffFields(group, next, GROUP_FIELDS) });
+    });
+  }
+
+  private async checkGroup(m: EntityManager, groupId: string | null | undefined): Promise<void> {
+    if (groupId && !(await m.existsBy(HomeGroup, { id: groupId }))) throw new ValidationError({ groupId: { key: 'groups.unknown' } });
+  }
+
   private checkTimezone(timezone: string): void {
     if (!isValidTimezone(timezone)) throw new ValidationError({ timezone: { key: 'homes.badTimezone' } });
   }
 }
 
 function toHomeView(home: Home): HomeView {
-  return { id: home.id, name: home.name, slug: home.slug, timezone: home.timezone, locale: home.locale, address: home.address, country: home.country };
+  return {
+    id: home.id, name: home.name, slug: home.slug, timezone: home.timezone, locale: home.locale, address: home.address, country: home.country, groupId: home.groupId ?? null,
+  };
+}
+
+function toGroupView(row: { id: string; name: string; reachedThreshold: number | string | null; homeCount: number | string }): GroupView {
+  return { id: row.id, name: row.name, reachedThreshold: row.reachedThreshold === null ? null : Number(row.reachedThreshold), homeCount: Number(row.homeCount) };
 }

@@ -16,7 +16,7 @@ import { IssuedReport } from './entities/issued-report.entity';
 import { renderQuarterlyReportPdf } from './pdf/quarterly-report.pdf';
 import type { QuarterlyReport } from './quarterly-report.model';
 import { reportDifferences, ReportDifferences } from './report-diff';
-import { canExportReports, ExportOrigin, REPORT_READERS, ReportService } from './report.service';
+import { canExportReports, ExportOrigin, REPORT_CSV_READERS, REPORT_READERS, ReportService } from './report.service';
 
 /** One issued version as listed: no model, no PDF bytes. */
 export interface IssuedVersion {
@@ -187,12 +187,14 @@ export class IssuedReportsService {
 
   /** The model a CSV is written from: the latest issue's for an issued quarter. Audited as an export. */
   async csvModel(user: SessionUser, homeId: string, quarter: string, what: string, origin: ExportOrigin): Promise<QuarterlyReport> {
-    if (!canExportReports(user)) throw new ForbiddenError();
+    if (!(REPORT_CSV_READERS as readonly Role[]).includes(user.role)) throw new ForbiddenError();
     assertHomeAccess(user, homeId);
+    // A group manager takes the tables without names (docs/groups.md): the participation table is then its header.
+    const names = canExportReports(user);
     const latest = (await this.versions(homeId, quarter))[0];
-    if (!latest) return this.reports.exportFor(user, homeId, quarter, what, origin);
+    if (!latest) return names ? this.reports.exportFor(user, homeId, quarter, what, origin) : this.reports.exportWithoutNamesFor(user, homeId, quarter, what, origin);
     await this.reports.recordExport(user, homeId, quarter, `${what} (issued v${latest.version})`, origin, latest.id);
-    return this.storedModel(latest.id, true);
+    return this.storedModel(latest.id, names);
   }
 
   /**

@@ -79,6 +79,13 @@ const FIGURES: FigureDef[] = [
   { key: 'checksMissing', section: 'volunteers', unit: 'count', value: (f) => f.volunteers.checksMissing },
 ];
 
+/** A figure's unit, by its key (the group view's columns are figures of the report). */
+export function figureUnit(key: string): FigureUnit {
+  const def = FIGURES.find((f) => f.key === key);
+  if (!def) throw new RangeError(`No figure ${key}`);
+  return def.unit;
+}
+
 /** The flat list of figures with this quarter's value, last quarter's and the change between them. */
 export function figureRows(current: QuarterFigures, previous: QuarterFigures): FigureRow[] {
   return FIGURES.map((def) => {

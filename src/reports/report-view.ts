@@ -128,7 +128,11 @@ export function issuedListView(quarters: IssuedQuarter[], locale: string, canExp
 }
 
 /** The HTML preview's page data: the report model's numbers as text, nothing recomputed. */
-export function quarterlyReportView(view: QuarterView, locale: string, canExport: boolean) {
+/**
+ * `csvWithoutNames`: the CSV tables a reader without names may take (a group manager's: the figures
+ * and the contributions, which name nobody; docs/groups.md).
+ */
+export function quarterlyReportView(view: QuarterView, locale: string, canExport: boolean, csvWithoutNames = false) {
   const { report } = view;
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
   const line = (key: string): FigureLine => {
@@ -179,7 +183,10 @@ export function quarterlyReportView(view: QuarterView, locale: string, canExport
           ...CSV_TABLES.map((table) => ({ href: `/reports/quarterly.csv?${query}&table=${table}`, label: t(`csv.${table}`) })),
           ...withoutNamesDownloads(view, query, locale),
         ]
-      : withoutNamesDownloads(view, query, locale),
+      : [
+          ...withoutNamesDownloads(view, query, locale),
+          ...(csvWithoutNames ? CSV_TABLES.filter((table) => table !== 'participation').map((table) => ({ href: `/reports/quarterly.csv?${query}&table=${table}`, label: t(`csv.${table}`) })) : []),
+        ],
     headline: report.figures.filter((f) => f.headline).map((f) => ({ ...line(f.key), changeLabel: t('columns.change') })),
     sections: (Object.keys(SECTION_FIGURES) as FigureSection[]).map((section) => ({
       key: section,

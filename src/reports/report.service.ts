@@ -42,13 +42,62 @@ import {
   residentDaysWithin, round1, round2,
 } from './report-maths';
 
-/** Who may open the quarterly report (SPEC 1: managers print it; coordinators preview it). */
-export const REPORT_READERS = ['admin', 'manager', 'coordinator'] as const satisfies readonly Role[];
+/**
+ * Who may open the quarterly report (SPEC 1: managers print it; coordinators preview it; a group
+ * manager reads every home of their group, without names: docs/groups.md).
+ */
+export const REPORT_READERS = ['admin', 'manager', 'coordinator', 'group_manager'] as const satisfies readonly Role[];
 /** Who may download it (PDF, CSV) and see residents' and volunteers' names in it. */
 export const REPORT_EXPORTERS = ['admin', 'manager'] as const satisfies readonly Role[];
 
+/** Who may take the CSV tables: the exporters with names, a group manager without (docs/groups.md). */
+export const REPORT_CSV_READERS = [...REPORT_EXPORTERS, 'group_manager'] as const satisfies readonly Role[];
+
 export function canExportReports(user: SessionUser): boolean {
   return (REPORT_EXPORTERS as readonly Role[]).includes(user.role);
+}
+
+/** One home's headline figures for a quarter, as the group view shows them (docs/groups.md). */
+export interface HomeHeadlines {
+  homeId: string;
+  countedTo: string;
+  inProgress: boolean;
+  residentsInQuarter: number;
+  activitiesHeld: number;
+  attended: number;
+  residentsReached: number;
+  coProducedActivities: number;
+  /** Involvement minutes (hours are hoursOf them, as in the report). */
+  contributionMinutes: number;
+  suggestionsReceived: number;
+  feedbackCount: number;
+  /** The sum of feedback ratings: the mean is meanOf(sum, count), a group's from summed sums and counts. */
+  feedbackRatingSum: number;
+}
+
+/** One home, or several for the grouped statements of the group view (then grouped by home). */
+type HomeIds = string | readonly string[];
+
+function homeIn(column: string, param: string, homeIds: HomeIds): [string, Record<string, unknown>] {
+  return typeof homeIds === 'string' ? [`${column} = :${param}`, { [param]: homeIds }] : [`${column} IN (:...${param})`, { [param]: [...homeIds] }];
+}
+
+/** The engagement levels that count as attended, and as reached (SPEC 5). */
+const REACHED_LEVELS: Engagement[] = ['active', 'passive'];
+function attendedOf(counts: Record<Engagement, number>): number {
+  return counts.active + counts.passive + counts.disengaged;
+}
+
+/**
+ * A quarter as far as it is counted now in a time zone: the whole of it once it has ended, days 1..N
+ * to today while it runs.
+ */
+export function countedNow(quarter: string, zone: string, now: Date): { current: CountedQuarter; inProgress: boolean; days: number; today: string } {
+  const today = todayIn(zone, now);
+  const bounds = quarterBounds(quarter, zone);
+  const inProgress = today <= bounds.lastDay;
+  const days = daysSoFar(bounds.firstDay, bounds.lastDay, today);
+  return { current: countedQuarter(bounds, days, zone, referenceDate(bounds.lastDay, today)), inProgress, days, today };
 }
 
 export interface ReportOptions {
@@ -208,15 +257,11 @@ export class ReportService {
     const home = await m.findOneBy(Home, { id: homeId });
     if (!home) throw new NotFoundError();
     const now = options.now ?? new Date();
-    const today = todayIn(home.timezone, now);
     const previous = previousQuarter(quarter);
-    const currentBounds = quarterBounds(quarter, home.timezone);
     const previousBounds = quarterBounds(previous, home.timezone);
     // A quarter that has not ended counts its days 1..N to today, and is compared with days 1..N of
     // the quarter before (plans and checks as at the last of them); a closed one with the whole of it.
-    const inProgress = today <= currentBounds.lastDay;
-    const days = daysSoFar(currentBounds.firstDay, currentBounds.lastDay, today);
-    const current = countedQuarter(currentBounds, days, home.timezone, referenceDate(currentBounds.lastDay, today));
+    const { current, inProgress, days, today } = countedNow(quarter, home.timezone, now);
     const previousDays = inProgress ? days : daysSoFar(previousBounds.firstDay, previousBounds.lastDay, today);
     const previousCounted = countedQuarter(
       previousBounds, previousDays, home.timezone,
@@ -245,7 +290,7 @@ export class ReportService {
     const engagementTotals = zeroEngagements();
     for (const month of engagementByMonth) for (const level of ENGAGEMENTS) engagementTotals[level] += month.counts[level];
     const participationsRecorded = ENGAGEMENTS.reduce((sum, level) => sum + engagementTotals[level], 0);
-    const attended = engagementTotals.active + engagementTotals.passive + engagementTotals.disengaged;
+    const attended = attendedOf(engagementTotals);
     const reached = await this.residentsReached(m, homeId, q);
     const coProduction = await this.coProduction(m, homeId, q, activitiesHeld);
     const fairShare = this.fairShare(residents, await this.engagementPerResident(m, homeId, q), q, names);
@@ -303,6 +348,68 @@ export class ReportService {
     };
   }
 
+  /**
+   * The group view's figures (docs/groups.md): for each home, the headline figures a grouped
+   * statement computes exactly, by the same predicates as each home's report. The homes are taken
+   * by time zone (a quarter's instants are the zone's): one statement per figure family and zone,
+   * grouped by home, whatever the number of homes. Access is the caller's to check.
+   */
+  async groupHeadlines(homes: readonly { id: string; timezone: string }[], quarter: string, now = new Date()): Promise<Map<string, HomeHeadlines>> {
+    if (!isQuarter(quarter)) throw new ValidationError({ quarter: { key: 'reports.invalidQuarter' } });
+    const m = this.unitOfWork.manager;
+    const result = new Map<string, HomeHeadlines>();
+    const zones = new Map<string, string[]>();
+    for (const home of homes) zones.set(home.timezone, [...(zones.get(home.timezone) ?? []), home.id]);
+    type ByHome = { homeId: string; n: string | number | null };
+    const byHome = (rows: ByHome[]) => new Map(rows.map((row) => [row.homeId, num(row.n)]));
+    for (const [zone, ids] of zones) {
+      const { current: q, inProgress } = countedNow(quarter, zone, now);
+      const residents = byHome(await this.inQuarter(m.createQueryBuilder(Resident, 'r'), ids, q)
+        .select('r.homeId', 'homeId').addSelect('COUNT(*)', 'n').groupBy('r.homeId').getRawMany<ByHome>());
+      const held = byHome(await this.held(m.createQueryBuilder(Activity, 'a'), ids, q)
+        .select('a.homeId', 'homeId').addSelect('COUNT(*)', 'n').groupBy('a.homeId').getRawMany<ByHome>());
+      const engagements = await this.held(m.createQueryBuilder(Participation, 'p').innerJoin(Activity, 'a', 'a.id = p.activityId'), ids, q)
+        .select('a.homeId', 'homeId').addSelect('p.engagement', 'engagement').addSelect('COUNT(*)', 'n')
+        .groupBy('a.homeId').addGroupBy('p.engagement')
+        .getRawMany<ByHome & { engagement: Engagement }>();
+      const reached = byHome(await this.held(m.createQueryBuilder(Participation, 'p').innerJoin(Activity, 'a', 'a.id = p.activityId'), ids, q)
+        .select('a.homeId', 'homeId').addSelect('COUNT(DISTINCT p.residentId)', 'n')
+        .andWhere('p.engagement IN (:...reachedLevels)', { reachedLevels: REACHED_LEVELS })
+        .groupBy('a.homeId').getRawMany<ByHome>());
+      const minutes = new Map<string, number>();
+      for (const part of this.counted(m, ids, q)) {
+        for (const row of await part.select('c.homeId', 'homeId').addSelect('SUM(c.minutes)', 'n').groupBy('c.homeId').getRawMany<ByHome>()) {
+          minutes.set(row.homeId, (minutes.get(row.homeId) ?? 0) + num(row.n));
+        }
+      }
+      const coProduced = byHome(await this.coProducedOnHeld(m, ids, q)
+        .select('c.homeId', 'homeId').addSelect('COUNT(DISTINCT c.activityId)', 'n').groupBy('c.homeId').getRawMany<ByHome>());
+      const suggestions = byHome(await this.suggestionsReceived(m, ids, q)
+        .select('s.homeId', 'homeId').addSelect('COUNT(*)', 'n').groupBy('s.homeId').getRawMany<ByHome>());
+      const feedback = await this.feedbackGiven(m, ids, q)
+        .select('f.homeId', 'homeId').addSelect('COUNT(*)', 'n').addSelect('SUM(f.rating)', 'total').groupBy('f.homeId')
+        .getRawMany<ByHome & { total: string | number | null }>();
+      for (const homeId of ids) {
+        const counts = zeroEngagements();
+        for (const row of engagements) if (row.homeId === homeId && row.engagement in counts) counts[row.engagement] = num(row.n);
+        const rated = feedback.find((row) => row.homeId === homeId);
+        result.set(homeId, {
+          homeId, countedTo: q.countedTo, inProgress,
+          residentsInQuarter: residents.get(homeId) ?? 0,
+          activitiesHeld: held.get(homeId) ?? 0,
+          attended: attendedOf(counts),
+          residentsReached: reached.get(homeId) ?? 0,
+          coProducedActivities: coProduced.get(homeId) ?? 0,
+          contributionMinutes: minutes.get(homeId) ?? 0,
+          suggestionsReceived: suggestions.get(homeId) ?? 0,
+          feedbackCount: num(rated?.n),
+          feedbackRatingSum: num(rated?.total),
+        });
+      }
+    }
+    return result;
+  }
+
   // ---- Residents and participation ---------------------------------------------------------
 
   /**
@@ -310,22 +417,26 @@ export class ReportService {
    * runs) and not left before its first day.
    */
   private residentsInQuarter(m: EntityManager, homeId: string, q: CountedQuarter): Promise<Resident[]> {
-    return m
-      .createQueryBuilder(Resident, 'r')
+    return this.inQuarter(m.createQueryBuilder(Resident, 'r'), homeId, q)
       .select(['r.id', 'r.firstName', 'r.lastName', 'r.preferredName', 'r.admittedOn', 'r.leftOn'])
-      .where('r.homeId = :homeId', { homeId })
-      .andWhere('r.admittedOn <= :lastDay', { lastDay: q.countedTo })
-      .andWhere('(r.leftOn IS NULL OR r.leftOn >= :firstDay)', { firstDay: q.firstDay })
       .orderBy('r.lastName', 'ASC')
       .addOrderBy('r.firstName', 'ASC')
       .addOrderBy('r.id', 'ASC')
       .getMany();
   }
 
-  /** Activities held: completed, starting within the period (instants of the home's local days). */
-  private held<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, homeId: string, period: LocalPeriod, alias = 'a'): SelectQueryBuilder<T> {
+  /** The residents of a home (or homes) in the quarter (alias `r`). */
+  private inQuarter(qb: SelectQueryBuilder<Resident>, homeIds: HomeIds, q: CountedQuarter): SelectQueryBuilder<Resident> {
     return qb
-      .andWhere(`${alias}.homeId = :heldHomeId`, { heldHomeId: homeId })
+      .where(...homeIn('r.homeId', 'homeId', homeIds))
+      .andWhere('r.admittedOn <= :lastDay', { lastDay: q.countedTo })
+      .andWhere('(r.leftOn IS NULL OR r.leftOn >= :firstDay)', { firstDay: q.firstDay });
+  }
+
+  /** Activities held: completed, starting within the period (instants of the home's local days). */
+  private held<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, homeIds: HomeIds, period: LocalPeriod, alias = 'a'): SelectQueryBuilder<T> {
+    return qb
+      .andWhere(...homeIn(`${alias}.homeId`, 'heldHomeId', homeIds))
       .andWhere(`${alias}.status = :heldStatus`, { heldStatus: 'completed' })
       .andWhere(`${alias}.startsAt >= :heldStart AND ${alias}.startsAt < :heldEnd`, { heldStart: period.start, heldEnd: period.end });
   }
@@ -350,7 +461,7 @@ export class ReportService {
   private async residentsReached(m: EntityManager, homeId: string, q: LocalPeriod): Promise<number> {
     const row = await this.held(m.createQueryBuilder(Participation, 'p').innerJoin(Activity, 'a', 'a.id = p.activityId'), homeId, q)
       .select('COUNT(DISTINCT p.residentId)', 'n')
-      .andWhere('p.engagement IN (:...reachedLevels)', { reachedLevels: ['active', 'passive'] })
+      .andWhere('p.engagement IN (:...reachedLevels)', { reachedLevels: REACHED_LEVELS })
       .getRawOne<Counted>();
     return num(row?.n);
   }
@@ -408,11 +519,12 @@ export class ReportService {
    * own index (held activities, then their contributions; the home's programme-wide ones by date),
    * so the cost follows the quarter's rows, not the home's history or the other homes in the database.
    */
-  private counted(m: EntityManager, homeId: string, q: CountedQuarter): SelectQueryBuilder<Contribution>[] {
-    const onHeld = this.contributionsOnHeld(m, homeId, q);
+  private counted(m: EntityManager, homeIds: HomeIds, q: CountedQuarter): SelectQueryBuilder<Contribution>[] {
+    const onHeld = this.contributionsOnHeld(m, homeIds, q);
     const programmeWide = m
       .createQueryBuilder(Contribution, 'c')
-      .where('c.homeId = :homeId AND c.date >= :firstDay AND c.date <= :lastDay', { homeId, firstDay: q.firstDay, lastDay: q.countedTo })
+      .where(...homeIn('c.homeId', 'homeId', homeIds))
+      .andWhere('c.date >= :firstDay AND c.date <= :lastDay', { firstDay: q.firstDay, lastDay: q.countedTo })
       .andWhere('c.activityId IS NULL');
     return [onHeld, programmeWide];
   }
@@ -422,9 +534,9 @@ export class ReportService {
    * is always its activity's): PostgreSQL then reads this home's contributions by index instead of
    * scanning every home's to join them, so the time does not grow with the homes in the database.
    */
-  private contributionsOnHeld(m: EntityManager, homeId: string, q: LocalPeriod): SelectQueryBuilder<Contribution> {
-    return this.held(m.createQueryBuilder(Contribution, 'c').innerJoin(Activity, 'a', 'a.id = c.activityId'), homeId, q)
-      .andWhere('c.homeId = :contributionHomeId', { contributionHomeId: homeId });
+  private contributionsOnHeld(m: EntityManager, homeIds: HomeIds, q: LocalPeriod): SelectQueryBuilder<Contribution> {
+    return this.held(m.createQueryBuilder(Contribution, 'c').innerJoin(Activity, 'a', 'a.id = c.activityId'), homeIds, q)
+      .andWhere(...homeIn('c.homeId', 'contributionHomeId', homeIds));
   }
 
   private async coProduction(m: EntityManager, homeId: string, q: CountedQuarter, activitiesHeld: number): Promise<QuarterFigures['coProduction']> {
@@ -463,10 +575,7 @@ export class ReportService {
       source, count: rows.filter((row) => row.source === source).reduce((sum, row) => sum + num(row.untimed), 0),
     }));
 
-    const coProduced = await this.contributionsOnHeld(m, homeId, q)
-      .select('COUNT(DISTINCT c.activityId)', 'n')
-      .andWhere('c.actorType <> :staff', { staff: 'staff' })
-      .getRawOne<Counted>();
+    const coProduced = await this.coProducedOnHeld(m, homeId, q).select('COUNT(DISTINCT c.activityId)', 'n').getRawOne<Counted>();
     const coProducedActivities = num(coProduced?.n);
     return {
       coProducedActivities,
@@ -480,6 +589,11 @@ export class ReportService {
       totalHours: hoursOf(phaseActor.reduce((sum, c) => sum + c.minutes, 0)),
       phaseActor,
     };
+  }
+
+  /** Contributions by someone other than staff on activities held: the co-produced activities are their distinct activities. */
+  private coProducedOnHeld(m: EntityManager, homeIds: HomeIds, q: LocalPeriod): SelectQueryBuilder<Contribution> {
+    return this.contributionsOnHeld(m, homeIds, q).andWhere('c.actorType <> :staff', { staff: 'staff' });
   }
 
   private async volunteersContributing(m: EntityManager, homeId: string, q: CountedQuarter): Promise<number> {
@@ -566,12 +680,9 @@ export class ReportService {
    * in days, median over those answered.
    */
   private async suggestions(m: EntityManager, homeId: string, q: LocalPeriod): Promise<QuarterFigures['voice']['suggestions']> {
-    const suggestions: WithHistory<Suggestion, SuggestionHistory>[] = await m
-      .createQueryBuilder(Suggestion, 's')
+    const suggestions: WithHistory<Suggestion, SuggestionHistory>[] = await this.suggestionsReceived(m, homeId, q)
       .select(['s.id', 's.status', 's.createdAt', 's.respondedAt'])
       .leftJoinAndMapMany('s.history', SuggestionHistory, 'h', 'h.suggestionId = s.id')
-      .where('s.homeId = :homeId', { homeId })
-      .andWhere('s.createdAt >= :start AND s.createdAt < :end', { start: q.start, end: q.end })
       .getMany();
     const rows = suggestions.map((s) => {
       const state = asAt(s.history, q.end) ?? s;
@@ -584,14 +695,24 @@ export class ReportService {
     return { received: rows.length, accepted, declined, pending: rows.length - answered.length, medianDaysToAnswer: days === null ? null : round1(days) };
   }
 
-  /** Feedback given within the quarter's instants, on activities or on the programme. */
+  /** Suggestions received within the quarter's instants (alias `s`). */
+  private suggestionsReceived(m: EntityManager, homeIds: HomeIds, q: LocalPeriod): SelectQueryBuilder<Suggestion> {
+    return m.createQueryBuilder(Suggestion, 's')
+      .where(...homeIn('s.homeId', 'homeId', homeIds))
+      .andWhere('s.createdAt >= :start AND s.createdAt < :end', { start: q.start, end: q.end });
+  }
+
+  /** Feedback given within the quarter's instants, on activities or on the programme (alias `f`). */
+  private feedbackGiven(m: EntityManager, homeIds: HomeIds, q: LocalPeriod): SelectQueryBuilder<Feedback> {
+    return m.createQueryBuilder(Feedback, 'f')
+      .where(...homeIn('f.homeId', 'homeId', homeIds))
+      .andWhere('f.createdAt >= :start AND f.createdAt < :end', { start: q.start, end: q.end });
+  }
+
   private async feedback(m: EntityManager, homeId: string, q: LocalPeriod): Promise<QuarterFigures['voice']['feedback']> {
-    const row = await m
-      .createQueryBuilder(Feedback, 'f')
+    const row = await this.feedbackGiven(m, homeId, q)
       .select('COUNT(*)', 'n')
       .addSelect('SUM(f.rating)', 'total')
-      .where('f.homeId = :homeId', { homeId })
-      .andWhere('f.createdAt >= :start AND f.createdAt < :end', { start: q.start, end: q.end })
       .getRawOne<Counted & { total: string | number | null }>();
     const count = num(row?.n);
     return { count, meanRating: meanOf(num(row?.total), count) };

@@ -11,9 +11,9 @@ import { IssuedReportsService, IssuedVersion } from './issued-reports.service';
 import { renderQuarterlyReportPdf } from './pdf/quarterly-report.pdf';
 import { reportCsv } from './report-csv';
 import { issuedListView, quarterlyReportView } from './report-view';
-import { canExportReports, REPORT_EXPORTERS, REPORT_READERS, ReportService } from './report.service';
+import { canExportReports, REPORT_CSV_READERS, REPORT_EXPORTERS, REPORT_READERS, ReportService } from './report.service';
 
-/** Reports for managers and admins; coordinators preview without names; never family or volunteers. */
+/** Reports for managers and admins; coordinators and group managers read them without names; never family or volunteers. */
 @Controller('reports')
 @Roles(...REPORT_READERS)
 export class ReportsController {
@@ -33,7 +33,8 @@ export class ReportsController {
   @Get('quarterly')
   @Render('reports/quarterly')
   async preview(@CurrentUser() user: SessionUser, @Query() query: QuarterlyReportQuery, @Req() req: Request) {
-    return quarterlyReportView(await this.issued.quarter(user, query.homeId, query.quarter), req.locale, canExportReports(user));
+    const csvWithoutNames = !canExportReports(user) && (REPORT_CSV_READERS as readonly string[]).includes(user.role);
+    return quarterlyReportView(await this.issued.quarter(user, query.homeId, query.quarter), req.locale, canExportReports(user), csvWithoutNames);
   }
 
   /** Issues a closed quarter (the next version when it was issued before). */
@@ -86,7 +87,7 @@ export class ReportsController {
 
   /** The CSV tables: from the latest issue's model when the quarter was issued. */
   @Get('quarterly.csv')
-  @Roles(...REPORT_EXPORTERS)
+  @Roles(...REPORT_CSV_READERS)
   async csv(@CurrentUser() user: SessionUser, @Query() query: QuarterlyCsvQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const report = await this.issued.csvModel(user, query.homeId, query.quarter, `csv:${query.table}`, { ip: clientIp(req), userAgent: req.get('user-agent') });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../common/dto/list-query.dto';
-import { blankToNull } from '../../common/http/form-fields';
+import { blankToNull, trimmed } from '../../common/http/form-fields';
 import { ACCOUNT_STATES, type AccountState } from '../accounts.service';
 import { ROLES, type Role } from '../auth.enums';
 
@@ -29,4 +29,31 @@ export class AccountRoleDto {
   @IsIn([...ROLES])
   @IsString()
   role: Role;
+}
+
+const asList = ({ value }: { value: unknown }) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+
+/** An account's groups (a group manager's; docs/groups.md): ticked boxes, one at least. */
+export class AccountGroupsDto {
+  @Transform(asList)
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  @ArrayNotEmpty()
+  @IsArray()
+  groupIds: string[];
+}
+
+/** A new group manager's account (admins only): who, and which groups they lead. */
+export class NewGroupManagerDto extends AccountGroupsDto {
+  @Transform(trimmed)
+  @MaxLength(120)
+  @IsNotEmpty()
+  @IsString()
+  displayName: string;
+
+  @Transform(trimmed)
+  @MaxLength(254)
+  @IsEmail()
+  @IsString()
+  email: string;
 }

@@ -9,8 +9,10 @@ export interface SessionUser {
   locale: string;
   personKind: string | null;
   personId: string | null;
-  /** Homes the user is a member of; for an admin, every home. */
+  /** Homes the user is a member of; for an admin, every home; for a group manager, every home of their groups. */
   homeIds: string[];
+  /** A group manager's groups (docs/groups.md); absent for every other role. */
+  groupIds?: string[];
   /** The time zone dates and times are shown in: the user's first home's (Europe/Rome without one). */
   timezone: string;
 }

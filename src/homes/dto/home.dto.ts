@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { trimmed } from '../../common/http/form-fields';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { blankToNull, numberField, trimmed } from '../../common/http/form-fields';
 import { LOCALES } from '../../common/i18n/i18n';
 import { COUNTRIES } from '../homes.enums';
 
@@ -36,6 +36,29 @@ export class HomeDto {
   @MaxLength(300)
   @IsString()
   address?: string;
+
+  /** The group the home is in; blank: none. Left out by a trusted caller: unchanged. */
+  @IsOptional()
+  @Transform(blankToNull)
+  @IsUUID()
+  groupId?: string | null;
+}
+
+/** A group's settings (docs/groups.md): its name and the residents-reached threshold the group view flags homes below. */
+export class GroupSettingsDto {
+  @Transform(trimmed)
+  @MaxLength(120)
+  @IsNotEmpty()
+  @IsString()
+  name: string;
+
+  /** A whole percentage; blank: no flag. */
+  @IsOptional()
+  @Transform(numberField)
+  @Max(100)
+  @Min(0)
+  @IsInt()
+  reachedThreshold?: number | null;
 }
 
 export class UnitDto {

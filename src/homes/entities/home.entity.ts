@@ -21,4 +21,8 @@ export class Home extends BaseEntity {
   /** ISO 3166-1 alpha-2; chooses the standards the quarterly report's annex cites (COUNTRIES). */
   @Column('varchar', { length: 2, default: 'IT' })
   country: string;
+
+  /** The group of homes it is in, if any (docs/groups.md). */
+  @Column('varchar', { nullable: true })
+  groupId: string | null;
 }
