@@ -26,7 +26,7 @@ import { StaffPin } from '../src/ward-devices/entities/staff-pin.entity';
 import { WardDevice } from '../src/ward-devices/entities/ward-device.entity';
 import { ACCESS_POLICY, Outcome, policyLineFor, ROLES, PolicyRole, VISITORS, Visitor } from './support/access-policy';
 import { createActivity } from './support/activity-factories';
-import { createHome, createUser, TestUser } from './support/factories';
+import { createGroup, createHome, createUser, TestUser } from './support/factories';
 import { createFamilyLink, createFamilyMember } from './support/family-factories';
 import { Agent, formToken, signIn } from './support/http';
 import { createStaffMember, createVolunteer } from './support/people-factories';
@@ -109,6 +109,7 @@ const BODIES: Record<string, (tg: Targets) => Record<string, unknown>> = {
   'POST /news': () => ({ body: 'The garden is open again.' }),
   'POST /inbox/suggestions/:id': () => ({ status: 'declined', response: 'Not this season, thank you.' }),
   'POST /reports/issued': (tg) => ({ homeId: tg.homeId, quarter: '2026-Q3' }),
+  'POST /groups/:id/settings': () => ({ name: `Group ${Math.random().toString(36).slice(2, 8)}`, reachedThreshold: '50' }),
   // Where writing is narrower than reading (a form refused is shown again to whoever may read it), a valid body reaches the write rule.
   'POST /activities/:id/log': (tg) => ({ residentId: tg.resident.id, engagement: 'active' }),
   'POST /activities/:id/log/residents': (tg) => ({ residentId: tg.resident.id }),
@@ -136,6 +137,8 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
   /** Each user's own notification, a bystander's in the same home, and one in the other home. */
   const notifications = {} as Record<PolicyRole | 'bystander' | 'otherHome', string>;
   let invitationToken: string;
+  /** Each home's group. */
+  const groupOf = new Map<string, string>();
   /** A mail in the outbox (kept: the matrix runs without an SMTP server). */
   let mailId: string;
   /** Row counts and last update of every table but sessions (and, when asked, the audit log). */
@@ -249,6 +252,9 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
     for (const role of ['manager', 'coordinator', 'carer'] as const) users[role] = await createUser(t, { role, homeIds: [homeA] });
     users.family = relative.user;
     users.volunteer = await createUser(t, { role: 'volunteer', homeIds: [homeA], personKind: 'volunteer', personId: home.volunteerId });
+    // Each home in a group of its own; the group manager leads home A's (docs/groups.md).
+    for (const homeId of [homeA, homeB]) groupOf.set(homeId, (await createGroup(t, [homeId])).id);
+    users.group_manager = await createUser(t, { role: 'group_manager', groupIds: [groupOf.get(homeA)!] });
     for (const role of ROLES) {
       const agent = await signIn(t, users[role].email, users[role].password);
       agents[role] = { agent, token: await formToken(agent, '/account') };
@@ -391,7 +397,7 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
     const ids: Record<string, string> = {
       homes: tg.homeId, residents: tg.resident.id, activities: activityId, families: tg.familyMember.id, volunteers: tg.volunteerId, staff: tg.staffMemberId,
       'activity-types': tg.activityTypeId, inbox: tg.suggestionId, notifications: notificationFor(role, variant), contributions: tg.programmeContributionId,
-      devices: tg.deviceId, mail: mailId, photos: tg.photoId, news: tg.newsPostId,
+      devices: tg.deviceId, mail: mailId, photos: tg.photoId, news: tg.newsPostId, groups: groupOf.get(tg.homeId)!,
       // A carer's account of the home.
       accounts: tg.pinUserId,
     };

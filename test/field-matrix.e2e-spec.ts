@@ -9,7 +9,9 @@ import { PhotoFiles } from '../src/photos/photo-files';
 import { ResidentPhotos } from '../src/residents/resident-photos';
 import { ACCESS_POLICY, PolicyRole, ROLES } from './support/access-policy';
 import { createActivity } from './support/activity-factories';
-import { createHome, createUser, TestUser } from './support/factories';
+import { createGroup, createHome, createUser, TestUser } from './support/factories';
+import { quarterOf } from '../src/common/time/quarter';
+import { CSV_TABLES } from '../src/reports/dto/report-query.dto';
 import { createFamilyLink } from './support/family-factories';
 import { Agent, apiSignIn, formToken, signIn } from './support/http';
 import { createVolunteer } from './support/people-factories';
@@ -43,7 +45,8 @@ const CARLA = {
 };
 
 type Canaries = typeof PIA;
-type Reader = 'volunteer' | 'family' | 'carer';
+/** A group manager reads reports and figures of their group's homes, and nothing of a resident (docs/groups.md). */
+type Reader = 'volunteer' | 'family' | 'carer' | 'group_manager';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 /** What a reader may never see of each resident, by the lens they see that resident through. */
@@ -67,11 +70,14 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
   const users = {} as Record<Reader, TestUser>;
   const agents = {} as Record<Reader, Agent>;
   /** The lens each reader sees each resident through ('none': not at all). */
-  const lenses: Record<Reader, Record<string, Lens | 'none'>> = { volunteer: {}, family: {}, carer: {} };
+  const lenses: Record<Reader, Record<string, Lens | 'none'>> = { volunteer: {}, family: {}, carer: {}, group_manager: {} };
+  let homeId: string;
+  let groupId: string;
 
   beforeAll(async () => {
     t = await createTestApp();
-    const homeId = (await createHome(t)).id;
+    homeId = (await createHome(t)).id;
+    groupId = (await createGroup(t, [homeId])).id;
     const { staffNote: _s1, familyNote: _f1, ...piaFields } = PIA;
     const { staffNote: _s2, familyNote: _f2, ...carlaFields } = CARLA;
     const photoFile = () => t.get(ResidentPhotos).store({ buffer: PNG, size: PNG.length });
@@ -94,7 +100,8 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
     await createFamilyLink(t, relative.familyMember, carla.id, { access: 'contribute' });
     users.family = relative.user;
     users.carer = await createUser(t, { role: 'carer', homeIds: [homeId] });
-    for (const reader of ['volunteer', 'family', 'carer'] as const) agents[reader] = await signIn(t, users[reader].email, users[reader].password);
+    users.group_manager = await createUser(t, { role: 'group_manager', groupIds: [groupId] });
+    for (const reader of ['volunteer', 'family', 'carer', 'group_manager'] as const) agents[reader] = await signIn(t, users[reader].email, users[reader].password);
 
     // Staff log both residents with moods and notes, through the tablet's API.
     const carer = await apiSignIn(t, users.carer.email, users.carer.password);
@@ -108,6 +115,7 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
     lenses.volunteer = { [pia.id]: 'volunteer', [carla.id]: 'none' };
     lenses.family = { [pia.id]: 'family_summary', [carla.id]: 'family_full' };
     lenses.carer = { [pia.id]: 'staff', [carla.id]: 'staff' };
+    lenses.group_manager = { [pia.id]: 'none', [carla.id]: 'none' };
   }, 120_000);
 
   afterAll(async () => {
@@ -125,6 +133,12 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
   /** Concrete addresses for a route: one per resident it can name, the activity for activity routes. */
   function urlsFor(route: string): string[] {
     const path = route.slice(4);
+    const quarter = quarterOf(activityDate);
+    if (path.startsWith('/reports/quarterly')) {
+      const query = `?homeId=${homeId}&quarter=${quarter}`;
+      return path.endsWith('.csv') ? CSV_TABLES.map((table) => `${path}${query}&table=${table}`) : [`${path}${query}`];
+    }
+    if (path.startsWith('/groups/:id')) return [`${path.replace(':id', groupId)}?quarter=${quarter}`];
     if (!path.includes(':')) return [path === '/api/activities' ? `${path}?date=${activityDate}` : path];
     if (/^\/(api\/)?activities\/:id(\/[a-z]+)?$/.test(path)) return [path.replace(':id', activityId)];
     if (/^\/(api\/|portal\/)?residents\/:id(\/[a-z.]+)?$/.test(path)) return [pia.id, carla.id].map((id) => path.replace(':id', id));
@@ -170,7 +184,7 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
     return found;
   }
 
-  for (const reader of ['volunteer', 'family'] as const) {
+  for (const reader of ['volunteer', 'family', 'group_manager'] as const) {
     it(`should show a ${reader} nothing of a resident beyond their lens, on any page, PDF, CSV or JSON answer`, async () => {
       const leaks: string[] = [];
       const routes = readableRoutes(reader);

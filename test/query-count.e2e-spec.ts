@@ -6,6 +6,9 @@ import { SYNTHETIC_PASSWORD, seedSynthetic } from '../src/cli/synthetic/seed-syn
 import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from '../src/cli/synthetic/synthetic-home';
 import { addDays, localDayRange, todayIn } from '../src/common/time/zoned';
 import { Home } from '../src/homes/entities/home.entity';
+import { HomesService } from '../src/homes/homes.service';
+import { currentQuarter } from '../src/common/time/quarter';
+import { createUser } from './support/factories';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { Agent, signIn } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
@@ -111,6 +114,55 @@ describe('Queries per request do not grow with the number of residents', () => {
     expect(large.length).toBeLessThanOrEqual(small.length + 3);
   });
 });
+
+/**
+ * The group view (issue 20 e, docs/groups.md) makes one grouped statement per figure family, never
+ * one per home: a group of 6 homes costs the same statements as a group of 2.
+ */
+describe('Queries for the group view do not grow with the number of homes', () => {
+  let t: TestApp;
+  let admin: Agent;
+  let groupId: string;
+  const quarter = currentQuarter(SYNTHETIC_TIMEZONE);
+
+  async function seedHomes(first: number, count: number): Promise<void> {
+    await seedSynthetic(t.dataSource, { homes: count, residents: 5, days: 21, futureDays: 0, seed: 5, firstHome: first });
+    for (let n = first; n < first + count; n += 1) await t.dataSource.getRepository(Home).update({ slug: homeSlug(n) }, { groupId });
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    groupId = (await t.get(HomesService).createGroup(null, { name: 'Query count group', reachedThreshold: 50 })).id;
+    const user = await createUser(t, { role: 'admin', homeIds: [] });
+    admin = await signIn(t, user.email, user.password);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('should make the same statements for a group of 6 homes as for a group of 2', async () => {
+    await seedHomes(21, 2);
+    const two = await queriesOf(t, admin, `/groups/${groupId}?quarter=${quarter}&sort=attended&dir=desc`);
+    await seedHomes(23, 4);
+    const six = await queriesOf(t, admin, `/groups/${groupId}?quarter=${quarter}&sort=attended&dir=desc`);
+    expect(two.length).toBeGreaterThan(0);
+    expect([...countByStatement(six)]).toEqual([...countByStatement(two)]);
+  });
+});
+
+/** The SQL statements one request sends, after a first request to warm up. */
+async function queriesOf(t: TestApp, agent: Agent, path: string): Promise<string[]> {
+  await agent.get(path).expect(200);
+  const spies = [...new Set([t.app.get(DataSource).logger, t.dataSource.logger])].map((logger) => jest.spyOn(logger, 'logQuery'));
+  try {
+    await agent.get(path).expect(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    return spies.flatMap((spy) => spy.mock.calls.map(([sql]) => sql));
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
 
 /** How often each statement ran, lists of placeholders counted as one (`IN (?, ?)` and `IN (?)` are the same statement). */
 function countByStatement(statements: string[]): Map<string, number> {

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Post, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { rolesThat } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
+import { Roles } from '../common/decorators/roles.decorator';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
 import { Public } from '../common/decorators/public.decorator';
@@ -17,12 +19,14 @@ export class CalendarFeedsController {
   constructor(private readonly feeds: CalendarFeedsService) {}
 
   @Get('account/calendars')
+  @Roles(...rolesThat('homeUsers'))
   @Render('calendar-feeds/index')
   page(@CurrentUser() user: SessionUser) {
     return this.form(user);
   }
 
   @Post('account/calendars')
+  @Roles(...rolesThat('homeUsers'))
   @Redirect(FEEDS_PATH, 303)
   @FormView('calendar-feeds/index', {}, (c: CalendarFeedsController, req) => c.form(req.user!))
   async create(@CurrentUser() user: SessionUser, @Body() body: CalendarFeedDto, @Req() req: Request) {
@@ -33,6 +37,7 @@ export class CalendarFeedsController {
   }
 
   @Post('account/calendars/revoke')
+  @Roles(...rolesThat('homeUsers'))
   @Redirect(FEEDS_PATH, 303)
   @FormView('calendar-feeds/index', {}, (c: CalendarFeedsController, req) => c.form(req.user!))
   async revoke(@CurrentUser() user: SessionUser, @Body() body: RevokeCalendarFeedDto, @Req() req: Request) {

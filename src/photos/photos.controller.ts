@@ -65,6 +65,7 @@ export class PhotosController {
 
   /** A photo's bytes, only for a reader the photo rule lets see it; never cached, never sniffed. */
   @Get('photos/:id/:size')
+  @Roles(...rolesThat('homeUsers'))
   async image(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Param('size') size: string, @Res() res: Response) {
     if (!(PHOTO_SIZES as readonly string[]).includes(size)) throw new NotFoundError();
     const stream = await this.photos.open(user, id, size as PhotoSize);

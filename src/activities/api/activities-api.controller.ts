@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Headers, Param, Post, Put, Query } from '@nestjs/common';
 import type { SessionUser } from '../../common/access/session-user';
+import { rolesThat } from '../../common/access/access-policy';
 import { CurrentUser } from '../../common/decorators/current-user.decorator';
+import { Roles } from '../../common/decorators/roles.decorator';
 import { ValidationError } from '../../common/errors/domain-errors';
 import { AccessCheck, IdempotencyService } from '../../common/idempotency/idempotency.service';
 import { ParseIdPipe } from '../../common/http/parse-id.pipe';
@@ -15,6 +17,7 @@ import { ParticipationService } from '../participation.service';
 
 /** The tablet's API (docs/api.md): the day's activities, one activity with its roster, and the log. */
 @Controller('api/activities')
+@Roles(...rolesThat('homeUsers'))
 export class ActivitiesApiController {
   constructor(
     private readonly activities: ActivitiesService,

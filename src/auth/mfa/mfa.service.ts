@@ -25,7 +25,8 @@ const ENROLMENT_TTL_MS = 30 * 60_000;
 const ISSUER = 'Insieme';
 
 /** The roles that must use MFA in production (SPEC: admins and managers see every record of their homes). */
-export const MFA_REQUIRED_ROLES: readonly Role[] = ['admin', 'manager'];
+// A group manager reads every home of their groups (docs/groups.md): the same bar as a manager.
+export const MFA_REQUIRED_ROLES: readonly Role[] = ['admin', 'manager', 'group_manager'];
 
 export interface Enrolment {
   /** For typing into the authenticator by hand, grouped by four. */

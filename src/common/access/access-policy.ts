@@ -14,6 +14,12 @@ import type { SessionUser } from './session-user';
 // Roles ------------------------------------------------------------------------------------------
 
 const CAPABILITIES = {
+  /**
+   * The people of a home: everyone whose account belongs to one, for routes open to any of them (the
+   * API's residents and activities, photos, calendar feeds). Not a group manager, who reads figures
+   * and reports of their group's homes and never a resident's record (docs/groups.md).
+   */
+  homeUsers: ['admin', 'manager', 'coordinator', 'carer', 'volunteer', 'family'],
   /** Create, edit and cancel activities; manage rosters and types. */
   planActivities: ['admin', 'manager', 'coordinator'],
   /** Log any activity of their homes; read the whole resident record (carers included). */
