@@ -1,7 +1,10 @@
 import { join } from 'node:path';
+import request from 'supertest';
 import { AuditService } from '../src/audit/audit.service';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
-import { Running, startBaseline, stop } from '../src/cli/bench/bench-support';
+import { Running, startBareToday, startBaseline, stop } from '../src/cli/bench/bench-support';
+import { HomesService } from '../src/homes/homes.service';
+import { Notification } from '../src/notifications/entities/notification.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
 import { createActivity } from './support/activity-factories';
 import { BUILT_MAIN, buildApp } from './support/build';
@@ -15,13 +18,15 @@ import { testDatabaseKind } from './support/test-database';
  * The benchmark's part (a) compares the app's participation save with a bare better-sqlite3 server
  * "doing the same writes" (SPEC 7). This holds the bare server to that: on one database, the same
  * save through each writes the same rows in the same tables, and its audit entry joins the app's
- * chain. The bare server is SQLite only.
+ * chain. Part (b) compares the app's Today with a bare Today server doing the same work: both answer
+ * the same bytes. The bare servers are SQLite only.
  */
 const describeOnSqlite = testDatabaseKind() === 'sqlite' ? describe : describe.skip;
 
 describeOnSqlite('the benchmark baseline server', () => {
   let t: TestApp;
   let baseline: Running;
+  let bareToday: Running;
   let carer: TestUser;
   let residentIds: string[];
   let homeId: string;
@@ -34,11 +39,14 @@ describeOnSqlite('the benchmark baseline server', () => {
     carer = await createUser(t, { role: 'carer', homeIds: [home.id] });
     residentIds = [];
     for (let i = 0; i < 3; i += 1) residentIds.push((await createResident(t, home.id)).id);
-    baseline = await startBaseline(t.database.url.replace(/^sqlite:/, ''), join(BUILT_MAIN, '..', 'cli', 'bench', 'baseline-server.js'), TEST_AUDIT_KEY);
+    const file = t.database.url.replace(/^sqlite:/, '');
+    baseline = await startBaseline(file, join(BUILT_MAIN, '..', 'cli', 'bench', 'baseline-server.js'), TEST_AUDIT_KEY);
+    bareToday = await startBareToday(file, t.config.sessionSecret, join(BUILT_MAIN, '..', 'cli', 'bench', 'baseline-today.js'));
   }, 120_000);
 
   afterAll(async () => {
     if (baseline) await stop(baseline);
+    if (bareToday) await stop(bareToday);
     await t?.close();
   });
 
@@ -93,4 +101,45 @@ describeOnSqlite('the benchmark baseline server', () => {
     expect(await replay.text()).toBe(await first.text());
     expect(grown(before, await rowCounts())).toEqual({});
   });
+
+  it('should answer a carer\'s Today with the same bytes as the app, from the same session', async () => {
+    const homes = t.get(HomesService);
+    const ward = await homes.addUnit(null, homeId, { unitName: 'Glicini' });
+    const other = await homes.addUnit(null, homeId, { unitName: 'Ortensie' });
+    const user = await createUser(t, { role: 'carer', homeIds: [homeId], locale: 'it' });
+    const day = '2026-09-09';
+    const at = (time: string) => new Date(`${day}T${time}:00Z`);
+    const sung = await createActivity(t, homeId, { title: 'Canto <insieme>', unitId: ward.id, startsAt: at('08:30'), residentIds, status: 'completed' });
+    await createActivity(t, homeId, { title: 'Tombola', unitId: null, startsAt: at('13:00'), residentIds: residentIds.slice(0, 1), location: null });
+    await createActivity(t, homeId, { title: 'Giardinaggio', unitId: ward.id, startsAt: at('15:00') });
+    await createActivity(t, homeId, { title: 'Altro nucleo', unitId: other.id, startsAt: at('10:00') });
+    await createActivity(t, homeId, { title: 'Annullata', unitId: ward.id, startsAt: at('11:00'), status: 'cancelled' });
+    await t.dataSource.getRepository(Notification).insert({ userId: user.id, homeId, kind: 'test', messageKey: 'errors.notFound', params: {}, link: '/', readAt: null });
+
+    const login = await request(t.server).post('/api/auth/login').send({ email: user.email, password: user.password }).expect(200);
+    const cookie = login.headers['set-cookie'] as unknown as string[];
+    const sid = cookie.map((c) => c.split(';')[0]).join('; ');
+    await request(t.server).put(`/api/activities/${sung.id}/participation`).set('cookie', sid).set('x-csrf-token', login.body.csrfToken)
+      .set('idempotency-key', 'today-bytes-0001').send({ entries: entries().slice(0, 2) }).expect(200);
+
+    const path = `/today?date=${day}&unitId=${ward.id}`;
+    const byApp = await request(t.server).get(path).set('cookie', sid).expect(200);
+    const byBare = await fetch(`http://127.0.0.1:${bareToday.port}${path}`, { headers: { cookie: sid } });
+    expect(byBare.status).toBe(200);
+    const bare = Buffer.from(await byBare.arrayBuffer());
+
+    // The page is the one wanted (so equal bytes are not two equal refusals): the ward's and the
+    // whole home's activities, the count logged, the unread notification, the session's CSRF token.
+    expect(byApp.text).toContain('Canto &lt;insieme&gt;');
+    expect(byApp.text).toContain('Tombola');
+    expect(byApp.text).toContain('Giardinaggio');
+    expect(byApp.text).not.toContain('Altro nucleo');
+    expect(byApp.text).not.toContain('Annullata');
+    expect(byApp.text).toContain(`value="${login.body.csrfToken}"`);
+    expect(byApp.text).toContain('has-unread');
+    // The CSRF token is the session's own (csrf-sync keeps one per session), so both read the same one.
+    expect(bare.toString('utf8')).toBe(byApp.text);
+    expect(bare.equals(Buffer.from(byApp.text, 'utf8'))).toBe(true);
+  });
 });
+

@@ -10,10 +10,11 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { addDays, localDayRange, localToUtc, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
 import { Phase, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
-import { asDate, asNumber, placeholders, sqlRows } from '../database/sql';
+import { asDate, asNumber, sqlRows } from '../database/sql';
 import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
-import { HomesService, Places } from '../homes/homes.service';
+import { HomesService } from '../homes/homes.service';
+import type { Places } from '../homes/places';
 import type { WeeklyParticipation } from '../residents/resident-activity-facts';
 import { ResidentBrief, ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
@@ -28,6 +29,7 @@ import { RosterEntry } from './entities/roster-entry.entity';
 import { WaitlistEntry } from './entities/waitlist-entry.entity';
 import { isBelowWeeklyTarget, weeklyBadge, WeeklyBadge } from '../residents/weekly-badge';
 import { SeriesService } from './series.service';
+import { dayListQuery, daySummaries, SummaryRow, toSummary } from './day-list';
 import { RuleChoice, WEEKDAYS, WeekdayCode } from './series/series-rule';
 
 /** The repeat rule a form chose (blank interval 1; monthly on the first date's weekday unless chosen). */
@@ -193,48 +195,11 @@ export class ActivitiesService {
   async listBetween(
     user: SessionUser, from: Date, to: Date, options: { unitId?: string; includeCancelled?: boolean; homeId?: string } = {}, places?: Places,
   ): Promise<ActivitySummary[]> {
-    // One statement, in plain SQL: the tablet asks for its day more than for anything else. The
-    // scope is the one visible() applies (the user's homes; families only what is shown to them),
-    // narrowed to one of them when `homeId` says so (then `places` need hold that home only).
-    const homeIds = options.homeId ? user.homeIds.filter((id) => id === options.homeId) : user.homeIds;
-    if (homeIds.length === 0 || !(can(user, 'homeStaff') || user.role === 'volunteer' || user.role === 'family')) return [];
-    const where = [`a."homeId" IN (${placeholders(homeIds.length)})`, 'a."startsAt" >= ?', 'a."startsAt" < ?'];
-    const params: unknown[] = [...homeIds, from, to];
-    if (user.role === 'family') {
-      where.push('a."visibleToFamilies" = ?');
-      params.push(true);
-    }
-    // A unit's calendar includes whole-home activities.
-    if (options.unitId) {
-      where.push('(a."unitId" = ? OR a."unitId" IS NULL)');
-      params.push(options.unitId);
-    }
-    if (!options.includeCancelled) where.push(`a.status <> 'cancelled'`);
-    const [rows, where_] = await Promise.all([
-      sqlRows<SummaryRow>(
-        this.activities.manager,
-        `SELECT a.id, a."homeId", a.title, a."startsAt", a."durationMinutes", a.location, a."unitId", a.status, a."visibleToFamilies",
-                t.name AS "typeName", t.category,
-                (SELECT COUNT(*) FROM roster_entry r WHERE r."activityId" = a.id) AS "rosterCount",
-                (SELECT COUNT(*) FROM participation p WHERE p."activityId" = a.id) AS "loggedCount"
-         FROM activity a
-         LEFT JOIN activity_type t ON t.id = a."activityTypeId"
-         WHERE ${where.join(' AND ')}
-         ORDER BY a."startsAt", a.title`,
-        params,
-      ),
-      places ?? this.homes.places(homeIds),
-    ]);
-    return rows.map((row) => {
-      const startsAt = asDate(row.startsAt);
-      return toSummary(
-        { ...row, startsAt, visibleToFamilies: Boolean(row.visibleToFamilies) },
-        {
-          typeName: row.typeName, category: row.category, unitName: row.unitId ? (where_.units.get(row.unitId)?.name ?? null) : null,
-          zone: where_.homes.get(row.homeId)!.timezone, rosterCount: asNumber(row.rosterCount), loggedCount: asNumber(row.loggedCount),
-        },
-      );
-    });
+    // One statement, in plain SQL (day-list.ts): the tablet asks for its day more than for anything else.
+    const query = dayListQuery(user, from, to, options);
+    if (!query) return [];
+    const [rows, where] = await Promise.all([sqlRows<SummaryRow>(this.activities.manager, query.text, query.params), places ?? this.homes.places(query.homeIds)]);
+    return daySummaries(rows, where);
   }
 
   /** An activity this user may see, or 404. */
@@ -979,32 +944,6 @@ export class ActivitiesService {
   async lockForUpdate(manager: EntityManager, id: string): Promise<void> {
     await lockRow(manager, 'activity', id);
   }
-}
-
-type SummaryFields = Pick<Activity, 'id' | 'homeId' | 'title' | 'startsAt' | 'durationMinutes' | 'location' | 'unitId' | 'status' | 'visibleToFamilies'>;
-
-interface SummaryRow extends Omit<SummaryFields, 'startsAt' | 'visibleToFamilies'> {
-  startsAt: Date | string;
-  visibleToFamilies: boolean | number;
-  typeName: string | null;
-  category: ActivityCategory | null;
-  rosterCount: number | string;
-  loggedCount: number | string;
-}
-
-/** An activity as lists show it, with its times in its home's zone. */
-function toSummary(
-  a: SummaryFields,
-  more: { typeName: string | null; category: ActivityCategory | null; unitName: string | null; zone: string; rosterCount: number; loggedCount: number },
-): ActivitySummary {
-  const start = utcToLocal(a.startsAt, more.zone);
-  const end = utcToLocal(new Date(a.startsAt.getTime() + a.durationMinutes * 60_000), more.zone);
-  return {
-    id: a.id, homeId: a.homeId, title: a.title, typeName: more.typeName ?? '', category: more.category ?? 'social', startsAt: a.startsAt,
-    date: start.date, time: start.time, endTime: end.time, durationMinutes: a.durationMinutes, location: a.location,
-    unitId: a.unitId, unitName: a.unitId ? more.unitName : null, status: a.status,
-    rosterCount: more.rosterCount, loggedCount: more.loggedCount, visibleToFamilies: a.visibleToFamilies,
-  };
 }
 
 /** A resident as a roster shows them, through the reader's lens. */

@@ -6,12 +6,14 @@ import { groupByHome, Option, OptionGroup } from '../common/views/option-groups'
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
 import { FamiliesService } from '../families/families.service';
-import { homeNamesOf, HomesService, unitChoicesOf } from '../homes/homes.service';
+import { HomesService } from '../homes/homes.service';
+import { homeNamesOf } from '../homes/places';
 import { ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { ENGAGEMENTS, OCCURRENCE_SCOPES } from './activities.enums';
 import { ActivitiesService, toRosterResident } from './activities.service';
+import { todayView } from './day-list';
 import { Activity } from './entities/activity.entity';
 import { HelpOffersService } from './help-offers.service';
 import { ParticipationService } from './participation.service';
@@ -61,14 +63,7 @@ export class ActivityPagesService {
     const date = query.date ?? todayIn(user.timezone);
     const [unitId, places] = await Promise.all([query.unitId ?? this.ownUnit(user), this.homes.places(user.homeIds)]);
     const { start, end } = localDayRange(date, user.timezone);
-    const activities = await this.activities.listBetween(user, start, end, { unitId }, places);
-    return {
-      date,
-      isToday: date === todayIn(user.timezone),
-      unitId: unitId ?? '',
-      ...unitChoicesOf(places),
-      activities: activities.map((a) => ({ ...a, allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount })),
-    };
+    return todayView(user, date, unitId, places, await this.activities.listBetween(user, start, end, { unitId }, places));
   }
 
   /**

@@ -7,8 +7,10 @@ import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } f
 import { isLocale } from '../common/i18n/i18n';
 import { sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { DEFAULT_TIMEZONE, HomesService } from '../homes/homes.service';
+import { HomesService } from '../homes/homes.service';
+import { DEFAULT_TIMEZONE } from '../homes/places';
 import { GroupMembership } from './entities/group-membership.entity';
+import { SESSION_USER_SQL, SessionUserRow, sessionUserOf } from './session/session-user-query';
 import { Membership } from './entities/membership.entity';
 import { User } from './entities/user.entity';
 import { PersonKind, Role, ROLES } from './auth.enums';
@@ -51,7 +53,6 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-type SessionUserRow = Pick<User, 'id' | 'email' | 'displayName' | 'role' | 'locale' | 'personKind' | 'personId'> & { disabledAt: unknown };
 
 @Injectable()
 export class AuthService {
@@ -99,25 +100,13 @@ export class AuthService {
    * joined and each home's zone (an admin is in every home).
    */
   async findSessionUser(userId: string): Promise<SessionUser | null> {
-    const rows = await sqlRows<SessionUserRow & { homeId: string | null; timezone: string | null }>(
-      this.users.manager,
-      // The one exception to "SQL names only its module's tables": each home's zone is read in the
-      // statement every request runs, which a call to the homes module would double (README, Performance).
-      // eslint-disable-next-line insieme/sql-table-ownership
-      `SELECT u.id, u.email, u."displayName", u.role, u.locale, u."personKind", u."personId", u."disabledAt", m."homeId", h.timezone
-       FROM "user" u LEFT JOIN membership m ON m."userId" = u.id LEFT JOIN home h ON h.id = m."homeId"
-       WHERE u.id = ? ORDER BY m."createdAt", m.id`,
-      [userId],
-    );
-    const user = rows[0];
-    if (!user || user.disabledAt !== null) return null;
-    if (user.role === 'group_manager') return this.groupManager(user);
-    const homes = rows.filter((row) => row.homeId !== null);
-    const homeIds = user.role === 'admin' ? await this.homes.allHomeIds() : homes.map((row) => row.homeId!);
-    return {
-      id: user.id, email: user.email, displayName: user.displayName, role: user.role, locale: user.locale, personKind: user.personKind, personId: user.personId,
-      homeIds, timezone: user.role === 'admin' ? await this.homes.timezoneOf(homeIds[0]) : (homes[0]?.timezone ?? DEFAULT_TIMEZONE),
-    };
+    const rows = await sqlRows<SessionUserRow>(this.users.manager, SESSION_USER_SQL, [userId]);
+    const user = sessionUserOf(rows);
+    if (user?.role === 'group_manager') return this.groupManager(rows[0]);
+    if (user?.role !== 'admin') return user;
+    // An admin is in every home, and sees times in the first one's zone.
+    const homeIds = await this.homes.allHomeIds();
+    return { ...user, homeIds, timezone: await this.homes.timezoneOf(homeIds[0]) };
   }
 
   /**

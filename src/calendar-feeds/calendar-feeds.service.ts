@@ -13,7 +13,8 @@ import { groupByHome, Option, OptionGroup } from '../common/views/option-groups'
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work';
-import { homeNamesOf, HomesService } from '../homes/homes.service';
+import { HomesService } from '../homes/homes.service';
+import { homeNamesOf } from '../homes/places';
 import { PortalService } from '../portal/portal.service';
 import type { FeedScope } from './calendar-feeds.enums';
 import { CalendarFeed } from './entities/calendar-feed.entity';

@@ -14,7 +14,7 @@ export async function sqlRows<T>(manager: EntityManager, text: string, params: r
   if (manager.connection.options.type === 'postgres') {
     return (await manager.query(numbered(text), params.map((p) => toParameter(p, true)))) as T[];
   }
-  return sqliteRows<T>(manager, text, params.map((p) => toParameter(p, false)));
+  return sqliteRows<T>(manager, text, sqliteParameters(params));
 }
 
 /** The first row, or undefined. */
@@ -53,6 +53,11 @@ export function asNumber(value: number | string | null | undefined): number {
 /** "?, ?, ?" for a list of n values. */
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
+}
+
+/** Parameters as better-sqlite3 binds them: dates as TypeORM writes them, booleans as 1 and 0. */
+export function sqliteParameters(params: readonly unknown[]): unknown[] {
+  return params.map((p) => toParameter(p, false));
 }
 
 function toParameter(value: unknown, postgres: boolean): unknown {

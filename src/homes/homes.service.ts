@@ -13,7 +13,7 @@ import { HomeGroup } from './entities/home-group.entity';
 import { Home } from './entities/home.entity';
 import { DEFAULT_COUNTRY } from './homes.enums';
 import { Unit } from './entities/unit.entity';
-import { groupByHome, Option, OptionGroup } from '../common/views/option-groups';
+import { DEFAULT_TIMEZONE, PlaceRow, Places, placesOf, placesSql, unitChoicesOf, UnitChoices } from './places';
 
 export interface HomeView {
   id: string;
@@ -44,31 +44,6 @@ export interface UnitView {
   id: string;
   name: string;
   active: boolean;
-}
-
-export const DEFAULT_TIMEZONE = 'Europe/Rome';
-
-/** Where things happen in a set of homes: each home's name and time zone, and their units. */
-/** The homes' names by id, alphabetical (the order their groups of choices come in). */
-export function homeNamesOf(places: Places): Map<string, string> {
-  return new Map([...places.homes.entries()].sort(([, a], [, b]) => a.name.localeCompare(b.name)).map(([id, home]) => [id, home.name]));
-}
-
-export interface UnitChoices {
-  units: (Option & { homeId: string })[];
-  unitGroups: OptionGroup[] | undefined;
-}
-
-/** HomesService.unitChoices from places already read. */
-export function unitChoicesOf(places: Places, withClosed = false): UnitChoices {
-  const units = [...places.units.values()].filter((u) => u.active || withClosed).map((u) => ({ id: u.id, name: u.name, homeId: u.homeId }));
-  return { units, unitGroups: groupByHome(units, homeNamesOf(places)) };
-}
-
-export interface Places {
-  homes: Map<string, { name: string; timezone: string }>;
-  /** Every unit of those homes, active or not, ordered by name. */
-  units: Map<string, { id: string; homeId: string; name: string; active: boolean }>;
 }
 
 const HOME_FIELDS = ['name', 'slug', 'timezone', 'locale', 'address', 'country', 'groupId'] as const;
@@ -147,21 +122,8 @@ export class HomesService {
    * local times and unit names (the ward tablet's Today asks for it on every page).
    */
   async places(homeIds: readonly string[]): Promise<Places> {
-    const places: Places = { homes: new Map(), units: new Map() };
-    if (homeIds.length === 0) return places;
-    const rows = await sqlRows<{ homeId: string; homeName: string; timezone: string; unitId: string | null; unitName: string | null; active: boolean | number | null }>(
-      this.homes.manager,
-      `SELECT h.id AS "homeId", h.name AS "homeName", h.timezone, u.id AS "unitId", u.name AS "unitName", u.active
-       FROM home h LEFT JOIN unit u ON u."homeId" = h.id
-       WHERE h.id IN (${placeholders(homeIds.length)})
-       ORDER BY u.name, u.id`,
-      [...homeIds],
-    );
-    for (const row of rows) {
-      places.homes.set(row.homeId, { name: row.homeName, timezone: row.timezone });
-      if (row.unitId) places.units.set(row.unitId, { id: row.unitId, homeId: row.homeId, name: row.unitName ?? '', active: Boolean(row.active) });
-    }
-    return places;
+    if (homeIds.length === 0) return placesOf([]);
+    return placesOf(await sqlRows<PlaceRow>(this.homes.manager, placesSql(homeIds.length), [...homeIds]));
   }
 
   /**

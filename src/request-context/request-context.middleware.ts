@@ -4,9 +4,9 @@ import { csrf } from '../common/http/csrf';
 import { SignedDoubleSubmit } from '../common/http/signed-double-submit';
 import { takeFlash } from '../common/http/flash';
 import { regenerateSession, requestPath, wantsJson } from '../common/http/session';
-import { localeFromAcceptLanguage, translate } from '../common/i18n/i18n';
+import { localeFromAcceptLanguage } from '../common/i18n/i18n';
 import { localeFromCookie } from '../common/i18n/locale-cookie';
-import { NavItem, navigationFor } from '../common/views/navigation';
+import type { NavItem } from '../common/views/navigation';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DemoState } from '../demo/demo-state';
@@ -14,8 +14,8 @@ import { MessagesService } from '../messages/messages.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { AuthService } from '../auth/auth.service';
 import { ABSOLUTE_TIMEOUT_MS } from '../auth/session/database-session.store';
-import { isWardRoute } from '../ward-devices/pin-session.guard';
 import { WardDevicesService } from '../ward-devices/ward-devices.service';
+import { pageLocals } from './page-locals';
 
 /**
  * Runs before every route: loads the signed-in user fresh from the database (a disabled account or a
@@ -82,25 +82,15 @@ export class RequestContextMiddleware implements NestMiddleware {
   }
 
   private fillPageLocals(req: Request, res: Response): void {
-    const locale = req.locale;
     const user = req.user;
-    res.locals.locale = locale;
-    res.locals.timezone = user?.timezone ?? 'Europe/Rome';
-    res.locals.otherLocale = locale === 'it' ? 'en' : 'it';
-    res.locals.currentPath = req.originalUrl;
+    let csrfToken: string | undefined;
     // Anonymous visitors get a token that needs no session, so visiting a public page stores nothing.
-    if (!user) res.locals.csrfToken = this.anonymousCsrf.issue(req, res);
-    else if (req.method === 'GET') res.locals.csrfToken = csrf.generateToken(req);
-    else if (req.session.csrfToken) res.locals.csrfToken = req.session.csrfToken;
-    res.locals.flash = takeFlash(req).map((item) => ({ kind: item.kind, text: translate(locale, item.message.key, item.message.params) }));
-    res.locals.demoAccounts = this.demo.accountsToShow();
-    res.locals.wardDevice = req.wardDevice !== undefined;
-    res.locals.pinSession = user !== undefined && req.session?.signedInBy === 'pin';
-    if (user) {
-      res.locals.user = { id: user.id, displayName: user.displayName, email: user.email, role: user.role, roleLabel: translate(locale, `roles.${user.role}`) };
-      const nav = navigationFor(user, requestPath(req));
-      // A PIN session (ward tablet) reaches ward routes only: its menu offers nothing that would answer 403.
-      res.locals.nav = res.locals.pinSession ? nav.filter((item) => isWardRoute(item.href)) : nav;
-    }
+    if (!user) csrfToken = this.anonymousCsrf.issue(req, res);
+    else if (req.method === 'GET') csrfToken = csrf.generateToken(req) ?? undefined;
+    else csrfToken = req.session.csrfToken ?? undefined;
+    Object.assign(res.locals, pageLocals({
+      locale: req.locale, user, url: req.originalUrl, csrfToken, flash: takeFlash(req), demoAccounts: this.demo.accountsToShow(),
+      wardDevice: req.wardDevice !== undefined, pinSession: user !== undefined && req.session?.signedInBy === 'pin',
+    }));
   }
 }

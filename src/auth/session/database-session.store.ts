@@ -14,6 +14,9 @@ const TOUCH_AFTER_MS = 60 * 1000;
 
 type Callback = (err?: unknown, value?: SessionData | null) => void;
 
+/** A session by its id (the benchmark's bare Today server reads it with the same statement). */
+export const SESSION_SQL = 'SELECT data, "expiresAt" FROM session WHERE sid = ?';
+
 /** express-session's store, in our own database so every app process shares the sessions. */
 @Injectable()
 export class DatabaseSessionStore extends Store implements OnModuleInit, OnModuleDestroy {
@@ -43,7 +46,7 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   }
 
   override get(sid: string, callback: Callback): void {
-    sqlRow<{ data: string; expiresAt: Date | string }>(this.sessions.manager, 'SELECT data, "expiresAt" FROM session WHERE sid = ?', [sid])
+    sqlRow<{ data: string; expiresAt: Date | string }>(this.sessions.manager, SESSION_SQL, [sid])
       .then((row) => {
         const expiresAt = row ? asDate(row.expiresAt).getTime() : 0;
         const live = row !== undefined && expiresAt > Date.now();

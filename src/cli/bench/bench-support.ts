@@ -46,9 +46,12 @@ export async function seedDatabase(url: string, homes: number, residents: number
 /** The audit chain's key for the benchmark's and crash test's throwaway databases (the app and the baseline server share it). */
 export const BENCH_AUDIT_KEY = 'bench-audit-key-that-is-long-enough-for-the-validator';
 
+/** The app's session secret in the benchmark (the bare Today server checks the app's cookies with it). */
+export const BENCH_SESSION_SECRET = 'bench-secret-that-is-long-enough-for-the-validator';
+
 export function appEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-that-is-long-enough-for-the-validator',
+    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', SESSION_SECRET: BENCH_SESSION_SECRET,
     AUDIT_KEY: BENCH_AUDIT_KEY,
     DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', ...extra,
   };
@@ -103,11 +106,24 @@ export async function startApp(databaseUrl: string, options: { env?: Record<stri
  * The bare better-sqlite3 server (baseline-server.ts) on its own copy of the database; `script` is
  * its compiled file when the caller does not run from dist/ (its test).
  */
-export async function startBaseline(file: string, script = join(DIST_SRC, 'cli', 'bench', 'baseline-server.js'), auditKey = BENCH_AUDIT_KEY): Promise<Running> {
-  const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AUDIT_KEY: auditKey } });
+export function startBaseline(file: string, script = join(DIST_SRC, 'cli', 'bench', 'baseline-server.js'), auditKey = BENCH_AUDIT_KEY): Promise<Running> {
+  return startChild('baseline server', script, [file], { ...process.env, AUDIT_KEY: auditKey });
+}
+
+/**
+ * The bare Today server (baseline-today.ts), reading the app's own database file: the session it
+ * checks is the app's. `secret` is the app's SESSION_SECRET (the cookie is signed with it).
+ */
+export function startBareToday(file: string, secret = BENCH_SESSION_SECRET, script = join(DIST_SRC, 'cli', 'bench', 'baseline-today.js')): Promise<Running> {
+  return startChild('bare Today server', script, [file], { ...process.env, SESSION_SECRET: secret });
+}
+
+/** A child process that prints "listening PORT" once it listens. */
+async function startChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Running> {
+  const child = spawn(process.execPath, [...startOptions(), script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const output = capture(child);
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The baseline server did not start: ${output()}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`The ${name} did not start: ${output()}`)), 15_000);
     child.stdout!.on('data', () => {
       const match = /listening (\d+)/.exec(output());
       if (match) {
@@ -115,7 +131,7 @@ export async function startBaseline(file: string, script = join(DIST_SRC, 'cli',
         resolve(Number(match[1]));
       }
     });
-    child.once('exit', () => reject(new Error(`The baseline server stopped: ${output()}`)));
+    child.once('exit', () => reject(new Error(`The ${name} stopped: ${output()}`)));
   });
   return { child, port, output };
 }

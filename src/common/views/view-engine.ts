@@ -55,6 +55,11 @@ export function configureViews(app: NestExpressApplication): void {
   app.setBaseViewsDir(VIEWS_DIR);
   app.engine('hbs', renderView);
   app.setViewEngine('hbs');
+  registerViews();
+}
+
+/** The helpers and partials, once per process (the benchmark's bare Today server renders with them too). */
+export function registerViews(): void {
   if (registered) return;
   registered = true;
   handlebars.registerHelper(HELPERS);
