@@ -209,16 +209,45 @@ export async function load(options: autocannon.Options, seconds: number): Promis
  * run then falls on both sides of the ratio alike, instead of on whichever ran at that moment.
  */
 export async function loadInTurns(first: autocannon.Options, second: autocannon.Options, seconds: number): Promise<[LoadFigures, LoadFigures]> {
-  await burst(first, 2);
-  await burst(second, 2);
+  const [a, b] = await loadsInTurns([first, second], seconds);
+  return [a, b];
+}
+
+/** loadInTurns for any number of loads: each warmed up, then a burst of each in turn, `seconds` of each in all. */
+export async function loadsInTurns(loads: autocannon.Options[], seconds: number): Promise<LoadFigures[]> {
+  for (const options of loads) await burst(options, 2);
   const rounds = Math.max(1, Math.floor(seconds / 3));
-  const firsts: autocannon.Result[] = [];
-  const others: autocannon.Result[] = [];
+  const results: autocannon.Result[][] = loads.map(() => []);
   for (let round = 0; round < rounds; round += 1) {
-    firsts.push(await burst(first, seconds / rounds));
-    others.push(await burst(second, seconds / rounds));
+    for (const [i, options] of loads.entries()) results[i].push(await burst(options, seconds / rounds));
   }
-  return [figures(firsts), figures(others)];
+  return results.map(figures);
+}
+
+/**
+ * One load alone and the same load while another runs beside it on the same server, measured in
+ * turns as loadInTurns does: the load beside starts half a second before each of the main load's
+ * bursts and ends after it, so every burst of the main load has it running throughout.
+ */
+export async function loadAloneAndBeside(
+  main: autocannon.Options, beside: autocannon.Options, seconds: number,
+): Promise<{ alone: LoadFigures; besideOther: LoadFigures; other: LoadFigures }> {
+  await burst(main, 2);
+  await burst(beside, 2);
+  const rounds = Math.max(1, Math.floor(seconds / 3));
+  const alone: autocannon.Result[] = [];
+  const besideOther: autocannon.Result[] = [];
+  const other: autocannon.Result[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    alone.push(await burst(main, seconds / rounds));
+    const running = burst(beside, seconds / rounds + 1);
+    // Awaited below; handled here too, so a failure during the main burst is not an unhandled rejection.
+    running.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    besideOther.push(await burst(main, seconds / rounds));
+    other.push(await running);
+  }
+  return { alone: figures(alone), besideOther: figures(besideOther), other: figures(other) };
 }
 
 function burst(options: autocannon.Options, duration: number): Promise<autocannon.Result> {
