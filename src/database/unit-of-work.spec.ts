@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { sqlRows } from './sql';
 import { sqliteConnection, sqliteDataSource } from './sqlite-connections';
-import { UnitOfWork } from './unit-of-work';
+import { SLICE_MS, UnitOfWork } from './unit-of-work';
 
 describe('UnitOfWork on SQLite (group commit)', () => {
   let dir: string;
@@ -43,6 +43,24 @@ describe('UnitOfWork on SQLite (group commit)', () => {
     expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
     expect(await texts()).toEqual(answers);
     // All 20 arrived in one turn of the event loop: one commit (one fsync) for all of them.
+    expect(commits).toBe(1);
+  });
+
+  it('should let the event loop turn between units when a group runs longer than SLICE_MS, still in one commit', async () => {
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const slow = (text: string) => unitOfWork.transaction(async (m) => {
+      busy(SLICE_MS / 2 + 1);
+      await m.query('INSERT INTO note (text) VALUES (?)', [text]);
+    });
+    const order: string[] = [];
+    const group = Promise.all(Array.from({ length: 8 }, (_, i) => slow(`s${i}`))).then(() => order.push('group'));
+    // A request arriving meanwhile: served before the group has run all its units.
+    setImmediate(() => setImmediate(() => order.push('read')));
+    await group;
+    expect(order).toEqual(['read', 'group']);
     expect(commits).toBe(1);
   });
 

@@ -6,6 +6,13 @@ import { sqliteConnection } from './sqlite-connections';
 
 /** At most this many queued units of work share one SQLite commit. */
 export const MAX_GROUP = 64;
+/**
+ * A group's units run one after another without awaiting anything but the database, so the event
+ * loop would serve nothing else until the group commits (64 saves of a ward's log: over half a
+ * second). After this many milliseconds of units the group lets the loop turn once, so pages are
+ * read in between (on the reader connection, which sees only what is committed).
+ */
+export const SLICE_MS = 10;
 
 interface Waiting {
   work: (manager: EntityManager) => Promise<unknown>;
@@ -28,7 +35,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  *
  * Units that arrive in the same turn of the event loop, or while the previous group ran, are
  * committed together (group commit): one SQLite transaction, each unit inside a savepoint of its
- * own. A unit that fails rolls back to its savepoint and rejects alone; the others go on. Nobody
+ * own; between units, every SLICE_MS, the event loop turns once so reads are not held up. A unit that fails rolls back to its savepoint and rejects alone; the others go on. Nobody
  * hears "done" before the shared COMMIT (with synchronous=FULL, the fsync) has returned, so what is
  * acknowledged is on disk, and the units ran one after another exactly as if each had had its own
  * transaction.
@@ -85,7 +92,12 @@ export class UnitOfWork {
       return;
     }
     const alone = group.length === 1;
+    let sliceStarted = performance.now();
     for (const item of group) {
+      if (performance.now() - sliceStarted > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+      }
       try {
         if (!alone) await runner.query('SAVEPOINT unit_of_work');
         const value = await item.work(runner.manager);
