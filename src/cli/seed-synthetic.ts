@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
+    const started = Date.now();
     const result = await seedSynthetic(dataSource, {
       homes, residents, days, seed, firstHome,
       onHome: (home, index, ms) => {
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
           `${home.home.slug}: ${counts.residents} residents, ${counts.activities} activities, ${counts.participation} participation, ` +
             `${counts.contributions} contributions (${(ms / 1000).toFixed(1)} s, ${index + 1}/${homes})`,
         );
+      },
+      onCopies: ({ copies, total, stage }) => {
+        const elapsed = `${((Date.now() - started) / 1000).toFixed(0)} s`;
+        console.log(stage === 'copies' ? `copied into ${copies}/${total} more homes (${elapsed})` : `indexes built again (${elapsed})`);
       },
     });
     console.log(`Wrote ${result.homes.length} homes, ${result.rows} rows in ${(result.ms / 1000).toFixed(1)} s`);
