@@ -19,7 +19,14 @@ export type DataSourceRole = 'writer' | 'reader';
 export function buildDataSourceOptions(config: AppConfig, role: DataSourceRole = 'writer'): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, migrationsTransactionMode: 'each' as const, logging: ['error' as const] };
   if (config.database.kind === 'postgres') {
-    return { ...common, type: 'postgres', url: config.database.url, uuidExtension: 'pgcrypto', extra: { max: 20 } };
+    // No parallel query: every statement of the app reads one home's rows, and once other homes make
+    // a table big PostgreSQL splits such a join over workers whose start-up costs more than the join
+    // (a home's report among 50 homes took 1.6x its time alone, issue 20 d), and takes cores from
+    // concurrent requests. Serial, the plan is the one-home plan at any number of homes.
+    return {
+      ...common, type: 'postgres', url: config.database.url, uuidExtension: 'pgcrypto',
+      extra: { max: 20, options: '-c max_parallel_workers_per_gather=0' },
+    };
   }
   return { ...common, ...sqliteOptions(config.database.path, role) };
 }

@@ -107,7 +107,8 @@ export async function replicateHomes(dataSource: DataSource, options: ReplicaOpt
         const part = copies.slice(next, next + batch);
         next += part.length;
         try {
-          result.rows += await writeCopies(runner, statements, part);
+          const written = await writeCopies(runner, statements, part);
+          result.rows += written;
         } catch (error) {
           failed = true;
           throw error;
