@@ -27,14 +27,16 @@ import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from './synthetic/synthe
  *
  * Environment: BENCH_SECONDS (10) per load run; BENCH_POSTGRES_URL (else TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/postgres) for part (d), skipped when it cannot be reached;
- * BENCH_PG_HOMES (50) homes in the database for part (d).
+ * BENCH_PG_HOMES (500) homes in the database for part (d).
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
 const RESIDENTS = 120;
 const DAYS = 365;
-const PG_HOMES = Number(process.env.BENCH_PG_HOMES ?? 50);
+const PG_HOMES = Number(process.env.BENCH_PG_HOMES ?? 500);
+/** Issue 20 (d): the homes of part (d) are written within ten minutes. */
+const PG_SEED_LIMIT_MS = 600_000;
 const ROSTER_SIZE = 20;
 /** Activities the participation saves rotate over; not a multiple of 3 or 5, so each save changes every row. */
 const LOG_ACTIVITIES = 16;
@@ -175,10 +177,10 @@ async function main(): Promise<void> {
   const running: Running[] = [];
   // Bounded: whatever happens, the run ends.
   const guard = setTimeout(() => {
-    console.error('The benchmark ran past 35 minutes and was stopped');
+    console.error('The benchmark ran past 40 minutes and was stopped');
     for (const r of running) r.child.kill('SIGKILL');
     process.exit(2);
-  }, 35 * 60_000); // part (e) seeds 500 light homes: minutes of its own
+  }, 40 * 60_000);
   guard.unref();
   const now = new Date();
   const quarter = lastCompleteQuarter(utcToLocal(now, SYNTHETIC_TIMEZONE).date);
@@ -328,7 +330,7 @@ async function main(): Promise<void> {
     targets.push({ name: '(c) quarterly PDF: peak memory (RSS of its process)', value: small.peakRssMb, unit: 'MB', target: '< 300', pass: small.peakRssMb < 300 });
     targets.push({ name: `(c) growth: ${RESIDENTS * 4} / ${RESIDENTS} residents (4x the quarter's data)`, value: round(growth), unit: 'x', target: '<= 4.5', pass: growth <= 4.5 });
 
-    // ---- (d) PostgreSQL: one home among 50 -----------------------------------------------------
+    // ---- (d) PostgreSQL: one home among 500; (e) the group view of all of them (bench/group-view.ts)
     const adminUrl = process.env.BENCH_POSTGRES_URL ?? (process.env.TEST_DATABASE_URL?.startsWith('postgres') ? process.env.TEST_DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/postgres');
     if (await postgresReachable(adminUrl)) {
       const pg = await createPostgresDatabase(adminUrl, `insieme_bench_${randomBytes(4).toString('hex')}`);
@@ -342,17 +344,19 @@ async function main(): Promise<void> {
         const ratio = many.warmMedianMs / one.warmMedianMs;
         results.d = { homes1: one, [`homes${PG_HOMES}`]: many, ratio: round(ratio), seedMs: { firstHome: oneSeedMs, otherHomes: moreSeedMs, total: oneSeedMs + moreSeedMs } };
         targets.push({ name: `(d) PostgreSQL report: ${PG_HOMES} homes / 1 home in the database`, value: round(ratio), unit: 'x', target: '<= 1.3', pass: ratio <= 1.3 });
-        targets.push({ name: `    seeding ${PG_HOMES} homes x ${RESIDENTS} residents x ${DAYS} days`, value: round((oneSeedMs + moreSeedMs) / 1000, 0), unit: 's', target: 'minutes', pass: null });
+        const seedMs = oneSeedMs + moreSeedMs;
+        targets.push({ name: `(d) seeding ${PG_HOMES} homes x ${RESIDENTS} residents x ${DAYS} days`, value: round(seedMs / 1000, 0), unit: 's', target: '<= 600', pass: seedMs <= PG_SEED_LIMIT_MS });
+        results.e = await benchGroupView(pg.url, { homes: PG_HOMES, residents: RESIDENTS, days: DAYS }, quarter, now, log, targets);
       } finally {
         await pg.drop();
       }
     } else {
       results.d = { skipped: `PostgreSQL not reachable at ${new URL(adminUrl).host}` };
-      targets.push({ name: '(d) PostgreSQL report: 50 homes / 1 home', value: null, unit: '', target: '<= 1.3', pass: null });
+      targets.push({ name: `(d) PostgreSQL report: ${PG_HOMES} homes / 1 home`, value: null, unit: '', target: '<= 1.3', pass: null });
+      results.e = { skipped: 'PostgreSQL not reachable' };
+      targets.push({ name: `(e) group view of ${PG_HOMES} homes (PostgreSQL)`, value: null, unit: '', target: '<= 2000', pass: null });
     }
 
-    // ---- (e) PostgreSQL: the group view of 500 homes (src/cli/bench/group-view.ts) --------------
-    results.e = await benchGroupView(quarter, now, log, targets);
   } finally {
     for (const r of running) await stop(r);
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../app.module';
@@ -9,14 +9,13 @@ import { groupPageView } from '../../groups/group-view';
 import { GroupViewService } from '../../groups/group-view.service';
 import { HomesService } from '../../homes/homes.service';
 import { SYNTHETIC_TIMEZONE } from '../synthetic/synthetic-home';
-import { createPostgresDatabase, median, postgresReachable, seedDatabase } from './bench-support';
+import { median } from './bench-support';
 
 export interface GroupViewBench {
   homes: number;
   residentsPerHome: number;
   days: number;
   quarter: string;
-  seedSeconds: number;
   /** The group view as kept: one grouped statement per figure family, over the report's own tables. */
   grouped: { coldMs: number; warmMedianMs: number; runsMs: number[] };
   /**
@@ -31,50 +30,44 @@ const WARM_RUNS = 5;
 const ms = (from: number) => Math.round((performance.now() - from) * 10) / 10;
 
 /**
- * Part (e) of `npm run bench`: the group view of `homes` homes on PostgreSQL, in a database of its
- * own (light homes, so 500 of them seed in minutes), both ways: the grouped queries the app uses,
- * and a summary table of per-home daily counts, on the same data.
+ * Part (e) of `npm run bench`: the group view of every home in part (d)'s PostgreSQL database (the
+ * 500 full-size synthetic homes), both ways: the grouped queries the app uses, and a summary table
+ * of per-home daily counts, on the same data.
  */
 export async function measureGroupView(
-  adminUrl: string, options: { homes: number; residents: number; days: number; quarter: string; now: Date; log: (message: string) => void },
+  databaseUrl: string, options: { homes: number; residents: number; days: number; quarter: string; now: Date; log: (message: string) => void },
 ): Promise<GroupViewBench> {
-  const pg = await createPostgresDatabase(adminUrl, `insieme_bench_group_${randomBytes(4).toString('hex')}`);
+  options.log(`(e) PostgreSQL: the group view of ${options.homes} homes`);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...loadConfig({ ...process.env, DATABASE_URL: databaseUrl }), seedDemo: false }), { logger: ['error'] });
   try {
-    options.log(`(e) PostgreSQL: seeding ${options.homes} homes x ${options.residents} residents x ${options.days} days`);
-    const seedMs = await seedDatabase(pg.url, options.homes, options.residents, options.days, 1, options.now);
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...loadConfig({ ...process.env, DATABASE_URL: pg.url }), seedDemo: false }), { logger: ['error'] });
-    try {
-      const homes = app.get(HomesService);
-      const dataSource = app.get(DataSource);
-      const group = await homes.createGroup(null, { name: 'Bench group', reachedThreshold: 50 });
-      await dataSource.query('UPDATE home SET "groupId" = $1', [group.id]);
-      await dataSource.query('ANALYZE');
-      const admin: SessionUser = {
-        id: randomUUID(), email: 'bench@example.test', displayName: 'Bench', role: 'admin', locale: 'en', personKind: null, personId: null,
-        homeIds: await homes.allHomeIds(), timezone: SYNTHETIC_TIMEZONE,
-      };
-      const view = app.get(GroupViewService);
-      const once = async () => {
-        const started = performance.now();
-        const model = await view.view(admin, group.id, options.quarter, 'residentsReachedPercent', 'desc', options.now);
-        groupPageView({ ...model, sort: 'residentsReachedPercent', dir: 'desc', canEditSettings: true }, 'en');
-        return ms(started);
-      };
-      const coldMs = await once();
-      const runsMs: number[] = [];
-      for (let i = 0; i < WARM_RUNS; i += 1) runsMs.push(await once());
+    const homes = app.get(HomesService);
+    const dataSource = app.get(DataSource);
+    const group = await homes.createGroup(null, { name: 'Bench group', reachedThreshold: 50 });
+    await dataSource.query('UPDATE home SET "groupId" = $1', [group.id]);
+    await dataSource.query('ANALYZE');
+    const admin: SessionUser = {
+      id: randomUUID(), email: 'bench@example.test', displayName: 'Bench', role: 'admin', locale: 'en', personKind: null, personId: null,
+      homeIds: await homes.allHomeIds(), timezone: SYNTHETIC_TIMEZONE,
+    };
+    const view = app.get(GroupViewService);
+    const once = async () => {
+      const started = performance.now();
+      const model = await view.view(admin, group.id, options.quarter, 'residentsReachedPercent', 'desc', options.now);
+      groupPageView({ ...model, sort: 'residentsReachedPercent', dir: 'desc', canEditSettings: true }, 'en');
+      return ms(started);
+    };
+    const coldMs = await once();
+    const runsMs: number[] = [];
+    for (let i = 0; i < WARM_RUNS; i += 1) runsMs.push(await once());
 
-      options.log('(e) PostgreSQL: the same figures from a summary table of daily counts');
-      const summary = await summaryTable(dataSource, options.quarter);
-      return {
-        homes: options.homes, residentsPerHome: options.residents, days: options.days, quarter: options.quarter, seedSeconds: Math.round(seedMs / 1000),
-        grouped: { coldMs, warmMedianMs: median(runsMs), runsMs }, summary,
-      };
-    } finally {
-      await app.close();
-    }
+    options.log('(e) PostgreSQL: the same figures from a summary table of daily counts');
+    const summary = await summaryTable(dataSource, options.quarter);
+    return {
+      homes: options.homes, residentsPerHome: options.residents, days: options.days, quarter: options.quarter,
+      grouped: { coldMs, warmMedianMs: median(runsMs), runsMs }, summary,
+    };
   } finally {
-    await pg.drop();
+    await app.close();
   }
 }
 
@@ -119,21 +112,13 @@ async function summaryTable(dataSource: DataSource, quarter: string): Promise<Gr
   return { buildMs, warmMedianMs: median(runsMs), runsMs, rows };
 }
 
-/**
- * Part (e) as `npm run bench` runs it: BENCH_GROUP_HOMES (500) homes of BENCH_GROUP_RESIDENTS (20)
- * residents over 200 days, on the PostgreSQL of part (d); skipped when it cannot be reached.
- */
+/** Part (e) as `npm run bench` runs it, on part (d)'s database of `homes` homes before it is dropped. */
 export async function benchGroupView(
-  quarter: string, now: Date, log: (message: string) => void, targets: { name: string; value: number | null; unit: string; target: string; pass: boolean | null }[],
-): Promise<GroupViewBench | { skipped: string }> {
-  const adminUrl = process.env.BENCH_POSTGRES_URL ?? (process.env.TEST_DATABASE_URL?.startsWith('postgres') ? process.env.TEST_DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/postgres');
-  const homes = Number(process.env.BENCH_GROUP_HOMES ?? 500);
-  if (!(await postgresReachable(adminUrl))) {
-    targets.push({ name: `(e) group view of ${homes} homes (PostgreSQL)`, value: null, unit: '', target: '<= 2000 ms', pass: null });
-    return { skipped: `PostgreSQL not reachable at ${new URL(adminUrl).host}` };
-  }
-  const result = await measureGroupView(adminUrl, { homes, residents: Number(process.env.BENCH_GROUP_RESIDENTS ?? 20), days: 200, quarter, now, log });
-  targets.push({ name: `(e) group view of ${homes} homes (PostgreSQL), warm`, value: result.grouped.warmMedianMs, unit: 'ms', target: '<= 2000', pass: result.grouped.warmMedianMs <= 2000 });
+  databaseUrl: string, homes: { homes: number; residents: number; days: number }, quarter: string, now: Date, log: (message: string) => void,
+  targets: { name: string; value: number | null; unit: string; target: string; pass: boolean | null }[],
+): Promise<GroupViewBench> {
+  const result = await measureGroupView(databaseUrl, { ...homes, quarter, now, log });
+  targets.push({ name: `(e) group view of ${homes.homes} homes (PostgreSQL), warm`, value: result.grouped.warmMedianMs, unit: 'ms', target: '<= 2000', pass: result.grouped.warmMedianMs <= 2000 });
   targets.push({ name: '    the same from a summary table (not kept)', value: result.summary.warmMedianMs, unit: 'ms', target: 'compare', pass: null });
   return result;
 }

@@ -60,7 +60,6 @@ export function copyId(id: string, suffix: string): string {
   return id.slice(0, 24) + suffix;
 }
 
-
 /**
  * The PostgreSQL fast path for many synthetic homes: the generator writes a few homes (the
  * templates), and the server copies their rows into the other homes with INSERT … SELECT, each id
@@ -251,16 +250,17 @@ async function dropIndexes(dataSource: DataSource, indexes: DroppableIndex[]): P
   });
 }
 
-/** Builds the indexes again, the biggest tables' first, on every connection at once; a constraint takes its index back. */
+/**
+ * Builds the indexes again, the biggest tables' first, on every connection at once; then each
+ * constraint takes its index back (ALTER TABLE locks the table, so it waits for all the builds).
+ */
 async function buildIndexes(runners: QueryRunner[], indexes: DroppableIndex[]): Promise<void> {
   const queue = [...indexes].sort((a, b) => Number(b.bytes) - Number(a.bytes));
   await Promise.all(runners.map(async (runner) => {
     await runner.query("SET maintenance_work_mem = '1GB'");
-    for (let index = queue.shift(); index; index = queue.shift()) {
-      await runner.query(index.definition);
-      if (index.constraint) {
-        await runner.query(`ALTER TABLE ${quote(index.table)} ADD CONSTRAINT ${quote(index.name)} ${index.constraint} USING INDEX ${quote(index.name)}`);
-      }
-    }
+    for (let index = queue.shift(); index; index = queue.shift()) await runner.query(index.definition);
   }));
+  for (const index of indexes.filter((i) => i.constraint)) {
+    await runners[0].query(`ALTER TABLE ${quote(index.table)} ADD CONSTRAINT ${quote(index.name)} ${index.constraint} USING INDEX ${quote(index.name)}`);
+  }
 }
