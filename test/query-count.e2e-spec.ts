@@ -67,20 +67,7 @@ describe('Queries per request do not grow with the number of residents', () => {
     await t?.close();
   });
 
-  /** The SQL statements one request sends, after a first request to warm up. */
-  async function queriesFor(agent: Agent, path: string): Promise<string[]> {
-    await agent.get(path).expect(200);
-    // On SQLite reads go through the reader's logger, writes through the writer's (one DataSource on PostgreSQL).
-    const spies = [...new Set([t.app.get(DataSource).logger, t.dataSource.logger])].map((logger) => jest.spyOn(logger, 'logQuery'));
-    try {
-      await agent.get(path).expect(200);
-      // The session store's touch runs as the response ends.
-      await new Promise((resolve) => setImmediate(resolve));
-      return spies.flatMap((spy) => spy.mock.calls.map(([sql]) => sql));
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-  }
+  const queriesFor = (agent: Agent, path: string) => queriesOf(t, agent, path);
 
   const pages: [string, Role, (h: HomeFixture) => string][] = [
     ['the residents list', 'coordinator', () => '/residents'],
@@ -154,9 +141,11 @@ describe('Queries for the group view do not grow with the number of homes', () =
 /** The SQL statements one request sends, after a first request to warm up. */
 async function queriesOf(t: TestApp, agent: Agent, path: string): Promise<string[]> {
   await agent.get(path).expect(200);
+  // On SQLite reads go through the reader's logger, writes through the writer's (one DataSource on PostgreSQL).
   const spies = [...new Set([t.app.get(DataSource).logger, t.dataSource.logger])].map((logger) => jest.spyOn(logger, 'logQuery'));
   try {
     await agent.get(path).expect(200);
+    // The session store's touch runs as the response ends.
     await new Promise((resolve) => setImmediate(resolve));
     return spies.flatMap((spy) => spy.mock.calls.map(([sql]) => sql));
   } finally {

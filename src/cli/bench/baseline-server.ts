@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Database from 'better-sqlite3';
 import { entryHash } from '../../audit/audit-hash';
+import { listenForBench } from './bare-listen';
 
 /**
  * The benchmark's yardstick: a bare node:http server that makes the same writes as the app's
@@ -100,11 +101,7 @@ function main(): void {
       }
     });
   });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    console.log(`listening ${typeof address === 'object' && address ? address.port : ''}`);
-  });
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  listenForBench(server);
 }
 
 main();

@@ -18,6 +18,7 @@ import { registerViews, renderView } from '../../common/views/view-engine';
 import { asDate, asNumber, sqliteParameters } from '../../database/sql';
 import { PlaceRow, placesOf, placesSql } from '../../homes/places';
 import { UNREAD_SQL } from '../../notifications/notifications.service';
+import { listenForBench } from './bare-listen';
 import { pageLocals } from '../../request-context/page-locals';
 
 /**
@@ -116,11 +117,7 @@ function main(): void {
       res.writeHead(500).end(String(error));
     }
   });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    console.log(`listening ${typeof address === 'object' && address ? address.port : ''}`);
-  });
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+  listenForBench(server);
 }
 
 main();
