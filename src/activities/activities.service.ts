@@ -12,6 +12,7 @@ import { Phase, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
 import { asDate, asNumber, sqlRows } from '../database/sql';
 import { lockRow } from '../database/row-lock';
+import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import type { Places } from '../homes/places';
@@ -137,6 +138,7 @@ export class ActivitiesService {
     private readonly residents: ResidentsService,
     private readonly staff: StaffService,
     private readonly seriesService: SeriesService,
+    private readonly summaryUpkeep: SummaryUpkeep,
   ) {}
 
   // Activity types ---------------------------------------------------------------------------
@@ -273,6 +275,7 @@ export class ActivitiesService {
       if (activity.seriesId && changes.startsAt) await this.seriesService.recordMove(m, activity);
       await m.update(Activity, { id }, next);
       await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: id, homeId: activity.homeId, changes });
+      if ('startsAt' in changes) await this.summaryUpkeep.activitiesChanged(m, [id]);
       // More places (or no limit any more): the first waiting move up.
       const movedUp = 'capacity' in changes ? await this.namesOf(m, await this.moveUp(m, user, { ...activity, capacity: next.capacity })) : [];
       return { changed: 1, movedUp };
@@ -306,6 +309,7 @@ export class ActivitiesService {
       }
       await this.seriesService.recordMove(m, activity);
       await m.update(Activity, { id }, { startsAt });
+      await this.summaryUpkeep.activitiesChanged(m, [id]);
       await this.audit.record(m, {
         action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: id, homeId: activity.homeId, changes: { startsAt: { old: activity.startsAt, new: startsAt } },
       });
@@ -341,6 +345,7 @@ export class ActivitiesService {
     }
     const offers = await m.findBy(HelpOffer, { activityId: activity.id, status: 'confirmed' });
     for (const offer of offers) await this.contributeHelper(m, activity, offer, user.id);
+    await this.summaryUpkeep.activitiesChanged(m, [activity.id]);
   }
 
   /** The co_delivery contribution a confirmed helper makes to a completed activity. */

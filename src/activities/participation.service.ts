@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { asDate, placeholders, sqlRows, sqlRun } from '../database/sql';
 import { AuthService } from '../auth/auth.service';
 import { closedRecordError, ResidentsService } from '../residents/residents.service';
+import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ActivitiesService } from './activities.service';
 import { ParticipationEntryDto } from './dto/activity.dto';
@@ -66,6 +67,7 @@ export class ParticipationService {
     private readonly audit: AuditService,
     private readonly residents: ResidentsService,
     private readonly auth: AuthService,
+    private readonly summaryUpkeep: SummaryUpkeep,
   ) {}
 
   /**
@@ -176,6 +178,8 @@ export class ParticipationService {
         });
       }
       if (complete) await this.activities.complete(m, user, activity);
+      // The group view's counts of a held activity follow its log (docs/groups.md, summary tables).
+      if (changed.length > 0 || complete) await this.summaryUpkeep.activitiesChanged(m, [activityId]);
       // The activity's log as it now stands: what was there, with this save's rows over it.
       const saved = new Map(changed.map((row) => [row.residentId, row]));
       const participation = [

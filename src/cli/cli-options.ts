@@ -28,6 +28,10 @@ export const COMMANDS = {
     usage: 'Usage: npm run audit:verify [-- --database URL]',
     options: { database: text },
   },
+  talliesRebuild: {
+    usage: 'Usage: npm run tallies:rebuild [-- --home SLUG] [--database URL]',
+    options: { home: text, database: text },
+  },
   userCreate: {
     usage: 'Usage: npm run user:create -- --email E --role R --home SLUG [--name "Full Name"] --password-stdin',
     options: { email: text, role: text, home: text, name: text, 'password-stdin': flag },

@@ -6,6 +6,7 @@ import { assertHomeAccess, resolveHomeId } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isIsoDate, utcToLocal } from '../common/time/zoned';
+import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamiliesService } from '../families/families.service';
 import { HomesService } from '../homes/homes.service';
@@ -93,6 +94,7 @@ export class ContributionsService {
     private readonly staff: StaffService,
     private readonly residents: ResidentsService,
     private readonly families: FamiliesService,
+    private readonly summaryUpkeep: SummaryUpkeep,
   ) {}
 
   /**
@@ -120,6 +122,7 @@ export class ContributionsService {
         minutes: input.minutes, description: input.description ?? null, source: 'manual', sourceId: null, recordedBy: user.id,
       });
       await m.insert(Contribution, contribution);
+      if (activity) await this.summaryUpkeep.activitiesChanged(m, [activity.id]);
       await this.audit.record(m, {
         action: 'create', userId: user.id, role: user.role, entityType: 'contribution', entityId: contribution.id, homeId,
         changes: diffFields({}, contribution, ['actorType', 'phase', 'minutes', 'date', 'activityId']),
@@ -146,6 +149,7 @@ export class ContributionsService {
       const changes = diffFields(contribution, next, ['minutes', 'description']);
       if (Object.keys(changes).length === 0) return;
       await m.update(Contribution, { id }, next);
+      if (contribution.activityId) await this.summaryUpkeep.activitiesChanged(m, [contribution.activityId]);
       await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'contribution', entityId: id, homeId: contribution.homeId, changes });
     });
   }
@@ -202,12 +206,15 @@ export class ContributionsService {
       }));
       created += 1;
     }
+    if (created > 0 && context.activityId) await this.summaryUpkeep.activitiesChanged(m, [context.activityId]);
     return created;
   }
 
   /** Undoing a source (an offer withdrawn, a suggestion reopened) removes what it made. */
   async removeBySource(m: EntityManager, source: Exclude<ContributionSource, 'manual'>, sourceId: string): Promise<number> {
+    const onActivities = (await m.find(Contribution, { where: { source, sourceId }, select: { id: true, activityId: true } })).map((c) => c.activityId);
     const result = await m.delete(Contribution, { source, sourceId });
+    await this.summaryUpkeep.activitiesChanged(m, onActivities.filter((id): id is string => id !== null));
     return result.affected ?? 0;
   }
 

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AppDataSources, closeDataSources, DATA_SOURCES, openDataSources } from './data-source';
+import { SummaryUpkeep } from './summary-upkeep';
 import { UnitOfWork } from './unit-of-work';
 
 /**
@@ -15,8 +16,9 @@ import { UnitOfWork } from './unit-of-work';
     { provide: DATA_SOURCES, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openDataSources(config) },
     { provide: DataSource, inject: [DATA_SOURCES], useFactory: (sources: AppDataSources) => sources.reader },
     UnitOfWork,
+    SummaryUpkeep,
   ],
-  exports: [DATA_SOURCES, DataSource, UnitOfWork],
+  exports: [DATA_SOURCES, DataSource, UnitOfWork, SummaryUpkeep],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATA_SOURCES) private readonly sources: AppDataSources) {}

@@ -47,7 +47,10 @@ import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { StaffPin } from '../ward-devices/entities/staff-pin.entity';
 import { WardDevice } from '../ward-devices/entities/ward-device.entity';
 import { JobLease } from '../jobs/entities/job-lease.entity';
+import { ActivityTally } from '../reports/entities/activity-tally.entity';
+import { HomeDayTally } from '../reports/entities/home-day-tally.entity';
 import { IssuedReport } from '../reports/entities/issued-report.entity';
+import { ResidentReach } from '../reports/entities/resident-reach.entity';
 import { ActivityPlanHistory } from '../plans/entities/activity-plan-history.entity';
 import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
 import { SuggestionHistory } from '../voice/entities/suggestion-history.entity';
@@ -68,6 +71,9 @@ export const entities = [
   MfaCredential, MfaRecoveryCode,
   JobLease,
   IssuedReport,
+  ActivityTally,
+  HomeDayTally,
+  ResidentReach,
   ActivityPlanHistory, VolunteerHistory, SuggestionHistory,
   CalendarFeed,
   HomeGroup, GroupMembership,

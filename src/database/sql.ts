@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { EntityManager, QueryFailedError } from 'typeorm';
-import { sqliteConnection } from './sqlite-connections';
+import { hasSqliteConnection, sqliteConnection } from './sqlite-connections';
 
 /**
  * Hand-written SQL for the few statements every request runs (the session, the signed-in user, the
@@ -14,6 +14,8 @@ export async function sqlRows<T>(manager: EntityManager, text: string, params: r
   if (manager.connection.options.type === 'postgres') {
     return (await manager.query(numbered(text), params.map((p) => toParameter(p, true)))) as T[];
   }
+  // A DataSource made without sqliteDataSource() (a migration run by another tool): through TypeORM.
+  if (!hasSqliteConnection(manager.connection)) return (await manager.query(text, sqliteParameters(params))) as T[];
   return sqliteRows<T>(manager, text, sqliteParameters(params));
 }
 

@@ -32,6 +32,11 @@ export function sqliteDataSource(options: SqliteDataSourceOptions): DataSource {
   return dataSource;
 }
 
+/** Whether the DataSource was made by sqliteDataSource() and is open. */
+export function hasSqliteConnection(dataSource: DataSource): boolean {
+  return connections.get(dataSource)?.open === true;
+}
+
 /** The open better-sqlite3 connection behind a DataSource made by sqliteDataSource(). */
 export function sqliteConnection(dataSource: DataSource): Database {
   const db = connections.get(dataSource);

@@ -16,6 +16,7 @@ import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entit
 import { volunteerHistoryRow } from '../volunteers/volunteer-history';
 import { DEMO_ACCOUNTS, DEMO_GROUP_NAME, DEMO_HOME_SLUG, DEMO_PASSWORD } from './demo-accounts';
 import { DemoData, loadDemoData } from './demo-data';
+import { rebuildTallies } from '../reports/tally/headline-tally';
 import { seededRandom, seedDemoProgramme } from './demo-programme';
 import { seedDemoPlans } from './demo-plans';
 import { seedDemoVoice } from './demo-voice';
@@ -133,6 +134,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
         homeId: home.id, timezone: home.timezone, residentIds: [...residents.values()], familyMemberIds: [...families.values()],
         volunteerIds: [...volunteers.values()], staffIds: [...staff.values()],
       }, seededRandom(20261129));
+      // The programme was written straight to its tables: the group view's summary is counted from them.
+      await rebuildTallies(m, [home.id]);
     });
   }
 

@@ -7,6 +7,7 @@ import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { DEFAULT_LOCALE } from '../common/i18n/i18n';
 import { placeholders, sqlRow, sqlRows } from '../database/sql';
+import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
 import { GroupSettingsDto, HomeDto, UnitDto } from './dto/home.dto';
 import { HomeGroup } from './entities/home-group.entity';
@@ -66,6 +67,7 @@ export class HomesService {
     @InjectRepository(HomeGroup) private readonly groups: Repository<HomeGroup>,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly summaryUpkeep: SummaryUpkeep,
   ) {}
 
   async allHomeIds(): Promise<string[]> {
@@ -169,6 +171,8 @@ export class HomesService {
       const next = { ...input, address: input.address || null, country: input.country ?? home.country, groupId: input.groupId === undefined ? home.groupId : input.groupId };
       const changes = diffFields(home, next, HOME_FIELDS);
       await m.update(Home, { id }, next);
+      // Its quarters are the zone's: the residents reached in each are counted again in the new one.
+      if (changes.timezone) await this.summaryUpkeep.homesChanged(m, [id]);
       await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'home', entityId: id, homeId: id, changes });
       return toHomeView({ ...home, ...next });
     });

@@ -31,6 +31,9 @@ import { CHECK_WARNING_DAYS } from '../volunteers/background-check';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
 import { asAt } from './as-at';
+import { HomeDayTally } from './entities/home-day-tally.entity';
+import { ResidentReach } from './entities/resident-reach.entity';
+import { REACHED_LEVELS } from './tally/headline-tally';
 import {
   ExpiringCheck, FAIR_SHARE_BUCKETS, FairShareRow, GAS_SCORES, GasScore, MissingCheck, MonthEngagement, QuarterFigures, QuarterlyReport,
   WellbeingMeans,
@@ -82,8 +85,16 @@ function homeIn(column: string, param: string, homeIds: HomeIds): [string, Recor
   return typeof homeIds === 'string' ? [`${column} = :${param}`, { [param]: homeIds }] : [`${column} IN (:...${param})`, { [param]: [...homeIds] }];
 }
 
-/** The engagement levels that count as attended, and as reached (SPEC 5). */
-const REACHED_LEVELS: Engagement[] = ['active', 'passive'];
+/** What a home's held activities give its headlines (the group view). */
+interface HeldHeadlines {
+  held: number;
+  counts: Record<Engagement, number>;
+  /** Minutes of contributions on them (programme-wide ones are added apart). */
+  minutes: number;
+  coProduced: number;
+  reached: number;
+}
+
 function attendedOf(counts: Record<Engagement, number>): number {
   return counts.active + counts.passive + counts.disengaged;
 }
@@ -349,12 +360,17 @@ export class ReportService {
   }
 
   /**
-   * The group view's figures (docs/groups.md): for each home, the headline figures a grouped
-   * statement computes exactly, by the same predicates as each home's report. The homes are taken
-   * by time zone (a quarter's instants are the zone's): one statement per figure family and zone,
-   * grouped by home, whatever the number of homes. Access is the caller's to check.
+   * Each home's headline figures for a quarter (the group view, docs/groups.md), from the summary
+   * tables the writers keep (`activity_tally`, `resident_reach`): the quarter's held activities'
+   * counts are summed and its residents reached counted, instead of scanning its participation and
+   * contributions. What is cheap to count from the records (residents, programme-wide minutes,
+   * suggestions, feedback) is counted from them. A statement per figure family per time zone,
+   * whatever the number of homes. `source: 'records'` runs the report's own grouped queries
+   * throughout: the reference the tables are tested against, and the bench's comparison.
    */
-  async groupHeadlines(homes: readonly { id: string; timezone: string }[], quarter: string, now = new Date()): Promise<Map<string, HomeHeadlines>> {
+  async groupHeadlines(
+    homes: readonly { id: string; timezone: string }[], quarter: string, now = new Date(), source: 'tallies' | 'records' = 'tallies',
+  ): Promise<Map<string, HomeHeadlines>> {
     if (!isQuarter(quarter)) throw new ValidationError({ quarter: { key: 'reports.invalidQuarter' } });
     const m = this.unitOfWork.manager;
     const result = new Map<string, HomeHeadlines>();
@@ -366,47 +382,86 @@ export class ReportService {
       const { current: q, inProgress } = countedNow(quarter, zone, now);
       const residents = byHome(await this.inQuarter(m.createQueryBuilder(Resident, 'r'), ids, q)
         .select('r.homeId', 'homeId').addSelect('COUNT(*)', 'n').groupBy('r.homeId').getRawMany<ByHome>());
-      const held = byHome(await this.held(m.createQueryBuilder(Activity, 'a'), ids, q)
-        .select('a.homeId', 'homeId').addSelect('COUNT(*)', 'n').groupBy('a.homeId').getRawMany<ByHome>());
-      const engagements = await this.held(m.createQueryBuilder(Participation, 'p').innerJoin(Activity, 'a', 'a.id = p.activityId'), ids, q)
-        .select('a.homeId', 'homeId').addSelect('p.engagement', 'engagement').addSelect('COUNT(*)', 'n')
-        .groupBy('a.homeId').addGroupBy('p.engagement')
-        .getRawMany<ByHome & { engagement: Engagement }>();
-      const reached = byHome(await this.held(m.createQueryBuilder(Participation, 'p').innerJoin(Activity, 'a', 'a.id = p.activityId'), ids, q)
-        .select('a.homeId', 'homeId').addSelect('COUNT(DISTINCT p.residentId)', 'n')
-        .andWhere('p.engagement IN (:...reachedLevels)', { reachedLevels: REACHED_LEVELS })
-        .groupBy('a.homeId').getRawMany<ByHome>());
-      const minutes = new Map<string, number>();
-      for (const part of this.counted(m, ids, q)) {
-        for (const row of await part.select('c.homeId', 'homeId').addSelect('SUM(c.minutes)', 'n').groupBy('c.homeId').getRawMany<ByHome>()) {
-          minutes.set(row.homeId, (minutes.get(row.homeId) ?? 0) + num(row.n));
-        }
-      }
-      const coProduced = byHome(await this.coProducedOnHeld(m, ids, q)
-        .select('c.homeId', 'homeId').addSelect('COUNT(DISTINCT c.activityId)', 'n').groupBy('c.homeId').getRawMany<ByHome>());
+      const held = source === 'tallies' ? await this.tallied(m, ids, quarter, q) : await this.heldFromRecords(m, ids, q);
+      const programmeWide = byHome(await this.counted(m, ids, q)[1].select('c.homeId', 'homeId').addSelect('SUM(c.minutes)', 'n').groupBy('c.homeId').getRawMany<ByHome>());
       const suggestions = byHome(await this.suggestionsReceived(m, ids, q)
         .select('s.homeId', 'homeId').addSelect('COUNT(*)', 'n').groupBy('s.homeId').getRawMany<ByHome>());
       const feedback = await this.feedbackGiven(m, ids, q)
         .select('f.homeId', 'homeId').addSelect('COUNT(*)', 'n').addSelect('SUM(f.rating)', 'total').groupBy('f.homeId')
         .getRawMany<ByHome & { total: string | number | null }>();
       for (const homeId of ids) {
-        const counts = zeroEngagements();
-        for (const row of engagements) if (row.homeId === homeId && row.engagement in counts) counts[row.engagement] = num(row.n);
+        const home = held.get(homeId);
         const rated = feedback.find((row) => row.homeId === homeId);
         result.set(homeId, {
           homeId, countedTo: q.countedTo, inProgress,
           residentsInQuarter: residents.get(homeId) ?? 0,
-          activitiesHeld: held.get(homeId) ?? 0,
-          attended: attendedOf(counts),
-          residentsReached: reached.get(homeId) ?? 0,
-          coProducedActivities: coProduced.get(homeId) ?? 0,
-          contributionMinutes: minutes.get(homeId) ?? 0,
+          activitiesHeld: home?.held ?? 0,
+          attended: home ? attendedOf(home.counts) : 0,
+          residentsReached: home?.reached ?? 0,
+          coProducedActivities: home?.coProduced ?? 0,
+          contributionMinutes: (home?.minutes ?? 0) + (programmeWide.get(homeId) ?? 0),
           suggestionsReceived: suggestions.get(homeId) ?? 0,
           feedbackCount: num(rated?.n),
           feedbackRatingSum: num(rated?.total),
         });
       }
     }
+    return result;
+  }
+
+  /** The held activities' part of the headlines, from the summary tables (days and reach): two statements. */
+  private async tallied(m: EntityManager, ids: string[], quarter: string, q: CountedQuarter): Promise<Map<string, HeldHeadlines>> {
+    // The home's days from the first of the quarter to the last counted (today, while it runs).
+    const sums = m.createQueryBuilder(HomeDayTally, 'd').select('d.homeId', 'homeId').addSelect('SUM(d.held)', 'held');
+    for (const level of ENGAGEMENTS) sums.addSelect(`SUM(d.${level})`, level);
+    const rows = await sums
+      .addSelect('SUM(d.contributionMinutes)', 'minutes').addSelect('SUM(d.coProduced)', 'coProduced')
+      .where('d.homeId IN (:...ids)', { ids })
+      .andWhere('d.day >= :firstDay AND d.day <= :lastDay', { firstDay: q.firstDay, lastDay: q.countedTo })
+      .groupBy('d.homeId')
+      .getRawMany<{ homeId: string; held: string | number; minutes: string | number | null; coProduced: string | number | null } & Record<Engagement, string | number | null>>();
+    // A resident reached by the end of the period counted (today, while the quarter runs).
+    const reached = await m.createQueryBuilder(ResidentReach, 'r')
+      .select('r.homeId', 'homeId').addSelect('COUNT(*)', 'n')
+      .where('r.homeId IN (:...ids)', { ids }).andWhere('r.quarter = :quarter', { quarter }).andWhere('r.firstReachedAt < :end', { end: q.end })
+      .groupBy('r.homeId')
+      .getRawMany<{ homeId: string; n: string | number }>();
+    const result = new Map<string, HeldHeadlines>();
+    for (const row of rows) {
+      const counts = zeroEngagements();
+      for (const level of ENGAGEMENTS) counts[level] = num(row[level]);
+      result.set(row.homeId, { held: num(row.held), counts, minutes: num(row.minutes), coProduced: num(row.coProduced), reached: 0 });
+    }
+    for (const row of reached) {
+      const home = result.get(row.homeId) ?? { held: 0, counts: zeroEngagements(), minutes: 0, coProduced: 0, reached: 0 };
+      result.set(row.homeId, { ...home, reached: num(row.n) });
+    }
+    return result;
+  }
+
+  /** The held activities' part of the headlines, from the records with the report's own queries (grouped by home). */
+  private async heldFromRecords(m: EntityManager, ids: string[], q: CountedQuarter): Promise<Map<string, HeldHeadlines>> {
+    type ByHome = { homeId: string; n: string | number | null };
+    const held = await this.held(m.createQueryBuilder(Activity, 'a'), ids, q)
+      .select('a.homeId', 'homeId').addSelect('COUNT(*)', 'n').groupBy('a.homeId').getRawMany<ByHome>();
+    const engagements = await this.held(m.createQueryBuilder(Participation, 'p').innerJoin(Activity, 'a', 'a.id = p.activityId'), ids, q)
+      .select('a.homeId', 'homeId').addSelect('p.engagement', 'engagement').addSelect('COUNT(*)', 'n')
+      .groupBy('a.homeId').addGroupBy('p.engagement')
+      .getRawMany<ByHome & { engagement: Engagement }>();
+    const reached = await this.held(m.createQueryBuilder(Participation, 'p').innerJoin(Activity, 'a', 'a.id = p.activityId'), ids, q)
+      .select('a.homeId', 'homeId').addSelect('COUNT(DISTINCT p.residentId)', 'n')
+      .andWhere('p.engagement IN (:...reachedLevels)', { reachedLevels: REACHED_LEVELS })
+      .groupBy('a.homeId').getRawMany<ByHome>();
+    const minutes = await this.contributionsOnHeld(m, ids, q).select('c.homeId', 'homeId').addSelect('SUM(c.minutes)', 'n').groupBy('c.homeId').getRawMany<ByHome>();
+    const coProduced = await this.coProducedOnHeld(m, ids, q)
+      .select('c.homeId', 'homeId').addSelect('COUNT(DISTINCT c.activityId)', 'n').groupBy('c.homeId').getRawMany<ByHome>();
+    const result = new Map<string, HeldHeadlines>();
+    const of = (homeId: string) => result.get(homeId) ?? (result.set(homeId, { held: 0, counts: zeroEngagements(), minutes: 0, coProduced: 0, reached: 0 }), result.get(homeId)!);
+    for (const row of held) of(row.homeId).held = num(row.n);
+    for (const row of engagements) if (row.engagement in of(row.homeId).counts) of(row.homeId).counts[row.engagement] = num(row.n);
+    for (const row of reached) of(row.homeId).reached = num(row.n);
+    for (const row of minutes) of(row.homeId).minutes = num(row.n);
+    for (const row of coProduced) of(row.homeId).coProduced = num(row.n);
     return result;
   }
 

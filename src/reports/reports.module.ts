@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { SummaryUpkeep } from '../database/summary-upkeep';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivitiesModule } from '../activities/activities.module';
 import { HomesModule } from '../homes/homes.module';
@@ -11,11 +12,13 @@ import { PrintablesController } from './printables.controller';
 import { ReportService } from './report.service';
 import { ReportsController } from './reports.controller';
 import { ResidentSummaryService } from './resident-summary.service';
+import { rebuildTallies, refreshTallies } from './tally/headline-tally';
 
 /**
  * The quarterly co-production report, residents' summaries and the printable calendar. It reads
  * other modules' records, through aggregate queries and their services, to compute figures and
- * summaries; it owns one table, the issued reports (issue 18).
+ * summaries; it owns the issued reports (issue 18) and the group view's summary tables, which the
+ * writers of what they count keep current through SummaryUpkeep (docs/groups.md).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([IssuedReport]), HomesModule, ResidentsModule, PlansModule, VoiceModule, ActivitiesModule],
@@ -23,4 +26,16 @@ import { ResidentSummaryService } from './resident-summary.service';
   providers: [ReportService, IssuedReportsService, ResidentSummaryService],
   exports: [ReportService],
 })
-export class ReportsModule {}
+export class ReportsModule implements OnModuleInit {
+  constructor(private readonly summaries: SummaryUpkeep) {}
+
+  /** The writers below report changes to the group view's summary tables, which this module owns (docs/groups.md). */
+  onModuleInit(): void {
+    this.summaries.supply({
+      activitiesChanged: (m, activityIds) => refreshTallies(m, activityIds),
+      homesChanged: async (m, homeIds) => {
+        await rebuildTallies(m, homeIds);
+      },
+    });
+  }
+}

@@ -7,6 +7,7 @@ import { Participation } from '../../src/activities/entities/participation.entit
 import { Engagement } from '../../src/activities/activities.enums';
 import { localToUtc } from '../../src/common/time/zoned';
 import { Contribution } from '../../src/contributions/entities/contribution.entity';
+import { rebuildTallies } from '../../src/reports/tally/headline-tally';
 import { FamilyMember } from '../../src/families/entities/family-member.entity';
 import { ActivityPlan } from '../../src/plans/entities/activity-plan.entity';
 import { GoalAttainment } from '../../src/plans/entities/goal-attainment.entity';
@@ -209,6 +210,8 @@ export async function buildReportScenario(t: TestApp, homeId: string, otherHomeI
   await checkIn(r3.id, '2026-Q2', 'staff', [1, 1, 1]);
   await checkIn(otherResident.id, '2026-Q3', 'staff', [4, 4, 4], otherHomeId);
 
+  // Written straight to the tables, as an import would: the group view's summary is counted from them.
+  await rebuildTallies(t.dataSource.manager, [homeId, otherHomeId]);
   return { residents: { r1, r2, r3, r4, r5, r6, r7 }, volunteers: { v1, v2, v3, ada } };
 }
 
@@ -335,6 +338,7 @@ export async function buildRunningQuarterScenario(t: TestApp, homeId: string) {
   await checkIn(lina.id, '2026-Q3', 'resident', rome('2026-08-01', '11:00'));
   await checkIn(rita.id, '2026-Q3', 'family', rome('2026-09-20', '16:00')); // Q3 day 82: only in the whole Q3
 
+  await rebuildTallies(t.dataSource.manager, [homeId]);
   return { residents: { lina, tino, quinto, rita, sara, dora }, volunteers: { nadia, sergio, vito } };
 }
 

@@ -44,6 +44,7 @@ interface Copy {
 const ID_LISTS: Record<string, string[]> = {
   plan_goal: ['activityTypeIds'],
   plan_review: ['familyMemberIds', 'staffMemberIds'],
+  activity_tally: ['reached'],
 };
 /** Columns holding a surname, and the user's display name, whose last word is one. */
 const SURNAMES = ['lastName'];

@@ -1,3 +1,4 @@
+import { rebuildTallies } from '../../reports/tally/headline-tally';
 import * as argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { Activity } from '../../activities/entities/activity.entity';
@@ -66,6 +67,9 @@ export interface SyntheticResult {
   ms: number;
 }
 
+/** The group view's summary tables (docs/groups.md), counted for each generated home and copied with it. */
+const TALLY_TABLES = ['activity_tally', 'home_day_tally', 'resident_reach'];
+
 /** The order tables are written in, parents first. */
 const TABLES: [keyof SyntheticHome, new () => object][] = [
   ['home', Home], ['units', Unit], ['staff', StaffMember], ['volunteers', Volunteer], ['residents', Resident], ['families', FamilyMember],
@@ -124,6 +128,8 @@ export async function seedSynthetic(dataSource: DataSource, options: SyntheticOp
           await inserter.insert(m, entity, list);
           rows += list.length;
         }
+        // The group view's summary tables, counted from the rows just written (copies copy them too).
+        await rebuildTallies(m, [home.home.id!]);
       });
       result.homes.push({ id: home.home.id!, slug: home.home.slug!, rows });
       result.rows += rows;
@@ -135,7 +141,7 @@ export async function seedSynthetic(dataSource: DataSource, options: SyntheticOp
   if (generated < options.homes) {
     const templates = result.homes.map((h, i) => ({ id: h.id, number: firstHome + i, rows: h.rows }));
     const copies = await replicateHomes(dataSource, {
-      tables: [...TABLES.map(([, entity]) => entity), ...HISTORIES].map((entity) => dataSource.getMetadata(entity).tableName),
+      tables: [...[...TABLES.map(([, entity]) => entity), ...HISTORIES].map((entity) => dataSource.getMetadata(entity).tableName), ...TALLY_TABLES],
       templates, numbers: Array.from({ length: options.homes - generated }, (_, i) => firstHome + generated + i), seed: options.seed,
       workers: concurrency, onProgress: options.onCopies,
     });

@@ -1,0 +1,41 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A home's held activities of one local day, summed from their `activity_tally` rows (docs/groups.md,
+ * "Summary tables"): the group view sums a quarter's 90-odd rows per home, whatever the number of
+ * activities a day or the years of history. Kept by `refreshTallies` with the activity tallies; no
+ * row for a day without a held activity.
+ */
+@Entity('home_day_tally')
+export class HomeDayTally {
+  @PrimaryColumn('varchar')
+  homeId: string;
+
+  /** The local date in the home's zone ("2026-07-10"). */
+  @PrimaryColumn('date')
+  day: string;
+
+  @Column('integer')
+  held: number;
+
+  @Column('integer')
+  active: number;
+
+  @Column('integer')
+  passive: number;
+
+  @Column('integer')
+  disengaged: number;
+
+  @Column('integer')
+  declined: number;
+
+  @Column('integer')
+  absent: number;
+
+  @Column('integer')
+  contributionMinutes: number;
+
+  @Column('integer')
+  coProduced: number;
+}
