@@ -6,6 +6,8 @@ import { Running, startBareToday, startBaseline, stop } from '../src/cli/bench/b
 import { HomesService } from '../src/homes/homes.service';
 import { Notification } from '../src/notifications/entities/notification.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
+import { ActivityTally } from '../src/reports/entities/activity-tally.entity';
+import { HomeDayTally } from '../src/reports/entities/home-day-tally.entity';
 import { createActivity } from './support/activity-factories';
 import { BUILT_MAIN, buildApp } from './support/build';
 import { createHome, createUser, TestUser } from './support/factories';
@@ -70,8 +72,10 @@ describeOnSqlite('the benchmark baseline server', () => {
   }
 
   it('should write the same rows as the app for the same save, its audit entry chained after the app\'s', async () => {
-    const byApp = await createActivity(t, homeId, { residentIds });
-    const byBaseline = await createActivity(t, homeId, { residentIds });
+    // Held, at the same time: the save also brings the group view's summary up to date (docs/groups.md).
+    const startsAt = new Date(Date.now() - 3_600_000);
+    const byApp = await createActivity(t, homeId, { residentIds, status: 'completed', startsAt });
+    const byBaseline = await createActivity(t, homeId, { residentIds, status: 'completed', startsAt });
     const { agent, csrfToken } = await apiSignIn(t, carer.email, carer.password);
 
     const before = await rowCounts();
@@ -81,8 +85,15 @@ describeOnSqlite('the benchmark baseline server', () => {
     expect(res.status).toBe(200);
     const afterBaseline = await rowCounts();
 
-    expect(grown(before, afterApp)).toEqual({ participation: 3, audit_entry: 1, idempotency_key: 1 });
-    expect(grown(afterApp, afterBaseline)).toEqual(grown(before, afterApp));
+    expect(grown(before, afterApp)).toEqual({ participation: 3, audit_entry: 1, idempotency_key: 1, activity_tally: 1, home_day_tally: 1, resident_reach: 2 });
+    // The day's row and the residents' reach in the quarter were made by the app's save; the baseline's adds to them.
+    expect(grown(afterApp, afterBaseline)).toEqual({ participation: 3, audit_entry: 1, idempotency_key: 1, activity_tally: 1 });
+    const tally = async (activityId: string) => {
+      const { activityId: _id, ...row } = await t.dataSource.getRepository(ActivityTally).findOneByOrFail({ activityId });
+      return row;
+    };
+    expect(await tally(byBaseline.id)).toEqual(await tally(byApp.id));
+    expect((await t.dataSource.getRepository(HomeDayTally).findBy({ homeId })).map((d) => [d.held, d.active, d.passive, d.declined])).toEqual([[2, 2, 2, 2]]);
     const logged = async (activityId: string) =>
       (await t.dataSource.getRepository(Participation).findBy({ activityId })).map((p) => [p.residentId, p.engagement, p.moodBefore, p.moodAfter]).sort();
     expect(await logged(byBaseline.id)).toEqual(await logged(byApp.id));

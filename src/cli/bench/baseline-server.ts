@@ -2,12 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import Database from 'better-sqlite3';
 import { entryHash } from '../../audit/audit-hash';
+import { refreshTalliesOn } from '../../reports/tally/headline-tally';
 import { listenForBench } from './bare-listen';
 
 /**
  * The benchmark's yardstick: a bare node:http server that makes the same writes as the app's
  * participation save, on the same schema with the app's pragmas, in one transaction per request:
  * the idempotency key with its answer (a replay returns the stored answer), one upsert per resident,
+ * the group view's summary tables brought up to date by the app's own statements (refreshTalliesOn),
  * and the audit entry chained to the one before (the old values read first, as the app records
  * them). Nothing else: no session, no access or CSRF check, no validation, no framework. Run as a
  * child process: `node baseline-server.js FILE`; it prints the port it listens on.
@@ -61,6 +63,8 @@ function main(): void {
       const old = before.get(e.residentId);
       for (const field of FIELDS) if ((old?.[field] ?? null) !== row[field]) changes[`${e.residentId}.${field}`] = { old: old?.[field] ?? null, new: row[field] };
     }
+    // The group view's summary, as the app keeps it in the same transaction (its own statements).
+    refreshTalliesOn(db, [activityId]);
     nextSeq.run();
     const { seq, hash: prevHash, keyed } = head.get()!;
     const fields = {

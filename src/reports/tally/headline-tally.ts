@@ -1,8 +1,9 @@
+import type { Database } from 'better-sqlite3';
 import { EntityManager } from 'typeorm';
 import { ENGAGEMENTS, Engagement } from '../../activities/activities.enums';
 import { quarterBounds } from '../../common/time/quarter';
-import { localDayRange, utcToLocal } from '../../common/time/zoned';
-import { asDate, asNumber, placeholders, sqlRows, sqlRun } from '../../database/sql';
+import { utcToLocal } from '../../common/time/zoned';
+import { asDate, asNumber, placeholders, sqliteParameters, sqlRows } from '../../database/sql';
 
 /**
  * The group view's summary tables (docs/groups.md, "Summary tables"), owned by the reports read
@@ -13,8 +14,8 @@ import { asDate, asNumber, placeholders, sqlRows, sqlRun } from '../../database/
  * participation and contributions (issue 20 e).
  *
  * Kept current in the writer's own transaction: whatever changes an activity's status or start,
- * its participation or its contributions calls `refreshTallies` with the activity's id, which
- * recounts that activity from its rows (never from deltas, so a missed case cannot accumulate).
+ * its participation or its contributions reports the activity's id (SummaryUpkeep), and
+ * `refreshTallies` recounts that activity from its rows, then moves its day by the difference.
  * `rebuildTallies` recounts whole homes (migration, seeding, a home's time zone changed, the CLI);
  * test/group-tally.e2e-spec.ts checks the tables against the report's own queries after every
  * kind of write.
@@ -24,6 +25,67 @@ import { asDate, asNumber, placeholders, sqlRows, sqlRun } from '../../database/
 export const REACHED_LEVELS: readonly Engagement[] = ['active', 'passive'];
 /** An activity is held when completed (the report's `held`). */
 const HELD = 'completed';
+
+/**
+ * The work below is written once, as steps that yield each statement and take its rows back, so that
+ * the app runs it on an EntityManager in the writer's transaction (`refreshTallies`) and the bench's
+ * bare server runs the same statements synchronously on its better-sqlite3 connection
+ * (`refreshTalliesOn`): the same writes on both sides of the save comparison (issue 20 a).
+ */
+interface Statement {
+  text: string;
+  params: readonly unknown[];
+}
+type Row = Record<string, unknown>;
+type Steps<T = void> = Generator<Statement, T, Row[]>;
+
+function* rows<T>(text: string, params: readonly unknown[] = []): Steps<T[]> {
+  return (yield { text, params }) as T[];
+}
+
+function* run(text: string, params: readonly unknown[] = []): Steps {
+  yield { text, params };
+}
+
+async function onManager<T>(m: EntityManager, steps: Steps<T>): Promise<T> {
+  let next = steps.next();
+  while (!next.done) next = steps.next(await sqlRows<Row>(m, next.value.text, next.value.params));
+  return next.value;
+}
+
+/** Brings the summary of these activities up to date (see refreshSteps), in the caller's transaction. */
+export function refreshTallies(m: EntityManager, activityIds: readonly string[]): Promise<void> {
+  return onManager(m, refreshSteps(activityIds));
+}
+
+/** Statements prepared once per connection, as the app's sqlRows does. */
+type Prepared = ReturnType<Database['prepare']>;
+const prepared = new WeakMap<Database, Map<string, Prepared>>();
+
+/** The same, synchronously on a better-sqlite3 connection, inside its transaction (the bench's bare server). */
+export function refreshTalliesOn(db: Database, activityIds: readonly string[]): void {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = new Map()));
+  const steps = refreshSteps(activityIds);
+  let next = steps.next();
+  while (!next.done) {
+    const text = next.value.text;
+    let statement: Prepared | undefined = statements.get(text);
+    if (!statement) statements.set(text, (statement = db.prepare(text)));
+    const params = sqliteParameters(next.value.params);
+    const bound = statement as unknown as { reader: boolean; all(...values: unknown[]): Row[]; run(...values: unknown[]): unknown };
+    next = steps.next(bound.reader ? bound.all(...params) : (bound.run(...params), []));
+  }
+}
+
+/**
+ * Recounts the tallies and reach of whole homes (all homes when `homeIds` is null) from their
+ * records: after the migration that made the tables, after seeding, when a home's zone changes (its
+ * quarters move), and by `npm run tallies:rebuild`. Home by home, in the caller's transaction.
+ */
+export function rebuildTallies(m: EntityManager, homeIds: readonly string[] | null): Promise<{ homes: number; activities: number; reach: number }> {
+  return onManager(m, rebuildSteps(homeIds));
+}
 
 /** What one held activity adds to its home's figures. */
 export interface Tally {
@@ -69,89 +131,128 @@ interface ActivityState {
   status: string;
   startsAt: Date | string;
   timezone: string;
+  /** The stored tally's columns (null without one). */
   tallyStartsAt: Date | string | null;
   tallyReached: string | null;
+  tallyMinutes: number | string | null;
+  tallyCoProduced: number | string | null;
+}
+
+/** The stored tally's count of each engagement level, read as `tally_<level>`. */
+type StoredCounts = Partial<Record<`tally_${Engagement}`, number | string | null>>;
+
+/** The stored tally of an activity, as read with its state. */
+function storedTally(state: ActivityState & StoredCounts): Tally | null {
+  if (state.tallyStartsAt === null) return null;
+  return {
+    activityId: state.id, homeId: state.homeId, startsAt: asDate(state.tallyStartsAt),
+    counts: Object.fromEntries(ENGAGEMENTS.map((level) => [level, asNumber(state[`tally_${level}`])])) as Record<Engagement, number>,
+    contributionMinutes: asNumber(state.tallyMinutes), coProduced: asNumber(state.tallyCoProduced) === 1,
+    reached: JSON.parse(state.tallyReached ?? '[]') as string[],
+  };
+}
+
+function sameTally(a: Tally | null, b: Tally | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.startsAt.getTime() === b.startsAt.getTime() && a.contributionMinutes === b.contributionMinutes && a.coProduced === b.coProduced
+    && ENGAGEMENTS.every((level) => a.counts[level] === b.counts[level]) && a.reached.join() === b.reached.join();
 }
 
 /**
- * Brings the tallies of these activities, and the reach of their residents, up to date with their
- * rows, inside the caller's transaction (the writer's own, so the summary commits or rolls back with
- * the change). An activity that is not held, and was not, costs one statement.
+ * Brings the tallies of these activities, their homes' days and the reach of their residents up to
+ * date with their rows, inside the caller's transaction (the writer's own, so the summary commits or
+ * rolls back with the change). Each activity is recounted from its rows; a home's day then moves by
+ * the difference between the activity's old and new tally (it is their sum); a resident newly reached
+ * moves their quarter's first reach earlier; a resident no longer reached by the activity that was
+ * their first reach is recounted from the records. An activity not held, before or after, costs one
+ * statement; one whose counts did not change (a mood or a note edited), three.
  */
-export async function refreshTallies(m: EntityManager, activityIds: readonly string[]): Promise<void> {
+function* refreshSteps(activityIds: readonly string[]): Steps {
   const ids = [...new Set(activityIds)].filter(Boolean);
   if (ids.length === 0) return;
-  const states = await sqlRows<ActivityState>(
-    m,
-    `SELECT a.id, a."homeId", a.status, a."startsAt", h.timezone, t."startsAt" AS "tallyStartsAt", t.reached AS "tallyReached"
+  const states = yield* rows<ActivityState & StoredCounts>(
+    `SELECT a.id, a."homeId", a.status, a."startsAt", h.timezone, t."startsAt" AS "tallyStartsAt", t.reached AS "tallyReached",
+            t."contributionMinutes" AS "tallyMinutes", t."coProduced" AS "tallyCoProduced",
+            ${ENGAGEMENTS.map((level) => `t.${level} AS "tally_${level}"`).join(', ')}
        FROM activity a JOIN home h ON h.id = a."homeId" LEFT JOIN activity_tally t ON t."activityId" = a.id
       WHERE a.id IN (${placeholders(ids.length)})`,
     ids,
   );
   const relevant = states.filter((s) => s.status === HELD || s.tallyStartsAt !== null);
   if (relevant.length === 0) return;
-  const held = relevant.filter((s) => s.status === HELD).map((s) => ({ id: s.id, homeId: s.homeId, startsAt: asDate(s.startsAt) }));
-  const tallies = await talliesOf(m, held);
-  const gone = relevant.filter((s) => s.status !== HELD).map((s) => s.id);
-  if (gone.length > 0) await sqlRun(m, `DELETE FROM activity_tally WHERE "activityId" IN (${placeholders(gone.length)})`, gone);
-  await writeTallies(m, tallies, true);
+  const tallies = yield* talliesOf(relevant.filter((s) => s.status === HELD).map((s) => ({ id: s.id, homeId: s.homeId, startsAt: asDate(s.startsAt) })));
+  const changes = relevant
+    .map((state) => ({ state, before: storedTally(state), after: tallies.get(state.id) ?? null }))
+    .filter(({ before, after }) => !sameTally(before, after));
+  if (changes.length === 0) return;
+
+  const gone = changes.filter((c) => c.after === null).map((c) => c.state.id);
+  if (gone.length > 0) yield* run(`DELETE FROM activity_tally WHERE "activityId" IN (${placeholders(gone.length)})`, gone);
+  yield* writeTallies(new Map(changes.filter((c) => c.after !== null).map((c) => [c.state.id, c.after!])), true);
+
+  // Days: minus the old tally on its day, plus the new on its day.
+  const days = new Map<string, DaySum>();
+  const move = (state: ActivityState, tally: Tally, sign: 1 | -1) => {
+    const day = utcToLocal(tally.startsAt, state.timezone).date;
+    const key = `${state.homeId}/${day}`;
+    days.set(key, addTally(days.get(key) ?? emptyDay(state.homeId, day), tally, sign));
+  };
+  for (const { state, before, after } of changes) {
+    if (before) move(state, before, -1);
+    if (after) move(state, after, 1);
+  }
+  const moved = [...days.values()].filter((d) => d.held !== 0 || ENGAGEMENTS.some((level) => d.counts[level] !== 0) || d.contributionMinutes !== 0 || d.coProduced !== 0);
+  yield* writeDays(moved, 'add');
+  for (const emptied of moved.filter((d) => d.held < 0)) {
+    yield* run('DELETE FROM home_day_tally WHERE "homeId" = ? AND day = ? AND held = 0', [emptied.homeId, emptied.day]);
+  }
 
   // Reach: residents newly reached move their quarter's first reach earlier (or make it); residents
-  // no longer reached there (or reached at another time) have theirs recounted from the records.
+  // no longer reached there (or reached at another time) are recounted where it was their first.
   const gained: Reach[] = [];
-  const lost = new Map<string, { residentId: string; homeId: string; quarter: string; zone: string }>();
-  for (const state of relevant) {
-    const before = state.tallyStartsAt === null ? null : { startsAt: asDate(state.tallyStartsAt), reached: JSON.parse(state.tallyReached ?? '[]') as string[] };
-    const after = tallies.get(state.id) ?? null;
-    const moved = before !== null && after !== null && before.startsAt.getTime() !== after.startsAt.getTime();
-    const keep = new Set(after && !moved ? after.reached : []);
+  const lost = new Map<string, Reach & { zone: string }>();
+  for (const { state, before, after } of changes) {
+    const sameTime = before !== null && after !== null && before.startsAt.getTime() === after.startsAt.getTime();
+    const keep = new Set(after && sameTime ? after.reached : []);
     for (const residentId of before?.reached ?? []) {
       if (keep.has(residentId)) continue;
       const quarter = quarterAt(before!.startsAt, state.timezone);
-      lost.set(`${residentId}/${quarter}`, { residentId, homeId: state.homeId, quarter, zone: state.timezone });
+      lost.set(`${residentId}/${quarter}`, { residentId, homeId: state.homeId, quarter, firstReachedAt: before!.startsAt, zone: state.timezone });
     }
-    const had = new Set(before && !moved ? before.reached : []);
+    const had = new Set(before && sameTime ? before.reached : []);
     for (const residentId of after?.reached ?? []) {
       if (!had.has(residentId)) gained.push({ residentId, homeId: state.homeId, quarter: quarterAt(after!.startsAt, state.timezone), firstReachedAt: after!.startsAt });
     }
   }
-  await writeReach(m, gained, 'earliest');
-  for (const { residentId, homeId, quarter, zone } of lost.values()) await recountReach(m, residentId, homeId, quarter, zone);
-
-  // The days the activities were on, and are on now, summed again from their tallies.
-  const days = new Map<string, { homeId: string; day: string; zone: string }>();
-  const dayOf = (state: ActivityState, instant: Date) => {
-    const day = utcToLocal(instant, state.timezone).date;
-    days.set(`${state.homeId}/${day}`, { homeId: state.homeId, day, zone: state.timezone });
-  };
-  for (const state of relevant) {
-    if (state.tallyStartsAt !== null) dayOf(state, asDate(state.tallyStartsAt));
-    const after = tallies.get(state.id);
-    if (after) dayOf(state, after.startsAt);
+  if (lost.size > 0) {
+    // Only where the activity was the first reach: an earlier one that still reaches them keeps the row right.
+    const stored = yield* rows<{ residentId: string; quarter: string; firstReachedAt: Date | string }>(
+      `SELECT "residentId", quarter, "firstReachedAt" FROM resident_reach WHERE "residentId" IN (${placeholders(lost.size)})`,
+      [...new Set([...lost.values()].map((l) => l.residentId))],
+    );
+    const first = new Map(stored.map((r) => [`${r.residentId}/${r.quarter}`, asDate(r.firstReachedAt).getTime()]));
+    for (const [key, l] of lost) {
+      if ((first.get(key) ?? l.firstReachedAt.getTime()) >= l.firstReachedAt.getTime()) yield* recountReach(l.residentId, l.homeId, l.quarter, l.zone);
+    }
   }
-  for (const { homeId, day, zone } of days.values()) await recountDay(m, homeId, day, zone);
+  yield* writeReach(gained, 'earliest');
 }
 
-/**
- * Recounts the tallies and reach of whole homes (all homes when `homeIds` is null) from their
- * records: after the migration that made the tables, after seeding, when a home's zone changes (its
- * quarters move), and by `npm run cli -- tallies:rebuild`. Home by home, in the caller's transaction.
- */
-export async function rebuildTallies(m: EntityManager, homeIds: readonly string[] | null): Promise<{ homes: number; activities: number; reach: number }> {
+function* rebuildSteps(homeIds: readonly string[] | null): Steps<{ homes: number; activities: number; reach: number }> {
   const homes = homeIds === null
-    ? await sqlRows<{ id: string; timezone: string }>(m, 'SELECT id, timezone FROM home ORDER BY id')
-    : homeIds.length === 0 ? [] : await sqlRows<{ id: string; timezone: string }>(m, `SELECT id, timezone FROM home WHERE id IN (${placeholders(homeIds.length)})`, [...homeIds]);
+    ? yield* rows<{ id: string; timezone: string }>('SELECT id, timezone FROM home ORDER BY id')
+    : homeIds.length === 0 ? [] : yield* rows<{ id: string; timezone: string }>(`SELECT id, timezone FROM home WHERE id IN (${placeholders(homeIds.length)})`, [...homeIds]);
   let activities = 0;
   let reachRows = 0;
   for (const home of homes) {
-    await sqlRun(m, 'DELETE FROM activity_tally WHERE "homeId" = ?', [home.id]);
-    await sqlRun(m, 'DELETE FROM home_day_tally WHERE "homeId" = ?', [home.id]);
-    await sqlRun(m, 'DELETE FROM resident_reach WHERE "homeId" = ?', [home.id]);
-    const held = (await sqlRows<{ id: string; homeId: string; startsAt: Date | string }>(
-      m, 'SELECT id, "homeId", "startsAt" FROM activity WHERE "homeId" = ? AND status = ?', [home.id, HELD],
+    yield* run('DELETE FROM activity_tally WHERE "homeId" = ?', [home.id]);
+    yield* run('DELETE FROM home_day_tally WHERE "homeId" = ?', [home.id]);
+    yield* run('DELETE FROM resident_reach WHERE "homeId" = ?', [home.id]);
+    const held = (yield* rows<{ id: string; homeId: string; startsAt: Date | string }>(
+      'SELECT id, "homeId", "startsAt" FROM activity WHERE "homeId" = ? AND status = ?', [home.id, HELD],
     )).map((a) => ({ id: a.id, homeId: a.homeId, startsAt: asDate(a.startsAt) }));
-    const tallies = await talliesOf(m, held, home.id);
-    await writeTallies(m, tallies, false);
+    const tallies = yield* talliesOf(held, home.id);
+    yield* writeTallies(tallies, false);
     const first = new Map<string, Reach>();
     const days = new Map<string, DaySum>();
     for (const tally of tallies.values()) {
@@ -164,8 +265,8 @@ export async function rebuildTallies(m: EntityManager, homeIds: readonly string[
         if (!known || tally.startsAt < known.firstReachedAt) first.set(key, { residentId, homeId: home.id, quarter, firstReachedAt: tally.startsAt });
       }
     }
-    await writeReach(m, [...first.values()], 'insert');
-    await writeDays(m, [...days.values()], false);
+    yield* writeReach([...first.values()], 'insert');
+    yield* writeDays([...days.values()], 'insert');
     activities += tallies.size;
     reachRows += first.size;
   }
@@ -189,30 +290,40 @@ function chunks<T>(list: readonly T[], size = CHUNK): T[][] {
 }
 
 /** The tallies of held activities, read from their participation and contributions (a home's at once when `homeId` is given). */
-async function talliesOf(m: EntityManager, held: readonly { id: string; homeId: string; startsAt: Date }[], homeId?: string): Promise<Map<string, Tally>> {
+function* talliesOf(held: readonly { id: string; homeId: string; startsAt: Date }[], homeId?: string): Steps<Map<string, Tally>> {
   const result = new Map<string, Tally>();
   if (held.length === 0) return result;
   const participation = new Map<string, { residentId: string; engagement: string }[]>();
   const contributions = new Map<string, { minutes: number | string | null; actorType: string }[]>();
   const add = <T>(map: Map<string, T[]>, key: string, row: T) => map.set(key, [...(map.get(key) ?? []), row]);
-  const byHome = homeId !== undefined;
-  for (const part of byHome ? [held] : chunks(held)) {
-    const ids = part.map((a) => a.id);
-    const participationRows = byHome
-      ? await sqlRows<{ activityId: string; residentId: string; engagement: string }>(
-          m, `SELECT p."activityId", p."residentId", p.engagement FROM participation p JOIN activity a ON a.id = p."activityId" WHERE a."homeId" = ? AND a.status = ?`, [homeId, HELD])
-      : await sqlRows<{ activityId: string; residentId: string; engagement: string }>(
-          m, `SELECT "activityId", "residentId", engagement FROM participation WHERE "activityId" IN (${placeholders(ids.length)})`, ids);
-    for (const row of participationRows) add(participation, row.activityId, row);
-    // The contribution's own home too, as the report asks it (contributionsOnHeld).
-    const contributionRows = byHome
-      ? await sqlRows<{ activityId: string; minutes: number | string | null; actorType: string }>(
-          m, `SELECT c."activityId", c.minutes, c."actorType" FROM contribution c JOIN activity a ON a.id = c."activityId"
-               WHERE c."homeId" = ? AND a."homeId" = ? AND a.status = ?`, [homeId, homeId, HELD])
-      : await sqlRows<{ activityId: string; minutes: number | string | null; actorType: string }>(
-          m, `SELECT c."activityId", c.minutes, c."actorType" FROM contribution c JOIN activity a ON a.id = c."activityId"
-               WHERE c."activityId" IN (${placeholders(ids.length)}) AND c."homeId" = a."homeId"`, ids);
-    for (const row of contributionRows) add(contributions, row.activityId, row);
+  type TallyRow = { activityId: string; residentId: string | null; engagement: string | null; minutes: number | string | null; actorType: string | null };
+  // Both kinds of rows in one statement (a refresh runs in a tablet's save): participation has an
+  // engagement, a contribution an actor. The contribution's own home is asked too, as the report asks
+  // it (contributionsOnHeld).
+  const statement = (where: { participation: string; contribution: string }) =>
+    `SELECT p."activityId", p."residentId", p.engagement, NULL AS minutes, NULL AS "actorType" FROM participation p ${where.participation}
+     UNION ALL
+     SELECT c."activityId", NULL, NULL, c.minutes, c."actorType" FROM contribution c JOIN activity a ON a.id = c."activityId" ${where.contribution}`;
+  const parts = homeId !== undefined
+    ? [{ text: statement({
+        participation: 'JOIN activity a ON a.id = p."activityId" WHERE a."homeId" = ? AND a.status = ?',
+        contribution: 'WHERE c."homeId" = ? AND a."homeId" = ? AND a.status = ?',
+      }), params: [homeId, HELD, homeId, homeId, HELD] }]
+    : chunks(held).map((part) => {
+        const ids = part.map((x) => x.id);
+        return {
+          text: statement({
+            participation: `WHERE p."activityId" IN (${placeholders(ids.length)})`,
+            contribution: `WHERE c."activityId" IN (${placeholders(ids.length)}) AND c."homeId" = a."homeId"`,
+          }),
+          params: [...ids, ...ids],
+        };
+      });
+  for (const { text, params } of parts) {
+    for (const row of yield* rows<TallyRow>(text, params)) {
+      if (row.actorType === null) add(participation, row.activityId, { residentId: row.residentId!, engagement: row.engagement! });
+      else add(contributions, row.activityId, { minutes: row.minutes, actorType: row.actorType });
+    }
   }
   for (const activity of held) result.set(activity.id, tallyOf(activity, participation.get(activity.id) ?? [], contributions.get(activity.id) ?? []));
   return result;
@@ -220,13 +331,11 @@ async function talliesOf(m: EntityManager, held: readonly { id: string; homeId: 
 
 const TALLY_COLUMNS = ['activityId', 'homeId', 'startsAt', ...ENGAGEMENTS, 'contributionMinutes', 'coProduced', 'reached'];
 
-async function writeTallies(m: EntityManager, tallies: Map<string, Tally>, upsert: boolean): Promise<void> {
+function* writeTallies(tallies: Map<string, Tally>, upsert: boolean): Steps {
   const columns = TALLY_COLUMNS.map((c) => `"${c}"`).join(', ');
   const update = TALLY_COLUMNS.slice(1).map((c) => `"${c}" = excluded."${c}"`).join(', ');
   for (const part of chunks([...tallies.values()], Math.floor(CHUNK / 2))) {
-    await sqlRun(
-      m,
-      `INSERT INTO activity_tally (${columns}) VALUES ${part.map(() => `(${placeholders(TALLY_COLUMNS.length)})`).join(', ')}
+    yield* run(`INSERT INTO activity_tally (${columns}) VALUES ${part.map(() => `(${placeholders(TALLY_COLUMNS.length)})`).join(', ')}
        ${upsert ? `ON CONFLICT ("activityId") DO UPDATE SET ${update}` : ''}`,
       part.flatMap((t) => [t.activityId, t.homeId, t.startsAt, ...ENGAGEMENTS.map((level) => t.counts[level]), t.contributionMinutes, t.coProduced ? 1 : 0, JSON.stringify(t.reached)]),
     );
@@ -234,11 +343,9 @@ async function writeTallies(m: EntityManager, tallies: Map<string, Tally>, upser
 }
 
 /** Writes reach rows: as they are (a rebuild), or keeping the earlier of the stored and the new first reach. */
-async function writeReach(m: EntityManager, rows: readonly Reach[], mode: 'insert' | 'earliest'): Promise<void> {
-  for (const part of chunks(rows)) {
-    await sqlRun(
-      m,
-      `INSERT INTO resident_reach ("residentId", quarter, "homeId", "firstReachedAt") VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}
+function* writeReach(reach: readonly Reach[], mode: 'insert' | 'earliest'): Steps {
+  for (const part of chunks(reach)) {
+    yield* run(`INSERT INTO resident_reach ("residentId", quarter, "homeId", "firstReachedAt") VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}
        ${mode === 'earliest' ? `ON CONFLICT ("residentId", quarter) DO UPDATE SET "firstReachedAt" = excluded."firstReachedAt"
          WHERE excluded."firstReachedAt" < resident_reach."firstReachedAt"` : ''}`,
       part.flatMap((r) => [r.residentId, r.quarter, r.homeId, r.firstReachedAt]),
@@ -260,63 +367,43 @@ function emptyDay(homeId: string, day: string): DaySum {
   return { homeId, day, held: 0, counts: Object.fromEntries(ENGAGEMENTS.map((level) => [level, 0])) as Record<Engagement, number>, contributionMinutes: 0, coProduced: 0 };
 }
 
-function addTally(sum: DaySum, tally: Tally): DaySum {
-  for (const level of ENGAGEMENTS) sum.counts[level] += tally.counts[level];
-  return { ...sum, held: sum.held + 1, contributionMinutes: sum.contributionMinutes + tally.contributionMinutes, coProduced: sum.coProduced + (tally.coProduced ? 1 : 0) };
+function addTally(sum: DaySum, tally: Tally, sign: 1 | -1 = 1): DaySum {
+  const counts = { ...sum.counts };
+  for (const level of ENGAGEMENTS) counts[level] += sign * tally.counts[level];
+  return {
+    ...sum, counts, held: sum.held + sign, contributionMinutes: sum.contributionMinutes + sign * tally.contributionMinutes,
+    coProduced: sum.coProduced + sign * (tally.coProduced ? 1 : 0),
+  };
 }
 
 const DAY_COLUMNS = ['homeId', 'day', 'held', ...ENGAGEMENTS, 'contributionMinutes', 'coProduced'];
 
-async function writeDays(m: EntityManager, days: readonly DaySum[], upsert: boolean): Promise<void> {
+/** Writes day sums: as they are (a rebuild), or added to what is there (the differences of a refresh). */
+function* writeDays(days: readonly DaySum[], mode: 'insert' | 'add'): Steps {
   const columns = DAY_COLUMNS.map((c) => `"${c}"`).join(', ');
-  const update = DAY_COLUMNS.slice(2).map((c) => `"${c}" = excluded."${c}"`).join(', ');
+  const add = DAY_COLUMNS.slice(2).map((c) => `"${c}" = home_day_tally."${c}" + excluded."${c}"`).join(', ');
   for (const part of chunks(days, Math.floor(CHUNK / 2))) {
-    await sqlRun(
-      m,
-      `INSERT INTO home_day_tally (${columns}) VALUES ${part.map(() => `(${placeholders(DAY_COLUMNS.length)})`).join(', ')}
-       ${upsert ? `ON CONFLICT ("homeId", day) DO UPDATE SET ${update}` : ''}`,
+    yield* run(`INSERT INTO home_day_tally (${columns}) VALUES ${part.map(() => `(${placeholders(DAY_COLUMNS.length)})`).join(', ')}
+       ${mode === 'add' ? `ON CONFLICT ("homeId", day) DO UPDATE SET ${add}` : ''}`,
       part.flatMap((d) => [d.homeId, d.day, d.held, ...ENGAGEMENTS.map((level) => d.counts[level]), d.contributionMinutes, d.coProduced]),
     );
   }
 }
 
-/** A home's day summed again from its activities' tallies (by their index); no row when none is held that day. */
-async function recountDay(m: EntityManager, homeId: string, day: string, zone: string): Promise<void> {
-  const { start, end } = localDayRange(day, zone);
-  type Row = { held: number | string } & Record<Engagement | 'contributionMinutes' | 'coProduced', number | string | null>;
-  const row = (await sqlRows<Row>(
-    m,
-    `SELECT COUNT(*) AS held, ${[...ENGAGEMENTS, 'contributionMinutes', 'coProduced'].map((c) => `SUM("${c}") AS "${c}"`).join(', ')}
-       FROM activity_tally WHERE "homeId" = ? AND "startsAt" >= ? AND "startsAt" < ?`,
-    [homeId, start, end],
-  ))[0];
-  const held = asNumber(row?.held);
-  if (held === 0) {
-    await sqlRun(m, 'DELETE FROM home_day_tally WHERE "homeId" = ? AND day = ?', [homeId, day]);
-    return;
-  }
-  const sum = emptyDay(homeId, day);
-  for (const level of ENGAGEMENTS) sum.counts[level] = asNumber(row[level]);
-  await writeDays(m, [{ ...sum, held, contributionMinutes: asNumber(row.contributionMinutes), coProduced: asNumber(row.coProduced) }], true);
-}
-
 /** A resident's first reach in a quarter, from their participation in the quarter's held activities; no row when none. */
-async function recountReach(m: EntityManager, residentId: string, homeId: string, quarter: string, zone: string): Promise<void> {
+function* recountReach(residentId: string, homeId: string, quarter: string, zone: string): Steps {
   const bounds = quarterBounds(quarter, zone);
-  const row = await sqlRows<{ first: Date | string | null }>(
-    m,
+  const row = yield* rows<{ first: Date | string | null }>(
     `SELECT MIN(a."startsAt") AS first FROM participation p JOIN activity a ON a.id = p."activityId"
       WHERE p."residentId" = ? AND p.engagement IN (${placeholders(REACHED_LEVELS.length)}) AND a.status = ? AND a."startsAt" >= ? AND a."startsAt" < ?`,
     [residentId, ...REACHED_LEVELS, HELD, bounds.start, bounds.end],
   );
   const first = row[0]?.first ?? null;
   if (first === null) {
-    await sqlRun(m, 'DELETE FROM resident_reach WHERE "residentId" = ? AND quarter = ?', [residentId, quarter]);
+    yield* run('DELETE FROM resident_reach WHERE "residentId" = ? AND quarter = ?', [residentId, quarter]);
     return;
   }
-  await sqlRun(
-    m,
-    `INSERT INTO resident_reach ("residentId", quarter, "homeId", "firstReachedAt") VALUES (?, ?, ?, ?)
+  yield* run(`INSERT INTO resident_reach ("residentId", quarter, "homeId", "firstReachedAt") VALUES (?, ?, ?, ?)
      ON CONFLICT ("residentId", quarter) DO UPDATE SET "firstReachedAt" = excluded."firstReachedAt"`,
     [residentId, quarter, homeId, asDate(first)],
   );
