@@ -13,7 +13,9 @@ import { Role } from '../auth/auth.enums';
 import { loadConfig } from '../config/app-config';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { createDataSource } from '../database/data-source';
+import { asDate } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
+import { rebuildTallies } from '../reports/tally/headline-tally';
 import { apiSignIn, appEnv, createPostgresDatabase, median, postgresReachable, Running, seedDatabase, startApp, stop } from './bench/bench-support';
 import { COMMANDS } from './cli-options';
 import { commandLineOrExit, fail } from './cli-support';
@@ -26,7 +28,8 @@ import { syntheticEmail } from './synthetic/synthetic-home';
  * After every restart: `PRAGMA integrity_check` is ok, every write whose 2xx answer a client received
  * is there exactly once, and each participation log is whole (all of one save, never part of one).
  * A write in flight at a kill is sent again after the restart with its Idempotency-Key, as the tablet
- * does, and must then be answered and stored once. At the end the audit chain must verify.
+ * does, and must then be answered and stored once. At the end the audit chain must verify and the
+ * group view's summary tables (kept in the writers' transactions) must equal a recount of the records.
  *
  * `--postgres URL` runs the same rounds on a PostgreSQL database created and dropped beside URL too.
  * Environment: CRASH_ROUNDS (20).
@@ -239,10 +242,28 @@ async function finalCheck(url: string, ledger: Ledger, fixtures: Fixture[]): Pro
     if (saveEntries !== saves) problem(`${saves} participation saves sent, each once, but ${saveEntries} audit entries for them`);
     const chain = await new AuditService(new UnitOfWork({ reader: ds, writer: ds }), loadConfig(appEnv(url))).verifyChain();
     if (!chain.ok) problem(`the audit chain is broken at entry ${chain.firstBroken?.seq} (${chain.firstBroken?.id})`);
+    // The group view's summary tables, kept in the same transactions as the writes, are what a recount gives.
+    const kept = await summaryTables(ds);
+    await ds.transaction((m) => rebuildTallies(m, null));
+    const recounted = await summaryTables(ds);
+    for (const table of Object.keys(recounted)) {
+      if (kept[table] !== recounted[table]) problem(`the summary table ${table} differs from a recount of the records`);
+    }
     return chain.entries;
   } finally {
     await ds.destroy();
   }
+}
+
+/** The summary tables' rows, in a fixed order, as text to compare. */
+async function summaryTables(ds: DataSource): Promise<Record<string, string>> {
+  const order: Record<string, string> = { activity_tally: '"activityId"', home_day_tally: '"homeId", day', resident_reach: '"residentId", quarter' };
+  const tables: Record<string, string> = {};
+  for (const [table, by] of Object.entries(order)) {
+    const rows = (await ds.query(`SELECT * FROM ${table} ORDER BY ${by}`)) as Record<string, unknown>[];
+    tables[table] = JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === 'string' && /^\d{4}-\d\d-\d\d \d/.test(v) ? asDate(v).toISOString() : v]))));
+  }
+  return tables;
 }
 
 async function crashRounds(url: string, label: string): Promise<Outcome> {
@@ -336,7 +357,7 @@ function summary(o: Outcome): string {
       `${o.acknowledgedFirstTime} acknowledged at once, ${o.inFlight} in flight at a kill (${o.inFlightCommitted} of them had committed, their answer lost), ` +
       'each of those sent again after the restart with its Idempotency-Key',
     `  after every restart: ${o.database === 'SQLite' ? 'integrity check ok, ' : ''}every acknowledged write present once, every log whole; ` +
-      `at the end every write stored once with its audit entry, audit chain of ${o.auditEntries} entries intact`,
+      `at the end every write stored once with its audit entry, audit chain of ${o.auditEntries} entries intact, the group view's summary tables equal to a recount`,
   ].join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { UnitOfWork } from './unit-of-work';
 
 /** What keeps the group view's summary tables current (docs/groups.md, "Summary tables"). */
 export interface SummaryKeeper {
@@ -19,13 +20,41 @@ export interface SummaryKeeper {
 @Injectable()
 export class SummaryUpkeep implements SummaryKeeper {
   private keeper: SummaryKeeper | null = null;
+  /** Activities changed by the unit of work running on a manager, brought up to date at its end. */
+  private readonly pending = new Map<EntityManager, Set<string>>();
+
+  /**
+   * The recount runs at the end of the unit of work, after the unit's own writes (its audit entry
+   * among them): on PostgreSQL every writer then takes the summary rows' locks after the audit
+   * head's, in one order, so two writers never wait for each other's (the crash test found the
+   * deadlock when a contribution recounted before its audit entry while a save held the head). An
+   * activity changed twice in a unit is recounted once.
+   */
+  constructor(private readonly unitOfWork: UnitOfWork) {
+    unitOfWork.atEndOfUnit({
+      settle: async (m) => {
+        const ids = this.pending.get(m);
+        if (!ids) return;
+        this.pending.delete(m);
+        await this.required().activitiesChanged(m, [...ids].sort());
+      },
+      discard: (m) => {
+        this.pending.delete(m);
+      },
+    });
+  }
 
   supply(keeper: SummaryKeeper): void {
     this.keeper = keeper;
   }
 
-  activitiesChanged(m: EntityManager, activityIds: readonly string[]): Promise<void> {
-    return this.required().activitiesChanged(m, activityIds);
+  async activitiesChanged(m: EntityManager, activityIds: readonly string[]): Promise<void> {
+    // Outside a unit of work (a tool's own transaction), at once.
+    if (!this.unitOfWork.isInUnit(m)) return this.required().activitiesChanged(m, activityIds);
+    this.required();
+    const ids = this.pending.get(m) ?? new Set<string>();
+    for (const id of activityIds) ids.add(id);
+    this.pending.set(m, ids);
   }
 
   homesChanged(m: EntityManager, homeIds: readonly string[]): Promise<void> {

@@ -23,6 +23,16 @@ interface Waiting {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
+ * Work that runs at the end of every unit of work, inside its transaction, after the unit's own
+ * work: `settle` when the work succeeded (its writes then commit with the unit), `discard` when it
+ * failed (its writes roll back). The summary tables' upkeep is one (SummaryUpkeep).
+ */
+export interface EndOfUnit {
+  settle(manager: EntityManager): Promise<void>;
+  discard(manager: EntityManager): void;
+}
+
+/**
  * Runs write transactions; `manager` is for reads outside them.
  *
  * PostgreSQL has a pool: each unit of work is a transaction of its own.
@@ -48,6 +58,9 @@ export class UnitOfWork {
   private readonly writer: DataSource;
   /** The writer's connection on SQLite (null on PostgreSQL, which needs no queue). */
   private readonly connection: Database | null;
+  private readonly endOfUnit: EndOfUnit[] = [];
+  /** The managers of the units running now (one at a time on SQLite, one per transaction on PostgreSQL). */
+  private readonly running = new Set<EntityManager>();
 
   constructor(@Inject(DATA_SOURCES) { reader, writer }: AppDataSources) {
     this.reader = reader;
@@ -60,8 +73,18 @@ export class UnitOfWork {
     return this.reader.manager;
   }
 
+  /** Adds work that runs at the end of every unit (see EndOfUnit). */
+  atEndOfUnit(hook: EndOfUnit): void {
+    this.endOfUnit.push(hook);
+  }
+
+  /** Whether this manager is a unit of work's, with its work still running (so an end-of-unit hook will see it). */
+  isInUnit(manager: EntityManager): boolean {
+    return this.running.has(manager);
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.connection) return this.writer.transaction(work);
+    if (!this.connection) return this.writer.transaction((m) => this.unit(work, m));
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (this.draining) return;
@@ -71,6 +94,21 @@ export class UnitOfWork {
       // in (read by the same poll) join this group instead of paying for a commit of its own.
       setImmediate(() => void this.drain());
     });
+  }
+
+  /** A unit's work, then the end-of-unit hooks, in its transaction (or savepoint). */
+  private async unit<T>(work: (manager: EntityManager) => Promise<T>, m: EntityManager): Promise<T> {
+    this.running.add(m);
+    try {
+      const value = await work(m);
+      for (const hook of this.endOfUnit) await hook.settle(m);
+      return value;
+    } catch (error) {
+      for (const hook of this.endOfUnit) hook.discard(m);
+      throw error;
+    } finally {
+      this.running.delete(m);
+    }
   }
 
   private async drain(): Promise<void> {
@@ -100,7 +138,7 @@ export class UnitOfWork {
       }
       try {
         if (!alone) await runner.query('SAVEPOINT unit_of_work');
-        const value = await item.work(runner.manager);
+        const value = await this.unit(item.work, runner.manager);
         if (!alone) await runner.query('RELEASE SAVEPOINT unit_of_work');
         outcomes.push({ ok: true, value });
       } catch (error) {

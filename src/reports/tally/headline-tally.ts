@@ -182,6 +182,7 @@ function* refreshSteps(activityIds: readonly string[]): Steps {
   if (relevant.length === 0) return;
   const tallies = yield* talliesOf(relevant.filter((s) => s.status === HELD).map((s) => ({ id: s.id, homeId: s.homeId, startsAt: asDate(s.startsAt) })));
   const changes = relevant
+    .sort((a, b) => a.id.localeCompare(b.id))
     .map((state) => ({ state, before: storedTally(state), after: tallies.get(state.id) ?? null }))
     .filter(({ before, after }) => !sameTally(before, after));
   if (changes.length === 0) return;
@@ -201,7 +202,8 @@ function* refreshSteps(activityIds: readonly string[]): Steps {
     if (before) move(state, before, -1);
     if (after) move(state, after, 1);
   }
-  const moved = [...days.values()].filter((d) => d.held !== 0 || ENGAGEMENTS.some((level) => d.counts[level] !== 0) || d.contributionMinutes !== 0 || d.coProduced !== 0);
+  // Rows in one order (keys sorted) in every writer, so concurrent writers on PostgreSQL lock them alike.
+  const moved = [...days.values()].sort((a, b) => a.homeId.localeCompare(b.homeId) || a.day.localeCompare(b.day)).filter((d) => d.held !== 0 || ENGAGEMENTS.some((level) => d.counts[level] !== 0) || d.contributionMinutes !== 0 || d.coProduced !== 0);
   yield* writeDays(moved, 'add');
   for (const emptied of moved.filter((d) => d.held < 0)) {
     yield* run('DELETE FROM home_day_tally WHERE "homeId" = ? AND day = ? AND held = 0', [emptied.homeId, emptied.day]);
@@ -231,11 +233,18 @@ function* refreshSteps(activityIds: readonly string[]): Steps {
       [...new Set([...lost.values()].map((l) => l.residentId))],
     );
     const first = new Map(stored.map((r) => [`${r.residentId}/${r.quarter}`, asDate(r.firstReachedAt).getTime()]));
-    for (const [key, l] of lost) {
+    for (const [key, l] of [...lost].sort(([a], [b]) => a.localeCompare(b))) {
       if ((first.get(key) ?? l.firstReachedAt.getTime()) >= l.firstReachedAt.getTime()) yield* recountReach(l.residentId, l.homeId, l.quarter, l.zone);
     }
   }
-  yield* writeReach(gained, 'earliest');
+  // One row per resident and quarter (a statement may not upsert a row twice), the earliest reach.
+  const earliest = new Map<string, Reach>();
+  for (const reach of gained) {
+    const key = `${reach.residentId}/${reach.quarter}`;
+    const known = earliest.get(key);
+    if (!known || reach.firstReachedAt < known.firstReachedAt) earliest.set(key, reach);
+  }
+  yield* writeReach([...earliest.values()].sort((a, b) => a.residentId.localeCompare(b.residentId) || a.quarter.localeCompare(b.quarter)), 'earliest');
 }
 
 function* rebuildSteps(homeIds: readonly string[] | null): Steps<{ homes: number; activities: number; reach: number }> {
