@@ -46,6 +46,29 @@ describe('UnitOfWork on SQLite (group commit)', () => {
     expect(commits).toBe(1);
   });
 
+  it('should run the end-of-unit work inside each unit after its own, and discard what a failed unit asked for', async () => {
+    const asked = new Map<object, string[]>();
+    unitOfWork.atEndOfUnit({
+      settle: async (m) => {
+        for (const text of asked.get(m) ?? []) await m.query('INSERT INTO note (text) VALUES (?)', [`${text} settled`]);
+        asked.delete(m);
+      },
+      discard: (m) => void asked.delete(m),
+    });
+    const unit = (text: string, fail: boolean) => unitOfWork.transaction(async (m) => {
+      expect(unitOfWork.isInUnit(m)).toBe(true);
+      await m.query('INSERT INTO note (text) VALUES (?)', [text]);
+      asked.set(m, [...(asked.get(m) ?? []), text]);
+      if (fail) throw new Error(`${text} failed`);
+    });
+    const results = await Promise.allSettled([unit('a', false), unit('b', true), unit('c', false)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // One group (one commit); b's own row and what it asked for rolled back with its savepoint, not carried into c.
+    expect(await texts()).toEqual(['a', 'a settled', 'c', 'c settled']);
+    expect(commits).toBe(1);
+    expect(unitOfWork.isInUnit(dataSource.manager)).toBe(false);
+  });
+
   it('should let the event loop turn between units when a group runs longer than SLICE_MS, still in one commit', async () => {
     const busy = (ms: number) => {
       const until = performance.now() + ms;
