@@ -168,6 +168,11 @@ describe('Groups of homes and the group view (issue 20 e)', () => {
     expect(audit.changes).toMatchObject({ reachedThreshold: { new: 40 } });
   });
 
+  it('should not show a group manager the ward outbox, which is for those who log activities', async () => {
+    expect((await agents.gm.get(`/groups/${groupG}`).expect(200)).text).not.toContain('data-ward-outbox');
+    expect((await agents.manager.get('/today').expect(200)).text).toContain('data-ward-outbox');
+  });
+
   it('should not show a home manager the group view', async () => {
     await agents.manager.get(`/groups/${groupG}`).expect(403);
     await agents.manager.get('/groups').expect(403);

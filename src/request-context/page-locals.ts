@@ -1,3 +1,4 @@
+import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import type { Message } from '../common/errors/domain-errors';
 import { translate } from '../common/i18n/i18n';
@@ -36,7 +37,11 @@ export function pageLocals(input: PageLocalsInput): Record<string, unknown> {
     pinSession: input.pinSession,
   };
   if (user) {
-    locals.user = { id: user.id, displayName: user.displayName, email: user.email, role: user.role, roleLabel: translate(locale, `roles.${user.role}`) };
+    locals.user = {
+      id: user.id, displayName: user.displayName, email: user.email, role: user.role, roleLabel: translate(locale, `roles.${user.role}`),
+      // The ward outbox is for those who log activities (staff, and volunteers helping): not relatives or group managers.
+      logs: can(user, 'homeStaff') || user.role === 'volunteer',
+    };
     const nav = navigationFor(user, input.url.split('?')[0]);
     // A PIN session (ward tablet) reaches ward routes only: its menu offers nothing that would answer 403.
     locals.nav = input.pinSession ? nav.filter((item) => isWardRoute(item.href)) : nav;
