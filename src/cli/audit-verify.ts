@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { AuditService, describeCheck } from '../audit/audit.service';
-import { createDataSource } from '../database/data-source';
 import { UnitOfWork } from '../database/unit-of-work';
 import { COMMANDS } from './cli-options';
-import { commandLineOrExit, configForDatabase, fail } from './cli-support';
+import { commandLineOrExit, fail, openExistingDatabase } from './cli-support';
 
 /**
  * `npm run audit:verify`: walks the audit chain with AUDIT_KEY (AuditService.verifyChain) and checks
@@ -15,14 +13,8 @@ import { commandLineOrExit, configForDatabase, fail } from './cli-support';
  */
 async function main(): Promise<void> {
   const { values } = commandLineOrExit(COMMANDS.auditVerify);
-  const config = configForDatabase(values.database);
-  if (config.database.kind === 'sqlite' && !existsSync(config.database.path)) fail(`There is no SQLite database at ${config.database.path}`);
-  const dataSource = createDataSource(config);
-  await dataSource.initialize();
+  const { dataSource, config } = await openExistingDatabase(values.database, 'audit_head', 'This database has no audit chain yet: start the app or run `npm run migrate` first.');
   try {
-    const runner = dataSource.createQueryRunner();
-    const migrated = await runner.hasTable('audit_head').finally(() => runner.release());
-    if (!migrated) fail('This database has no audit chain yet: start the app or run `npm run migrate` first.');
     const audit = new AuditService(new UnitOfWork({ reader: dataSource, writer: dataSource }), config);
     const { check, head } = await audit.writeHead();
     if (check.ok) {

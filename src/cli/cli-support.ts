@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import type { CommandSpec, ParseArgsOptionsConfig } from './cli-options';
 
@@ -24,6 +26,27 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
 /** The configuration for the database that `--database URL` names, else the one DATABASE_URL names. */
 export function configForDatabase(database: string | undefined): AppConfig {
   return loadConfigOrExit(database === undefined ? process.env : { ...process.env, DATABASE_URL: database });
+}
+
+/**
+ * The database `--database URL` (else DATABASE_URL) names, opened as it is: no migration runs. Exits
+ * with a message when a SQLite file is not there, or when `table` is missing (`unmigrated` says what
+ * to do). The caller destroys the DataSource.
+ */
+export async function openExistingDatabase(database: string | undefined, table: string, unmigrated: string): Promise<{ dataSource: DataSource; config: AppConfig }> {
+  const config = configForDatabase(database);
+  if (config.database.kind === 'sqlite' && !existsSync(config.database.path)) fail(`There is no SQLite database at ${config.database.path}`);
+  // Loaded here, as createCliContext loads the app: a usage error answers before any of it is read.
+  const { createDataSource } = await import('../database/data-source');
+  const dataSource = createDataSource(config);
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  const migrated = await runner.hasTable(table).finally(() => runner.release());
+  if (!migrated) {
+    await dataSource.destroy();
+    fail(unmigrated);
+  }
+  return { dataSource, config };
 }
 
 /** What a command line holds: the declared options given, and the words that are not options. */

@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
-import { createDataSource } from '../database/data-source';
 import { sqlRows } from '../database/sql';
 import { rebuildTallies } from '../reports/tally/headline-tally';
 import { COMMANDS } from './cli-options';
-import { commandLineOrExit, configForDatabase, fail } from './cli-support';
+import { commandLineOrExit, fail, openExistingDatabase } from './cli-support';
 
 /**
  * `npm run tallies:rebuild`: counts the group view's summary tables (activity_tally, resident_reach;
@@ -14,14 +12,8 @@ import { commandLineOrExit, configForDatabase, fail } from './cli-support';
  */
 async function main(): Promise<void> {
   const { values } = commandLineOrExit(COMMANDS.talliesRebuild);
-  const config = configForDatabase(values.database);
-  if (config.database.kind === 'sqlite' && !existsSync(config.database.path)) fail(`There is no SQLite database at ${config.database.path}`);
-  const dataSource = createDataSource(config);
-  await dataSource.initialize();
+  const { dataSource } = await openExistingDatabase(values.database, 'activity_tally', 'This database has no summary tables yet: start the app or run `npm run migrate` first.');
   try {
-    const runner = dataSource.createQueryRunner();
-    const migrated = await runner.hasTable('activity_tally').finally(() => runner.release());
-    if (!migrated) fail('This database has no summary tables yet: start the app or run `npm run migrate` first.');
     let homeIds: string[] | null = null;
     if (values.home !== undefined) {
       const home = (await sqlRows<{ id: string }>(dataSource.manager, 'SELECT id FROM home WHERE slug = ?', [values.home]))[0];

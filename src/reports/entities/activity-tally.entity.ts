@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { HeldCounts } from './held-counts';
 
 /**
  * One held activity's counts, as the quarterly report counts them (docs/groups.md, "Summary
@@ -8,7 +9,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity('activity_tally')
 @Index(['homeId', 'startsAt'])
-export class ActivityTally {
+export class ActivityTally extends HeldCounts {
   @PrimaryColumn('varchar')
   activityId: string;
 
@@ -17,29 +18,6 @@ export class ActivityTally {
 
   @Column({ type: Date })
   startsAt: Date;
-
-  @Column('integer')
-  active: number;
-
-  @Column('integer')
-  passive: number;
-
-  @Column('integer')
-  disengaged: number;
-
-  @Column('integer')
-  declined: number;
-
-  @Column('integer')
-  absent: number;
-
-  /** Minutes of every contribution on the activity. */
-  @Column('integer')
-  contributionMinutes: number;
-
-  /** 1 when someone other than staff contributed to it (a co-produced activity), else 0. */
-  @Column('integer')
-  coProduced: number;
 
   /** The residents it reached (active or passive), sorted: what `resident_reach` was told. */
   @Column('simple-json')

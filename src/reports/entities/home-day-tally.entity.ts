@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { HeldCounts } from './held-counts';
 
 /**
  * A home's held activities of one local day, summed from their `activity_tally` rows (docs/groups.md,
@@ -7,7 +8,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * row for a day without a held activity.
  */
 @Entity('home_day_tally')
-export class HomeDayTally {
+export class HomeDayTally extends HeldCounts {
   @PrimaryColumn('varchar')
   homeId: string;
 
@@ -17,25 +18,4 @@ export class HomeDayTally {
 
   @Column('integer')
   held: number;
-
-  @Column('integer')
-  active: number;
-
-  @Column('integer')
-  passive: number;
-
-  @Column('integer')
-  disengaged: number;
-
-  @Column('integer')
-  declined: number;
-
-  @Column('integer')
-  absent: number;
-
-  @Column('integer')
-  contributionMinutes: number;
-
-  @Column('integer')
-  coProduced: number;
 }
