@@ -27,7 +27,9 @@ import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from './synthetic/synthe
  *
  * Environment: BENCH_SECONDS (10) per load run; BENCH_POSTGRES_URL (else TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/postgres) for part (d), skipped when it cannot be reached;
- * BENCH_PG_HOMES (500) homes in the database for part (d).
+ * BENCH_PG_HOMES (500) homes in the database for part (d); BENCH_PARTS (all) the parts to run, a
+ * comma-separated list of a, b, b2, offline, c, d (part (e) runs with (d), on its homes), e.g.
+ * BENCH_PARTS=b for the Today ratio alone: the others are left out of the table and results.json.
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -35,6 +37,8 @@ const CONNECTIONS = 32;
 const RESIDENTS = 120;
 const DAYS = 365;
 const PG_HOMES = Number(process.env.BENCH_PG_HOMES ?? 500);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,b2,offline,c,d').split(',').map((name) => name.trim()));
+const runs = (part: 'a' | 'b' | 'b2' | 'offline' | 'c' | 'd') => PARTS.has(part);
 /** Issue 20 (d): the homes of part (d) are written within ten minutes. */
 const PG_SEED_LIMIT_MS = 600_000;
 const ROSTER_SIZE = 20;
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     date: now.toISOString(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version, platform: process.platform },
-    settings: { connections: CONNECTIONS, seconds: SECONDS, residents: RESIDENTS, days: DAYS, quarter, pgHomes: PG_HOMES },
+    settings: { connections: CONNECTIONS, seconds: SECONDS, residents: RESIDENTS, days: DAYS, quarter, pgHomes: PG_HOMES, parts: [...PARTS] },
   };
   const targets: Target[] = [];
 
@@ -223,116 +227,126 @@ async function main(): Promise<void> {
       },
     });
 
-    log('(a) the bare node:http + better-sqlite3 server and the app (PUT /api/activities/:id/participation), in turns');
-    const baseline = await startBaseline(baselineFile);
-    running.push(baseline);
-    const app = await startApp(`sqlite:${appFile}`);
-    running.push(app);
-    const carer = await apiSignIn(app.port, syntheticEmail('carer', 1), SYNTHETIC_PASSWORD);
-    const [appLoad, baselineLoad] = await loadInTurns(
-      { url: `http://127.0.0.1:${app.port}`, connections: CONNECTIONS, requests: [participationRequest({ cookie: carer.cookie, 'x-csrf-token': carer.csrfToken })] },
-      { url: `http://127.0.0.1:${baseline.port}`, connections: CONNECTIONS, requests: [participationRequest({})] },
-      SECONDS,
-    );
-    await stop(baseline);
-    const participationRatio = appLoad.requestsPerSecond / baselineLoad.requestsPerSecond;
-    const participationP99 = appLoad.latencyP99Ms / baselineLoad.latencyP99Ms;
-    results.a = { residentsPerSave: ROSTER_SIZE, baseline: baselineLoad, app: appLoad, ratio: round(participationRatio), p99Ratio: round(participationP99) };
-    targets.push({ name: '(a) participation save: app / bare better-sqlite3, throughput', value: round(participationRatio), unit: 'x', target: '>= 0.75', pass: participationRatio >= 0.75 && appLoad.non2xx === 0 });
-    targets.push({ name: '    and p99: app / bare better-sqlite3', value: round(participationP99), unit: 'x', target: '<= 2.5', pass: participationP99 <= 2.5 });
+    const app = runs('a') || runs('b') || runs('b2') || runs('offline') ? await startApp(`sqlite:${appFile}`) : null;
+    if (app) running.push(app);
+    const carer = app ? await apiSignIn(app.port, syntheticEmail('carer', 1), SYNTHETIC_PASSWORD) : null;
+    if (app && carer && runs('a')) {
+      log('(a) the bare node:http + better-sqlite3 server and the app (PUT /api/activities/:id/participation), in turns');
+      const baseline = await startBaseline(baselineFile);
+      running.push(baseline);
+      const [appLoad, baselineLoad] = await loadInTurns(
+        { url: `http://127.0.0.1:${app.port}`, connections: CONNECTIONS, requests: [participationRequest({ cookie: carer.cookie, 'x-csrf-token': carer.csrfToken })] },
+        { url: `http://127.0.0.1:${baseline.port}`, connections: CONNECTIONS, requests: [participationRequest({})] },
+        SECONDS,
+      );
+      await stop(baseline);
+      const participationRatio = appLoad.requestsPerSecond / baselineLoad.requestsPerSecond;
+      const participationP99 = appLoad.latencyP99Ms / baselineLoad.latencyP99Ms;
+      results.a = { residentsPerSave: ROSTER_SIZE, baseline: baselineLoad, app: appLoad, ratio: round(participationRatio), p99Ratio: round(participationP99) };
+      targets.push({ name: '(a) participation save: app / bare better-sqlite3, throughput', value: round(participationRatio), unit: 'x', target: '>= 0.75', pass: participationRatio >= 0.75 && appLoad.non2xx === 0 });
+      targets.push({ name: '    and p99: app / bare better-sqlite3', value: round(participationP99), unit: 'x', target: '<= 2.5', pass: participationP99 <= 2.5 });
+    }
 
     // ---- (b) Today against the bare Today server (and /health, for information) -------------------
     const { ward, home } = days;
     const todayPath = `/today?date=${ward.date}&unitId=${ward.unitId}`;
-    // On the app's own file, read-only: the session it checks is the one the app just stored.
-    const bareToday = await startBareToday(appFile);
-    running.push(bareToday);
-    const [appPage, barePage] = await Promise.all(
-      [app.port, bareToday.port].map(async (port) => (await fetch(`http://127.0.0.1:${port}${todayPath}`, { headers: { cookie: carer.cookie } })).text()),
-    );
-    const sameBytes = appPage === barePage;
-    if (!sameBytes) log('(b) the bare Today server answers other bytes than the app: its figure does not count');
-    log(`(b) GET ${todayPath.replace(ward.unitId, '…')} (a ward tablet, ${ward.activities} activities): the app, the bare Today server and the app's GET /health in turns`);
-    const [todayLoad, bareTodayLoad, healthLoad] = await loadsInTurns(
-      [
-        { url: `http://127.0.0.1:${app.port}${todayPath}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } },
-        { url: `http://127.0.0.1:${bareToday.port}${todayPath}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } },
-        { url: `http://127.0.0.1:${app.port}/health`, connections: CONNECTIONS },
-      ],
-      SECONDS,
-    );
-    await stop(bareToday);
-    log(`(b) the whole home's Today (${home.activities} activities)`);
-    const homeLoad = await load({ url: `http://127.0.0.1:${app.port}/today?date=${home.date}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } }, SECONDS);
+    if (app && carer && runs('b')) {
+      // On the app's own file, read-only: the session it checks is the one the app just stored.
+      const bareToday = await startBareToday(appFile);
+      running.push(bareToday);
+      const [appPage, barePage] = await Promise.all(
+        [app.port, bareToday.port].map(async (port) => (await fetch(`http://127.0.0.1:${port}${todayPath}`, { headers: { cookie: carer.cookie } })).text()),
+      );
+      const sameBytes = appPage === barePage;
+      if (!sameBytes) log('(b) the bare Today server answers other bytes than the app: its figure does not count');
+      log(`(b) GET ${todayPath.replace(ward.unitId, '…')} (a ward tablet, ${ward.activities} activities): the app, the bare Today server and the app's GET /health in turns`);
+      const [todayLoad, bareTodayLoad, healthLoad] = await loadsInTurns(
+        [
+          { url: `http://127.0.0.1:${app.port}${todayPath}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } },
+          { url: `http://127.0.0.1:${bareToday.port}${todayPath}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } },
+          { url: `http://127.0.0.1:${app.port}/health`, connections: CONNECTIONS },
+        ],
+        SECONDS,
+      );
+      await stop(bareToday);
+      log(`(b) the whole home's Today (${home.activities} activities)`);
+      const homeLoad = await load({ url: `http://127.0.0.1:${app.port}/today?date=${home.date}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } }, SECONDS);
+      const todayRatio = todayLoad.requestsPerSecond / bareTodayLoad.requestsPerSecond;
+      const healthRatio = todayLoad.requestsPerSecond / healthLoad.requestsPerSecond;
+      results.b = {
+        ward: { date: ward.date, activitiesThatDay: ward.activities, today: todayLoad }, bareToday: bareTodayLoad, sameBytes, ratio: round(todayRatio),
+        health: healthLoad, healthRatio: round(healthRatio),
+        wholeHome: { date: home.date, activitiesThatDay: home.activities, today: homeLoad, ratio: round(homeLoad.requestsPerSecond / healthLoad.requestsPerSecond) },
+      };
+      targets.push({
+        name: `(b) a ward tablet's Today (${ward.activities} activities): app / bare Today server`, value: round(todayRatio), unit: 'x', target: '>= 0.6',
+        pass: todayRatio >= 0.6 && sameBytes && todayLoad.non2xx === 0 && bareTodayLoad.non2xx === 0,
+      });
+      targets.push({ name: "    the ward's Today / the app's GET /health", value: round(healthRatio), unit: 'x', target: 'info', pass: null });
+      targets.push({
+        name: `    the whole home's Today (${home.activities} activities) / health`, value: round(homeLoad.requestsPerSecond / healthLoad.requestsPerSecond), unit: 'x', target: 'info', pass: null,
+      });
+    }
 
     // ---- (b2) Today while 32 tablets save ------------------------------------------------------
-    log(`(b2) the ward's Today alone, and while ${CONNECTIONS} tablets save participation on the same app, in turns`);
-    const besideSaves = await loadAloneAndBeside(
-      { url: `http://127.0.0.1:${app.port}${todayPath}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } },
-      { url: `http://127.0.0.1:${app.port}`, connections: CONNECTIONS, requests: [participationRequest({ cookie: carer.cookie, 'x-csrf-token': carer.csrfToken })] },
-      SECONDS,
-    );
+    if (app && carer && runs('b2')) {
+      log(`(b2) the ward's Today alone, and while ${CONNECTIONS} tablets save participation on the same app, in turns`);
+      const besideSaves = await loadAloneAndBeside(
+        { url: `http://127.0.0.1:${app.port}${todayPath}`, connections: CONNECTIONS, headers: { cookie: carer.cookie } },
+        { url: `http://127.0.0.1:${app.port}`, connections: CONNECTIONS, requests: [participationRequest({ cookie: carer.cookie, 'x-csrf-token': carer.csrfToken })] },
+        SECONDS,
+      );
+      const b2Throughput = besideSaves.besideOther.requestsPerSecond / besideSaves.alone.requestsPerSecond;
+      const b2P99 = besideSaves.besideOther.latencyP99Ms / besideSaves.alone.latencyP99Ms;
+      results.b2 = { alone: besideSaves.alone, whileSaving: besideSaves.besideOther, saves: besideSaves.other, ratio: round(b2Throughput), p99Ratio: round(b2P99) };
+      targets.push({
+        name: `(b2) Today while ${CONNECTIONS} tablets save / Today alone: throughput`, value: round(b2Throughput), unit: 'x', target: '>= 0.6',
+        pass: b2Throughput >= 0.6 && besideSaves.besideOther.non2xx === 0 && besideSaves.other.non2xx === 0,
+      });
+      targets.push({ name: '     and p99', value: round(b2P99), unit: 'x', target: '<= 3', pass: b2P99 <= 3 });
+    }
 
     // ---- Offline: an offline tablet's queued saves replay on reconnecting ------------------------
-    const queued = queuedSaveActivities(appFile, fixtures.map((f) => f.activityId));
-    log(`offline tablet: ${queued.length} saves queued in Chromium, then the network comes back`);
-    const replay = await measureOutboxReplay({
-      baseUrl: `http://127.0.0.1:${app.port}`, email: syntheticEmail('carer', 1), password: SYNTHETIC_PASSWORD, activityIds: queued, taps: QUEUED_TAPS,
-      countRows: () => Promise.resolve(tappedRows(appFile, queued)),
-    });
-    await stop(app);
-    results.offline = replay;
-    const todayRatio = todayLoad.requestsPerSecond / bareTodayLoad.requestsPerSecond;
-    const healthRatio = todayLoad.requestsPerSecond / healthLoad.requestsPerSecond;
-    results.b = {
-      ward: { date: ward.date, activitiesThatDay: ward.activities, today: todayLoad }, bareToday: bareTodayLoad, sameBytes, ratio: round(todayRatio),
-      health: healthLoad, healthRatio: round(healthRatio),
-      wholeHome: { date: home.date, activitiesThatDay: home.activities, today: homeLoad, ratio: round(homeLoad.requestsPerSecond / healthLoad.requestsPerSecond) },
-    };
-    targets.push({
-      name: `(b) a ward tablet's Today (${ward.activities} activities): app / bare Today server`, value: round(todayRatio), unit: 'x', target: '>= 0.6',
-      pass: todayRatio >= 0.6 && sameBytes && todayLoad.non2xx === 0 && bareTodayLoad.non2xx === 0,
-    });
-    targets.push({ name: "    the ward's Today / the app's GET /health", value: round(healthRatio), unit: 'x', target: 'info', pass: null });
-    targets.push({
-      name: `    the whole home's Today (${home.activities} activities) / health`, value: round(homeLoad.requestsPerSecond / healthLoad.requestsPerSecond), unit: 'x', target: 'info', pass: null,
-    });
-    const b2Throughput = besideSaves.besideOther.requestsPerSecond / besideSaves.alone.requestsPerSecond;
-    const b2P99 = besideSaves.besideOther.latencyP99Ms / besideSaves.alone.latencyP99Ms;
-    results.b2 = { alone: besideSaves.alone, whileSaving: besideSaves.besideOther, saves: besideSaves.other, ratio: round(b2Throughput), p99Ratio: round(b2P99) };
-    targets.push({
-      name: `(b2) Today while ${CONNECTIONS} tablets save / Today alone: throughput`, value: round(b2Throughput), unit: 'x', target: '>= 0.6',
-      pass: b2Throughput >= 0.6 && besideSaves.besideOther.non2xx === 0 && besideSaves.other.non2xx === 0,
-    });
-    targets.push({ name: '     and p99', value: round(b2P99), unit: 'x', target: '<= 3', pass: b2P99 <= 3 });
-    targets.push({
-      name: `offline tablet: ${replay.saves} queued saves sent after reconnecting`, value: round(replay.replayMs / 1000, 1), unit: 's', target: '<= 10',
-      pass: replay.replayMs <= 10_000 && replay.rowsAfter === replay.saves * replay.tapsPerSave,
-    });
+    if (app && runs('offline')) {
+      const queued = queuedSaveActivities(appFile, fixtures.map((f) => f.activityId));
+      log(`offline tablet: ${queued.length} saves queued in Chromium, then the network comes back`);
+      const replay = await measureOutboxReplay({
+        baseUrl: `http://127.0.0.1:${app.port}`, email: syntheticEmail('carer', 1), password: SYNTHETIC_PASSWORD, activityIds: queued, taps: QUEUED_TAPS,
+        countRows: () => Promise.resolve(tappedRows(appFile, queued)),
+      });
+      results.offline = replay;
+      targets.push({
+        name: `offline tablet: ${replay.saves} queued saves sent after reconnecting`, value: round(replay.replayMs / 1000, 1), unit: 's', target: '<= 10',
+        pass: replay.replayMs <= 10_000 && replay.rowsAfter === replay.saves * replay.tapsPerSave,
+      });
+    }
+    if (app) await stop(app);
 
     // ---- (c) The quarterly PDF and its growth ------------------------------------------------
-    log(`(c) quarterly report ${quarter}: ${RESIDENTS} residents`);
-    const small = reportFigures(await probeReport(`sqlite:${reportFile}`, slug, quarter, join(dir, 'report-120.pdf')));
-    const largeFile = join(dir, 'report-480.sqlite');
-    log(`(c) seeding ${RESIDENTS * 4} residents x ${DAYS} days`);
-    const largeSeedMs = await seedDatabase(`sqlite:${largeFile}`, 1, RESIDENTS * 4, DAYS, 1, now);
-    const large = reportFigures(await probeReport(`sqlite:${largeFile}`, slug, quarter, join(dir, 'report-480.pdf')));
-    const longFile = join(dir, 'report-4y.sqlite');
-    log(`(c) seeding ${RESIDENTS} residents x ${DAYS * 4} days`);
-    const longSeedMs = await seedDatabase(`sqlite:${longFile}`, 1, RESIDENTS, DAYS * 4, 1, now);
-    const long = reportFigures(await probeReport(`sqlite:${longFile}`, slug, quarter, join(dir, 'report-4y.pdf')));
-    const growth = large.warmMedianMs / small.warmMedianMs;
-    results.c = {
-      quarter, residents120: small, residents480: large, years4: long, growth: round(growth), growthOfData: round(large.participationsRecorded / small.participationsRecorded),
-      seedMs: { residents480: largeSeedMs, years4: longSeedMs },
-    };
-    targets.push({ name: `(c) quarterly PDF, ${RESIDENTS} residents x ${DAYS} days: time`, value: small.warmMedianMs, unit: 'ms', target: '< 2000', pass: small.warmMedianMs < 2000 });
-    targets.push({ name: '(c) quarterly PDF: peak memory (RSS of its process)', value: small.peakRssMb, unit: 'MB', target: '< 300', pass: small.peakRssMb < 300 });
-    targets.push({ name: `(c) growth: ${RESIDENTS * 4} / ${RESIDENTS} residents (4x the quarter's data)`, value: round(growth), unit: 'x', target: '<= 4.5', pass: growth <= 4.5 });
+    if (runs('c')) {
+      log(`(c) quarterly report ${quarter}: ${RESIDENTS} residents`);
+      const small = reportFigures(await probeReport(`sqlite:${reportFile}`, slug, quarter, join(dir, 'report-120.pdf')));
+      const largeFile = join(dir, 'report-480.sqlite');
+      log(`(c) seeding ${RESIDENTS * 4} residents x ${DAYS} days`);
+      const largeSeedMs = await seedDatabase(`sqlite:${largeFile}`, 1, RESIDENTS * 4, DAYS, 1, now);
+      const large = reportFigures(await probeReport(`sqlite:${largeFile}`, slug, quarter, join(dir, 'report-480.pdf')));
+      const longFile = join(dir, 'report-4y.sqlite');
+      log(`(c) seeding ${RESIDENTS} residents x ${DAYS * 4} days`);
+      const longSeedMs = await seedDatabase(`sqlite:${longFile}`, 1, RESIDENTS, DAYS * 4, 1, now);
+      const long = reportFigures(await probeReport(`sqlite:${longFile}`, slug, quarter, join(dir, 'report-4y.pdf')));
+      const growth = large.warmMedianMs / small.warmMedianMs;
+      results.c = {
+        quarter, residents120: small, residents480: large, years4: long, growth: round(growth), growthOfData: round(large.participationsRecorded / small.participationsRecorded),
+        seedMs: { residents480: largeSeedMs, years4: longSeedMs },
+      };
+      targets.push({ name: `(c) quarterly PDF, ${RESIDENTS} residents x ${DAYS} days: time`, value: small.warmMedianMs, unit: 'ms', target: '<= 300', pass: small.warmMedianMs <= 300 });
+      targets.push({ name: '(c) quarterly PDF: peak memory (RSS of its process)', value: small.peakRssMb, unit: 'MB', target: '<= 200', pass: small.peakRssMb <= 200 });
+      targets.push({ name: `(c) growth: ${RESIDENTS * 4} / ${RESIDENTS} residents (4x the quarter's data)`, value: round(growth), unit: 'x', target: '<= 4.5', pass: growth <= 4.5 });
+    }
 
     // ---- (d) PostgreSQL: one home among 500; (e) the group view of all of them (bench/group-view.ts)
     const adminUrl = process.env.BENCH_POSTGRES_URL ?? (process.env.TEST_DATABASE_URL?.startsWith('postgres') ? process.env.TEST_DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/postgres');
-    if (await postgresReachable(adminUrl)) {
+    if (runs('d') && (await postgresReachable(adminUrl))) {
       const pg = await createPostgresDatabase(adminUrl, `insieme_bench_${randomBytes(4).toString('hex')}`);
       try {
         log(`(d) PostgreSQL: seeding 1 home`);
@@ -350,7 +364,7 @@ async function main(): Promise<void> {
       } finally {
         await pg.drop();
       }
-    } else {
+    } else if (runs('d')) {
       results.d = { skipped: `PostgreSQL not reachable at ${new URL(adminUrl).host}` };
       targets.push({ name: `(d) PostgreSQL report: ${PG_HOMES} homes / 1 home`, value: null, unit: '', target: '<= 1.3', pass: null });
       results.e = { skipped: 'PostgreSQL not reachable' };
@@ -372,33 +386,42 @@ async function main(): Promise<void> {
 }
 
 function printTable(results: Record<string, unknown>, targets: Target[]): void {
-  const a = results.a as { baseline: LoadFigures; app: LoadFigures };
-  const b = results.b as { ward: { today: LoadFigures }; bareToday: LoadFigures; health: LoadFigures; wholeHome: { today: LoadFigures } };
-  const b2 = results.b2 as { alone: LoadFigures; whileSaving: LoadFigures; saves: LoadFigures };
-  const c = results.c as Record<string, ReturnType<typeof reportFigures>>;
+  // Parts left out by BENCH_PARTS have no results.
+  const a = results.a as { baseline: LoadFigures; app: LoadFigures } | undefined;
+  const b = results.b as { ward: { today: LoadFigures }; bareToday: LoadFigures; health: LoadFigures; wholeHome: { today: LoadFigures } } | undefined;
+  const b2 = results.b2 as { alone: LoadFigures; whileSaving: LoadFigures; saves: LoadFigures } | undefined;
+  const c = results.c as Record<string, ReturnType<typeof reportFigures>> | undefined;
   console.log('');
   console.log(`Insieme benchmark, ${(results.machine as { cores: number }).cores} cores, ${results.date} (bench/results.json)`);
   console.log('');
   const load = (name: string, f: LoadFigures) =>
     console.log(`  ${name.padEnd(44)} ${String(f.requestsPerSecond).padStart(9)} req/s  p50 ${String(f.latencyP50Ms).padStart(4)} ms  p99 ${String(f.latencyP99Ms).padStart(5)} ms  non-2xx ${f.non2xx}`);
-  load('(a) bare better-sqlite3, the same writes', a.baseline);
-  load('(a) app PUT participation, 20 residents', a.app);
-  load("(b) bare Today server, a ward's day", b.bareToday);
-  load("(b) app GET /today, a ward's day", b.ward.today);
-  load('    app GET /health', b.health);
-  load("    app GET /today, the whole home's day", b.wholeHome.today);
-  load("(b2) app GET /today alone", b2.alone);
-  load(`(b2) app GET /today while ${CONNECTIONS} tablets save`, b2.whileSaving);
-  load('(b2) the saves beside it', b2.saves);
-  const offline = results.offline as { saves: number; tapsPerSave: number; replayMs: number; rowsAfter: number };
-  console.log(`  ${'offline tablet, queued saves replayed'.padEnd(44)} ${offline.saves} saves x ${offline.tapsPerSave} taps in ${offline.replayMs} ms, ${offline.rowsAfter} rows stored`);
+  if (a) {
+    load('(a) bare better-sqlite3, the same writes', a.baseline);
+    load('(a) app PUT participation, 20 residents', a.app);
+  }
+  if (b) {
+    load("(b) bare Today server, a ward's day", b.bareToday);
+    load("(b) app GET /today, a ward's day", b.ward.today);
+    load('    app GET /health', b.health);
+    load("    app GET /today, the whole home's day", b.wholeHome.today);
+  }
+  if (b2) {
+    load("(b2) app GET /today alone", b2.alone);
+    load(`(b2) app GET /today while ${CONNECTIONS} tablets save`, b2.whileSaving);
+    load('(b2) the saves beside it', b2.saves);
+  }
+  const offline = results.offline as { saves: number; tapsPerSave: number; replayMs: number; rowsAfter: number } | undefined;
+  if (offline) console.log(`  ${'offline tablet, queued saves replayed'.padEnd(44)} ${offline.saves} saves x ${offline.tapsPerSave} taps in ${offline.replayMs} ms, ${offline.rowsAfter} rows stored`);
   const report = (name: string, f: ReturnType<typeof reportFigures>) =>
     console.log(`  ${name.padEnd(44)} cold ${String(f.coldMs).padStart(5)} ms  warm ${String(f.warmMedianMs).padStart(5)} ms (SQL ${f.figuresMedianMs}, PDF ${f.pdfMedianMs})  peak ${f.peakRssMb} MB  ${f.participationsRecorded} logs`);
-  report('(c) PDF 120 residents x 365 days', c.residents120);
-  report('(c) PDF 480 residents x 365 days', c.residents480);
-  report('(c) PDF 120 residents x 4 years', c.years4);
-  const d = results.d as Record<string, ReturnType<typeof reportFigures>> & { skipped?: string };
-  if (!d.skipped) {
+  if (c) {
+    report('(c) PDF 120 residents x 365 days', c.residents120);
+    report('(c) PDF 480 residents x 365 days', c.residents480);
+    report('(c) PDF 120 residents x 4 years', c.years4);
+  }
+  const d = results.d as (Record<string, ReturnType<typeof reportFigures>> & { skipped?: string }) | undefined;
+  if (d && !d.skipped) {
     report('(d) PostgreSQL PDF, 1 home in the database', d.homes1);
     report(`(d) PostgreSQL PDF, ${PG_HOMES} homes in the database`, d[`homes${PG_HOMES}`]);
   }
