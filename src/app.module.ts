@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ActivitiesModule } from './activities/activities.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppExceptionFilter } from './common/filters/exception.filter';
-import { FormErrorsInterceptor } from './common/filters/form-errors.interceptor';
 import { AuthGuard } from './common/guards/auth.guard';
 import { CsrfGuard } from './common/guards/csrf.guard';
 import { createValidationPipe } from './common/http/validation';
@@ -87,7 +86,6 @@ export class AppModule {
         // Order matters: who you are is settled before the token is checked.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: CsrfGuard },
-        { provide: APP_INTERCEPTOR, useClass: FormErrorsInterceptor },
       ],
     };
   }
