@@ -309,22 +309,24 @@ function* talliesOf(held: readonly { id: string; homeId: string; startsAt: Date 
   // Both kinds of rows in one statement (a refresh runs in a tablet's save): participation has an
   // engagement, a contribution an actor. The contribution's own home is asked too, as the report asks
   // it (contributionsOnHeld).
-  const statement = (where: { participation: string; contribution: string }) =>
+  const statement = (where: { participation: string; contribution: string }, join: string) =>
     `SELECT p."activityId", p."residentId", p.engagement, NULL AS minutes, NULL AS "actorType" FROM participation p ${where.participation}
      UNION ALL
-     SELECT c."activityId", NULL, NULL, c.minutes, c."actorType" FROM contribution c JOIN activity a ON a.id = c."activityId" ${where.contribution}`;
+     SELECT c."activityId", NULL, NULL, c.minutes, c."actorType" FROM contribution c ${join} ${where.contribution}`;
   const parts = homeId !== undefined
     ? [{ text: statement({
         participation: 'JOIN activity a ON a.id = p."activityId" WHERE a."homeId" = ? AND a.status = ?',
         contribution: 'WHERE c."homeId" = ? AND a."homeId" = ? AND a.status = ?',
-      }), params: [homeId, HELD, homeId, homeId, HELD] }]
+      }, 'JOIN activity a ON a.id = c."activityId"'), params: [homeId, HELD, homeId, homeId, HELD] }]
     : chunks(held).map((part) => {
         const ids = part.map((x) => x.id);
         return {
           text: statement({
             participation: `WHERE p."activityId" IN (${placeholders(ids.length)})`,
-            contribution: `WHERE c."activityId" IN (${placeholders(ids.length)}) AND c."homeId" = a."homeId"`,
-          }),
+            // The activity's home as a correlated subquery, not a join condition: with `c."homeId" =
+            // a."homeId"` SQLite searched the home's contributions by home instead of by activity.
+            contribution: `WHERE c."activityId" IN (${placeholders(ids.length)}) AND c."homeId" = (SELECT a."homeId" FROM activity a WHERE a.id = c."activityId")`,
+          }, ''),
           params: [...ids, ...ids],
         };
       });
