@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, IsNull, Not, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { can, Lens, lensFor, roleLens, throughLens } from '../common/access/access-policy';
 import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-scope';
@@ -360,11 +360,14 @@ export class ResidentsService {
    */
   async closedRecords(ids: readonly string[], manager: EntityManager = this.residents.manager): Promise<Map<string, ClosedRecord>> {
     if (ids.length === 0) return new Map();
-    const rows = await manager.find(Resident, {
-      select: { id: true, firstName: true, preferredName: true, status: true, erasedAt: true },
-      where: [{ id: In([...ids]), status: In(['discharged', 'deceased']) }, { id: In([...ids]), erasedAt: Not(IsNull()) }],
-    });
-    return new Map(rows.map((r) => [r.id, { reason: r.erasedAt ? 'erased' : (r.status as 'discharged' | 'deceased'), name: r.preferredName || r.firstName }]));
+    // Plain SQL: it runs in every tablet save and every Today page.
+    const rows = await sqlRows<{ id: string; firstName: string; preferredName: string | null; status: string; erased: number | boolean }>(
+      manager,
+      `SELECT id, "firstName", "preferredName", status, "erasedAt" IS NOT NULL AS erased FROM resident
+        WHERE id IN (${placeholders(ids.length)}) AND (status IN ('discharged', 'deceased') OR "erasedAt" IS NOT NULL)`,
+      [...ids],
+    );
+    return new Map(rows.map((r) => [r.id, { reason: r.erased === true || r.erased === 1 ? 'erased' : (r.status as 'discharged' | 'deceased'), name: r.preferredName || r.firstName }]));
   }
 
   /**
