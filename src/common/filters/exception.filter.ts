@@ -93,8 +93,10 @@ export class AppExceptionFilter implements ExceptionFilter {
       });
       return;
     }
-    // A page refused for its query (a calendar date out of bounds) says which value and why.
-    const fieldMessages = problem.fields ? [...new Set(Object.values(this.translateFields(locale, problem.fields) ?? {}))] : [];
+    // A page refused for its query (a calendar date out of bounds) says which value and why: each
+    // line names the parameter as the address has it (`quarter=2026-Q9`), then the reason.
+    const fieldMessages = Object.entries(this.translateFields(locale, problem.fields) ?? {}).map(([field, text]) =>
+      translate(locale, 'errors.fieldMessage', { label: queryLabel(req, field), message: text }));
     const title = translate(locale, `errors.title${problem.status >= 500 ? 500 : problem.status === 404 ? 404 : 'Other'}`);
     res.status(problem.status).render('errors/error', { status: problem.status, message, title, fieldMessages }, (err, html) => {
       // A broken template must not hide the original error behind a second one.
@@ -124,4 +126,11 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (!fields) return undefined;
     return Object.fromEntries(Object.entries(fields).map(([name, m]) => [name, translate(locale, m.key, m.params)]));
   }
+}
+
+/** A query parameter as the address has it: `name=value` (the value cut to 40 characters), or the bare name. */
+function queryLabel(req: Request, field: string): string {
+  const value = req.method === 'GET' ? (req.query as Record<string, unknown>)[field] : undefined;
+  if (typeof value !== 'string') return field;
+  return `${field}=${value.length > 40 ? `${value.slice(0, 40)}…` : value}`;
 }
