@@ -247,7 +247,8 @@ export function translate(locale: string, key: string, params: Record<string, un
 /** The ICU message of a key as written in the catalogue (English when the language lacks it), for a script that formats it in the browser. */
 export function messageSource(locale: string, key: string): string {
   const language = isLocale(locale) ? locale : DEFAULT_LOCALE;
-  return lookup(catalogues[language], key) ?? lookup(catalogues[DEFAULT_LOCALE], key) ?? key;
+  // From the start-up map first (a page's scripts take dozens of these), as translate reads its texts.
+  return texts[language].get(key)?.text ?? lookup(catalogues[language], key) ?? texts[DEFAULT_LOCALE].get(key)?.text ?? lookup(catalogues[DEFAULT_LOCALE], key) ?? key;
 }
 
 /** The best of our languages for an Accept-Language header. */
