@@ -355,7 +355,7 @@ async function main(): Promise<void> {
         const one = reportFigures(await probeReport(pg.url, slug, quarter, join(dir, 'report-pg-1.pdf')));
         log(`(d) PostgreSQL: seeding ${PG_HOMES - 1} more homes`);
         const moreSeedMs = await seedDatabase(pg.url, PG_HOMES - 1, RESIDENTS, DAYS, 2, now);
-        log(`(d) PostgreSQL: VACUUM (ANALYZE) of the ${PG_HOMES} homes before measuring`);
+        log(`(d) PostgreSQL: VACUUM (ANALYZE) and CHECKPOINT after loading the ${PG_HOMES} homes, before measuring`);
         const manyVacuumMs = await settlePostgres(pg.url);
         const many = reportFigures(await probeReport(pg.url, slug, quarter, join(dir, `report-pg-${PG_HOMES}.pdf`)));
         const ratio = many.warmMedianMs / one.warmMedianMs;
