@@ -170,7 +170,10 @@ describe('Mail through a real SMTP server', () => {
       expect(smtp.received).toHaveLength(30);
       expect(new Set(smtp.received.map((mail) => mail.messageId)).size).toBe(30);
       expect(new Set(smtp.received.map((mail) => mail.to)).size).toBe(30);
-      expect(sentBy[0] + sentBy[1]).toBe(30);
+      // Each app's own 5-second timer may have sent some of them between the rounds above (CI saw it
+      // once): the mails counted here are at most all 30, and what proves "once" is the 30 distinct
+      // receipts above and every row sent at its first attempt below.
+      expect(sentBy[0] + sentBy[1]).toBeLessThanOrEqual(30);
       const rows = await t.dataSource.getRepository(MailMessage).findBy(queued.map((mail) => ({ id: mail.id })));
       expect(rows.every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true);
     } finally {
