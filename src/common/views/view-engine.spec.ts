@@ -1,14 +1,16 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import Handlebars from 'handlebars';
 import { VIEWS_DIR } from '../paths';
 import { configureViews, renderView, VIEW_COMPILE_OPTIONS } from './view-engine';
 
 
+/** Renders a view (a path under views/, or an absolute one). */
 function render(file: string, options: Record<string, unknown>): string {
   let result: { error: unknown; html?: string } | undefined;
-  renderView(join(VIEWS_DIR, file), options, (error, html) => (result = { error, html }));
+  renderView(isAbsolute(file) ? file : join(VIEWS_DIR, file), options, (error, html) => (result = { error, html }));
   if (!result) throw new Error('renderView did not call back');
   if (result.error) throw result.error as Error;
   return result.html!;
@@ -52,6 +54,28 @@ describe('view engine', () => {
     expect(first).not.toContain('<html');
     expect(first).toContain('<h1>Oops</h1>');
     expect(render('errors/error.hbs', { ...options })).toBe(first);
+  });
+
+  it('outside the view cache, compiles a view once and again only after the file changed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'insieme-views-'));
+    try {
+      const file = join(dir, 'page.hbs');
+      const options = { layout: false as const, locale: 'en', name: 'Ada' };
+      writeFileSync(file, '<p>{{name}}</p>');
+      const mtime = new Date('2026-01-01T10:00:00Z');
+      utimesSync(file, mtime, mtime);
+      expect(render(file, options)).toBe('<p>Ada</p>');
+      // Same modification time: the compiled template is used, not the file's new text.
+      writeFileSync(file, '<p>Hello {{name}}</p>');
+      utimesSync(file, mtime, mtime);
+      expect(render(file, options)).toBe('<p>Ada</p>');
+      // Saved again (a later modification time): compiled afresh, as when editing views.
+      const later = new Date(mtime.getTime() + 2_000);
+      utimesSync(file, later, later);
+      expect(render(file, options)).toBe('<p>Hello Ada</p>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('passes a failing template to the callback instead of throwing', () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import Handlebars from 'handlebars';
@@ -47,7 +47,8 @@ const LAYOUT = join(VIEWS_DIR, 'layouts', 'main.hbs');
 
 /** One Handlebars of our own: its partials and helpers are those below and no other code's. */
 const handlebars = Handlebars.create();
-const compiled = new Map<string, TemplateDelegate>();
+/** Each view file compiled once, with the modification time it was compiled at (0 under `view cache`). */
+const compiled = new Map<string, { delegate: TemplateDelegate; modified: number }>();
 let registered = false;
 
 /** Handlebars with our layout, partials and helpers; `t` reads the request's language from the page data. */
@@ -70,7 +71,7 @@ export function registerViews(): void {
 }
 
 interface RenderOptions extends Record<string, unknown> {
-  /** Express's `view cache` (on in production): compile each file once; otherwise read it afresh, for editing. */
+  /** Express's `view cache` (on in production): compile each file once; otherwise again when the file changed, for editing. */
   cache?: boolean;
   /** `false` for a page without the layout. */
   layout?: false;
@@ -97,13 +98,20 @@ export function renderView(file: string, options: RenderOptions, callback: (erro
   callback(null, html);
 }
 
+/**
+ * A view's compiled template. Under `view cache` (production) it is compiled once; otherwise the
+ * file's modification time is checked at every render and the view compiled again after an edit.
+ * Compiling is most of a render's time (Handlebars parses the file and generates code), so a page
+ * shown twice is not compiled twice outside production either.
+ */
 function template(file: string, cache: boolean): TemplateDelegate {
-  let found = cache ? compiled.get(file) : undefined;
-  if (!found) {
-    found = compile(file);
-    if (cache) compiled.set(file, found);
-  }
-  return found;
+  const found = compiled.get(file);
+  if (found && cache) return found.delegate;
+  const modified = cache ? 0 : statSync(file).mtimeMs;
+  if (found && found.modified === modified) return found.delegate;
+  const delegate = compile(file);
+  compiled.set(file, { delegate, modified });
+  return delegate;
 }
 
 function compile(file: string): TemplateDelegate {
