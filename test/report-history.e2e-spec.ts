@@ -29,7 +29,7 @@ import { createVolunteer } from './support/people-factories';
 import { sessionUserOf } from './support/plan-factories';
 import { createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
-import { createTestDatabase } from './support/test-database';
+import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const ROME = 'Europe/Rome';
 /** The migration that makes the history tables. */
@@ -254,8 +254,10 @@ describe('Report history: migration 1795883800000 on existing records', () => {
   const created = new Date('2026-02-03T10:00:00.000Z');
   const answered = new Date('2026-02-05T10:00:00.000Z');
 
+  let database: TestDatabase | undefined;
+
   beforeAll(async () => {
-    const database = await createTestDatabase();
+    database = await createTestDatabase();
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, SESSION_SECRET: 's'.repeat(40) });
     const older = migrations.filter((m) => timestampOf(m) < HISTORY_MIGRATION);
     expect(older.length).toBeLessThan(migrations.length);
@@ -297,6 +299,8 @@ describe('Report history: migration 1795883800000 on existing records', () => {
 
   afterAll(async () => {
     await t?.close();
+    // An app given its database leaves it; the PostgreSQL one would outlive the run.
+    await database?.drop();
   });
 
   it('should write one row per existing record from its current values, valid from its createdAt (plans once agreed)', async () => {

@@ -8,7 +8,7 @@ import { REQUEST_LOG_DESTINATION } from '../../src/common/logging/request-log';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { AppDataSources, DATA_SOURCES } from '../../src/database/data-source';
 import { ensureServiceWorkerBuilt } from './service-worker';
-import { createTestDatabase, TestDatabase } from './test-database';
+import { createMigratedTestDatabase, TestDatabase } from './test-database';
 
 /** The audit chain's HMAC key in every test app; CLI commands a test spawns get it too. */
 export const TEST_AUDIT_KEY = 'test-audit-key-that-is-long-enough-for-the-validator';
@@ -37,7 +37,7 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   // Served at /sw.js as in production, where `npm run build` writes it.
   ensureServiceWorkerBuilt();
-  const database = options.database ?? (await createTestDatabase());
+  const database = options.database ?? (await createMigratedTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
