@@ -82,21 +82,48 @@ function capture(child: ChildProcess): () => string {
 /**
  * The real app, built, in a process of its own; resolves once /health answers. `main` is the compiled
  * entry point when the caller does not run from dist/ (the scale-out test).
+ *
+ * The port is free when chosen, but another process can take it before the app binds it: test suites
+ * running beside the crash test open ports all the time. /health answered on the port then proves
+ * nothing (CI once saw the crash test's clients talk to another suite's app: 401s, then dropped
+ * connections), so the app counts as started only once it has said it listens on that port, and one
+ * that stopped because the port was taken is started again on another.
  */
 export async function startApp(databaseUrl: string, options: { env?: Record<string, string>; main?: string } = {}): Promise<Running> {
+  for (let attempt = 1; ; attempt += 1) {
+    const running = await startOnce(databaseUrl, options);
+    if (running !== 'port taken') return running;
+    if (attempt === 3) throw new Error('The app found its port taken three times');
+  }
+}
+
+async function startOnce(databaseUrl: string, options: { env?: Record<string, string>; main?: string }): Promise<Running | 'port taken'> {
   const port = await freePort();
   const main = options.main ?? join(DIST_SRC, 'main.js');
   const child = spawn(process.execPath, [...startOptions(), main], { env: appEnv(databaseUrl, { ...options.env, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
   const output = capture(child);
+  // main.ts prints this once the server is bound (a chunk may end mid-line: the end of the last one is kept).
+  const said = `is listening on http://localhost:${port}`;
+  let listening = false;
+  let tail = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-(said.length + 4096));
+    listening ||= tail.includes(said);
+  });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The app stopped: ${output()}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return { child, port, output };
-    } catch {
-      // Not listening yet.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      if (output().includes('EADDRINUSE')) return 'port taken';
+      throw new Error(`The app stopped: ${output()}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (listening) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return { child, port, output };
+      } catch {
+        // Bound, not answering yet.
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop({ child, port, output });
   throw new Error(`The app did not answer within a minute: ${output()}`);
