@@ -16,7 +16,8 @@ describe('Concurrent writes', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The app's own argon2id cost: a hash has to take long enough to show it runs outside the unit of work.
+    t = await createTestApp({ passwordHashing: 'production' });
   });
 
   afterAll(async () => {

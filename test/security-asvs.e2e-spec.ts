@@ -32,7 +32,8 @@ describe('ASVS 5.0 security requirements', () => {
   let resident: Resident;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The app's own argon2id cost: V11.4.2 checks it, V6.3.8 times the work it makes.
+    t = await createTestApp({ passwordHashing: 'production' });
     homeId = (await createHome(t)).id;
     manager = await createUser(t, { role: 'manager', homeIds: [homeId] });
     agent = await signIn(t, manager.email, manager.password);

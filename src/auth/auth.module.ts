@@ -17,7 +17,7 @@ import { Membership } from './entities/membership.entity';
 import { SessionRecord } from './entities/session.entity';
 import { User } from './entities/user.entity';
 import { LoginThrottle } from './login-throttle';
-import { PasswordHasher } from './password-hasher';
+import { ARGON2_OPTIONS, PASSWORD_HASHING, PasswordHasher } from './password-hasher';
 import { PasswordResetController } from './password-reset.controller';
 import { PasswordResetService } from './password-reset.service';
 import { EmailChangeController } from './email-change.controller';
@@ -35,7 +35,8 @@ import { MfaService } from './mfa/mfa.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User, Membership, GroupMembership, SessionRecord, LoginAttempt, LoginThrottleCounter, Invitation, PasswordReset, EmailChange, MfaCredential, MfaRecoveryCode]), HomesModule],
   controllers: [AuthController, AuthApiController, InvitationsController, AccountsController, PasswordResetController, EmailChangeController, MfaController],
-  providers: [AuthService, InvitationsService, AccountsService, PasswordResetService, EmailChangeService, PasswordHasher, LoginThrottle, DatabaseSessionStore, SessionManager,
+  providers: [AuthService, InvitationsService, AccountsService, PasswordResetService, EmailChangeService, PasswordHasher, LoginThrottle,
+    { provide: PASSWORD_HASHING, useValue: ARGON2_OPTIONS }, DatabaseSessionStore, SessionManager,
     MfaService,
     // Global: in production an admin or manager without MFA is sent to enrol before anything else.
     { provide: APP_GUARD, useClass: MfaEnrolmentGuard },
