@@ -29,7 +29,8 @@ import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from './synthetic/synthe
  * postgres://postgres@127.0.0.1:5432/postgres) for part (d), skipped when it cannot be reached;
  * BENCH_PG_HOMES (500) homes in the database for part (d); BENCH_PARTS (all) the parts to run, a
  * comma-separated list of a, b, b2, offline, c, d (part (e) runs with (d), on its homes), e.g.
- * BENCH_PARTS=b for the Today ratio alone: the others are left out of the table and results.json.
+ * BENCH_PARTS=b for the Today ratio alone: the others are left out of the table and results.json;
+ * BENCH_CPU_PROFILE=<dir> has each app started write a V8 CPU profile there when it stops.
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

@@ -100,7 +100,9 @@ export async function startApp(databaseUrl: string, options: { env?: Record<stri
 async function startOnce(databaseUrl: string, options: { env?: Record<string, string>; main?: string }): Promise<Running | 'port taken'> {
   const port = await freePort();
   const main = options.main ?? join(DIST_SRC, 'main.js');
-  const child = spawn(process.execPath, [...startOptions(), main], { env: appEnv(databaseUrl, { ...options.env, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_CPU_PROFILE=<dir>: each app writes a V8 CPU profile there when it stops (for Chrome's DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...startOptions(), ...profile, main], { env: appEnv(databaseUrl, { ...options.env, PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
   const output = capture(child);
   // main.ts prints this once the server is bound (a chunk may end mid-line: the end of the last one is kept).
   const said = `is listening on http://localhost:${port}`;
