@@ -69,6 +69,8 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: DEEP_IMPORTS }],
+      // Heavy libraries only some requests need load on first use (src/common/lazy-module.ts); only these may be required.
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^pdfkit$', '^fontkit$', '^sharp$', '^nodemailer$', '^qrcode$', '^pino-pretty$'] }],
 
       'boundaries/dependencies': [
         'error',

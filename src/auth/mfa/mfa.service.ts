@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
+import type * as QRCode from 'qrcode';
 import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { SessionUser } from '../../common/access/session-user';
 import { TooManyRequestsError, ValidationError } from '../../common/errors/domain-errors';
+import { lazyModule } from '../../common/lazy-module';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { lockRow } from '../../database/row-lock';
@@ -16,6 +17,10 @@ import { MfaRecoveryCode } from './mfa-recovery-code.entity';
 import { looksLikeRecoveryCode, MfaSecretBox, newRecoveryCode } from './mfa-secret-box';
 
 export const RECOVERY_CODE_COUNT = 10;
+
+/** qrcode loads with the first enrolment, not at start-up. */
+const qrcode = lazyModule(() => require('qrcode') as typeof QRCode);
+
 /** Wrong codes in a row before the account's MFA step is locked (the pending sign-in ends). */
 export const MAX_MFA_FAILURES = 5;
 export const MFA_LOCK_MS = 15 * 60_000;
@@ -103,7 +108,7 @@ export class MfaService {
     const secret = kept ?? new Secret({ size: 20 }).base32;
     const next = kept ? pending! : { sealed: this.box.seal(secret), startedAt: Date.now() };
     const otpauthUri = this.totp(secret, user.email).toString();
-    const svg = await QRCode.toString(otpauthUri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+    const svg = await qrcode().toString(otpauthUri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
     return {
       enrolment: { secret: secret.replace(/(.{4})/g, '$1 ').trim(), otpauthUri, qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` },
       pending: next,

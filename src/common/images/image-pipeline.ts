@@ -1,5 +1,9 @@
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { ValidationError } from '../errors/domain-errors';
+import { lazyModule } from '../lazy-module';
+
+/** sharp and its libvips load with the first picture, not at start-up. */
+const sharp = lazyModule(() => require('sharp') as typeof Sharp);
 
 /** The largest upload read (a phone camera's JPEG is 2-8 MB); larger answers 413 before more is read. */
 export const MAX_IMAGE_BYTES = 12 * 1024 * 1024;
@@ -48,7 +52,7 @@ export async function processImage(bytes: Buffer | undefined, field = 'photo'): 
   const kind = signature(bytes);
   if (!kind || MARKUP.test(bytes.toString('latin1'))) throw notImage(field);
   try {
-    const source = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, animated: false });
+    const source = sharp()(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, animated: false });
     const meta = await source.metadata();
     if (!meta.format || !ACCEPTED_FORMATS.has(meta.format) || !meta.width || !meta.height) throw notImage(field);
     // rotate() with no angle applies the EXIF orientation; no withMetadata(), so nothing of the original travels on.

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import pino, { DestinationStream, Level, Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+import { lazyModule } from '../lazy-module';
 import { AppConfig, LogLevel } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 
@@ -54,6 +55,9 @@ export class RequestLog {
   }
 }
 
+/** pino-pretty loads only for development's readable log (LOG_FORMAT=pretty). */
+const pinoPretty = lazyModule(() => require('pino-pretty') as typeof PinoPretty);
+
 function createLogger(config: AppConfig, destination: DestinationStream | null): Logger | null {
   if (config.nodeEnv === 'test' && !destination) return null;
   // A test that reads the log wants the request lines, whatever level quiets the rest of the tests.
@@ -61,7 +65,7 @@ function createLogger(config: AppConfig, destination: DestinationStream | null):
   const options = { level, base: { pid: process.pid } };
   if (destination) return pino(options, destination);
   if (config.logFormat === 'pretty') {
-    return pino(options, pinoPretty({ colorize: Boolean(process.stdout.isTTY), sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid', singleLine: true }));
+    return pino(options, pinoPretty()({ colorize: Boolean(process.stdout.isTTY), sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid', singleLine: true }));
   }
   return pino(options, pino.destination({ dest: 1, sync: true }));
 }

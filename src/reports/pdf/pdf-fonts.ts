@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { create, type FontkitFont } from 'fontkit';
+import type * as Fontkit from 'fontkit';
+import type { FontkitFont } from 'fontkit';
 import type PDFDocument from 'pdfkit';
+import { lazyModule } from '../../common/lazy-module';
 
 /*
  * The one typeface of every Insieme PDF: DejaVu Sans (Latin with its extensions, Greek, Cyrillic,
@@ -21,6 +23,7 @@ const FILES: Record<FontFace, string> = {
 };
 
 let faces: Map<FontFace, FontkitFont> | null = null;
+const fontkit = lazyModule(() => require('fontkit') as typeof Fontkit);
 
 /**
  * The parsed faces, read from node_modules once per process and shared by every document: parsing
@@ -28,7 +31,7 @@ let faces: Map<FontFace, FontkitFont> | null = null;
  */
 export function fontFaces(): ReadonlyMap<FontFace, FontkitFont> {
   if (!faces) {
-    faces = new Map((Object.keys(FILES) as FontFace[]).map((name) => [name, create(readFileSync(require.resolve(FILES[name])))]));
+    faces = new Map((Object.keys(FILES) as FontFace[]).map((name) => [name, fontkit().create(readFileSync(require.resolve(FILES[name])))]));
   }
   return faces;
 }

@@ -1,4 +1,5 @@
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
+import { lazyModule } from '../../common/lazy-module';
 import { FontFace, FONTS, registerFonts } from './pdf-fonts';
 import { PLACEHOLDER, printable, scriptNames } from './pdf-text';
 import { translate } from '../../common/i18n/i18n';
@@ -14,6 +15,9 @@ export { FONTS } from './pdf-fonts';
  */
 
 export type PdfDocument = typeof PDFDocument.prototype;
+
+/** pdfkit and the fontkit it brings (150 ms) load with the first PDF, not at start-up. */
+const pdfkit = lazyModule(() => require('pdfkit') as typeof PDFDocument);
 
 /** A page's size and margins in points; the footer lives below `bottom`. */
 export interface PageGeometry {
@@ -256,7 +260,7 @@ export interface OpenPdfOptions {
  */
 export function openPdf(out: NodeJS.WritableStream, options: OpenPdfOptions): { doc: PdfDocument; finished: Promise<void> } {
   const geometry = options.landscape ? (options.paper === 'a3' ? A3_LANDSCAPE : A4_LANDSCAPE) : PAGE;
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: options.landscape && options.paper === 'a3' ? 'A3' : 'A4',
     ...(options.landscape ? { layout: 'landscape' as const } : {}),
     margins: { top: geometry.top, bottom: geometry.bottom, left: geometry.side, right: geometry.side },
