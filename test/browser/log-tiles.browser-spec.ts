@@ -5,7 +5,7 @@ import { Participation } from '../../src/activities/entities/participation.entit
 import { RosterEntry } from '../../src/activities/entities/roster-entry.entity';
 import { HomesService } from '../../src/homes/homes.service';
 import { createActivity, createActivityType } from '../support/activity-factories';
-import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets } from '../support/browser';
+import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets, submitAndLoad } from '../support/browser';
 import { createHome, createUser, TestUser } from '../support/factories';
 import { createResident } from '../support/resident-factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -222,7 +222,7 @@ describeInBrowser('Tablet log tiles in Chromium', () => {
       await expect(page.getByLabel('Find by name').isVisible()).resolves.toBe(false);
       await page.locator(`[data-add-option][data-id="${uninvited[0]}"] input`).check();
       await page.locator(`[data-add-option][data-id="${uninvited[2]}"] input`).check();
-      await Promise.all([page.waitForURL(`${baseUrl}/activities/${activity.id}/log`), page.getByRole('button', { name: 'Add chosen' }).click()]);
+      await submitAndLoad(page, () => page.getByRole('button', { name: 'Add chosen' }).click(), `${baseUrl}/activities/${activity.id}/log`);
       await expect(page.locator('main .notice-success').innerText()).resolves.toBe('Added to the log: 2.');
       await expect(page.locator('.log-tiles .log-tile').count()).resolves.toBe(2);
       // The engagement select is the control without a script; the picker and its buttons are not shown.

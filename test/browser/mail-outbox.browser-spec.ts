@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { MailMessage } from '../../src/mail/entities/mail-message.entity';
 import { MailService } from '../../src/mail/mail.service';
-import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets } from '../support/browser';
+import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets, submitAndLoad } from '../support/browser';
 import { createUser, TestUser } from '../support/factories';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -63,7 +63,7 @@ describeInBrowser('The mail outbox, in Chromium', () => {
     await page.goto(`${baseUrl}/admin/mail/${failedId}`);
     await expectUsable();
     expect(await page.textContent('pre')).toContain('sent by Anna');
-    await Promise.all([page.waitForURL(`${baseUrl}/admin/mail/${failedId}`), page.click('text=Send again')]);
+    await submitAndLoad(page, () => page.click('text=Send again'), `${baseUrl}/admin/mail/${failedId}`);
     expect(await page.textContent('main')).toContain('The mail will be sent again.');
     expect((await t.dataSource.getRepository(MailMessage).findOneByOrFail({ id: failedId })).status).toBe('kept');
   });

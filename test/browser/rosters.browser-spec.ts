@@ -3,7 +3,7 @@ import { WaitlistEntry } from '../../src/activities/entities/waitlist-entry.enti
 import { addDays, localToUtc, todayIn } from '../../src/common/time/zoned';
 import { Unit } from '../../src/homes/entities/unit.entity';
 import { createActivity, createActivityType } from '../support/activity-factories';
-import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets } from '../support/browser';
+import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets, submitAndLoad } from '../support/browser';
 import { createHome, createUser, TestUser } from '../support/factories';
 import { createResident } from '../support/resident-factories';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -48,11 +48,11 @@ describeInBrowser('Rosters in bulk and the waiting list, in Chromium', () => {
 
     const page = await openPage(browser, viewport);
     await signInAs(page, baseUrl, coordinator.email, coordinator.password);
-    await page.goto(`${baseUrl}/activities/${first.id}`);
+    await page.goto(`${baseUrl}/activities/${first.id}#roster`);
     await page.check('#invite-mode-unit');
     await page.selectOption('#field-unitId', unit.id);
     await page.check('#invite-occurrences-following');
-    await Promise.all([page.waitForURL(`**/activities/${first.id}`), page.click('#invite form button[type=submit]')]);
+    await submitAndLoad(page, () => page.click('#invite form button[type=submit]'), `${baseUrl}/activities/${first.id}#roster`);
 
     const notices = await page.locator('.notice').allTextContents();
     expect(notices.join(' ')).toContain('2 residents invited, 2 on the waiting list.');

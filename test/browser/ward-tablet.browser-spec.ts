@@ -6,7 +6,7 @@ import { Participation } from '../../src/activities/entities/participation.entit
 import { SessionRecord } from '../../src/auth/entities/session.entity';
 import { HomesService } from '../../src/homes/homes.service';
 import { StaffPinsService } from '../../src/ward-devices/staff-pins.service';
-import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, signInAs, smallTouchTargets } from '../support/browser';
+import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, signInAs, smallTouchTargets, submitAndLoad } from '../support/browser';
 import { createActivity } from '../support/activity-factories';
 import { createHome, createUser, TestUser } from '../support/factories';
 import { createResident } from '../support/resident-factories';
@@ -94,7 +94,7 @@ describeInBrowser('Ward tablet in Chromium', () => {
         expect(await accessibilityViolations(page)).toEqual([]);
         await page.fill('#field-name', tabletName);
         await page.selectOption('#field-unitId', unitId);
-        await Promise.all([page.waitForURL(`${baseUrl}/devices`), page.click('form[action="/devices"] button[type=submit]')]);
+        await submitAndLoad(page, () => page.click('form[action="/devices"] button[type=submit]'), `${baseUrl}/devices`);
         await expect(page.locator('.notice-success').textContent()).resolves.toContain(tabletName);
         expect(await page.getAttribute('html', 'data-ward-device')).toBe('1');
         await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
@@ -172,7 +172,7 @@ describeInBrowser('Ward tablet in Chromium', () => {
           await signInAs(office, baseUrl, manager.email, manager.password);
           await office.goto(`${baseUrl}/devices`);
           const row = office.locator('tr.ward-device-row', { hasText: tabletName });
-          await Promise.all([office.waitForURL(`${baseUrl}/devices`), row.getByRole('button', { name: en('ward.revoke') }).click()]);
+          await submitAndLoad(office, () => row.getByRole('button', { name: en('ward.revoke') }).click(), `${baseUrl}/devices`);
           await expect(office.locator('tr.ward-device-row', { hasText: tabletName }).textContent()).resolves.toContain(en('ward.revokedOn', { date: '' }).trim());
         } finally {
           await office.context().close();
@@ -204,7 +204,7 @@ describeInBrowser('Ward tablet in Chromium', () => {
       await page.goto(`${baseUrl}/devices`);
       await page.fill('#field-name', 'Girasoli tablet (PIN in place)');
       await page.selectOption('#field-unitId', unitId);
-      await Promise.all([page.waitForURL(`${baseUrl}/devices`), page.click('form[action="/devices"] button[type=submit]')]);
+      await submitAndLoad(page, () => page.click('form[action="/devices"] button[type=submit]'), `${baseUrl}/devices`);
       await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
       await page.goto(`${baseUrl}/ward`);
       await page.getByRole('link', { name: await displayName(dora) }).tap();

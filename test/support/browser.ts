@@ -50,6 +50,18 @@ export async function signInAs(page: Page, baseUrl: string, email: string, passw
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.click('form[action="/login"] button[type=submit]')]);
 }
 
+/**
+ * Does `action` (submitting a form) and waits until the page it leads to has loaded, which must be at
+ * `url`. For a form that posts back to the page it is on: `waitForURL` resolves at once there, the
+ * address already matching, and the test then read the old page whenever the server was slower than
+ * the test (CI, 4 December: a roster's notice was missing with two suites running beside each other).
+ */
+export async function submitAndLoad(page: Page, action: () => Promise<unknown>, url: string): Promise<void> {
+  await Promise.all([page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() }), action()]);
+  await page.waitForLoadState('load');
+  if (page.url() !== url) throw new Error(`Expected to land on ${url}, landed on ${page.url()}`);
+}
+
 /** Serious or critical WCAG 2.1 A/AA violations on the page, as "rule: target" lines. */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
