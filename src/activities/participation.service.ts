@@ -51,6 +51,12 @@ export interface ParticipationConflict {
   yours: { engagement: Engagement; tappedAt: Date };
 }
 
+/** The activity a user may log, read in the save's transaction, and the lens they log it through. */
+export interface LoggingAccess {
+  activity: Activity;
+  lens: 'staff' | 'volunteer';
+}
+
 export interface SaveResult {
   activityId: string;
   status: Activity['status'];
@@ -82,9 +88,13 @@ export class ParticipationService {
     throw new NotFoundError();
   }
 
-  /** Whether this user may log the activity now (404 otherwise), in the caller's transaction: an idempotent replay asks again. */
-  async assertMayLog(user: SessionUser, activityId: string, m: EntityManager): Promise<void> {
-    await this.loggingLens(m, user, await this.activities.get(user, activityId, m));
+  /**
+   * Whether this user may log the activity now (404 otherwise), in the caller's transaction: an
+   * idempotent replay asks again. The activity and lens found are what save() then works with.
+   */
+  async assertMayLog(user: SessionUser, activityId: string, m: EntityManager): Promise<LoggingAccess> {
+    const activity = await this.activities.get(user, activityId, m);
+    return { activity, lens: await this.loggingLens(m, user, activity) };
   }
 
   /**
@@ -106,12 +116,12 @@ export class ParticipationService {
   /**
    * Saves a log: one row per resident (inserted or updated in place, so concurrent saves of the same
    * activity never make two), residents added to the roster when missing, the activity marked held
-   * when asked. Runs in the caller's transaction when given one (the idempotent API does).
+   * when asked. Runs in the caller's transaction when given one (the idempotent API does), with the
+   * access assertMayLog found in it, if it was asked.
    */
-  async save(user: SessionUser, activityId: string, entries: ParticipationEntryDto[], complete: boolean, manager?: EntityManager): Promise<SaveResult> {
+  async save(user: SessionUser, activityId: string, entries: ParticipationEntryDto[], complete: boolean, manager?: EntityManager, access?: LoggingAccess): Promise<SaveResult> {
     const work = async (m: EntityManager): Promise<SaveResult> => {
-      const activity = await this.activities.get(user, activityId, m);
-      const lens = await this.loggingLens(m, user, activity);
+      const { activity, lens } = access ?? (await this.assertMayLog(user, activityId, m));
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
       if (activity.startsAt.getTime() > Date.now() + 12 * 60 * 60 * 1000) throw new ValidationError({}, { key: 'activities.notYet' });
       const byResident = new Map(entries.map((entry) => [entry.residentId, entry]));

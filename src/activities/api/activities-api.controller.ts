@@ -12,6 +12,7 @@ import { ContributionsService } from '../../contributions/contributions.service'
 import { ActivitiesService } from '../activities.service';
 import { ActivityPagesService } from '../activity-pages.service';
 import { ActivitiesApiQuery } from '../dto/activity.dto';
+import type { Activity } from '../entities/activity.entity';
 import { ParticipationSaveDto } from '../dto/participation.dto';
 import { ParticipationService } from '../participation.service';
 
@@ -48,8 +49,8 @@ export class ActivitiesApiController {
   ) {
     if (!key) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.badKey' } });
     // A replay is answered only while the user may still log this activity.
-    const { body: result } = await this.idempotency.run(user.id, key, { route: 'participation', id, body }, (m) => this.participation.assertMayLog(user, id, m), (m) =>
-      this.participation.save(user, id, body.entries, body.complete === true, m),
+    const { body: result } = await this.idempotency.run(user.id, key, { route: 'participation', id, body }, (m) => this.participation.assertMayLog(user, id, m), (m, access) =>
+      this.participation.save(user, id, body.entries, body.complete === true, m, access),
     );
     return result;
   }
@@ -63,9 +64,13 @@ export class ActivitiesApiController {
   ) {
     if (!key) return this.contributions.record(user, await this.activities.get(user, id), body);
     // A replay is answered only while the user may still record contributions on this activity.
-    const mayRecord: AccessCheck = async (m) => this.contributions.assertMayRecord(user, await this.activities.get(user, id, m));
-    const { body: result } = await this.idempotency.run(user.id, key, { route: 'contribution', id, body }, mayRecord, async (m) =>
-      this.contributions.record(user, await this.activities.get(user, id, m), body, m),
+    const mayRecord: AccessCheck<Activity> = async (m) => {
+      const activity = await this.activities.get(user, id, m);
+      this.contributions.assertMayRecord(user, activity);
+      return activity;
+    };
+    const { body: result } = await this.idempotency.run(user.id, key, { route: 'contribution', id, body }, mayRecord, (m, activity) =>
+      this.contributions.record(user, activity, body, m),
     );
     return result;
   }

@@ -18,9 +18,10 @@ export interface IdempotentResult<T> {
 
 /**
  * Checks, inside the transaction, that the user may still make the request; throws the domain error a
- * fresh request would meet (NotFoundError, ForbiddenError).
+ * fresh request would meet (NotFoundError, ForbiddenError). What it resolves to (the record it read
+ * to decide) is handed to the work, which need not read it again.
  */
-export type AccessCheck = (manager: EntityManager) => Promise<unknown>;
+export type AccessCheck<A = unknown> = (manager: EntityManager) => Promise<A>;
 
 /**
  * Writes sent with an Idempotency-Key happen once. The key row, the write and the stored answer are
@@ -33,7 +34,7 @@ export type AccessCheck = (manager: EntityManager) => Promise<unknown>;
 export class IdempotencyService {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
-  async run<T>(userId: string, key: string, request: unknown, access: AccessCheck, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
+  async run<T, A>(userId: string, key: string, request: unknown, access: AccessCheck<A>, work: (manager: EntityManager, allowed: A) => Promise<T>): Promise<IdempotentResult<T>> {
     if (!KEY_PATTERN.test(key)) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.badKey' } });
     const id = `${userId}:${key}`;
     const requestHash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -55,16 +56,16 @@ export class IdempotencyService {
     return result.affected ?? 0;
   }
 
-  private attempt<T>(id: string, userId: string, requestHash: string, access: AccessCheck, work: (manager: EntityManager) => Promise<T>): Promise<IdempotentResult<T>> {
+  private attempt<T, A>(id: string, userId: string, requestHash: string, access: AccessCheck<A>, work: (manager: EntityManager, allowed: A) => Promise<T>): Promise<IdempotentResult<T>> {
     return this.unitOfWork.transaction(async (m) => {
       // Before the stored answer is even read, so a replay is refused exactly as a fresh request is.
-      await access(m);
+      const allowed = await access(m);
       const existing = await sqlRow<Pick<IdempotencyKey, 'requestHash' | 'responseBody'>>(m, 'SELECT "requestHash", "responseBody" FROM idempotency_key WHERE id = ?', [id]);
       if (existing) {
         if (existing.requestHash !== requestHash) throw new ValidationError({ 'Idempotency-Key': { key: 'idempotency.reused' } });
         return { body: JSON.parse(existing.responseBody ?? 'null') as T, replayed: true };
       }
-      const body = await work(m);
+      const body = await work(m, allowed);
       // Written with the answer, in the same transaction as the work. On PostgreSQL a twin request
       // racing this one fails here on the primary key, rolls its work back and replays this answer.
       await sqlRun(
