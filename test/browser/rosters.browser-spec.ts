@@ -48,7 +48,7 @@ describeInBrowser('Rosters in bulk and the waiting list, in Chromium', () => {
 
     const page = await openPage(browser, viewport);
     await signInAs(page, baseUrl, coordinator.email, coordinator.password);
-    await page.goto(`${baseUrl}/activities/${first.id}#roster`);
+    await page.goto(`${baseUrl}/activities/${first.id}`);
     await page.check('#invite-mode-unit');
     await page.selectOption('#field-unitId', unit.id);
     await page.check('#invite-occurrences-following');
