@@ -1,15 +1,18 @@
 import { DataSource } from 'typeorm';
 import { Activity } from '../src/activities/entities/activity.entity';
+import { HelpOffer } from '../src/activities/entities/help-offer.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
 import { Role } from '../src/auth/auth.enums';
 import { SYNTHETIC_PASSWORD, seedSynthetic } from '../src/cli/synthetic/seed-synthetic-data';
 import { homeSlug, SYNTHETIC_TIMEZONE, syntheticEmail } from '../src/cli/synthetic/synthetic-home';
 import { addDays, localDayRange, todayIn } from '../src/common/time/zoned';
+import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { Home } from '../src/homes/entities/home.entity';
 import { HomesService } from '../src/homes/homes.service';
 import { currentQuarter } from '../src/common/time/quarter';
 import { createUser } from './support/factories';
 import { Resident } from '../src/residents/entities/resident.entity';
+import { Volunteer } from '../src/volunteers/entities/volunteer.entity';
 import { Agent, signIn } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -52,9 +55,27 @@ describe('Queries per request do not grow with the number of residents', () => {
       .orderBy('n', 'DESC')
       .addOrderBy('a.id', 'ASC')
       .getRawOne<{ id: string }>();
+    await helpersOn(home.id, held!.id, yesterday, residents === LARGE);
     const agents: HomeFixture['agents'] = {};
     for (const role of ['coordinator', 'carer', 'family'] as const) agents[role] = await signIn(t, syntheticEmail(role, number), SYNTHETIC_PASSWORD);
     return { number, residentId: resident.id, activityId: held!.id, agents };
+  }
+
+  /**
+   * The same kinds of help on both homes' activities, whatever the synthetic day drew: a volunteer's hours,
+   * and answered offers, one in the small home and one from each of its volunteers in the large (5), so
+   * the page names helpers and checks who may be given work in both, and a check per offer shows as growth.
+   */
+  async function helpersOn(homeId: string, activityId: string, date: string, large: boolean): Promise<void> {
+    const m = t.dataSource.manager;
+    const volunteers = await m.find(Volunteer, { where: { homeId }, order: { id: 'ASC' } });
+    const offered = new Set((await m.findBy(HelpOffer, { activityId })).map((o) => o.volunteerId));
+    for (const v of volunteers.filter((v) => !offered.has(v.id)).slice(0, large ? undefined : 1)) {
+      await m.insert(HelpOffer, { homeId, activityId, offererType: 'volunteer', volunteerId: v.id, familyMemberId: null, kind: 'deliver', status: 'declined', message: null });
+    }
+    if (!(await m.existsBy(Contribution, { activityId, actorType: 'volunteer' }))) {
+      await m.insert(Contribution, { homeId, activityId, date, actorType: 'volunteer', volunteerId: volunteers[0].id, phase: 'co_delivery', minutes: 60 });
+    }
   }
 
   beforeAll(async () => {

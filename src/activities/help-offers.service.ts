@@ -177,13 +177,14 @@ export class HelpOffersService {
     const familyIds = offers.map((o) => o.familyMemberId).filter((id): id is string => id !== null);
     const [volunteers, relatives] = await Promise.all([this.volunteers.briefsByIds(volunteerIds), this.families.briefsByIds(familyIds)]);
     const names = new Map([...volunteers, ...relatives].map((p) => [p.id, `${p.firstName} ${p.lastName}`]));
-    const views: HelpOfferView[] = [];
-    for (const o of offers) {
+    // An open or declined offer from a volunteer who may not be given work cannot be confirmed.
+    const answerable = (o: HelpOffer) => o.volunteerId !== null && (o.status === 'offered' || o.status === 'declined');
+    const assignable = await this.volunteers.assignableAmong(offers.filter(answerable).map((o) => o.volunteerId!), homeId);
+    return offers.map((o) => {
       const personId = (o.volunteerId ?? o.familyMemberId)!;
-      const blocked = o.volunteerId !== null && (o.status === 'offered' || o.status === 'declined') && !(await this.volunteers.assignable(o.volunteerId, homeId));
-      views.push({ id: o.id, activityId: o.activityId, offererType: o.offererType, personId, personName: names.get(personId) ?? '—', kind: o.kind, status: o.status, message: o.message, blocked });
-    }
-    return views;
+      const blocked = answerable(o) && !assignable.has(o.volunteerId!);
+      return { id: o.id, activityId: o.activityId, offererType: o.offererType, personId, personName: names.get(personId) ?? '—', kind: o.kind, status: o.status, message: o.message, blocked };
+    });
   }
 }
 

@@ -155,11 +155,20 @@ export class VolunteersService {
    * by today in that home. The activities feature asks this before assigning anyone.
    */
   async assignable(volunteerId: string, homeId: string): Promise<boolean> {
-    if (!isUUID(volunteerId) || !isUUID(homeId)) return false;
-    const volunteer = await this.volunteers.findOneBy({ id: volunteerId, homeId });
-    if (!volunteer || volunteer.status !== 'active') return false;
+    return (await this.assignableAmong([volunteerId], homeId)).has(volunteerId);
+  }
+
+  /** Which of these volunteers may be given work in the home, in one query however many are asked about. */
+  async assignableAmong(volunteerIds: readonly string[], homeId: string): Promise<Set<string>> {
+    const wanted = [...new Set(volunteerIds.filter((id) => isUUID(id)))];
+    if (wanted.length === 0 || !isUUID(homeId)) return new Set();
+    const found = await this.volunteers.find({
+      select: { id: true, status: true, backgroundCheckExpiresOn: true },
+      where: { id: In(wanted), homeId, status: 'active' },
+    });
+    if (found.length === 0) return new Set();
     const today = todayIn(await this.homes.timezoneOf(homeId));
-    return backgroundCheckStatus(volunteer.backgroundCheckExpiresOn, today) !== 'expired';
+    return new Set(found.filter((v) => backgroundCheckStatus(v.backgroundCheckExpiresOn, today) !== 'expired').map((v) => v.id));
   }
 
   /** Issues a one-time link for the volunteer to set up their own account (role `volunteer`). */
