@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { sqlRows } from '../src/database/sql';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { Home } from '../src/homes/entities/home.entity';
@@ -26,6 +27,9 @@ describe('Database and failures', () => {
     // 2 = FULL: the WAL is synced at every commit.
     expect(await pragma('synchronous')).toBe(2);
     expect(await pragma('busy_timeout')).toBeGreaterThanOrEqual(5000);
+    // 2 = MEMORY on the writer: savepoint and statement journals stay in memory; the reader keeps the default (0).
+    expect(await pragma('temp_store')).toBe(2);
+    expect(Object.values((await t.app.get(DataSource).query('PRAGMA temp_store'))[0])[0]).toBe(0);
   });
 
   it('should run 100 concurrent read-modify-write transactions without collisions or lost updates', async () => {
