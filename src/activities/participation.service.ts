@@ -7,7 +7,7 @@ import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { asDate, placeholders, sqlRows, sqlRun } from '../database/sql';
 import { AuthService } from '../auth/auth.service';
-import { closedRecordError, ResidentsService } from '../residents/residents.service';
+import { ClosedRecord, closedRecordError, ResidentsService } from '../residents/residents.service';
 import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
 import { ActivitiesService } from './activities.service';
@@ -127,17 +127,20 @@ export class ParticipationService {
       const byResident = new Map(entries.map((entry) => [entry.residentId, entry]));
       if (byResident.size !== entries.length) throw new ValidationError({ entries: { key: 'activities.duplicateResident' } });
       const residentIds = [...byResident.keys()].sort();
-      if (lens === 'volunteer') await this.checkVolunteerEntries(m, activity, entries);
-      else if (residentIds.length > 0) {
+      let closed: Map<string, ClosedRecord>;
+      if (lens === 'volunteer') {
+        await this.checkVolunteerEntries(m, activity, entries);
+        closed = await this.residents.closedRecords(residentIds, m);
+      } else {
         // By primary key (a home's index would read every resident of the home), the home checked here.
-        const homes = await this.residents.homesOf(m, residentIds);
-        if (homes.size !== residentIds.length || [...homes.values()].some((homeId) => homeId !== activity.homeId)) {
+        const standing = await this.residents.standingOf(m, residentIds);
+        if (standing.size !== residentIds.length || [...standing.values()].some((r) => r.homeId !== activity.homeId)) {
           throw new ValidationError({ entries: { key: 'activities.unknownResident' } });
         }
+        closed = new Map([...standing].flatMap(([id, r]) => (r.closed ? [[id, r.closed] as const] : [])));
       }
       // Nothing new for a resident who has left or whose data was erased (the tablet's outbox shows
       // the refusal with its reason); their earlier entries stay as they were.
-      const closed = await this.residents.closedRecords(residentIds, m);
       const refused = entries.findIndex((e) => closed.has(e.residentId));
       if (refused >= 0) throw new ValidationError({ [`entries.${refused}.residentId`]: closedRecordError(closed.get(entries[refused].residentId)!) });
       const logged = await sqlRows<ParticipationRow>(

@@ -96,6 +96,15 @@ export interface ClosedRecord {
 }
 
 /** The refusal of a new record naming a closed one, for the field that named them. */
+type ClosedRecordRow = { id: string; firstName: string; preferredName: string | null; status: string; erased: number | boolean };
+
+/** Why a resident's record is closed to anything new, or null while it is open. */
+function closedRecordOf(r: ClosedRecordRow): ClosedRecord | null {
+  const erased = r.erased === true || r.erased === 1;
+  if (!erased && r.status !== 'discharged' && r.status !== 'deceased') return null;
+  return { reason: erased ? 'erased' : (r.status as 'discharged' | 'deceased'), name: r.preferredName || r.firstName };
+}
+
 export function closedRecordError(record: ClosedRecord): { key: string; params: { name: string } } {
   const keys = { erased: 'validation.residentErased', discharged: 'validation.residentDischarged', deceased: 'validation.residentDeceased' } as const;
   return { key: keys[record.reason], params: { name: record.name } };
@@ -344,13 +353,18 @@ export class ResidentsService {
   }
 
   /**
-   * The home of each resident that exists, by primary key, in the caller's transaction (the tablet's
-   * save checks every resident belongs to the activity's home; plain SQL, it is the busiest write).
+   * Each resident that exists, by primary key, in the caller's transaction: their home, and why their
+   * record is closed to anything new (see closedRecords), or null. The tablet's save checks both for
+   * every entry in one statement (plain SQL, it is the busiest write).
    */
-  async homesOf(manager: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+  async standingOf(manager: EntityManager, ids: readonly string[]): Promise<Map<string, { homeId: string; closed: ClosedRecord | null }>> {
     if (ids.length === 0) return new Map();
-    const rows = await sqlRows<{ id: string; homeId: string }>(manager, `SELECT id, "homeId" FROM resident WHERE id IN (${placeholders(ids.length)})`, ids);
-    return new Map(rows.map((r) => [r.id, r.homeId]));
+    const rows = await sqlRows<ClosedRecordRow & { homeId: string }>(
+      manager,
+      `SELECT id, "homeId", "firstName", "preferredName", status, "erasedAt" IS NOT NULL AS erased FROM resident WHERE id IN (${placeholders(ids.length)})`,
+      [...ids],
+    );
+    return new Map(rows.map((r) => [r.id, { homeId: r.homeId, closed: closedRecordOf(r) }]));
   }
 
   /**
@@ -361,13 +375,13 @@ export class ResidentsService {
   async closedRecords(ids: readonly string[], manager: EntityManager = this.residents.manager): Promise<Map<string, ClosedRecord>> {
     if (ids.length === 0) return new Map();
     // Plain SQL: it runs in every tablet save and every Today page.
-    const rows = await sqlRows<{ id: string; firstName: string; preferredName: string | null; status: string; erased: number | boolean }>(
+    const rows = await sqlRows<ClosedRecordRow>(
       manager,
       `SELECT id, "firstName", "preferredName", status, "erasedAt" IS NOT NULL AS erased FROM resident
         WHERE id IN (${placeholders(ids.length)}) AND (status IN ('discharged', 'deceased') OR "erasedAt" IS NOT NULL)`,
       [...ids],
     );
-    return new Map(rows.map((r) => [r.id, { reason: r.erased === true || r.erased === 1 ? 'erased' : (r.status as 'discharged' | 'deceased'), name: r.preferredName || r.firstName }]));
+    return new Map(rows.map((r) => [r.id, closedRecordOf(r)!]));
   }
 
   /**
