@@ -296,7 +296,7 @@ export class PortalService {
   /** What this relative has put in: offers, ideas, ratings and check-ins, and the hours recorded for them. */
   private async contributed(user: SessionUser, residentIds: string[], suggestionCount: number) {
     const offers = await this.helpOffers.openOfferCount(user.personId!, user.homeIds);
-    const feedback = (await this.feedback.listMine(user)).length;
+    const feedback = await this.feedback.countMine(user);
     const checkIns = await this.checkIns.familyCheckInCount(user.personId!, residentIds);
     return { offers, suggestions: suggestionCount, feedback, checkIns };
   }

@@ -106,12 +106,24 @@ export class FeedbackService {
 
   /** This user's own feedback, newest first. */
   async listMine(user: SessionUser): Promise<FeedbackView[]> {
-    if (can(user, 'homeStaff') || user.homeIds.length === 0) return [];
+    const where = this.mine(user);
+    if (!where) return [];
+    return this.views(this.unitOfWork.manager, await this.feedback.find({ where, order: { createdAt: 'DESC' }, take: 100 }));
+  }
+
+  /** How much feedback a relative or volunteer has given (the family portal's count), without reading it. */
+  async countMine(user: SessionUser): Promise<number> {
+    const where = this.mine(user);
+    return where ? this.feedback.countBy(where) : 0;
+  }
+
+  /** A relative's or volunteer's own feedback in their homes; null for staff and users without a home. */
+  private mine(user: SessionUser): FindOptionsWhere<Feedback> | null {
+    if (can(user, 'homeStaff') || user.homeIds.length === 0) return null;
     const author = this.access.authorOf(user);
-    const where: FindOptionsWhere<Feedback> = author.authorType === 'family'
+    return author.authorType === 'family'
       ? { authorType: 'family', authorFamilyMemberId: author.authorFamilyMemberId!, homeId: In(user.homeIds) }
       : { authorType: 'volunteer', authorVolunteerId: author.authorVolunteerId!, homeId: In(user.homeIds) };
-    return this.views(this.unitOfWork.manager, await this.feedback.find({ where, order: { createdAt: 'DESC' }, take: 100 }));
   }
 
   /** The newest feedback of the user's homes, for the coordinators' inbox. */
