@@ -116,6 +116,10 @@ export interface InviteInput { mode?: InviteMode; residentIds?: string[]; unitId
 export interface InviteResult { invited: number; waitlisted: number; others: number }
 /** The home's current residents not on an activity yet, as the activity page's invitation groups them. */
 export interface InviteGroups { byUnit: Map<string, RosterResident[]>; likes: RosterResident[]; belowTarget: RosterResident[] }
+/** A resident the activity page suggests inviting, with why. */
+export type RosterSuggestion = RosterResident & { attendedLast7Days: number; weeklyTarget: number; belowTarget: boolean; matchingInterests: string[] };
+/** What the activity page offers a planner for its roster (ActivitiesService.rosterPlanning). */
+export interface RosterPlanning { open: ResidentBrief[]; suggestions: RosterSuggestion[]; groups: InviteGroups }
 /** Residents put on one activity: invited (on the roster) or waiting. */
 export interface Placed { invited: string[]; waitlisted: string[] }
 
@@ -476,12 +480,17 @@ export class ActivitiesService {
   }
 
   /**
-   * The groups the activity page invites in one go, each of the home's current residents not on the
-   * activity yet (invited or waiting): by unit, those whose interests match the activity (its type,
-   * title or category), those below their weekly target. The page shows who each would add.
+   * What the activity page offers a planner for its roster, from one read of the activity's type, the
+   * home's current residents, who is on the activity (invited or waiting) and their attendance:
+   * - `open`: the home's current residents not on the activity yet, by name;
+   * - `suggestions`: those of them worth inviting (of the activity's unit, when it has one): below
+   *   their weekly activity target over the last 7 days first, then those whose interests match the
+   *   activity's type, title or category;
+   * - `groups`, which the page invites in one go: by unit, those whose interests match, those below
+   *   their weekly target. The page shows who each would add.
    */
-  async inviteGroups(user: SessionUser, activity: Activity): Promise<InviteGroups> {
-    if (!can(user, 'planActivities')) return { byUnit: new Map(), likes: [], belowTarget: [] };
+  async rosterPlanning(user: SessionUser, activity: Activity): Promise<RosterPlanning> {
+    if (!can(user, 'planActivities')) return { open: [], suggestions: [], groups: { byUnit: new Map(), likes: [], belowTarget: [] } };
     const [type, residents, present] = await Promise.all([
       this.types.findOneByOrFail({ id: activity.activityTypeId }),
       this.residents.currentBriefs([activity.homeId]),
@@ -490,12 +499,25 @@ export class ActivitiesService {
     const open = residents.filter((r) => !present.has(r.id));
     const standing = await this.weeklyStanding(open, activity);
     const words = `${type.name} ${activity.title} ${type.category}`;
+    const interests = new Map(open.map((r) => [r.id, interestsMatching(r.interests, words)]));
     const byUnit = new Map<string, RosterResident[]>();
     for (const r of open) if (r.unitId) byUnit.set(r.unitId, [...(byUnit.get(r.unitId) ?? []), toRosterResident(r, 'staff')]);
+    const suggestions = open
+      .filter((r) => !activity.unitId || r.unitId === activity.unitId)
+      .map((r) => {
+        const { attended, belowTarget } = standing.get(r.id)!;
+        return { ...toRosterResident(r, 'staff'), attendedLast7Days: attended, weeklyTarget: r.weeklyActivityTarget, belowTarget, matchingInterests: interests.get(r.id)! };
+      })
+      .filter((s) => s.belowTarget || s.matchingInterests.length > 0)
+      .sort((a, b) => Number(b.belowTarget) - Number(a.belowTarget) || b.matchingInterests.length - a.matchingInterests.length || a.attendedLast7Days - b.attendedLast7Days || (a.fullName ?? '').localeCompare(b.fullName ?? ''));
     return {
-      byUnit,
-      likes: open.filter((r) => interestsMatching(r.interests, words).length > 0).map((r) => toRosterResident(r, 'staff')),
-      belowTarget: open.filter((r) => standing.get(r.id)!.belowTarget).map((r) => toRosterResident(r, 'staff')),
+      open,
+      suggestions,
+      groups: {
+        byUnit,
+        likes: open.filter((r) => interests.get(r.id)!.length > 0).map((r) => toRosterResident(r, 'staff')),
+        belowTarget: open.filter((r) => standing.get(r.id)!.belowTarget).map((r) => toRosterResident(r, 'staff')),
+      },
     };
   }
 
@@ -512,7 +534,7 @@ export class ActivitiesService {
       unitId = input.unitId.toLowerCase();
       if ((await this.homes.places([activity.homeId])).units.get(unitId)?.homeId !== activity.homeId) throw new ValidationError({ unitId: { key: 'validation.isIn' } });
     }
-    const groups = await this.inviteGroups(user, activity);
+    const { groups } = await this.rosterPlanning(user, activity);
     const chosen = mode === 'unit' ? (groups.byUnit.get(unitId!) ?? []) : mode === 'likes' ? groups.likes : groups.belowTarget;
     if (chosen.length === 0) throw new ValidationError({ mode: { key: 'calendar.nobodyToInvite' } });
     return chosen.map((r) => r.id);
@@ -670,27 +692,6 @@ export class ActivitiesService {
       throw new ValidationError({ residentIds: { key: 'activities.chooseResidents' } });
     }
     return this.addToRoster(user, activityId, residentIds);
-  }
-
-  /**
-   * Residents worth inviting: those below their weekly activity target over the last 7 days first,
-   * then those whose interests match the activity's type or title.
-   */
-  async rosterSuggestions(user: SessionUser, activityId: string): Promise<(RosterResident & { attendedLast7Days: number; weeklyTarget: number; belowTarget: boolean; matchingInterests: string[] })[]> {
-    const activity = await this.get(user, activityId);
-    const type = await this.types.findOneByOrFail({ id: activity.activityTypeId });
-    const onRoster = await this.onActivity(this.activities.manager, activityId);
-    const residents = (await this.residents.currentBriefs([activity.homeId], { unitId: activity.unitId })).filter((r) => !onRoster.has(r.id));
-    const standing = await this.weeklyStanding(residents, activity);
-    const words = `${type.name} ${activity.title} ${type.category}`;
-    return residents
-      .map((r) => {
-        const { attended, belowTarget } = standing.get(r.id)!;
-        const matchingInterests = interestsMatching(r.interests, words);
-        return { ...toRosterResident(r, 'staff'), attendedLast7Days: attended, weeklyTarget: r.weeklyActivityTarget, belowTarget, matchingInterests };
-      })
-      .filter((s) => s.belowTarget || s.matchingInterests.length > 0)
-      .sort((a, b) => Number(b.belowTarget) - Number(a.belowTarget) || b.matchingInterests.length - a.matchingInterests.length || a.attendedLast7Days - b.attendedLast7Days || (a.fullName ?? '').localeCompare(b.fullName ?? ''));
   }
 
   /**

@@ -12,7 +12,7 @@ import { ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { ENGAGEMENTS, OCCURRENCE_SCOPES } from './activities.enums';
-import { ActivitiesService, toRosterResident } from './activities.service';
+import { ActivitiesService, InviteGroups, toRosterResident } from './activities.service';
 import { todayView } from './day-list';
 import { Activity } from './entities/activity.entity';
 import { HelpOffersService } from './help-offers.service';
@@ -140,13 +140,14 @@ export class ActivityPagesService {
     let suggestions: { id: string; fullName: string; initials: string; belowTarget: boolean; attended: number; target: number; interests: string }[] = [];
     let others: { id: string; fullName: string; initials: string }[] = [];
     if (planner && open) {
-      suggestions = (await this.activities.rosterSuggestions(user, id)).map((s) => ({
+      const planning = await this.activities.rosterPlanning(user, activity);
+      suggestions = planning.suggestions.map((s) => ({
         id: s.id, fullName: s.fullName ?? s.displayName, initials: s.initials, belowTarget: s.belowTarget, attended: s.attendedLast7Days, target: s.weeklyTarget,
         interests: s.matchingInterests.join(', '),
       }));
-      invite = await this.inviteChoices(user, activity);
+      invite = await this.inviteChoices(activity, planning.groups);
       const suggested = new Set(suggestions.map((s) => s.id));
-      others = (await this.residents.currentBriefs([activity.homeId]))
+      others = planning.open
         .filter((r) => !onRoster.has(r.id) && !suggested.has(r.id))
         .map((r) => toRosterResident(r, 'staff'))
         .map((r) => ({ id: r.id, fullName: r.fullName ?? r.displayName, initials: r.initials }));
@@ -227,8 +228,8 @@ export class ActivityPagesService {
   }
 
   /** The activity page's ways to invite in one submit, each with who it would add (names, so nothing is a surprise). */
-  private async inviteChoices(user: SessionUser, activity: Activity) {
-    const [groups, { units }] = await Promise.all([this.activities.inviteGroups(user, activity), this.homes.unitChoices([activity.homeId])]);
+  private async inviteChoices(activity: Activity, groups: InviteGroups) {
+    const { units } = await this.homes.unitChoices([activity.homeId]);
     const names = (list: { fullName?: string; displayName: string }[]) => list.map((r) => r.fullName ?? r.displayName).join(', ');
     return {
       units: units.map((u) => ({ id: u.id, name: `${u.name} (${groups.byUnit.get(u.id)?.length ?? 0})` })),
