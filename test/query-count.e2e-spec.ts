@@ -13,6 +13,9 @@ import { currentQuarter } from '../src/common/time/quarter';
 import { createUser } from './support/factories';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { Volunteer } from '../src/volunteers/entities/volunteer.entity';
+import { Suggestion } from '../src/voice/entities/suggestion.entity';
+import { User } from '../src/auth/entities/user.entity';
+import { FamilyLink } from '../src/residents/entities/family-link.entity';
 import { Agent, signIn } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -56,6 +59,7 @@ describe('Queries per request do not grow with the number of residents', () => {
       .addOrderBy('a.id', 'ASC')
       .getRawOne<{ id: string }>();
     await helpersOn(home.id, held!.id, yesterday, residents === LARGE);
+    await ideaAdopted(home.id, number, held!.id);
     const agents: HomeFixture['agents'] = {};
     for (const role of ['coordinator', 'carer', 'family'] as const) agents[role] = await signIn(t, syntheticEmail(role, number), SYNTHETIC_PASSWORD);
     return { number, residentId: resident.id, activityId: held!.id, agents };
@@ -76,6 +80,24 @@ describe('Queries per request do not grow with the number of residents', () => {
     if (!(await m.existsBy(Contribution, { activityId, actorType: 'volunteer' }))) {
       await m.insert(Contribution, { homeId, activityId, date, actorType: 'volunteer', volunteerId: volunteers[0].id, phase: 'co_delivery', minutes: 60 });
     }
+  }
+
+  /**
+   * The relative signing in has had an idea about their relative adopted as this activity, whatever
+   * else the synthetic days drew: the portal then names its resident, activity, type and who answered
+   * in both homes, and the large home's other suggestions join the same statements.
+   */
+  async function ideaAdopted(homeId: string, number: number, activityId: string): Promise<void> {
+    const m = t.dataSource.manager;
+    const relative = await m.findOneByOrFail(User, { email: syntheticEmail('family', number) });
+    const coordinator = await m.findOneByOrFail(User, { email: syntheticEmail('coordinator', number) });
+    const link = await m.findOneOrFail(FamilyLink, { where: { familyMemberId: relative.personId!, active: true }, order: { id: 'ASC' } });
+    const activity = await m.findOneByOrFail(Activity, { id: activityId });
+    await m.insert(Suggestion, {
+      homeId, residentId: link.residentId, authorType: 'family', authorFamilyMemberId: relative.personId, kind: 'activity_idea', title: 'Un pomeriggio di canto',
+      body: 'Le piacerebbe cantare con gli altri.', status: 'accepted', response: 'Grazie, la mettiamo in programma.', respondedBy: coordinator.id,
+      respondedAt: new Date(), linkedActivityTypeId: activity.activityTypeId, linkedActivityId: activityId,
+    });
   }
 
   beforeAll(async () => {
