@@ -96,6 +96,11 @@ export interface ClosedRecord {
 }
 
 /** The refusal of a new record naming a closed one, for the field that named them. */
+export function closedRecordError(record: ClosedRecord): { key: string; params: { name: string } } {
+  const keys = { erased: 'validation.residentErased', discharged: 'validation.residentDischarged', deceased: 'validation.residentDeceased' } as const;
+  return { key: keys[record.reason], params: { name: record.name } };
+}
+
 type ClosedRecordRow = { id: string; firstName: string; preferredName: string | null; status: string; erased: number | boolean };
 
 /** Why a resident's record is closed to anything new, or null while it is open. */
@@ -103,11 +108,6 @@ function closedRecordOf(r: ClosedRecordRow): ClosedRecord | null {
   const erased = r.erased === true || r.erased === 1;
   if (!erased && r.status !== 'discharged' && r.status !== 'deceased') return null;
   return { reason: erased ? 'erased' : (r.status as 'discharged' | 'deceased'), name: r.preferredName || r.firstName };
-}
-
-export function closedRecordError(record: ClosedRecord): { key: string; params: { name: string } } {
-  const keys = { erased: 'validation.residentErased', discharged: 'validation.residentDischarged', deceased: 'validation.residentDeceased' } as const;
-  return { key: keys[record.reason], params: { name: record.name } };
 }
 
 /** A resident as one reader may see them; fields the reader's lens does not allow are absent. */

@@ -163,7 +163,7 @@ export class VolunteersService {
     const wanted = [...new Set(volunteerIds.filter((id) => isUUID(id)))];
     if (wanted.length === 0 || !isUUID(homeId)) return new Set();
     const found = await this.volunteers.find({
-      select: { id: true, status: true, backgroundCheckExpiresOn: true },
+      select: { id: true, backgroundCheckExpiresOn: true },
       where: { id: In(wanted), homeId, status: 'active' },
     });
     if (found.length === 0) return new Set();
