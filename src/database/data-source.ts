@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { AppConfig } from '../config/app-config';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
-import { SqliteDataSourceOptions, sqliteDataSource } from './sqlite-connections';
+import { sqliteConnection, SqliteDataSourceOptions, sqliteDataSource } from './sqlite-connections';
 
 /**
  * Who uses a DataSource. On SQLite the writer is the one read-write connection, used by the write queue
@@ -52,12 +52,6 @@ function sqliteOptions(path: string, role: DataSourceRole): SqliteDataSourceOpti
       // Care records must survive a power cut: FULL syncs the WAL at every commit.
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
-      // The write queue runs each unit of work in a savepoint, and a statement writing several rows
-      // keeps a statement journal: both journals copy every page they touch and go to a temporary
-      // file past 64 KiB, which a 20-resident log passes. In memory, that save's upsert takes 148
-      // instead of 231 us, and bench (a) saves 6% more a second (docs/architecture.md). Only the writer: the
-      // reader's sorts for reports stay free to spill to disk.
-      db.pragma('temp_store = MEMORY');
     },
   };
 }
@@ -83,6 +77,13 @@ export async function openDataSources(config: AppConfig): Promise<AppDataSources
   try {
     await runMigrations(writer);
     if (!isSqlite(writer)) return { reader: writer, writer };
+    // The write queue runs each unit of work in a savepoint, and a statement writing several rows
+    // keeps a statement journal: both journals copy every page they touch and go to a temporary file
+    // past 64 KiB, which a 20-resident log passes. In memory, that save's upsert takes 148 instead of
+    // 231 us, and bench (a) saves 6% more a second (docs/architecture.md). Set once the migrations
+    // have run, whose statements may rewrite whole tables, and on the app's writer only: the CLI's
+    // batch jobs and the reader's sorts for reports stay free to spill to disk.
+    sqliteConnection(writer).pragma('temp_store = MEMORY');
     return { reader: await createDataSource(config, 'reader').initialize(), writer };
   } catch (error) {
     await writer.destroy();
