@@ -1,4 +1,7 @@
-import { figures, median } from './bench-support';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { figures, median, syncLatencyMs } from './bench-support';
 
 const burst = (requests: number, duration: number, p50: number, p99: number, non2xx = 0) => ({
   requests: { total: requests } as never, duration, latency: { p50, p99 } as never, non2xx, errors: 0, timeouts: 0,
@@ -21,5 +24,17 @@ describe('bench figures', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('times a durable 4 KiB write and leaves nothing behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'insieme-sync-'));
+    try {
+      const ms = syncLatencyMs(dir, 5);
+      expect(ms).toBeGreaterThan(0);
+      expect(ms).toBeLessThan(5_000);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -355,6 +355,31 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
   } finally {
     await client.end();
   }
+}
+
+/**
+ * How long this disk takes to make a small write durable, in milliseconds (the median of `times`
+ * 4 KiB writes each followed by fdatasync, in `dir`), as SQLite's commit with synchronous=FULL does.
+ * The bare save server syncs once per request and the app's write queue once per group, so (a)'s
+ * ratio depends on it: it is printed beside (a).
+ */
+export function syncLatencyMs(dir: string, times = 50): number {
+  const file = join(dir, 'sync-probe');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const took: number[] = [];
+  try {
+    for (let i = 0; i < times; i += 1) {
+      const start = performance.now();
+      writeSync(fd, block, 0, block.length, (i % 16) * block.length);
+      fdatasyncSync(fd);
+      took.push(performance.now() - start);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  return Math.round(median(took) * 1000) / 1000;
 }
 
 export function median(values: number[]): number {
