@@ -284,6 +284,18 @@ describe('Activity types, calendar and activity pages', () => {
       expect(rejected.text).toContain('value="Tenuta"');
     });
 
+    it("should keep a page's message for the page the user opens, not one the ward app's worker fetches ahead", async () => {
+      const activity = await createActivity(t, home.id, { activityTypeId: typeId, startsAt: localToUtc('2026-08-13', '10:00', ZONE), title: 'Tombola' });
+      expect((await post(agents.coordinator, `/activities/${activity.id}/cancel`, { reason: 'Sala occupata' })).status).toBe(303);
+      // The worker warming the activity's page for offline use, between the post and the redirect's page.
+      const warmed = await agents.coordinator.get(`/activities/${activity.id}`).set('X-Insieme-Warm', '1').expect(200);
+      expect(warmed.text).toContain('Sala occupata');
+      expect(warmed.text).not.toContain('Activity cancelled.');
+      const seen = await agents.coordinator.get(`/activities/${activity.id}`).expect(200);
+      expect(seen.text).toContain('Activity cancelled.');
+      expect((await agents.coordinator.get(`/activities/${activity.id}`).expect(200)).text).not.toContain('Activity cancelled.');
+    });
+
     it('should cancel with a reason, show it struck through, and refuse to cancel twice or edit afterwards', async () => {
       const activity = await createActivity(t, home.id, { activityTypeId: typeId, startsAt: localToUtc('2026-08-12', '10:00', ZONE), title: 'Gita al lago' });
       const page = await agents.coordinator.get(`/activities/${activity.id}`).expect(200);

@@ -22,8 +22,19 @@ export function flashInvitation(req: Request, invitation: { email: string; expir
   flash(req, 'info', { key: linkKey, params: { link: `${req.protocol}://${req.get('host')}${invitation.path}` } });
 }
 
-/** Takes the waiting messages out of the session. */
+/**
+ * Set by the ward app's worker on the pages it fetches ahead of the carer to keep them for offline use
+ * (src/offline/worker/ward-sw.js): nobody sees that page now.
+ */
+export const WARM_FETCH_HEADER = 'x-insieme-warm';
+
+/**
+ * Takes the waiting messages out of the session. A page the worker fetches ahead takes none: its
+ * fetch can land between a form's post and the page the post leads to, which would then lose the
+ * message ("2 residents invited"), and the kept copy would show it again offline.
+ */
 export function takeFlash(req: Request): { kind: string; message: Message }[] {
+  if (req.get(WARM_FETCH_HEADER) === '1') return [];
   const messages = req.session?.flash ?? [];
   if (req.session?.flash) delete req.session.flash;
   return messages;

@@ -166,7 +166,8 @@ function queueWarm(urls) {
 async function warmPage(url, pageCache, photoCache, stillWanted) {
   const cached = await pageCache.match(url.href);
   if (cached && Date.now() - Date.parse(cached.headers.get('Date') || '') < WARM_AGAIN_AFTER_MS) return false;
-  const response = await fetch(url.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+  // Marked as fetched ahead (WARM_FETCH_HEADER in src/common/http/flash.ts): a message waiting for the carer's next page stays for it.
+  const response = await fetch(url.href, { credentials: 'same-origin', headers: { Accept: 'text/html', 'X-Insieme-Warm': '1' } });
   if (!(await pagesOnly.cacheWillUpdate({ response }))) return false;
   const html = await response.clone().text();
   if (!stillWanted()) return false;
