@@ -30,7 +30,8 @@ describe('bench figures', () => {
     const dir = mkdtempSync(join(tmpdir(), 'insieme-sync-'));
     try {
       const ms = syncLatencyMs(dir, 5);
-      expect(ms).toBeGreaterThan(0);
+      // A disk in memory (tmpfs) syncs in well under a microsecond, which rounds to 0.
+      expect(ms).toBeGreaterThanOrEqual(0);
       expect(ms).toBeLessThan(5_000);
       expect(readdirSync(dir)).toEqual([]);
     } finally {
