@@ -89,7 +89,7 @@ export class RequestContextMiddleware implements NestMiddleware {
     else if (req.method === 'GET') csrfToken = csrf.generateToken(req) ?? undefined;
     else csrfToken = req.session.csrfToken ?? undefined;
     Object.assign(res.locals, pageLocals({
-      locale: req.locale, user, url: req.originalUrl, csrfToken, flash: takeFlash(req), demoAccounts: this.demo.accountsToShow(),
+      locale: req.locale, user, url: req.originalUrl, csrfToken, flash: takeFlash(req, res), demoAccounts: this.demo.accountsToShow(),
       wardDevice: req.wardDevice !== undefined, pinSession: user !== undefined && req.session?.signedInBy === 'pin',
     }));
   }

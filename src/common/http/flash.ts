@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Message } from '../errors/domain-errors';
 import { formatDateTime } from '../views/format';
 
@@ -29,13 +29,22 @@ export function flashInvitation(req: Request, invitation: { email: string; expir
 export const WARM_FETCH_HEADER = 'x-insieme-warm';
 
 /**
+ * Marks an answer whose page shows messages meant to be seen once. The ward app's worker keeps no copy
+ * of such a page for offline use, and drops the copy it had, so the page's own warm keeps it again
+ * without them (src/offline/worker/ward-sw.js): offline, an old "Activity cancelled." would be shown
+ * as if it had just happened.
+ */
+export const FLASH_SHOWN_HEADER = 'X-Insieme-Flash';
+
+/**
  * Takes the waiting messages out of the session. A page the worker fetches ahead takes none: its
  * fetch can land between a form's post and the page the post leads to, which would then lose the
  * message ("2 residents invited"), and the kept copy would show it again offline.
  */
-export function takeFlash(req: Request): { kind: string; message: Message }[] {
+export function takeFlash(req: Request, res: Response): { kind: string; message: Message }[] {
   if (req.get(WARM_FETCH_HEADER) === '1') return [];
   const messages = req.session?.flash ?? [];
   if (req.session?.flash) delete req.session.flash;
+  if (messages.length > 0) res.setHeader(FLASH_SHOWN_HEADER, '1');
   return messages;
 }

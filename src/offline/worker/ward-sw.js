@@ -79,10 +79,18 @@ function isShiftPage(url) {
   return url.origin === self.location.origin && SHIFT_PAGE.test(url.pathname);
 }
 
-/** Only a whole page of ours: no redirect (to sign-in), no error page. */
+/** Set on a page that shows messages meant to be seen once (FLASH_SHOWN_HEADER in src/common/http/flash.ts). */
+const FLASH_SHOWN = 'X-Insieme-Flash';
+
+/**
+ * Only a whole page of ours: no redirect (to sign-in), no error page, and no page showing a message
+ * meant to be seen once ("Activity cancelled."), which offline would show it again as news.
+ */
 const pagesOnly = {
   cacheWillUpdate: async ({ response }) =>
-    response.status === 200 && !response.redirected && (response.headers.get('Content-Type') || '').startsWith('text/html') ? response : null,
+    response.status === 200 && !response.redirected && !response.headers.has(FLASH_SHOWN) && (response.headers.get('Content-Type') || '').startsWith('text/html')
+      ? response
+      : null,
 };
 const photosOnly = {
   cacheWillUpdate: async ({ response }) =>
@@ -111,7 +119,11 @@ routing.registerRoute(
       if (!isShiftPage(url)) return await fetch(request);
       const { pages } = await dayCaches();
       const strategy = new strategies.NetworkFirst({ cacheName: pages, networkTimeoutSeconds: NETWORK_TIMEOUT_SECONDS, plugins: [pagesOnly] });
-      return await strategy.handle({ event, request });
+      const response = await strategy.handle({ event, request });
+      // Not kept (pagesOnly), and the copy kept before goes too: it is out of date (the message tells of a
+      // change), and with none kept the page's own warm (sw-register.js) fetches it again without the message.
+      if (response.headers.has(FLASH_SHOWN)) await (await caches.open(pages)).delete(url.href);
+      return response;
     } catch {
       return offlinePage();
     }
