@@ -84,7 +84,8 @@ const FLASH_SHOWN = 'X-Insieme-Flash';
 
 /**
  * Only a whole page of ours: no redirect (to sign-in), no error page, and no page showing a message
- * meant to be seen once ("Activity cancelled."), which offline would show it again as news.
+ * meant to be seen once ("Activity cancelled."): its copy, opened offline later, would show the
+ * message again as news.
  */
 const pagesOnly = {
   cacheWillUpdate: async ({ response }) =>
