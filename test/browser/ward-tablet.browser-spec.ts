@@ -62,16 +62,6 @@ describeInBrowser('Ward tablet in Chromium', () => {
     await page.keyboard.type(pin);
   }
 
-  /**
-   * Types a PIN and waits for the page its submission leads to, loaded. Waiting for the POST's answer
-   * only, the next attempt could find the page it was typed on still showing, with the same error and
-   * the focus in its field: its digits went to a page on its way out, and nothing was sent (CI, 5 December).
-   */
-  async function pinAttempt(page: Page, pin: string): Promise<void> {
-    await Promise.all([page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() }), typePin(page, pin)]);
-    await page.waitForLoadState('load');
-  }
-
   beforeAll(async () => {
     t = await createTestApp();
     baseUrl = await listen(t);
@@ -152,12 +142,15 @@ describeInBrowser('Ward tablet in Chromium', () => {
         // Five wrong PINs for Carla: the fifth locks her PIN, and the page says what to do.
         await page.goto(`${baseUrl}/ward`);
         await page.getByRole('link', { name: await displayName(carla) }).tap();
+        // Each attempt waits for the page its submission leads to, loaded (submitAndLoad): waiting for the
+        // POST's answer only, the next attempt could type into the page on its way out (CI, 5 December).
+        const pinPage = `${baseUrl}/ward/pin/${carla.id}`;
         for (let i = 1; i <= 4; i += 1) {
-          await pinAttempt(page, '111112');
+          await submitAndLoad(page, () => typePin(page, '111112'), pinPage);
           await expect(page.locator('#error-pin').textContent()).resolves.toBe(en('ward.pinWrong'));
           expect(await pinInput.inputValue()).toBe('');
         }
-        await pinAttempt(page, '111112');
+        await submitAndLoad(page, () => typePin(page, '111112'), pinPage);
         await page.getByRole('alert').filter({ hasText: en('ward.pinLocked') }).first().waitFor();
         expect(await page.locator('#field-pin').count()).toBe(0);
         await page.goto(`${baseUrl}/ward`);
