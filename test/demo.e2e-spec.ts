@@ -10,13 +10,14 @@ import { Unit } from '../src/homes/entities/unit.entity';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { StaffMember } from '../src/staff/entities/staff-member.entity';
 import { Volunteer } from '../src/volunteers/entities/volunteer.entity';
+import { currentQuarter } from '../src/common/time/quarter';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../src/demo/demo-accounts';
 import { signIn } from './support/http';
 import { createTestApp } from './support/test-app';
 import { createTestDatabase } from './support/test-database';
 
 describe('Demo home', () => {
-  it('should seed Casa Serena on first start, once, and let every demo account sign in', async () => {
+  it('should seed Casa Serena and its group on first start, once, and let every demo account sign in', async () => {
     const database = await createTestDatabase();
     const t = await createTestApp({ env: { SEED_DEMO: 'true', NODE_ENV: 'development' }, database });
     try {
@@ -48,12 +49,38 @@ describe('Demo home', () => {
       // Accounts for people are linked to their person record.
       const family = await t.dataSource.getRepository(User).findOneByOrFail({ email: 'family@casa-serena.demo' });
       expect(family).toMatchObject({ personKind: 'family', personId: expect.any(String) });
+
+      // The group has a second, smaller home with its own people and programme, so the group view compares homes.
+      const other = await t.dataSource.getRepository(Home).findOneByOrFail({ slug: 'villa-dei-tigli' });
+      expect(other).toMatchObject({ name: 'Villa dei Tigli', groupId: home.groupId });
+      expect(home.groupId).not.toBeNull();
+      expect(await t.dataSource.getRepository(Resident).countBy({ homeId: other.id })).toBe(12);
+      expect(await activities.countBy({ homeId: other.id, status: 'completed' })).toBeGreaterThan(120);
+      expect(await t.dataSource.getRepository(Participation).countBy({ homeId: other.id })).toBeGreaterThan(300);
+      // Its programme names it, not Casa Serena.
+      const titles = (await activities.findBy({ homeId: other.id })).map((a) => a.title);
+      expect(titles).toContain('Coro di Villa dei Tigli');
+      expect(titles.filter((title) => title.includes('Casa Serena'))).toEqual([]);
+      // The group manager's view has a row for each home, with figures of its own.
+      const lead = await signIn(t, 'group_manager@casa-serena.demo', DEMO_PASSWORD);
+      const csv = (await lead.get(`/groups/${home.groupId}/homes.csv`).expect(200)).text.trim().split('\n');
+      expect(csv).toHaveLength(3 + 1);
+      const rowOf = (name: string) => csv.find((line) => line.startsWith(name) || line.startsWith(`"${name}`));
+      expect(rowOf('Casa Serena')).toBeDefined();
+      expect(rowOf('Villa dei Tigli')).toBeDefined();
+      expect(rowOf('Villa dei Tigli')!.slice('Villa dei Tigli'.length)).not.toEqual(rowOf('Casa Serena')!.slice('Casa Serena'.length));
+      // Its report opens for the group manager; Casa Serena's manager does not reach it.
+      const quarter = currentQuarter('Europe/Rome');
+      await lead.get(`/reports/quarterly?homeId=${other.id}&quarter=${quarter}`).expect(200);
+      const manager = await signIn(t, 'manager@casa-serena.demo', DEMO_PASSWORD);
+      await manager.get(`/reports/quarterly?homeId=${home.id}&quarter=${quarter}`).expect(200);
+      await manager.get(`/reports/quarterly?homeId=${other.id}&quarter=${quarter}`).expect(404);
     } finally {
       await t.close();
     }
     const restarted = await createTestApp({ env: { SEED_DEMO: 'true', NODE_ENV: 'development' }, database });
     try {
-      expect(await restarted.dataSource.getRepository(Home).count()).toBe(1);
+      expect(await restarted.dataSource.getRepository(Home).count()).toBe(2);
       expect(await restarted.dataSource.getRepository(User).count()).toBe(DEMO_ACCOUNTS.length);
     } finally {
       await restarted.close();

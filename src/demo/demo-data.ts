@@ -6,7 +6,10 @@ import type { FamilyAccess, FamilyPortalConsent, ResidentStatus } from '../resid
 import type { VolunteerStatus } from '../volunteers/volunteers.enums';
 import { PROJECT_ROOT } from '../common/paths';
 
-/** The demo home as written in data/demo/casa-serena.json. Dates that must stay current are relative to today. */
+/**
+ * A demo home as written in data/demo (casa-serena.json, and the group's other homes). Dates that
+ * must stay current are relative to today.
+ */
 export interface DemoData {
   home: { name: string; slug: string; timezone: string; locale: string; address: string; country: string };
   units: string[];
@@ -35,8 +38,11 @@ export interface DemoData {
 
 const DEMO_DIR = join(PROJECT_ROOT, 'data', 'demo');
 
-export function loadDemoData(file = join(DEMO_DIR, 'casa-serena.json')): DemoData {
-  return JSON.parse(readFileSync(file, 'utf8')) as DemoData;
+/** The group's other demo homes, beside Casa Serena, so the group view compares homes (docs/groups.md). */
+export const DEMO_OTHER_HOMES = ['villa-dei-tigli.json'];
+
+export function loadDemoData(name = 'casa-serena.json'): DemoData {
+  return readDemoFile<DemoData>(name);
 }
 
 /** One of the demo's data files in data/demo (programme.json, plans.json, voice.json), as its seeder declares it. */

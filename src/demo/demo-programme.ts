@@ -39,11 +39,15 @@ interface DemoProgrammeText {
   offerMessage: string;
 }
 
+/** The home programme.json's words were written for. */
+const PROGRAMME_HOME_NAME = 'Casa Serena';
 const PAST_DAYS = 91;
 const FUTURE_DAYS = 14;
 
 export interface DemoPeople {
   homeId: string;
+  /** The home's name, in place of Casa Serena's where programme.json names it ("Coro di Casa Serena"). */
+  homeName: string;
   timezone: string;
   unitIds: string[];
   residentIds: string[];
@@ -57,7 +61,7 @@ export interface DemoPeople {
  * contributions, and help offers. Written in batches inside the seeder's transaction.
  */
 export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, seed = 20261128): Promise<void> {
-  const text = readDemoFile<DemoProgrammeText>('programme.json');
+  const text = JSON.parse(JSON.stringify(readDemoFile<DemoProgrammeText>('programme.json')).replaceAll(PROGRAMME_HOME_NAME, JSON.stringify(people.homeName).slice(1, -1))) as DemoProgrammeText;
   const random = seededRandom(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
   const { homeId, timezone } = people;
