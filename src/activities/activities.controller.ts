@@ -12,6 +12,7 @@ import { addDays, firstOfMonth, isIsoDate, localDaysRange, mondayOf, todayIn, ut
 import { ContributionsService } from '../contributions/contributions.service';
 import { ContributionDto, ContributionUpdateDto } from '../contributions/dto/contribution.dto';
 import { HomesService } from '../homes/homes.service';
+import { homeNameOf, unitChoicesOf } from '../homes/places';
 import { ActivitiesService, ActivitySummary } from './activities.service';
 import { ActivityPagesService } from './activity-pages.service';
 import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, MoveOccurrenceDto, RosterDto, RosterRemoveDto } from './dto/activity.dto';
@@ -49,7 +50,10 @@ export class ActivitiesController {
     const date = query.date ?? today;
     if (!isIsoDate(date)) throw new ValidationError({ date: isoDateError(date)! });
     const view = query.view ?? 'week';
-    const { units, unitGroups } = await this.pages.unitOptions(user.homeIds);
+    const places = await this.homes.places(user.homeIds);
+    const { units, unitGroups } = unitChoicesOf(places);
+    // Someone with several homes sees which home each activity is in.
+    const homeName = (a: ActivitySummary) => (places.homes.size > 1 ? homeNameOf(places, a.homeId) : '');
     const unitId = query.unitId?.toLowerCase();
     if (unitId && !units.some((unit) => unit.id === unitId)) throw new NotFoundError();
 
@@ -64,7 +68,7 @@ export class ActivitiesController {
     const range = localDaysRange(first, dates.length, zone);
     const byDate = new Map<string, ReturnType<typeof calendarItem>[]>();
     for (const activity of await this.activities.listBetween(user, range.start, range.end, { unitId, includeCancelled: true })) {
-      byDate.set(activity.date, [...(byDate.get(activity.date) ?? []), calendarItem(activity)]);
+      byDate.set(activity.date, [...(byDate.get(activity.date) ?? []), calendarItem(activity, homeName(activity))]);
     }
     const days = dates.map((day, index) => ({
       date: day, dayNumber: Number(day.slice(8)), weekday: (index % 7) + 1, isToday: day === today,
@@ -336,9 +340,9 @@ function flashMovedUp(req: Request, names: string[]): void {
   if (names.length > 0) flash(req, 'info', { key: 'calendar.movedUp', params: { n: names.length, names: names.join(', ') } });
 }
 
-function calendarItem(a: ActivitySummary) {
+function calendarItem(a: ActivitySummary, homeName: string) {
   return {
-    id: a.id, title: a.title, time: a.time, endTime: a.endTime, typeName: a.typeName, unitName: a.unitName, location: a.location,
+    id: a.id, homeName, title: a.title, time: a.time, endTime: a.endTime, typeName: a.typeName, unitName: a.unitName, location: a.location,
     status: a.status, cancelled: a.status === 'cancelled', rosterCount: a.rosterCount,
   };
 }

@@ -2,7 +2,7 @@ import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { todayIn, utcToLocal } from '../common/time/zoned';
 import { asDate, asNumber, placeholders } from '../database/sql';
-import { Places, unitChoicesOf } from '../homes/places';
+import { homeNameOf, Places, unitChoicesOf } from '../homes/places';
 import type { ActivityCategory } from './activities.enums';
 import type { ActivitySummary } from './activities.service';
 import type { Activity } from './entities/activity.entity';
@@ -90,13 +90,20 @@ export function toSummary(
   };
 }
 
-/** Today's view model: the day's activities of a unit (or the whole home), with the unit picker. */
+/**
+ * Today's view model: the day's activities of a unit (or the whole home), with the unit picker. For
+ * someone with several homes each activity names its home, and the picker's first choice is all of them.
+ */
 export function todayView(user: SessionUser, date: string, unitId: string | undefined, places: Places, activities: ActivitySummary[]) {
+  const severalHomes = places.homes.size > 1;
   return {
     date,
     isToday: date === todayIn(user.timezone),
     unitId: unitId ?? '',
+    severalHomes,
     ...unitChoicesOf(places),
-    activities: activities.map((a) => ({ ...a, allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount })),
+    activities: activities.map((a) => ({
+      ...a, homeName: severalHomes ? homeNameOf(places, a.homeId) : '', allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount,
+    })),
   };
 }

@@ -40,6 +40,11 @@ export function placesOf(rows: PlaceRow[]): Places {
   return places;
 }
 
+/** The name of one of these places' homes. */
+export function homeNameOf(places: Places, homeId: string): string {
+  return places.homes.get(homeId)?.name ?? '';
+}
+
 /** The homes' names by id, alphabetical (the order their groups of choices come in). */
 export function homeNamesOf(places: Places): Map<string, string> {
   return new Map([...places.homes.entries()].sort(([, a], [, b]) => a.name.localeCompare(b.name)).map(([id, home]) => [id, home.name]));

@@ -126,6 +126,10 @@ export class PrintablesController {
     const range = localDaysRange(first, dates.length, zone);
     const activities = (await this.activities.listBetween(user, range.start, range.end, { unitId }))
       .filter((a) => !home || a.homeId === home.id);
+    // A sheet of several homes' activities names each one's home, as the calendar page does.
+    const homeNames = new Map(homes.map((h) => [h.id, h.name]));
+    const where = (a: { homeId: string; location: string | null }) =>
+      home ? a.location : [homeNames.get(a.homeId), a.location].filter(Boolean).join(' · ') || null;
     return {
       view,
       homeName: home?.name ?? homes.map((h) => h.name).join(', '),
@@ -137,7 +141,7 @@ export class PrintablesController {
         date: day,
         inPeriod: inPeriod(day),
         items: inPeriod(day)
-          ? activities.filter((a) => a.date === day).map((a) => ({ time: a.time, endTime: a.endTime, title: a.title, location: a.location }))
+          ? activities.filter((a) => a.date === day).map((a) => ({ time: a.time, endTime: a.endTime, title: a.title, location: where(a) }))
           : [],
       })),
       generatedAt: new Date().toISOString(),
