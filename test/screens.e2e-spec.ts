@@ -257,8 +257,8 @@ describe('On screen (issue 18 item 9)', () => {
 
     it('should let someone with several homes choose, and find no trend for a home that is not theirs', async () => {
       const res = await agents.admin.get('/').expect(200);
-      expect(res.text).toContain('id="trend-home"');
-      expect((await agents.manager.get('/').expect(200)).text).not.toContain('id="trend-home"');
+      expect(res.text).toContain('id="dashboard-home"');
+      expect((await agents.manager.get('/').expect(200)).text).not.toContain('id="dashboard-home"');
       expect((await agents.manager.get(`/?home=${otherHome.id}`)).status).toBe(404);
       expect((await agents.manager.get('/?home=not-a-home')).status).toBe(422);
     });

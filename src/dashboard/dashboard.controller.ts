@@ -4,6 +4,7 @@ import { ActivitiesService } from '../activities/activities.service';
 import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
+import { NotFoundError } from '../common/errors/domain-errors';
 import { addDays, localDaysRange, mondayOf, todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
 import { HOME_SIDE_ROLES } from '../messages/messages.enums';
@@ -34,32 +35,36 @@ export class DashboardController {
       return;
     }
     const homes = await this.homes.listForUser(user);
-    const view: Record<string, unknown> = { homes, isAdmin: user.role === 'admin' };
-    // The last four quarters' headline figures, for those who may read reports; one home at a time.
-    const trendHome = query.home ?? homes[0]?.id;
-    if ((REPORT_READERS as readonly Role[]).includes(user.role) && trendHome) {
-      view.trends = {
-        ...headlineTrendView(await this.reports.headlineTrend(user, trendHome), user.locale),
-        homeId: trendHome,
-        choices: homes.length > 1 ? homes.map((h) => ({ id: h.id, name: h.name })) : [],
-      };
+    // Someone with several homes reads their home page one home at a time, chosen at the top (the
+    // first by name without one): its week, plans, offers, residents and trends, never sums of homes.
+    const home = homes.find((h) => h.id === query.home) ?? homes[0];
+    if (query.home && home?.id !== query.home) throw new NotFoundError();
+    const scoped: SessionUser = homes.length > 1 && home ? { ...user, homeIds: [home.id], timezone: home.timezone } : user;
+    const view: Record<string, unknown> = {
+      homes, isAdmin: user.role === 'admin', homeId: home?.id ?? '', homeName: homes.length > 1 ? home?.name : '',
+      homeChoices: homes.length > 1 ? homes.map((h) => ({ id: h.id, name: h.name })) : [],
+    };
+    // The last four quarters' headline figures, for those who may read reports.
+    if ((REPORT_READERS as readonly Role[]).includes(user.role) && home) {
+      const trend = headlineTrendView(await this.reports.headlineTrend(user, home.id), user.locale);
+      view.trends = { ...trend, reportHref: trend.to ? `/reports/quarterly?homeId=${home.id}&quarter=${trend.to}` : '/reports' };
     }
     if (can(user, 'planActivities')) {
-      const monday = mondayOf(todayIn(user.timezone));
-      const { start, end } = localDaysRange(monday, 7, user.timezone);
-      const week = await this.activities.listBetween(user, start, end);
+      const monday = mondayOf(todayIn(scoped.timezone));
+      const { start, end } = localDaysRange(monday, 7, scoped.timezone);
+      const week = await this.activities.listBetween(scoped, start, end);
       view.planner = {
         weekStart: monday,
         weekEnd: addDays(monday, 6),
         planned: week.filter((a) => a.status === 'planned').length,
         held: week.filter((a) => a.status === 'completed').length,
-        pendingOffers: await this.activities.pendingOffers(user),
-        belowTarget: await this.activities.belowWeeklyTarget(user),
-        plansNeedingAttention: await this.plans.overdueCount(user),
+        pendingOffers: await this.activities.pendingOffers(scoped),
+        belowTarget: await this.activities.belowWeeklyTarget(scoped),
+        plansNeedingAttention: await this.plans.overdueCount(scoped),
       };
     }
     // Relatives waiting for an answer, on the home page of those who answer them.
-    if (HOME_SIDE_ROLES.includes(user.role)) view.familyMessages = { unanswered: await this.messages.unansweredThreads(user) };
+    if (HOME_SIDE_ROLES.includes(user.role)) view.familyMessages = { unanswered: await this.messages.unansweredThreads(scoped) };
     res.render('dashboard/index', view);
   }
 }
