@@ -143,7 +143,10 @@ describe('Groups of homes and the group view (issue 20 e)', () => {
   });
 
   it('should let a group manager read their homes\' reports but not another group\'s, nor any resident', async () => {
-    await agents.gm.get(`/reports/quarterly?homeId=${homes.a}&quarter=${QUARTER}`).expect(200);
+    const report = (await agents.gm.get(`/reports/quarterly?homeId=${homes.a}&quarter=${QUARTER}`).expect(200)).text;
+    // The note on who downloads which copy speaks to the group manager, not of a coordinator.
+    expect(report).toContain('manager you read each home');
+    expect(report).not.toContain('Activity coordinators preview the report');
     await agents.gm.get(`/reports/quarterly-without-names.pdf?homeId=${homes.b}&quarter=${QUARTER}`).expect(200);
     await agents.gm.get(`/reports/quarterly?homeId=${homes.x}&quarter=${QUARTER}`).expect(404);
     await agents.gm.get(`/groups/${groupH}`).expect(404);
@@ -176,6 +179,16 @@ describe('Groups of homes and the group view (issue 20 e)', () => {
   it('should not show a group manager the ward outbox, which is for those who log activities', async () => {
     expect((await agents.gm.get(`/groups/${groupG}`).expect(200)).text).not.toContain('data-ward-outbox');
     expect((await agents.manager.get('/today').expect(200)).text).toContain('data-ward-outbox');
+  });
+
+  it("should list an admin's account as reading all homes and a group manager's by their groups", async () => {
+    const page = (await agents.admin.get('/accounts').expect(200)).text;
+    const rowOf = (email: string) => new RegExp(`<td>${email.replace(/[.+]/g, '\\$&')}</td>\\s*<td>[^<]*</td>\\s*<td>([^<]*)</td>`).exec(page)?.[1];
+    expect(rowOf(users.admin.email)).toBe('All homes');
+    expect(rowOf(users.gm.email)).toBe('Gruppo G');
+    expect(rowOf(users.manager.email)).toBe('Casa Aurora');
+    // The admin's button to the groups' settings says what it does, not the page's own title again.
+    expect((await agents.admin.get('/groups').expect(200)).text).toContain('>Manage groups</a>');
   });
 
   it('should not show a home manager the group view', async () => {

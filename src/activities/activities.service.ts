@@ -763,7 +763,7 @@ export class ActivitiesService {
   }
 
   /** Activities with help offers waiting for an answer in the user's homes, each once with its count of offers, soonest first. */
-  async pendingOffers(user: SessionUser): Promise<{ activityId: string; title: string; date: string; time: string; offers: number }[]> {
+  async pendingOffers(user: SessionUser): Promise<{ activityId: string; homeId: string; title: string; date: string; time: string; offers: number }[]> {
     if (user.homeIds.length === 0) return [];
     const rows = await this.activities.manager
       .createQueryBuilder(Activity, 'a')
@@ -785,7 +785,7 @@ export class ActivitiesService {
     const { homes } = await this.homes.places(user.homeIds);
     return rows.map((row) => {
       const local = utcToLocal(asDate(row.startsAt), homes.get(row.homeId)!.timezone);
-      return { activityId: row.id, title: row.title, date: local.date, time: local.time, offers: asNumber(row.offers) };
+      return { activityId: row.id, homeId: row.homeId, title: row.title, date: local.date, time: local.time, offers: asNumber(row.offers) };
     });
   }
 

@@ -168,6 +168,8 @@ export class ActivityPagesService {
 
     return {
       title: activity.title,
+      // Someone with several homes is told which home the activity is in.
+      homeName: user.homeIds.length > 1 ? await this.homes.nameOf(activity.homeId) : null,
       activity: {
         ...summary, description: activity.description, capacity: activity.capacity, phases: activity.phases, cancelReason: activity.cancelReason,
         leadName,

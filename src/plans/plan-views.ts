@@ -80,6 +80,8 @@ export interface ReviewFormView {
 }
 
 export interface OverdueView {
+  /** unitName is then "home · unit" (the reader has several homes). */
+  severalHomes: boolean;
   overdue: { residentId: string; name: string; unitName: string | null; agreedOn: string | null; nextReviewOn: string; daysOverdue: number }[];
   withoutPlan: { residentId: string; name: string; unitName: string | null; hasDraft: boolean }[];
 }

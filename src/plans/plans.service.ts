@@ -8,6 +8,7 @@ import type { SessionUser } from '../common/access/session-user';
 import { todayIn } from '../common/time/zoned';
 import { FamiliesService } from '../families/families.service';
 import { HomesService } from '../homes/homes.service';
+import { homeNameOf } from '../homes/places';
 import { residentDisplayName } from '../residents/family-links.service';
 import { ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
@@ -154,17 +155,20 @@ export class PlansService {
 
   /** Residents living in the user's homes whose agreed plan is past its review date, and those with no agreed plan. */
   async overdue(user: SessionUser): Promise<OverdueView> {
-    if (!can(user, 'editPlans') || user.homeIds.length === 0) return { overdue: [], withoutPlan: [] };
+    if (!can(user, 'editPlans') || user.homeIds.length === 0) return { overdue: [], withoutPlan: [], severalHomes: false };
     const residents = (await this.residents.currentBriefs(user.homeIds, { onLeaveToo: true })).map((r) => ({ ...r, name: residentDisplayName(r) }));
     const plans = residents.length === 0 ? [] : await this.plans.find({ where: { homeId: In(user.homeIds), status: In(['agreed', 'draft']) } });
     const agreed = new Map(plans.filter((p) => p.status === 'agreed').map((p) => [p.residentId, p]));
     const drafted = new Set(plans.filter((p) => p.status === 'draft').map((p) => p.residentId));
-    const units = await this.homes.unitNames(user.homeIds);
-    const todays = new Map<string, string>();
-    for (const homeId of new Set(residents.map((r) => r.homeId))) todays.set(homeId, todayIn(await this.homes.timezoneOf(homeId)));
-    const view: OverdueView = { overdue: [], withoutPlan: [] };
+    const places = await this.homes.places(user.homeIds);
+    const todays = new Map([...places.homes].map(([homeId, home]) => [homeId, todayIn(home.timezone)]));
+    // Someone with several homes is told each resident's home, before the unit.
+    const severalHomes = places.homes.size > 1;
+    const view: OverdueView = { overdue: [], withoutPlan: [], severalHomes };
     for (const resident of residents) {
-      const base = { residentId: resident.id, name: resident.name, unitName: resident.unitId ? (units.get(resident.unitId) ?? null) : null };
+      const unitName = resident.unitId ? (places.units.get(resident.unitId)?.name ?? null) : null;
+      const where = severalHomes ? [homeNameOf(places, resident.homeId), unitName].filter(Boolean).join(' · ') : unitName;
+      const base = { residentId: resident.id, name: resident.name, unitName: where };
       const plan = agreed.get(resident.id);
       const today = todays.get(resident.homeId)!;
       if (!plan) view.withoutPlan.push({ ...base, hasDraft: drafted.has(resident.id) });

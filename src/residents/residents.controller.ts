@@ -13,6 +13,7 @@ import { ImageUpload } from '../common/images/image-upload';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
+import { homeNameOf, unitChoicesOf } from '../homes/places';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLinksService } from './family-links.service';
 import { PARTICIPATION_WEEKS, ResidentActivityFacts } from './resident-activity-facts';
@@ -40,13 +41,17 @@ export class ResidentsController {
     const result = await this.residents.page(user, query);
     const isStaff = roleLens(user) === 'staff';
     const attended = isStaff ? await this.activityFacts.attendanceCounts(result.residents.map((r) => r.id)) : new Map<string, number>();
-    const { units, unitGroups } = await this.homes.unitChoices(user.homeIds, true);
+    const places = await this.homes.places(user.homeIds);
+    const { units, unitGroups } = unitChoicesOf(places, true);
+    // Someone with several homes is told each resident's home.
+    const homeName = (homeId: string) => (places.homes.size > 1 ? homeNameOf(places, homeId) : '');
     const filters = { q: query.q ?? '', unitId: query.unitId ?? '', status: query.status ?? 'current' };
     const pageLink = (page: number) => `/residents?${new URLSearchParams({ ...filters, page: String(page) }).toString()}`;
     return {
       ...result,
       residents: result.residents.map((r) => ({
         ...r,
+        homeName: 'homeId' in r ? homeName(r.homeId) : '',
         ...(!isStaff ? {} : { attendedLast7Days: attended.get(r.id) ?? 0, badge: weeklyBadge(attended.get(r.id) ?? 0) }),
       })),
       filters,
@@ -71,7 +76,7 @@ export class ResidentsController {
   @Post()
   @Roles(...EDITORS)
   @Redirect('/residents', 303)
-  @FormView('residents/form', { isNew: true }, (c: ResidentsController, req) => c.formContext(req.user!, req.body?.homeId || req.user!.homeIds[0]))
+  @FormView('residents/form', { isNew: true }, (c: ResidentsController, req) => c.formContext(req.user!, req.user!.homeIds.length === 1 ? req.user!.homeIds[0] : undefined))
   async create(@CurrentUser() user: SessionUser, @Body() body: ResidentDto, @Req() req: Request) {
     const resident = await this.residents.create(user, body);
     flash(req, 'success', { key: 'residents.created', params: { name: resident.fullName } });
@@ -86,6 +91,8 @@ export class ResidentsController {
     const recordedBy = staffView && 'consent' in resident && resident.consent?.recordedBy ? (await this.auth.displayNames([resident.consent.recordedBy])).get(resident.consent.recordedBy) : undefined;
     return {
       resident,
+      // Someone with several homes is told which home the resident lives in.
+      homeName: user.homeIds.length > 1 && 'homeId' in resident ? await this.homes.nameOf(resident.homeId) : null,
       title: 'fullName' in resident ? resident.fullName : resident.displayName,
       staffView,
       familyLinks: staffView ? await this.familyLinks.linksForResident(user, id) : [],
@@ -174,11 +181,18 @@ export class ResidentsController {
     stream.pipe(res);
   }
 
+  /**
+   * The form's homes and units: the units of the resident's home, or, for a new resident of someone
+   * with several homes (`homeId` undefined), every home's units under its name (the save checks the
+   * unit is of the home chosen).
+   */
   async formContext(user: SessionUser, homeId: string | undefined) {
     const homes = await this.homes.listForUser(user);
+    const all = homeId ? null : await this.homes.unitChoices(user.homeIds);
     return {
       homes: homes.length > 1 ? homes.map((h) => ({ id: h.id, name: h.name })) : [],
-      units: homeId ? await this.residents.unitOptions(user, homeId) : [],
+      units: all ? all.units : await this.residents.unitOptions(user, homeId!),
+      unitGroups: all?.unitGroups,
     };
   }
 }

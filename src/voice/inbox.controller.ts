@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ActivitiesService } from '../activities/activities.service';
+import { HomesService } from '../homes/homes.service';
+import { homeNameOf } from '../homes/places';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -23,6 +25,7 @@ export class InboxController {
     private readonly suggestions: SuggestionsService,
     private readonly feedback: FeedbackService,
     private readonly activities: ActivitiesService,
+    private readonly homes: HomesService,
   ) {}
 
   @Get()
@@ -52,7 +55,7 @@ export class InboxController {
 
   /** The whole page: the chosen tab of suggestions, life stories to approve, offers and feedback. */
   async page(user: SessionUser, tab: InboxTab, failedId = '') {
-    const [listed, lifeStories, offers, feedback, types, upcoming, newCount] = await Promise.all([
+    const [listed, lifeStories, offers, feedback, types, upcoming, newCount, places] = await Promise.all([
       this.suggestions.inbox(user, { status: tab }),
       this.suggestions.awaitingLifeStoryApproval(user),
       this.activities.pendingOffers(user),
@@ -60,7 +63,10 @@ export class InboxController {
       this.activities.listTypes(user),
       this.activities.listBetween(user, new Date(), new Date(Date.now() + LINK_DAYS * 24 * 60 * 60 * 1000)),
       this.suggestions.countNew(user),
+      this.homes.places(user.homeIds),
     ]);
+    // Someone with several homes is told which home each suggestion, offer and rating is about.
+    const homeName = (homeId: string) => (places.homes.size > 1 ? homeNameOf(places, homeId) : '');
     // A card whose answer was refused stays on the page even when it no longer belongs to the tab.
     const failed = failedId && !listed.some((s) => s.id === failedId) ? await this.suggestions.get(user, failedId).catch(() => null) : null;
     const suggestions = failed ? [failed, ...listed] : listed;
@@ -75,6 +81,7 @@ export class InboxController {
         : [];
       return {
         ...s,
+        homeName: homeName(s.homeId),
         isIdea,
         isNew: s.status === 'new',
         canAccept: s.status !== 'accepted',
@@ -90,9 +97,9 @@ export class InboxController {
       tab,
       tabs: INBOX_TABS.map((status) => ({ status, href: tabHref(status), current: status === tab, count: status === 'new' ? newCount : null })),
       suggestions: suggestions.map(withForm),
-      lifeStories,
-      offers,
-      feedback: feedback.map(withStars),
+      lifeStories: lifeStories.map((s) => ({ ...s, homeName: homeName(s.homeId) })),
+      offers: offers.map((o) => ({ ...o, homeName: homeName(o.homeId) })),
+      feedback: feedback.map((f) => ({ ...withStars(f), homeName: homeName(f.homeId) })),
       failedId,
     };
   }
