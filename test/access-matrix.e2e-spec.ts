@@ -493,6 +493,10 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
         const label = `${visitor} (${outcome}) on ${variant === 'own' ? 'own home' : variant === 'unrelated' ? 'someone else\'s record, same home' : 'other home'}: ${url}`;
         if (got !== want) mismatches.push(`${label}: expected ${want}, got ${res.status}${res.headers.location ? ` -> ${res.headers.location}` : ''}`);
         else if (want !== 'allowed') refused.push(`${label} (${res.status})`);
+        // WCAG 2.4.2: every page is titled by what it is, not by the product's name alone.
+        if (res.status === 200 && String(res.headers['content-type']).startsWith('text/html') && /<title>Insieme<\/title>/.test(res.text)) {
+          mismatches.push(`${label}: the page's title is "Insieme" alone`);
+        }
       }
       await checkNothingStored();
       expect(mismatches).toEqual([]);

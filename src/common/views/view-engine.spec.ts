@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import Handlebars from 'handlebars';
 import { VIEWS_DIR } from '../paths';
-import { configureViews, renderView, VIEW_COMPILE_OPTIONS } from './view-engine';
+import { configureViews, headingText, renderView, VIEW_COMPILE_OPTIONS } from './view-engine';
 
 
 /** Renders a view (a path under views/, or an absolute one). */
@@ -82,5 +82,19 @@ describe('view engine', () => {
     let failure: unknown;
     renderView(join(VIEWS_DIR, 'no-such-view.hbs'), {}, (error) => (failure = error));
     expect(String(failure)).toMatch(/ENOENT/);
+  });
+});
+
+describe('headingText, the title of a page that sets none', () => {
+  it('is the first heading as text, its markup and escapes undone', () => {
+    expect(headingText('<main><h1 class="x">Piani da <em>rivedere</em></h1><h1>Other</h1></main>')).toBe('Piani da rivedere');
+    expect(headingText('<h1>Ciao, Marco &amp; Anna &#x27;Nina&#x27; &lt;3 &#233;</h1>')).toBe("Ciao, Marco & Anna 'Nina' <3 é");
+    expect(headingText('<h1>\n  Ospiti\n  <span class="badge">12</span>\n</h1>')).toBe('Ospiti 12');
+  });
+
+  it('is nothing for a page without a heading, or an empty one', () => {
+    expect(headingText('<p>No heading</p>')).toBeUndefined();
+    expect(headingText('<h1> <span></span> </h1>')).toBeUndefined();
+    expect(headingText('<h2>Only a second level</h2>')).toBeUndefined();
   });
 });
