@@ -65,7 +65,13 @@ describe('Residents', () => {
       expect(list.text).not.toContain('Shown');
       expect(list.text).not.toContain('Private');
       expect(list.text).not.toContain('NotOnActivity');
+      // The preferred name alone: no empty brackets for a full name, no status badge with a raw key.
+      expect(list.text).toMatch(/<strong>Nonna Lina<\/strong><\/span>/);
+      expect(list.text).not.toContain('residents.statuses');
       const page = await volunteer.get(`/residents/${shown.id}`).expect(200);
+      expect(page.text).toMatch(/<h1>Nonna Lina<\/h1>/);
+      expect(page.text).toContain('<title>Nonna Lina · Insieme</title>');
+      expect(page.text).not.toContain('residents.statuses');
       expect(page.text).toContain('Hearing aid in the left ear');
       expect(page.text).not.toContain('Walks with a frame');
       expect(page.text).not.toContain('Taught primary school');
