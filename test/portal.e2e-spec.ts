@@ -295,7 +295,9 @@ describe('Family and volunteer portals', () => {
       expect(mine).toContain('Accepted');
       expect(mine).toContain('Yes! Every second Sunday.');
       expect(mine).toContain('Coro della domenica');
-      expect(portal).toMatch(/Messages: \d+ new/);
+      // The button that opens the notifications says so (it said "Messages", which are elsewhere).
+      expect(portal).toMatch(/Notifications: \d+ new/);
+      expect(portal).not.toMatch(/Messages: \d+ new/);
       // Another family sees nothing of it.
       expect((await ben.agent.get('/portal').expect(200)).text).not.toContain('Neapolitan songs');
     });
