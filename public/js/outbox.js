@@ -226,11 +226,11 @@ export function render() {
     var refused = all[1];
     var notices = all[2];
     var status = root.querySelector('[data-ward-status]');
-    var text = outbox.length === 0 ? say('allSent') : say('waiting', { n: outbox.length });
-    var extra = [];
-    if (refused.length) extra.push(say('refusedCount', { n: refused.length }));
-    if (notices.length) extra.push(say('notKeptCount', { n: notices.length }));
-    status.textContent = [text].concat(extra).join(' · ');
+    var parts = outbox.length ? [say('waiting', { n: outbox.length })] : [];
+    if (refused.length) parts.push(say('refusedCount', { n: refused.length }));
+    if (notices.length) parts.push(say('notKeptCount', { n: notices.length }));
+    // "All sent" only when nothing is waiting or refused: not "All sent · 1 not sent".
+    status.textContent = parts.length ? parts.join(' · ') : say('allSent');
     root.setAttribute('data-state', refused.length || notices.length ? 'attention' : outbox.length ? 'waiting' : 'sent');
 
     var panel = root.querySelector('[data-ward-panel]');

@@ -291,7 +291,7 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
       await second.context.setOffline(false);
       await expectBadge(second.page, WARD.allSent);
       await first.context.setOffline(false);
-      await expectBadge(first.page, `${WARD.allSent} · 1 not kept`);
+      await expectBadge(first.page, '1 not kept');
       const conflict = first.page.locator(`[data-ward-conflict="${residentIds[0]}"]`);
       await expect(conflict.innerText()).resolves.toMatch(
         new RegExp(`^Two tablets ${viewport.width} 1: ${translate('en', 'activities.engagement.passive')}, logged by Bea Carer at \\d\\d:\\d\\d, was kept; your '${translate('en', 'activities.engagement.active')}' at \\d\\d:\\d\\d was not\\.`),
@@ -342,14 +342,14 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
       await expectBadge(page, WARD.waiting.replace('{n}', '1'));
       await t.dataSource.getRepository(Activity).update({ id: activity.id }, { status: 'cancelled', cancelReason: 'Heating broken' });
       await context.setOffline(false);
-      await expectBadge(page, `${WARD.allSent} · 1 could not be sent`);
+      await expectBadge(page, '1 could not be sent');
       await page.locator('.ward-badge').tap();
       const refused = page.locator(`[data-refused="${activity.id}"]`);
       await expect(refused.locator('.ward-reason').innerText()).resolves.toBe(translate('en', 'activities.cancelledNoChanges'));
       expect({ violations: await accessibilityViolations(page) }).toEqual({ violations: [] });
       // Kept after a reload until a person dismisses it.
       await page.reload();
-      await expectBadge(page, `${WARD.allSent} · 1 could not be sent`);
+      await expectBadge(page, '1 could not be sent');
       await page.locator('.ward-badge').tap();
       await page.locator(`[data-refused="${activity.id}"]`).getByRole('button', { name: WARD.dismiss }).tap();
       await expectBadge(page, WARD.allSent);
