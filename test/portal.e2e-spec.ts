@@ -269,6 +269,13 @@ describe('Family and volunteer portals', () => {
       const res = await post(ada.agent, `/portal/residents/${rosa.id}/feedback`, { activityId: heldForRosa.id, rating: 9 });
       expect(res.status).toBe(422);
       expect(res.text).toMatch(/<p class="field-error"[^>]*>[^<]+<\/p>/);
+      // No star chosen: told to choose one, not to enter a whole number.
+      const noRating = await post(ada.agent, `/portal/residents/${rosa.id}/feedback`, { activityId: heldForRosa.id, comment: 'Kept' });
+      expect(noRating.status).toBe(422);
+      expect(noRating.text).toMatch(/id="error-rating"[^>]*>This field is required\./);
+      // The summary names the field, as it does every other.
+      expect(noRating.text).toMatch(/<a href="#field-rating">[^<]*This field is required/);
+      expect(noRating.text).toContain('Kept');
       const checkIn = await post(ada.agent, `/portal/residents/${rosa.id}/check-in`, { doingThings: 0, people: 2, choice: 'x' });
       expect(checkIn.status).toBe(422);
       const idea = await post(ada.agent, `/portal/residents/${rosa.id}/suggestions`, { kind: 'plan_change', residentId: '', title: 'A', body: 'B' });

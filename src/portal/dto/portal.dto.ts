@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { numberField } from '../../common/http/form-fields';
 import { ResidentCheckInDto } from '../../voice/dto/voice.dto';
 
@@ -63,6 +63,8 @@ export class FeedbackFormDto {
   @Max(5)
   @Min(1)
   @IsInt()
+  // No star chosen reads "required", not "enter a whole number" beside five stars.
+  @IsDefined()
   rating: number;
 
   @IsOptional()
