@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { HelpOffer } from '../../src/activities/entities/help-offer.entity';
+import { Participation } from '../../src/activities/entities/participation.entity';
 import { addDays, todayIn } from '../../src/common/time/zoned';
 import { HomeView } from '../../src/homes/homes.service';
 import { Resident } from '../../src/residents/entities/resident.entity';
@@ -10,6 +11,7 @@ import { createHome, createUser, TestUser } from '../support/factories';
 import { createVolunteer } from '../support/people-factories';
 import { createRelative, createResident } from '../support/resident-factories';
 import { createTestApp, TestApp } from '../support/test-app';
+import { createParticipation } from '../support/voice-factories';
 
 /**
  * Issue 5, "Done when": a relative suggests an activity idea on the family portal, the coordinator
@@ -18,6 +20,7 @@ import { createTestApp, TestApp } from '../support/test-app';
 
 const DESKTOP = { width: 1280, height: 800 };
 const TABLET = { width: 800, height: 1280 };
+const PHONE = { width: 390, height: 844 };
 const ZONE = 'Europe/Rome';
 const IDEA = 'Neapolitan songs on Sunday afternoon';
 const ANSWER = 'What a lovely idea: we start this Sunday, and you are welcome to sing with us.';
@@ -142,6 +145,32 @@ describeInBrowser('A family idea becomes an activity, in Chromium', () => {
       await expectUsable(page);
       await page.locator('#coming details summary').first().click();
       await expectUsable(page);
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
+
+  it("should show a relative on a phone what their relative took part in, the carer's note included, without swiping sideways", async () => {
+    const held = await createActivity(t, home.id, {
+      title: 'Laboratorio di pittura', startsAt: new Date(Date.now() - 2 * 24 * 60 * 60 * 1000), status: 'completed', visibleToFamilies: true, residentIds: [rosa.id],
+    });
+    const note = 'She painted a sunflower to take home to her granddaughter.';
+    const logged = await createParticipation(t, held, rosa.id, 'active');
+    await t.dataSource.getRepository(Participation).update({ id: logged.id }, { familyNote: note });
+    const page = await openPage(browser, PHONE);
+    try {
+      await signIn(page, baseUrl, relative);
+      await page.goto(`${baseUrl}/portal/residents/${rosa.id}#history`);
+      const cell = page.locator('.portal-history td', { hasText: note });
+      await cell.scrollIntoViewIfNeeded();
+      const box = (await cell.boundingBox())!;
+      // Within the screen's width: before, the note was a fourth column off to the right of a table scrolled sideways.
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+      expect(await page.locator('table.portal-history').evaluate((table) => table.scrollWidth <= table.clientWidth)).toBe(true);
+      // Labelled, since the column headings are not shown on a phone.
+      expect(await cell.evaluate((td) => getComputedStyle(td, '::before').content)).toContain('Note for the family');
+      expect(await overflowsHorizontally(page)).toBe(false);
     } finally {
       await page.context().close();
     }
