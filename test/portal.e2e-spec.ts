@@ -337,7 +337,7 @@ describe('Family and volunteer portals', () => {
       expect(section(html, 'check-in')).toContain('You have sent your check-in');
       expect(section(html, 'how-did-it-go')).toContain('5 out of 5');
       const portal = plain((await ada.agent.get('/portal').expect(200)).text);
-      expect(section(portal, 'contributed-heading')).toMatch(/<strong class="portal-figure">1<\/strong> answers to "How did it go\?"/);
+      expect(section(portal, 'contributed-heading')).toMatch(/<strong class="portal-figure">1<\/strong> Answers to "How did it go\?"/);
     });
 
     it('should let a view-only relative see the page without forms and refuse every post', async () => {

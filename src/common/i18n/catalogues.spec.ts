@@ -261,7 +261,7 @@ describe('translation catalogues', () => {
       // The decorator each constraint name comes from, as class-validator names them.
       const constraintOf: Record<string, string> = {
         IsNotEmpty: 'isNotEmpty', IsString: 'isString', IsEmail: 'isEmail', IsIn: 'isIn', Matches: 'matches',
-        MaxLength: 'maxLength', MinLength: 'minLength', IsInt: 'isInt', Min: 'min', Max: 'max',
+        MaxLength: 'maxLength', MinLength: 'minLength', IsInt: 'isInt', Min: 'min', Max: 'max', IsDefined: 'isDefined',
         IsBoolean: 'isBoolean', IsUUID: 'isUuid', IsDateString: 'isDateString', IsISO8601: 'isIso8601',
         IsArray: 'isArray', ArrayMaxSize: 'arrayMaxSize', ArrayMinSize: 'arrayMinSize',
         // Ours (common/http/form-fields.ts): IsIsoDate is Matches, IsDateString, then IsDateInBounds.
