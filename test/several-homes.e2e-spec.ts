@@ -156,5 +156,8 @@ describe('Pages of someone with several homes name each activity\'s home', () =>
     const inbox = (await both.get('/inbox').expect(200)).text;
     expect(inbox).toMatch(/Gita al mercato<\/a> <span class="muted">Villa dei Tigli · /);
     expect(inbox).toMatch(/Tortellini insieme[\s\S]*?<dt>Home<\/dt><dd>Villa dei Tigli<\/dd>/);
+    // The idea's choice of an activity it became names the date as the reader writes it, not in ISO.
+    expect(inbox).toMatch(/>Gita al mercato · \d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d</);
+    expect(inbox).not.toMatch(/Gita al mercato · \d{4}-\d\d-\d\d/);
   });
 });

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { ActivitiesService } from '../activities/activities.service';
 import { HomesService } from '../homes/homes.service';
 import { homeNameOf } from '../homes/places';
+import { formatDate } from '../common/views/format';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -30,8 +31,8 @@ export class InboxController {
 
   @Get()
   @Render('inbox/index')
-  async index(@CurrentUser() user: SessionUser, @Query() query: InboxQuery) {
-    return this.page(user, query.status ?? 'new');
+  async index(@CurrentUser() user: SessionUser, @Query() query: InboxQuery, @Req() req: Request) {
+    return this.page(user, query.status ?? 'new', '', req.locale);
   }
 
   @Post('suggestions/:id')
@@ -54,7 +55,7 @@ export class InboxController {
   }
 
   /** The whole page: the chosen tab of suggestions, life stories to approve, offers and feedback. */
-  async page(user: SessionUser, tab: InboxTab, failedId = '') {
+  async page(user: SessionUser, tab: InboxTab, failedId = '', locale = 'en') {
     const [listed, lifeStories, offers, feedback, types, upcoming, newCount, places] = await Promise.all([
       this.suggestions.inbox(user, { status: tab }),
       this.suggestions.awaitingLifeStoryApproval(user),
@@ -70,14 +71,16 @@ export class InboxController {
     // A card whose answer was refused stays on the page even when it no longer belongs to the tab.
     const failed = failedId && !listed.some((s) => s.id === failedId) ? await this.suggestions.get(user, failedId).catch(() => null) : null;
     const suggestions = failed ? [failed, ...listed] : listed;
+    // An activity as its choice reads it: "Tombola · 5 dicembre 2026 15:30", the date in the reader's language.
+    const when = (title: string, date: string, time: string) => `${title} · ${formatDate(date, locale)} ${time}`.trim();
     const typeOptions = (homeId: string) => types.filter((t) => t.homeId === homeId).map((t) => ({ id: t.id, name: t.name }));
     const activityOptions = (homeId: string) => upcoming
       .filter((a) => a.homeId === homeId && a.status === 'planned')
-      .map((a) => ({ id: a.id, name: `${a.title} · ${a.date} ${a.time}` }));
+      .map((a) => ({ id: a.id, name: when(a.title, a.date, a.time) }));
     const withForm = (s: SuggestionView) => {
       const isIdea = s.kind === 'activity_idea';
       const linkedActivity = s.linkedActivityId && !upcoming.some((a) => a.id === s.linkedActivityId)
-        ? [{ id: s.linkedActivityId, name: `${s.linkedActivityTitle ?? ''} · ${s.linkedActivityDate ?? ''} ${s.linkedActivityTime ?? ''}` }]
+        ? [{ id: s.linkedActivityId, name: when(s.linkedActivityTitle ?? '', s.linkedActivityDate ?? '', s.linkedActivityTime ?? '') }]
         : [];
       return {
         ...s,
@@ -108,7 +111,7 @@ export class InboxController {
   async pageAgain(req: Request) {
     const body = (req.body ?? {}) as { tab?: unknown };
     const tab = (INBOX_TABS as readonly unknown[]).includes(body.tab) ? (body.tab as InboxTab) : 'new';
-    return this.page(req.user!, tab, String(req.params.id ?? '').toLowerCase());
+    return this.page(req.user!, tab, String(req.params.id ?? '').toLowerCase(), req.locale);
   }
 }
 
