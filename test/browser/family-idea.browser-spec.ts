@@ -168,8 +168,10 @@ describeInBrowser('A family idea becomes an activity, in Chromium', () => {
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
       expect(await page.locator('table.portal-history').evaluate((table) => table.scrollWidth <= table.clientWidth)).toBe(true);
-      // Labelled, since the column headings are not shown on a phone.
-      expect(await cell.evaluate((td) => getComputedStyle(td, '::before').content)).toContain('Note for the family');
+      // Labelled by its column's heading (in the relative's language: an earlier test chose Italian), since the headings are not shown on a phone.
+      const heading = (await page.locator('.portal-history thead th').nth(3).textContent())!.trim();
+      expect(heading).toMatch(/^(Note for the family|Nota per la famiglia)$/);
+      expect(await cell.evaluate((td) => getComputedStyle(td, '::before').content)).toBe(`"${heading}: "`);
       expect(await overflowsHorizontally(page)).toBe(false);
     } finally {
       await page.context().close();
