@@ -12,7 +12,7 @@ import { addDays, firstOfMonth, isIsoDate, localDaysRange, mondayOf, todayIn, ut
 import { ContributionsService } from '../contributions/contributions.service';
 import { ContributionDto, ContributionUpdateDto } from '../contributions/dto/contribution.dto';
 import { HomesService } from '../homes/homes.service';
-import { homeNameOf, unitChoicesOf } from '../homes/places';
+import { homeNamer, unitChoicesOf } from '../homes/places';
 import { ActivitiesService, ActivitySummary } from './activities.service';
 import { ActivityPagesService } from './activity-pages.service';
 import { ActivityDto, CalendarQuery, CancelActivityDto, HelpOfferDto, HelpOfferOnBehalfDto, HelpOfferResponseDto, MoveOccurrenceDto, RosterDto, RosterRemoveDto } from './dto/activity.dto';
@@ -53,7 +53,7 @@ export class ActivitiesController {
     const places = await this.homes.places(user.homeIds);
     const { units, unitGroups } = unitChoicesOf(places);
     // Someone with several homes sees which home each activity is in.
-    const homeName = (a: ActivitySummary) => (places.homes.size > 1 ? homeNameOf(places, a.homeId) : '');
+    const homeName = homeNamer(places);
     const unitId = query.unitId?.toLowerCase();
     if (unitId && !units.some((unit) => unit.id === unitId)) throw new NotFoundError();
 
@@ -68,7 +68,7 @@ export class ActivitiesController {
     const range = localDaysRange(first, dates.length, zone);
     const byDate = new Map<string, ReturnType<typeof calendarItem>[]>();
     for (const activity of await this.activities.listBetween(user, range.start, range.end, { unitId, includeCancelled: true })) {
-      byDate.set(activity.date, [...(byDate.get(activity.date) ?? []), calendarItem(activity, homeName(activity))]);
+      byDate.set(activity.date, [...(byDate.get(activity.date) ?? []), calendarItem(activity, homeName(activity.homeId))]);
     }
     const days = dates.map((day, index) => ({
       date: day, dayNumber: Number(day.slice(8)), weekday: (index % 7) + 1, isToday: day === today,

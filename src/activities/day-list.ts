@@ -2,7 +2,7 @@ import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { todayIn, utcToLocal } from '../common/time/zoned';
 import { asDate, asNumber, placeholders } from '../database/sql';
-import { homeNameOf, Places, unitChoicesOf } from '../homes/places';
+import { homeNamer, Places, unitChoicesOf } from '../homes/places';
 import type { ActivityCategory } from './activities.enums';
 import type { ActivitySummary } from './activities.service';
 import type { Activity } from './entities/activity.entity';
@@ -96,6 +96,7 @@ export function toSummary(
  */
 export function todayView(user: SessionUser, date: string, unitId: string | undefined, places: Places, activities: ActivitySummary[]) {
   const severalHomes = places.homes.size > 1;
+  const homeName = homeNamer(places);
   return {
     date,
     isToday: date === todayIn(user.timezone),
@@ -103,7 +104,7 @@ export function todayView(user: SessionUser, date: string, unitId: string | unde
     severalHomes,
     ...unitChoicesOf(places),
     activities: activities.map((a) => ({
-      ...a, homeName: severalHomes ? homeNameOf(places, a.homeId) : '', allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount,
+      ...a, homeName: homeName(a.homeId), allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount,
     })),
   };
 }

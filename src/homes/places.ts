@@ -40,9 +40,12 @@ export function placesOf(rows: PlaceRow[]): Places {
   return places;
 }
 
-/** The name of one of these places' homes. */
-export function homeNameOf(places: Places, homeId: string): string {
-  return places.homes.get(homeId)?.name ?? '';
+/**
+ * Each home's name, for pages of someone with several homes, which say where each thing is; '' for
+ * someone with one home, whose pages need not say it.
+ */
+export function homeNamer(places: Places): (homeId: string) => string {
+  return places.homes.size > 1 ? (homeId) => places.homes.get(homeId)?.name ?? '' : () => '';
 }
 
 /** The homes' names by id, alphabetical (the order their groups of choices come in). */

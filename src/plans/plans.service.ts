@@ -8,7 +8,7 @@ import type { SessionUser } from '../common/access/session-user';
 import { todayIn } from '../common/time/zoned';
 import { FamiliesService } from '../families/families.service';
 import { HomesService } from '../homes/homes.service';
-import { homeNameOf } from '../homes/places';
+import { homeNamer } from '../homes/places';
 import { residentDisplayName } from '../residents/family-links.service';
 import { ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
@@ -163,11 +163,12 @@ export class PlansService {
     const places = await this.homes.places(user.homeIds);
     const todays = new Map([...places.homes].map(([homeId, home]) => [homeId, todayIn(home.timezone)]));
     // Someone with several homes is told each resident's home, before the unit.
+    const homeName = homeNamer(places);
     const severalHomes = places.homes.size > 1;
     const view: OverdueView = { overdue: [], withoutPlan: [], severalHomes };
     for (const resident of residents) {
       const unitName = resident.unitId ? (places.units.get(resident.unitId)?.name ?? null) : null;
-      const where = severalHomes ? [homeNameOf(places, resident.homeId), unitName].filter(Boolean).join(' · ') : unitName;
+      const where = severalHomes ? [homeName(resident.homeId), unitName].filter(Boolean).join(' · ') : unitName;
       const base = { residentId: resident.id, name: resident.name, unitName: where };
       const plan = agreed.get(resident.id);
       const today = todays.get(resident.homeId)!;

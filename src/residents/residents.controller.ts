@@ -13,7 +13,7 @@ import { ImageUpload } from '../common/images/image-upload';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
-import { homeNameOf, unitChoicesOf } from '../homes/places';
+import { homeNamer, unitChoicesOf } from '../homes/places';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLinksService } from './family-links.service';
 import { PARTICIPATION_WEEKS, ResidentActivityFacts } from './resident-activity-facts';
@@ -44,7 +44,7 @@ export class ResidentsController {
     const places = await this.homes.places(user.homeIds);
     const { units, unitGroups } = unitChoicesOf(places, true);
     // Someone with several homes is told each resident's home.
-    const homeName = (homeId: string) => (places.homes.size > 1 ? homeNameOf(places, homeId) : '');
+    const homeName = homeNamer(places);
     const filters = { q: query.q ?? '', unitId: query.unitId ?? '', status: query.status ?? 'current' };
     const pageLink = (page: number) => `/residents?${new URLSearchParams({ ...filters, page: String(page) }).toString()}`;
     return {

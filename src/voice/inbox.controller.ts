@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from
 import type { Request } from 'express';
 import { ActivitiesService } from '../activities/activities.service';
 import { HomesService } from '../homes/homes.service';
-import { homeNameOf } from '../homes/places';
+import { homeNamer } from '../homes/places';
 import { formatDate } from '../common/views/format';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -67,7 +67,7 @@ export class InboxController {
       this.homes.places(user.homeIds),
     ]);
     // Someone with several homes is told which home each suggestion, offer and rating is about.
-    const homeName = (homeId: string) => (places.homes.size > 1 ? homeNameOf(places, homeId) : '');
+    const homeName = homeNamer(places);
     // A card whose answer was refused stays on the page even when it no longer belongs to the tab.
     const failed = failedId && !listed.some((s) => s.id === failedId) ? await this.suggestions.get(user, failedId).catch(() => null) : null;
     const suggestions = failed ? [failed, ...listed] : listed;

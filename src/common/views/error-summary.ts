@@ -14,8 +14,13 @@ function attribute(tag: string, name: string): string | null {
 }
 
 /** Visible text of a bit of our own escaped HTML: tags dropped, Handlebars' entities read back, spaces collapsed. */
+export function htmlText(html: string): string {
+  return html.replace(/<[^>]*>/g, ' ').replace(/&(amp|lt|gt|quot|#x27|#39|#x60|#x3D|nbsp);/g, (entity) => ENTITIES[entity]).replace(/\s+/g, ' ').trim();
+}
+
+/** A label's text, without the colon or the asterisk of a required field. */
 function textOf(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/&(amp|lt|gt|quot|#x27|#39|#x60|#x3D|nbsp);/g, (entity) => ENTITIES[entity]).replace(/\s+/g, ' ').trim().replace(/\s*[:*]$/, '');
+  return htmlText(html).replace(/\s*[:*]$/, '');
 }
 
 function escapeRegExp(text: string): string {

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import Handlebars from 'handlebars';
 import type { HelperOptions, RuntimeOptions, TemplateDelegate } from 'handlebars';
 import { messageSource, translate } from '../i18n/i18n';
-import { errorSummary } from './error-summary';
+import { errorSummary, htmlText } from './error-summary';
 import { formatDate, formatDateTime } from './format';
 import { VIEWS_DIR } from '../paths';
 
@@ -125,22 +125,8 @@ function rootLocale(options: HelperOptions): string {
   return (options.data?.root as { locale?: string } | undefined)?.locale ?? 'en';
 }
 
-/** Handlebars' escapes (and numeric ones), undone: the heading's text is escaped again in the layout's <title>. */
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x60': '`', '#x3D': '=', '#39': "'" };
-
 /** The text of a page's first <h1>, without its markup; undefined when it has none. */
 export function headingText(html: string): string | undefined {
   const heading = /<h1\b[^>]*>([\s\S]*?)<\/h1>/i.exec(html)?.[1];
-  if (heading === undefined) return undefined;
-  const text = heading
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => ENTITIES[name] ?? numericEntity(name) ?? entity)
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text || undefined;
-}
-
-function numericEntity(name: string): string | undefined {
-  const code = /^#x[0-9a-f]+$/i.test(name) ? parseInt(name.slice(2), 16) : /^#\d+$/.test(name) ? Number(name.slice(1)) : NaN;
-  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+  return heading === undefined ? undefined : htmlText(heading) || undefined;
 }
