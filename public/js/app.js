@@ -36,6 +36,30 @@
     });
   });
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', focusFirstInvalid);
-  else focusFirstInvalid();
+  // 3. A form that sends the reader back to a section of a long page (/portal/residents/…#coming) has
+  //    its one-off messages ("Thank you: the staff will be in touch.") shown at the top of that section,
+  //    where the reader is, rather than at the top of the page, out of sight above it.
+  function showFlashAtSection() {
+    const notices = document.querySelectorAll('main > .notice[data-flash]');
+    if (notices.length === 0 || location.hash.length < 2) return;
+    let target = null;
+    try { target = document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch { return; }
+    if (!target || !target.closest('main') || target.matches('main')) return;
+    const heading = Array.from(target.children).find((child) => /^H[1-6]$/.test(child.tagName));
+    let after = heading || null;
+    notices.forEach((notice) => {
+      if (after) after.after(notice);
+      else target.prepend(notice);
+      after = notice;
+    });
+    target.scrollIntoView();
+  }
+
+  function ready() {
+    showFlashAtSection();
+    focusFirstInvalid();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
 })();

@@ -84,6 +84,12 @@ describeInBrowser('A family idea becomes an activity, in Chromium', () => {
       await Promise.all([family.waitForURL(/\/portal\/residents\/[0-9a-f-]{36}#my-suggestions$/), family.click('form[action$="/suggestions"] button[type=submit]')]);
       expect(await family.locator('#my-suggestions').innerText()).toContain(IDEA);
       expect(await family.locator('#my-suggestions').innerText()).toContain('Waiting for an answer');
+      // The thank-you is where the page took the relative, not at the top of the long page above them.
+      const thanks = family.locator('#my-suggestions > .notice-success');
+      expect(await thanks.innerText()).toMatch(/thank/i);
+      await expect(thanks.isVisible()).resolves.toBe(true);
+      expect(await thanks.evaluate((notice) => { const box = notice.getBoundingClientRect(); return box.top >= 0 && box.bottom <= innerHeight; })).toBe(true);
+      expect(await family.locator('main > .notice').count()).toBe(0);
       await expectUsable(family);
       const suggestion = await t.dataSource.getRepository(Suggestion).findOneByOrFail({ title: IDEA });
 
