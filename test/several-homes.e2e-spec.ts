@@ -136,6 +136,7 @@ describe('Pages of someone with several homes name each activity\'s home', () =>
     const wrong = await both.post('/residents').type('form').send({ _csrf: token, ...fields, homeId: serenaId, unitId: units.get(tigliId) });
     expect(wrong.status).toBe(422);
     expect(wrong.text).toContain('id="error-unitId"');
+    expect(wrong.text).toContain('Choose one of the units of Casa Serena.');
     expect(wrong.text).toContain('value="Messori"');
     expect(wrong.text).toContain('<optgroup label="Villa dei Tigli">');
     const right = await both.post('/residents').type('form').send({ _csrf: token, ...fields, homeId: tigliId, unitId: units.get(tigliId) });

@@ -428,8 +428,11 @@ export class ResidentsService {
     if (input.dateOfBirth && input.dateOfBirth >= input.admittedOn) {
       throw new ValidationError({ dateOfBirth: { key: 'residents.bornAfterAdmission' } });
     }
-    if (input.unitId && !(await this.unitOptions(user, homeId)).some((u) => u.id === input.unitId)) {
-      throw new ValidationError({ unitId: { key: 'validation.isIn' } });
+    if (!input.unitId) return;
+    const { home, units } = await this.homes.get(user, homeId);
+    if (!units.some((u) => u.active && u.id === input.unitId)) {
+      // Someone with several homes is offered every home's units: the message names the home chosen.
+      throw new ValidationError({ unitId: { key: 'residents.unitOfAnotherHome', params: { home: home.name } } });
     }
   }
 
