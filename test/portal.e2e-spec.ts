@@ -209,6 +209,24 @@ describe('Family and volunteer portals', () => {
       expect(feedback).not.toContain(heldForBruno.id);
     });
 
+    it("should fold what is older than two weeks of the relative's history under \"Earlier\", still within the 60 days", async () => {
+      const older = await createActivity(t, home.id, { title: 'Gita al mercato', startsAt: new Date(Date.now() - 30 * DAY), status: 'completed', residentIds: [rosa.id] });
+      const tooOld = await createActivity(t, home.id, { title: 'Festa di primavera', startsAt: new Date(Date.now() - 70 * DAY), status: 'completed', residentIds: [rosa.id] });
+      const logged = { homeId: home.id, residentId: rosa.id, engagement: 'active' as const, moodBefore: null, moodAfter: null, recordedBy: null, recordedAt: new Date(), staffNote: null };
+      await t.dataSource.getRepository(Participation).insert([
+        { ...logged, activityId: older.id, familyNote: 'Rosa chose the pears' },
+        { ...logged, activityId: tooOld.id, familyNote: null },
+      ]);
+      const history = section(plain((await ada.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text), 'history');
+      const [recent, earlier] = history.split('<details');
+      expect(recent).toContain('Tombola del martedì');
+      expect(recent).not.toContain('Gita al mercato');
+      expect(earlier).toMatch(/<summary>Earlier: 1 activity from the last 60 days<\/summary>/);
+      expect(earlier).toContain('Gita al mercato');
+      expect(earlier).toContain('Rosa chose the pears');
+      expect(history).not.toContain('Festa di primavera');
+    });
+
     it('should hide notes and plan detail with summary consent, and never show staff notes', async () => {
       const html = plain((await summaryRelative.agent.get(`/portal/residents/${carla.id}`).expect(200)).text);
       const history = section(html, 'history');

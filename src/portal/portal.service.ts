@@ -22,6 +22,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far ahead "coming activities" look, and how far back the history and "How did it go?" look. */
 export const COMING_DAYS = 14;
 export const HISTORY_DAYS = 60;
+/** The history's first part, open on the page; the rest of the 60 days is folded under "Earlier". */
+export const RECENT_HISTORY_DAYS = 14;
 export const FEEDBACK_DAYS = 30;
 /** Offers a relative still has running (one at a time per activity). */
 const OPEN_OFFER: HelpOfferStatus[] = ['offered', 'confirmed'];
@@ -123,6 +125,7 @@ export class PortalService {
     const coming = await this.comingFor(user, resident);
     const history = await this.history(user, resident, HISTORY_DAYS);
     const feedbackSince = new Date(Date.now() - FEEDBACK_DAYS * DAY_MS);
+    const recentSince = new Date(Date.now() - RECENT_HISTORY_DAYS * DAY_MS);
     const quarter = await this.checkIns.quarterFor(residentId);
     const checkIn = await this.checkIns.familyCheckInOf(user.personId!, residentId, quarter);
     const mine = (await this.suggestions.listMine(user)).filter((s) => s.residentId === residentId || s.residentId === null);
@@ -138,6 +141,9 @@ export class PortalService {
       canContribute,
       coming,
       history,
+      // A phone would otherwise scroll through two months of activities to reach what follows.
+      recentHistory: history.filter((h) => h.startsAt >= recentSince),
+      earlierHistory: history.filter((h) => h.startsAt < recentSince),
       feedbackChoices: history.filter((h) => h.attended && h.startsAt >= feedbackSince).map((h) => ({ id: h.activityId, title: h.title, date: h.date, time: h.time })),
       plan: await this.plans.familyPlan(user, residentId),
       quarter,
