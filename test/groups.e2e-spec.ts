@@ -5,7 +5,7 @@ import { HomeGroup } from '../src/homes/entities/home-group.entity';
 import { GROUP_FIGURES } from '../src/groups/group-view';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { createGroup, createHome, createUser, TestUser } from './support/factories';
-import { Agent, formToken, signIn } from './support/http';
+import { Agent, csrfFrom, formToken, signIn } from './support/http';
 import { buildReportScenario } from './support/report-fixtures';
 import { createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
@@ -206,5 +206,17 @@ describe('Groups of homes and the group view (issue 20 e)', () => {
     expect(refused.text).toContain('groupIds');
     const page = await agents.admin.get(`/admin/homes/${homes.x}`).expect(200);
     expect(page.text).toContain('name="groupId"');
+    // The groups to choose from, the home's own chosen (a page's "groups" once took the partial's place of its optgroups: an empty list).
+    const choice = /<select id="field-groupId"[^>]*>([\s\S]*?)<\/select>/.exec(page.text)![1];
+    expect(choice).toContain(`<option value="${groupG}">Gruppo G</option>`);
+    expect(choice).toContain(`<option value="${groupH}" selected>Gruppo H</option>`);
+    expect(choice).not.toContain('<optgroup');
+    // Saved as it stands (the address corrected), the home stays in its group.
+    const saved = await agents.admin.post(`/admin/homes/${homes.x}`).type('form').send({
+      _csrf: csrfFrom(page.text), name: 'Casa Xenia', slug: (await t.dataSource.getRepository(Home).findOneByOrFail({ id: homes.x })).slug,
+      timezone: 'Europe/Rome', locale: 'it', country: 'IT', address: 'Via Emilia 1, Modena', groupId: groupH,
+    });
+    expect(saved.status).toBe(303);
+    expect(await t.dataSource.getRepository(Home).findOneByOrFail({ id: homes.x })).toMatchObject({ groupId: groupH, address: 'Via Emilia 1, Modena' });
   });
 });
