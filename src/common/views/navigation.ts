@@ -39,10 +39,14 @@ const MENU: { href: string; labelKey: string; countKey?: string; roles: SessionU
 ];
 
 export function navigationFor(user: SessionUser, path: string): NavItem[] {
-  return MENU.filter((item) => item.roles === 'all' || item.roles.includes(user.role)).map((item) => ({
+  const items = MENU.filter((item) => item.roles === 'all' || item.roles.includes(user.role));
+  const leads = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
+  // One current item: the most precise (/portal/messages is under /portal, and only "Messages" is current there).
+  const current = items.filter((item) => leads(item.href)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  return items.map((item) => ({
     href: item.href,
     labelKey: item.labelKey,
     ...(item.countKey ? { countKey: item.countKey } : {}),
-    current: item.href === '/' ? path === '/' : path === item.href || path.startsWith(`${item.href}/`),
+    current: item.href === current,
   }));
 }
