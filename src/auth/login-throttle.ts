@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, LessThan } from 'typeorm';
-import { sqlRow, sqlRun } from '../database/sql';
+import { likeEscaped, sqlRow, sqlRun } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { LoginAttempt } from './entities/login-attempt.entity';
 import { LoginThrottleCounter } from './entities/login-throttle-counter.entity';
@@ -109,7 +109,7 @@ export class LoginThrottle {
 
   /** Forgets every pair of an account and its count (its password was reset by mail), inside the caller's transaction. */
   async clearAccount(m: EntityManager, email: string): Promise<void> {
-    await sqlRun(m, `DELETE FROM login_throttle WHERE (scope = 'pair' AND "key" LIKE ? ESCAPE '\\') OR (scope = 'account' AND "key" = ?)`, [`${escapeLike(email)} %`, email]);
+    await sqlRun(m, `DELETE FROM login_throttle WHERE (scope = 'pair' AND "key" LIKE ? ESCAPE '\\') OR (scope = 'account' AND "key" = ?)`, [`${likeEscaped(email)} %`, email]);
   }
 
   /** Deletes counters and attempt rows last touched before `before`; how many went. For the retention job. */
@@ -164,6 +164,3 @@ export function delayAfter(n: number): number {
   return Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(n, 20));
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Redirect, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -9,7 +9,10 @@ import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { clientIp } from '../common/http/session';
 import { translate } from '../common/i18n/i18n';
 import { renderSubjectAccessPdf } from '../reports/pdf/subject-access.pdf';
-import { rolesThat } from '../common/access/access-policy';
+import { can, rolesThat } from '../common/access/access-policy';
+import { AUDIT_ACTIONS } from '../audit/audit.enums';
+import { AuditLogService } from './audit-log.service';
+import { AuditLogQueryDto } from './dto/audit-log-query.dto';
 import { ErasureDto } from './dto/erasure.dto';
 import { ErasureService } from './erasure.service';
 import { RetentionService } from './retention.service';
@@ -27,12 +30,29 @@ export class DataProtectionController {
     private readonly subjectAccess: SubjectAccessService,
     private readonly erasure: ErasureService,
     private readonly retention: RetentionService,
+    private readonly auditLog: AuditLogService,
   ) {}
 
   @Get('data-protection')
   @Render('data-protection/index')
   async index(@CurrentUser() user: SessionUser, @Req() req: Request) {
-    return { title: translate(req.locale, 'dataProtection.title'), ...(await this.retention.review(user)) };
+    return { title: translate(req.locale, 'dataProtection.title'), canReadAuditLog: can(user, 'readAuditLog'), ...(await this.retention.review(user)) };
+  }
+
+  /** The audit log, filtered by the page's address; a date typed wrong comes back beside its field (422), the filters kept. */
+  @Get('data-protection/audit')
+  @Roles(...rolesThat('readAuditLog'))
+  @Render('data-protection/audit')
+  async audit(@CurrentUser() user: SessionUser, @Query() query: AuditLogQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const page = await this.auditLog.page(user, query);
+    const errors = Object.fromEntries(Object.entries(page.errors).map(([field, message]) => [field, translate(req.locale, message.key, message.params)]));
+    if (Object.keys(errors).length > 0) res.status(422);
+    const { before: _before, ...filters } = query;
+    const older = page.olderBefore === null ? null : `/data-protection/audit?${new URLSearchParams({ ...definedOnly(filters), before: String(page.olderBefore) })}`;
+    return {
+      title: translate(req.locale, 'dataProtection.audit.title'), ...page, errors, values: query, older, filtered: Object.keys(definedOnly(filters)).length > 0,
+      actions: AUDIT_ACTIONS.map((action) => ({ id: action, name: translate(req.locale, `dataProtection.audit.actions.${action}`) })),
+    };
   }
 
   @Get('residents/:id/data-export.json')
@@ -72,4 +92,9 @@ export class DataProtectionController {
 /** The file name says whose export it is by id only: a name in a download's file name travels far. */
 function fileName(residentId: string, generatedAt: string): string {
   return `insieme-subject-access-${residentId.slice(0, 8)}-${generatedAt.slice(0, 10)}`;
+}
+
+/** The filters that were given, as text for an address. */
+function definedOnly(filters: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && value !== null && value !== '').map(([key, value]) => [key, String(value)]));
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PhotosModule } from '../photos/photos.module';
 import { ResidentsModule } from '../residents/residents.module';
+import { AuditLogService } from './audit-log.service';
 import { DataProtectionController } from './data-protection.controller';
 import { ErasureService } from './erasure.service';
 import { RetentionService } from './retention.service';
@@ -14,6 +15,6 @@ import { SubjectAccessService } from './subject-access.service';
 @Module({
   imports: [ResidentsModule, PhotosModule],
   controllers: [DataProtectionController],
-  providers: [SubjectAccessService, ErasureService, RetentionService],
+  providers: [SubjectAccessService, ErasureService, RetentionService, AuditLogService],
 })
 export class DataProtectionModule {}

@@ -11,6 +11,7 @@ import { translate } from '../common/i18n/i18n';
 import { IdempotencyKey } from '../common/idempotency/idempotency-key.entity';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { UnitOfWork } from '../database/unit-of-work';
+import { likeEscaped } from '../database/sql';
 import { FamilyMember } from '../families/entities/family-member.entity';
 import { Home } from '../homes/entities/home.entity';
 import { MailService } from '../mail/mail.service';
@@ -304,6 +305,3 @@ export function mentionsResident(text: string, r: Pick<Resident, 'firstName' | '
     .some((part) => new RegExp(`(^|[^\\p{L}])${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'iu').test(text));
 }
 
-function likeEscaped(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

@@ -52,6 +52,11 @@ export function asNumber(value: number | string | null | undefined): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
 
+/** Text matched literally by LIKE … ESCAPE '\\': its %, _ and \\ escaped. */
+export function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** "?, ?, ?" for a list of n values. */
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');

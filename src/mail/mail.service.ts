@@ -8,6 +8,7 @@ import { NotFoundError } from '../common/errors/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work';
+import { likeEscaped } from '../database/sql';
 import { MailMessage } from './entities/mail-message.entity';
 import { renderMail } from './mail-renderer';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
@@ -60,9 +61,6 @@ export interface MentioningMail {
 
 const PAGE_SIZE = 25;
 
-function likeEscaped(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /**
  * The outbox: mails are written in the recipient's language inside the caller's unit of work and

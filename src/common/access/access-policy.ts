@@ -31,6 +31,8 @@ const CAPABILITIES = {
    * their home. Others do not: an export holds the whole record and erasure cannot be undone.
    */
   handleDataProtection: ['admin', 'manager'],
+  /** The audit log of every home (SPEC 4: the admin, the group's IT and data protection lead). */
+  readAuditLog: ['admin'],
   /** Read staff records (coordinators plan with them); only managers change them. */
   readStaff: ['admin', 'manager', 'coordinator'],
   manageStaff: ['admin', 'manager'],

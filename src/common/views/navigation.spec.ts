@@ -9,6 +9,8 @@ describe('navigationFor', () => {
     expect(current('family', '/portal/messages')).toEqual(['/portal/messages']);
     expect(current('family', '/portal/residents/0e7c5d2a-3b1f-4c6e-9a8d-1f2e3d4c5b6a')).toEqual(['/portal']);
     expect(current('manager', '/messages')).toEqual(['/messages']);
+    expect(current('admin', '/data-protection/audit')).toEqual(['/data-protection/audit']);
+    expect(current('admin', '/data-protection')).toEqual(['/data-protection']);
     expect(current('manager', '/residents/0e7c5d2a-3b1f-4c6e-9a8d-1f2e3d4c5b6a/plan')).toEqual(['/residents']);
   });
 

@@ -31,6 +31,7 @@ const MENU: { href: string; labelKey: string; countKey?: string; roles: SessionU
   { href: '/groups', labelKey: 'nav.groups', roles: ['admin', 'group_manager'] },
   { href: '/reports', labelKey: 'nav.reports', roles: ['admin', 'manager', 'coordinator', 'group_manager'] },
   { href: '/data-protection', labelKey: 'dataProtection.nav', roles: ['admin', 'manager'] },
+  { href: '/data-protection/audit', labelKey: 'dataProtection.audit.nav', roles: ['admin'] },
   { href: '/accounts', labelKey: 'nav.accounts', roles: ['admin', 'manager'] },
   { href: '/devices', labelKey: 'ward.nav', roles: ['admin', 'manager'] },
   { href: '/admin/homes', labelKey: 'nav.homes', roles: ['admin'] },

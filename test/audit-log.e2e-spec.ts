@@ -1,0 +1,138 @@
+import { AuditService } from '../src/audit/audit.service';
+import { AUDIT_PAGE_SIZE } from '../src/data-protection/audit-log.service';
+import { UnitOfWork } from '../src/database/unit-of-work';
+import { HomeView } from '../src/homes/homes.service';
+import { Resident } from '../src/residents/entities/resident.entity';
+import { createHome, createUser, TestUser } from './support/factories';
+import { Agent, formToken, signIn } from './support/http';
+import { createTestApp, TestApp } from './support/test-app';
+
+/** SPEC 4: the admin's audit log, filtered by person, user and date. */
+describe('The audit log', () => {
+  let t: TestApp;
+  let home: HomeView;
+  let admin: Agent;
+  let coordinator: TestUser;
+  let bruna: Resident;
+
+  /** The rows of the page's table, as text. */
+  const rowsOf = (html: string) => [...html.matchAll(/<tr id="entry-(\d+)">([\s\S]*?)<\/tr>/g)].map((m) => ({ seq: Number(m[1]), html: m[2] }));
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    home = await createHome(t, { name: 'Casa Serena', timezone: 'Europe/Rome' });
+    coordinator = await createUser(t, { role: 'coordinator', homeIds: [home.id], displayName: 'Giulia Ferri' });
+    const adminUser = await createUser(t, { role: 'admin', displayName: 'Marco Galli' });
+    // What a coordinator does, through the app: signs in, admits a resident, changes her room.
+    const staff = await signIn(t, coordinator.email, coordinator.password);
+    const fields = { firstName: 'Bruna', lastName: 'Messori', dateOfBirth: '1936-02-03', admittedOn: '2025-03-01', weeklyActivityTarget: '4', room: '' };
+    await staff.post('/residents').type('form').send({ _csrf: await formToken(staff, '/residents/new'), ...fields }).expect(303);
+    bruna = await t.dataSource.getRepository(Resident).findOneByOrFail({ lastName: 'Messori' });
+    await staff.post(`/residents/${bruna.id}`).type('form').send({ _csrf: await formToken(staff, `/residents/${bruna.id}/edit`), ...fields, room: '12B' }).expect(303);
+    admin = await signIn(t, adminUser.email, adminUser.password);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("should show the admin what was done, by whom, to whom, and the fields' old and new values, newest first", async () => {
+    const page = await admin.get('/data-protection/audit').expect(200);
+    expect(page.text).toContain('<title>Audit log · Insieme</title>');
+    const rows = rowsOf(page.text);
+    expect(rows.map((r) => r.seq)).toEqual([...rows.map((r) => r.seq)].sort((a, b) => b - a));
+    const changed = rows.find((r) => r.html.includes('Changed') && r.html.includes('Messori'))!;
+    expect(changed.html).toContain('Giulia Ferri');
+    expect(changed.html).toContain('Activity coordinator');
+    expect(changed.html).toContain(`Resident: <a href="/residents/${bruna.id}">Bruna Messori</a>`);
+    expect(changed.html).toContain('<strong>room</strong>: — → 12B');
+    expect(changed.html).toContain('Casa Serena');
+    expect(rows.some((r) => r.html.includes('Created') && r.html.includes('Bruna Messori'))).toBe(true);
+    expect(rows.some((r) => r.html.includes('Signed in') && r.html.includes('Giulia Ferri'))).toBe(true);
+  });
+
+  it('should filter by the person the entries are about, by who did it, by what and by day', async () => {
+    const about = rowsOf((await admin.get('/data-protection/audit').query({ person: 'messori' }).expect(200)).text);
+    expect(about.length).toBe(2);
+    expect(about.every((r) => r.html.includes('Bruna Messori'))).toBe(true);
+
+    const byHer = rowsOf((await admin.get('/data-protection/audit').query({ user: 'giulia' }).expect(200)).text);
+    expect(byHer.length).toBeGreaterThanOrEqual(3);
+    expect(byHer.every((r) => r.html.includes('Giulia Ferri'))).toBe(true);
+    const sessions = rowsOf((await admin.get('/data-protection/audit').query({ user: 'giulia', action: 'login' }).expect(200)).text);
+    expect(sessions.length).toBeGreaterThanOrEqual(1);
+    expect(sessions.every((r) => r.html.includes('Signed in'))).toBe(true);
+
+    const nobody = await admin.get('/data-protection/audit').query({ user: 'Nessuno Affatto' }).expect(200);
+    expect(rowsOf(nobody.text)).toEqual([]);
+    expect(nobody.text).toContain('No account has “Nessuno Affatto” in its name or email.');
+
+    expect(rowsOf((await admin.get('/data-protection/audit').query({ person: 'messori', from: '2020-01-01', to: '2099-12-31' }).expect(200)).text).length).toBe(2);
+    expect(rowsOf((await admin.get('/data-protection/audit').query({ person: 'messori', from: '2099-01-01' }).expect(200)).text)).toEqual([]);
+    expect(rowsOf((await admin.get('/data-protection/audit').query({ person: 'messori', to: '2020-01-01' }).expect(200)).text)).toEqual([]);
+  });
+
+  it('should answer a wrong date beside its field, the filters kept, and never a 500', async () => {
+    const wrong = await admin.get('/data-protection/audit').query({ person: 'messori', from: '2026-13-01' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('id="error-from"');
+    expect(wrong.text).toContain('value="messori"');
+    const reversed = await admin.get('/data-protection/audit').query({ from: '2026-12-05', to: '2026-12-01' });
+    expect(reversed.status).toBe(422);
+    expect(reversed.text).toContain('The end date must be on or after the start date.');
+    const unknown = await admin.get('/data-protection/audit').query({ action: 'delete_everything' });
+    expect(unknown.status).toBe(422);
+    expect(unknown.text).toContain('action&#x3D;delete_everything: Choose one of the options.');
+    // LIKE's own characters are looked for as typed.
+    expect(rowsOf((await admin.get('/data-protection/audit').query({ person: '%' }).expect(200)).text)).toEqual([]);
+  });
+
+  it('should page through the log, older entries after the newest', async () => {
+    const audit = t.get(AuditService);
+    await t.get(UnitOfWork).transaction(async (m) => {
+      for (let i = 0; i < AUDIT_PAGE_SIZE + 5; i += 1) {
+        await audit.record(m, { action: 'update', userId: null, role: null, entityType: 'resident', entityId: bruna.id, homeId: home.id, changes: { room: { old: `${i}`, new: `${i + 1}` } } });
+      }
+    });
+    const first = await admin.get('/data-protection/audit').query({ person: 'Bruna' }).expect(200);
+    const firstRows = rowsOf(first.text);
+    expect(firstRows.length).toBe(AUDIT_PAGE_SIZE);
+    const older = /<a class="button" href="([^"]+)">Older entries<\/a>/.exec(first.text)![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+    expect(older).toContain('person=Bruna');
+    const second = rowsOf((await admin.get(older).expect(200)).text);
+    expect(second.length).toBe(AUDIT_PAGE_SIZE + 5 + 2 - AUDIT_PAGE_SIZE);
+    expect(Math.max(...second.map((r) => r.seq))).toBeLessThan(Math.min(...firstRows.map((r) => r.seq)));
+  });
+
+  it("should not show again an erased resident's values recorded before the erasure", async () => {
+    const staff = await signIn(t, coordinator.email, coordinator.password);
+    const fields = { firstName: 'Ada', lastName: 'Pavarotti', dateOfBirth: '1930-05-06', admittedOn: '2024-01-10', weeklyActivityTarget: '3', aboutMe: 'Sarta a Carpi per quarant’anni.' };
+    await staff.post('/residents').type('form').send({ _csrf: await formToken(staff, '/residents/new'), ...fields }).expect(303);
+    const ada = await t.dataSource.getRepository(Resident).findOneByOrFail({ lastName: 'Pavarotti' });
+    const before = (await admin.get('/data-protection/audit').query({ person: 'Pavarotti' }).expect(200)).text;
+    expect(before).toContain('Sarta a Carpi');
+    await t.dataSource.getRepository(Resident).update({ id: ada.id }, { status: 'discharged', leftOn: '2025-01-31' });
+    const token = await formToken(admin, `/residents/${ada.id}/erase`);
+    await admin.post(`/residents/${ada.id}/erase`).type('form').send({ _csrf: token, reason: 'A request received by post', confirm: 'on' }).expect(303);
+
+    const after = (await admin.get('/data-protection/audit').expect(200)).text;
+    for (const value of ['Sarta a Carpi', 'Pavarotti', '1930-05-06']) expect(after).not.toContain(value);
+    const created = rowsOf(after).find((r) => r.html.includes('Created') && r.html.includes(`/residents/${ada.id}`))!;
+    expect(created.html).toContain('<strong>aboutMe</strong>: [erased] → [erased]');
+    expect(rowsOf(after).some((r) => r.html.includes('Erased') && r.html.includes(`/residents/${ada.id}`))).toBe(true);
+  });
+
+  it.each(['manager', 'coordinator', 'carer', 'family', 'volunteer', 'group_manager'] as const)('should not show the log to a %s, nor offer it in the menu', async (role) => {
+    const user = await createUser(t, { role, homeIds: role === 'group_manager' ? [] : [home.id] });
+    const agent = await signIn(t, user.email, user.password);
+    const answer = await agent.get('/data-protection/audit');
+    expect([403, 404]).toContain(answer.status);
+    expect(answer.text).not.toContain('Messori');
+    const menu = await agent.get('/account').expect(200);
+    expect(menu.text).not.toContain('href="/data-protection/audit"');
+  });
+
+  it("should be in the admin's menu", async () => {
+    expect((await admin.get('/account').expect(200)).text).toContain('href="/data-protection/audit"');
+  });
+});
