@@ -3,6 +3,7 @@ import { AUDIT_PAGE_SIZE } from '../src/data-protection/audit-log.service';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { HomeView } from '../src/homes/homes.service';
 import { Resident } from '../src/residents/entities/resident.entity';
+import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, formToken, signIn } from './support/http';
 import { createTestApp, TestApp } from './support/test-app';
@@ -102,6 +103,16 @@ describe('The audit log', () => {
     const second = rowsOf((await admin.get(older).expect(200)).text);
     expect(second.length).toBe(AUDIT_PAGE_SIZE + 5 + 2 - AUDIT_PAGE_SIZE);
     expect(Math.max(...second.map((r) => r.seq))).toBeLessThan(Math.min(...firstRows.map((r) => r.seq)));
+  });
+
+  it("should name the residents of a participation log's fields and the activity it was for", async () => {
+    const activity = await createActivity(t, home.id, { title: 'Tombola del martedì', startsAt: new Date(Date.now() - 60 * 60 * 1000), residentIds: [bruna.id] });
+    await t.get(UnitOfWork).transaction((m) => t.get(AuditService).record(m, {
+      action: 'create', userId: null, role: null, entityType: 'participation', entityId: activity.id, homeId: home.id, changes: { [`${bruna.id}.engagement`]: { old: null, new: 'active' } },
+    }));
+    const row = rowsOf((await admin.get('/data-protection/audit').query({ action: 'create' }).expect(200)).text).find((r) => r.html.includes('Tombola del martedì'))!;
+    expect(row.html).toContain('<strong>Bruna Messori · engagement</strong>: — → active');
+    expect(row.html).not.toContain(bruna.id);
   });
 
   it("should not show again an erased resident's values recorded before the erasure", async () => {

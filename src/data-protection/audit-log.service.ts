@@ -20,6 +20,7 @@ export const AUDIT_PAGE_SIZE = 50;
 const MATCHES_AT_MOST = 500;
 /** A change's value is cut to this many characters on the page (an about-me text can be long). */
 const VALUE_CHARS = 120;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The people whose names a filter looks for, and the records that belong to a resident or a relative. */
 const PEOPLE = [
@@ -138,7 +139,7 @@ export class AuditLogService {
         return {
           seq: Number(row.seq), at: asDate(row.at), userName: row.userId ? (names.users.get(row.userId) ?? null) : null, role: row.role, action: row.action,
           entityType: row.entityType, subject, subjectHref: row.entityType === 'resident' && subject ? `/residents/${row.entityId}` : null,
-          homeName: row.homeId ? (names.homes.get(row.homeId) ?? null) : null, changes: changeList(row, erasedAt), ip: row.ip,
+          homeName: row.homeId ? (names.homes.get(row.homeId) ?? null) : null, changes: changeList(row, erasedAt, names.residents), ip: row.ip,
         };
       }),
       olderBefore: rows.length > AUDIT_PAGE_SIZE ? Number(shown[shown.length - 1].seq) : null,
@@ -202,7 +203,7 @@ export class AuditLogService {
     }
     const residentIds = new Set([...ids('resident'), ...owners.values()]);
     for (const row of rows.filter((r) => r.entityType === 'participation')) for (const field of Object.keys(parsed(row.changes) ?? {})) residentIds.add(field.split('.')[0]);
-    const candidates = [...residentIds].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const candidates = [...residentIds].filter((id) => UUID.test(id));
     const erased = candidates.length === 0 ? [] : await sqlRows<{ id: string; erasedAt: Date | string }>(
       m, `SELECT id, "erasedAt" FROM resident WHERE "erasedAt" IS NOT NULL AND id IN (${placeholders(candidates.length)})`, candidates,
     );
@@ -233,16 +234,19 @@ export class AuditLogService {
     for (const kind of PEOPLE.filter((p) => p.type !== 'user')) {
       for (const row of await byIds(kind.table, `"firstName" || ' ' || "lastName"`, ofType(kind.type))) subjects.set(`${kind.type}:${row.id}`, row.label);
     }
+    // A participation entry's fields are "<residentId>.engagement": the residents are named too.
+    const logged = [...new Set(rows.filter((r) => r.entityType === 'participation').flatMap((r) => Object.keys(parsed(r.changes) ?? {}).map((f) => f.split('.')[0])))];
+    const residents = new Map((await byIds('resident', `"firstName" || ' ' || "lastName"`, logged.filter((id) => UUID.test(id)))).map((r) => [String(r.id), r.label]));
     const activityIds = [...new Set([...ofType('activity'), ...ofType('participation')])];
     const activities = activityIds.length ? await m.find(Activity, { select: { id: true, title: true }, where: { id: In(activityIds) } }) : [];
     // A participation entry is keyed by its activity: the log saved for that activity.
     for (const a of activities) for (const type of ['activity', 'participation']) subjects.set(`${type}:${a.id}`, a.title);
-    return { users, homes, subjects };
+    return { users, homes, subjects, residents };
   }
 }
 
 /** An entry's changes as lines to read, each value cut to VALUE_CHARS; an erased resident's values as ERASED_VALUE. */
-function changeList(row: EntryRow, erasures: { ofEntry: Map<number, Date>; ofResident: Map<string, Date> }): AuditLogEntry['changes'] {
+function changeList(row: EntryRow, erasures: { ofEntry: Map<number, Date>; ofResident: Map<string, Date> }, residents: Map<string, string>): AuditLogEntry['changes'] {
   const changes = parsed(row.changes);
   if (!changes) return [];
   const at = asDate(row.at);
@@ -251,8 +255,14 @@ function changeList(row: EntryRow, erasures: { ofEntry: Map<number, Date>; ofRes
     const erasedAt = entryErased ?? (row.entityType === 'participation' ? erasures.ofResident.get(field.split('.')[0]) : undefined);
     return erasedAt !== undefined && at < erasedAt;
   };
+  // "<residentId>.engagement" as "Bruna Messori · engagement".
+  const label = (field: string) => {
+    const dot = field.indexOf('.');
+    const name = row.entityType === 'participation' && dot > 0 ? residents.get(field.slice(0, dot)) : undefined;
+    return name ? `${name} · ${field.slice(dot + 1)}` : field;
+  };
   return Object.entries(changes).map(([field, change]) =>
-    withheld(field) ? { field, old: ERASED_VALUE, new: ERASED_VALUE } : { field, old: shown(change?.old), new: shown(change?.new) },
+    withheld(field) ? { field: label(field), old: ERASED_VALUE, new: ERASED_VALUE } : { field: label(field), old: shown(change?.old), new: shown(change?.new) },
   );
 }
 
