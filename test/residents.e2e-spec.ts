@@ -4,6 +4,7 @@ import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { FamilyLink } from '../src/residents/entities/family-link.entity';
 import { HelpOffer } from '../src/activities/entities/help-offer.entity';
+import { Participation } from '../src/activities/entities/participation.entity';
 import { User } from '../src/auth/entities/user.entity';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
@@ -11,6 +12,7 @@ import { createVolunteer } from './support/people-factories';
 import { Agent, apiSignIn, formToken, signIn } from './support/http';
 import { createRelative, createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
+import { createParticipation } from './support/voice-factories';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7), Buffer.from([0xff, 0xd9])]);
 
@@ -83,6 +85,41 @@ describe('Residents', () => {
       // The volunteer lens: no full name, no notes.
       expect(json.fullName).toBeUndefined();
       expect(json.mobilityNotes).toBeUndefined();
+    });
+
+    it("should list a resident's recent activities for staff, newest first, with how they took part, mood and notes, and never to a volunteer", async () => {
+      const rina = await createResident(t, homeId, { lastName: 'Recenti', consentVolunteerProfile: true });
+      const hour = 60 * 60 * 1000;
+      const older = await createActivity(t, homeId, { title: 'Tombola del martedì', startsAt: new Date(Date.now() - 50 * hour), status: 'completed', residentIds: [rina.id] });
+      const newer = await createActivity(t, homeId, { title: 'Coro del giovedì', startsAt: new Date(Date.now() - 2 * hour), status: 'completed', residentIds: [rina.id] });
+      const cancelled = await createActivity(t, homeId, { title: 'Gita annullata', startsAt: new Date(Date.now() - 5 * hour), status: 'cancelled', residentIds: [rina.id] });
+      const coming = await createActivity(t, homeId, { title: 'Festa di domani', startsAt: new Date(Date.now() + 20 * hour), residentIds: [rina.id] });
+      await createParticipation(t, older, rina.id, 'passive');
+      const sang = await createParticipation(t, newer, rina.id, 'active');
+      await t.dataSource.getRepository(Participation).update({ id: sang.id }, { moodBefore: 2, moodAfter: 4, staffNote: 'Asked for her favourite song', familyNote: 'Sang every verse' });
+      await createParticipation(t, cancelled, rina.id, 'active');
+      await createParticipation(t, coming, rina.id, 'active');
+      for (const role of ['manager', 'coordinator', 'carer']) {
+        const html = (await agents[role].get(`/residents/${rina.id}`).expect(200)).text;
+        const recent = html.slice(html.indexOf('id="recent"'), html.indexOf('id="consent"'));
+        expect(recent.indexOf('Coro del giovedì')).toBeGreaterThan(-1);
+        expect(recent.indexOf('Coro del giovedì')).toBeLessThan(recent.indexOf('Tombola del martedì'));
+        expect(recent).toContain(`href="/activities/${newer.id}"`);
+        expect(recent).toContain('Took part');
+        expect(recent).toContain('Watched, listened');
+        expect(recent).toMatch(/Mood 2 → 4/);
+        expect(recent).toContain('Asked for her favourite song');
+        expect(recent).toContain('Sang every verse');
+        expect(recent).not.toContain('Gita annullata');
+        expect(recent).not.toContain('Festa di domani');
+      }
+      const volunteerRecord = await createVolunteer(t, homeId, { firstName: 'Vito', lastName: 'Recente' });
+      const volunteerUser = await createUser(t, { role: 'volunteer', homeIds: [homeId], personKind: 'volunteer', personId: volunteerRecord.id });
+      await t.dataSource.getRepository(HelpOffer).insert({ homeId, activityId: coming.id, offererType: 'volunteer', volunteerId: volunteerRecord.id, familyMemberId: null, kind: 'deliver', status: 'confirmed', message: null, respondedBy: null, respondedAt: null, createdBy: null });
+      const volunteer = await signIn(t, volunteerUser.email, volunteerUser.password);
+      const seen = (await volunteer.get(`/residents/${rina.id}`).expect(200)).text;
+      expect(seen).not.toContain('id="recent"');
+      expect(seen).not.toContain('Asked for her favourite song');
     });
 
     it('should answer 404 for a resident of another home, and for an id that is not one', async () => {

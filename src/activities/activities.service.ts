@@ -16,7 +16,7 @@ import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import type { Places } from '../homes/places';
-import type { WeeklyParticipation } from '../residents/resident-activity-facts';
+import type { ParticipationEntry, WeeklyParticipation } from '../residents/resident-activity-facts';
 import { ResidentBrief, ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { ActivityDto, ActivityTypeDto } from './dto/activity.dto';
@@ -748,6 +748,18 @@ export class ActivitiesService {
       .getRawMany<{ engagement: Engagement; startsAt: Date | string }>();
     const counted = tallyEngagements(mondays, rows.map((row) => ({ period: mondayOf(utcToLocal(asDate(row.startsAt), zone).date), engagement: row.engagement })));
     return { levels: ENGAGEMENTS, weeks: counted.map(({ key, counts, total }) => ({ weekStart: key, counts, total })), today };
+  }
+
+  async recentParticipation(residentId: string, homeId: string, limit: number, now = new Date()): Promise<ParticipationEntry[]> {
+    const rows = await sqlRows<Omit<ParticipationEntry, 'startsAt'> & { startsAt: Date | string }>(
+      this.activities.manager,
+      `SELECT p."activityId", a.title, a."startsAt", p.engagement, p."moodBefore", p."moodAfter", p."staffNote", p."familyNote"
+       FROM participation p JOIN activity a ON a.id = p."activityId"
+       WHERE p."residentId" = ? AND a."homeId" = ? AND a.status <> 'cancelled' AND a."startsAt" <= ?
+       ORDER BY a."startsAt" DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [residentId, homeId, now],
+    );
+    return rows.map((row) => ({ ...row, startsAt: asDate(row.startsAt) }));
   }
 
   /** Residents living in the user's homes who attended fewer activities in the last 7 days than their weekly target. */

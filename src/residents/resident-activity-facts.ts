@@ -2,6 +2,20 @@ import { Injectable } from '@nestjs/common';
 
 /** How many weeks of participation a resident's page shows staff. */
 export const PARTICIPATION_WEEKS = 12;
+/** How many of a resident's latest logged activities their page lists for staff. */
+export const RECENT_PARTICIPATION = 15;
+
+/** One logged activity of a resident, as their page lists it for staff. */
+export interface ParticipationEntry {
+  activityId: string;
+  title: string;
+  startsAt: Date;
+  engagement: string;
+  moodBefore: number | null;
+  moodAfter: number | null;
+  staffNote: string | null;
+  familyNote: string | null;
+}
 
 /**
  * A resident's participation week by week (Monday to Sunday in the home's time zone), counted per
@@ -28,6 +42,8 @@ export interface ActivityFactsSource {
   residentsAssignedTo(volunteerId: string): Promise<string[]>;
   /** The resident's participation in each of the last `weeks` weeks (this one to today). */
   weeklyParticipation(residentId: string, homeId: string, weeks: number): Promise<WeeklyParticipation>;
+  /** The resident's latest logged activities that have started, newest first, cancelled ones left out. */
+  recentParticipation(residentId: string, homeId: string, limit: number): Promise<ParticipationEntry[]>;
 }
 
 @Injectable()
@@ -48,6 +64,10 @@ export class ResidentActivityFacts implements ActivityFactsSource {
 
   weeklyParticipation(residentId: string, homeId: string, weeks: number): Promise<WeeklyParticipation> {
     return this.required().weeklyParticipation(residentId, homeId, weeks);
+  }
+
+  recentParticipation(residentId: string, homeId: string, limit: number): Promise<ParticipationEntry[]> {
+    return this.required().recentParticipation(residentId, homeId, limit);
   }
 
   private required(): ActivityFactsSource {

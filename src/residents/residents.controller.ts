@@ -16,7 +16,7 @@ import { HomesService } from '../homes/homes.service';
 import { homeNamer, unitChoicesOf } from '../homes/places';
 import { ConsentDto, DischargeDto, ResidentDto, ResidentListQuery } from './dto/resident.dto';
 import { FamilyLinksService } from './family-links.service';
-import { PARTICIPATION_WEEKS, ResidentActivityFacts } from './resident-activity-facts';
+import { PARTICIPATION_WEEKS, RECENT_PARTICIPATION, ResidentActivityFacts } from './resident-activity-facts';
 import { participationChartView } from './participation-chart';
 import { ResidentPhotos } from './resident-photos';
 import { PAGE_SIZE, ResidentsService } from './residents.service';
@@ -101,6 +101,11 @@ export class ResidentsController {
       dataProtection: staffView && can(user, 'handleDataProtection'),
       // Staff only (every role that reads the whole record: SPEC 1); relatives follow their relative on the portal.
       participation: staffView ? participationChartView(await this.activityFacts.weeklyParticipation(id, resident.homeId, PARTICIPATION_WEEKS), user.locale) : null,
+      recent: staffView
+        ? (await this.activityFacts.recentParticipation(id, resident.homeId, RECENT_PARTICIPATION)).map((entry) => ({
+          ...entry, moodNoted: entry.moodBefore !== null || entry.moodAfter !== null, nothingNoted: entry.moodBefore === null && entry.moodAfter === null && !entry.staffNote && !entry.familyNote,
+        }))
+        : [],
       values: { leftOn: todayIn(user.timezone), outcome: 'discharged', ...('consent' in resident && resident.consent ? consentValues(resident.consent) : {}) },
     };
   }
