@@ -5,6 +5,7 @@ import { Resident } from '../src/residents/entities/resident.entity';
 import { FamilyLink } from '../src/residents/entities/family-link.entity';
 import { HelpOffer } from '../src/activities/entities/help-offer.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
+import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { User } from '../src/auth/entities/user.entity';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
@@ -99,8 +100,18 @@ describe('Residents', () => {
       await t.dataSource.getRepository(Participation).update({ id: sang.id }, { moodBefore: 2, moodAfter: 4, staffNote: 'Asked for her favourite song', familyNote: 'Sang every verse' });
       await createParticipation(t, cancelled, rina.id, 'active');
       await createParticipation(t, coming, rina.id, 'active');
+      const contributed = { homeId, date: '2026-11-20', actorType: 'resident', residentId: rina.id, familyMemberId: null, volunteerId: null, staffMemberId: null, source: 'manual', sourceId: null, recordedBy: null };
+      await t.dataSource.getRepository(Contribution).insert([
+        { ...contributed, activityId: newer.id, phase: 'co_design', minutes: 30, description: 'Chose the songs for the choir' } as Contribution,
+        { ...contributed, activityId: null, date: '2026-10-02', phase: 'co_assessment', minutes: 15, description: null } as Contribution,
+      ]);
       for (const role of ['manager', 'coordinator', 'carer']) {
         const html = (await agents[role].get(`/residents/${rina.id}`).expect(200)).text;
+        const coProduction = html.slice(html.indexOf('id="co-production"'), html.indexOf('id="consent"'));
+        expect(coProduction).toMatch(/Co-design<\/td>\s*<td><a href="\/activities\/[0-9a-f-]{36}">Coro del giovedì<\/a>/);
+        expect(coProduction).toContain('Chose the songs for the choir');
+        expect(coProduction.indexOf('Co-design')).toBeLessThan(coProduction.indexOf('Co-assessment'));
+        expect(coProduction).toContain('The whole programme');
         const recent = html.slice(html.indexOf('id="recent"'), html.indexOf('id="consent"'));
         expect(recent.indexOf('Coro del giovedì')).toBeGreaterThan(-1);
         expect(recent.indexOf('Coro del giovedì')).toBeLessThan(recent.indexOf('Tombola del martedì'));
@@ -119,6 +130,7 @@ describe('Residents', () => {
       const volunteer = await signIn(t, volunteerUser.email, volunteerUser.password);
       const seen = (await volunteer.get(`/residents/${rina.id}`).expect(200)).text;
       expect(seen).not.toContain('id="recent"');
+      expect(seen).not.toContain('Chose the songs');
       expect(seen).not.toContain('Asked for her favourite song');
     });
 

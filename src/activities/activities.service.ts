@@ -16,7 +16,7 @@ import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import type { Places } from '../homes/places';
-import type { ParticipationEntry, WeeklyParticipation } from '../residents/resident-activity-facts';
+import type { ParticipationEntry, ResidentContribution, WeeklyParticipation } from '../residents/resident-activity-facts';
 import { ResidentBrief, ResidentsService } from '../residents/residents.service';
 import { StaffService } from '../staff/staff.service';
 import { ActivityDto, ActivityTypeDto } from './dto/activity.dto';
@@ -760,6 +760,13 @@ export class ActivitiesService {
       [residentId, homeId, now],
     );
     return rows.map((row) => ({ ...row, startsAt: asDate(row.startsAt) }));
+  }
+
+  async recentContributions(residentId: string, homeId: string, limit: number): Promise<ResidentContribution[]> {
+    const rows = await this.contributions.residentContributions(residentId, homeId, limit);
+    const ids = [...new Set(rows.map((r) => r.activityId).filter((id): id is string => id !== null))];
+    const titles = new Map((ids.length ? await this.activities.find({ select: { id: true, title: true }, where: { id: In(ids) } }) : []).map((a) => [a.id, a.title]));
+    return rows.map((row) => ({ ...row, activityTitle: row.activityId ? (titles.get(row.activityId) ?? null) : null }));
   }
 
   /** Residents living in the user's homes who attended fewer activities in the last 7 days than their weekly target. */

@@ -183,6 +183,18 @@ export class ContributionsService {
     return rows.map((c) => ({ date: c.date, activityId: c.activityId, phase: c.phase, minutes: c.minutes, description: c.description }));
   }
 
+  /** A resident's own latest contributions as a co-producer in their home, newest first, for their page. */
+  async residentContributions(residentId: string, homeId: string, limit: number): Promise<VolunteerContributionView[]> {
+    const rows = await this.contributions
+      .createQueryBuilder('c')
+      .where('c.actorType = :resident AND c.residentId = :residentId AND c.homeId = :homeId', { resident: 'resident', residentId, homeId })
+      .orderBy('c.date', 'DESC')
+      .addOrderBy('c.createdAt', 'DESC')
+      .take(limit)
+      .getMany();
+    return rows.map((c) => ({ date: c.date, activityId: c.activityId, phase: c.phase, minutes: c.minutes, description: c.description }));
+  }
+
   /**
    * Makes the contributions a source record implies, once each (SPEC 2): calling it again for the
    * same source and person adds nothing. Runs inside the caller's transaction.

@@ -5,6 +5,16 @@ export const PARTICIPATION_WEEKS = 12;
 /** How many of a resident's latest logged activities their page lists for staff. */
 export const RECENT_PARTICIPATION = 15;
 
+/** One of a resident's own contributions as a co-producer (SPEC 2), as their page lists it for staff. */
+export interface ResidentContribution {
+  date: string;
+  activityId: string | null;
+  activityTitle: string | null;
+  phase: string;
+  minutes: number;
+  description: string | null;
+}
+
 /** One logged activity of a resident, as their page lists it for staff. */
 export interface ParticipationEntry {
   activityId: string;
@@ -44,6 +54,8 @@ export interface ActivityFactsSource {
   weeklyParticipation(residentId: string, homeId: string, weeks: number): Promise<WeeklyParticipation>;
   /** The resident's latest logged activities that have started, newest first, cancelled ones left out. */
   recentParticipation(residentId: string, homeId: string, limit: number): Promise<ParticipationEntry[]>;
+  /** The resident's own latest contributions as a co-producer, newest first, with their activities' titles. */
+  recentContributions(residentId: string, homeId: string, limit: number): Promise<ResidentContribution[]>;
 }
 
 @Injectable()
@@ -68,6 +80,10 @@ export class ResidentActivityFacts implements ActivityFactsSource {
 
   recentParticipation(residentId: string, homeId: string, limit: number): Promise<ParticipationEntry[]> {
     return this.required().recentParticipation(residentId, homeId, limit);
+  }
+
+  recentContributions(residentId: string, homeId: string, limit: number): Promise<ResidentContribution[]> {
+    return this.required().recentContributions(residentId, homeId, limit);
   }
 
   private required(): ActivityFactsSource {

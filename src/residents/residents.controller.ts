@@ -106,6 +106,7 @@ export class ResidentsController {
           ...entry, moodNoted: entry.moodBefore !== null || entry.moodAfter !== null, nothingNoted: entry.moodBefore === null && entry.moodAfter === null && !entry.staffNote && !entry.familyNote,
         }))
         : [],
+      contributions: staffView ? await this.activityFacts.recentContributions(id, resident.homeId, RECENT_PARTICIPATION) : [],
       values: { leftOn: todayIn(user.timezone), outcome: 'discharged', ...('consent' in resident && resident.consent ? consentValues(resident.consent) : {}) },
     };
   }
