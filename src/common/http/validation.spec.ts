@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, IsIn, IsInt, IsNotEmpty, IsString, Matches, MaxLength, MinLength, ValidationError, validate } from 'class-validator';
+import { getMetadataStorage, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, ValidationError, validate } from 'class-validator';
 import { fieldsWithNul, rememberValidationRules, toFieldErrors } from './validation';
 
 const sut = toFieldErrors;
@@ -49,6 +49,25 @@ describe('toFieldErrors', () => {
     expect(fields).toEqual({
       name: { key: 'validation.isNotEmpty', params: {} },
       locale: { key: 'validation.isIn', params: {} },
+    });
+  });
+
+  it('should say "fill in this field" for a required field sent blank, whatever rule failed first, and not for an optional one', async () => {
+    class TimeDto {
+      @Matches(/^\d\d:\d\d$/)
+      @IsString()
+      time: string;
+
+      @IsOptional()
+      @Matches(/^\d\d:\d\d$/)
+      @IsString()
+      endTime?: string;
+    }
+    const errors = await validate(plainToInstance(TimeDto, { time: ' ', endTime: '' }), { stopAtFirstError: true });
+
+    expect(sut(errors)).toEqual({
+      time: { key: 'validation.isNotEmpty', params: {} },
+      endTime: { key: 'validation.matches', params: {} },
     });
   });
 

@@ -11,7 +11,10 @@ export function toFieldErrors(errors: ClassValidatorError[], parent = ''): Field
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     const [constraint, message] = Object.entries(error.constraints ?? {})[0] ?? [];
-    if (constraint) {
+    if (constraint && leftBlank(error)) {
+      // Nothing typed in a field that must be filled: "Fill in this field.", not "wrong format" (an empty date or time).
+      fields[path] = { key: 'validation.isNotEmpty', params: {} };
+    } else if (constraint) {
       // class-validator's messages read "<property> must be … <bound> …"; the bound is the number after the name.
       const bound = BOUNDED.has(constraint) ? /(-?\d+(\.\d+)?)/.exec((message ?? '').slice(error.property.length))?.[1] : undefined;
       const params: Record<string, string> = constraint === 'dateRange' ? DATE_RANGE_PARAMS : bound === undefined ? {} : { n: bound };
@@ -20,6 +23,17 @@ export function toFieldErrors(errors: ClassValidatorError[], parent = ''): Field
     Object.assign(fields, toFieldErrors(error.children ?? [], path));
   }
   return fields;
+}
+
+/**
+ * A field sent blank ('' or spaces) whose rules do not let it be left out (no @IsOptional or
+ * @ValidateIf on it). An unknown field, or a list, is never "left blank".
+ */
+function leftBlank(error: ClassValidatorError): boolean {
+  if (typeof error.value !== 'string' || error.value.trim() !== '' || !error.target) return false;
+  if (error.constraints && 'whitelistValidation' in error.constraints) return false;
+  const rules = getMetadataStorage().getTargetValidationMetadatas(error.target.constructor, '', false, false);
+  return !rules.some((rule) => rule.propertyName === error.property && rule.type === 'conditionalValidation');
 }
 
 /**
