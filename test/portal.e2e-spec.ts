@@ -282,6 +282,16 @@ describe('Family and volunteer portals', () => {
       await t.dataSource.getRepository(HelpOffer).delete({ id: offer.id });
     });
 
+    it("should open the suggestion form on 'life story' from the page's 'Add to their life story' link", async () => {
+      const html = (await ada.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text;
+      const link = new RegExp(`<a href="(/portal/residents/${rosa.id}\\?kind=life_story#suggest)">`).exec(html)![1];
+      const opened = (await ada.agent.get(link.split('#')[0]).expect(200)).text;
+      expect(opened).toMatch(/id="suggestion-kind-life_story" name="kind" value="life_story" checked/);
+      expect(opened).not.toMatch(/id="suggestion-kind-activity_idea" name="kind" value="activity_idea" checked/);
+      expect(html).toMatch(/id="suggestion-kind-activity_idea" name="kind" value="activity_idea" checked/);
+      await ada.agent.get(`/portal/residents/${rosa.id}?kind=anything`).expect(200);
+    });
+
     it('should refuse badly filled forms with the field named and store nothing', async () => {
       const before = await counts();
       const res = await post(ada.agent, `/portal/residents/${rosa.id}/feedback`, { activityId: heldForRosa.id, rating: 9 });
@@ -294,6 +304,12 @@ describe('Family and volunteer portals', () => {
       // The summary names the field, as it does every other.
       expect(noRating.text).toMatch(/<a href="#field-rating">[^<]*This field is required/);
       expect(noRating.text).toContain('Kept');
+      // Neither an activity nor a rating: both named at once, not one after the other.
+      const neither = await post(ada.agent, `/portal/residents/${rosa.id}/feedback`, { activityId: '', comment: 'Kept again' });
+      expect(neither.status).toBe(422);
+      expect(neither.text).toContain('id="error-activityId"');
+      expect(neither.text).toContain('id="error-rating"');
+      expect(neither.text).toContain('Kept again');
       const checkIn = await post(ada.agent, `/portal/residents/${rosa.id}/check-in`, { doingThings: 0, people: 2, choice: 'x' });
       expect(checkIn.status).toBe(422);
       const idea = await post(ada.agent, `/portal/residents/${rosa.id}/suggestions`, { kind: 'plan_change', residentId: '', title: 'A', body: 'B' });

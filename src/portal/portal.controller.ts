@@ -6,7 +6,7 @@ import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
-import { CheckInFormDto, FeedbackFormDto, HELP_FORM_KINDS, OfferFormDto, SUGGESTION_FORM_KINDS, SuggestionFormDto } from './dto/portal.dto';
+import { CheckInFormDto, HELP_FORM_KINDS, OfferFormDto, RelativeFeedbackFormDto, SUGGESTION_FORM_KINDS, SuggestionFormDto } from './dto/portal.dto';
 import { activityOption } from './portal-format';
 import { PortalService } from './portal.service';
 
@@ -25,7 +25,10 @@ export class PortalController {
   @Get('residents/:id')
   @Render('portal/resident')
   async resident(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
-    return this.page(user, id, req.locale);
+    const page = await this.page(user, id, req.locale);
+    // "Add to their life story" opens the suggestion form with that kind chosen (?kind=life_story#suggest).
+    const kind = SUGGESTION_FORM_KINDS.find((k) => k === req.query.kind);
+    return kind ? { ...page, suggestionDefaults: { ...page.suggestionDefaults, kind } } : page;
   }
 
   @Post('residents/:id/suggestions')
@@ -63,7 +66,7 @@ export class PortalController {
   @Post('residents/:id/feedback')
   @Redirect('/portal', 303)
   @FormView('portal/resident', { failedForm: 'feedback' }, (c: PortalController, req) => c.pageContext(req))
-  async feedback(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: FeedbackFormDto, @Req() req: Request) {
+  async feedback(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: RelativeFeedbackFormDto, @Req() req: Request) {
     await this.portal.giveFeedback(user, id, body);
     flash(req, 'success', { key: 'portal.feedbackSent' });
     return { url: `/portal/residents/${id}#how-did-it-go` };

@@ -16,7 +16,7 @@ import { ResidentDetail, ResidentsService, ResidentSummary } from '../residents/
 import { CheckInsService } from '../voice/check-ins.service';
 import { FeedbackService } from '../voice/feedback.service';
 import { SuggestionsService, SuggestionView } from '../voice/suggestions.service';
-import { CheckInFormDto, FeedbackFormDto, OfferFormDto, SuggestionFormDto } from './dto/portal.dto';
+import { CheckInFormDto, OfferFormDto, RelativeFeedbackFormDto, SuggestionFormDto } from './dto/portal.dto';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far ahead "coming activities" look, and how far back the history and "How did it go?" look. */
@@ -180,10 +180,9 @@ export class PortalService {
     await this.helpOffers.withdraw(user, offerId);
   }
 
-  async giveFeedback(user: SessionUser, residentId: string, input: FeedbackFormDto) {
+  async giveFeedback(user: SessionUser, residentId: string, input: RelativeFeedbackFormDto) {
     const resident = await this.contributor(user, residentId);
     const attended = (await this.history(user, resident, FEEDBACK_DAYS)).filter((h) => h.attended);
-    if (!input.activityId) throw new ValidationError({ activityId: { key: 'portal.chooseActivity' } });
     if (!attended.some((h) => h.activityId === input.activityId)) throw new NotFoundError();
     return this.feedback.submit(user, { activityId: input.activityId, rating: input.rating, comment: input.comment });
   }

@@ -53,12 +53,8 @@ export class OfferFormDto {
 }
 
 /** "How did it go?": on one activity, or (volunteers only; blank) on the programme as a whole. */
-export class FeedbackFormDto {
-  @IsOptional()
-  @Transform(blankToUndefined)
-  @IsUUID()
-  activityId?: string;
-
+/** A rating and a comment, as the volunteer's and the relative's "How did it go?" forms both take them. */
+abstract class RatingFormDto {
   @Transform(numberField)
   @Max(5)
   @Min(1)
@@ -72,6 +68,22 @@ export class FeedbackFormDto {
   @MaxLength(2000)
   @IsString()
   comment?: string;
+}
+
+/** A volunteer's feedback: on an activity they helped with, or on the programme as a whole (no activity). */
+export class FeedbackFormDto extends RatingFormDto {
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID()
+  activityId?: string;
+}
+
+/** A relative's feedback, always on an activity their relative attended: a form sent with neither names both at once. */
+export class RelativeFeedbackFormDto extends RatingFormDto {
+  @Transform(blankToUndefined)
+  @IsUUID()
+  @IsDefined()
+  activityId: string;
 }
 
 /** The family's quarterly wellbeing check-in: the same three domains, 1-4, as a resident's own. */
