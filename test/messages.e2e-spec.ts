@@ -244,6 +244,8 @@ describe('Messages between a home and relatives', () => {
       const page = plain(res.text);
       expect(page).toMatch(/<p class="field-error" id="error-body">Fill in this field.<\/p>/);
       expect(page).toContain('Of course: the choir starts at 10.');
+      // Said once, at the top with the summary; beside the form the field's own error says it.
+      expect(page.match(/Some fields need attention\./g)).toHaveLength(1);
       expect(await messageCount()).toBe(before);
     });
 

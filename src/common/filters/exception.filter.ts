@@ -57,6 +57,9 @@ export class AppExceptionFilter implements ExceptionFilter {
         // (a hidden home choice, a field the form never had) is never lost; the view engine names each
         // field in that summary by its label on the page (common/views/error-summary.ts).
         formError: translate(locale, problem.messageKey, problem.params),
+        // A refusal of the form as a whole (nothing beside a field): a long page repeats it beside the
+        // form. When fields are named, their errors beside them say it there, and the focus goes to the first.
+        formErrorAlone: Object.keys(errors ?? {}).length === 0,
       });
       return;
     }
