@@ -202,6 +202,9 @@ describe('Family and volunteer portals', () => {
       expect(section(html, 'plan')).toContain('MATTERS-ROSA');
       expect(section(html, 'plan')).toContain('Sing with others (ROSA)');
       expect(html).toContain('Sang in the church choir.');
+      // The quarter as people name it ("October – December 2026"), not as the database keys it.
+      expect(html).not.toMatch(/\d{4}-Q[1-4]/);
+      expect(section(html, 'check-in')).toMatch(/Once a quarter \([A-Z][a-z]+ – [A-Z][a-z]+ \d{4}\)/);
       for (const form of ['suggestions', 'feedback', 'check-in', 'offers']) expect(html).toContain(`action="/portal/residents/${rosa.id}/${form}"`);
       // "How did it go?" lists only what Rosa attended in the last 30 days.
       const feedback = section(html, 'how-did-it-go');

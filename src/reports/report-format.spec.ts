@@ -1,4 +1,5 @@
-import { formatChange, formatNumber, formatValue, monthLabel, quarterPeriodLabel } from './report-format';
+import { formatQuarter } from '../common/views/format';
+import { formatChange, formatNumber, formatValue, monthLabel } from './report-format';
 
 describe('formatValue', () => {
   it.each([
@@ -24,7 +25,7 @@ describe('formatChange', () => {
 
 describe('period labels', () => {
   it('should name the months of a quarter in the reader\'s language', () => {
-    expect([quarterPeriodLabel('2026-Q3', 'en'), quarterPeriodLabel('2026-Q4', 'it')]).toEqual(['July – September 2026', 'Ottobre – dicembre 2026']);
+    expect([formatQuarter('2026-Q3', 'en'), formatQuarter('2026-Q4', 'it')]).toEqual(['July – September 2026', 'Ottobre – dicembre 2026']);
   });
 
   it('should name a month with its year, capitalised', () => {

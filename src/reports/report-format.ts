@@ -2,7 +2,6 @@ import { translate } from '../common/i18n/i18n';
 import { formatDate, formatDateTime } from '../common/views/format';
 import type { FigureRow, FigureUnit, QuarterlyReport } from './quarterly-report.model';
 import { UNIT_DECIMALS } from './report-figures';
-import { quarterBounds } from '../common/time/quarter';
 
 /*
  * How the report's numbers read, in English or Italian. The HTML preview, the PDF and the CSV
@@ -63,15 +62,6 @@ function capitalise(text: string): string {
 export function monthLabel(month: string, locale: string): string {
   const [year, mm] = month.split('-').map(Number);
   return capitalise(new Intl.DateTimeFormat(tag(locale), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, mm - 1, 1))));
-}
-
-/** "2026-Q3" -> "July – September 2026" / "Luglio – settembre 2026". */
-export function quarterPeriodLabel(quarter: string, locale: string): string {
-  const months = quarterBounds(quarter, 'UTC').months.map((m) => {
-    const [year, mm] = m.month.split('-').map(Number);
-    return new Intl.DateTimeFormat(tag(locale), { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(year, mm - 1, 1)));
-  });
-  return capitalise(`${months[0]} – ${months[2]} ${quarter.slice(0, 4)}`);
 }
 
 export function dateLabel(date: string, locale: string): string {

@@ -1,12 +1,12 @@
 import { ENGAGEMENTS } from '../activities/activities.enums';
 import { translate } from '../common/i18n/i18n';
-import { formatDateTime } from '../common/views/format';
+import { formatDateTime, formatQuarter } from '../common/views/format';
 import type { IssuedQuarter, IssuedVersion, QuarterView } from './issued-reports.service';
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { CSV_TABLES } from './dto/report-query.dto';
 import { FAIR_SHARE_BUCKETS, FigureSection, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from './quarterly-report.model';
 import {
-  comparedWithNote, dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, progressNote, quarterPeriodLabel,
+  comparedWithNote, dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, progressNote,
 } from './report-format';
 import type { ReportDifferences } from './report-diff';
 
@@ -161,7 +161,7 @@ export function quarterlyReportView(view: QuarterView, locale: string, canExport
     homeName: report.meta.homeName,
     quarter: report.meta.quarter,
     previousQuarter: report.meta.previousQuarter,
-    period: quarterPeriodLabel(report.meta.quarter, locale),
+    period: formatQuarter(report.meta.quarter, locale),
     generated: generatedLabel(report, locale),
     copyNote: t(report.meta.withNames ? 'copy.names' : 'copy.noNames'),
     withNames: report.meta.withNames,

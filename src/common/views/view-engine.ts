@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import type { HelperOptions, RuntimeOptions, TemplateDelegate } from 'handlebars';
 import { messageSource, translate } from '../i18n/i18n';
 import { errorSummary, htmlText } from './error-summary';
-import { formatDate, formatDateTime } from './format';
+import { formatDate, formatDateTime, formatQuarter } from './format';
 import { VIEWS_DIR } from '../paths';
 
 /** Every helper a template may call; anything else is a compile error, found when the view is first compiled. */
@@ -23,6 +23,9 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
   formatDateTime(this: unknown, value: unknown, options: HelperOptions) {
     const root = options.data?.root as { timezone?: string } | undefined;
     return formatDateTime(value, rootLocale(options), root?.timezone ?? 'Europe/Rome');
+  },
+  formatQuarter(this: unknown, value: unknown, options: HelperOptions) {
+    return formatQuarter(value, rootLocale(options));
   },
   eq: (a: unknown, b: unknown) => a === b,
   neq: (a: unknown, b: unknown) => a !== b,

@@ -1,10 +1,10 @@
 import { ENGAGEMENTS } from '../../activities/activities.enums';
 import { translate } from '../../common/i18n/i18n';
+import { formatQuarter } from '../../common/views/format';
 import { ACTOR_TYPES, PHASES } from '../../contributions/contributions.enums';
 import { FAIR_SHARE_BUCKETS, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from '../quarterly-report.model';
 import {
   comparedWithNote, dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, progressNote,
-  quarterPeriodLabel,
 } from '../report-format';
 import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
 import { heatmap, histogram, horizontalBars, stackedBars } from './pdf-charts';
@@ -69,7 +69,7 @@ const DEFINITIONS: { figure: string; definition: string }[] = [
 export function renderQuarterlyReportPdf(report: QuarterlyReport, options: QuarterlyPdfOptions, out: NodeJS.WritableStream): Promise<void> {
   const { locale } = options;
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
-  const period = quarterPeriodLabel(report.meta.quarter, locale);
+  const period = formatQuarter(report.meta.quarter, locale);
   const { doc, finished } = openPdf(out, {
     locale,
     title: `${t('quarterlyTitle')} – ${report.meta.homeName} – ${report.meta.quarter}`,
