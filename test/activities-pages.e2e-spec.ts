@@ -1,3 +1,4 @@
+import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { randomUUID } from 'node:crypto';
 import { Activity } from '../src/activities/entities/activity.entity';
 import { ActivityType } from '../src/activities/entities/activity-type.entity';
@@ -316,6 +317,28 @@ describe('Activity types, calendar and activity pages', () => {
       expect(again.status).toBe(422);
       expect(again.text).toContain('Only a planned activity can be cancelled');
       expect((await agents.coordinator.get(`/activities/${activity.id}/edit`)).status).toBe(422);
+    });
+
+    it('should restore a cancelled activity from its page, planned again, and refuse to restore one that is not cancelled', async () => {
+      const activity = await createActivity(t, home.id, { activityTypeId: typeId, startsAt: localToUtc('2026-08-14', '10:00', ZONE), title: 'Merenda in giardino' });
+      expect((await post(agents.coordinator, `/activities/${activity.id}/cancel`, { reason: 'Per sbaglio' })).status).toBe(303);
+      const cancelled = await agents.coordinator.get(`/activities/${activity.id}`).expect(200);
+      expect(cancelled.text).toContain(`action="/activities/${activity.id}/restore"`);
+      // Carers do not plan: no button for them, and the route refuses them.
+      expect((await agents.carer.get(`/activities/${activity.id}`).expect(200)).text).not.toContain(`action="/activities/${activity.id}/restore"`);
+      expect((await post(agents.carer, `/activities/${activity.id}/restore`, {})).status).toBe(403);
+      const restored = await post(agents.coordinator, `/activities/${activity.id}/restore`, {});
+      expect(restored.status).toBe(303);
+      expect(await activities().findOneByOrFail({ id: activity.id })).toMatchObject({ status: 'planned', cancelReason: null });
+      const page = await agents.coordinator.get(`/activities/${activity.id}`).expect(200);
+      expect(page.text).toContain('Activity restored: it is planned again.');
+      expect(page.text).toContain(`action="/activities/${activity.id}/cancel"`);
+      expect(page.text).not.toContain('Per sbaglio');
+      const entry = await t.dataSource.getRepository(AuditEntry).findOneOrFail({ where: { entityType: 'activity', entityId: activity.id, action: 'update' }, order: { seq: 'DESC' } });
+      expect(entry.changes).toEqual({ status: { old: 'cancelled', new: 'planned' }, cancelReason: { old: 'Per sbaglio', new: null } });
+      const again = await post(agents.coordinator, `/activities/${activity.id}/restore`, {});
+      expect(again.status).toBe(422);
+      expect(again.text).toContain('Only a cancelled activity can be restored.');
     });
   });
 

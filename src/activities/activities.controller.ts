@@ -198,6 +198,17 @@ export class ActivitiesController {
     return { url: `/activities/${id}` };
   }
 
+  /** A cancellation made by mistake is undone from the activity's page. */
+  @Post('activities/:id/restore')
+  @Roles(...PLANNERS)
+  @Redirect('/calendar', 303)
+  @FormView('activities/show', { failedForm: 'restore' }, (c: ActivitiesController, req) => c.detailContext(req))
+  async restore(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    await this.activities.restore(user, id);
+    flash(req, 'success', { key: 'calendar.restored' });
+    return { url: `/activities/${id}` };
+  }
+
   // Roster -----------------------------------------------------------------------------------
 
   @Post('activities/:id/roster')

@@ -333,6 +333,20 @@ export class ActivitiesService {
     });
   }
 
+  /** Undoes a cancellation: the activity is planned again, its reason for cancelling gone (the audit log keeps it). */
+  async restore(user: SessionUser, id: string): Promise<void> {
+    if (!can(user, 'planActivities')) throw new NotFoundError();
+    await this.unitOfWork.transaction(async (m) => {
+      const activity = await this.get(user, id, m);
+      if (activity.status !== 'cancelled') throw new ValidationError({}, { key: 'activities.onlyCancelledRestore' });
+      await m.update(Activity, { id }, { status: 'planned', cancelReason: null });
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: id, homeId: activity.homeId,
+        changes: { status: { old: 'cancelled', new: 'planned' }, ...(activity.cancelReason ? { cancelReason: { old: activity.cancelReason, new: null } } : {}) },
+      });
+    });
+  }
+
   /**
    * Marks an activity held, inside the caller's transaction. Each confirmed helper becomes a
    * co_delivery contribution for the activity's duration (once; the minutes stay editable).

@@ -188,6 +188,7 @@ export class ActivityPagesService {
       isPlanned: activity.status === 'planned',
       canEdit: planner && open,
       canCancel: planner && activity.status === 'planned',
+      canRestore: planner && activity.status === 'cancelled',
       canLog: seesRoster && open,
       seesRoster,
       roster: roster.map((r) => ({

@@ -202,6 +202,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /activities/:id/edit':                              ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
   'POST /activities/:id':                                  ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
   'POST /activities/:id/cancel':                           ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
+  'POST /activities/:id/restore':                          ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
   'POST /activities/:id/skip':                             ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
   'POST /activities/:id/move':                             ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
   'POST /activities/:id/roster':                           ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
