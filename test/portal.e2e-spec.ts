@@ -212,6 +212,19 @@ describe('Family and volunteer portals', () => {
       expect(feedback).not.toContain(heldForBruno.id);
     });
 
+    it('should show the next seven days of coming activities and fold the week after under "Later"', async () => {
+      const later = await createActivity(t, home.id, { title: 'Concerto di Natale', startsAt: new Date(Date.now() + 10 * DAY), visibleToFamilies: true });
+      const coming = section(plain((await ada.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text), 'coming');
+      const [soon, folded] = coming.split('<details class="portal-details portal-coming-later"');
+      expect(soon).toContain('Coro della domenica');
+      expect(soon).not.toContain('Concerto di Natale');
+      expect(folded).toMatch(/<summary>Later: 1 activity in the week after<\/summary>/);
+      expect(folded).toContain('Concerto di Natale');
+      // Still offered help on, folded or not.
+      expect(folded).toContain(`id="activity-${later.id}"`);
+      await t.dataSource.getRepository(Activity).delete({ id: later.id });
+    });
+
     it("should fold what is older than two weeks of the relative's history under \"Earlier\", still within the 60 days", async () => {
       const older = await createActivity(t, home.id, { title: 'Gita al mercato', startsAt: new Date(Date.now() - 30 * DAY), status: 'completed', residentIds: [rosa.id] });
       const tooOld = await createActivity(t, home.id, { title: 'Festa di primavera', startsAt: new Date(Date.now() - 70 * DAY), status: 'completed', residentIds: [rosa.id] });

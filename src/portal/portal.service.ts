@@ -6,7 +6,7 @@ import { ParticipationService } from '../activities/participation.service';
 import { throughLens } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { localDaysRange, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
+import { addDays, localDaysRange, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PlansService } from '../plans/plans.service';
@@ -21,6 +21,8 @@ import { CheckInFormDto, OfferFormDto, RelativeFeedbackFormDto, SuggestionFormDt
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How far ahead "coming activities" look, and how far back the history and "How did it go?" look. */
 export const COMING_DAYS = 14;
+/** The coming activities' first part, open on the page; the second week is folded under "Later". */
+export const COMING_SOON_DAYS = 7;
 export const HISTORY_DAYS = 60;
 /** The history's first part, open on the page; the rest of the 60 days is folded under "Earlier". */
 export const RECENT_HISTORY_DAYS = 14;
@@ -126,6 +128,7 @@ export class PortalService {
     const history = await this.history(user, resident, HISTORY_DAYS);
     const feedbackSince = new Date(Date.now() - FEEDBACK_DAYS * DAY_MS);
     const recentSince = new Date(Date.now() - RECENT_HISTORY_DAYS * DAY_MS);
+    const laterFrom = addDays(todayIn(user.timezone), COMING_SOON_DAYS);
     const quarter = await this.checkIns.quarterFor(residentId);
     const checkIn = await this.checkIns.familyCheckInOf(user.personId!, residentId, quarter);
     const mine = (await this.suggestions.listMine(user)).filter((s) => s.residentId === residentId || s.residentId === null);
@@ -140,6 +143,8 @@ export class PortalService {
       full,
       canContribute,
       coming,
+      comingSoon: coming.filter((a) => a.date < laterFrom),
+      comingLater: coming.filter((a) => a.date >= laterFrom),
       history,
       // A phone would otherwise scroll through two months of activities to reach what follows.
       recentHistory: history.filter((h) => h.startsAt >= recentSince),
