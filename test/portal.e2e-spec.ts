@@ -436,6 +436,10 @@ describe('Family and volunteer portals', () => {
   describe('volunteer portal', () => {
     it('should show only my own confirmed activities and my own hours this quarter', async () => {
       const html = plain((await vera.agent.get('/volunteer').expect(200)).text);
+      // Each part of the long page is one tap away from its top, and each link leads somewhere.
+      const jumps = [...html.slice(html.indexOf('class="portal-jump"'), html.indexOf('</nav>', html.indexOf('class="portal-jump"'))).matchAll(/href="#([a-z-]+)"/g)].map((m) => m[1]);
+      expect(jumps).toEqual(expect.arrayContaining(['hours', 'mine', 'help-wanted', 'how-did-it-go']));
+      for (const id of jumps) expect(html).toContain(`id="${id}"`);
       const mine = section(html, 'mine');
       expect(mine).toContain('Lettura del giornale');
       expect(mine).toContain(`href="/activities/${veraConfirmed.id}"`);
