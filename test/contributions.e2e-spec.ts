@@ -279,8 +279,14 @@ describe('Contributions (programme-wide page and activity contributions)', () =>
       expect(mine.text).toContain('120 min');
       expect(mine.text).not.toContain('Franca Famiglia');
 
-      // Withdrawing and declining afterwards take the contribution away.
-      expect((await post(agents.volunteer, `/activities/${activity.id}/offers/${own.id}/withdraw`)).status).toBe(303);
+      // Held, the volunteer's hours stand: they cannot withdraw themselves (nor see the button); the coordinator can.
+      expect(mine.text).not.toContain(`/offers/${own.id}/withdraw`);
+      const refused = await post(agents.volunteer, `/activities/${activity.id}/offers/${own.id}/withdraw`);
+      expect(refused.status).toBe(422);
+      expect(refused.text).toContain('This activity has been held: to change who helped, ask the coordinator.');
+      expect(await contributions().countBy({ activityId: activity.id, sourceId: own.id })).toBe(1);
+      // Withdrawing and declining afterwards, by the coordinator, take the contribution away.
+      expect((await post(agents.coordinator, `/activities/${activity.id}/offers/${own.id}/withdraw`)).status).toBe(303);
       rows = await contributions().findBy({ activityId: activity.id });
       expect(rows.map((r) => r.sourceId)).toEqual([family.id]);
       expect((await post(agents.coordinator, `/activities/${activity.id}/offers/${family.id}/respond`, { status: 'declined' })).status).toBe(303);

@@ -15,7 +15,7 @@ import { ENGAGEMENTS, OCCURRENCE_SCOPES } from './activities.enums';
 import { ActivitiesService, InviteGroups, toRosterResident } from './activities.service';
 import { todayView } from './day-list';
 import { Activity } from './entities/activity.entity';
-import { HelpOffersService } from './help-offers.service';
+import { HelpOffersService, mayStillWithdraw } from './help-offers.service';
 import { ParticipationService } from './participation.service';
 import { SeriesService } from './series.service';
 import { choiceOf, WEEKDAYS } from './series/series-rule';
@@ -209,7 +209,8 @@ export class ActivityPagesService {
         ...o,
         canConfirm: planner && open && (o.status === 'offered' || o.status === 'declined'),
         canDecline: planner && open && (o.status === 'offered' || o.status === 'confirmed'),
-        canWithdraw: (planner || isVolunteer) && (o.status === 'offered' || o.status === 'confirmed'),
+        // A volunteer steps back before the activity starts; afterwards who helped is the staff's record to correct.
+        canWithdraw: (planner || (isVolunteer && mayStillWithdraw(activity))) && (o.status === 'offered' || o.status === 'confirmed'),
       })),
       canOffer: isVolunteer && user.personKind === 'volunteer' && !!user.personId && activity.status === 'planned'
         && !offers.some((o) => o.status === 'offered' || o.status === 'confirmed'),

@@ -91,10 +91,13 @@ export class HelpOffersService {
   /** The offerer (or staff) withdraws an offer; the contribution it made, if any, goes with it. */
   async withdraw(user: SessionUser, offerId: string): Promise<void> {
     await this.unitOfWork.transaction(async (m) => {
-      const { offer } = await this.find(m, user, offerId);
+      const { offer, activity } = await this.find(m, user, offerId);
       const own = offer.volunteerId === user.personId || offer.familyMemberId === user.personId;
-      if (!own && !can(user, 'planActivities')) throw new NotFoundError();
+      const planner = can(user, 'planActivities');
+      if (!own && !planner) throw new NotFoundError();
       if (offer.status === 'withdrawn') return;
+      // Once the activity is held, the helper's hours stand: only those who plan correct them.
+      if (!planner && !mayStillWithdraw(activity)) throw new ValidationError({}, { key: 'activities.tooLateToWithdraw' });
       await m.update(HelpOffer, { id: offer.id }, { status: 'withdrawn' });
       await this.contributions.removeBySource(m, 'help_offer', offer.id);
       await this.audit.record(m, {
@@ -190,4 +193,12 @@ export class HelpOffersService {
 
 function toOwnOfferView(o: HelpOffer): OwnOfferView {
   return { id: o.id, activityId: o.activityId, homeId: o.homeId, kind: o.kind, status: o.status, message: o.message };
+}
+
+/**
+ * Whether a helper may still withdraw their own offer: while the activity is planned. Once it is held
+ * their hours count (a co_delivery contribution), and only those who plan correct who helped.
+ */
+export function mayStillWithdraw(activity: Pick<Activity, 'status'>): boolean {
+  return activity.status === 'planned';
 }
