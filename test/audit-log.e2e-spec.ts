@@ -3,9 +3,12 @@ import { AUDIT_PAGE_SIZE } from '../src/data-protection/audit-log.service';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { HomeView } from '../src/homes/homes.service';
 import { Resident } from '../src/residents/entities/resident.entity';
+import request from 'supertest';
+import { Participation } from '../src/activities/entities/participation.entity';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, formToken, signIn } from './support/http';
+import { createRelative } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** SPEC 4: the admin's audit log, filtered by person, user and date. */
@@ -113,6 +116,40 @@ describe('The audit log', () => {
     const row = rowsOf((await admin.get('/data-protection/audit').query({ action: 'create' }).expect(200)).text).find((r) => r.html.includes('Tombola del martedì'))!;
     expect(row.html).toContain('<strong>Bruna Messori · engagement</strong>: — → active');
     expect(row.html).not.toContain(bruna.id);
+    // Asked about Bruna, the log finds the participation entries of the activities she was logged on.
+    await t.dataSource.getRepository(Participation).insert({
+      homeId: home.id, activityId: activity.id, residentId: bruna.id, engagement: 'active', moodBefore: null, moodAfter: null, staffNote: null, familyNote: null, recordedBy: null, recordedAt: new Date(),
+    });
+    expect(rowsOf((await admin.get('/data-protection/audit').query({ person: 'Messori', action: 'create' }).expect(200)).text).some((r) => r.html.includes('Tombola del martedì'))).toBe(true);
+  });
+
+  it('should name what an entry is about and the ids its changes hold, and not blame an account for a sign-in someone tried', async () => {
+    const relative = await createRelative(t, bruna, { relationship: 'daughter' });
+    await t.get(UnitOfWork).transaction((m) => t.get(AuditService).record(m, {
+      action: 'create', userId: null, role: null, entityType: 'family_link', entityId: relative.link.id, homeId: home.id,
+      changes: { familyMemberId: { old: null, new: relative.familyMember.id }, residentId: { old: null, new: bruna.id } },
+    }));
+    const link = rowsOf((await admin.get('/data-protection/audit').query({ person: 'Messori' }).expect(200)).text).find((r) => r.html.includes('Family link'))!;
+    const relativeName = `${relative.familyMember.firstName} ${relative.familyMember.lastName}`;
+    expect(link.html).toContain(`Family link: ${relativeName} – Bruna Messori`);
+    expect(link.html).toContain(`<strong>familyMemberId</strong>: — → ${relativeName}`);
+    expect(link.html).toContain('<strong>residentId</strong>: — → Bruna Messori');
+    expect(link.html).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+
+    const stranger = request.agent(t.server);
+    const loginToken = await formToken(stranger);
+    expect((await stranger.post('/login').type('form').send({ _csrf: loginToken, email: coordinator.email, password: 'not-her-password' })).status).toBe(422);
+    const refused = rowsOf((await admin.get('/data-protection/audit').query({ action: 'login_failed' }).expect(200)).text)[0];
+    expect(refused.html).toContain('Someone at this address');
+    expect(refused.html).toContain('Account: Giulia Ferri');
+    expect(refused.html.split('</td>')[1]).not.toContain('Giulia Ferri');
+  });
+
+  it('should answer a date with a time beside its field too, the filters kept', async () => {
+    const wrong = await admin.get('/data-protection/audit').query({ person: 'messori', from: '2026-12-05T00:00' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('id="error-from"');
+    expect(wrong.text).toContain('value="messori"');
   });
 
   it("should not show again an erased resident's values recorded before the erasure", async () => {
@@ -129,7 +166,7 @@ describe('The audit log', () => {
     const after = (await admin.get('/data-protection/audit').expect(200)).text;
     for (const value of ['Sarta a Carpi', 'Pavarotti', '1930-05-06']) expect(after).not.toContain(value);
     const created = rowsOf(after).find((r) => r.html.includes('Created') && r.html.includes(`/residents/${ada.id}`))!;
-    expect(created.html).toContain('<strong>aboutMe</strong>: [erased] → [erased]');
+    expect(created.html).toContain('<strong>aboutMe</strong>: <span class="muted">value not shown (resident erased)</span>');
     expect(rowsOf(after).some((r) => r.html.includes('Erased') && r.html.includes(`/residents/${ada.id}`))).toBe(true);
   });
 

@@ -7,6 +7,7 @@ import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { User } from '../src/auth/entities/user.entity';
 import { IdempotencyKey } from '../src/common/idempotency/idempotency-key.entity';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
+import { ERASED_PERSON } from '../src/data-protection/erasure.service';
 import { RetentionService } from '../src/data-protection/retention.service';
 import { SubjectAccessExport } from '../src/data-protection/subject-access.service';
 import { UnitOfWork } from '../src/database/unit-of-work';
@@ -97,7 +98,7 @@ describe('Data protection: subject access, erasure, retention', () => {
     const plan = await ds.getRepository(ActivityPlan).findOneByOrFail({ residentId: carla.id });
     await ds.getRepository(ActivityPlan).update({ id: plan.id }, { whatMattersToMe: 'Baking for the Conti grandchildren' });
     await ds.getRepository(PlanGoal).update({ planId: plan.id }, { description: 'Bake Conti biscuits with Carla\'s recipe' });
-    await ds.getRepository(PlanReview).update({ planId: plan.id }, { notes: 'Carla was proud of the biscuits' });
+    await ds.getRepository(PlanReview).update({ planId: plan.id }, { notes: 'Carla was proud of the biscuits', familyMemberIds: [relative.familyMember.id] });
     await ds.getRepository(WellbeingCheckIn).update({ residentId: carla.id }, { comment: 'Carla seems happier' });
     await ds.getRepository(Suggestion).insert([
       {
@@ -354,6 +355,13 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(await t.dataSource.getRepository(Participation).countBy({ residentId: carla.id })).toBe(6);
       expect(await t.dataSource.getRepository(Contribution).findOneByOrFail({ residentId: carla.id })).toMatchObject({ minutes: 25, description: null });
       expect(await t.dataSource.getRepository(Feedback).findOneByOrFail({ authorResidentId: carla.id })).toMatchObject({ rating: 5, comment: null });
+      // A review still says a relative took part, not who: a name there says who the resident's relatives are.
+      const plan = await t.dataSource.getRepository(ActivityPlan).findOneByOrFail({ residentId: carla.id });
+      const reviews = await t.dataSource.getRepository(PlanReview).findBy({ planId: plan.id });
+      expect(reviews.flatMap((v) => v.familyMemberIds)).toEqual(reviews.flatMap((v) => v.familyMemberIds).map(() => ERASED_PERSON));
+      expect(reviews.some((v) => v.familyMemberIds.length > 0)).toBe(true);
+      const planPage = await agents.manager.get(`/residents/${carla.id}/plan`).expect(200);
+      expect(planPage.text).not.toContain(relative.familyMember.firstName);
       const placeholder = `Residente cancellato ${carla.id.replace(/-/g, '').slice(0, 4).toUpperCase()}`;
       expect((await t.dataSource.getRepository(Resident).findOneByOrFail({ id: scenario.residents.r1.id })).aboutMe).toBe(`Best friends with ${placeholder} since school`);
     });

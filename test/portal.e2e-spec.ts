@@ -1,5 +1,7 @@
 import { Activity } from '../src/activities/entities/activity.entity';
 import { HelpOffer } from '../src/activities/entities/help-offer.entity';
+import { HelpOffersService } from '../src/activities/help-offers.service';
+import { Notification } from '../src/notifications/entities/notification.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
 import { Role } from '../src/auth/auth.enums';
 import { AuthService } from '../src/auth/auth.service';
@@ -372,6 +374,10 @@ describe('Family and volunteer portals', () => {
       const coming = section(plain((await ada.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text), 'coming');
       expect(coming).toContain('You offered to join in.');
       expect(coming).toContain('Waiting for an answer');
+      // Confirmed, the relative hears of it with a link to the activities of the relative they offered through.
+      await t.get(HelpOffersService).respond(await sessionUser(coordinator), offer.id, 'confirmed');
+      const told = await t.dataSource.getRepository(Notification).findOneByOrFail({ userId: ada.user.id, messageKey: 'notifications.messages.helpOfferConfirmed' });
+      expect(told.link).toBe(`/portal/residents/${rosa.id}#coming`);
       expect((await post(ada.agent, `/portal/residents/${rosa.id}/offers/${offer.id}/withdraw`)).status).toBe(303);
       expect((await t.dataSource.getRepository(HelpOffer).findOneByOrFail({ id: offer.id })).status).toBe('withdrawn');
     });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
-import { Activity } from '../activities/entities/activity.entity';
+import { EntityManager } from 'typeorm';
 import type { AuditAction } from '../audit/audit.enums';
 import type { FieldChanges } from '../audit/entities/audit-entry.entity';
 import { can } from '../common/access/access-policy';
@@ -10,9 +9,7 @@ import { isoDateError } from '../common/http/form-fields';
 import { isIsoDate, localDayRange } from '../common/time/zoned';
 import { asDate, likeEscaped, placeholders, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Home } from '../homes/entities/home.entity';
 import type { AuditLogQueryDto } from './dto/audit-log-query.dto';
-import { ERASED_VALUE } from './subject-access.service';
 
 /** Entries a page shows, newest first; "Older entries" opens the next page. */
 export const AUDIT_PAGE_SIZE = 50;
@@ -21,6 +18,8 @@ const MATCHES_AT_MOST = 500;
 /** A change's value is cut to this many characters on the page (an about-me text can be long). */
 const VALUE_CHARS = 120;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A resident's name in the statements that join `resident r`. */
+const RESIDENT_NAME = `r."firstName" || ' ' || r."lastName"`;
 
 /** The people whose names a filter looks for, and the records that belong to a resident or a relative. */
 const PEOPLE = [
@@ -37,13 +36,15 @@ export interface AuditLogEntry {
   userName: string | null;
   role: string | null;
   action: AuditAction;
+  /** A sign-in refused: who typed it is not known; the account is what it is about. */
+  attempt: boolean;
   entityType: string | null;
   /** Whom or what the entry is about, by name, where it is a person, an account, an activity or a home. */
   subject: string | null;
   /** The page of a resident the entry is about, for an admin to open. */
   subjectHref: string | null;
   homeName: string | null;
-  changes: { field: string; old: string; new: string }[];
+  changes: { field: string; old: string; new: string; withheld: boolean }[];
   ip: string | null;
 }
 
@@ -118,10 +119,14 @@ export class AuditLogService {
       params.push(...ids);
     }
     if (query.person) {
-      const ids = await this.aboutPeople(m, query.person);
-      if (ids.length === 0) nobodyMatched.person = true;
-      where.push(`a."entityId" IN (${ids.length ? placeholders(ids.length) : 'NULL'})`);
-      params.push(...ids);
+      const { records, residents } = await this.aboutPeople(m, query.person);
+      if (records.length === 0) nobodyMatched.person = true;
+      // A participation entry is keyed by its activity: those of the activities a resident named was logged on.
+      const logs = residents.length
+        ? ` OR (a."entityType" = 'participation' AND a."entityId" IN (SELECT CAST("activityId" AS varchar) FROM participation WHERE "residentId" IN (${placeholders(residents.length)})))`
+        : '';
+      where.push(`(a."entityId" IN (${records.length ? placeholders(records.length) : 'NULL'})${logs})`);
+      params.push(...records, ...residents);
     }
     const rows = await sqlRows<EntryRow>(
       m,
@@ -136,10 +141,12 @@ export class AuditLogService {
     return {
       entries: shown.map((row) => {
         const subject = row.entityId ? (names.subjects.get(`${row.entityType}:${row.entityId}`) ?? null) : null;
+        // A sign-in refused names the account whose address was typed, not who typed it.
+        const attempt = row.action === 'login_failed' && row.role === null;
         return {
-          seq: Number(row.seq), at: asDate(row.at), userName: row.userId ? (names.users.get(row.userId) ?? null) : null, role: row.role, action: row.action,
-          entityType: row.entityType, subject, subjectHref: row.entityType === 'resident' && subject ? `/residents/${row.entityId}` : null,
-          homeName: row.homeId ? (names.homes.get(row.homeId) ?? null) : null, changes: changeList(row, erasedAt, names.residents), ip: row.ip,
+          seq: Number(row.seq), at: asDate(row.at), userName: !attempt && row.userId ? (names.named.get(row.userId) ?? null) : null, role: row.role, action: row.action,
+          attempt, entityType: row.entityType, subject, subjectHref: row.entityType === 'resident' && subject ? `/residents/${row.entityId}` : null,
+          homeName: row.homeId ? (names.named.get(row.homeId) ?? null) : null, changes: changeList(row, erasedAt, names.named), ip: row.ip,
         };
       }),
       olderBefore: rows.length > AUDIT_PAGE_SIZE ? Number(shown[shown.length - 1].seq) : null,
@@ -159,19 +166,28 @@ export class AuditLogService {
     return ids;
   }
 
-  /** The records an entry can be about for the people named: theirs, their accounts', a resident's plans and their family links. */
-  private async aboutPeople(m: EntityManager, text: string): Promise<string[]> {
-    const ids = await this.matching(m, PEOPLE, text);
-    if (ids.length === 0) return [];
+  /**
+   * The records an entry can be about for the people named: theirs, their accounts', and a resident's
+   * plans and reviews, family links, suggestions about them, check-ins and message thread; and the
+   * residents among them (whose participation logs are found by activity).
+   */
+  private async aboutPeople(m: EntityManager, text: string): Promise<{ records: string[]; residents: string[] }> {
+    const residents = await this.matching(m, PEOPLE.filter((p) => p.type === 'resident'), text);
+    const ids = [...residents, ...(await this.matching(m, PEOPLE.filter((p) => p.type !== 'resident'), text))];
+    if (ids.length === 0) return { records: [], residents: [] };
     const list = placeholders(ids.length);
     const related = await sqlRows<{ id: string }>(
       m,
       `SELECT id FROM activity_plan WHERE "residentId" IN (${list})
+       UNION SELECT r.id FROM plan_review r JOIN activity_plan p ON p.id = r."planId" WHERE p."residentId" IN (${list})
        UNION SELECT id FROM family_link WHERE "residentId" IN (${list}) OR "familyMemberId" IN (${list})
+       UNION SELECT id FROM suggestion WHERE "residentId" IN (${list})
+       UNION SELECT id FROM wellbeing_check_in WHERE "residentId" IN (${list})
+       UNION SELECT id FROM message_thread WHERE "residentId" IN (${list})
        UNION SELECT id FROM "user" WHERE "personId" IN (${list})`,
-      [...ids, ...ids, ...ids, ...ids],
+      Array.from({ length: 8 }, () => ids).flat(),
     );
-    return [...new Set([...ids, ...related.map((r) => String(r.id))])];
+    return { records: [...new Set([...ids, ...related.map((r) => String(r.id))])], residents };
   }
 
   /**
@@ -217,36 +233,64 @@ export class AuditLogService {
     return { ofEntry, ofResident };
   }
 
-  /** Names for the page: who did each thing, the homes, and the people, accounts, activities and homes the entries are about. */
+  /**
+   * Names for the page: who did each thing, the homes, whom or what each entry is about, and every id
+   * an entry's changes hold (a relative, a unit, an activity), so the page reads "Cristina Poggi"
+   * rather than an id. A few statements a page, each for the ids on it.
+   */
   private async names(m: EntityManager, rows: EntryRow[]) {
     const ofType = (type: string) => [...new Set(rows.filter((r) => r.entityType === type && r.entityId).map((r) => r.entityId!))];
-    const userIds = [...new Set([...rows.map((r) => r.userId).filter((id): id is string => id !== null), ...ofType('user')])];
-    const homeIds = [...new Set([...rows.map((r) => r.homeId).filter((id): id is string => id !== null), ...ofType('home')])];
-    const byIds = async (table: string, label: string, ids: string[]) =>
-      ids.length === 0 ? [] : sqlRows<{ id: string; label: string }>(m, `SELECT id, ${label} AS label FROM ${table} WHERE id IN (${placeholders(ids.length)})`, ids);
-    const users = new Map((await byIds('"user"', '"displayName"', userIds)).map((r) => [String(r.id), r.label]));
-    const homes = new Map(
-      (homeIds.length ? await m.find(Home, { select: { id: true, name: true }, where: { id: In(homeIds) } }) : []).map((h) => [h.id, h.name]),
-    );
-    const subjects = new Map<string, string>();
-    for (const id of ofType('user')) if (users.has(id)) subjects.set(`user:${id}`, users.get(id)!);
-    for (const id of ofType('home')) if (homes.has(id)) subjects.set(`home:${id}`, homes.get(id)!);
-    for (const kind of PEOPLE.filter((p) => p.type !== 'user')) {
-      for (const row of await byIds(kind.table, `"firstName" || ' ' || "lastName"`, ofType(kind.type))) subjects.set(`${kind.type}:${row.id}`, row.label);
+    const labelled = async (sql: string, ids: string[]) =>
+      ids.length === 0 ? [] : sqlRows<{ id: string; label: string | null }>(m, `${sql} (${placeholders(ids.length)})`, ids);
+    // Every id the page shows: who, where, what about, and the ids inside the changes.
+    const ids = new Set<string>();
+    for (const row of rows) {
+      for (const id of [row.userId, row.homeId, row.entityId]) if (id && UUID.test(id)) ids.add(id);
+      for (const [field, change] of Object.entries(parsed(row.changes) ?? {})) {
+        const prefix = field.split('.')[0];
+        if (UUID.test(prefix)) ids.add(prefix);
+        for (const value of [change?.old, change?.new].flat()) if (typeof value === 'string' && UUID.test(value)) ids.add(value);
+      }
     }
-    // A participation entry's fields are "<residentId>.engagement": the residents are named too.
-    const logged = [...new Set(rows.filter((r) => r.entityType === 'participation').flatMap((r) => Object.keys(parsed(r.changes) ?? {}).map((f) => f.split('.')[0])))];
-    const residents = new Map((await byIds('resident', `"firstName" || ' ' || "lastName"`, logged.filter((id) => UUID.test(id)))).map((r) => [String(r.id), r.label]));
-    const activityIds = [...new Set([...ofType('activity'), ...ofType('participation')])];
-    const activities = activityIds.length ? await m.find(Activity, { select: { id: true, title: true }, where: { id: In(activityIds) } }) : [];
-    // A participation entry is keyed by its activity: the log saved for that activity.
-    for (const a of activities) for (const type of ['activity', 'participation']) subjects.set(`${type}:${a.id}`, a.title);
-    return { users, homes, subjects, residents };
+    const wanted = [...ids];
+    const named = new Map<string, string>();
+    const person = `"firstName" || ' ' || "lastName"`;
+    for (const [table, label] of [
+      ['resident', person], ['family_member', person], ['volunteer', person], ['staff_member', person], ['"user"', '"displayName"'],
+      ['home', 'name'], ['unit', 'name'], ['home_group', 'name'], ['activity_type', 'name'], ['activity', 'title'],
+    ] as const) {
+      for (const row of await labelled(`SELECT id, ${label} AS label FROM ${table} WHERE id IN`, wanted)) if (row.label) named.set(String(row.id), row.label);
+    }
+    // What an entry about a record of someone's is about, in words.
+    const subjects = new Map<string, string>();
+    for (const row of rows) if (row.entityId && named.has(row.entityId)) subjects.set(`${row.entityType}:${row.entityId}`, named.get(row.entityId)!);
+    const ofResident = (table: string, alias = 'x', through = '') =>
+      `SELECT ${alias}.id, ${RESIDENT_NAME} AS label FROM ${table} ${alias} ${through} JOIN resident r ON r.id = ${through ? 'p' : alias}."residentId" WHERE ${alias}.id IN`;
+    const composite: [string, string][] = [
+      ['family_link', `SELECT l.id, f."firstName" || ' ' || f."lastName" || ' – ' || ${RESIDENT_NAME} AS label FROM family_link l JOIN family_member f ON f.id = l."familyMemberId" JOIN resident r ON r.id = l."residentId" WHERE l.id IN`],
+      ['activity_plan', ofResident('activity_plan')],
+      ['plan_review', ofResident('plan_review', 'x', 'JOIN activity_plan p ON p.id = x."planId"')],
+      ['wellbeing_check_in', ofResident('wellbeing_check_in')],
+      ['message_thread', ofResident('message_thread')],
+      ['message', `SELECT x.id, ${RESIDENT_NAME} AS label FROM message x JOIN message_thread t ON t.id = x."threadId" JOIN resident r ON r.id = t."residentId" WHERE x.id IN`],
+      ['suggestion', 'SELECT id, title AS label FROM suggestion WHERE id IN'],
+      ['help_offer', 'SELECT o.id, a.title AS label FROM help_offer o JOIN activity a ON a.id = o."activityId" WHERE o.id IN'],
+      ['contribution', 'SELECT c.id, a.title AS label FROM contribution c JOIN activity a ON a.id = c."activityId" WHERE c.id IN'],
+      ['activity_series', 'SELECT s.id, a.title AS label FROM activity_series s JOIN activity a ON a.id = s."activityId" WHERE s.id IN'],
+    ];
+    for (const [type, sql] of composite) {
+      for (const row of await labelled(sql, ofType(type))) if (row.label) subjects.set(`${type}:${row.id}`, row.label);
+    }
+    return { named, subjects };
   }
+
 }
 
-/** An entry's changes as lines to read, each value cut to VALUE_CHARS; an erased resident's values as ERASED_VALUE. */
-function changeList(row: EntryRow, erasures: { ofEntry: Map<number, Date>; ofResident: Map<string, Date> }, residents: Map<string, string>): AuditLogEntry['changes'] {
+/**
+ * An entry's changes as lines to read: ids as the names they stand for, each value cut to VALUE_CHARS,
+ * an erased resident's values withheld (the page says so in the reader's language).
+ */
+function changeList(row: EntryRow, erasures: { ofEntry: Map<number, Date>; ofResident: Map<string, Date> }, named: Map<string, string>): AuditLogEntry['changes'] {
   const changes = parsed(row.changes);
   if (!changes) return [];
   const at = asDate(row.at);
@@ -258,11 +302,17 @@ function changeList(row: EntryRow, erasures: { ofEntry: Map<number, Date>; ofRes
   // "<residentId>.engagement" as "Bruna Messori · engagement".
   const label = (field: string) => {
     const dot = field.indexOf('.');
-    const name = row.entityType === 'participation' && dot > 0 ? residents.get(field.slice(0, dot)) : undefined;
+    const name = dot > 0 ? named.get(field.slice(0, dot)) : undefined;
     return name ? `${name} · ${field.slice(dot + 1)}` : field;
   };
+  const shown = (value: unknown): string => {
+    if (value === null || value === undefined || value === '') return '—';
+    if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(shown).join(', ');
+    const text = typeof value === 'string' ? (named.get(value) ?? value) : JSON.stringify(value);
+    return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS - 1)}…` : text;
+  };
   return Object.entries(changes).map(([field, change]) =>
-    withheld(field) ? { field: label(field), old: ERASED_VALUE, new: ERASED_VALUE } : { field: label(field), old: shown(change?.old), new: shown(change?.new) },
+    withheld(field) ? { field: label(field), old: '', new: '', withheld: true } : { field: label(field), old: shown(change?.old), new: shown(change?.new), withheld: false },
   );
 }
 
@@ -275,8 +325,3 @@ function parsed(raw: EntryRow['changes']): FieldChanges | null {
   }
 }
 
-function shown(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS - 1)}…` : text;
-}

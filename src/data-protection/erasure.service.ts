@@ -34,6 +34,8 @@ import { ErasureDto } from './dto/erasure.dto';
 
 /** What replaces erased free text that may not be empty (a goal, a suggestion's title and text). */
 export const ERASED_TEXT = '—';
+/** A relative named by a record of an erased resident (a plan review's participants): there, but not who. The nil UUID, which names no one and is a valid id to look up. */
+export const ERASED_PERSON = '00000000-0000-0000-0000-000000000000';
 
 /**
  * "Erased resident 7F3A" ("Residente cancellato 7F3A" in a home that works in Italian): stored as the
@@ -163,6 +165,11 @@ export class ErasureService {
     count('plans', planIds.length ? (await m.update(ActivityPlan, { id: In(planIds) }, { whatMattersToMe: null })).affected : 0);
     count('goals', planIds.length ? (await m.update(PlanGoal, { planId: In(planIds) }, { description: ERASED_TEXT })).affected : 0);
     count('reviews', reviewIds.length ? (await m.update(PlanReview, { id: In(reviewIds) }, { notes: null })).affected : 0);
+    // Who of the family took part in a review says who the resident's relatives are, as a link does:
+    // each becomes ERASED_PERSON, so the review still shows that a relative took part, not who.
+    for (const review of reviewIds.length ? await m.find(PlanReview, { select: { id: true, familyMemberIds: true }, where: { id: In(reviewIds) } }) : []) {
+      if (review.familyMemberIds.length > 0) await m.update(PlanReview, { id: review.id }, { familyMemberIds: review.familyMemberIds.map(() => ERASED_PERSON) });
+    }
     count('suggestions', suggestionIds.length ? (await m.update(Suggestion, { id: In(suggestionIds) }, { title: ERASED_TEXT, body: ERASED_TEXT, response: null })).affected : 0);
     count('feedback', feedbackIds.length ? (await m.update(Feedback, { id: In(feedbackIds) }, { comment: null })).affected : 0);
     count('checkIns', checkInIds.length ? (await m.update(WellbeingCheckIn, { id: In(checkInIds) }, { comment: null })).affected : 0);

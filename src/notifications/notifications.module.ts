@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { FamiliesModule } from '../families/families.module';
 import { HomesModule } from '../homes/homes.module';
+import { ResidentsModule } from '../residents/residents.module';
 import { VolunteersModule } from '../volunteers/volunteers.module';
 import { PreferencesApiController } from './api/preferences-api.controller';
 import { DigestService } from './digest.service';
@@ -21,7 +22,7 @@ import { PreferencesService } from './preferences.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification, NotificationPreference, DigestRun]), AuthModule, HomesModule, FamiliesModule, VolunteersModule],
+  imports: [TypeOrmModule.forFeature([Notification, NotificationPreference, DigestRun]), AuthModule, HomesModule, ResidentsModule, FamiliesModule, VolunteersModule],
   controllers: [NotificationsController, PreferencesController, PreferencesApiController],
   providers: [NotificationsService, PreferencesService, DigestService],
   exports: [NotificationsService, PreferencesService, DigestService],

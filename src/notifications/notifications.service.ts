@@ -12,6 +12,7 @@ import { utcToLocal } from '../common/time/zoned';
 import { asNumber, sqlRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamiliesService } from '../families/families.service';
+import { FamilyLinksService } from '../residents/family-links.service';
 import { HomesService } from '../homes/homes.service';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { MailService } from '../mail/mail.service';
@@ -78,6 +79,7 @@ export class NotificationsService {
     private readonly auth: AuthService,
     private readonly homes: HomesService,
     private readonly families: FamiliesService,
+    private readonly familyLinks: FamilyLinksService,
     private readonly volunteers: VolunteersService,
     private readonly preferences: PreferencesService,
     private readonly mail: MailService,
@@ -190,10 +192,15 @@ export class NotificationsService {
       userIds, homeId: activity.homeId, kind: 'help_offer',
       messageKey: status === 'confirmed' ? 'notifications.messages.helpOfferConfirmed' : 'notifications.messages.helpOfferDeclined',
       params: { title: activity.title, date: await this.localDate(m, activity) },
-      // Volunteers open the activity page; relatives their portal.
-      link: offer.volunteerId ? `/activities/${activity.id}` : '/portal',
+      // Volunteers open the activity page; relatives their relative's coming activities (the portal when they have several).
+      link: offer.volunteerId ? `/activities/${activity.id}` : await this.relativesComing(offer.familyMemberId),
       exceptUserIds: [byUserId],
     });
+  }
+
+  private async relativesComing(familyMemberId: string | null): Promise<string> {
+    const residents = familyMemberId ? await this.familyLinks.activeLinkedResidentIds(familyMemberId) : [];
+    return residents.length === 1 ? `/portal/residents/${residents[0]}#coming` : '/portal';
   }
 
   private async localDate(m: EntityManager, activity: ActivityForNotice): Promise<string> {

@@ -29,13 +29,13 @@ export class AuditLogQueryDto {
 
   @IsOptional()
   @Transform(blankToNull)
-  @MaxLength(10)
+  @MaxLength(40)
   @IsString()
   from?: string | null;
 
   @IsOptional()
   @Transform(blankToNull)
-  @MaxLength(10)
+  @MaxLength(40)
   @IsString()
   to?: string | null;
 
