@@ -59,6 +59,13 @@ describe('Logging participation (tablet page and API)', () => {
       [residents[1], 'passive', null, null, null, 'Tired'],
     ]);
     expect((await t.dataSource.getRepository(Activity).findOneByOrFail({ id: activity.id })).status).toBe('completed');
+    expect((await carerAgent.get('/today').expect(200)).text).toContain('Saved and marked as held: 2 residents logged.');
+    // Saved again, held already, without asking to mark it: a plain "Saved", not "marked as held".
+    const again = await formToken(carerAgent, `/activities/${activity.id}/log`);
+    await carerAgent.post(`/activities/${activity.id}/log`).type('form')
+      .send(`_csrf=${again}&residentId=${residents[0]}&engagement=passive&moodBefore=&moodAfter=&familyNote=&staffNote=`).expect(303);
+    const told = /<p class="notice notice-success"[^>]*>([^<]*)<\/p>/.exec((await carerAgent.get('/today').expect(200)).text)![1];
+    expect(told).toMatch(/^Saved: \d+ residents? logged\.$/);
   });
 
   it('should show a log with nobody invited as a thing to do, with no Save and no "everyone took part"', async () => {
@@ -86,8 +93,14 @@ describe('Logging participation (tablet page and API)', () => {
     const tile = (id: string, engagement: string, before: string, after: string, familyNote = '', staffNote = ''): [string, string][] => [
       ['residentId', id], ['engagement', engagement], [`moodBefore-${id}`, before], [`moodAfter-${id}`, after], ['familyNote', familyNote], ['staffNote', staffNote],
     ];
+    // A mood typed for someone with no way of taking part chosen is not dropped without a word: the form comes back.
+    const dropped = await carerAgent.post(`/activities/${activity.id}/log`).type('form')
+      .send(form([['_csrf', token], ...tile(residents[0], 'active', '2', '5', 'Danced'), ...tile(residents[2], '', '4', '')]));
+    expect(dropped.status).toBe(422);
+    expect(dropped.text).toContain('A resident has a mood or a note but no way of taking part chosen');
+    expect(await t.dataSource.getRepository(Participation).countBy({ activityId: activity.id })).toBe(0);
     await carerAgent.post(`/activities/${activity.id}/log`).type('form')
-      .send(form([['_csrf', token], ...tile(residents[0], 'active', '2', '5', 'Danced'), ...tile(residents[1], 'declined', '', '3'), ...tile(residents[2], '', '4', '')]))
+      .send(form([['_csrf', token], ...tile(residents[0], 'active', '2', '5', 'Danced'), ...tile(residents[1], 'declined', '', '3'), ...tile(residents[2], '', '', '')]))
       .expect(303);
     const rows = await t.dataSource.getRepository(Participation).find({ where: { activityId: activity.id }, order: { engagement: 'ASC' } });
     expect(rows.map((r) => [r.residentId, r.engagement, r.moodBefore, r.moodAfter, r.familyNote])).toEqual([

@@ -106,6 +106,13 @@ function onSave(event) {
   var complete = !!(event.submitter && event.submitter.name === 'complete');
   event.preventDefault();
   messages.querySelectorAll('[data-ward-save]').forEach(function (old) { old.remove(); });
+  // A mood or a note typed for someone with no way of taking part chosen would be dropped: nothing is sent until it is.
+  var unchosen = log.notedWithoutEngagement();
+  if (unchosen.length > 0) {
+    messages.append(notice('error', 'alert', [say('noteWithoutEngagement', { names: unchosen.map(residentName).join(', ') })], { 'data-ward-save': '' }));
+    log.focus(unchosen[0]);
+    return null;
+  }
   var buttons = form.querySelectorAll('button[type=submit]');
   buttons.forEach(function (b) { b.disabled = true; });
   var done = function () { buttons.forEach(function (b) { b.disabled = false; }); };
@@ -132,7 +139,9 @@ function sendSaved(key, done) {
       var conflicts = sent.body.conflicts || [];
       if (conflicts.length === 0) {
         // As the form's redirect says it, so the carer reads the same on Today with or without the outbox.
-        flashNext(say(sent.body.status === 'completed' ? 'logSavedCompleted' : 'logSaved', { n: (sent.body.participation || []).length }));
+        // "Marked as held" only when this save asked for it: a plain save of a held activity is a plain save.
+        var marked = !!(sent.item && sent.item.complete) && sent.body.status === 'completed';
+        flashNext(say(marked ? 'logSavedCompleted' : 'logSaved', { n: (sent.body.participation || []).length }));
         window.location.assign(returnPath());
         return;
       }

@@ -356,6 +356,20 @@
     entries: function () {
       return tiles().filter(function (tile) { return selectOf(tile).value; }).map(entryOf);
     },
+    /** Residents whose tile has a mood or a note but no way of taking part chosen: saving would drop what was typed. */
+    notedWithoutEngagement: function () {
+      return tiles().filter(function (tile) {
+        if (selectOf(tile).value) return false;
+        var entry = entryOf(tile);
+        return ['moodBefore', 'moodAfter', 'staffNote', 'familyNote'].some(function (field) { return entry[field] !== undefined && entry[field] !== null; });
+      }).map(residentOf);
+    },
+    /** Puts the keyboard on a resident's tile (its button), scrolled into view. */
+    focus: function (residentId) {
+      var tile = tileOf(residentId);
+      var button = tile && tile.querySelector('.log-tile-button');
+      if (button) { button.focus(); tile.scrollIntoView({ block: 'center' }); }
+    },
     /** One tile's entry (engagement '' when not logged), or null when the resident has no tile. */
     entry: function (residentId) {
       var tile = tileOf(residentId);

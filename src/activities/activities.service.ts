@@ -764,14 +764,14 @@ export class ActivitiesService {
     return { levels: ENGAGEMENTS, weeks: counted.map(({ key, counts, total }) => ({ weekStart: key, counts, total })), today };
   }
 
-  async recentParticipation(residentId: string, homeId: string, limit: number, now = new Date()): Promise<ParticipationEntry[]> {
+  async recentParticipation(residentId: string, homeId: string, limit: number): Promise<ParticipationEntry[]> {
     const rows = await sqlRows<Omit<ParticipationEntry, 'startsAt'> & { startsAt: Date | string }>(
       this.activities.manager,
       `SELECT p."activityId", a.title, a."startsAt", p.engagement, p."moodBefore", p."moodAfter", p."staffNote", p."familyNote"
        FROM participation p JOIN activity a ON a.id = p."activityId"
-       WHERE p."residentId" = ? AND a."homeId" = ? AND a.status <> 'cancelled' AND a."startsAt" <= ?
+       WHERE p."residentId" = ? AND a."homeId" = ? AND a.status <> 'cancelled'
        ORDER BY a."startsAt" DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
-      [residentId, homeId, now],
+      [residentId, homeId],
     );
     return rows.map((row) => ({ ...row, startsAt: asDate(row.startsAt) }));
   }

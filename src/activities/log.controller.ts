@@ -42,7 +42,9 @@ export class LogController {
   @FormView('activities/log', {}, (c: LogController, req) => c.pages.log(req.user!, req.params.id as string))
   async saveLog(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: ParticipationFormDto, @Req() req: Request, @Res() res: Response) {
     const result = await this.participation.save(user, id, entriesFromForm(body), body.complete === true);
-    flash(req, 'success', { key: result.status === 'completed' ? 'activities.logSavedCompleted' : 'activities.logSaved', params: { n: result.participation.length } });
+    // "Marked as held" only when this save marked it so: a plain save of a held activity is a plain save.
+    const marked = body.complete === true && result.status === 'completed';
+    flash(req, 'success', { key: marked ? 'activities.logSavedCompleted' : 'activities.logSaved', params: { n: result.participation.length } });
     res.redirect(303, user.role === 'volunteer' ? `/activities/${id}` : '/today');
   }
 

@@ -52,7 +52,7 @@ export interface ActivityFactsSource {
   residentsAssignedTo(volunteerId: string): Promise<string[]>;
   /** The resident's participation in each of the last `weeks` weeks (this one to today). */
   weeklyParticipation(residentId: string, homeId: string, weeks: number): Promise<WeeklyParticipation>;
-  /** The resident's latest logged activities that have started, newest first, cancelled ones left out. */
+  /** The resident's latest logged activities, newest first (one logged ahead of its start too), cancelled ones left out. */
   recentParticipation(residentId: string, homeId: string, limit: number): Promise<ParticipationEntry[]>;
   /** The resident's own latest contributions as a co-producer, newest first, with their activities' titles. */
   recentContributions(residentId: string, homeId: string, limit: number): Promise<ResidentContribution[]>;

@@ -343,4 +343,29 @@ describeInBrowser('Tablet log in Chromium', () => {
       await page.context().close();
     }
   }, 60_000);
+  it("should not drop a note typed for someone whose way of taking part is not chosen: it says so and saves nothing until it is", async () => {
+    const viewport = VIEWPORTS[0];
+    const { activity, residentIds } = await groupActivity(`Merenda ${viewport.width}`);
+    const [first, second] = residentIds;
+    const page = await openPage(browser, viewport);
+    try {
+      await openLogFromToday(page, 'en', activity);
+      await tileButton(page, first).tap();
+      const tile = page.locator(`.log-tile:has(input[name=residentId][value="${second}"])`);
+      await tile.locator('.log-details summary').tap();
+      await tile.locator('textarea[name="staffNote"]').fill('Asked for more cake');
+      await page.getByRole('button', { name: 'Save', exact: true }).tap();
+      await expect(page.locator('main .notice-error[role=alert]').innerText()).resolves.toContain(`Choose how ${names.get(second)} took part`);
+      expect(new URL(page.url()).pathname).toBe(`/activities/${activity.id}/log`);
+      expect(await page.evaluate(() => document.activeElement?.closest('.log-tile')?.querySelector('input[name=residentId]')?.getAttribute('value'))).toBe(second);
+      expect(await t.dataSource.getRepository(Participation).countBy({ activityId: activity.id })).toBe(0);
+      // Chosen, it is saved with the note.
+      await tileButton(page, second).tap();
+      await Promise.all([page.waitForURL(`${baseUrl}/today`), page.getByRole('button', { name: 'Save', exact: true }).tap()]);
+      const saved = await t.dataSource.getRepository(Participation).findOneByOrFail({ activityId: activity.id, residentId: second });
+      expect([saved.engagement, saved.staffNote]).toEqual(['active', 'Asked for more cake']);
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
 });

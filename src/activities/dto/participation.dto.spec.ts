@@ -32,3 +32,14 @@ describe('foldMoodRadios', () => {
     expect(foldMoodRadios(body)).toBe(body);
   });
 });
+
+describe('entriesFromForm', () => {
+  const a = '0b9e7f36-1f6a-4c55-9d7e-2a1b3c4d5e6f';
+  const b = '5d1c2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f';
+
+  it('should leave out a tile with nothing on it, and refuse one with a note but no way of taking part chosen rather than drop the note', () => {
+    const form = (staffNote: string[]) => ({ residentId: [a, b], engagement: ['active', ''], staffNote, familyNote: ['', ''] }) as unknown as ParticipationFormDto;
+    expect(entriesFromForm(form(['', ''])).map((e) => e.residentId)).toEqual([a]);
+    expect(() => entriesFromForm(form(['', 'Asked for more cake']))).toThrow(expect.objectContaining({ fields: { engagement: { key: 'activities.noteWithoutEngagementForm' } } }));
+  });
+});

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../common/errors/domain-errors';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { ENGAGEMENTS } from '../activities.enums';
@@ -86,7 +87,13 @@ export function entriesFromForm(form: ParticipationFormDto): ParticipationEntryD
       staffNote: note(form.staffNote, i),
       familyNote: note(form.familyNote, i),
     }))
-    .filter((entry) => entry.engagement !== '');
+    .filter((entry) => {
+      if (entry.engagement !== '') return true;
+      // A mood or a note with no way of taking part chosen would be dropped without a word: refused, so the form comes back as typed.
+      const noted = entry.moodBefore !== null || entry.moodAfter !== null || entry.staffNote !== null || entry.familyNote !== null;
+      if (noted) throw new ValidationError({ engagement: { key: 'activities.noteWithoutEngagementForm' } });
+      return false;
+    });
 }
 
 /**
