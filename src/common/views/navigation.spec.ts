@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VIEWS_DIR } from '../paths';
 import type { SessionUser } from '../access/session-user';
 import { navigationFor } from './navigation';
 
@@ -18,5 +21,17 @@ describe('navigationFor', () => {
     expect(current('coordinator', '/')).toEqual(['/']);
     expect(current('coordinator', '/today')).toEqual(['/today']);
     expect(current('coordinator', '/nowhere')).toEqual([]);
+  });
+});
+
+describe('back links on the pages', () => {
+  it('should all be the large "back-link" (a 44 px target on a tablet), not a small link in a paragraph', () => {
+    const small: string[] = [];
+    for (const entry of readdirSync(VIEWS_DIR, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.hbs')) continue;
+      const file = join(entry.parentPath, entry.name);
+      for (const link of readFileSync(file, 'utf8').match(/<a [^>]*>← [^<]*/g) ?? []) if (!/class="[^"]*\b(back-link|button)\b/.test(link)) small.push(`${file}: ${link}`);
+    }
+    expect(small).toEqual([]);
   });
 });
