@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import type { AuditAction } from '../audit/audit.enums';
 import type { FieldChanges } from '../audit/entities/audit-entry.entity';
@@ -17,9 +18,6 @@ export const AUDIT_PAGE_SIZE = 50;
 const MATCHES_AT_MOST = 500;
 /** A change's value is cut to this many characters on the page (an about-me text can be long). */
 const VALUE_CHARS = 120;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A resident's name in the statements that join `resident r`. */
-const RESIDENT_NAME = `r."firstName" || ' ' || r."lastName"`;
 
 /** The people whose names a filter looks for, and the records that belong to a resident or a relative. */
 const PEOPLE = [
@@ -69,6 +67,39 @@ interface EntryRow {
   changes: string | FieldChanges | null;
   ip: string | null;
 }
+
+/** A row with its changes read once (SQLite gives the JSON text, PostgreSQL too: simple-json is text). */
+type Entry = EntryRow & { fields: FieldChanges | null };
+
+/** The distinct ids of the entries about records of one type. */
+function idsOfType(rows: Entry[], type: string): string[] {
+  return [...new Set(rows.filter((r) => r.entityType === type && r.entityId).map((r) => r.entityId!))];
+}
+
+/**
+ * The resident whose record each of these types is, by the record's id: an entry about one is about
+ * that resident (named so on the page, and withheld after their erasure).
+ */
+const RESIDENT_OF: [string, string][] = [
+  ['activity_plan', 'SELECT id, "residentId" FROM activity_plan WHERE id IN'],
+  ['family_link', 'SELECT id, "residentId" FROM family_link WHERE id IN'],
+  ['suggestion', 'SELECT id, "residentId" FROM suggestion WHERE id IN'],
+  ['wellbeing_check_in', 'SELECT id, "residentId" FROM wellbeing_check_in WHERE id IN'],
+  ['contribution', 'SELECT id, "residentId" FROM contribution WHERE id IN'],
+  ['message_thread', 'SELECT id, "residentId" FROM message_thread WHERE id IN'],
+  ['plan_review', 'SELECT r.id, p."residentId" FROM plan_review r JOIN activity_plan p ON p.id = r."planId" WHERE r.id IN'],
+  ['message', 'SELECT x.id, t."residentId" FROM message x JOIN message_thread t ON t.id = x."threadId" WHERE x.id IN'],
+];
+/** Types whose entries are named by their resident alone. */
+const NAMED_BY_RESIDENT = new Set(['activity_plan', 'plan_review', 'wellbeing_check_in', 'message_thread', 'message']);
+/** Types named otherwise: a family link by both people, the rest by a title. */
+const NAMED_BY_SQL: [string, string][] = [
+  ['family_link', `SELECT l.id, f."firstName" || ' ' || f."lastName" || ' – ' || r."firstName" || ' ' || r."lastName" AS label FROM family_link l JOIN family_member f ON f.id = l."familyMemberId" JOIN resident r ON r.id = l."residentId" WHERE l.id IN`],
+  ['suggestion', 'SELECT id, title AS label FROM suggestion WHERE id IN'],
+  ['help_offer', 'SELECT o.id, a.title AS label FROM help_offer o JOIN activity a ON a.id = o."activityId" WHERE o.id IN'],
+  ['contribution', 'SELECT c.id, a.title AS label FROM contribution c JOIN activity a ON a.id = c."activityId" WHERE c.id IN'],
+  ['activity_series', 'SELECT s.id, a.title AS label FROM activity_series s JOIN activity a ON a.id = s."activityId" WHERE s.id IN'],
+];
 
 /**
  * The audit log for the admin (SPEC 4: "audit log, filter by person, user, date"): the chain's
@@ -135,9 +166,10 @@ export class AuditLogService {
        ORDER BY a.seq DESC LIMIT ${AUDIT_PAGE_SIZE + 1}`,
       params,
     );
-    const shown = rows.slice(0, AUDIT_PAGE_SIZE);
-    const names = await this.names(m, shown);
-    const erasedAt = await this.erasures(m, shown);
+    const shown: Entry[] = rows.slice(0, AUDIT_PAGE_SIZE).map((row) => ({ ...row, fields: parsed(row.changes) }));
+    const owners = await this.residentsOfRecords(m, shown);
+    const names = await this.names(m, shown, owners);
+    const erasedAt = await this.erasures(m, shown, owners);
     return {
       entries: shown.map((row) => {
         const subject = row.entityId ? (names.subjects.get(`${row.entityType}:${row.entityId}`) ?? null) : null;
@@ -190,6 +222,19 @@ export class AuditLogService {
     return { records: [...new Set([...ids, ...related.map((r) => String(r.id))])], residents };
   }
 
+  /** The resident each entry's record belongs to, keyed "type:id", for the types in RESIDENT_OF. */
+  private async residentsOfRecords(m: EntityManager, rows: Entry[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    for (const [type, select] of RESIDENT_OF) {
+      const wanted = idsOfType(rows, type);
+      if (wanted.length === 0) continue;
+      for (const row of await sqlRows<{ id: string; residentId: string | null }>(m, `${select} (${placeholders(wanted.length)})`, wanted)) {
+        if (row.residentId) owners.set(`${type}:${row.id}`, String(row.residentId));
+      }
+    }
+    return owners;
+  }
+
   /**
    * When each erased resident the page's entries touch was erased: an entry recorded before then keeps
    * the values it recorded (the chain cannot be rewritten), and the app does not show them again
@@ -197,29 +242,10 @@ export class AuditLogService {
    * record of theirs (a plan, a review, a family link, a suggestion, a check-in, a contribution, their
    * messages), or is a participation log with fields of theirs ("<residentId>.staffNote").
    */
-  private async erasures(m: EntityManager, rows: EntryRow[]): Promise<{ ofEntry: Map<number, Date>; ofResident: Map<string, Date> }> {
-    const ids = (type: string) => [...new Set(rows.filter((r) => r.entityType === type && r.entityId).map((r) => r.entityId!))];
-    const owners = new Map<string, string>();
-    const ownerQueries: [string, string][] = [
-      ['activity_plan', 'SELECT id, "residentId" FROM activity_plan WHERE id IN'],
-      ['family_link', 'SELECT id, "residentId" FROM family_link WHERE id IN'],
-      ['suggestion', 'SELECT id, "residentId" FROM suggestion WHERE id IN'],
-      ['wellbeing_check_in', 'SELECT id, "residentId" FROM wellbeing_check_in WHERE id IN'],
-      ['contribution', 'SELECT id, "residentId" FROM contribution WHERE id IN'],
-      ['message_thread', 'SELECT id, "residentId" FROM message_thread WHERE id IN'],
-      ['plan_review', 'SELECT r.id, p."residentId" FROM plan_review r JOIN activity_plan p ON p.id = r."planId" WHERE r.id IN'],
-      ['message', 'SELECT x.id, t."residentId" FROM message x JOIN message_thread t ON t.id = x."threadId" WHERE x.id IN'],
-    ];
-    for (const [type, select] of ownerQueries) {
-      const wanted = ids(type);
-      if (wanted.length === 0) continue;
-      for (const row of await sqlRows<{ id: string; residentId: string | null }>(m, `${select} (${placeholders(wanted.length)})`, wanted)) {
-        if (row.residentId) owners.set(`${type}:${row.id}`, String(row.residentId));
-      }
-    }
-    const residentIds = new Set([...ids('resident'), ...owners.values()]);
-    for (const row of rows.filter((r) => r.entityType === 'participation')) for (const field of Object.keys(parsed(row.changes) ?? {})) residentIds.add(field.split('.')[0]);
-    const candidates = [...residentIds].filter((id) => UUID.test(id));
+  private async erasures(m: EntityManager, rows: Entry[], owners: Map<string, string>): Promise<{ ofEntry: Map<number, Date>; ofResident: Map<string, Date> }> {
+    const residentIds = new Set([...idsOfType(rows, 'resident'), ...owners.values()]);
+    for (const row of rows.filter((r) => r.entityType === 'participation')) for (const field of Object.keys(row.fields ?? {})) residentIds.add(field.split('.')[0]);
+    const candidates = [...residentIds].filter((id) => isUUID(id));
     const erased = candidates.length === 0 ? [] : await sqlRows<{ id: string; erasedAt: Date | string }>(
       m, `SELECT id, "erasedAt" FROM resident WHERE "erasedAt" IS NOT NULL AND id IN (${placeholders(candidates.length)})`, candidates,
     );
@@ -238,18 +264,17 @@ export class AuditLogService {
    * an entry's changes hold (a relative, a unit, an activity), so the page reads "Cristina Poggi"
    * rather than an id. A few statements a page, each for the ids on it.
    */
-  private async names(m: EntityManager, rows: EntryRow[]) {
-    const ofType = (type: string) => [...new Set(rows.filter((r) => r.entityType === type && r.entityId).map((r) => r.entityId!))];
+  private async names(m: EntityManager, rows: Entry[], owners: Map<string, string>) {
     const labelled = async (sql: string, ids: string[]) =>
       ids.length === 0 ? [] : sqlRows<{ id: string; label: string | null }>(m, `${sql} (${placeholders(ids.length)})`, ids);
-    // Every id the page shows: who, where, what about, and the ids inside the changes.
-    const ids = new Set<string>();
+    // Every id the page shows: who, where, what about (and whose record), and the ids inside the changes.
+    const ids = new Set<string>(owners.values());
     for (const row of rows) {
-      for (const id of [row.userId, row.homeId, row.entityId]) if (id && UUID.test(id)) ids.add(id);
-      for (const [field, change] of Object.entries(parsed(row.changes) ?? {})) {
+      for (const id of [row.userId, row.homeId, row.entityId]) if (id && isUUID(id)) ids.add(id);
+      for (const [field, change] of Object.entries(row.fields ?? {})) {
         const prefix = field.split('.')[0];
-        if (UUID.test(prefix)) ids.add(prefix);
-        for (const value of [change?.old, change?.new].flat()) if (typeof value === 'string' && UUID.test(value)) ids.add(value);
+        if (isUUID(prefix)) ids.add(prefix);
+        for (const value of [change?.old, change?.new].flat()) if (typeof value === 'string' && isUUID(value)) ids.add(value);
       }
     }
     const wanted = [...ids];
@@ -261,28 +286,19 @@ export class AuditLogService {
     ] as const) {
       for (const row of await labelled(`SELECT id, ${label} AS label FROM ${table} WHERE id IN`, wanted)) if (row.label) named.set(String(row.id), row.label);
     }
-    // What an entry about a record of someone's is about, in words.
+    // What each entry is about, in words: the record's own name, its resident's, or a title.
     const subjects = new Map<string, string>();
-    for (const row of rows) if (row.entityId && named.has(row.entityId)) subjects.set(`${row.entityType}:${row.entityId}`, named.get(row.entityId)!);
-    const ofResident = (table: string, alias = 'x', through = '') =>
-      `SELECT ${alias}.id, ${RESIDENT_NAME} AS label FROM ${table} ${alias} ${through} JOIN resident r ON r.id = ${through ? 'p' : alias}."residentId" WHERE ${alias}.id IN`;
-    const composite: [string, string][] = [
-      ['family_link', `SELECT l.id, f."firstName" || ' ' || f."lastName" || ' – ' || ${RESIDENT_NAME} AS label FROM family_link l JOIN family_member f ON f.id = l."familyMemberId" JOIN resident r ON r.id = l."residentId" WHERE l.id IN`],
-      ['activity_plan', ofResident('activity_plan')],
-      ['plan_review', ofResident('plan_review', 'x', 'JOIN activity_plan p ON p.id = x."planId"')],
-      ['wellbeing_check_in', ofResident('wellbeing_check_in')],
-      ['message_thread', ofResident('message_thread')],
-      ['message', `SELECT x.id, ${RESIDENT_NAME} AS label FROM message x JOIN message_thread t ON t.id = x."threadId" JOIN resident r ON r.id = t."residentId" WHERE x.id IN`],
-      ['suggestion', 'SELECT id, title AS label FROM suggestion WHERE id IN'],
-      ['help_offer', 'SELECT o.id, a.title AS label FROM help_offer o JOIN activity a ON a.id = o."activityId" WHERE o.id IN'],
-      ['contribution', 'SELECT c.id, a.title AS label FROM contribution c JOIN activity a ON a.id = c."activityId" WHERE c.id IN'],
-      ['activity_series', 'SELECT s.id, a.title AS label FROM activity_series s JOIN activity a ON a.id = s."activityId" WHERE s.id IN'],
-    ];
-    for (const [type, sql] of composite) {
-      for (const row of await labelled(sql, ofType(type))) if (row.label) subjects.set(`${type}:${row.id}`, row.label);
+    for (const row of rows) {
+      const key = `${row.entityType}:${row.entityId}`;
+      const label = row.entityId ? (NAMED_BY_RESIDENT.has(row.entityType ?? '') ? named.get(owners.get(key) ?? '') : named.get(row.entityId)) : undefined;
+      if (label) subjects.set(key, label);
+    }
+    for (const [type, sql] of NAMED_BY_SQL) {
+      for (const row of await labelled(sql, idsOfType(rows, type))) if (row.label) subjects.set(`${type}:${row.id}`, row.label);
     }
     return { named, subjects };
   }
+
 
 }
 
@@ -290,8 +306,8 @@ export class AuditLogService {
  * An entry's changes as lines to read: ids as the names they stand for, each value cut to VALUE_CHARS,
  * an erased resident's values withheld (the page says so in the reader's language).
  */
-function changeList(row: EntryRow, erasures: { ofEntry: Map<number, Date>; ofResident: Map<string, Date> }, named: Map<string, string>): AuditLogEntry['changes'] {
-  const changes = parsed(row.changes);
+function changeList(row: Entry, erasures: { ofEntry: Map<number, Date>; ofResident: Map<string, Date> }, named: Map<string, string>): AuditLogEntry['changes'] {
+  const changes = row.fields;
   if (!changes) return [];
   const at = asDate(row.at);
   const entryErased = erasures.ofEntry.get(Number(row.seq));

@@ -6,6 +6,7 @@ import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { listHref } from '../common/http/list-href';
 import { clientIp } from '../common/http/session';
 import { translate } from '../common/i18n/i18n';
 import { renderSubjectAccessPdf } from '../reports/pdf/subject-access.pdf';
@@ -47,10 +48,10 @@ export class DataProtectionController {
     const page = await this.auditLog.page(user, query);
     const errors = Object.fromEntries(Object.entries(page.errors).map(([field, message]) => [field, translate(req.locale, message.key, message.params)]));
     if (Object.keys(errors).length > 0) res.status(422);
-    const { before: _before, ...filters } = query;
-    const older = page.olderBefore === null ? null : `/data-protection/audit?${new URLSearchParams({ ...definedOnly(filters), before: String(page.olderBefore) })}`;
+    const filters = { person: query.person, user: query.user, action: query.action, from: query.from, to: query.to };
+    const older = page.olderBefore === null ? null : listHref('/data-protection/audit', { ...filters, before: String(page.olderBefore) }, 1);
     return {
-      title: translate(req.locale, 'dataProtection.audit.title'), ...page, errors, values: query, older, filtered: Object.keys(definedOnly(filters)).length > 0,
+      title: translate(req.locale, 'dataProtection.audit.title'), ...page, errors, values: query, older, filtered: Object.values(filters).some(Boolean),
       actions: AUDIT_ACTIONS.map((action) => ({ id: action, name: translate(req.locale, `dataProtection.audit.actions.${action}`) })),
     };
   }
@@ -92,9 +93,4 @@ export class DataProtectionController {
 /** The file name says whose export it is by id only: a name in a download's file name travels far. */
 function fileName(residentId: string, generatedAt: string): string {
   return `insieme-subject-access-${residentId.slice(0, 8)}-${generatedAt.slice(0, 10)}`;
-}
-
-/** The filters that were given, as text for an address. */
-function definedOnly(filters: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && value !== null && value !== '').map(([key, value]) => [key, String(value)]));
 }
