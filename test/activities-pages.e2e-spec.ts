@@ -283,6 +283,11 @@ describe('Activity types, calendar and activity pages', () => {
       expect(rejected.status).toBe(422);
       expect(rejected.text).toContain('id="error-time"');
       expect(rejected.text).toContain('value="Tenuta"');
+      // Left blank, a date and a time are asked for, not said to be in the wrong format.
+      const blank = await post(agents.coordinator, `/activities/${activity.id}`, activityForm({ title: 'Tenuta', date: '', time: '' }));
+      expect(blank.status).toBe(422);
+      expect(blank.text).toMatch(/id="error-date"[^>]*>Fill in this field\./);
+      expect(blank.text).toMatch(/id="error-time"[^>]*>Fill in this field\./);
     });
 
     it("should keep a page's message for the page the user opens, not one the ward app's worker fetches ahead", async () => {

@@ -71,6 +71,12 @@ describe('toFieldErrors', () => {
     });
   });
 
+  it('should keep a choice\'s own words when it is left unmade', async () => {
+    const fields = sut(await errorsFor({ locale: '' }));
+
+    expect(fields.locale).toEqual({ key: 'validation.isIn', params: {} });
+  });
+
   it('should pass the bound as n when maxLength fails', async () => {
     const fields = sut(await errorsFor({ nickname: 'too long' }));
 

@@ -4,6 +4,8 @@ import { FieldErrors, ValidationError } from '../errors/domain-errors';
 import { DATE_RANGE_PARAMS } from './form-fields';
 
 const BOUNDED = new Set(['maxLength', 'minLength', 'min', 'max', 'arrayMaxSize', 'arrayMinSize']);
+/** Rules of a choice from a list: their message already says what to do when nothing is chosen. */
+const CHOICES = new Set(['isIn', 'isUuid', 'isEnum']);
 
 /** class-validator's failures as message keys, one per field: `validation.<constraint>`. */
 export function toFieldErrors(errors: ClassValidatorError[], parent = ''): FieldErrors {
@@ -11,8 +13,9 @@ export function toFieldErrors(errors: ClassValidatorError[], parent = ''): Field
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     const [constraint, message] = Object.entries(error.constraints ?? {})[0] ?? [];
-    if (constraint && leftBlank(error)) {
-      // Nothing typed in a field that must be filled: "Fill in this field.", not "wrong format" (an empty date or time).
+    if (constraint && !CHOICES.has(constraint) && leftBlank(error)) {
+      // Nothing typed in a field that must be filled: "Fill in this field.", not "wrong format" (an empty date or
+      // time). A choice left unmade keeps its own words ("Choose one of the options.").
       fields[path] = { key: 'validation.isNotEmpty', params: {} };
     } else if (constraint) {
       // class-validator's messages read "<property> must be … <bound> …"; the bound is the number after the name.
@@ -110,6 +113,9 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: true,
+    // The failing object's class, for toFieldErrors to tell a required field left blank from an optional one
+    // (Nest leaves it out by default). The errors become message keys here; nothing of them is sent as it is.
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) => new ValidationError(toFieldErrors(errors)),
   });
 }
