@@ -5,9 +5,9 @@ import { Participation } from '../src/activities/entities/participation.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
 import { WaitlistEntry } from '../src/activities/entities/waitlist-entry.entity';
 import { SeriesJob } from '../src/activities/series.job';
-import { addDays, mondayOf, todayIn, utcToLocal } from '../src/common/time/zoned';
+import { addDays, localToUtc, mondayOf, todayIn, utcToLocal } from '../src/common/time/zoned';
 import { HomeView } from '../src/homes/homes.service';
-import { createActivityType } from './support/activity-factories';
+import { createActivity, createActivityType } from './support/activity-factories';
 import { createHome, createUser } from './support/factories';
 import { Agent, csrfFrom, signIn } from './support/http';
 import { createResident } from './support/resident-factories';
@@ -246,6 +246,41 @@ describe('Activity series', () => {
     const refused = await post(`/activities/${occurrences[2].id}/skip`, {});
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('Only a planned date with no attendance logged can be skipped or moved.');
+  });
+
+  it('should take a resident who leaves the home off the planned activities after they left: series, one-off dates and waiting lists, keeping what came before', async () => {
+    const leaver = (await createResident(t, home.id, { firstName: 'Lea', lastName: 'Partente' })).id;
+    const waiting = (await createResident(t, home.id, { firstName: 'Wally', lastName: 'Attesa' })).id;
+    const stays = residents[1];
+    const { series, occurrences } = await createSeries({ title: 'Coro del mercoledì', repeat: 'weekly', byDay: ['WE'], ends: 'until', until: addDays(nextMonday(), 7 * 30), residentIds: [leaver, stays] });
+    const at = (daysFromToday: number) => localToUtc(addDays(today(), daysFromToday), '15:00', ZONE);
+    const tomorrow = await createActivity(t, home.id, { title: 'Tombola', startsAt: at(1), capacity: 1, residentIds: [leaver] });
+    await addToRoster(tomorrow.id, [waiting]);
+    const afterLeaving = await createActivity(t, home.id, { title: 'Dopo la partenza', startsAt: at(-1), residentIds: [leaver] });
+    const beforeLeaving = await createActivity(t, home.id, { title: 'Prima della partenza', startsAt: at(-4), residentIds: [leaver] });
+    const held = await createActivity(t, home.id, { title: 'Tenuta', startsAt: at(-1), status: 'completed', completedAt: at(-1), residentIds: [leaver] });
+
+    const leftOn = addDays(today(), -2);
+    const res = await post(`/residents/${leaver}/discharge`, { outcome: 'discharged', leftOn });
+    expect(res.status).toBe(303);
+    const page = await coordinator.get(String(res.headers.location)).expect(200);
+    expect(page.text).toContain(`Discharge recorded. Their places on ${occurrences.length + 2} planned activities have been freed.`);
+
+    for (const a of occurrences) expect(await rosterOf(a.id)).toEqual([stays]);
+    expect((await seriesOf(series.id)).rosterResidentIds).toEqual([stays]);
+    // The place freed tomorrow goes to the first waiting.
+    expect(await rosterOf(tomorrow.id)).toEqual([waiting]);
+    expect(await t.dataSource.getRepository(WaitlistEntry).countBy({ activityId: tomorrow.id })).toBe(0);
+    expect(await rosterOf(afterLeaving.id)).toEqual([]);
+    // Before they left, or already held: their place stays where it was.
+    expect(await rosterOf(beforeLeaving.id)).toEqual([leaver]);
+    expect(await rosterOf(held.id)).toEqual([leaver]);
+    // New dates of the series never invite them again.
+    const before = occurrences.length;
+    await t.get(SeriesJob).extend(new Date(Date.now() + 21 * DAY_MS));
+    const now = await occurrencesOf(series.id);
+    expect(now.length).toBeGreaterThan(before);
+    for (const a of now) expect(await rosterOf(a.id)).toEqual([stays]);
   });
 
   describe('bad input answers a field error, and stores nothing', () => {

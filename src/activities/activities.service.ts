@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, MoreThanOrEqual, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { can, Lens, roleLens, throughLens } from '../common/access/access-policy';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
@@ -21,6 +21,7 @@ import { ResidentBrief, ResidentsService } from '../residents/residents.service'
 import { StaffService } from '../staff/staff.service';
 import { ActivityDto, ActivityTypeDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
+import { ActivitySeries } from './entities/activity-series.entity';
 import { ActivityStatus, ActivityCategory, ATTENDED, Engagement, ENGAGEMENTS, InviteMode, OccurrenceScope } from './activities.enums';
 import { tallyEngagements } from './engagement-tally';
 import { ActivityType } from './entities/activity-type.entity';
@@ -477,6 +478,24 @@ export class ActivitiesService {
       }
       return { movedUp: await this.namesOf(m, movedUp), others };
     });
+  }
+
+  /**
+   * Someone who has left the home (discharge or death) comes off the rosters and waiting lists of the
+   * planned activities starting from `from` where nothing is logged for them, inside the caller's
+   * transaction; each place freed goes to the first waiting, and the series they were on stop
+   * inviting them. What was logged or held before stays. Answers how many activities they left.
+   */
+  async leavePlannedActivities(m: EntityManager, user: SessionUser, residentId: string, homeId: string, from: Date): Promise<number> {
+    const entries = [...(await m.findBy(RosterEntry, { residentId })), ...(await m.findBy(WaitlistEntry, { residentId }))];
+    const ids = [...new Set(entries.map((e) => e.activityId))];
+    const planned = ids.length === 0 ? [] : await m.findBy(Activity, { id: In(ids), homeId, status: 'planned', startsAt: MoreThanOrEqual(from) });
+    const logged = planned.length === 0 ? new Set<string>() : new Set((await m.findBy(Participation, { residentId, activityId: In(planned.map((a) => a.id)) })).map((p) => p.activityId));
+    const leaving = planned.filter((a) => !logged.has(a.id)).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    for (const activity of leaving) await this.takeOff(m, user, activity, residentId);
+    const series = await m.find(ActivitySeries, { select: { id: true, rosterResidentIds: true }, where: { homeId } });
+    for (const s of series.filter((one) => one.rosterResidentIds.includes(residentId))) await this.seriesService.carryRoster(m, s.id, [], [residentId]);
+    return leaving.length;
   }
 
   /** Residents' full names, in the order given (the flash saying who moved up). */

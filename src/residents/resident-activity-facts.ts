@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SessionUser } from '../common/access/session-user';
 
 /** How many weeks of participation a resident's page shows staff. */
 export const PARTICIPATION_WEEKS = 12;
@@ -56,6 +58,12 @@ export interface ActivityFactsSource {
   recentParticipation(residentId: string, homeId: string, limit: number): Promise<ParticipationEntry[]>;
   /** The resident's own latest contributions as a co-producer, newest first, with their activities' titles. */
   recentContributions(residentId: string, homeId: string, limit: number): Promise<ResidentContribution[]>;
+  /**
+   * The one write a resident's record asks of activities, in its transaction: someone who has left the
+   * home comes off the planned activities starting from `from` (their rosters, waiting lists and
+   * series). Answers how many activities they left.
+   */
+  leavePlannedActivities(manager: EntityManager, user: SessionUser, residentId: string, homeId: string, from: Date): Promise<number>;
 }
 
 @Injectable()
@@ -84,6 +92,10 @@ export class ResidentActivityFacts implements ActivityFactsSource {
 
   recentContributions(residentId: string, homeId: string, limit: number): Promise<ResidentContribution[]> {
     return this.required().recentContributions(residentId, homeId, limit);
+  }
+
+  leavePlannedActivities(manager: EntityManager, user: SessionUser, residentId: string, homeId: string, from: Date): Promise<number> {
+    return this.required().leavePlannedActivities(manager, user, residentId, homeId, from);
   }
 
   private required(): ActivityFactsSource {

@@ -151,8 +151,8 @@ export class ResidentsController {
   @Redirect('/residents', 303)
   @FormView('residents/show', {}, (c: ResidentsController, req) => c.show(req.user!, req.params.id as string))
   async discharge(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: DischargeDto, @Req() req: Request) {
-    await this.residents.discharge(user, id, body);
-    flash(req, 'success', { key: body.outcome === 'deceased' ? 'residents.deathRecorded' : 'residents.discharged' });
+    const left = await this.residents.discharge(user, id, body);
+    flash(req, 'success', { key: body.outcome === 'deceased' ? 'residents.deathRecorded' : 'residents.discharged', params: { count: left } });
     return { url: `/residents/${id}` };
   }
 

@@ -7,7 +7,7 @@ import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereAnyContains } from '../common/query/paging';
-import { todayIn } from '../common/time/zoned';
+import { localDayRange, todayIn } from '../common/time/zoned';
 import { placeholders, sqlRows } from '../database/sql';
 import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -259,9 +259,13 @@ export class ResidentsService {
     });
   }
 
-  /** Residents leave the home's records by discharge or death; nothing about them is deleted. */
-  async discharge(user: SessionUser, id: string, input: DischargeDto): Promise<void> {
-    await this.unitOfWork.transaction(async (m) => {
+  /**
+   * Residents leave the home's records by discharge or death; nothing about them is deleted. They come
+   * off the planned activities from the day after they left (from now, when that is today): those
+   * rosters and the day's counts stop naming them. Answers how many activities they left.
+   */
+  async discharge(user: SessionUser, id: string, input: DischargeDto): Promise<number> {
+    return this.unitOfWork.transaction(async (m) => {
       const resident = await this.findEditable(m, user, id);
       if (resident.status === 'discharged' || resident.status === 'deceased') throw new ValidationError({}, { key: 'residents.notCurrent' });
       if (input.leftOn < resident.admittedOn) throw new ValidationError({ leftOn: { key: 'residents.leftBeforeAdmission' } });
@@ -273,6 +277,9 @@ export class ResidentsService {
         action: 'archive', userId: user.id, role: user.role, entityType: 'resident', entityId: id, homeId: resident.homeId,
         changes: diffFields(resident, next, ['status', 'leftOn']),
       });
+      const now = new Date();
+      const dayAfter = localDayRange(input.leftOn, timezone).end;
+      return this.activityFacts.leavePlannedActivities(m, user, id, resident.homeId, dayAfter < now ? dayAfter : now);
     });
   }
 
