@@ -7,7 +7,7 @@ import request from 'supertest';
 import { Participation } from '../src/activities/entities/participation.entity';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
-import { Agent, formToken, signIn } from './support/http';
+import { Agent, apiSignIn, formToken, signIn } from './support/http';
 import { createRelative } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -178,6 +178,26 @@ describe('The audit log', () => {
     expect(answer.text).not.toContain('Messori');
     const menu = await agent.get('/account').expect(200);
     expect(menu.text).not.toContain('href="/data-protection/audit"');
+  });
+
+  it('should record a signed-in user refused by role, on a page and on the API, once per address in ten minutes', async () => {
+    const carer = await createUser(t, { role: 'carer', homeIds: [home.id], displayName: 'Carla Neri' });
+    const agent = await signIn(t, carer.email, carer.password);
+    await agent.get('/data-protection/audit').expect(403);
+    await agent.get('/data-protection/audit').expect(403);
+    await agent.get(`/residents/${bruna.id}/erase`).expect(403);
+    const refused = rowsOf((await admin.get('/data-protection/audit').query({ user: 'carla neri', action: 'access_denied' }).expect(200)).text);
+    expect(refused.map((r) => /(GET \/[^<]*)/.exec(r.html)?.[1]).sort()).toEqual(['GET /data-protection/audit', `GET /residents/${bruna.id}/erase`]);
+    expect(refused.every((r) => r.html.includes('Access refused') && r.html.includes('Carer'))).toBe(true);
+
+    // The API's refusals too: a group manager reads no home's residents one by one.
+    const groupManager = await createUser(t, { role: 'group_manager', displayName: 'Gino Gruppo' });
+    const { agent: client } = await apiSignIn(t, groupManager.email, groupManager.password);
+    await client.get('/api/residents').expect(403);
+    const byApi = rowsOf((await admin.get('/data-protection/audit').query({ user: 'gino gruppo', action: 'access_denied' }).expect(200)).text);
+    expect(byApi.map((r) => /(GET \/[^<]*)/.exec(r.html)?.[1])).toEqual(['GET /api/residents']);
+    // An admin allowed in writes nothing of the kind.
+    expect(rowsOf((await admin.get('/data-protection/audit').query({ user: 'marco galli', action: 'access_denied' }).expect(200)).text)).toEqual([]);
   });
 
   it("should be in the admin's menu", async () => {
