@@ -152,7 +152,8 @@ export class ResidentsController {
   @FormView('residents/show', {}, (c: ResidentsController, req) => c.show(req.user!, req.params.id as string))
   async discharge(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: DischargeDto, @Req() req: Request) {
     const left = await this.residents.discharge(user, id, body);
-    flash(req, 'success', { key: body.outcome === 'deceased' ? 'residents.deathRecorded' : 'residents.discharged', params: { count: left } });
+    flash(req, 'success', { key: body.outcome === 'deceased' ? 'residents.deathRecorded' : 'residents.discharged' });
+    if (left > 0) flash(req, 'success', { key: 'residents.placesFreed', params: { count: left } });
     return { url: `/residents/${id}` };
   }
 
