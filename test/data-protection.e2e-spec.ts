@@ -274,6 +274,7 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(res.status).toBe(422);
       expect(res.text).toMatch(/id="error-confirm">Tick the box to confirm the erasure\./);
       expect(res.text).toContain('Request ref. DP-2026-014 of 3 November</textarea>');
+      expect(res.text).not.toContain('name="confirm" value="on" checked');
     });
 
     it('should show both errors at once when the reason names the resident and the box is not ticked', async () => {
@@ -293,6 +294,8 @@ describe('Data protection: subject access, erasure, retention', () => {
 
       expect(res.status).toBe(422);
       expect(res.text).toMatch(new RegExp(`id="error-reason">${message.replace(/[.()]/g, '\\$&')}`));
+      // The tick is kept with the rest of what was sent: only the reason needs mending.
+      expect(res.text).toContain('name="confirm" value="on" checked');
       expect((await t.dataSource.getRepository(Resident).findOneByOrFail({ id: carla.id })).erasedAt).toBeNull();
     });
   });
