@@ -88,9 +88,19 @@ function put(item) {
   }, function () { return { status: 0, body: {} }; });
 }
 
-function refusalReason(answer) {
+/**
+ * The server's reason, each field error of an entry led by the resident's name ("Aldo Rossi: Enter 5
+ * or less."): the API names fields by their place in the save (`entries.2.moodBefore`), which a carer
+ * cannot read.
+ */
+function refusalReason(answer, item) {
   var body = answer.body || {};
-  var fields = body.fields ? Object.keys(body.fields).map(function (k) { return body.fields[k]; }) : [];
+  var fields = body.fields ? Object.keys(body.fields).map(function (k) {
+    var place = /^entries\.(\d+)\./.exec(k);
+    var entry = place && item && item.entries[Number(place[1])];
+    var name = entry && item.names ? item.names[entry.residentId] : null;
+    return name && body.fields[k].indexOf(name) < 0 ? name + ': ' + body.fields[k] : body.fields[k];
+  }) : [];
   var reason = [body.message].concat(fields).filter(Boolean).join(' ');
   return reason || say('refusedStatus', { status: answer.status });
 }
@@ -161,6 +171,8 @@ function sendOne(item, report, triedFreshToken) {
         return Promise.all([
           store.removeOutboxItem(item.key),
           store.clearSavedTaps(item.activityId, item.createdAt),
+          // A refused save this one carries again (the draft kept its taps) is no longer "could not be sent".
+          store.dropRefusedCoveredBy(item),
           answer.body.conflicts && answer.body.conflicts.length ? store.addNotices(noticesFrom(item, answer.body.conflicts)) : null,
         ]).then(function () { return false; });
       case 'signin':
@@ -171,9 +183,9 @@ function sendOne(item, report, triedFreshToken) {
           return typeof session === 'object' ? sendOne(item, report, true) : true;
         });
       case 'refused':
-        report.refused.push({ item: item, reason: refusalReason(answer) });
+        report.refused.push({ item: item, reason: refusalReason(answer, item) });
         outcomes[item.key] = { refused: report.refused[report.refused.length - 1] };
-        return store.moveToRefused(item, refusalReason(answer), answer.status).then(function () { return false; });
+        return store.moveToRefused(item, refusalReason(answer, item), answer.status).then(function () { return false; });
       default:
         item.attempts += 1;
         item.nextTry = Date.now() + backoffMs(item.attempts);

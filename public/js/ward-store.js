@@ -122,6 +122,21 @@ export function listRefused() {
   return db().then(function (database) { return database.getAll('refused'); });
 }
 
+/** Refused saves of the same activity, made before `item`, whose every resident `item` sent again: it replaced them. */
+export function dropRefusedCoveredBy(item) {
+  var sent = item.entries.map(function (entry) { return entry.residentId; });
+  return db().then(function (database) {
+    var tx = database.transaction('refused', 'readwrite');
+    return tx.store.getAll().then(function (refused) {
+      refused.filter(function (old) {
+        return old.activityId === item.activityId && old.createdAt <= item.createdAt &&
+          old.entries.every(function (entry) { return sent.indexOf(entry.residentId) >= 0; });
+      }).forEach(function (old) { tx.store.delete(old.key); });
+      return tx.done;
+    });
+  });
+}
+
 export function dismissRefused(key) {
   return db().then(function (database) { return database.delete('refused', key); });
 }

@@ -331,6 +331,35 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
       await context.close();
     });
 
+    it('should say whom a refused save is about, and drop it from "could not send" once a later save sends them again', async () => {
+      const { activity, residentIds } = await groupActivity(`Refused ${viewport.width}`);
+      const { context, page } = await tablet(viewport, anna);
+      await openLog(page, activity);
+      await tap(page, residentIds[0]);
+      await tile(page, residentIds[0]).locator('summary').tap();
+      const note = tile(page, residentIds[0]).locator('textarea[name=staffNote]');
+      // The box stops typing at 2,000 characters; a page kept from an older version could still send more.
+      await note.evaluate((box: HTMLTextAreaElement) => {
+        box.removeAttribute('maxlength');
+        box.value = 'x'.repeat(2001);
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+        box.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await page.getByRole('button', { name: translate('en', 'activities.save'), exact: true }).tap();
+      await expectBadge(page, '1 could not be sent');
+      // The API names the field by its place in the save (entries.0.staffNote); the carer reads whose it is.
+      const said = page.locator('[data-ward-log-messages] .notice-error');
+      await expect(said.innerText()).resolves.toContain(`Refused ${viewport.width} 1: `);
+      expect(await rows(activity.id)).toEqual([]);
+
+      await note.fill('Sang every verse');
+      await page.getByRole('button', { name: translate('en', 'activities.save'), exact: true }).tap();
+      await page.waitForURL((url) => !url.pathname.endsWith('/log'));
+      await expectBadge(page, WARD.allSent);
+      expect((await rows(activity.id)).map((r) => [r.residentId, r.engagement, r.staffNote])).toEqual([[residentIds[0], 'active', 'Sang every verse']]);
+      await context.close();
+    });
+
     it('should move a save for an activity cancelled meanwhile to "could not send", with the reason', async () => {
       const { activity, residentIds } = await groupActivity(`Cancelled ${viewport.width}`);
       const { context, page } = await tablet(viewport, anna);
