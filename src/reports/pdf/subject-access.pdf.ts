@@ -84,7 +84,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
   // 3. Family
   heading('family');
   table(
-    [{ header: t('columns.person'), width: 0.3 }, { header: t('columns.relationship'), width: 0.2 }, { header: t('columns.access'), width: 0.18 }, { header: t('columns.primary'), width: 0.12 }, { header: t('columns.linkActive'), width: 0.2 }],
+    [{ header: t('columns.person'), width: 0.28 }, { header: t('columns.relationship'), width: 0.18 }, { header: t('columns.access'), width: 0.18 }, { header: t('columns.primary'), width: 0.18 }, { header: t('columns.linkActive'), width: 0.18 }],
     model.familyLinks.map((l) => [l.familyMember, isRelationship(l.relationship) ? translate(locale, `families.relationships.${l.relationship}`) : l.relationship, translate(locale, `families.access.${l.access}`), yesNo(l.primaryContact), `${yesNo(l.active)} (${t('since', { date: date(l.since.slice(0, 10)) })})`]),
     t('family.none'),
   );
