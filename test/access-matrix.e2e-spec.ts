@@ -50,6 +50,8 @@ type Variant = 'own' | 'unrelated' | 'otherHome';
 interface Targets {
   homeId: string;
   resident: Resident;
+  /** A resident who left long ago, past the retention period: the retention review lists them. */
+  pastRetentionId: string;
   activity: Activity;
   planId: string;
   /** A draft version of the resident's plan: only a draft can be edited or agreed. */
@@ -109,6 +111,7 @@ const BODIES: Record<string, (tg: Targets) => Record<string, unknown>> = {
   'POST /news': () => ({ body: 'The garden is open again.' }),
   'POST /inbox/suggestions/:id': () => ({ status: 'declined', response: 'Not this season, thank you.' }),
   'POST /reports/issued': (tg) => ({ homeId: tg.homeId, quarter: '2026-Q3' }),
+  'POST /data-protection/retention/keep': (tg) => ({ subjectType: 'resident', subjectId: tg.pastRetentionId, reason: 'An insurance claim is still open' }),
   'POST /groups/:id/settings': () => ({ name: `Group ${Math.random().toString(36).slice(2, 8)}`, reachedThreshold: '50' }),
   // Where writing is narrower than reading (a form refused is shown again to whoever may read it), a valid body reaches the write rule.
   'POST /activities/:id/log': (tg) => ({ residentId: tg.resident.id, engagement: 'active' }),
@@ -154,8 +157,9 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
     const familyMember = await createFamilyMember(t, homeId);
     const link = await createFamilyLink(t, familyMember, resident.id);
     const staff = await createStaffMember(t, homeId);
+    const pastRetention = await createResident(t, homeId, { status: 'discharged', admittedOn: '2005-01-01', leftOn: '2010-01-01' });
     return {
-      homeId, resident, activity, planId: plan.id, draftPlanId: draftPlan.id, familyMember, link, volunteerId: (await createVolunteer(t, homeId)).id, staffMemberId: staff.id,
+      homeId, resident, pastRetentionId: pastRetention.id, activity, planId: plan.id, draftPlanId: draftPlan.id, familyMember, link, volunteerId: (await createVolunteer(t, homeId)).id, staffMemberId: staff.id,
       activityTypeId: activity.activityTypeId, suggestionId: (await createSuggestion(t, homeId, { residentId: resident.id })).id,
       contributionId: await contribution(activity, staff.id), programmeContributionId: await contribution({ homeId, id: null, startsAt: new Date() }, staff.id),
       ...(await wardTargets(homeId)),
@@ -346,7 +350,8 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
     }
     expect(changed).toEqual([]);
     const reads = await audit.find({ order: { seq: 'ASC' }, skip: auditBefore });
-    expect([...new Set(reads.map((e) => e.action))].filter((action) => action !== 'export' && action !== 'view_sensitive')).toEqual([]);
+    // A refusal by role is audited (access_denied): a record of the request, not a change the GET made.
+    expect([...new Set(reads.map((e) => e.action))].filter((action) => action !== 'export' && action !== 'view_sensitive' && action !== 'access_denied')).toEqual([]);
     // Every GET route twice with a count of every table around each: past 30 s on PostgreSQL on a busy machine.
   }, 120_000);
 
@@ -480,11 +485,19 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
         }));
       const mismatches: string[] = [];
       const refused: string[] = [];
-      // Every table as it was before the refusals and after them: a refused request stores nothing.
-      let before = unsafe ? await fingerprint() : null;
+      // Every table as it was before the refusals and after them: a refused request stores nothing but
+      // the audit log's record of a refusal by role (access_denied).
+      const audit = t.dataSource.getRepository(AuditEntry);
+      let before = unsafe ? await fingerprint(false) : null;
+      let auditBefore = await audit.count();
       const checkNothingStored = async () => {
-        if (before !== null && before !== (await fingerprint())) mismatches.push(`refused, yet something was stored, by one of: ${refused.join('; ')}`);
+        if (before !== null && before !== (await fingerprint(false))) mismatches.push(`refused, yet something was stored, by one of: ${refused.join('; ')}`);
+        if (before !== null) {
+          const written = (await audit.find({ order: { seq: 'ASC' }, skip: auditBefore })).filter((e) => e.action !== 'access_denied');
+          if (written.length > 0) mismatches.push(`refused, yet audited as ${written.map((e) => e.action).join(', ')}, by one of: ${refused.join('; ')}`);
+        }
         before = null;
+        auditBefore = await audit.count();
       };
       for (const { visitor, outcome, variant, want, tg, url } of tries) {
         if (want === 'allowed') await checkNothingStored();

@@ -469,7 +469,7 @@ describe('Data protection: subject access, erasure, retention', () => {
     });
 
     it('should follow the configured number of years when the setting is shorter', async () => {
-      const sut = new RetentionService(t.get(UnitOfWork), { ...t.config, retentionYears: 1 });
+      const sut = new RetentionService(t.get(UnitOfWork), t.get(AuditService), { ...t.config, retentionYears: 1 });
       const manager = { id: users.manager.id, email: users.manager.email, displayName: 'Laura Bertolini', role: 'manager' as const, locale: 'en', personKind: null, personId: null, homeIds: [home.id], timezone: 'Europe/Rome' };
 
       const review = await sut.review(manager, NOW);
@@ -478,6 +478,65 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(review.residents.map((r) => r.name)).toEqual(['Gino Vecchi', 'Rita Recenti']);
       expect(review.residents[1]).toMatchObject({ leftOn: '2025-03-01', dueSince: '2026-03-01' });
       expect(review.familyMembers.map((f) => f.name)).toEqual(['Aldo Archiviato', 'Nina Nuova']);
+    });
+
+    async function keep(agent: Agent, body: Record<string, string>) {
+      const token = csrfFrom((await agent.get('/data-protection').expect(200)).text);
+      return agent.post('/data-protection/retention/keep').type('form').send({ _csrf: token, ...body });
+    }
+    const rowsOf = (html: string, kind: string) => html.split(`class="${kind}"`).slice(1).map((row) => row.slice(0, row.indexOf('</tr>')));
+
+    it('should refuse a reason too short beside that row\'s box, with what was typed, and keep nothing', async () => {
+      const res = await keep(agents.manager, { subjectType: 'resident', subjectId: longGone.id, reason: 'Claim' });
+
+      expect(res.status).toBe(422);
+      const row = rowsOf(res.text, 'retention-resident').find((r) => r.includes('Gino Vecchi'))!;
+      expect(row).toContain('<details class="retention-keep" open>');
+      expect(row).toContain(`id="keep-error-${longGone.id}">Use at least 10 characters.`);
+      expect(row).toMatch(/aria-invalid="true"[^>]*>Claim<\/textarea>/);
+      // Only that row's box: the others are closed and empty.
+      expect(rowsOf(res.text, 'retention-volunteer')[0]).toContain('<details class="retention-keep">');
+      expect(rowsOf(res.text, 'retention-volunteer')[0]).not.toContain('Claim');
+      expect((await agents.manager.get('/data-protection').expect(200)).text).toContain('No record past the retention period has been kept.');
+    });
+
+    it('should keep a record with a reason: off the review list for a year, listed as kept with why and by whom, and audited', async () => {
+      const reason = 'Insurance claim DP-2026-31 still open';
+      const res = await keep(agents.manager, { subjectType: 'resident', subjectId: longGone.id, reason });
+      expect(res.status).toBe(303);
+      const page = await agents.manager.get(String(res.headers.location).replace(/#.*/, '')).expect(200);
+      const inAYear = `${Number(new Date().toISOString().slice(0, 4)) + 1}${new Date().toISOString().slice(4, 10)}`;
+      const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${inAYear}T12:00:00Z`));
+      expect(page.text).toContain(`Gino Vecchi&#x27;s record is kept. It will be listed for review again on ${when}.`);
+      expect(rowsOf(page.text, 'retention-resident')).toEqual([]);
+      const kept = rowsOf(page.text, 'retention-kept');
+      expect(kept).toHaveLength(1);
+      expect(kept[0]).toContain('Gino Vecchi');
+      expect(kept[0]).toContain(reason);
+      expect(kept[0]).toContain('Laura Bertolini');
+      expect(kept[0]).toContain(when);
+
+      const entry = await t.dataSource.getRepository(AuditEntry).findOneOrFail({ where: { entityType: 'resident', entityId: longGone.id, action: 'update' }, order: { seq: 'DESC' } });
+      expect(entry.changes).toEqual({ keptAfterRetention: { old: null, new: inAYear }, keptBecause: { old: null, new: reason } });
+      expect(entry.userId).toBe(users.manager.id);
+
+      // A relative and a volunteer are kept the same way.
+      const aldo = await t.dataSource.getRepository(FamilyMember).findOneByOrFail({ lastName: 'Archiviato' });
+      expect((await keep(agents.manager, { subjectType: 'family_member', subjectId: aldo.id, reason: 'Executor of the estate asked us to wait' })).status).toBe(303);
+      const after = (await agents.manager.get('/data-protection').expect(200)).text;
+      expect(rowsOf(after, 'retention-family')).toEqual([]);
+      expect(rowsOf(after, 'retention-kept').map((r) => /<td>([^<]+) <span/.exec(r)?.[1])).toEqual(['Gino Vecchi', 'Aldo Archiviato']);
+    });
+
+    it('should not keep a record that is not due, of another home, or that is not a record of that kind', async () => {
+      const olga = await t.dataSource.getRepository(Resident).findOneByOrFail({ lastName: 'Lontana' });
+      await keep(agents.manager, { subjectType: 'resident', subjectId: recentlyLeft.id, reason: 'Keep it just in case please' }).then((res) => expect(res.status).toBe(404));
+      await keep(agents.manager, { subjectType: 'resident', subjectId: olga.id, reason: 'Keep it just in case please' }).then((res) => expect(res.status).toBe(404));
+      await keep(agents.manager, { subjectType: 'volunteer', subjectId: recentlyLeft.id, reason: 'Keep it just in case please' }).then((res) => expect(res.status).toBe(404));
+      const forged = await keep(agents.manager, { subjectType: 'staff_member', subjectId: recentlyLeft.id, reason: 'Keep it just in case please' });
+      expect(forged.status).toBe(422);
+      const token = await formToken(agents.coordinator, '/account');
+      await agents.coordinator.post('/data-protection/retention/keep').type('form').send({ _csrf: token, subjectType: 'resident', subjectId: longGone.id, reason: 'Keep it just in case please' }).expect(403);
     });
 
   });

@@ -9,12 +9,14 @@ import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { listHref } from '../common/http/list-href';
 import { clientIp } from '../common/http/session';
 import { translate } from '../common/i18n/i18n';
+import { formatDate } from '../common/views/format';
 import { renderSubjectAccessPdf } from '../reports/pdf/subject-access.pdf';
 import { can, rolesThat } from '../common/access/access-policy';
 import { AUDIT_ACTIONS } from '../audit/audit.enums';
 import { AuditLogService } from './audit-log.service';
 import { AuditLogQueryDto } from './dto/audit-log-query.dto';
 import { ErasureDto } from './dto/erasure.dto';
+import { KeepRecordDto } from './dto/keep-record.dto';
 import { ErasureService } from './erasure.service';
 import { RetentionService } from './retention.service';
 import { SubjectAccessService } from './subject-access.service';
@@ -37,7 +39,17 @@ export class DataProtectionController {
   @Get('data-protection')
   @Render('data-protection/index')
   async index(@CurrentUser() user: SessionUser, @Req() req: Request) {
-    return { title: translate(req.locale, 'dataProtection.title'), canReadAuditLog: can(user, 'readAuditLog'), ...(await this.retention.review(user)) };
+    return { title: translate(req.locale, 'dataProtection.title'), canReadAuditLog: can(user, 'readAuditLog'), ...(await this.retention.review(user)), values: {} };
+  }
+
+  /** The retention review's "keep, with a reason": the record leaves the list for a year. A refused reason comes back beside its row's box. */
+  @Post('data-protection/retention/keep')
+  @Redirect('/data-protection', 303)
+  @FormView('data-protection/index', {}, (c: DataProtectionController, req) => c.index(req.user!, req))
+  async keep(@CurrentUser() user: SessionUser, @Body() body: KeepRecordDto, @Req() req: Request) {
+    const kept = await this.retention.keep(user, body);
+    flash(req, 'success', { key: 'dataProtection.retention.keptDone', params: { name: kept.name, date: formatDate(kept.reviewAgainOn, req.locale) } });
+    return { url: '/data-protection#retention-kept' };
   }
 
   /** The audit log, filtered by the page's address; a date typed wrong comes back beside its field (422), the filters kept. */

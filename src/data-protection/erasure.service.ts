@@ -31,6 +31,7 @@ import { Suggestion } from '../voice/entities/suggestion.entity';
 import { WellbeingCheckIn } from '../voice/entities/wellbeing-check-in.entity';
 import { can } from '../common/access/access-policy';
 import { ErasureDto } from './dto/erasure.dto';
+import { RetentionHold } from './entities/retention-hold.entity';
 
 /** What replaces erased free text that may not be empty (a goal, a suggestion's title and text). */
 export const ERASED_TEXT = '—';
@@ -122,6 +123,8 @@ export class ErasureService {
         mobilityNotes: null, photoFile: null, consentPhotos: false, consentFamilyPortal: 'none', consentVolunteerProfile: false,
         consentBestInterestNote: null, erasedAt: now,
       });
+      // A decision to keep the record past its retention period goes with it (its reason may name them).
+      await m.delete(RetentionHold, { subjectType: 'resident', subjectId: r.id });
       // Only the fact, the reason (checked not to name the resident) and how many records changed: never the erased values.
       await this.audit.record(m, {
         action: 'erase', userId: user.id, role: user.role, entityType: 'resident', entityId: r.id, homeId: r.homeId,

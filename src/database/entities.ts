@@ -55,6 +55,7 @@ import { ActivityPlanHistory } from '../plans/entities/activity-plan-history.ent
 import { VolunteerHistory } from '../volunteers/entities/volunteer-history.entity';
 import { SuggestionHistory } from '../voice/entities/suggestion-history.entity';
 import { CalendarFeed } from '../calendar-feeds/entities/calendar-feed.entity';
+import { RetentionHold } from '../data-protection/entities/retention-hold.entity';
 import { HomeGroup } from '../homes/entities/home-group.entity';
 import { GroupMembership } from '../auth/entities/group-membership.entity';
 
@@ -77,4 +78,5 @@ export const entities = [
   ActivityPlanHistory, VolunteerHistory, SuggestionHistory,
   CalendarFeed,
   HomeGroup, GroupMembership,
+  RetentionHold,
 ];

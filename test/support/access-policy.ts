@@ -232,6 +232,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'GET /data-protection':                                  ['signin', 'any',  'any',  403,    403,    403,    403,    403],
   // The audit log (SPEC 4): the admin's alone.
   'GET /data-protection/audit':                            ['signin', 'any',  403,    403,    403,    403,    403,    403],
+  'POST /data-protection/retention/keep':                  ['signin', 'any',  'home', 403,    403,    403,    403,    403],
   'GET /residents/:id/data-export.json':                   ['signin', 'any',  'home', 403,    403,    403,    403,    403],
   'GET /residents/:id/data-export.pdf':                    ['signin', 'any',  'home', 403,    403,    403,    403,    403],
   'GET /residents/:id/erase':                              ['signin', 'any',  'home', 403,    403,    403,    403,    403],
