@@ -198,20 +198,25 @@ describe('Issued quarterly reports (issue 18 item 2)', () => {
     });
 
     it('should give each role the issued copy it may read now, and no more', async () => {
-      // Coordinators: the preview as issued, without names, with its SHA-256 and changes; no download.
+      // Coordinators: the preview as issued, without names, with its SHA-256 and changes; each version's copy without names only.
       const preview = await agents.coordinator.get(`/reports/quarterly?${q}`);
       expect(preview.status).toBe(200);
       expect(preview.text).toContain(translate('en', 'reports.issued.servedAsIssued', { version: 2 }));
       expect(preview.text).not.toContain('Giulia Galli');
-      expect(preview.text).not.toContain('issued.pdf?');
+      expect(preview.text).toContain('version&#x3D;1&amp;copy&#x3D;withoutNames');
+      expect(preview.text).not.toContain('copy&#x3D;names');
       expect(preview.text).not.toContain(translate('en', 'reports.issued.reissue', { version: 3 }));
       const page = await agents.coordinator.get('/reports');
       expect(page.status).toBe(200);
       expect(page.text).toContain((await issuedRows())[1].pdfSha256);
-      expect(page.text).not.toContain('issued.pdf?');
-      for (const path of [`/reports/issued.pdf?${q}&version=1`, `/reports/issued.pdf?${q}&version=1&copy=withoutNames`, `/reports/quarterly.pdf?${q}`, `/reports/quarterly.csv?${q}&table=figures`]) {
+      expect(page.text).not.toContain('copy&#x3D;names');
+      for (const path of [`/reports/issued.pdf?${q}&version=1`, `/reports/issued.pdf?${q}&version=1&copy=names`, `/reports/quarterly.pdf?${q}`, `/reports/quarterly.csv?${q}&table=figures`]) {
         expect((await agents.coordinator.get(path)).status).toBe(403);
       }
+      // An earlier version's copy without names, byte for byte as it was issued.
+      const first = await download(agents.coordinator, `/reports/issued.pdf?${q}&version=1&copy=withoutNames`);
+      expect(first.status).toBe(200);
+      expect((first.body as Buffer).equals((await issuedRows())[0].pdfWithoutNames)).toBe(true);
       // The copy without names they may take is the latest issue's stored copy, byte for byte.
       const latest = (await issuedRows())[1];
       const withoutNames = await download(agents.coordinator, `/reports/quarterly-without-names.pdf?${q}`);

@@ -176,9 +176,13 @@ export class IssuedReportsService {
     return this.download(user, latest, 'withoutNames', origin);
   }
 
-  /** One issued version's PDF (either copy), for managers and admins of its home. Audited as an export. */
+  /**
+   * One issued version's PDF, for the readers of its home's reports: the copy with names for managers
+   * and admins, the copy without names for every reader (coordinators and group managers read only
+   * that one, of any version). Audited as an export.
+   */
   async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin): Promise<{ issued: IssuedVersion; pdf: Buffer; sha256: string }> {
-    if (!canExportReports(user)) throw new ForbiddenError();
+    if (!(REPORT_READERS as readonly Role[]).includes(user.role) || (copy === 'names' && !canExportReports(user))) throw new ForbiddenError();
     assertHomeAccess(user, homeId);
     const found = (await this.versions(homeId, quarter)).find((v) => v.version === version);
     if (!found) throw new NotFoundError();
@@ -189,8 +193,10 @@ export class IssuedReportsService {
   async csvModel(user: SessionUser, homeId: string, quarter: string, what: string, origin: ExportOrigin): Promise<QuarterlyReport> {
     if (!(REPORT_CSV_READERS as readonly Role[]).includes(user.role)) throw new ForbiddenError();
     assertHomeAccess(user, homeId);
-    // A group manager takes the tables without names (docs/groups.md): the participation table is then its header.
+    // A group manager takes the tables without names (docs/groups.md); the participation table, which is
+    // residents by name and nothing else, is refused rather than sent as its header alone.
     const names = canExportReports(user);
+    if (!names && what === 'csv:participation') throw new ForbiddenError({ key: 'trends.withoutNames.namedTableRefused' });
     const latest = (await this.versions(homeId, quarter))[0];
     if (!latest) return names ? this.reports.exportFor(user, homeId, quarter, what, origin) : this.reports.exportWithoutNamesFor(user, homeId, quarter, what, origin);
     await this.reports.recordExport(user, homeId, quarter, `${what} (issued v${latest.version})`, origin, latest.id);

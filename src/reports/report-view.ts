@@ -87,12 +87,11 @@ function versionView(v: IssuedVersion, timezone: string, locale: string, canExpo
     label: t('versionLabel', { version: v.version, at: formatDateTime(v.issuedAt, locale, timezone), by: v.issuedByName ?? '–', language: translate(locale, `reports.issued.languages.${v.locale}`) }),
     pdfSha256: v.pdfSha256,
     pdfWithoutNamesSha256: v.pdfWithoutNamesSha256,
-    downloads: canExport
-      ? [
-          { href: `/reports/issued.pdf?${query}&copy=names`, label: t('downloadNames', { version: v.version }) },
-          { href: `/reports/issued.pdf?${query}&copy=withoutNames`, label: t('downloadWithoutNames', { version: v.version }) },
-        ]
-      : [],
+    // Every reader takes any version's copy without names; the copy with names is the managers'.
+    downloads: [
+      ...(canExport ? [{ href: `/reports/issued.pdf?${query}&copy=names`, label: t('downloadNames', { version: v.version }) }] : []),
+      { href: `/reports/issued.pdf?${query}&copy=withoutNames`, label: t('downloadWithoutNames', { version: v.version }) },
+    ],
   };
 }
 

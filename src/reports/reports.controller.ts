@@ -47,9 +47,8 @@ export class ReportsController {
     return { url: `/reports/quarterly?homeId=${encodeURIComponent(issued.homeId)}&quarter=${encodeURIComponent(issued.quarter)}` };
   }
 
-  /** One issued version's stored PDF, byte for byte. */
+  /** One issued version's stored PDF, byte for byte (without names for readers who are not managers: the service decides). */
   @Get('issued.pdf')
-  @Roles(...REPORT_EXPORTERS)
   async issuedPdf(@CurrentUser() user: SessionUser, @Query() query: IssuedPdfQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const copy = query.copy ?? 'names';
     const stored = await this.issued.issuedPdf(user, query.homeId, query.quarter, query.version, copy, { ip: clientIp(req), userAgent: req.get('user-agent') });
