@@ -155,11 +155,12 @@ describe('activity photos and news (issue 16, item 4)', () => {
       const polyglot = Buffer.concat([await plainJpeg(), Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>')]);
       // Still a picture to a decoder: the refusal is ours, not sharp's.
       expect((await sharp(polyglot).metadata()).format).toBe('jpeg');
-      for (const [file, name] of [[svg, 'x.svg'], [polyglot, 'x.jpg'], [Buffer.from('just some text'), 'notes.jpg']] as const) {
+      const said = { svg: 'SVG files cannot be used here', polyglot: 'not a photo we can read', text: 'not a photo we can read' };
+      for (const [file, name, message] of [[svg, 'x.svg', said.svg], [polyglot, 'x.jpg', said.polyglot], [Buffer.from('just some text'), 'notes.jpg', said.text]] as const) {
         const res = await upload(agents.coordinator, activity.id, file, { residentIds: [x.id], caption: 'Kept caption' }, name);
         expect({ name, status: res.status }).toEqual({ name, status: 422 });
         expect(res.text).toContain('class="field-error" id="error-photo"');
-        expect(res.text).toContain('not a photo we can read');
+        expect(res.text).toContain(message);
         // What the user typed comes back.
         expect(res.text).toContain('value="Kept caption"');
       }
@@ -167,7 +168,7 @@ describe('activity photos and news (issue 16, item 4)', () => {
       expect(await t.dataSource.getRepository(Photo).count()).toBe(rows);
     });
 
-    it('should refuse a 30 MB upload with 413 and a message, before reading it, storing nothing', async () => {
+    it('should refuse a 30 MB upload with 413 and a message beside the field, keeping none of its bytes, storing nothing', async () => {
       const rows = await t.dataSource.getRepository(Photo).count();
       const huge = Buffer.alloc(30 * 1024 * 1024, 0x41);
       huge.set([0xff, 0xd8, 0xff], 0);
@@ -175,6 +176,7 @@ describe('activity photos and news (issue 16, item 4)', () => {
       expect(res.status).toBe(413);
       expect(res.text).toContain('larger than 12 MB');
       expect(res.text).toContain('id="error-photo"');
+      expect(res.text).toContain('value="Big one"');
       // Just over the limit, inside the declared-length allowance: cut off while streaming, with the same answer and the caption kept.
       const over = Buffer.alloc(12 * 1024 * 1024 + 1024, 0x41);
       over.set([0xff, 0xd8, 0xff], 0);
@@ -388,6 +390,104 @@ describe('activity photos and news (issue 16, item 4)', () => {
       const polyglot = Buffer.concat([await plainJpeg(), Buffer.from('<script>alert(1)</script>')]);
       const refused = await agents.manager.post(`/residents/${z.id}/photo`).set('Accept', 'text/html').field('_csrf', await token()).attach('photo', polyglot, 'me.jpg');
       expect(refused.status).toBe(422);
+    });
+  });
+  describe('found by a review (a coordinator on a desktop, a relative on a phone)', () => {
+    /** A 64x48 HEIC as an iPhone writes it (HEVC inside a HEIF box), made with libheif's heif-enc. */
+    const heic = Buffer.from('AAAAHGZ0eXBoZWljAAAAAG1pZjFoZWljbWlhZgAAAa1tZXRhAAAAAAAAACFoZGxyAAAAAAAAAABwaWN0AAAAAAAAAAAAAAAAAAAAAA5waXRtAAAAAAACAAAAEGlkYXQAAAAAAEAAMAAAADhpbG9jAQAAAERAAAIAAQAAAAAAAAHRAAEAAAAAAAAAHQACAAEAAAAAAAAAAQAAAAAAAAAIAAAAOGlpbmYAAAAAAAIAAAAVaW5mZQIAAAEAAQAAaHZjMQAAAAAVaW5mZQIAAAAAAgAAZ3JpZAAAAADYaXBycAAAALZpcGNvAAAAdmh2Y0MBA3AAAAAAAAAAAAAe8AD8/fj4AAAPAyAAAQAYQAEMAf//A3AAAAMAkAAAAwAAAwAeugJAIQABACpCAQEDcAAAAwCQAAADAAADAB6gIIEFlurkprm4EBAwIAAAAwAgAAADACEiAAEABkQBwXPAiQAAABRpc3BlAAAAAAAAAEAAAABAAAAAFGlzcGUAAAAAAAAAQAAAADAAAAAQcGl4aQAAAAADCAgIAAAAGmlwbWEAAAAAAAAAAgABAoECAAICA4QAAAAaaXJlZgAAAAAAAAAOZGltZwACAAEAAQAAACVtZGF0AAAAGSgBrxOA+BDhp//6LqK/4d9X/RRe/OikM+A=', 'base64');
+    let party: Activity;
+    let paola: Resident;
+
+    /** The form as a browser sends it: token, then the file, then the caption and the ticks (the order of the page). */
+    async function uploadAsBrowser(agent: Agent, activityId: string, file: Buffer, fields: { caption?: string; residentIds?: string[] }, filename = 'IMG_0001.jpg') {
+      const token = await formToken(agent, `/activities/${activityId}/photos`);
+      let req = agent.post(`/activities/${activityId}/photos`).set('Accept', 'text/html').field('_csrf', token).attach('photo', file, { filename, contentType: 'image/jpeg' });
+      if (fields.caption) req = req.field('caption', fields.caption);
+      for (const id of fields.residentIds ?? []) req = req.field('residentIds', id);
+      return req;
+    }
+
+    const tick = (html: string, residentId: string) => new RegExp(`<input type="checkbox" id="tag-${residentId}"[^>]*\\schecked`).test(html);
+    /** The tag list's entry of one resident, from its checkbox to the end of its line. */
+    const tagEntry = (html: string, residentId: string) => new RegExp(`id="tag-${residentId}"[\\s\\S]*?</li>`).exec(html)?.[0] ?? '';
+    /** The card of one photo in the grid. */
+    const card = (html: string, photoId: string) => new RegExp(`/photos/${photoId}/thumb[\\s\\S]*?</li>`).exec(html)?.[0] ?? '';
+
+    beforeAll(async () => {
+      paola = await createResident(t, homeId, { consentPhotos: true, consentFamilyPortal: 'none', preferredName: 'Paola' });
+      party = await createActivity(t, homeId, { residentIds: [x.id, w.id, paola.id], title: 'Tombola di Natale', startsAt: new Date('2026-03-12T14:30:00Z') });
+    });
+
+    it('should keep the caption and the ticks when the file is over 12 MB, saying so once, beside the field', async () => {
+      const rows = await t.dataSource.getRepository(Photo).count();
+      for (const mb of [16.8, 12.1]) {
+        const big = Buffer.alloc(Math.round(mb * 1024 * 1024), 0x41);
+        big.set([0xff, 0xd8, 0xff], 0);
+        const res = await uploadAsBrowser(agents.coordinator, party.id, big, { caption: 'La tombola', residentIds: [x.id] });
+        expect({ mb, status: res.status }).toEqual({ mb, status: 413 });
+        expect(res.text).toContain('class="field-error" id="error-photo">This file is larger than 12 MB');
+        expect(res.text).toContain('value="La tombola"');
+        expect(tick(res.text, x.id)).toBe(true);
+        expect(tick(res.text, w.id)).toBe(false);
+        // The field says it; the top of the page does not add the generic "too large" as well.
+        expect(res.text).not.toContain('What was sent is too large');
+      }
+      expect(await t.dataSource.getRepository(Photo).count()).toBe(rows);
+    });
+
+    it('should name the accepted types when a GIF or an iPhone HEIC is sent, and say the same in the field\'s hint', async () => {
+      const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).gif().toBuffer();
+      for (const [file, name, type] of [[gif, 'cat.gif', 'GIF'], [heic, 'IMG_0002.HEIC', 'HEIC']] as const) {
+        const res = await uploadAsBrowser(agents.coordinator, party.id, file, { caption: 'Kept', residentIds: [x.id] }, name);
+        expect({ name, status: res.status }).toEqual({ name, status: 422 });
+        expect(res.text).toContain(`${type} files cannot be used here. Choose a JPEG, PNG, WebP or AVIF photo`);
+        expect(res.text).not.toContain('not a photo we can read');
+        expect(res.text).toContain('value="Kept"');
+        expect(tick(res.text, x.id)).toBe(true);
+      }
+      const page = await agents.coordinator.get(`/activities/${party.id}/photos`).expect(200);
+      expect(page.text).toContain('JPEG, PNG, WebP or AVIF, up to 12 MB');
+    });
+
+    it('should mark the residents families will not see photos of, and say on each photo who sees it', async () => {
+      const page = async () => (await agents.coordinator.get(`/activities/${party.id}/photos`).expect(200)).text;
+      const before = await page();
+      expect(tagEntry(before, w.id)).toContain('Wanda');
+      expect(tagEntry(before, w.id)).toContain('no photo consent');
+      expect(tagEntry(before, paola.id)).toContain('family portal closed');
+      expect(tagEntry(before, x.id)).not.toMatch(/no photo consent|family portal closed/);
+
+      const addTo = async (residentIds: string[]) => {
+        const known = new Set((await t.dataSource.getRepository(Photo).find()).map((p) => p.id));
+        expect((await upload(agents.coordinator, party.id, await plainJpeg(), { residentIds })).status).toBe(303);
+        return (await t.dataSource.getRepository(Photo).find()).find((p) => !known.has(p.id))!.id;
+      };
+      const seen = await addTo([x.id]);
+      const withWanda = await addTo([x.id, w.id]);
+      const withPaola = await addTo([x.id, paola.id]);
+      const nobody = await addTo([]);
+      const after = await page();
+      expect(card(after, seen)).toContain('Seen by the families of Xenia');
+      expect(card(after, withWanda)).toContain('Staff only: no photo consent for Wanda');
+      expect(card(after, withPaola)).toContain('Staff only: family portal closed for Paola');
+      expect(card(after, nobody)).toContain('Staff only: nobody tagged');
+      // What the labels say is what the families get.
+      expect(await sees(agents.familyX, seen)).toBe(200);
+      for (const id of [withWanda, withPaola, nobody]) expect(await sees(agents.familyX, id)).toBe(404);
+      // A carer reads the same labels.
+      expect(card((await agents.carer.get(`/activities/${party.id}/photos`).expect(200)).text, withWanda)).toContain('Staff only: no photo consent for Wanda');
+    });
+
+    it('should show a relative which activity each photo came from, and when it was', async () => {
+      const known = new Set((await t.dataSource.getRepository(Photo).find()).map((p) => p.id));
+      expect((await upload(agents.coordinator, party.id, await plainJpeg(), { residentIds: [x.id], caption: 'Cartella piena' })).status).toBe(303);
+      const id = (await t.dataSource.getRepository(Photo).find()).find((p) => !known.has(p.id))!.id;
+      const res = await feed(agents.familyX, x.id);
+      expect(res.status).toBe(200);
+      const item = new RegExp(`<li class="card">(?:(?!</li>)[\\s\\S])*?/photos/${id}/thumb[\\s\\S]*?</li>`).exec(res.text)?.[0] ?? '';
+      expect(item).toContain('Tombola di Natale');
+      expect(item).toContain('12 Mar 2026');
+      expect(item).toContain('Cartella piena');
     });
   });
 });

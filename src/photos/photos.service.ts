@@ -31,6 +31,24 @@ export interface PhotoView {
   /** Names of the tagged residents the reader may see by name (staff: all of them). */
   tagged: string[];
   canDelete: boolean;
+  /** Staff only: whether families see the photo, and if not, who or what keeps it from them. */
+  audience?: PhotoAudience;
+  /** The feed only: the activity the photo was taken at, when families are shown that activity. */
+  activity?: { title: string; startsAt: string };
+}
+
+/** What staff are told about who among families sees a photo: a message key and the names it reads. */
+export interface PhotoAudience {
+  key: string;
+  names: string;
+  staffOnly: boolean;
+}
+
+/** Why families see no photo of a resident (familyPhotoBlocks), or null. */
+type FamilyBlock = 'noPhotoConsent' | 'portalClosed' | null;
+
+function nameList(names: string[], locale: string): string {
+  return new Intl.ListFormat(locale === 'it' ? 'it' : 'en-GB', { type: 'conjunction' }).format(names);
 }
 
 export interface PhotoInput {
@@ -136,11 +154,25 @@ export class PhotosService {
     const pages = Math.max(1, Math.ceil(total / PHOTO_PAGE_SIZE));
     const current = Math.min(Math.max(1, page), pages);
     const rows = await qb.orderBy('p.createdAt', 'DESC').addOrderBy('p.id', 'DESC').skip((current - 1) * PHOTO_PAGE_SIZE).take(PHOTO_PAGE_SIZE).getMany();
+    const tags = await this.tagsOf(rows);
     const names = new Map(roster.map((r) => [r.id, r.displayName]));
+    if (!can(user, 'homeStaff')) {
+      return { activity: this.activityHeading(user, activity), roster, photos: this.views(user, rows, tags, names), canAdd: await this.mayAdd(user, activity), page: current, pages };
+    }
+    // Staff see, before they tick, whose photos families never get, and on each photo whether families
+    // see it. Ticking such a resident is right: their tag is what keeps the photo from the families
+    // of the others in it (docs/photos.md). Volunteers are not told residents' consents (SPEC 1).
+    const taggedIds = tags.map((t) => t.residentId);
+    const blocks = await this.residents.familyPhotoBlocks([...roster.map((r) => r.id), ...taggedIds]);
+    for (const brief of await this.residents.briefsByIds(taggedIds.filter((id) => !names.has(id)))) names.set(brief.id, brief.preferredName?.trim() || brief.firstName);
+    const photos = this.views(user, rows, tags, names).map((view) => {
+      const ids = [...new Set(tags.filter((t) => t.photoId === view.id).map((t) => t.residentId))];
+      return { ...view, audience: this.audience(user, ids, blocks, names) };
+    });
     return {
-      activity: { id: activity.id, title: activity.title, startsAt: formatDateTime(activity.startsAt, user.locale, user.timezone) },
-      roster,
-      photos: await this.views(user, rows, names),
+      activity: this.activityHeading(user, activity),
+      roster: roster.map((r) => ({ ...r, familyBlock: blocks.get(r.id) ?? null })),
+      photos,
       canAdd: await this.mayAdd(user, activity),
       page: current,
       pages,
@@ -236,7 +268,15 @@ export class PhotosService {
     const total = await qb.clone().getCount();
     const rows = await qb.orderBy('p.createdAt', 'DESC').addOrderBy('p.id', 'DESC').take(limit).getMany();
     const names = new Map((await this.residents.briefsByIds([residentId])).map((r) => [r.id, r.preferredName?.trim() || r.firstName]));
-    return { total, photos: await this.views(user, rows, names) };
+    // Which activity, and when: named only where the family is shown that activity anyway (not hidden from families).
+    const activities = new Map((await this.activities.briefsByIds(rows.map((r) => r.activityId).filter((id): id is string => id !== null)))
+      .filter((a) => a.visibleToFamilies)
+      .map((a) => [a.id, { title: a.title, startsAt: formatDateTime(a.startsAt, user.locale, user.timezone) }]));
+    const photos = this.views(user, rows, await this.tagsOf(rows), names).map((view, i) => {
+      const activity = activities.get(rows[i].activityId ?? '');
+      return activity ? { ...view, activity } : view;
+    });
+    return { total, photos };
   }
 
   // Data protection --------------------------------------------------------------------------
@@ -299,9 +339,30 @@ export class PhotosService {
     return caption || null;
   }
 
+  private activityHeading(user: SessionUser, activity: { id: string; title: string; startsAt: Date }) {
+    return { id: activity.id, title: activity.title, startsAt: formatDateTime(activity.startsAt, user.locale, user.timezone) };
+  }
+
+  private async tagsOf(rows: Photo[]): Promise<PhotoTag[]> {
+    return rows.length === 0 ? [] : this.photos.manager.findBy(PhotoTag, { photoId: In(rows.map((r) => r.id)) });
+  }
+
+  /**
+   * Whether families see a photo tagged with these residents, as staff are told it: the conditions of
+   * visibleQuery's family rule (someone tagged; every one tagged consents to photos and has the portal open).
+   */
+  private audience(user: SessionUser, taggedIds: string[], blocks: Map<string, FamilyBlock>, names: Map<string, string>): PhotoAudience {
+    const list = (ids: string[]) => nameList(ids.map((id) => names.get(id) ?? '?'), user.locale);
+    if (taggedIds.length === 0) return { key: 'photos.staffOnlyUntagged', names: '', staffOnly: true };
+    const noConsent = taggedIds.filter((id) => blocks.get(id) === 'noPhotoConsent');
+    if (noConsent.length > 0) return { key: 'photos.staffOnlyNoConsent', names: list(noConsent), staffOnly: true };
+    const closed = taggedIds.filter((id) => blocks.get(id) === 'portalClosed');
+    if (closed.length > 0) return { key: 'photos.staffOnlyPortalClosed', names: list(closed), staffOnly: true };
+    return { key: 'photos.seenByFamilies', names: list(taggedIds), staffOnly: false };
+  }
+
   /** Rows as views; tags named only where the reader already knows the resident (`names`). */
-  private async views(user: SessionUser, rows: Photo[], names: Map<string, string>): Promise<PhotoView[]> {
-    const tags = rows.length === 0 ? [] : await this.photos.manager.findBy(PhotoTag, { photoId: In(rows.map((r) => r.id)) });
+  private views(user: SessionUser, rows: Photo[], tags: PhotoTag[], names: Map<string, string>): PhotoView[] {
     const deletes = can(user, 'deletePhotos');
     return rows.map((p) => ({
       id: p.id, caption: p.caption, width: p.width, height: p.height, createdAt: p.createdAt,

@@ -360,6 +360,16 @@ export class ResidentsService {
   }
 
   /**
+   * Why families may not see photos of these residents, for staff: no photo consent, the family
+   * portal closed, or null (they may). The same two conditions as photoBlockedIds('family').
+   */
+  async familyPhotoBlocks(ids: readonly string[]): Promise<Map<string, 'noPhotoConsent' | 'portalClosed' | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.residents.find({ select: { id: true, consentPhotos: true, consentFamilyPortal: true }, where: { id: In([...new Set(ids)]) } });
+    return new Map(rows.map((r) => [r.id, !r.consentPhotos ? 'noPhotoConsent' : r.consentFamilyPortal === 'none' ? 'portalClosed' : null]));
+  }
+
+  /**
    * Each resident that exists, by primary key, in the caller's transaction: their home, and why their
    * record is closed to anything new (see closedRecords), or null. The tablet's save checks both for
    * every entry in one statement (plain SQL, it is the busiest write).

@@ -33,11 +33,19 @@ describe('processImage', () => {
 
   it('should refuse an SVG, a polyglot, text and nothing when they are given', async () => {
     const jpeg = await picture(8, 8).jpeg().toBuffer();
-    expect(await refusal(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'))).toBe('photos.notImage');
+    expect(await refusal(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'))).toBe('photos.typeRefused');
+    expect(await refusal(Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'))).toBe('photos.typeRefused');
     expect(await refusal(Buffer.concat([jpeg, Buffer.from('<html><script>alert(1)</script></html>')]))).toBe('photos.notImage');
     expect(await refusal(Buffer.concat([jpeg.subarray(0, 20), Buffer.from('<!DOCTYPE html>'), jpeg.subarray(20)]))).toBe('photos.notImage');
     expect(await refusal(Buffer.from('hello'))).toBe('photos.notImage');
     expect(await refusal(Buffer.concat([jpeg.subarray(0, 100)]))).toBe('photos.notImage');
     expect(await refusal(Buffer.alloc(0))).toBe('photos.missing');
+  });
+
+  it('should take an AVIF and name the type when a GIF or a TIFF is given', async () => {
+    const sut = await processImage(await picture(32, 24).avif().toBuffer());
+    expect({ width: sut.width, height: sut.height }).toEqual({ width: 32, height: 24 });
+    expect(await refusal(await picture(8, 8).gif().toBuffer())).toBe('photos.typeRefused');
+    expect(await refusal(await picture(8, 8).tiff().toBuffer())).toBe('photos.typeRefused');
   });
 });

@@ -26,14 +26,48 @@ declare module 'express-serve-static-core' {
 /** Room for the multipart framing and the small text fields around the file. */
 const FORM_OVERHEAD = 256 * 1024;
 
+/** What the storage below hands multer for a file over MAX_IMAGE_BYTES: its size, none of its bytes. */
+interface OversizedFile {
+  size: number;
+  oversized: true;
+}
+
+/**
+ * Multer's memory storage, bounded: up to MAX_IMAGE_BYTES of the file is kept; past that what was kept
+ * is dropped and the rest streams by, so multer goes on to read the text fields that follow the file.
+ * (multer's own fileSize limit would abort the whole form at that point, losing them.)
+ */
+const boundedMemory: multer.StorageEngine = {
+  _handleFile(_req, file, done) {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    file.stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_IMAGE_BYTES) chunks.push(chunk);
+      else chunks = [];
+    });
+    file.stream.once('error', done);
+    file.stream.once('end', () => {
+      const oversized: OversizedFile = { size, oversized: true };
+      done(null, size > MAX_IMAGE_BYTES ? oversized : { buffer: Buffer.concat(chunks), size });
+    });
+  },
+  _removeFile(_req, file, done) {
+    delete (file as Partial<Express.Multer.File>).buffer;
+    done(null);
+  },
+};
+
 class CsrfRefused extends Error {}
 
 /**
  * A route that takes one image in a multipart form. The body is read here, after the guards (so only a
- * signed-in user with the route's role makes the server read an upload), within MAX_IMAGE_BYTES:
- * a declared length over it is refused before a byte is read, and a body that lies about its length
- * is cut off as it streams. The form's CSRF token is a text field placed before the file: it is
- * checked the moment the file part begins, so no file byte is accepted without a valid token.
+ * signed-in user with the route's role makes the server read an upload), keeping at most
+ * MAX_IMAGE_BYTES of the file: a larger file is let go by unkept while the text fields after it (a
+ * browser sends the caption and ticks after the file) are still read, so the refusal comes back beside
+ * the field with what was typed. A declared length over DISCARD_LIMIT is not parsed at all. The form's
+ * CSRF token is a text field placed before the file: it is checked the moment the file part begins,
+ * so no file byte is accepted without a valid token.
  */
 export const ImageUpload = (field = 'photo', maxFields = 10) =>
   applyDecorators(SetMetadata<string, ImageUploadOptions>(IMAGE_UPLOAD, { field, maxFields }), UseInterceptors(ImageUploadInterceptor));
@@ -84,17 +118,19 @@ export class ImageUploadInterceptor implements NestInterceptor {
       if (req.csrfDeferred) throw new ForbiddenError({ key: 'errors.csrf' });
       return;
     }
-    const tooLarge = new PayloadTooLargeError({ [options.field]: { key: 'photos.tooLarge', params: { mb: MAX_IMAGE_BYTES / 1024 / 1024 } } }, { key: 'errors.tooLarge' });
+    // Said beside the field, like any refused file; the page's summary says "some fields need attention", not "too large" again.
+    const tooLarge = new PayloadTooLargeError({ [options.field]: { key: 'photos.tooLarge', params: { mb: MAX_IMAGE_BYTES / 1024 / 1024 } } });
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > MAX_IMAGE_BYTES + FORM_OVERHEAD) {
-      // Nothing is kept: the body goes by unread before the answer.
+    if (Number.isFinite(declared) && declared > DISCARD_LIMIT) {
+      // Far beyond any photo: not parsed, nothing kept; the body goes by unread (or is cut) before the answer.
       await drained(req);
       throw tooLarge;
     }
     const code = await new Promise<string | null>((resolve) => {
       multer({
-        storage: multer.memoryStorage(),
-        limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: options.maxFields + 1, fieldSize: 4_000, parts: options.maxFields + 2 },
+        storage: boundedMemory,
+        // The file's own cap is the storage's; this one only stops a body that lied about its length.
+        limits: { fileSize: DISCARD_LIMIT - FORM_OVERHEAD, files: 1, fields: options.maxFields + 1, fieldSize: 4_000, parts: options.maxFields + 2 },
         fileFilter: (r, _file, accept) => {
           if (r.csrfDeferred && !csrf.isRequestValid(r)) accept(new CsrfRefused());
           else accept(null, true);
@@ -113,5 +149,9 @@ export class ImageUploadInterceptor implements NestInterceptor {
     delete (req.body as Record<string, unknown>)._csrf;
     if (code === 'LIMIT_FILE_SIZE') throw tooLarge;
     if (code) throw new ValidationError({ [options.field]: { key: 'photos.badForm' } });
+    if (req.file && (req.file as unknown as Partial<OversizedFile>).oversized) {
+      req.file = undefined;
+      throw tooLarge;
+    }
   }
 }
