@@ -160,7 +160,7 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
       const view = quarterlyReportView(notIssued(report), 'en', true);
       expect(view.progress).toBe('In progress, figures to 28 November 2026.');
       expect(view.comparedWith).toBe(
-        'The quarter is in progress: changes compare its days so far, 1 October 2026 to 28 November 2026, with the same days of the previous quarter, 2026-Q3: 1 July 2026 to 28 August 2026.',
+        'The quarter is in progress: changes compare its days so far, 1 October 2026 to 28 November 2026, with the same days of the previous quarter, July – September 2026: 1 July 2026 to 28 August 2026.',
       );
       expect(view.fairShare.needing!.map((r) => r.name)).toEqual(['Lina Lunga', 'Quinto Quattordici', 'Sara Settembre']);
       expect(view.expiringChecks).toEqual([{ name: 'Nadia Nessuno', expiresOn: 'No check on record' }, { name: 'Sergio Senzacontrollo', expiresOn: 'No check on record' }]);
@@ -176,9 +176,9 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
 
       it('should say on the cover and on every page that the quarter is in progress, and what the changes compare', () => {
         expect(text).toContain('In progress, figures to 28 November 2026.');
-        expect(text).toContain('changes compare its days so far, 1 October 2026 to 28 November 2026, with the same days of the previous quarter, 2026-Q3: 1 July 2026 to 28 August 2026.');
+        expect(text).toContain('changes compare its days so far, 1 October 2026 to 28 November 2026, with the same days of the previous quarter, July – September 2026: 1 July 2026 to 28 August 2026.');
         const pages = Number(/Page 1 of (\d+)/.exec(text)![1]);
-        expect(text.match(/\(2026-Q4\) · in progress/g)).toHaveLength(pages);
+        expect(text.match(/October – December 2026 · in progress/g)).toHaveLength(pages);
       });
 
       it('should print the new figures with the same numbers as the model', () => {
@@ -233,7 +233,7 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
       expect(reportCsv(closed, 'figures', 'en')).toContain('home,section,key,Figure,unit,2026-Q3,2026-Q2,Change');
       const text = await pdfOf(closed, 'en');
       expect(text).not.toContain('In progress');
-      expect(text).toContain('Changes are shown against the previous quarter, 2026-Q2.');
+      expect(text).toContain('Changes are shown against the previous quarter, April – June 2026.');
     });
 
     it('should still be in progress on its last day, counting all of it against all of the previous quarter', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionUser } from '../common/access/session-user';
-import { ForbiddenError } from '../common/errors/domain-errors';
-import { lastCompleteQuarter, recentQuarters } from '../common/time/quarter';
+import { ForbiddenError, ValidationError } from '../common/errors/domain-errors';
+import { lastCompleteQuarter, quarterRange, recentQuarters } from '../common/time/quarter';
 import { todayIn } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
 import { ReportService } from '../reports/report.service';
@@ -28,6 +28,8 @@ export class GroupViewService {
     const { group, homes } = await this.homes.group(user, groupId);
     const today = todayIn(homes[0]?.timezone ?? user.timezone, now);
     const chosen = quarter ?? lastCompleteQuarter(today);
+    // A quarter to come has no figures: a table of zeros would flag every home.
+    if (quarterRange(chosen).first > today) throw new ValidationError({ quarter: { key: 'reports.quarterNotStarted' } });
     const figures = await this.reports.groupHeadlines(homes, chosen, now);
     return {
       group: { id: group.id, name: group.name, reachedThreshold: group.reachedThreshold },

@@ -1,6 +1,7 @@
 import { translate } from '../common/i18n/i18n';
 import { toCsv } from '../reports/report-csv-cell';
 import { figureUnit } from '../reports/report-figures';
+import { formatQuarter } from '../common/views/format';
 import { formatNumber, formatValue } from '../reports/report-format';
 import { hoursOf, meanOf, percentOf } from '../reports/report-maths';
 import type { HomeHeadlines } from '../reports/report.service';
@@ -140,7 +141,7 @@ export function groupPageView(input: GroupViewInput, locale: string) {
     group,
     quarter,
     inProgress: input.inProgress,
-    quarterOptions: input.quarters.map((q) => ({ value: q, label: q, selected: q === quarter })),
+    quarterOptions: input.quarters.map((q) => ({ value: q, label: formatQuarter(q, locale), selected: q === quarter })),
     sort, dir,
     columns: [column('name'), ...PAGE_FIGURES.map(column)],
     rows: table.rows.map((row) => ({

@@ -1,5 +1,5 @@
 import { translate } from '../common/i18n/i18n';
-import { formatDate, formatDateTime } from '../common/views/format';
+import { formatDate, formatDateTime, formatQuarter } from '../common/views/format';
 import type { FigureRow, FigureUnit, QuarterlyReport } from './quarterly-report.model';
 import { UNIT_DECIMALS } from './report-figures';
 
@@ -101,9 +101,9 @@ export function progressNote(report: QuarterlyReport, locale: string): string | 
 /** What the changes compare: the previous quarter, or the same days of it while this one runs. */
 export function comparedWithNote(report: QuarterlyReport, locale: string): string {
   const { current, previous } = report;
-  if (!report.meta.inProgress || current.daysCounted === 0) return translate(locale, 'reports.cover.comparedWith', { quarter: report.meta.previousQuarter });
+  if (!report.meta.inProgress || current.daysCounted === 0) return translate(locale, 'reports.cover.comparedWith', { quarter: formatQuarter(report.meta.previousQuarter, locale) });
   return translate(locale, 'reports.cover.comparedWithSameDays', {
-    from: dateLabel(current.firstDay, locale), to: dateLabel(current.countedTo, locale), quarter: report.meta.previousQuarter,
+    from: dateLabel(current.firstDay, locale), to: dateLabel(current.countedTo, locale), quarter: formatQuarter(report.meta.previousQuarter, locale),
     previousFrom: dateLabel(previous.firstDay, locale), previousTo: dateLabel(previous.countedTo, locale),
   });
 }

@@ -1,6 +1,6 @@
 import { ENGAGEMENTS } from '../activities/activities.enums';
 import { translate } from '../common/i18n/i18n';
-import { formatDateTime, formatQuarter } from '../common/views/format';
+import { formatDateTime, formatQuarter, formatQuarterShort } from '../common/views/format';
 import type { IssuedQuarter, IssuedVersion, QuarterView } from './issued-reports.service';
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
 import { CSV_TABLES } from './dto/report-query.dto';
@@ -63,7 +63,7 @@ export function differencesView(differences: ReportDifferences, report: Quarterl
   const figures = differences.figures.map((change) => {
     const label = figureLabel(change.key, locale);
     return t('figureChange', {
-      figure: change.column === 'current' ? label : t('previousColumn', { figure: label, quarter: report.meta.previousQuarter }),
+      figure: change.column === 'current' ? label : t('previousColumn', { figure: label, quarter: formatQuarterShort(report.meta.previousQuarter, locale) }),
       old: formatValue(change.old, change.unit, locale),
       new: formatValue(change.new, change.unit, locale),
     });

@@ -268,6 +268,8 @@ export class ReportService {
     const home = await m.findOneBy(Home, { id: homeId });
     if (!home) throw new NotFoundError();
     const now = options.now ?? new Date();
+    // A quarter to come has no figures: a report of zeros compared with the quarter before would alarm.
+    if (quarterBounds(quarter, home.timezone).firstDay > todayIn(home.timezone, now)) throw new ValidationError({ quarter: { key: 'reports.quarterNotStarted' } });
     const previous = previousQuarter(quarter);
     const previousBounds = quarterBounds(previous, home.timezone);
     // A quarter that has not ended counts its days 1..N to today, and is compared with days 1..N of

@@ -6,6 +6,7 @@ import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { clientIp } from '../common/http/session';
 import { translate } from '../common/i18n/i18n';
+import { formatQuarter } from '../common/views/format';
 import { IssuedPdfQuery, IssueReportDto, QuarterlyCsvQuery, QuarterlyPdfQuery, QuarterlyReportQuery } from './dto/report-query.dto';
 import { IssuedReportsService, IssuedVersion } from './issued-reports.service';
 import { renderQuarterlyReportPdf } from './pdf/quarterly-report.pdf';
@@ -43,7 +44,7 @@ export class ReportsController {
   @Redirect('/reports', 303)
   async issue(@CurrentUser() user: SessionUser, @Body() body: IssueReportDto, @Req() req: Request) {
     const issued = await this.issued.issue(user, body.homeId, body.quarter, body.locale ?? req.locale);
-    flash(req, 'success', { key: 'reports.issued.done', params: { quarter: issued.quarter, version: issued.version } });
+    flash(req, 'success', { key: 'reports.issued.done', params: { quarter: formatQuarter(issued.quarter, req.locale), version: issued.version } });
     return { url: `/reports/quarterly?homeId=${encodeURIComponent(issued.homeId)}&quarter=${encodeURIComponent(issued.quarter)}` };
   }
 

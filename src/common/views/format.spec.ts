@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from './format';
+import { formatDate, formatDateTime, formatQuarter, formatQuarterShort } from './format';
 
 describe('formatDate', () => {
   it('should write a calendar date in the reader\'s language', () => {
@@ -21,5 +21,18 @@ describe('formatDate', () => {
 describe('formatDateTime', () => {
   it('should show an instant in the home\'s time zone', () => {
     expect(formatDateTime(new Date('2026-07-01T08:30:00Z'), 'en', 'Europe/Rome')).toBe('1 Jul 2026, 10:30');
+  });
+});
+
+describe('formatQuarterShort', () => {
+  it('should write a quarter briefly, in the reader\'s language, where a column or a chart has little room', () => {
+    expect(formatQuarterShort('2026-Q3', 'en')).toBe('Q3 2026');
+    expect(formatQuarterShort('2026-Q3', 'it')).toBe('3° trim. 2026');
+    expect(formatQuarter('2026-Q3', 'it')).toBe('Luglio – settembre 2026');
+  });
+
+  it('should leave anything that is not a quarter as it is', () => {
+    expect(formatQuarterShort('2026-Q9', 'en')).toBe('2026-Q9');
+    expect(formatQuarterShort(undefined, 'en')).toBe('');
   });
 });

@@ -42,6 +42,16 @@ export function formatQuarter(quarter: unknown, locale: string): string {
   return text.charAt(0).toLocaleUpperCase() + text.slice(1);
 }
 
+/**
+ * "2026-Q3" -> "Q3 2026" / "3° trim. 2026": a quarter where a column or a chart has little room
+ * (formatQuarter where there is room).
+ */
+export function formatQuarterShort(quarter: unknown, locale: string): string {
+  if (typeof quarter !== 'string' || !/^\d{4}-Q[1-4]$/.test(quarter)) return typeof quarter === 'string' ? quarter : '';
+  const [year, q] = [quarter.slice(0, 4), quarter.slice(6)];
+  return locale === 'it' ? `${q}° trim. ${year}` : `Q${q} ${year}`;
+}
+
 /** An instant, in the home's time zone. */
 export function formatDateTime(value: unknown, locale: string, timeZone: string, withTime = true): string {
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;

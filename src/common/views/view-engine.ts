@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import type { HelperOptions, RuntimeOptions, TemplateDelegate } from 'handlebars';
 import { messageSource, translate } from '../i18n/i18n';
 import { errorSummary, htmlText } from './error-summary';
-import { formatDate, formatDateTime, formatQuarter } from './format';
+import { formatDate, formatDateTime, formatQuarter, formatQuarterShort } from './format';
 import { VIEWS_DIR } from '../paths';
 
 /** Every helper a template may call; anything else is a compile error, found when the view is first compiled. */
@@ -26,6 +26,9 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
   },
   formatQuarter(this: unknown, value: unknown, options: HelperOptions) {
     return formatQuarter(value, rootLocale(options));
+  },
+  formatQuarterShort(this: unknown, value: unknown, options: HelperOptions) {
+    return formatQuarterShort(value, rootLocale(options));
   },
   eq: (a: unknown, b: unknown) => a === b,
   neq: (a: unknown, b: unknown) => a !== b,

@@ -1,6 +1,6 @@
 import { ENGAGEMENTS } from '../../activities/activities.enums';
 import { translate } from '../../common/i18n/i18n';
-import { formatQuarter } from '../../common/views/format';
+import { formatQuarter, formatQuarterShort } from '../../common/views/format';
 import { ACTOR_TYPES, PHASES } from '../../contributions/contributions.enums';
 import { FAIR_SHARE_BUCKETS, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from '../quarterly-report.model';
 import {
@@ -72,7 +72,7 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
   const period = formatQuarter(report.meta.quarter, locale);
   const { doc, finished } = openPdf(out, {
     locale,
-    title: `${t('quarterlyTitle')} – ${report.meta.homeName} – ${report.meta.quarter}`,
+    title: `${t('quarterlyTitle')} – ${report.meta.homeName} – ${period}`,
     author: report.meta.generatedBy ?? 'Insieme',
     subject: `${report.meta.homeName}, ${period}`,
     createdAt: new Date(report.meta.generatedAt),
@@ -94,7 +94,7 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
   doc.switchToPage(doc.bufferedPageRange().start);
   contents(w, contentsY, locale);
   // A running quarter says so on every page too (the date is on the cover: the footer has room for a word).
-  const footerLeft = `${report.meta.homeName} · ${period} (${report.meta.quarter})${report.meta.inProgress ? ` · ${t('footer.inProgress')}` : ''}`;
+  const footerLeft = `${report.meta.homeName} · ${period}${report.meta.inProgress ? ` · ${t('footer.inProgress')}` : ''}`;
   const generated = `${generatedLabel(report, locale)} · ${t(report.meta.withNames ? 'copy.names' : 'copy.noNames')}`;
   stampFooters(w, footerLeft, generated, (page, pages) => t('footer.page', { page, pages }), locale);
   doc.end();
@@ -110,8 +110,8 @@ function sectionTitle(locale: string, key: SectionKey): string {
 function figureTable(w: PdfWriter, report: QuarterlyReport, locale: string, keys: string[]): void {
   const columns: TableColumn[] = [
     { header: translate(locale, 'reports.columns.figure'), width: 0.52 },
-    { header: report.meta.quarter, width: 0.16, align: 'right' },
-    { header: report.meta.previousQuarter, width: 0.16, align: 'right' },
+    { header: formatQuarterShort(report.meta.quarter, locale), width: 0.16, align: 'right' },
+    { header: formatQuarterShort(report.meta.previousQuarter, locale), width: 0.16, align: 'right' },
     { header: translate(locale, 'reports.columns.change'), width: 0.16, align: 'right' },
   ];
   w.table(columns, keys.map((key) => figureCells(figure(report, key), locale)));
@@ -127,7 +127,7 @@ function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: st
   w.y = 240;
   const homeHeight = w.textAt(report.meta.homeName, w.left, w.y, { width: w.width, size: 22, font: FONTS.bold });
   w.y += homeHeight + 4;
-  w.textAt(t('cover.period', { period, quarter: report.meta.quarter }), w.left, w.y, { width: w.width, size: 14, colour: COLOURS.primary });
+  w.textAt(t('cover.period', { period, quarter: formatQuarterShort(report.meta.quarter, locale) }), w.left, w.y, { width: w.width, size: 14, colour: COLOURS.primary });
   w.y += 30;
   const progress = progressNote(report, locale);
   if (progress) {
@@ -193,7 +193,7 @@ function headline(w: PdfWriter, report: QuarterlyReport, locale: string): void {
     w.textAt(formatValue(row.current, row.unit, locale), x + 12, y + 36, { width: tileWidth - 20, size: 20, font: FONTS.bold, colour: COLOURS.primary });
     const change = `${translate(locale, 'reports.columns.change')}: ${formatChange(row.change, row.unit, locale)}`;
     w.textAt(change, x + 12, y + 60, { width: tileWidth - 20, size: 7.5, colour: COLOURS.text, font: FONTS.bold });
-    w.textAt(`${report.meta.previousQuarter}: ${formatValue(row.previous, row.unit, locale)}`, x + 12, y + 70, { width: tileWidth - 20, size: 7.5, colour: COLOURS.muted });
+    w.textAt(`${formatQuarterShort(report.meta.previousQuarter, locale)}: ${formatValue(row.previous, row.unit, locale)}`, x + 12, y + 70, { width: tileWidth - 20, size: 7.5, colour: COLOURS.muted });
     if (column === columns - 1 || i === tiles.length - 1) w.y = y + tileHeight + gap;
   });
   w.space(6);
