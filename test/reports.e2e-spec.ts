@@ -346,7 +346,7 @@ describe('Quarterly co-production report', () => {
       expect(text).toContain('Activities held 7 2 +5');
       expect(text).toContain('Co-produced share of activities held 57.1% 50.0% +7.1 pts');
       expect(text).toContain('Involvement hours 5.33 h 2.25 h +3.08 h');
-      expect(text).toContain('Mean feedback rating (1-5) 3.67 3.00 +0.67');
+      expect(text).toContain('Mean feedback rating (1 to 5) 3.67 3.00 +0.67');
       expect(text).toContain('Giulia Galli 92 0 0.00');
       expect(text).toContain('Marco Neri');
       const html = res.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
