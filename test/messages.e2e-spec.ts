@@ -1,8 +1,12 @@
+import { DateTime } from 'luxon';
+import { IsNull } from 'typeorm';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { HomeView } from '../src/homes/homes.service';
+import { MailMessage } from '../src/mail/entities/mail-message.entity';
 import { Message } from '../src/messages/entities/message.entity';
 import { MessageRead } from '../src/messages/entities/message-read.entity';
 import { MessageThread } from '../src/messages/entities/message-thread.entity';
+import { DigestService } from '../src/notifications/digest.service';
 import { Notification } from '../src/notifications/entities/notification.entity';
 import { FamilyLink } from '../src/residents/entities/family-link.entity';
 import { Resident } from '../src/residents/entities/resident.entity';
@@ -261,6 +265,29 @@ describe('Messages between a home and relatives', () => {
       }
       expect(await t.dataSource.getRepository(Message).countBy({ body: long })).toBe(0);
     });
+
+    it('should not cut a long message short in the browser: no maxlength, a counter to the limit, and the server refusing 5,000 characters with the text kept', async () => {
+      // A textarea's maxlength dropped whatever was pasted past 4,000 characters, and the message went out cut mid-word.
+      const pasted = `${'Una lunga lettera. '.repeat(263)}Fine.`;
+      expect(pasted.length).toBeGreaterThanOrEqual(5000);
+      for (const [agent, path] of [[ada.agent, `/portal/residents/${rosa.id}/messages`], [coordinator.agent, `/residents/${rosa.id}/messages`]] as const) {
+        const page = (await agent.get(path).expect(200)).text;
+        const textarea = /<textarea id="field-body"[^>]*>/.exec(page)![0];
+        expect(textarea).not.toContain('maxlength');
+        expect(textarea).toContain('data-char-limit="4000"');
+        expect(textarea).toMatch(/data-chars-left="\{n, plural, one \{# character left\} other \{# characters left\}\}"/);
+        expect(textarea).toMatch(/data-chars-over="\{n, plural, one \{# character too many\} other \{# characters too many\}\}"/);
+
+        const before = await messageCount();
+        const res = await post(agent, path, { body: pasted });
+        expect(res.status).toBe(422);
+        const again = plain(res.text);
+        expect(again).toContain('Message: Use at most 4,000 characters.');
+        expect(again).toContain(`>${pasted}</textarea>`);
+        expect(/<textarea id="field-body"[^>]*>/.exec(again)![0]).not.toContain('maxlength');
+        expect(await messageCount()).toBe(before);
+      }
+    });
   });
 
   describe('JSON API', () => {
@@ -334,6 +361,121 @@ describe('Messages between a home and relatives', () => {
       expect(JSON.stringify(erasure.changes)).not.toContain('BRUNO-ONLY');
       // Rosa's thread is untouched.
       expect(await t.dataSource.getRepository(Message).countBy({ threadId: (await threadOf(rosa))!.id })).toBe(3);
+    });
+  });
+  describe('notifications follow the conversation', () => {
+    // Review, 5 December: "Notifiche (6)" for one conversation already read, "Notifiche (8)" for the
+    // manager after the coordinator had answered, and a digest about replies the relative had read.
+    let teresa: Resident;
+    let mino: Resident;
+    let carla: Person;
+    let sara: Person;
+    let nino: Person;
+    const homeLink = (r: Resident) => `/residents/${r.id}/messages`;
+    const familyLink = (r: Resident) => `/portal/residents/${r.id}/messages`;
+    const unreadAbout = (who: Person, link: string) => t.dataSource.getRepository(Notification).countBy({ userId: who.user.id, kind: 'message', link, readAt: IsNull() });
+    const allAbout = (who: Person, link: string) => t.dataSource.getRepository(Notification).countBy({ userId: who.user.id, kind: 'message', link });
+    /** The header's "Notifications (n)". */
+    const header = async (who: Person) => /<a class="notifications-link[^"]*" href="\/notifications"[^>]*>([^<]*)<\/a>/.exec((await who.agent.get('/account').expect(200)).text)![1];
+
+    beforeAll(async () => {
+      teresa = await createResident(t, home.id, { firstName: 'Teresa', lastName: 'Bassi', preferredName: 'Teresina' });
+      mino = await createResident(t, home.id, { firstName: 'Mino', lastName: 'Rossi' });
+      carla = await relativeOf(teresa);
+      sara = await relativeOf(teresa, { primaryContact: false });
+      nino = await relativeOf(mino);
+      // What earlier tests left unread is not what these count.
+      await t.dataSource.getRepository(Notification).update({ readAt: IsNull() }, { readAt: new Date() });
+    });
+
+    it('should count one conversation once in the header, however many messages the family writes', async () => {
+      for (const body of ['Good morning.', 'Mum has a cold.', 'Could someone call me?']) expect((await post(carla.agent, familyLink(teresa), { body })).status).toBe(303);
+      expect((await post(nino.agent, familyLink(mino), { body: 'Dad says hello.' })).status).toBe(303);
+      for (const staff of [coordinator, manager]) {
+        expect(await allAbout(staff, homeLink(teresa))).toBe(3);
+        expect(await unreadAbout(staff, homeLink(teresa))).toBe(1);
+        expect(await header(staff)).toBe('Notifications (2)');
+      }
+    });
+
+    it('should mark every coordinator\'s and manager\'s notifications about a thread read when one of them answers, and no other thread\'s', async () => {
+      expect((await post(coordinator.agent, homeLink(teresa), { body: 'We will call you at noon.' })).status).toBe(303);
+      for (const staff of [coordinator, manager]) {
+        expect(await unreadAbout(staff, homeLink(teresa))).toBe(0);
+        expect(await unreadAbout(staff, homeLink(mino))).toBe(1);
+        expect(await header(staff)).toBe('Notifications (1)');
+      }
+      expect((await post(coordinator.agent, homeLink(teresa), { body: 'She is resting now.' })).status).toBe(303);
+      for (const relative of [carla, sara]) {
+        expect(await allAbout(relative, familyLink(teresa))).toBe(2);
+        expect(await unreadAbout(relative, familyLink(teresa))).toBe(1);
+      }
+    });
+
+    it('should mark a relative\'s notifications read when she marks the thread read, and not the other relative\'s', async () => {
+      const res = await post(carla.agent, `${familyLink(teresa)}/read`);
+      expect(res.status).toBe(303);
+      expect(await unreadAbout(carla, familyLink(teresa))).toBe(0);
+      expect(await header(carla)).toBe('Notifications');
+      expect(await unreadAbout(sara, familyLink(teresa))).toBe(1);
+    });
+
+    it('should mark a relative\'s notifications read when she answers, and send no digest about what she has read', async () => {
+      expect((await post(coordinator.agent, homeLink(teresa), { body: 'She ate well at lunch.' })).status).toBe(303);
+      expect(await unreadAbout(carla, familyLink(teresa))).toBe(1);
+      expect((await post(sara.agent, familyLink(teresa), { body: 'Thank you, I will come on Sunday.' })).status).toBe(303);
+      expect(await unreadAbout(sara, familyLink(teresa))).toBe(0);
+      expect(await unreadAbout(carla, familyLink(teresa))).toBe(1);
+      for (const staff of [coordinator, manager]) expect(await unreadAbout(staff, homeLink(teresa))).toBe(1);
+
+      // Relatives hear by a daily digest by default: Carla has one line waiting, Sara nothing.
+      await t.get(DigestService).runDue(DateTime.now().setZone('Europe/Rome').plus({ days: 1 }).set({ hour: 7, minute: 30 }).toJSDate());
+      const mails = t.dataSource.getRepository(MailMessage);
+      expect(await mails.countBy({ toAddress: carla.user.email })).toBe(1);
+      expect(await mails.countBy({ toAddress: sara.user.email })).toBe(0);
+    });
+
+    it('should mark every coordinator\'s and manager\'s notifications about a thread read when one of them marks it read', async () => {
+      expect((await post(manager.agent, `${homeLink(teresa)}/read`)).status).toBe(303);
+      for (const staff of [coordinator, manager]) {
+        expect(await unreadAbout(staff, homeLink(teresa))).toBe(0);
+        expect(await unreadAbout(staff, homeLink(mino))).toBe(1);
+      }
+    });
+
+    it('should hand the mark-read form to the page\'s script to send once the thread is seen, keep the button, and store nothing on the GET', async () => {
+      const form = (path: string) => new RegExp(`<form method="post" action="${path}/read" class="notice message-unread" data-read-on-view>[\\s\\S]*?<button type="submit" class="button">Mark as read</button>`);
+      expect((await coordinator.agent.get(homeLink(mino)).expect(200)).text).toMatch(form(homeLink(mino)));
+      expect((await threadOf(mino))!.homeReadAt).toBeNull();
+      expect(await unreadAbout(coordinator, homeLink(mino))).toBe(1);
+
+      expect((await post(coordinator.agent, homeLink(mino), { body: 'He is fine.' })).status).toBe(303);
+      const readMark = async () => (await t.dataSource.getRepository(MessageRead).findOneByOrFail({ userId: nino.user.id })).readAt.getTime();
+      const before = await readMark();
+      expect((await nino.agent.get(familyLink(mino)).expect(200)).text).toMatch(form(familyLink(mino)));
+      expect(await readMark()).toBe(before);
+      expect(await unreadAbout(nino, familyLink(mino))).toBe(1);
+      expect((await post(nino.agent, `${familyLink(mino)}/read`)).status).toBe(303);
+      expect(await unreadAbout(nino, familyLink(mino))).toBe(0);
+    });
+
+    it('should mark "Messages" current on both sides\' thread pages and name the resident alike in the breadcrumb and the heading', async () => {
+      const staffPage = plain((await coordinator.agent.get(homeLink(teresa)).expect(200)).text);
+      expect(staffPage).toContain('<a href="/messages" aria-current="page">');
+      expect(staffPage).not.toContain('<a href="/residents" aria-current="page">');
+      expect(staffPage).toContain(`<a href="/residents/${teresa.id}">Teresina Bassi</a>`);
+      expect(staffPage).toContain('<h1>Messages about Teresina Bassi</h1>');
+      expect(staffPage).toContain('<title>Messages about Teresina Bassi · Insieme</title>');
+      const familyPage = plain((await carla.agent.get(familyLink(teresa)).expect(200)).text);
+      expect(familyPage).toContain('<a href="/portal/messages" aria-current="page">');
+      expect(familyPage).not.toContain('<a href="/portal" aria-current="page">');
+    });
+
+    it('should count a line break as one character, as the counter in the browser does', async () => {
+      // A browser sends each line break of a textarea as CR LF; the counter counts it once, so 4,000 characters on two lines fit.
+      const res = await post(sara.agent, familyLink(teresa), { body: `${'a'.repeat(2000)}\r\n${'b'.repeat(1999)}` });
+      expect(res.status).toBe(303);
+      expect(await t.dataSource.getRepository(Message).countBy({ body: `${'a'.repeat(2000)}\n${'b'.repeat(1999)}` })).toBe(1);
     });
   });
 });

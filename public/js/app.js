@@ -55,9 +55,72 @@
     target.scrollIntoView();
   }
 
+  // 4. A textarea with a limit (<textarea data-char-limit="4000" data-chars-left data-chars-over>) says
+  //    how many characters are left, or how many too many, as the reader types or pastes. Nothing is
+  //    cut: a maxlength would drop the end of a pasted text without a word; the server refuses a text
+  //    over the limit and gives it back to shorten. The words are the catalogue's, as written (ICU),
+  //    filled by message-format.js. A line break counts once, as the server counts it.
+  function countCharacters() {
+    const fields = document.querySelectorAll('textarea[data-char-limit]');
+    if (fields.length === 0) return;
+    import('/static/js/message-format.js').then(({ formatMessage }) => {
+      const locale = document.documentElement.lang || 'en';
+      fields.forEach((field) => {
+        const limit = Number(field.dataset.charLimit);
+        // Shown to the eye as it changes; told to a screen reader once the typing pauses.
+        const shown = document.createElement('p');
+        shown.setAttribute('aria-hidden', 'true');
+        const told = document.createElement('span');
+        told.className = 'sr-only';
+        told.setAttribute('aria-live', 'polite');
+        field.after(shown, told);
+        let pause = 0;
+        const update = (announce) => {
+          const left = limit - field.value.length;
+          const text = left >= 0
+            ? formatMessage(field.dataset.charsLeft, { n: left }, locale)
+            : formatMessage(field.dataset.charsOver, { n: -left }, locale);
+          shown.textContent = text;
+          shown.className = left >= 0 ? 'hint char-count' : 'field-error char-count';
+          clearTimeout(pause);
+          if (announce) pause = setTimeout(() => { told.textContent = text; }, 1000);
+        };
+        field.addEventListener('input', () => update(true));
+        update(false);
+      });
+    }).catch(() => { /* without the counter the hint still gives the limit, and the server checks it */ });
+  }
+
+  // 5. A conversation shown with new messages is read once the reader has had it on screen: its "Mark
+  //    as read" form (<form data-read-on-view>) is sent in the background, with its CSRF token, when
+  //    the page is visible (not while it waits in a background tab or is prerendered). A GET stores
+  //    nothing, so the page cannot do it itself; without JavaScript the button stays. Done when the
+  //    server answers with the thread again (its redirect): the form goes, and the messages keep their
+  //    "New" for this visit. Anything else (a sign-in page, a refusal, no network) leaves the button.
+  function readOnView() {
+    const form = document.querySelector('form[data-read-on-view]');
+    if (!form) return;
+    let sent = false;
+    const send = () => {
+      if (sent || document.visibilityState !== 'visible') return;
+      sent = true;
+      document.removeEventListener('visibilitychange', send);
+      const thread = new URL(form.action).pathname.replace(/\/read$/, '');
+      fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin' })
+        .then((response) => {
+          if (response.ok && new URL(response.url).pathname === thread) form.remove();
+        })
+        .catch(() => { /* the button is still there */ });
+    };
+    document.addEventListener('visibilitychange', send);
+    send();
+  }
+
   function ready() {
     showFlashAtSection();
     focusFirstInvalid();
+    countCharacters();
+    readOnView();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);

@@ -25,8 +25,8 @@ export class FamilyMessagesController {
 
   @Get('residents/:id/messages')
   @Render('messages/family-thread')
-  async thread(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string) {
-    return this.page(user, id);
+  async thread(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request) {
+    return this.page(user, id, req);
   }
 
   @Post('residents/:id/messages')
@@ -46,12 +46,13 @@ export class FamilyMessagesController {
     return { url: `/portal/residents/${id}/messages` };
   }
 
-  async page(user: SessionUser, id: string) {
+  async page(user: SessionUser, id: string, req: Request) {
     const thread = await this.messages.open(user, id);
-    return { ...thread, title: thread.resident.displayName, maxLength: MESSAGE_MAX_LENGTH, values: {} };
+    // The heading's words and name, as the list, the menu's notifications and the breadcrumb name the resident.
+    return { ...thread, title: translate(req.locale, 'messages.threadWith', { name: thread.resident.displayName }), maxLength: MESSAGE_MAX_LENGTH, values: {} };
   }
 
   async pageAgain(req: Request) {
-    return this.page(req.user!, new ParseIdPipe().transform(req.params.id as string));
+    return this.page(req.user!, new ParseIdPipe().transform(req.params.id as string), req);
   }
 }

@@ -17,6 +17,12 @@ describe('messageBody', () => {
     expect(messageBody('  Hello,\nsee you Sunday.  ')).toBe('Hello,\nsee you Sunday.');
   });
 
+  it('should store each line break as one LF when a browser sends CR LF', () => {
+    const sut = `${'a'.repeat(MESSAGE_MAX_LENGTH / 2)}\r\n${'b'.repeat(MESSAGE_MAX_LENGTH / 2 - 1)}`;
+    expect(messageBody(sut)).toBe(`${'a'.repeat(MESSAGE_MAX_LENGTH / 2)}\n${'b'.repeat(MESSAGE_MAX_LENGTH / 2 - 1)}`);
+    expect(messageBody('one\rtwo')).toBe('one\ntwo');
+  });
+
   it('should accept a message of exactly the longest length when it is trimmed', () => {
     const sut = ` ${'a'.repeat(MESSAGE_MAX_LENGTH)} `;
     expect(messageBody(sut)).toHaveLength(MESSAGE_MAX_LENGTH);

@@ -17,6 +17,8 @@ import { HOME_SIDE_ROLES, MESSAGE_MAX_LENGTH, MessageSide } from './messages.enu
 
 /** The newest messages a thread shows (older ones stay in the database and in the subject-access export). */
 export const THREAD_PAGE = 200;
+/** The kind of the notifications a message makes. */
+const NOTIFICATION_KIND = 'message';
 const CURRENT = ['active', 'on_leave'];
 
 /** One message as both sides read it: no account ids, only who wrote for which side. */
@@ -123,7 +125,8 @@ export class MessagesService {
 
   /**
    * Marks the thread read for the reader's side up to now: for the whole home when one of its staff
-   * reads, for this relative's account alone when a relative does. Returns whether anything changed.
+   * reads, for this relative's account alone when a relative does; the notifications about the
+   * thread's messages go with it (`readNotifications`). Returns whether anything changed.
    */
   async markRead(user: SessionUser, residentId: string): Promise<{ marked: boolean }> {
     const access = await this.access(user, residentId);
@@ -133,6 +136,7 @@ export class MessagesService {
       const now = new Date();
       if (access.side === 'home') await m.update(MessageThread, { id: thread.id }, { homeReadAt: now });
       else await this.upsertRead(m, thread, user.id, now);
+      await this.readNotifications(m, user, access.side, access.resident.id);
       return { marked: true };
     });
   }
@@ -220,6 +224,7 @@ export class MessagesService {
         lastSide: side, lastMessageAt: now, ...(side === 'home' ? { lastHomeAt: now, homeReadAt: now } : { lastFamilyAt: now }),
       });
       if (side === 'family') await this.upsertRead(m, thread, user.id, now);
+      await this.readNotifications(m, user, side, resident.id);
       // The fact and its size, never the text: the audit chain cannot be erased, a thread can.
       await this.audit.record(m, {
         action: 'create', userId: user.id, role: user.role, entityType: 'message', entityId: message.id, homeId: resident.homeId,
@@ -228,13 +233,13 @@ export class MessagesService {
       const params = { name: user.displayName, resident: residentDisplayName(resident) };
       if (side === 'family') {
         await this.notifications.notify(m, {
-          toRoles: HOME_SIDE_ROLES, homeId: resident.homeId, kind: 'message', messageKey: 'notifications.messages.messageFromFamily', params,
-          link: `/residents/${resident.id}/messages`, exceptUserIds: [user.id],
+          toRoles: HOME_SIDE_ROLES, homeId: resident.homeId, kind: NOTIFICATION_KIND, messageKey: 'notifications.messages.messageFromFamily', params,
+          link: threadLink('home', resident.id), exceptUserIds: [user.id], supersedes: true,
         });
       } else {
         await this.notifications.notify(m, {
-          userIds: relatives, homeId: resident.homeId, kind: 'message', messageKey: 'notifications.messages.messageFromHome', params,
-          link: `/portal/residents/${resident.id}/messages`, exceptUserIds: [user.id],
+          userIds: relatives, homeId: resident.homeId, kind: NOTIFICATION_KIND, messageKey: 'notifications.messages.messageFromHome', params,
+          link: threadLink('family', resident.id), exceptUserIds: [user.id], supersedes: true,
         });
       }
       return { id: message.id, side, authorName: user.displayName, authorRole: user.role, body, sentAt: now, mine: true, new: false };
@@ -289,6 +294,16 @@ export class MessagesService {
     return ids;
   }
 
+  /**
+   * The notifications about a thread's messages follow its read state: when a relative reads or writes,
+   * their own; when one of the home's staff does, every coordinator's and manager's, since the home's
+   * side is shared (one `homeReadAt`, one "unanswered" marker): what one of them has read or answered
+   * is no longer new for the home.
+   */
+  private async readNotifications(m: EntityManager, user: SessionUser, side: MessageSide, residentId: string): Promise<void> {
+    await this.notifications.markReadAbout(m, { kind: NOTIFICATION_KIND, link: threadLink(side, residentId), ...(side === 'family' ? { userId: user.id } : {}) });
+  }
+
   private async readAtFor(m: EntityManager, user: SessionUser, thread: MessageThread, side: MessageSide): Promise<Date | null> {
     if (side === 'home') return thread.homeReadAt;
     return (await m.findOneBy(MessageRead, { threadId: thread.id, userId: user.id }))?.readAt ?? null;
@@ -314,6 +329,11 @@ export class MessagesService {
   }
 }
 
+/** The page a side reads a resident's thread on: where its notifications link, and how they are found again once read. */
+function threadLink(side: MessageSide, residentId: string): string {
+  return side === 'home' ? `/residents/${residentId}/messages` : `/portal/residents/${residentId}/messages`;
+}
+
 function homeUnread(t: Pick<MessageThread, 'lastFamilyAt' | 'homeReadAt'>): boolean {
   return t.lastFamilyAt !== null && (t.homeReadAt === null || t.lastFamilyAt > t.homeReadAt);
 }
@@ -322,8 +342,16 @@ function homeUnread(t: Pick<MessageThread, 'lastFamilyAt' | 'homeReadAt'>): bool
 export function messageBody(value: unknown): string {
   if (value === undefined || value === null) throw new ValidationError({ body: { key: 'validation.isNotEmpty' } });
   if (typeof value !== 'string') throw new ValidationError({ body: { key: 'validation.isString' } });
-  const text = value.trim();
+  const text = messageText(value);
   if (text === '') throw new ValidationError({ body: { key: 'validation.isNotEmpty' } });
   if (text.length > MESSAGE_MAX_LENGTH) throw new ValidationError({ body: { key: 'validation.maxLength', params: { n: MESSAGE_MAX_LENGTH } } });
   return text;
+}
+
+/**
+ * A message's text as stored and counted: trimmed, each line break one LF. A browser sends a
+ * textarea's line breaks as CR LF, but counts them as one character while the reader types.
+ */
+export function messageText(value: string): string {
+  return value.replace(/\r\n?/g, '\n').trim();
 }

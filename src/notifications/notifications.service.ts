@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
+import { Brackets, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { AuthService, MailContact } from '../auth/auth.service';
 import type { Role } from '../auth/auth.enums';
 import type { SessionUser } from '../common/access/session-user';
@@ -38,6 +38,19 @@ export interface NotifyInput {
   exceptUserIds?: (string | null | undefined)[];
   /** Who caused it, for the audit entry of the mails it queues (users who chose a mail for each notification). */
   by?: Pick<SessionUser, 'id' | 'role'> | null;
+  /**
+   * The new notification stands for a recipient's unread ones of the same kind and link (a conversation's
+   * earlier messages): those are marked read as it is stored, so one thing to look at counts once.
+   */
+  supersedes?: boolean;
+}
+
+/** Notifications about one thing: a kind and the page they link to; a user's own, or every recipient's. */
+export interface NotificationsAbout {
+  kind: string;
+  link: string;
+  /** Leave out for every recipient's (a side of a conversation that staff share). */
+  userId?: string;
 }
 
 export interface NotificationView {
@@ -97,6 +110,9 @@ export class NotificationsService {
     if (ids.size === 0) return 0;
     const active = await this.auth.enabledContacts(m, [...ids]);
     if (active.length === 0) return 0;
+    if (input.supersedes && input.link) {
+      await m.update(Notification, { userId: In(active.map((u) => u.id)), kind: input.kind.slice(0, 30), link: input.link.slice(0, 300), readAt: IsNull() }, { readAt: new Date() });
+    }
     await m.insert(Notification, active.map((user) => m.create(Notification, {
       userId: user.id, homeId: input.homeId ?? null, kind: input.kind.slice(0, 30), messageKey: input.messageKey,
       params: input.params ?? {}, link: input.link?.slice(0, 300) ?? null, readAt: null,
@@ -154,6 +170,18 @@ export class NotificationsService {
       const result = await m.update(Notification, { userId: user.id, readAt: IsNull() }, { readAt: new Date() });
       return result.affected ?? 0;
     });
+  }
+
+  /**
+   * Marks read, inside the caller's transaction, the unread notifications about one thing once it has
+   * been dealt with elsewhere (a conversation read or answered), so the header and the digest stop
+   * telling of it. Returns how many.
+   */
+  async markReadAbout(m: EntityManager, about: NotificationsAbout): Promise<number> {
+    const result = await m.update(Notification, {
+      kind: about.kind, link: about.link, readAt: IsNull(), ...(about.userId ? { userId: about.userId } : {}),
+    }, { readAt: new Date() });
+    return result.affected ?? 0;
   }
 
   /** Marks one message read and gives the page it points to; another user's message is not found. */

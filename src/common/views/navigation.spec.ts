@@ -17,6 +17,17 @@ describe('navigationFor', () => {
     expect(current('manager', '/residents/0e7c5d2a-3b1f-4c6e-9a8d-1f2e3d4c5b6a/plan')).toEqual(['/residents']);
   });
 
+  it('should mark "Messages" current on a resident\'s conversation when the page is under the resident', () => {
+    const id = '0e7c5d2a-3b1f-4c6e-9a8d-1f2e3d4c5b6a';
+    expect(current('family', `/portal/residents/${id}/messages`)).toEqual(['/portal/messages']);
+    expect(current('coordinator', `/residents/${id}/messages`)).toEqual(['/messages']);
+    expect(current('manager', `/residents/${id}/messages`)).toEqual(['/messages']);
+    // Roles without "Messages" in their menu keep the resident's item; the resident's other pages too.
+    expect(current('admin', `/residents/${id}/messages`)).toEqual(['/residents']);
+    expect(current('family', `/portal/residents/${id}`)).toEqual(['/portal']);
+    expect(current('coordinator', `/residents/${id}/messages-archive`)).toEqual(['/residents']);
+  });
+
   it('should mark the home item only on the home page', () => {
     expect(current('coordinator', '/')).toEqual(['/']);
     expect(current('coordinator', '/today')).toEqual(['/today']);

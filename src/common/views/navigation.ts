@@ -11,11 +11,18 @@ export interface NavItem {
 }
 
 /** The menu for a role; later features add their entries here. */
-const MENU: { href: string; labelKey: string; countKey?: string; roles: SessionUser['role'][] | 'all' }[] = [
+const MENU: {
+  href: string;
+  labelKey: string;
+  countKey?: string;
+  roles: SessionUser['role'][] | 'all';
+  /** Pages elsewhere that belong to this item (a resident's conversation belongs to "Messages", not to the resident). */
+  also?: RegExp;
+}[] = [
   // Carers, families and volunteers have their own home page (Today, the portals) in the menu.
   { href: '/', labelKey: 'nav.home', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/portal', labelKey: 'nav.portal', roles: ['family'] },
-  { href: '/portal/messages', labelKey: 'messages.nav', countKey: 'messages.navUnread', roles: ['family'] },
+  { href: '/portal/messages', labelKey: 'messages.nav', countKey: 'messages.navUnread', roles: ['family'], also: /^\/portal\/residents\/[^/]+\/messages(\/|$)/ },
   { href: '/volunteer', labelKey: 'nav.volunteerPortal', roles: ['volunteer'] },
   { href: '/today', labelKey: 'nav.today', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/calendar', labelKey: 'nav.calendar', roles: ['admin', 'manager', 'coordinator', 'carer', 'volunteer'] },
@@ -24,7 +31,7 @@ const MENU: { href: string; labelKey: string; countKey?: string; roles: SessionU
   { href: '/volunteers', labelKey: 'nav.volunteers', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/staff', labelKey: 'nav.staff', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/inbox', labelKey: 'nav.inbox', roles: ['admin', 'manager', 'coordinator'] },
-  { href: '/messages', labelKey: 'messages.nav', countKey: 'messages.navUnread', roles: ['manager', 'coordinator'] },
+  { href: '/messages', labelKey: 'messages.nav', countKey: 'messages.navUnread', roles: ['manager', 'coordinator'], also: /^\/residents\/[^/]+\/messages(\/|$)/ },
   { href: '/news', labelKey: 'news.title', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/activity-types', labelKey: 'nav.activityTypes', roles: ['admin', 'manager', 'coordinator'] },
   { href: '/contributions', labelKey: 'nav.contributions', roles: ['admin', 'manager', 'coordinator'] },
@@ -42,8 +49,10 @@ const MENU: { href: string; labelKey: string; countKey?: string; roles: SessionU
 export function navigationFor(user: SessionUser, path: string): NavItem[] {
   const items = MENU.filter((item) => item.roles === 'all' || item.roles.includes(user.role));
   const leads = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
-  // One current item: the most precise (/portal/messages is under /portal, and only "Messages" is current there).
-  const current = items.filter((item) => leads(item.href)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  // One current item: one the page belongs to, else the most precise that leads to it (/portal/messages is
+  // under /portal, and only "Messages" is current there).
+  const current = items.find((item) => item.also?.test(path))?.href
+    ?? items.filter((item) => leads(item.href)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return items.map((item) => ({
     href: item.href,
     labelKey: item.labelKey,
