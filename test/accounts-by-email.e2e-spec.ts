@@ -92,7 +92,7 @@ describe('Accounts by email', () => {
       const [mail] = await deliver(1);
       expect(mail).toMatchObject({ to: 'giulia.neri@example.test', subject: 'Il tuo invito a Insieme' });
       expect(mail.text).toContain('Gentile Giulia Neri,');
-      expect(mail.text).toContain('Marta Manager ti ha invitato su Insieme, dove Casa Serena');
+      expect(mail.text).toContain('Marta Manager ti invita a usare Insieme, dove Casa Serena');
       const path = linkIn(mail);
       const setup = await request(t.server).get(path).expect(200);
       expect(setup.text).toContain('giulia.neri@example.test');

@@ -1,6 +1,8 @@
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
+import { translate } from '../src/common/i18n/i18n';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { MailMessage } from '../src/mail/entities/mail-message.entity';
+import { renderMail } from '../src/mail/mail-renderer';
 import { MAX_ATTEMPTS } from '../src/mail/mail-retry';
 import { EnqueueMail, MailService } from '../src/mail/mail.service';
 import { MailWorker } from '../src/mail/mail-worker';
@@ -237,5 +239,40 @@ describe('Mail without an SMTP server', () => {
     const token = await formToken(agent, '/admin/mail');
     const res = await agent.post('/admin/mail/test').type('form').send({ _csrf: token, to: 'check@example.org' });
     expect((await agent.get(res.headers.location)).text).toContain('A test mail to check@example.org is kept in the outbox');
+  });
+});
+
+describe('The words of the mails people read', () => {
+  const link = 'https://insieme.example.org/residents/0e7c5d2a-3b1f-4c6e-9a8d-1f2e3d4c5b6a/messages';
+  const settings = 'https://insieme.example.org/account/notifications';
+  /** The words of each link of an HTML mail. */
+  const linkTexts = (html: string) => [...html.matchAll(/<a [^>]*>([^<]*)<\/a>/g)].map((m) => m[1]);
+
+  it.each([
+    ['en', 'Open in Insieme', 'Open it in Insieme:'],
+    ['it', 'Apri in Insieme', 'Aprila in Insieme:'],
+  ])('should give the notification mail\'s link words of its own, without the text version\'s colon, in %s', (locale, words, label) => {
+    // Review, 5 December: the HTML link read "Aprila in Insieme:", the label the text version puts before the address.
+    const mail = renderMail('notification', locale, { text: 'Giulia wrote a message about Teresina Bonfiglioli.', link, settings });
+    expect(mail.html).toContain(`<a href="${link}">${words}</a>`);
+    for (const text of linkTexts(mail.html)) expect(text).not.toMatch(/:\s*$/);
+    expect(mail.text).toContain(`${label}\n${link}`);
+  });
+
+  it.each(['en', 'it'])('should end no link of the daily digest with a colon in %s', (locale) => {
+    const mail = renderMail('digest', locale, { date: '2026-12-05', count: 2, items: '• One\n• Two', link: 'https://insieme.example.org/notifications', settings });
+    expect(linkTexts(mail.html).length).toBeGreaterThan(1);
+    for (const text of linkTexts(mail.html)) expect(text).not.toMatch(/:\s*$/);
+  });
+
+  it('should invite in Italian with the app\'s word for residents and words that fit a woman as well as a man', () => {
+    const mail = renderMail('invitation', 'it', { name: 'Carla Verdi', sender: 'Chiara Fabbri', home: 'Casa Serena', link, expires: '12 dicembre 2026, 10:00' });
+    for (const body of [mail.text, mail.html]) {
+      expect(body).toContain('Chiara Fabbri ti invita a usare Insieme, dove Casa Serena programma e registra le attività insieme a ospiti, famiglie e volontari.');
+      expect(body).not.toMatch(/residenti|invitato|invitata/);
+    }
+    expect(translate('it', 'invitations.lead', { name: 'Carla Verdi' })).not.toContain('/a');
+    expect(translate('it', 'invitations.welcome')).not.toContain('/a');
+    expect(translate('it', 'invitations.stateInvited', { expires: '12/12/2026' })).not.toMatch(/Invitat[oa]/);
   });
 });
