@@ -139,8 +139,15 @@ describe('Groups of homes and the group view (issue 20 e)', () => {
         // The page's list of what to correct names the parameter (with its value) before the reason.
         const summary = (/<ul class="error-summary">([\s\S]*?)<\/ul>/.exec(res.text)?.[1] ?? '').replace(/&#x3D;/g, '=');
         expect(summary).toContain(`<li>${named}: `);
+        // A way on: the same page with its usual settings.
+        expect(res.text).toContain(`href="${path}">Open this page with its usual settings`);
       }
     }
+    // And back to where the reader came from, on this site only.
+    const fromList = await agents.gm.get(`/groups/${groupG}?sort=password`).set('Accept', 'text/html').set('Host', 'insieme.test').set('Referer', 'http://insieme.test/reports');
+    expect(fromList.text).toContain('href="/reports">Back to the page before');
+    const fromAway = await agents.gm.get(`/groups/${groupG}?sort=password`).set('Accept', 'text/html').set('Host', 'insieme.test').set('Referer', 'https://elsewhere.example/reports');
+    expect(fromAway.text).not.toContain('Back to the page before');
   });
 
   it('should let a group manager read their homes\' reports but not another group\'s, nor any resident', async () => {

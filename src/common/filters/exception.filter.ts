@@ -101,7 +101,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     const fieldMessages = Object.entries(this.translateFields(locale, problem.fields) ?? {}).map(([field, text]) =>
       translate(locale, 'errors.fieldMessage', { label: queryLabel(req, field), message: text }));
     const title = translate(locale, `errors.title${problem.status >= 500 ? 500 : problem.status === 404 ? 404 : 'Other'}`);
-    res.status(problem.status).render('errors/error', { status: problem.status, message, title, fieldMessages }, (err, html) => {
+    res.status(problem.status).render('errors/error', { status: problem.status, message, title, fieldMessages, ...recoveryLinks(req, problem.status) }, (err, html) => {
       // A broken template must not hide the original error behind a second one.
       if (err) res.type('text/plain').send(message);
       else res.send(html);
@@ -132,6 +132,34 @@ export class AppExceptionFilter implements ExceptionFilter {
 }
 
 /** A query parameter as the address has it: `name=value` (the value cut to 40 characters), or the bare name. */
+/**
+ * Ways on from a page refused for its address: back to the page the reader came from (the same
+ * site's), and, for a query refused (a quarter typed by hand, an old bookmark), the same page without
+ * it, with its usual settings; a page that cannot do without its query offers the section above it.
+ */
+function recoveryLinks(req: Request, status: number): { backHref: string | null; usualHref: string | null } {
+  if (req.method !== 'GET' || status >= 500 || status === 401) return { backHref: null, usualHref: null };
+  const here = req.originalUrl;
+  const backHref = sameSiteReferer(req, here);
+  if (status !== 400 && status !== 422) return { backHref, usualHref: null };
+  const hasQuery = here.includes('?');
+  const parent = req.path.replace(/\/[^/]*$/, '') || '/';
+  const usualHref = hasQuery ? req.path : parent !== '/' && parent !== req.path ? parent : null;
+  return { backHref, usualHref: usualHref === backHref ? null : usualHref };
+}
+
+/** The path of the page the reader came from, when it is this site's and not this very address. */
+function sameSiteReferer(req: Request, here: string): string | null {
+  try {
+    const referer = req.get('referer');
+    const from = referer ? new URL(referer) : null;
+    const path = from && from.host === req.get('host') ? `${from.pathname}${from.search}` : null;
+    return path && path !== here && path.startsWith('/') && !path.startsWith('//') ? path : null;
+  } catch {
+    return null;
+  }
+}
+
 function queryLabel(req: Request, field: string): string {
   const value = req.method === 'GET' ? (req.query as Record<string, unknown>)[field] : undefined;
   if (typeof value !== 'string') return field;
