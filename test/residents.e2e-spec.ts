@@ -104,6 +104,8 @@ describe('Residents', () => {
       await t.dataSource.getRepository(Contribution).insert([
         { ...contributed, activityId: newer.id, phase: 'co_design', minutes: 30, description: 'Chose the songs for the choir' } as Contribution,
         { ...contributed, activityId: null, date: '2026-10-02', phase: 'co_assessment', minutes: 15, description: null } as Contribution,
+        // Feedback and check-ins carry no time: "no time", not "0".
+        { ...contributed, activityId: null, date: '2026-09-30', phase: 'co_assessment', minutes: 0, description: 'Gave feedback' } as Contribution,
       ]);
       for (const role of ['manager', 'coordinator', 'carer']) {
         const html = (await agents[role].get(`/residents/${rina.id}`).expect(200)).text;
@@ -112,6 +114,8 @@ describe('Residents', () => {
         expect(coProduction).toContain('Chose the songs for the choir');
         expect(coProduction.indexOf('Co-design')).toBeLessThan(coProduction.indexOf('Co-assessment'));
         expect(coProduction).toContain('The whole programme');
+        expect(coProduction).toMatch(/<td class="num"><span class="muted">no time<\/span><\/td>\s*<td class="prose">Gave feedback/);
+        expect(coProduction).not.toMatch(/<td class="num">0<\/td>/);
         const recent = html.slice(html.indexOf('id="recent"'), html.indexOf('id="consent"'));
         expect(recent.indexOf('Coro del giovedì')).toBeGreaterThan(-1);
         expect(recent.indexOf('Coro del giovedì')).toBeLessThan(recent.indexOf('Tombola del martedì'));
