@@ -221,6 +221,14 @@ describe('Activity series', () => {
     expect(badMove.text).toContain('id="error-date"');
     expect(badMove.text).toContain('id="error-time"');
     expect(badMove.text).toContain('value="2026-02-30"');
+    // Not into the past (the date could then never be moved again), nor onto a date and time the series holds.
+    const intoThePast = await post(`/activities/${second.id}/move`, { date: addDays(today(), -3), time: '10:00' });
+    expect(intoThePast.status).toBe(422);
+    expect(intoThePast.text).toMatch(/id="error-date">Choose a date and time still to come\./);
+    const ontoAnother = await post(`/activities/${second.id}/move`, { date: local(occurrences[2]).date, time: local(occurrences[2]).time });
+    expect(ontoAnother.status).toBe(422);
+    expect(ontoAnother.text).toMatch(/id="error-date">The series already has a date at that day and time\./);
+    expect(local(await t.dataSource.getRepository(Activity).findOneByOrFail({ id: second.id }))).toEqual(local(second));
     const movedTo = addDays(local(second).date, 1);
     expect((await post(`/activities/${second.id}/move`, { date: movedTo, time: '16:30' })).status).toBe(303);
     const moved = await t.dataSource.getRepository(Activity).findOneByOrFail({ id: second.id });
@@ -259,13 +267,19 @@ describe('Activity series', () => {
     const afterLeaving = await createActivity(t, home.id, { title: 'Dopo la partenza', startsAt: at(-1), residentIds: [leaver] });
     const beforeLeaving = await createActivity(t, home.id, { title: 'Prima della partenza', startsAt: at(-4), residentIds: [leaver] });
     const held = await createActivity(t, home.id, { title: 'Tenuta', startsAt: at(-1), status: 'completed', completedAt: at(-1), residentIds: [leaver] });
+    // A date skipped before they left, restored after: they must not come back on it, and the one waiting moves up.
+    const skipped = await createActivity(t, home.id, { title: 'Saltata', startsAt: at(3), capacity: 1, residentIds: [leaver] });
+    await addToRoster(skipped.id, [waiting]);
+    expect((await post(`/activities/${skipped.id}/cancel`, { reason: 'Sala occupata' })).status).toBe(303);
 
     const leftOn = addDays(today(), -2);
     const res = await post(`/residents/${leaver}/discharge`, { outcome: 'discharged', leftOn });
     expect(res.status).toBe(303);
     const page = await coordinator.get(String(res.headers.location)).expect(200);
     expect(page.text).toContain('Discharge recorded.');
-    expect(page.text).toContain(`Their places on ${occurrences.length + 2} planned activities have been freed.`);
+    expect(page.text).toContain(`Their places on ${occurrences.length + 3} planned activities have been freed.`);
+    expect((await post(`/activities/${skipped.id}/restore`, {})).status).toBe(303);
+    expect(await rosterOf(skipped.id)).toEqual([waiting]);
 
     for (const a of occurrences) expect(await rosterOf(a.id)).toEqual([stays]);
     expect((await seriesOf(series.id)).rosterResidentIds).toEqual([stays]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, MoreThanOrEqual, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, MoreThanOrEqual, Not, Repository, SelectQueryBuilder } from 'typeorm';
 import { AuditService, diffFields } from '../audit/audit.service';
 import { can, Lens, roleLens, throughLens } from '../common/access/access-policy';
 import { resolveHomeId, scopeToHomes } from '../common/access/home-scope';
@@ -312,6 +312,12 @@ export class ActivitiesService {
       } catch {
         throw new ValidationError({ date: { key: 'validation.isDateString' } });
       }
+      // A date gone by cannot be planned (nor moved again once it is there), and a date and time the
+      // series already holds would be the same activity twice.
+      if (startsAt.getTime() <= Date.now()) throw new ValidationError({ date: { key: 'series.moveToPast' } });
+      if (await m.existsBy(Activity, { seriesId: activity.seriesId, startsAt, status: Not('cancelled'), id: Not(id) })) {
+        throw new ValidationError({ date: { key: 'series.moveOntoDate' } });
+      }
       await this.seriesService.recordMove(m, activity);
       await m.update(Activity, { id }, { startsAt });
       await this.summaryUpkeep.activitiesChanged(m, [id]);
@@ -345,6 +351,10 @@ export class ActivitiesService {
         action: 'update', userId: user.id, role: user.role, entityType: 'activity', entityId: id, homeId: activity.homeId,
         changes: { status: { old: 'cancelled', new: 'planned' }, ...(activity.cancelReason ? { cancelReason: { old: activity.cancelReason, new: null } } : {}) },
       });
+      // Anyone who has left the home since comes off it (its places go to those waiting, as on any date).
+      const closed = await this.residents.closedRecords([...(await this.onActivity(m, id))], m);
+      for (const residentId of closed.keys()) await this.takeOff(m, user, { ...activity, status: 'planned' }, residentId);
+      await this.moveUp(m, user, { ...activity, status: 'planned' });
     });
   }
 
@@ -489,7 +499,8 @@ export class ActivitiesService {
   async leavePlannedActivities(m: EntityManager, user: SessionUser, residentId: string, homeId: string, from: Date): Promise<number> {
     const entries = [...(await m.findBy(RosterEntry, { residentId })), ...(await m.findBy(WaitlistEntry, { residentId }))];
     const ids = [...new Set(entries.map((e) => e.activityId))];
-    const planned = ids.length === 0 ? [] : await m.findBy(Activity, { id: In(ids), homeId, status: 'planned', startsAt: MoreThanOrEqual(from) });
+    // Cancelled ones too: a cancellation can be undone (restore), and must not bring them back.
+    const planned = ids.length === 0 ? [] : await m.findBy(Activity, { id: In(ids), homeId, status: In(['planned', 'cancelled']), startsAt: MoreThanOrEqual(from) });
     const logged = planned.length === 0 ? new Set<string>() : new Set((await m.findBy(Participation, { residentId, activityId: In(planned.map((a) => a.id)) })).map((p) => p.activityId));
     const leaving = planned.filter((a) => !logged.has(a.id)).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
     for (const activity of leaving) await this.takeOff(m, user, activity, residentId);
