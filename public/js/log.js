@@ -26,6 +26,16 @@
   var picker = document.getElementById('log-picker');
   var listeners = [];
 
+  // A tile's "Mood and notes" opened near the bottom would open under the sticky Save bar: bring it
+  // into view above the bar (the page's scroll-padding), so no tap meant for a mood lands on Save.
+  // ('toggle' does not bubble: heard while capturing.)
+  form.addEventListener('toggle', function (event) {
+    var panel = event.target;
+    if (panel.tagName !== 'DETAILS' || !panel.open || !panel.closest('.log-tile')) return;
+    var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    panel.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
+  }, true);
+
   function toArray(nodes) { return Array.prototype.slice.call(nodes); }
   function tiles() { return toArray(list.querySelectorAll('.log-tile')); }
   function residentOf(tile) { return tile.querySelector('input[name=residentId]').value; }

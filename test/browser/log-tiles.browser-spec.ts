@@ -125,6 +125,17 @@ describeInBrowser('Tablet log tiles in Chromium', () => {
       expect(after.slice(1)).toEqual(before.slice(1));
       await expectUsable(page, 'mood and notes open');
       await page.locator('.log-tiles .log-tile >> nth=0').locator('summary').tap();
+      // The last tile's panel, opened by the sticky Save bar, is brought into view above it: its first
+      // mood faces are not under "Save and mark as held".
+      const last = page.locator('.log-tiles .log-tile').last();
+      await last.locator('summary').tap();
+      await page.waitForFunction(() => {
+        const open = [...document.querySelectorAll('.log-tile details[open]')].pop();
+        const face = open?.querySelector('.mood-face')?.getBoundingClientRect();
+        const bar = document.querySelector('.log-actions')!.getBoundingClientRect();
+        return face !== undefined && face.bottom <= bar.top;
+      });
+      await last.locator('summary').tap();
 
       await Promise.all([page.waitForURL(`${baseUrl}/today`), taps.tap(page.getByRole('button', { name: 'Save and mark as held' }))]);
       measured.push(`  12 uninvited: whole unit, everyone, save and mark as held, ${viewport.width}x${viewport.height}: ${taps.count}`);
