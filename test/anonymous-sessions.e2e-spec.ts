@@ -113,6 +113,8 @@ describe('Anonymous visitors: no stored session, signed double-submit CSRF (issu
       const res = await request(t.server).get(path).set('Cookie', cookies.join('; '));
       expect({ path, status: res.status }).toEqual({ path, status });
       expect(sessionCookie(res.headers['set-cookie'])).toBeUndefined();
+      // A signed-out visitor's error page leads to signing in, not to a home page that would send them there.
+      if (status === 404) expect(res.text).toContain('<a class="button" href="/login">Sign in</a>');
     }
     // A browser that keeps its cookies (the CSRF one included) stores nothing either.
     const browser = request.agent(t.server);

@@ -135,16 +135,14 @@ export class AppExceptionFilter implements ExceptionFilter {
 /**
  * Ways on from a page refused for its address: back to the page the reader came from (the same
  * site's), and, for a query refused (a quarter typed by hand, an old bookmark), the same page without
- * it, with its usual settings; a page that cannot do without its query offers the section above it.
+ * it, with its usual settings. (Not a guessed parent: /invitations/<token>'s is no page.)
  */
 function recoveryLinks(req: Request, status: number): { backHref: string | null; usualHref: string | null } {
   if (req.method !== 'GET' || status >= 500 || status === 401) return { backHref: null, usualHref: null };
   const here = req.originalUrl;
   const backHref = sameSiteReferer(req, here);
   if (status !== 400 && status !== 422) return { backHref, usualHref: null };
-  const hasQuery = here.includes('?');
-  const parent = req.path.replace(/\/[^/]*$/, '') || '/';
-  const usualHref = hasQuery ? req.path : parent !== '/' && parent !== req.path ? parent : null;
+  const usualHref = here.includes('?') ? req.path : null;
   return { backHref, usualHref: usualHref === backHref ? null : usualHref };
 }
 
