@@ -49,7 +49,7 @@ describe('The audit log', () => {
     expect(changed.html).toContain('Giulia Ferri');
     expect(changed.html).toContain('Activity coordinator');
     expect(changed.html).toContain(`Resident: <a href="/residents/${bruna.id}">Bruna Messori</a>`);
-    expect(changed.html).toContain('<strong>room</strong>: — → 12B');
+    expect(changed.html).toContain('<strong>Room</strong>: — → 12B');
     expect(changed.html).toContain('Casa Serena');
     expect(rows.some((r) => r.html.includes('Created') && r.html.includes('Bruna Messori'))).toBe(true);
     expect(rows.some((r) => r.html.includes('Signed in') && r.html.includes('Giulia Ferri'))).toBe(true);
@@ -114,7 +114,7 @@ describe('The audit log', () => {
       action: 'create', userId: null, role: null, entityType: 'participation', entityId: activity.id, homeId: home.id, changes: { [`${bruna.id}.engagement`]: { old: null, new: 'active' } },
     }));
     const row = rowsOf((await admin.get('/data-protection/audit').query({ action: 'create' }).expect(200)).text).find((r) => r.html.includes('Tombola del martedì'))!;
-    expect(row.html).toContain('<strong>Bruna Messori · engagement</strong>: — → active');
+    expect(row.html).toContain('<strong>Bruna Messori · how they took part</strong>: — → Active');
     expect(row.html).not.toContain(bruna.id);
     // Asked about Bruna, the log finds the participation entries of the activities she was logged on.
     await t.dataSource.getRepository(Participation).insert({
@@ -132,8 +132,8 @@ describe('The audit log', () => {
     const link = rowsOf((await admin.get('/data-protection/audit').query({ person: 'Messori' }).expect(200)).text).find((r) => r.html.includes('Family link'))!;
     const relativeName = `${relative.familyMember.firstName} ${relative.familyMember.lastName}`;
     expect(link.html).toContain(`Family link: ${relativeName} – Bruna Messori`);
-    expect(link.html).toContain(`<strong>familyMemberId</strong>: — → ${relativeName}`);
-    expect(link.html).toContain('<strong>residentId</strong>: — → Bruna Messori');
+    expect(link.html).toContain(`<strong>Relative</strong>: — → ${relativeName}`);
+    expect(link.html).toContain('<strong>Resident</strong>: — → Bruna Messori');
     expect(link.html).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
 
     const stranger = request.agent(t.server);
@@ -166,7 +166,7 @@ describe('The audit log', () => {
     const after = (await admin.get('/data-protection/audit').expect(200)).text;
     for (const value of ['Sarta a Carpi', 'Pavarotti', '1930-05-06']) expect(after).not.toContain(value);
     const created = rowsOf(after).find((r) => r.html.includes('Created') && r.html.includes(`/residents/${ada.id}`))!;
-    expect(created.html).toContain('<strong>aboutMe</strong>: <span class="muted">value not shown (resident erased)</span>');
+    expect(created.html).toContain('<strong>About me</strong>: <span class="muted">value not shown (resident erased)</span>');
     expect(rowsOf(after).some((r) => r.html.includes('Erased') && r.html.includes(`/residents/${ada.id}`))).toBe(true);
   });
 
@@ -198,6 +198,19 @@ describe('The audit log', () => {
     expect(byApi.map((r) => /(GET \/[^<]*)/.exec(r.html)?.[1])).toEqual(['GET /api/residents']);
     // An admin allowed in writes nothing of the kind.
     expect(rowsOf((await admin.get('/data-protection/audit').query({ user: 'marco galli', action: 'access_denied' }).expect(200)).text)).toEqual([]);
+  });
+
+  it('should name fields, roles, codes and instants in words, in the reader\'s language', async () => {
+    const carer = await createUser(t, { role: 'carer', homeIds: [home.id], displayName: 'Rita Ruoli' });
+    const token = await formToken(admin, '/accounts');
+    await admin.post(`/accounts/${carer.id}/role`).type('form').send({ _csrf: token, role: 'coordinator' }).expect(303);
+    await admin.post(`/accounts/${carer.id}/disable`).type('form').send({ _csrf: token }).expect(303);
+    const rows = rowsOf((await admin.get('/data-protection/audit').query({ person: 'rita ruoli' }).expect(200)).text);
+    expect(rows.some((r) => r.html.includes('<strong>Role</strong>: Carer → Activity coordinator'))).toBe(true);
+    const disabled = rows.find((r) => r.html.includes('<strong>Disabled</strong>'))!;
+    // An instant in the reader's time zone, as the page's other times: not 2026-12-05T12:53:12.591Z.
+    expect(disabled.html).toMatch(/<strong>Disabled<\/strong>: — → \d{1,2} \w{3} \d{4}, \d{2}:\d{2}/);
+    expect(disabled.html).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   it("should be in the admin's menu", async () => {

@@ -7,7 +7,9 @@ import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import { FieldErrors, NotFoundError } from '../common/errors/domain-errors';
 import { isoDateError } from '../common/http/form-fields';
+import { translate } from '../common/i18n/i18n';
 import { isIsoDate, localDayRange } from '../common/time/zoned';
+import { formatDate, formatDateTime } from '../common/views/format';
 import { asDate, likeEscaped, placeholders, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { AuditLogQueryDto } from './dto/audit-log-query.dto';
@@ -178,7 +180,7 @@ export class AuditLogService {
         return {
           seq: Number(row.seq), at: asDate(row.at), userName: !attempt && row.userId ? (names.named.get(row.userId) ?? null) : null, role: row.role, action: row.action,
           attempt, entityType: row.entityType, subject, subjectHref: row.entityType === 'resident' && subject ? `/residents/${row.entityId}` : null,
-          homeName: row.homeId ? (names.named.get(row.homeId) ?? null) : null, changes: changeList(row, erasedAt, names.named), ip: row.ip,
+          homeName: row.homeId ? (names.named.get(row.homeId) ?? null) : null, changes: changeList(row, erasedAt, names.named, user), ip: row.ip,
         };
       }),
       olderBefore: rows.length > AUDIT_PAGE_SIZE ? Number(shown[shown.length - 1].seq) : null,
@@ -302,11 +304,31 @@ export class AuditLogService {
 
 }
 
+/** A catalogue's text for a key, or undefined where it has none (translate answers the key itself then). */
+function catalogued(locale: string, key: string): string | undefined {
+  const text = translate(locale, key);
+  return text === key ? undefined : text;
+}
+
+/** A value as the reader reads it: a role by its name, a code or a bracketed placeholder in words, an instant in the reader's time zone. */
+function valueInWords(text: string, field: string, reader: Pick<SessionUser, 'locale' | 'timezone'>): string {
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) return formatDateTime(text, reader.locale, reader.timezone);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return formatDate(text, reader.locale);
+  if (!/^[[\]a-z_ ]{1,30}$/.test(text)) return text;
+  if (field === 'role') return catalogued(reader.locale, `roles.${text}`) ?? text;
+  if (field === 'locale') return catalogued(reader.locale, `reports.issued.languages.${text}`) ?? text;
+  return catalogued(reader.locale, `dataProtection.audit.values.${text}`) ?? text;
+}
+
 /**
- * An entry's changes as lines to read: ids as the names they stand for, each value cut to VALUE_CHARS,
- * an erased resident's values withheld (the page says so in the reader's language).
+ * An entry's changes as lines to read: fields by their names in the reader's language, ids as the
+ * names they stand for, codes and instants in words, each value cut to VALUE_CHARS, an erased
+ * resident's values withheld (the page says so in the reader's language). A field or code the
+ * catalogue does not name is shown as recorded.
  */
-function changeList(row: Entry, erasures: { ofEntry: Map<number, Date>; ofResident: Map<string, Date> }, named: Map<string, string>): AuditLogEntry['changes'] {
+function changeList(
+  row: Entry, erasures: { ofEntry: Map<number, Date>; ofResident: Map<string, Date> }, named: Map<string, string>, reader: Pick<SessionUser, 'locale' | 'timezone'>,
+): AuditLogEntry['changes'] {
   const changes = row.fields;
   if (!changes) return [];
   const at = asDate(row.at);
@@ -315,20 +337,23 @@ function changeList(row: Entry, erasures: { ofEntry: Map<number, Date>; ofReside
     const erasedAt = entryErased ?? (row.entityType === 'participation' ? erasures.ofResident.get(field.split('.')[0]) : undefined);
     return erasedAt !== undefined && at < erasedAt;
   };
-  // "<residentId>.engagement" as "Bruna Messori · engagement".
+  const fieldName = (field: string) => catalogued(reader.locale, `dataProtection.audit.fields.${field}`) ?? field;
+  // "<residentId>.engagement" as "Bruna Messori · how they took part".
   const label = (field: string) => {
     const dot = field.indexOf('.');
     const name = dot > 0 ? named.get(field.slice(0, dot)) : undefined;
-    return name ? `${name} · ${field.slice(dot + 1)}` : field;
+    return name ? `${name} · ${fieldName(field.slice(dot + 1))}` : fieldName(field);
   };
-  const shown = (value: unknown): string => {
+  const shown = (value: unknown, field: string): string => {
     if (value === null || value === undefined || value === '') return '—';
-    if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(shown).join(', ');
-    const text = typeof value === 'string' ? (named.get(value) ?? value) : JSON.stringify(value);
+    if (Array.isArray(value)) return value.length === 0 ? '—' : value.map((one) => shown(one, field)).join(', ');
+    // Counts by record ("participation: 3, plans: 1"), as an erasure records them.
+    if (typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([key, one]) => `${fieldName(key)}: ${shown(one, key)}`).join(', ');
+    const text = typeof value === 'string' ? (named.get(value) ?? valueInWords(value, field.slice(field.indexOf('.') + 1), reader)) : valueInWords(String(value), field, reader);
     return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS - 1)}…` : text;
   };
   return Object.entries(changes).map(([field, change]) =>
-    withheld(field) ? { field: label(field), old: '', new: '', withheld: true } : { field: label(field), old: shown(change?.old), new: shown(change?.new), withheld: false },
+    withheld(field) ? { field: label(field), old: '', new: '', withheld: true } : { field: label(field), old: shown(change?.old, field), new: shown(change?.new, field), withheld: false },
   );
 }
 
