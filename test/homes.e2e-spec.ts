@@ -59,6 +59,10 @@ describe('Homes and units (admin)', () => {
     expect(refused.text).toMatch(/id="error-unitName">This home already has a unit with that name/);
     expect(refused.text).toContain('<li>Nucleo Rose</li>');
     expect(refused.text).toContain('value="Casa Edit"');
+    // The same name in other letters is the same unit.
+    const sameAgain = await agent.post(`/admin/homes/${home.id}/units`).type('form').send({ _csrf: token, unitName: ' nucleo ROSE ' });
+    expect(sameAgain.status).toBe(422);
+    expect(sameAgain.text).toMatch(/id="error-unitName">This home already has a unit with that name/);
 
     token = await formToken(agent, `/admin/homes/${home.id}`);
     const bad = await agent.post(`/admin/homes/${home.id}`).type('form').send({ _csrf: token, name: '', slug: home.slug, timezone: 'Europe/Rome', locale: 'it' });

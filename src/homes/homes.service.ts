@@ -182,7 +182,9 @@ export class HomesService {
     if (user) assertHomeAccess(user, homeId);
     const work = async (m: EntityManager) => {
       if (!(await m.existsBy(Home, { id: homeId }))) throw new NotFoundError();
-      if (await m.existsBy(Unit, { homeId, name: input.unitName })) throw new ValidationError({ unitName: { key: 'homes.unitTaken' } });
+      // "nucleo glicine" is the unit "Nucleo Glicine" again: both would stand in every list of units.
+      const taken = await m.createQueryBuilder(Unit, 'u').where('u.homeId = :homeId AND LOWER(u.name) = LOWER(:name)', { homeId, name: input.unitName }).getExists();
+      if (taken) throw new ValidationError({ unitName: { key: 'homes.unitTaken' } });
       const unit = m.create(Unit, { homeId, name: input.unitName, active: true });
       await m.insert(Unit, unit);
       await this.audit.record(m, {

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, ValidationError, validate } from 'class-validator';
+import { ArrayNotEmpty, getMetadataStorage, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, ValidationError, validate } from 'class-validator';
 import { fieldsWithNul, rememberValidationRules, toFieldErrors } from './validation';
 
 const sut = toFieldErrors;
@@ -69,6 +69,20 @@ describe('toFieldErrors', () => {
       time: { key: 'validation.isNotEmpty', params: {} },
       endTime: { key: 'validation.matches', params: {} },
     });
+  });
+
+  it('should ask for at least one when a list of boxes comes with none ticked, not for "a list"', async () => {
+    class GroupsDto {
+      @ArrayNotEmpty()
+      @IsArray()
+      groupIds: string[];
+    }
+    const none = await validate(plainToInstance(GroupsDto, {}), { stopAtFirstError: true });
+    const empty = await validate(plainToInstance(GroupsDto, { groupIds: [] }), { stopAtFirstError: true });
+    const notAList = await validate(plainToInstance(GroupsDto, { groupIds: 'x' }), { stopAtFirstError: true });
+
+    expect([sut(none), sut(empty)]).toEqual([{ groupIds: { key: 'validation.chooseSome', params: {} } }, { groupIds: { key: 'validation.chooseSome', params: {} } }]);
+    expect(sut(notAList)).toEqual({ groupIds: { key: 'validation.isArray', params: {} } });
   });
 
   it('should keep a choice\'s own words when it is left unmade', async () => {

@@ -13,7 +13,10 @@ export function toFieldErrors(errors: ClassValidatorError[], parent = ''): Field
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     const [constraint, message] = Object.entries(error.constraints ?? {})[0] ?? [];
-    if (constraint && !CHOICES.has(constraint) && leftBlank(error)) {
+    if ((constraint === 'isArray' || constraint === 'arrayNotEmpty') && (error.value === undefined || error.value === null || (Array.isArray(error.value) && error.value.length === 0))) {
+      // A list of boxes with none ticked (a form sends nothing then): "Choose at least one.", not "Send a list here.".
+      fields[path] = { key: 'validation.chooseSome', params: {} };
+    } else if (constraint && !CHOICES.has(constraint) && leftBlank(error)) {
       // Nothing typed in a field that must be filled: "Fill in this field.", not "wrong format" (an empty date or
       // time). A choice left unmade keeps its own words ("Choose one of the options.").
       fields[path] = { key: 'validation.isNotEmpty', params: {} };
