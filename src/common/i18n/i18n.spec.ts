@@ -1,4 +1,4 @@
-import { catalogues, isLocale, localeFromAcceptLanguage, translate } from './i18n';
+import { catalogues, elided, isLocale, localeFromAcceptLanguage, translate } from './i18n';
 
 describe('translate', () => {
   const sut = translate;
@@ -158,5 +158,14 @@ describe('translate with ICU messages', () => {
     const first = sut('it', 'calendar.rosterAdded', { n: 3 });
 
     expect([first, sut('it', 'calendar.rosterAdded', { n: 3 })]).toEqual(['3 ospiti invitati.', '3 ospiti invitati.']);
+  });
+});
+
+describe('elided', () => {
+  it('should write an Italian article before the 8th and the 11th of a month as Italian does', () => {
+    expect(elided('Si è offerto di aiutare il 8 dicembre 2026 e il 11 gennaio', 'it')).toBe("Si è offerto di aiutare l'8 dicembre 2026 e l'11 gennaio");
+    expect(elided('Dal 11 nov al 8 dic', 'it')).toBe("Dall'11 nov all'8 dic");
+    expect(elided('il 18 dicembre, il 8 posti', 'it')).toBe('il 18 dicembre, il 8 posti');
+    expect(elided('on 8 December', 'en')).toBe('on 8 December');
   });
 });

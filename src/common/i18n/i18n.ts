@@ -197,6 +197,19 @@ function render(ast: Ast, values: Record<string, string | number>, language: Loc
   return out;
 }
 
+/** Italian dates after an article: "il 8 dicembre" is written "l'8 dicembre", "dal 11" "dall'11". */
+const ITALIAN_ELISION = /\b(il|dal|al|del|nel|sul)\s+(8|11)(?=\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)\b)/gi;
+const ELIDED: Record<string, string> = { il: "l'", dal: "dall'", al: "all'", del: "dell'", nel: "nell'", sul: "sull'" };
+
+/** A message's text as the language writes it once its values are in: in Italian, an article before a date beginning with a vowel elides. */
+export function elided(text: string, language: Locale): string {
+  if (language !== 'it' || !/\b(?:8|11)\s/.test(text)) return text;
+  return text.replace(ITALIAN_ELISION, (_match, article: string, day: string) => {
+    const short = ELIDED[article.toLowerCase()];
+    return `${article[0] === article[0].toUpperCase() ? short[0].toUpperCase() + short.slice(1) : short}${day}`;
+  });
+}
+
 function format(entry: Entry, language: Locale, params: Record<string, unknown>): string {
   let ready: ReturnType<typeof compiled>;
   try {
@@ -217,9 +230,9 @@ function format(entry: Entry, language: Locale, params: Record<string, unknown>)
     else values[name] = kind === 'choice' && (typeof value === 'number' || /^-?\d+$/.test(String(value))) ? Number(value) : String(value);
   }
   try {
-    if (simple && !missing) return render(message.getAst(), values, language, 0);
+    if (simple && !missing) return elided(render(message.getAst(), values, language, 0), language);
     const formatter = missing ? new IntlMessageFormat(withPlaceholders(message.getAst(), missing), language, undefined, { ignoreTag: true }) : message;
-    return String(formatter.format(values));
+    return elided(String(formatter.format(values)), language);
   } catch {
     // A value the message cannot take: the text as written, never a failed page.
     return entry.text;
