@@ -498,6 +498,9 @@ describe('Activity types, calendar and activity pages', () => {
 
       expect((await post(agents.volunteer, `/activities/${activity.id}/offers/${offer.id}/withdraw`)).status).toBe(303);
       expect((await t.dataSource.getRepository(HelpOffer).findOneByOrFail({ id: offer.id })).status).toBe('withdrawn');
+      // A confirmed helper who steps back leaves the activity short: the coordinator is told.
+      const notices = (await agents.coordinator.get('/notifications').expect(200)).text;
+      expect(notices).toContain('Valeria Aiuto can no longer help with “Tombola solidale”');
     });
 
     it("should refuse a volunteer another volunteer's offer and an offer through another activity's address", async () => {

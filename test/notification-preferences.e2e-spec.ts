@@ -205,7 +205,7 @@ describe('Notification preferences, mail for each notification and the daily dig
       expect(offered.status).toBe(303);
 
       const mail = await deliveredTo(coordinator.email);
-      expect(mail.subject).toMatch(/^Insieme: Vera Verdi si è offerto\/a di aiutare in «Coro della domenica» il \d+ \w+ \d{4}\.$/);
+      expect(mail.subject).toMatch(/^Insieme: Vera Verdi ha offerto il suo aiuto in «Coro della domenica» (il |l')\d+ \w+ \d{4}\.$/);
       expect(mail.text).toContain(`${PUBLIC_URL}/activities/${activity.id}#helpers`);
       expect(await mailsTo(t, manager.email)).toEqual([]);
       expect(await mailsTo(t, volunteer.email)).toEqual([]);

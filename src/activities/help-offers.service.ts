@@ -104,6 +104,8 @@ export class HelpOffersService {
         action: 'update', userId: user.id, role: user.role, entityType: 'help_offer', entityId: offer.id, homeId: offer.homeId,
         changes: { status: { old: offer.status, new: 'withdrawn' } },
       });
+      // A confirmed helper stepping back leaves the activity short: those who plan hear of it.
+      if (own && offer.status === 'confirmed') await this.notifications.helpOfferWithdrawn(m, offer, activity, user.id);
     });
   }
 

@@ -209,6 +209,18 @@ export class NotificationsService {
     });
   }
 
+  /** Those who answer offers hear that a confirmed helper stepped back: the activity has lost its help. */
+  async helpOfferWithdrawn(m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, byUserId: string | null): Promise<number> {
+    const [person] = offer.volunteerId
+      ? await this.volunteers.briefsByIds([offer.volunteerId], m)
+      : await this.families.briefsByIds([offer.familyMemberId], m);
+    return this.notify(m, {
+      toRoles: INBOX_ROLES, homeId: activity.homeId, kind: 'help_offer', messageKey: 'notifications.messages.helpOfferWithdrawn',
+      params: { name: person ? `${person.firstName} ${person.lastName}` : '—', title: activity.title, date: await this.localDate(m, activity) },
+      link: `/activities/${activity.id}#helpers`, exceptUserIds: [byUserId],
+    });
+  }
+
   /** The volunteer or relative who offered hears whether they were confirmed. */
   async helpOfferAnswered(
     m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, status: 'confirmed' | 'declined', byUserId: string | null,
