@@ -3,6 +3,8 @@ import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { Activity } from '../src/activities/entities/activity.entity';
 import { Participation } from '../src/activities/entities/participation.entity';
 import { translate } from '../src/common/i18n/i18n';
+import { addDays, localToUtc, todayIn } from '../src/common/time/zoned';
+import { formatDate } from '../src/common/views/format';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { ActivityType } from '../src/activities/entities/activity-type.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
@@ -38,6 +40,21 @@ describe('Logging participation (tablet page and API)', () => {
 
   afterAll(async () => {
     await t.close();
+  });
+
+  it('should lead to the day before and after, and offer no Log for an activity more than 12 hours away', async () => {
+    const zone = (await t.dataSource.query(`SELECT timezone FROM home WHERE id = '${homeId}'`))[0].timezone as string;
+    const inTwoDays = addDays(todayIn(zone), 2);
+    const later = await createActivity(t, homeId, { residentIds: residents.slice(0, 2), title: 'Gita al lago', startsAt: localToUtc(inTwoDays, '10:00', zone) });
+    const page = (await carerAgent.get(`/today?date=${inTwoDays}`).expect(200)).text;
+    expect(page).toContain('Gita al lago');
+    expect(page).not.toContain(`href="/activities/${later.id}/log"`);
+    expect(page).toContain('Logged on the day');
+    expect(page).toContain(`href="/today?date&#x3D;${addDays(inTwoDays, -1)}">← Day before`);
+    expect(page).toContain(`href="/today?date&#x3D;${addDays(inTwoDays, 1)}">Day after →`);
+    expect(page).toContain('href="/today">Today</a>');
+    // The date is said once: the heading, not again beside it.
+    expect(page.slice(page.indexOf('<main')).match(new RegExp(formatDate(inTwoDays, 'en'), 'g'))).toHaveLength(1);
   });
 
   it('should list today\'s activities and log them from the form, one row per resident', async () => {

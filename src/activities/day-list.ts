@@ -1,6 +1,6 @@
 import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
-import { todayIn, utcToLocal } from '../common/time/zoned';
+import { addDays, todayIn, utcToLocal } from '../common/time/zoned';
 import { asDate, asNumber, placeholders } from '../database/sql';
 import { homeNamer, Places, unitChoicesOf } from '../homes/places';
 import type { ActivityCategory } from './activities.enums';
@@ -90,21 +90,32 @@ export function toSummary(
   };
 }
 
+/** How long before its start an activity can be logged (ParticipationService.save says the same). */
+export const LOG_AHEAD_MS = 12 * 60 * 60 * 1000;
+
 /**
  * Today's view model: the day's activities of a unit (or the whole home), with the unit picker. For
  * someone with several homes each activity names its home, and the picker's first choice is all of them.
  */
-export function todayView(user: SessionUser, date: string, unitId: string | undefined, places: Places, activities: ActivitySummary[]) {
+export function todayView(user: SessionUser, date: string, unitId: string | undefined, places: Places, activities: ActivitySummary[], now = Date.now()) {
   const severalHomes = places.homes.size > 1;
   const homeName = homeNamer(places);
+  const today = todayIn(user.timezone, new Date(now));
+  // The day before and after, the unit kept: a carer logs yesterday's activities from here too.
+  const dayHref = (day: string) => `/today?date=${day}${unitId ? `&unitId=${encodeURIComponent(unitId)}` : ''}`;
   return {
     date,
-    isToday: date === todayIn(user.timezone),
+    isToday: date === today,
+    previousHref: dayHref(addDays(date, -1)),
+    nextHref: dayHref(addDays(date, 1)),
+    todayHref: date === today ? null : `/today${unitId ? `?unitId=${encodeURIComponent(unitId)}` : ''}`,
     unitId: unitId ?? '',
     severalHomes,
     ...unitChoicesOf(places),
     activities: activities.map((a) => ({
       ...a, homeName: homeName(a.homeId), allLogged: a.rosterCount > 0 && a.loggedCount >= a.rosterCount,
+      // Logged on the day (ParticipationService refuses more than 12 hours ahead): no Log button before.
+      loggable: a.startsAt.getTime() <= now + LOG_AHEAD_MS,
     })),
   };
 }

@@ -16,6 +16,7 @@ import { Activity } from './entities/activity.entity';
 import { ActivityType } from './entities/activity-type.entity';
 import { HelpOffer } from './entities/help-offer.entity';
 import { Participation } from './entities/participation.entity';
+import { LOG_AHEAD_MS } from './day-list';
 import { ATTENDED, Engagement } from './activities.enums';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -123,7 +124,7 @@ export class ParticipationService {
     const work = async (m: EntityManager): Promise<SaveResult> => {
       const { activity, lens } = access ?? (await this.assertMayLog(user, activityId, m));
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
-      if (activity.startsAt.getTime() > Date.now() + 12 * 60 * 60 * 1000) throw new ValidationError({}, { key: 'activities.notYet' });
+      if (activity.startsAt.getTime() > Date.now() + LOG_AHEAD_MS) throw new ValidationError({}, { key: 'activities.notYet' });
       const byResident = new Map(entries.map((entry) => [entry.residentId, entry]));
       if (byResident.size !== entries.length) throw new ValidationError({ entries: { key: 'activities.duplicateResident' } });
       const residentIds = [...byResident.keys()].sort();
