@@ -59,6 +59,13 @@ describe('Homes and units (admin)', () => {
     expect(refused.text).toMatch(/id="error-unitName">This home already has a unit with that name/);
     expect(refused.text).toContain('<li>Nucleo Rose</li>');
     expect(refused.text).toContain('value="Casa Edit"');
+    // Another home's name, in any letters' case, is taken.
+    const other = await createHome(t, { name: 'Villa Omonima' });
+    const sameName = await agent.post(`/admin/homes/${home.id}`).type('form').send({ _csrf: token, name: 'villa omonima', slug: home.slug, timezone: 'Europe/Rome', locale: 'it' });
+    expect(sameName.status).toBe(422);
+    expect(sameName.text).toMatch(/id="error-name">Another home already has this name/);
+    expect(sameName.text).toContain('value="villa omonima"');
+    expect(other.name).toBe('Villa Omonima');
     // The same name in other letters is the same unit.
     const sameAgain = await agent.post(`/admin/homes/${home.id}/units`).type('form').send({ _csrf: token, unitName: ' nucleo ROSE ' });
     expect(sameAgain.status).toBe(422);

@@ -143,10 +143,21 @@ export class HomesService {
     return toHomeView(home);
   }
 
+  /**
+   * Two homes of one name would be told apart by nobody: in the group view, the lists of homes, a
+   * report's cover. Checked for the admin's form (the seeds and tools name their homes themselves).
+   */
+  private async checkNameFree(m: EntityManager, name: string, exceptId: string | null): Promise<void> {
+    const qb = m.createQueryBuilder(Home, 'h').where('LOWER(h.name) = LOWER(:name)', { name: name.trim() });
+    if (exceptId) qb.andWhere('h.id <> :exceptId', { exceptId });
+    if (await qb.getExists()) throw new ValidationError({ name: { key: 'homes.nameTaken' } });
+  }
+
   async create(user: SessionUser | null, input: HomeDto, manager?: EntityManager): Promise<HomeView> {
     this.checkTimezone(input.timezone);
     const work = async (m: EntityManager) => {
       if (await m.existsBy(Home, { slug: input.slug })) throw new ValidationError({ slug: { key: 'homes.slugTaken' } });
+      if (user) await this.checkNameFree(m, input.name, null);
       await this.checkGroup(m, input.groupId);
       const home = m.create(Home, { ...input, address: input.address || null, country: input.country ?? DEFAULT_COUNTRY, groupId: input.groupId ?? null });
       await m.insert(Home, home);
@@ -167,6 +178,7 @@ export class HomesService {
       if (!home) throw new NotFoundError();
       const clash = await m.findOneBy(Home, { slug: input.slug });
       if (clash && clash.id !== id) throw new ValidationError({ slug: { key: 'homes.slugTaken' } });
+      await this.checkNameFree(m, input.name, id);
       await this.checkGroup(m, input.groupId);
       const next = { ...input, address: input.address || null, country: input.country ?? home.country, groupId: input.groupId === undefined ? home.groupId : input.groupId };
       const changes = diffFields(home, next, HOME_FIELDS);
