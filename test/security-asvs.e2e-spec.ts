@@ -140,6 +140,11 @@ describe('ASVS 5.0 security requirements', () => {
       expect(short.status).toBe(422);
       expect(short.text).toMatch(/id="error-newPassword"/);
       token = await formToken(self, '/account');
+      const same = await self.post('/account/password').type('form').send({ _csrf: token, currentPassword: user.password, newPassword: user.password, confirmPassword: user.password });
+      expect(same.status).toBe(422);
+      expect(same.text).toMatch(/id="error-newPassword">Choose a password different from the current one\./);
+      expect((await other.get('/')).status).toBe(200);
+      token = await formToken(self, '/account');
       const ok = await self.post('/account/password').type('form').send({ _csrf: token, currentPassword: user.password, newPassword: 'a new long password', confirmPassword: 'a new long password' });
       expect(ok.status).toBe(303);
       expect((await self.get('/account').expect(200)).text).toContain('Your password has been changed');

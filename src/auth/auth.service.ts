@@ -139,6 +139,8 @@ export class AuthService {
     }
     await this.throttle.succeeded(user.email, origin.ip);
     this.checkNewPassword(next, confirm, user.email);
+    // "Changed" to itself changes nothing, yet would sign out every other device and say it was changed.
+    if (next === current) throw new ValidationError({ newPassword: { key: 'auth.newPasswordSame' } });
     const passwordHash = await this.hasher.hash(next);
     await this.unitOfWork.transaction(async (manager) => {
       await manager.update(User, { id: user.id }, { passwordHash });
