@@ -80,6 +80,10 @@ describe('Accounts', () => {
     expect(page.text).not.toContain(carerB.email);
     expect(page.text).not.toContain(admin.email);
     expect(page.text).not.toContain('Casa Beta');
+    // Nor a filter for accounts they never see.
+    expect(page.text).toContain('<option value="carer"');
+    expect(page.text).not.toContain('<option value="group_manager"');
+    expect(page.text).not.toContain('<option value="admin"');
     await managerAgent.get(`/accounts/${carerB.id}`).expect(404);
     await managerAgent.get(`/accounts/${admin.id}`).expect(404);
     await managerAgent.get(`/accounts?homeId=${homeB}`).expect(404);

@@ -31,7 +31,8 @@ export class AccountsController {
       ...result,
       filters: { q: query.q ?? '' },
       homeOptions: homes.map((home) => ({ value: home.id, label: home.name, selected: home.id === query.homeId })),
-      roleOptions: ROLES.filter((role) => user.role === 'admin' || role !== 'admin')
+      // A manager never sees an admin's or a group manager's account (they belong to no home): no filter for them.
+      roleOptions: ROLES.filter((role) => user.role === 'admin' || (role !== 'admin' && role !== 'group_manager'))
         .map((value) => ({ value, labelKey: `roles.${value}`, selected: value === query.role })),
       // Admins make group managers' accounts here (docs/groups.md).
       groupOptions: user.role === 'admin' ? await this.groupOptions([]) : [],
