@@ -125,7 +125,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
   else {
     const years = [...new Set(model.participation.map((p) => p.date.slice(0, 4)))].sort();
     w.table(
-      [{ header: t('columns.year'), width: 0.16 }, ...ENGAGEMENTS.map((level) => ({ header: engagement(level), width: 0.14, align: 'right' as const })), { header: translate(locale, 'reports.columns.total'), width: 0.14, align: 'right' }],
+      [{ header: t('columns.year'), width: 0.1 }, ...ENGAGEMENTS.map((level) => ({ header: engagement(level), width: 0.16, align: 'right' as const })), { header: translate(locale, 'reports.columns.total'), width: 0.1, align: 'right' }],
       years.map((year) => {
         const rows = model.participation.filter((p) => p.date.startsWith(year));
         return [year, ...ENGAGEMENTS.map((level) => String(rows.filter((p) => p.engagement === level).length)), String(rows.length)];
@@ -133,7 +133,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
       { fontSize: TABLE_SIZE },
     );
     w.table(
-      [{ header: s('columns.date'), width: 0.17 }, { header: s('columns.activity'), width: 0.23 }, { header: s('columns.engagement'), width: 0.14 }, { header: t('columns.mood'), width: 0.1 }, { header: s('columns.notes'), width: 0.36 }],
+      [{ header: s('columns.date'), width: 0.17 }, { header: s('columns.activity'), width: 0.23 }, { header: s('columns.engagement'), width: 0.17 }, { header: t('columns.mood'), width: 0.1 }, { header: s('columns.notes'), width: 0.33 }],
       model.participation.map((p) => {
         const notes = [p.staffNote ? s('notes.staff', { note: p.staffNote }) : null, p.familyNote ? s('notes.family', { note: p.familyNote }) : null].filter(Boolean).join('\n');
         const mood = p.moodBefore !== null || p.moodAfter !== null ? `${p.moodBefore ?? '—'} → ${p.moodAfter ?? '—'}` : '—';
@@ -172,7 +172,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
   w.subheading(t('voice.checkIns'), 40);
   const domain = (key: string) => translate(locale, `reports.domains.${key}`);
   table(
-    [{ header: s('columns.quarter'), width: 0.11 }, { header: s('columns.whoseView'), width: 0.21 }, { header: domain('doingThings'), width: 0.13, align: 'right' }, { header: domain('people'), width: 0.13, align: 'right' }, { header: domain('choice'), width: 0.13, align: 'right' }, { header: s('columns.comment'), width: 0.29 }],
+    [{ header: s('columns.quarter'), width: 0.14 }, { header: s('columns.whoseView'), width: 0.18 }, { header: domain('doingThings'), width: 0.13, align: 'right' }, { header: domain('people'), width: 0.13, align: 'right' }, { header: domain('choice'), width: 0.13, align: 'right' }, { header: s('columns.comment'), width: 0.29 }],
     model.checkIns.map((x) => [x.quarter, `${x.author}\n${s(`actor.${x.perspective}`)}`, String(x.doingThings), String(x.people), String(x.choice), x.comment ?? '—']),
     s('checkIns.none'),
   );
