@@ -45,4 +45,9 @@ describe('errorSummary', () => {
       { text: 'Choose a home.', href: null },
     ]);
   });
+
+  it('should drop a sentence label\'s full stop before the colon', () => {
+    const confirm = '<label for="field-confirm">I understand that her identity is erased for ever.</label><input type="checkbox" id="field-confirm" name="confirm">';
+    expect(errorSummary(confirm, { confirm: 'Tick the box.' }, 'en')).toEqual([{ text: 'I understand that her identity is erased for ever: Tick the box.', href: '#field-confirm' }]);
+  });
 });

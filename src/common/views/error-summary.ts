@@ -55,7 +55,8 @@ export function errorSummary(html: string, errors: Record<string, string>, local
   const seen = new Set<string>();
   for (const [name, message] of Object.entries(errors)) {
     const found = fieldLabel(html, name);
-    const text = found ? translate(locale, 'errors.fieldMessage', { label: found.label, message }) : message;
+    // A label that is a sentence ("I understand … for ever.") loses its full stop before the colon.
+    const text = found ? translate(locale, 'errors.fieldMessage', { label: found.label.replace(/[.。]\s*$/, ''), message }) : message;
     if (seen.has(text)) continue;
     seen.add(text);
     items.push({ text, href: found ? `#${found.id}` : null });
