@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { Participation } from '../src/activities/entities/participation.entity';
 import { AuditService } from '../src/audit/audit.service';
+import { translate } from '../src/common/i18n/i18n';
 import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { User } from '../src/auth/entities/user.entity';
 import { IdempotencyKey } from '../src/common/idempotency/idempotency-key.entity';
@@ -396,6 +397,9 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(page.text).toContain('identity was erased on');
       expect(page.text).not.toContain(`action="/residents/${carla.id}/consent"`);
       expect(page.text).not.toContain(`href="/residents/${carla.id}/erase"`);
+      // Nor a summary of a person no longer named, nor "consent not recorded yet" for consent the erasure cleared.
+      expect(page.text).not.toContain(`href="/residents/${carla.id}/summary.pdf"`);
+      expect(page.text).not.toContain(translate('en', 'residents.consentNeverRecorded'));
 
       const data = JSON.parse((await agents.manager.get(`/residents/${carla.id}/data-export.json`).expect(200)).text) as SubjectAccessExport;
       expect(data.resident).toMatchObject({ firstName: 'Residente cancellato', dateOfBirth: null, aboutMe: null });
