@@ -175,7 +175,10 @@ describeInBrowser('Ward tablet in Chromium', () => {
           await signInAs(office, baseUrl, manager.email, manager.password);
           await office.goto(`${baseUrl}/devices`);
           const row = office.locator('tr.ward-device-row', { hasText: tabletName });
-          await submitAndLoad(office, () => row.getByRole('button', { name: en('ward.revoke') }).click(), `${baseUrl}/devices`);
+          // In two steps: the first only opens the warning and the button that revokes.
+          await row.locator('summary', { hasText: en('ward.revoke') }).click();
+          await expect(row.textContent()).resolves.toContain(en('ward.revokeWarning', { name: tabletName }));
+          await submitAndLoad(office, () => row.getByRole('button', { name: en('ward.revokeConfirm') }).click(), `${baseUrl}/devices`);
           await expect(office.locator('tr.ward-device-row', { hasText: tabletName }).textContent()).resolves.toContain(en('ward.revokedOn', { date: '' }).trim());
         } finally {
           await office.context().close();
