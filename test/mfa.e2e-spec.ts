@@ -196,12 +196,16 @@ describe('MFA (issue 17 item 6)', () => {
     // The pending sign-in is over: the code page sends back to the password.
     expect((await agent.get('/login/mfa')).headers.location).toBe('/login');
 
-    const again = await passwordStep(t, carer);
-    const locked = await submitCode(again, codeFor(secret, 1));
-    expect(locked.status).toBe(303);
-    expect(locked.headers.location).toBe('/login');
+    // Signing in again while locked is told so after the password, not after the code typed again.
+    const again = request.agent(t.server);
+    const token = await formToken(again);
+    const locked = await again.post('/login').type('form').send({ _csrf: token, email: carer.email, password: carer.password });
+    expect(locked.status).toBe(429);
+    expect(locked.text).toContain('Too many wrong codes');
+    expect(locked.text).toContain(`value="${carer.email}"`);
+    expect((await again.get('/login/mfa')).headers.location).toBe('/login');
     const actions = await auditActions(t, carer.id);
-    expect(actions.filter((a) => a === 'mfa_failed')).toHaveLength(6);
+    expect(actions.filter((a) => a === 'mfa_failed')).toHaveLength(5);
     expect(actions).not.toContain('mfa_verify');
   });
 

@@ -15,7 +15,8 @@ import { ChangePasswordDto, EmailChangeDto, LocaleDto, SignInDto } from './dto/a
 import { EmailChangeService } from './email-change.service';
 import { AllowWithoutMfa } from './mfa/allow-without-mfa.decorator';
 import { MFA_ENROLMENT_PATH } from './mfa/mfa-enrolment.guard';
-import { MfaService } from './mfa/mfa.service';
+import { MFA_LOCK_MS, MfaService } from './mfa/mfa.service';
+import { TooManyRequestsError } from '../common/errors/domain-errors';
 import { startPendingSignIn } from './mfa/pending-sign-in';
 import { SessionManager } from './session/session-manager';
 
@@ -39,6 +40,8 @@ export class AuthController {
     const next = safeLocalPath(body.next);
     // The password alone does not sign in a user with MFA: a second page asks for the code.
     if (await this.mfa.isEnabled(user.id)) {
+      // Locked after too many wrong codes: said now, not after the code is typed again.
+      if (await this.mfa.isLockedFor(user.id)) throw new TooManyRequestsError({ key: 'mfa.locked', params: { minutes: MFA_LOCK_MS / 60_000 } }, MFA_LOCK_MS / 1000);
       await startPendingSignIn(req, user.id, next);
       return res.redirect(303, '/login/mfa');
     }

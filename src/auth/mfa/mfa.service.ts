@@ -79,6 +79,12 @@ export class MfaService {
     return this.config.isProduction && MFA_REQUIRED_ROLES.includes(role);
   }
 
+  /** Whether the account's code step is locked after too many wrong codes (the sign-in page says so at once). */
+  async isLockedFor(userId: string): Promise<boolean> {
+    const credential = await this.unitOfWork.manager.findOneBy(MfaCredential, { userId });
+    return credential?.enabledAt ? this.isLocked(credential) : false;
+  }
+
   async isEnabled(userId: string): Promise<boolean> {
     return this.unitOfWork.manager.exists(MfaCredential, { where: { userId, enabledAt: Not(IsNull()) } });
   }
