@@ -54,8 +54,11 @@
     // style.display rather than `hidden`: the grid and field rules of the stylesheet set a display that would win.
     Array.prototype.forEach.call(form.querySelectorAll('[data-series-details]'), function (part) { part.style.display = repeat === 'never' ? 'none' : ''; });
     Array.prototype.forEach.call(form.querySelectorAll('[data-repeat-only]'), function (part) { part.style.display = part.getAttribute('data-repeat-only') !== repeat ? 'none' : ''; });
+    // "Ends on a date" shows the date, "after n times" the number; neither chosen yet shows both.
+    var ends = form.querySelector('input[name="ends"]:checked');
+    Array.prototype.forEach.call(form.querySelectorAll('[data-ends-only]'), function (part) { part.style.display = ends && part.getAttribute('data-ends-only') !== ends.value ? 'none' : ''; });
   }
 
-  Array.prototype.forEach.call(form.querySelectorAll('input[name="repeat"]'), function (radio) { radio.addEventListener('change', show); });
+  Array.prototype.forEach.call(form.querySelectorAll('input[name="repeat"], input[name="ends"]'), function (radio) { radio.addEventListener('change', show); });
   show();
 })();
