@@ -158,8 +158,10 @@ describe('Staff', () => {
 
     it('should show the form again with what was typed and each error beside its field when a new staff member is refused', async () => {
       const token = await formToken(agents.manager, '/staff/new');
-      const res = await agents.manager.post('/staff').type('form').send({ _csrf: token, ...staffForm({ lastName: '', firstName: 'Anna <i>', jobRole: 'surgeon', startedOn: '01/09/2024' }) });
+      const res = await agents.manager.post('/staff').type('form').send({ _csrf: token, ...staffForm({ lastName: '', firstName: 'Anna <i>', jobRole: 'surgeon', startedOn: '01/09/2024', phone: 'abc' }) });
       expect(res.status).toBe(422);
+      expect(res.text).toMatch(/id="error-phone">Enter a phone number: digits, spaces and \+ \( \) - only\.</);
+      expect(res.text).toContain('value="abc"');
       expect(res.text).toMatch(/id="error-lastName">Fill in this field\.</);
       expect(res.text).toMatch(/id="error-jobRole">Choose one of the options\.</);
       expect(res.text).toMatch(/id="error-startedOn">This does not have the expected form\.</);

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { blankToNull, trimmed } from '../http/form-fields';
 
 /**
@@ -29,8 +29,10 @@ export abstract class PersonContactDto extends PersonNameDto {
   @IsString()
   email?: string | null;
 
+  // Digits with the usual marks ("+39 051 123 4567", "(051) 12-34"); "abc" is no number anyone can call.
   @IsOptional()
   @Transform(blankToNull)
+  @ValidateBy({ name: 'isPhone', validator: { validate: (value: unknown) => typeof value === 'string' && /^\+?[0-9][0-9 ()./-]{3,38}$/.test(value) && /\d.*\d.*\d/.test(value) } })
   @MaxLength(40)
   @IsString()
   phone?: string | null;
