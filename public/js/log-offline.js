@@ -151,7 +151,10 @@ function sendSaved(key, done) {
       return;
     }
     if (refused) {
-      messages.append(notice('error', 'alert', [say('refusedNow', { reason: refused.reason })], { 'data-ward-save': '' }));
+      var said = notice('error', 'alert', [say('refusedNow', { reason: refused.reason })], { 'data-ward-save': '' });
+      messages.append(said);
+      // Said above the form: a carer who scrolled down to a tile would not see it otherwise.
+      said.scrollIntoView({ block: 'nearest' });
       done();
       return;
     }

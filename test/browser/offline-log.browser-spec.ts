@@ -346,6 +346,10 @@ describeInBrowser('Offline-first tablet log in Chromium', () => {
         box.dispatchEvent(new Event('change', { bubbles: true }));
       });
       await page.getByRole('button', { name: translate('en', 'activities.save'), exact: true }).tap();
+      // The refusal is brought into view above the form; the badge is in the header above it.
+      await page.locator('[data-ward-log-messages] .notice-error').waitFor();
+      await expect(page.locator('[data-ward-log-messages] .notice-error').isVisible()).resolves.toBe(true);
+      await page.evaluate(() => window.scrollTo(0, 0));
       await expectBadge(page, '1 could not be sent');
       // The API names the field by its place in the save (entries.0.staffNote); the carer reads whose it is.
       const said = page.locator('[data-ward-log-messages] .notice-error');

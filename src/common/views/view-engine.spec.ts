@@ -45,7 +45,8 @@ describe('view engine', () => {
     expect(html).toContain('<p class="error-code">404</p>');
     expect(html).toContain('&lt;b&gt;nulla&lt;/b&gt;');
     expect(html).toContain('<input type="hidden" name="_csrf" value="tok">');
-    expect(html).toContain('Torna alla pagina iniziale');
+    // Nobody signed in: the way on is signing in.
+    expect(html).toContain('<a class="button" href="/login">Accedi</a>');
   });
 
   it('renders a page alone when the layout is turned off, and the same page from its cache', () => {
