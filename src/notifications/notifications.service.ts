@@ -199,23 +199,21 @@ export class NotificationsService {
 
   /** Coordinators and managers of the home hear of a new offer to help. */
   async helpOfferReceived(m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, byUserId: string | null): Promise<number> {
-    const [person] = offer.volunteerId
-      ? await this.volunteers.briefsByIds([offer.volunteerId], m)
-      : await this.families.briefsByIds([offer.familyMemberId], m);
-    return this.notify(m, {
-      toRoles: INBOX_ROLES, homeId: activity.homeId, kind: 'help_offer', messageKey: 'notifications.messages.helpOfferReceived',
-      params: { name: person ? `${person.firstName} ${person.lastName}` : '—', title: activity.title, date: await this.localDate(m, activity) },
-      link: `/activities/${activity.id}#helpers`, exceptUserIds: [byUserId],
-    });
+    return this.offerNoticeToPlanners(m, offer, activity, byUserId, 'notifications.messages.helpOfferReceived');
   }
 
   /** Those who answer offers hear that a confirmed helper stepped back: the activity has lost its help. */
   async helpOfferWithdrawn(m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, byUserId: string | null): Promise<number> {
+    return this.offerNoticeToPlanners(m, offer, activity, byUserId, 'notifications.messages.helpOfferWithdrawn');
+  }
+
+  /** An offer's news for those who answer offers in the activity's home: who, which activity, when, linked to its helpers. */
+  private async offerNoticeToPlanners(m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, byUserId: string | null, messageKey: string): Promise<number> {
     const [person] = offer.volunteerId
       ? await this.volunteers.briefsByIds([offer.volunteerId], m)
       : await this.families.briefsByIds([offer.familyMemberId], m);
     return this.notify(m, {
-      toRoles: INBOX_ROLES, homeId: activity.homeId, kind: 'help_offer', messageKey: 'notifications.messages.helpOfferWithdrawn',
+      toRoles: INBOX_ROLES, homeId: activity.homeId, kind: 'help_offer', messageKey,
       params: { name: person ? `${person.firstName} ${person.lastName}` : '—', title: activity.title, date: await this.localDate(m, activity) },
       link: `/activities/${activity.id}#helpers`, exceptUserIds: [byUserId],
     });

@@ -1,7 +1,6 @@
-import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { trimmed } from '../../common/http/form-fields';
+import { IsIn, IsUUID } from 'class-validator';
 import { RETENTION_SUBJECTS, type RetentionSubject } from '../entities/retention-hold.entity';
+import { ReasonText } from './erasure.dto';
 
 /** The retention review's "keep": which record, and why it is kept past the period (for the audit log). */
 export class KeepRecordDto {
@@ -11,10 +10,6 @@ export class KeepRecordDto {
   @IsUUID()
   subjectId: string;
 
-  @MaxLength(500)
-  @MinLength(10)
-  @IsNotEmpty()
-  @IsString()
-  @Transform(trimmed)
+  @ReasonText()
   reason: string;
 }
