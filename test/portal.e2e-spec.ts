@@ -318,9 +318,9 @@ describe('Family and volunteer portals', () => {
       // No star chosen: told to choose one, not to enter a whole number.
       const noRating = await post(ada.agent, `/portal/residents/${rosa.id}/feedback`, { activityId: heldForRosa.id, comment: 'Kept' });
       expect(noRating.status).toBe(422);
-      expect(noRating.text).toMatch(/id="error-rating"[^>]*>This field is required\./);
+      expect(noRating.text).toMatch(/id="error-rating"[^>]*>Choose one of the options\./);
       // The summary names the field, as it does every other.
-      expect(noRating.text).toMatch(/<a href="#field-rating">[^<]*This field is required/);
+      expect(noRating.text).toMatch(/<a href="#field-rating">[^<]*Choose one of the options/);
       expect(noRating.text).toContain('Kept');
       // Neither an activity nor a rating: both named at once, not one after the other.
       const neither = await post(ada.agent, `/portal/residents/${rosa.id}/feedback`, { activityId: '', comment: 'Kept again' });
