@@ -76,9 +76,7 @@ export class RetentionService {
     const m = this.unitOfWork.manager;
     const years = this.config.retentionYears;
     const homeIds = user.homeIds;
-    const cutoff = yearsBefore(now.toISOString().slice(0, 10), years);
-    // Instants are compared with the end of the cutoff day (UTC): a day either way does not matter here.
-    const cutoffInstant = new Date(`${cutoff}T23:59:59.999Z`);
+    const { cutoff, due } = this.dueFor(homeIds, now);
     const homes = await this.homeNames(m, homeIds);
     const homeName = (id: string) => homes.get(id) ?? '';
     if (homeIds.length === 0) {
@@ -90,18 +88,17 @@ export class RetentionService {
     const notHeld = (type: RetentionSubject) => (held(type).length > 0 ? { id: Not(In(held(type))) } : {});
 
     const [residents, residentsTotal] = await m.findAndCount(Resident, {
-      where: { homeId: In(homeIds), status: In(['discharged', 'deceased']), leftOn: LessThanOrEqual(cutoff), erasedAt: IsNull(), ...notHeld('resident') },
+      where: { ...due.resident, ...notHeld('resident') },
       order: { leftOn: 'ASC', lastName: 'ASC' },
       take: REVIEW_LIST_SIZE,
     });
     const [familyMembers, familyMembersTotal] = await m.findAndCount(FamilyMember, {
-      where: { homeId: In(homeIds), archivedAt: LessThanOrEqual(cutoffInstant), ...notHeld('family_member') },
+      where: { ...due.family_member, ...notHeld('family_member') },
       order: { archivedAt: 'ASC', lastName: 'ASC' },
       take: REVIEW_LIST_SIZE,
     });
-    // A volunteer has no leaving date: the last change to the record (setting "left") stands for it.
     const [volunteers, volunteersTotal] = await m.findAndCount(Volunteer, {
-      where: { homeId: In(homeIds), status: 'left', updatedAt: LessThanOrEqual(cutoffInstant), ...notHeld('volunteer') },
+      where: { ...due.volunteer, ...notHeld('volunteer') },
       order: { updatedAt: 'ASC', lastName: 'ASC' },
       take: REVIEW_LIST_SIZE,
     });
@@ -149,17 +146,35 @@ export class RetentionService {
     });
   }
 
+  /**
+   * What is due for review in these homes, once for the lists and for "keep": residents who left (not
+   * erased), relatives archived and volunteers who left, on or before the cutoff (RETENTION_YEARS ago).
+   */
+  private dueFor(homeIds: string[], now: Date) {
+    const cutoff = yearsBefore(now.toISOString().slice(0, 10), this.config.retentionYears);
+    // Instants are compared with the end of the cutoff day (UTC): a day either way does not matter here.
+    const cutoffInstant = new Date(`${cutoff}T23:59:59.999Z`);
+    const homeId = In(homeIds);
+    return {
+      cutoff,
+      due: {
+        resident: { homeId, status: In(['discharged', 'deceased']), leftOn: LessThanOrEqual(cutoff), erasedAt: IsNull() },
+        family_member: { homeId, archivedAt: LessThanOrEqual(cutoffInstant) },
+        // A volunteer has no leaving date: the last change to the record (setting "left") stands for it.
+        volunteer: { homeId, status: 'left' as const, updatedAt: LessThanOrEqual(cutoffInstant) },
+      },
+    };
+  }
+
   /** The record as the review lists it (in the user's homes, past the period, not erased), or null. */
   private async dueRecord(m: EntityManager, user: SessionUser, type: RetentionSubject, id: string, now: Date): Promise<{ homeId: string; name: string } | null> {
-    const cutoff = yearsBefore(now.toISOString().slice(0, 10), this.config.retentionYears);
-    const cutoffInstant = new Date(`${cutoff}T23:59:59.999Z`);
-    const homeId = In(user.homeIds);
+    const { due } = this.dueFor(user.homeIds, now);
     const found =
       type === 'resident'
-        ? await m.findOneBy(Resident, { id, homeId, status: In(['discharged', 'deceased']), leftOn: LessThanOrEqual(cutoff), erasedAt: IsNull() })
+        ? await m.findOneBy(Resident, { id, ...due.resident })
         : type === 'family_member'
-          ? await m.findOneBy(FamilyMember, { id, homeId, archivedAt: LessThanOrEqual(cutoffInstant) })
-          : await m.findOneBy(Volunteer, { id, homeId, status: 'left', updatedAt: LessThanOrEqual(cutoffInstant) });
+          ? await m.findOneBy(FamilyMember, { id, ...due.family_member })
+          : await m.findOneBy(Volunteer, { id, ...due.volunteer });
     return found ? { homeId: found.homeId, name: `${found.firstName} ${found.lastName}` } : null;
   }
 
