@@ -7,7 +7,8 @@ import { flash } from '../common/http/flash';
 import { clientIp } from '../common/http/session';
 import { translate } from '../common/i18n/i18n';
 import { formatQuarter } from '../common/views/format';
-import { IssuedPdfQuery, IssueReportDto, QuarterlyCsvQuery, QuarterlyPdfQuery, QuarterlyReportQuery } from './dto/report-query.dto';
+import { IssuedPdfQuery, IssueReportDto, QuarterlyCsvQuery, QuarterlyPdfQuery, QuarterlyPreviewQuery } from './dto/report-query.dto';
+import { NotFoundError } from '../common/errors/domain-errors';
 import { IssuedReportsService, IssuedVersion } from './issued-reports.service';
 import { renderQuarterlyReportPdf } from './pdf/quarterly-report.pdf';
 import { reportCsv } from './report-csv';
@@ -33,9 +34,15 @@ export class ReportsController {
   /** The preview: an issued quarter shows its issued figures and what has changed since. */
   @Get('quarterly')
   @Render('reports/quarterly')
-  async preview(@CurrentUser() user: SessionUser, @Query() query: QuarterlyReportQuery, @Req() req: Request) {
+  async preview(@CurrentUser() user: SessionUser, @Query() query: QuarterlyPreviewQuery, @Req() req: Request) {
+    // Without its home or quarter (a bookmark, a shortened link, "usual settings" from an error page):
+    // the picker's defaults, the reader's first home and the last closed quarter.
+    const picked = query.homeId && query.quarter ? null : await this.reports.picker(user);
+    const homeId = query.homeId ?? picked?.homes[0]?.id;
+    if (!homeId) throw new NotFoundError();
+    const quarter = query.quarter ?? picked!.defaultQuarter;
     const csvWithoutNames = !canExportReports(user) && (REPORT_CSV_READERS as readonly string[]).includes(user.role);
-    return quarterlyReportView(await this.issued.quarter(user, query.homeId, query.quarter), req.locale, canExportReports(user), csvWithoutNames);
+    return quarterlyReportView(await this.issued.quarter(user, homeId, quarter), req.locale, canExportReports(user), csvWithoutNames);
   }
 
   /** Issues a closed quarter (the next version when it was issued before). */

@@ -22,6 +22,18 @@ export class QuarterlyReportQuery {
   quarter: string;
 }
 
+/** The preview's address, either part of which may be left out: the picker's defaults stand in (a bookmark, a shortened link). */
+export class QuarterlyPreviewQuery {
+  @IsOptional()
+  @IsUUID()
+  homeId?: string;
+
+  @IsOptional()
+  @ValidateBy({ name: 'dateRange', validator: { validate: (value: unknown) => typeof value === 'string' && isYearInBounds(Number(value.slice(0, 4))) } })
+  @Matches(/^\d{4}-Q[1-4]$/)
+  quarter?: string;
+}
+
 /** The PDF, in the reader's language unless another is asked for. */
 export class QuarterlyPdfQuery extends QuarterlyReportQuery {
   @IsOptional()
