@@ -26,6 +26,7 @@ import { CalendarFeeds1795884200000 } from './1795884200000-calendar-feeds';
 import { HomeGroups1795884300000 } from './1795884300000-home-groups';
 import { GroupTallies1795884500000 } from './1795884500000-group-tallies';
 import { RetentionHolds1795884600000 } from './1795884600000-retention-holds';
+import { PhotoChecks1795884700000 } from './1795884700000-photo-checks';
 import { ActivityWindowIndex1795884400000 } from './1795884400000-activity-window-index';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
@@ -48,4 +49,5 @@ export const migrations = [
   ActivityWindowIndex1795884400000,
   GroupTallies1795884500000,
   RetentionHolds1795884600000,
+  PhotoChecks1795884700000,
 ];

@@ -171,7 +171,7 @@ describe('ASVS 5.0 V8.2.1, V8.2.2 and V8.4.1: access matrix (SPEC 1 and 7), ever
   async function photoTargets(homeId: string, activityId: string, residentId: string): Promise<{ photoId: string; newsPostId: string }> {
     const photoId = randomUUID();
     t.get(PhotoFiles).write(photoId, await processImage(PNG));
-    await t.dataSource.getRepository(Photo).insert({ id: photoId, homeId, activityId, caption: null, width: 1, height: 1, uploadedById: null });
+    await t.dataSource.getRepository(Photo).insert({ id: photoId, homeId, activityId, caption: null, width: 1, height: 1, uploadedById: null, checkedAt: new Date(), checkedBy: null });
     await t.dataSource.getRepository(PhotoTag).insert({ homeId, photoId, residentId });
     const post = await t.dataSource.getRepository(NewsPost).save({ homeId, unitId: null, body: 'News from the home', photoId: null, authorId: null });
     return { photoId, newsPostId: post.id };

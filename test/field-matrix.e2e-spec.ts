@@ -86,7 +86,7 @@ describe('Field matrix: what each role reads of a resident, on every route (SPEC
     const activity = await createActivity(t, homeId, { residentIds: [pia.id, carla.id], title: 'Coro del giovedì' });
     activityId = activity.id;
     for (const resident of [pia, carla]) {
-      const photo = await t.dataSource.getRepository(Photo).save({ homeId, activityId, caption: null, width: 1, height: 1, uploadedById: null });
+      const photo = await t.dataSource.getRepository(Photo).save({ homeId, activityId, caption: null, width: 1, height: 1, uploadedById: null, checkedAt: new Date(), checkedBy: null });
       t.get(PhotoFiles).write(photo.id, await processImage(PNG));
       await t.dataSource.getRepository(PhotoTag).insert({ homeId, photoId: photo.id, residentId: resident.id });
       photoIds.push({ photoId: photo.id, residentId: resident.id });

@@ -7,6 +7,7 @@ import { AuditEntry } from '../src/audit/entities/audit-entry.entity';
 import { PhotoTag } from '../src/photos/entities/photo-tag.entity';
 import { Photo } from '../src/photos/entities/photo.entity';
 import { NewsPost } from '../src/photos/entities/news-post.entity';
+import { Notification } from '../src/notifications/entities/notification.entity';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
@@ -488,6 +489,119 @@ describe('activity photos and news (issue 16, item 4)', () => {
       expect(item).toContain('Tombola di Natale');
       expect(item).toContain('12 Mar 2026');
       expect(item).toContain('Cartella piena');
+    });
+  });
+
+  describe("a volunteer's photo waits for a staff check", () => {
+    let tea: Activity;
+    let helper: Agent;
+    let otherHelper: Agent;
+
+    beforeAll(async () => {
+      tea = await createActivity(t, homeId, { residentIds: [x.id, y.id, w.id], title: 'Afternoon tea' });
+      const helperUser = async () => {
+        const volunteer = await createVolunteer(t, homeId);
+        await createHelpOffer(t, tea, { volunteerId: volunteer.id });
+        const user = await createUser(t, { role: 'volunteer', homeIds: [homeId], personKind: 'volunteer', personId: volunteer.id });
+        return signIn(t, user.email, user.password);
+      };
+      helper = await helperUser();
+      otherHelper = await helperUser();
+      await agents.manager.post('/photos/settings').type('form').send({ _csrf: await formToken(agents.manager, '/news'), homeId, volunteersMayAdd: 'true' }).expect(303);
+    });
+
+    async function volunteerPhoto(residentIds: string[], caption: string): Promise<string> {
+      const known = new Set((await t.dataSource.getRepository(Photo).find()).map((p) => p.id));
+      expect((await upload(helper, tea.id, await plainJpeg(), { residentIds, caption })).status).toBe(303);
+      return (await t.dataSource.getRepository(Photo).find()).find((p) => !known.has(p.id))!.id;
+    }
+    const checkForm = (id: string) => `action="/photos/${id}/check"`;
+    /** One photo's card, up to its first list item's end (the check form's first resident, when it has one). */
+    const card = (html: string, photoId: string) => new RegExp(`/photos/${photoId}/thumb[\\s\\S]*?</li>`).exec(html)?.[0] ?? '';
+    async function check(agent: Agent, id: string, residentIds: string[]) {
+      let body = `_csrf=${encodeURIComponent(await formToken(agent, '/news'))}`;
+      for (const rid of residentIds) body += `&residentIds=${rid}`;
+      return agent.post(`/photos/${id}/check`).set('Accept', 'text/html').type('form').send(body);
+    }
+
+    it('should keep it from families and other helpers until a coordinator has checked it, showing it to its uploader and to staff', async () => {
+      const id = await volunteerPhoto([x.id], 'Tea with Xenia');
+      expect((await t.dataSource.getRepository(Photo).findOneByOrFail({ id })).checkedAt).toBeNull();
+      expect(await sees(agents.familyX, id)).toBe(404);
+      expect((await feed(agents.familyX, x.id)).text).not.toContain(`/photos/${id}/`);
+      expect(await sees(otherHelper, id)).toBe(404);
+      expect((await otherHelper.get(`/activities/${tea.id}/photos`).expect(200)).text).not.toContain(`/photos/${id}/`);
+      expect(await sees(helper, id)).toBe(200);
+      expect((await helper.get(`/activities/${tea.id}/photos`).expect(200)).text).toContain('Waiting for a check by staff');
+      // Staff see it, marked; the coordinator can check it, the carer cannot.
+      const coordinatorPage = (await agents.coordinator.get(`/activities/${tea.id}/photos`).expect(200)).text;
+      expect(coordinatorPage).toContain('Added by a volunteer: waiting for a coordinator');
+      expect(coordinatorPage).toContain(checkForm(id));
+      expect(coordinatorPage).toMatch(new RegExp(`id="check-${id}-${x.id}"[^>]*checked`));
+      expect(coordinatorPage).not.toMatch(new RegExp(`id="check-${id}-${w.id}"[^>]*checked`));
+      const carerPage = (await agents.carer.get(`/activities/${tea.id}/photos`).expect(200)).text;
+      expect(carerPage).toContain(`/photos/${id}/thumb`);
+      expect(carerPage).not.toContain(checkForm(id));
+      expect((await check(agents.carer, id, [x.id])).status).toBe(403);
+      expect((await t.dataSource.getRepository(Photo).findOneByOrFail({ id })).checkedAt).toBeNull();
+    });
+
+    it('should tell the home\'s coordinators once per activity, and read the notice when the last photo is checked', async () => {
+      const first = await volunteerPhoto([y.id], 'Yolanda pours');
+      const second = await volunteerPhoto([x.id, y.id], 'Both at the table');
+      const notices = await t.dataSource.getRepository(Notification).findBy({ kind: 'photo_check', link: `/activities/${tea.id}/photos` });
+      const unread = notices.filter((n) => n.readAt === null);
+      expect(unread.length).toBeGreaterThan(0);
+      // One unread per coordinator or manager, however many photos wait.
+      expect(new Set(unread.map((n) => n.userId)).size).toBe(unread.length);
+      expect(unread[0].messageKey).toBe('notifications.messages.photoToCheck');
+      const pending = await t.dataSource.getRepository(Photo).findBy({ activityId: tea.id });
+      for (const photo of pending.filter((p) => p.checkedAt === null && p.id !== first && p.id !== second)) expect((await check(agents.coordinator, photo.id, [x.id])).status).toBe(303);
+      expect((await check(agents.coordinator, first, [y.id])).status).toBe(303);
+      expect((await t.dataSource.getRepository(Notification).findBy({ kind: 'photo_check', link: `/activities/${tea.id}/photos` })).filter((n) => n.readAt === null).length).toBeGreaterThan(0);
+      expect((await check(agents.coordinator, second, [x.id, y.id])).status).toBe(303);
+      expect((await t.dataSource.getRepository(Notification).findBy({ kind: 'photo_check', link: `/activities/${tea.id}/photos` })).filter((n) => n.readAt === null)).toHaveLength(0);
+    });
+
+    it('should take the tags the coordinator ticks, audit the check, and then show families what the tags allow', async () => {
+      // The volunteer could tag Xenia only; Wanda (no photo consent) is in it too.
+      const id = await volunteerPhoto([x.id], 'Xenia and Wanda at tea');
+      const res = await check(agents.coordinator, id, [x.id, w.id]);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`/activities/${tea.id}/photos`);
+      const photo = await t.dataSource.getRepository(Photo).findOneByOrFail({ id });
+      expect(photo.checkedAt).not.toBeNull();
+      expect((await t.dataSource.getRepository(PhotoTag).findBy({ photoId: id })).map((tag) => tag.residentId).sort()).toEqual([x.id, w.id].sort());
+      // Wanda's tag keeps it from Xenia's family; the helpers see it no more either.
+      expect(await sees(agents.familyX, id)).toBe(404);
+      expect(await sees(otherHelper, id)).toBe(404);
+      const entry = await t.dataSource.getRepository(AuditEntry).findOneByOrFail({ entityType: 'photo', entityId: id, action: 'update' });
+      expect(Object.keys(entry.changes ?? {}).sort()).toEqual(['checkedAt', 'residentIds']);
+      expect(entry.userId).toBe(photo.checkedBy);
+
+      const plain = await volunteerPhoto([x.id], 'Xenia alone');
+      expect((await check(agents.coordinator, plain, [x.id])).status).toBe(303);
+      expect(await sees(agents.familyX, plain)).toBe(200);
+      expect(await sees(otherHelper, plain)).toBe(200);
+      expect((await feed(agents.familyX, x.id)).text).toContain(`/photos/${plain}/thumb`);
+      const page = (await agents.coordinator.get(`/activities/${tea.id}/photos`).expect(200)).text;
+      expect(card(page, plain)).toContain('Seen by the families of Xenia');
+      expect(card(page, plain)).not.toContain(checkForm(plain));
+    });
+
+    it('should refuse a tag of a resident not on the activity, and a check from another home', async () => {
+      const id = await volunteerPhoto([x.id], 'Who else');
+      const stranger = await createResident(t, homeId);
+      expect((await check(agents.coordinator, id, [stranger.id])).status).toBe(422);
+      expect((await check(agents.otherCoordinator, id, [x.id])).status).toBe(404);
+      expect((await t.dataSource.getRepository(Photo).findOneByOrFail({ id })).checkedAt).toBeNull();
+    });
+
+    it('should mark a photo added by staff as checked by them', async () => {
+      const id = await addPhoto([x.id], 'By the coordinator');
+      const photo = await t.dataSource.getRepository(Photo).findOneByOrFail({ id });
+      expect(photo.checkedAt).not.toBeNull();
+      expect(photo.checkedBy).toBe(photo.uploadedById);
     });
   });
 });

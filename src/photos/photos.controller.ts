@@ -10,6 +10,7 @@ import { processImage } from '../common/images/image-pipeline';
 import { ImageUpload } from '../common/images/image-upload';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { PhotoCheckDto } from './dto/photo-check.dto';
 import { PhotoSettingsDto } from './dto/photo-settings.dto';
 import { multipartFields, pageNumber } from './form-fields';
 import { PHOTO_SIZES, PhotoSize } from './photos.enums';
@@ -52,6 +53,16 @@ export class PhotosController {
     const activityId = await this.photos.remove(user, id);
     flash(req, 'success', { key: 'photos.deleted' });
     return { url: activityId ? `/activities/${activityId}/photos` : '/news' };
+  }
+
+  /** A coordinator's check of a volunteer's photo: who is in it; then it follows the rule like any other. */
+  @Post('photos/:id/check')
+  @Roles(...rolesThat('checkPhotos'))
+  @Redirect('/', 303)
+  async check(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: PhotoCheckDto, @Req() req: Request) {
+    const activityId = await this.photos.check(user, id, body.residentIds ?? []);
+    flash(req, 'success', { key: 'photos.checked' });
+    return { url: `/activities/${activityId}/photos` };
   }
 
   @Post('photos/settings')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, IsNull, Repository, SelectQueryBuilder } from 'typeorm';
 import { ActivitiesService } from '../activities/activities.service';
 import { AuditService } from '../audit/audit.service';
 import { can } from '../common/access/access-policy';
@@ -11,6 +11,7 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import type { ProcessedImage } from '../common/images/image-pipeline';
 import { formatDateTime } from '../common/views/format';
 import { UnitOfWork } from '../database/unit-of-work';
+import { INBOX_ROLES, NotificationsService } from '../notifications/notifications.service';
 import { FamilyLinksService } from '../residents/family-links.service';
 import { ResidentsService } from '../residents/residents.service';
 import { NewsPost } from './entities/news-post.entity';
@@ -19,6 +20,9 @@ import { PhotoTag } from './entities/photo-tag.entity';
 import { Photo } from './entities/photo.entity';
 import { PhotoFiles } from './photo-files';
 import { MAX_CAPTION, PHOTO_PAGE_SIZE, PhotoSize } from './photos.enums';
+
+/** The notifications telling coordinators of a volunteer's photo to check. */
+const PHOTO_CHECK_KIND = 'photo_check';
 
 /** A photo as a page shows it. */
 export interface PhotoView {
@@ -31,6 +35,8 @@ export interface PhotoView {
   /** Names of the tagged residents the reader may see by name (staff: all of them). */
   tagged: string[];
   canDelete: boolean;
+  /** A volunteer's photo no member of staff has checked yet: staff and its uploader see it, nobody else. */
+  awaitingCheck: boolean;
   /** Staff only: whether families see the photo, and if not, who or what keeps it from them. */
   audience?: PhotoAudience;
   /** The feed only: the activity the photo was taken at, when families are shown that activity. */
@@ -80,6 +86,7 @@ export class PhotosService {
     private readonly activities: ActivitiesService,
     private readonly residents: ResidentsService,
     private readonly familyLinks: FamilyLinksService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   // The rule ---------------------------------------------------------------------------------
@@ -91,7 +98,10 @@ export class PhotosService {
    *   every tagged resident consents to photos and has the family portal open; a news post's
    *   untagged photo when the post reaches them. Untagged activity photos stay with staff;
    * - a volunteer: photos of the given activity if they are confirmed to help with it, with at least
-   *   one tagged resident, every tagged resident consenting to photos and to volunteers;
+   *   one tagged resident, every tagged resident consenting to photos and to volunteers; and their
+   *   own photos there that wait for a staff check;
+   * - families and volunteers see only checked photos (a volunteer's photo waits for staff), but for
+   *   that uploader's own;
    * - anyone else, or another home: nothing (the caller answers 404).
    * Consent and links are read at every call, so a withdrawal takes effect on the next request.
    */
@@ -100,9 +110,12 @@ export class PhotosService {
     if (can(user, 'homeStaff')) return qb;
     const tagged = (name: string) =>
       `EXISTS (SELECT 1 FROM photo_tag ${name} WHERE ${name}."photoId" = p.id AND ${name}."residentId" IN (:...${name}Ids))`;
-    const withBlocked = async (audience: 'family' | 'volunteer') => {
+    // No resident tagged whose consents keep the photo from this audience.
+    const noneBlocked = async (audience: 'family' | 'volunteer') => {
       const blocked = await this.residents.photoBlockedIds(user.homeIds, audience);
-      if (blocked.length > 0) qb.andWhere(`NOT ${tagged('blocked')}`, { blockedIds: blocked });
+      if (blocked.length === 0) return '1 = 1';
+      qb.setParameter('blockedIds', blocked);
+      return `NOT ${tagged('blocked')}`;
     };
     if (user.role === 'family' && user.personKind === 'family' && user.personId) {
       const linked = await this.familyLinks.activeLinkedResidentIds(user.personId);
@@ -114,15 +127,13 @@ export class PhotosService {
       qb.andWhere(`(${tagged('linked')} OR (p.activityId IS NULL AND ${untagged} AND ${postReaches}))`, {
         linkedIds: open.map((r) => r.id), openHomes: [...new Set(open.map((r) => r.homeId))], openUnits: units,
       });
-      await withBlocked('family');
-      return qb;
+      return qb.andWhere('p.checkedAt IS NOT NULL').andWhere(await noneBlocked('family'));
     }
     if (user.role === 'volunteer' && user.personKind === 'volunteer' && user.personId && activityId) {
       if (!(await this.activities.isConfirmedHelper(activityId, user.personId))) return qb.andWhere('1 = 0');
-      qb.andWhere('p.activityId = :activityId', { activityId })
-        .andWhere('EXISTS (SELECT 1 FROM photo_tag anyTag WHERE anyTag."photoId" = p.id)');
-      await withBlocked('volunteer');
-      return qb;
+      const shown = `p.checkedAt IS NOT NULL AND EXISTS (SELECT 1 FROM photo_tag anyTag WHERE anyTag."photoId" = p.id) AND ${await noneBlocked('volunteer')}`;
+      return qb.andWhere('p.activityId = :activityId', { activityId })
+        .andWhere(`((${shown}) OR (p.checkedAt IS NULL AND p.uploadedById = :uploader))`, { uploader: user.id });
     }
     return qb.andWhere('1 = 0');
   }
@@ -157,7 +168,8 @@ export class PhotosService {
     const tags = await this.tagsOf(rows);
     const names = new Map(roster.map((r) => [r.id, r.displayName]));
     if (!can(user, 'homeStaff')) {
-      return { activity: this.activityHeading(user, activity), roster, photos: this.views(user, rows, tags, names), canAdd: await this.mayAdd(user, activity), page: current, pages };
+      // A volunteer's photo waits for a staff check (check()): the form's hint says so.
+      return { activity: this.activityHeading(user, activity), roster, photos: this.views(user, rows, tags, names), canAdd: await this.mayAdd(user, activity), page: current, pages, addsForCheck: true };
     }
     // Staff see, before they tick, whose photos families never get, and on each photo whether families
     // see it. Ticking such a resident is right: their tag is what keeps the photo from the families
@@ -165,9 +177,17 @@ export class PhotosService {
     const taggedIds = tags.map((t) => t.residentId);
     const blocks = await this.residents.familyPhotoBlocks([...roster.map((r) => r.id), ...taggedIds]);
     for (const brief of await this.residents.briefsByIds(taggedIds.filter((id) => !names.has(id)))) names.set(brief.id, brief.preferredName?.trim() || brief.firstName);
+    const checks = can(user, 'checkPhotos');
     const photos = this.views(user, rows, tags, names).map((view) => {
       const ids = [...new Set(tags.filter((t) => t.photoId === view.id).map((t) => t.residentId))];
-      return { ...view, audience: this.audience(user, ids, blocks, names) };
+      if (!view.awaitingCheck) return { ...view, audience: this.audience(user, ids, blocks, names) };
+      // The check: the list and whoever is tagged, ticked as the volunteer tagged them, with the consent marks.
+      const choices = checks
+        ? [...roster.map((r) => r.id), ...ids.filter((rid) => !roster.some((r) => r.id === rid))].map((rid) => ({
+          id: rid, name: names.get(rid) ?? '?', ticked: ids.includes(rid), familyBlock: blocks.get(rid) ?? null,
+        }))
+        : null;
+      return { ...view, audience: { key: 'photos.staffOnlyAwaitingCheck', names: '', staffOnly: true }, checkChoices: choices };
     });
     return {
       activity: this.activityHeading(user, activity),
@@ -197,22 +217,72 @@ export class PhotosService {
     const residentIds = [...new Set(input.residentIds)];
     if (residentIds.some((id) => !rosterIds.has(id))) throw new ValidationError({ residentIds: { key: 'photos.tagNotOnRoster' } });
     const id = randomUUID();
+    // Staff tag knowing residents' consents; a volunteer does not (SPEC 1), so their photo waits for a check.
+    const checked = can(user, 'addPhotos');
     this.files.write(id, image);
     try {
       await this.unitOfWork.transaction(async (m) => {
         // To the millisecond (SQLite's CURRENT_TIMESTAMP has whole seconds), so newest-first holds.
-        await m.insert(Photo, { id, homeId: activity.homeId, activityId: activity.id, caption, width: image.width, height: image.height, uploadedById: user.id, createdAt: new Date() });
+        const now = new Date();
+        await m.insert(Photo, {
+          id, homeId: activity.homeId, activityId: activity.id, caption, width: image.width, height: image.height, uploadedById: user.id, createdAt: now,
+          checkedAt: checked ? now : null, checkedBy: checked ? user.id : null,
+        });
         if (residentIds.length > 0) await m.insert(PhotoTag, residentIds.map((residentId) => ({ homeId: activity.homeId, photoId: id, residentId })));
         await this.audit.record(m, {
           action: 'create', userId: user.id, role: user.role, entityType: 'photo', entityId: id, homeId: activity.homeId,
           changes: { activityId: { old: null, new: activity.id }, caption: { old: null, new: caption }, residentIds: { old: null, new: residentIds.join(',') || null } },
         });
+        if (!checked) {
+          // One unread notice per activity however many photos wait (supersedes), gone once all are checked (check()).
+          await this.notifications.notify(m, {
+            toRoles: INBOX_ROLES, homeId: activity.homeId, kind: PHOTO_CHECK_KIND, messageKey: 'notifications.messages.photoToCheck',
+            params: { name: user.displayName, title: activity.title }, link: this.photosPage(activity.id), exceptUserIds: [user.id], by: user, supersedes: true,
+          });
+        }
       });
     } catch (error) {
       this.files.remove(id);
       throw error;
     }
     return id;
+  }
+
+  /**
+   * A staff check of a volunteer's photo: who is in it, ticked (residents on the activity's list, or
+   * already tagged), replaces its tags, and from then on the photo follows the rule like any other.
+   * Checking again changes the tags. Returns the photo's activity.
+   */
+  async check(user: SessionUser, id: string, residentIds: string[]): Promise<string> {
+    if (!can(user, 'checkPhotos')) throw new NotFoundError();
+    const photo = await findInHomes(this.photos.manager, Photo, user, id);
+    // A news photo has no tags to check: its post decides who sees it.
+    if (!photo.activityId) throw new NotFoundError();
+    const activityId = photo.activityId;
+    const rosterIds = new Set((await this.activities.rosterFor(user, activityId)).map((r) => r.id));
+    return this.unitOfWork.transaction(async (m) => {
+      const current = await m.findOneByOrFail(Photo, { id });
+      const before = (await m.findBy(PhotoTag, { photoId: id })).map((t) => t.residentId);
+      const after = [...new Set(residentIds)];
+      if (after.some((rid) => !rosterIds.has(rid) && !before.includes(rid))) throw new ValidationError({ residentIds: { key: 'photos.tagNotOnRoster' } });
+      const removed = before.filter((rid) => !after.includes(rid));
+      const added = after.filter((rid) => !before.includes(rid));
+      if (removed.length > 0) await m.delete(PhotoTag, { photoId: id, residentId: In(removed) });
+      if (added.length > 0) await m.insert(PhotoTag, added.map((residentId) => ({ homeId: current.homeId, photoId: id, residentId })));
+      const checkedAt = new Date();
+      await m.update(Photo, { id }, { checkedAt, checkedBy: user.id });
+      await this.audit.record(m, {
+        action: 'update', userId: user.id, role: user.role, entityType: 'photo', entityId: id, homeId: current.homeId,
+        changes: {
+          checkedAt: { old: current.checkedAt?.toISOString() ?? null, new: checkedAt.toISOString() },
+          ...(removed.length + added.length > 0 ? { residentIds: { old: before.join(',') || null, new: after.join(',') || null } } : {}),
+        },
+      });
+      // The coordinators' notice of photos to check goes once none of this activity's waits.
+      const waiting = await m.countBy(Photo, { activityId, checkedAt: IsNull() });
+      if (waiting === 0) await this.notifications.markReadAbout(m, { kind: PHOTO_CHECK_KIND, link: this.photosPage(activityId) });
+      return activityId;
+    });
   }
 
   /** Deletes a photo (its tags, and its place in a news post, go with it), then its files. Returns its activity. */
@@ -250,7 +320,8 @@ export class PhotosService {
 
   /** Stores a news post's photo: no activity, no tags (the post decides who sees it). Inside the caller's transaction. */
   async addUntagged(m: EntityManager, user: SessionUser, homeId: string, id: string, image: ProcessedImage): Promise<void> {
-    await m.insert(Photo, { id, homeId, activityId: null, caption: null, width: image.width, height: image.height, uploadedById: user.id, createdAt: new Date() });
+    const now = new Date();
+    await m.insert(Photo, { id, homeId, activityId: null, caption: null, width: image.width, height: image.height, uploadedById: user.id, createdAt: now, checkedAt: now, checkedBy: user.id });
     await this.audit.record(m, { action: 'create', userId: user.id, role: user.role, entityType: 'photo', entityId: id, homeId, changes: { newsPhoto: { old: null, new: true } } });
   }
 
@@ -333,6 +404,10 @@ export class PhotosService {
     });
   }
 
+  private photosPage(activityId: string): string {
+    return `/activities/${activityId}/photos`;
+  }
+
   private caption(value: string | undefined): string | null {
     const caption = value?.trim() ?? '';
     if (caption.length > MAX_CAPTION) throw new ValidationError({ caption: { key: 'validation.maxLength', params: { n: MAX_CAPTION } } });
@@ -369,6 +444,7 @@ export class PhotosService {
       takenAt: formatDateTime(p.createdAt, user.locale, user.timezone),
       tagged: tags.filter((t) => t.photoId === p.id && names.has(t.residentId)).map((t) => names.get(t.residentId)!),
       canDelete: deletes,
+      awaitingCheck: p.checkedAt === null,
     }));
   }
 }

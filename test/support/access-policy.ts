@@ -193,6 +193,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'POST /activities/:id/photos':                           ['signin', 'any',  'home', 'home', 'home', 403,    404,    403],
   'GET /photos/:id/:size':                                 ['signin', 'any',  'home', 'home', 'home', 'own',  'own',  403],
   'POST /photos/:id/delete':                               ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
+  'POST /photos/:id/check':                                ['signin', 'any',  'home', 'home', 403,    403,    403,    403],
   'POST /photos/settings':                                 ['signin', 'any',  'any',  403,    403,    403,    403,    403],
   'GET /news':                                             ['signin', 'any',  'any',  'any',  'any',  403,    403,    403],
   'POST /news':                                            ['signin', 'any',  'any',  'any',  403,    403,    403,    403],

@@ -1,4 +1,4 @@
-import { numberField, IsDateInBounds, IsIsoDate } from '../../common/http/form-fields';
+import { asList, numberField, IsDateInBounds, IsIsoDate } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PHASES } from '../../contributions/contributions.enums';
@@ -11,7 +11,6 @@ const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
 const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : trimmed({ value }));
 const checkbox = ({ value }: { value: unknown }) => value === true || value === 'on' || value === 'true' || value === '1';
 /** A repeated form field arrives as a string when it appears once. */
-const asList = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 
 export class ActivityTypeDto {
   @Transform(trimmed)

@@ -1,11 +1,10 @@
 import { ValidationError } from '../../common/errors/domain-errors';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { asList, checkbox } from '../../common/http/form-fields';
 import { ENGAGEMENTS } from '../activities.enums';
 import { ParticipationEntryDto } from './activity.dto';
 
-const asList = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
-const checkbox = ({ value }: { value: unknown }) => value === true || value === 'on' || value === 'true' || value === '1';
 
 /** PUT /api/activities/:id/participation */
 export class ParticipationSaveDto {

@@ -50,6 +50,8 @@ const CAPABILITIES = {
   addPhotos: ['admin', 'manager', 'coordinator', 'carer'],
   /** Delete photos (carers delete nothing, SPEC 1), write and delete news posts. */
   deletePhotos: ['admin', 'manager', 'coordinator'],
+  /** A volunteer's photo is checked (who is in it, tagged) before families or other volunteers see it. */
+  checkPhotos: ['admin', 'manager', 'coordinator'],
   writeNews: ['admin', 'manager', 'coordinator'],
   /** A home's photo settings (whether volunteers may add photos). */
   photoSettings: ['admin', 'manager'],

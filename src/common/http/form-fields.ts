@@ -17,6 +17,9 @@ export const trimmed = ({ value }: TransformInput) => (typeof value === 'string'
 /** An optional field left blank means "none": null, never an empty string. */
 export const blankToNull = ({ value }: TransformInput) => (typeof value === 'string' && value.trim() === '' ? null : trimmed({ value }));
 
+/** A field that may come once or repeated (ticked boxes of one name): always a list, or undefined when absent. */
+export const asList = ({ value }: TransformInput) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+
 /** A ticked checkbox sends "on" (scripts and tests may send true, "true" or "1"); anything else is false. */
 export const checkbox = ({ value }: TransformInput) => value === 'on' || value === 'true' || value === true || value === '1';
 

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { blankToNull, checkbox, numberField, trimmed, IsIsoDate } from '../../common/http/form-fields';
+import { asList, blankToNull, checkbox, numberField, trimmed, IsIsoDate } from '../../common/http/form-fields';
 
 /** Goal rows the plan form offers at most. */
 export const MAX_GOALS = 8;
@@ -9,7 +9,6 @@ export const MAX_GOAL_CHOICES = 120;
 export const MAX_PARTICIPANTS = 60;
 
 /** A repeated form field arrives as a string when it appears once, and not at all when none is ticked. */
-const asList = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 /** Like asList, without the blank first choice of a select. */
 const asFilledList = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : (Array.isArray(value) ? value : [value]).filter((item) => !(typeof item === 'string' && item.trim() === ''));
