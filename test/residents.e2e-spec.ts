@@ -241,6 +241,25 @@ describe('Residents', () => {
       expect(again.status).toBe(422);
       expect((await agents.manager.get('/residents?status=deceased')).text).toContain('Leaving');
     });
+
+    it('should refuse a leaving date before an activity they took part in, naming it, and take that day or a later one', async () => {
+      const resident = await createResident(t, homeId, { lastName: 'Late', admittedOn: '2024-05-01' });
+      // Rome: 10 June 2025, 15:00. Taking part after leaving would count them reached in a quarter they did not live in.
+      const bingo = await createActivity(t, homeId, { title: 'Summer bingo', startsAt: new Date('2025-06-10T13:00:00Z'), status: 'completed', residentIds: [resident.id] });
+      await createParticipation(t, bingo, resident.id, 'passive');
+      // Marked absent afterwards is no contradiction.
+      const walk = await createActivity(t, homeId, { title: 'Evening walk', startsAt: new Date('2025-06-20T16:00:00Z'), status: 'completed', residentIds: [resident.id] });
+      await createParticipation(t, walk, resident.id, 'absent');
+      let token = await formToken(agents.manager, `/residents/${resident.id}`);
+      const early = await agents.manager.post(`/residents/${resident.id}/discharge`).type('form').send({ _csrf: token, outcome: 'discharged', leftOn: '2025-06-09' });
+      expect(early.status).toBe(422);
+      expect(early.text).toMatch(/id="error-leftOn">They took part in “Summer bingo” on 10 June 2025, after this date/);
+      expect(early.text).toContain('value="2025-06-09"');
+      expect(await t.dataSource.getRepository(Resident).findOneByOrFail({ id: resident.id })).toMatchObject({ status: 'active', leftOn: null });
+      token = await formToken(agents.manager, `/residents/${resident.id}`);
+      await agents.manager.post(`/residents/${resident.id}/discharge`).type('form').send({ _csrf: token, outcome: 'discharged', leftOn: '2025-06-10' }).expect(303);
+      expect(await t.dataSource.getRepository(Resident).findOneByOrFail({ id: resident.id })).toMatchObject({ status: 'discharged', leftOn: '2025-06-10' });
+    });
   });
 
   describe('family access and consent', () => {

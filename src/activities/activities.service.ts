@@ -10,7 +10,7 @@ import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { addDays, localDayRange, localToUtc, mondayOf, todayIn, utcToLocal } from '../common/time/zoned';
 import { Phase, PHASES } from '../contributions/contributions.enums';
 import { ContributionsService } from '../contributions/contributions.service';
-import { asDate, asNumber, sqlRows } from '../database/sql';
+import { asDate, asNumber, placeholders, sqlRow, sqlRows } from '../database/sql';
 import { lockRow } from '../database/row-lock';
 import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -507,6 +507,18 @@ export class ActivitiesService {
     const series = await m.find(ActivitySeries, { select: { id: true, rosterResidentIds: true }, where: { homeId } });
     for (const s of series.filter((one) => one.rosterResidentIds.includes(residentId))) await this.seriesService.carryRoster(m, s.id, [], [residentId]);
     return leaving.length;
+  }
+
+  /** The resident's latest attended activity starting at or after `from` (a leaving date must not come before it). */
+  async lastAttendedFrom(m: EntityManager, residentId: string, from: Date): Promise<{ title: string; startsAt: Date } | null> {
+    const row = await sqlRow<{ title: string; startsAt: Date | string }>(
+      m,
+      `SELECT a.title, a."startsAt" FROM participation p JOIN activity a ON a.id = p."activityId"
+       WHERE p."residentId" = ? AND a."startsAt" >= ? AND a.status <> 'cancelled' AND p.engagement IN (${placeholders(ATTENDED.length)})
+       ORDER BY a."startsAt" DESC LIMIT 1`,
+      [residentId, from, ...ATTENDED],
+    );
+    return row ? { title: row.title, startsAt: asDate(row.startsAt) } : null;
   }
 
   /** Residents' full names, in the order given (the flash saying who moved up). */

@@ -9,7 +9,7 @@ import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { listHref } from '../common/http/list-href';
 import { clientIp } from '../common/http/session';
 import { translate } from '../common/i18n/i18n';
-import { formatDate } from '../common/views/format';
+import { messageText } from '../common/i18n/message-text';
 import { renderSubjectAccessPdf } from '../reports/pdf/subject-access.pdf';
 import { can, rolesThat } from '../common/access/access-policy';
 import { AUDIT_ACTIONS } from '../audit/audit.enums';
@@ -48,7 +48,7 @@ export class DataProtectionController {
   @FormView('data-protection/index', {}, (c: DataProtectionController, req) => c.index(req.user!, req))
   async keep(@CurrentUser() user: SessionUser, @Body() body: KeepRecordDto, @Req() req: Request) {
     const kept = await this.retention.keep(user, body);
-    flash(req, 'success', { key: 'dataProtection.retention.keptDone', params: { name: kept.name, date: formatDate(kept.reviewAgainOn, req.locale) } });
+    flash(req, 'success', { key: 'dataProtection.retention.keptDone', params: { name: kept.name, date: kept.reviewAgainOn } });
     return { url: '/data-protection#retention-kept' };
   }
 
@@ -58,7 +58,7 @@ export class DataProtectionController {
   @Render('data-protection/audit')
   async audit(@CurrentUser() user: SessionUser, @Query() query: AuditLogQueryDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const page = await this.auditLog.page(user, query);
-    const errors = Object.fromEntries(Object.entries(page.errors).map(([field, message]) => [field, translate(req.locale, message.key, message.params)]));
+    const errors = Object.fromEntries(Object.entries(page.errors).map(([field, message]) => [field, messageText(req.locale, message.key, message.params)]));
     if (Object.keys(errors).length > 0) res.status(422);
     const filters = { person: query.person, user: query.user, action: query.action, from: query.from, to: query.to };
     const older = page.olderBefore === null ? null : listHref('/data-protection/audit', { ...filters, before: String(page.olderBefore) }, 1);

@@ -2,6 +2,7 @@ import { can } from '../common/access/access-policy';
 import type { SessionUser } from '../common/access/session-user';
 import type { Message } from '../common/errors/domain-errors';
 import { translate } from '../common/i18n/i18n';
+import { messageText } from '../common/i18n/message-text';
 import { navigationFor } from '../common/views/navigation';
 import { isWardRoute } from '../ward-devices/pin-session.guard';
 
@@ -31,7 +32,7 @@ export function pageLocals(input: PageLocalsInput): Record<string, unknown> {
     otherLocale: locale === 'it' ? 'en' : 'it',
     currentPath: input.url,
     csrfToken: input.csrfToken,
-    flash: input.flash.map((item) => ({ kind: item.kind, text: translate(locale, item.message.key, item.message.params) })),
+    flash: input.flash.map((item) => ({ kind: item.kind, text: messageText(locale, item.message.key, item.message.params) })),
     demoAccounts: input.demoAccounts,
     wardDevice: input.wardDevice,
     pinSession: input.pinSession,

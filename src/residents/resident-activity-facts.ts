@@ -64,6 +64,8 @@ export interface ActivityFactsSource {
    * series). Answers how many activities they left.
    */
   leavePlannedActivities(manager: EntityManager, user: SessionUser, residentId: string, homeId: string, from: Date): Promise<number>;
+  /** The resident's latest activity attended (logged as taking part) that started at or after `from`, or null. */
+  lastAttendedFrom(manager: EntityManager, residentId: string, from: Date): Promise<{ title: string; startsAt: Date } | null>;
 }
 
 @Injectable()
@@ -96,6 +98,10 @@ export class ResidentActivityFacts implements ActivityFactsSource {
 
   leavePlannedActivities(manager: EntityManager, user: SessionUser, residentId: string, homeId: string, from: Date): Promise<number> {
     return this.required().leavePlannedActivities(manager, user, residentId, homeId, from);
+  }
+
+  lastAttendedFrom(manager: EntityManager, residentId: string, from: Date): Promise<{ title: string; startsAt: Date } | null> {
+    return this.required().lastAttendedFrom(manager, residentId, from);
   }
 
   private required(): ActivityFactsSource {

@@ -7,7 +7,7 @@ import { findInHomes, resolveHomeId, scopeToHomes } from '../common/access/home-
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { pageOf, whereAnyContains } from '../common/query/paging';
-import { localDayRange, todayIn } from '../common/time/zoned';
+import { localDayRange, todayIn, utcToLocal } from '../common/time/zoned';
 import { placeholders, sqlRows } from '../database/sql';
 import { lockRow } from '../database/row-lock';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -271,6 +271,12 @@ export class ResidentsService {
       if (input.leftOn < resident.admittedOn) throw new ValidationError({ leftOn: { key: 'residents.leftBeforeAdmission' } });
       const timezone = await this.homes.timezoneOf(resident.homeId);
       if (input.leftOn > todayIn(timezone)) throw new ValidationError({ leftOn: { key: 'residents.leftInFuture' } });
+      const dayAfter = localDayRange(input.leftOn, timezone).end;
+      // Taking part after the day they left cannot be: the date is wrong (and the quarter's report would count them reached but not living there).
+      const later = await this.activityFacts.lastAttendedFrom(m, id, dayAfter);
+      if (later) {
+        throw new ValidationError({ leftOn: { key: 'residents.leftBeforeAttended', params: { title: later.title, date: utcToLocal(later.startsAt, timezone).date } } });
+      }
       const next = { status: input.outcome, leftOn: input.leftOn };
       await m.update(Resident, { id }, next);
       await this.audit.record(m, {
@@ -278,7 +284,6 @@ export class ResidentsService {
         changes: diffFields(resident, next, ['status', 'leftOn']),
       });
       const now = new Date();
-      const dayAfter = localDayRange(input.leftOn, timezone).end;
       return this.activityFacts.leavePlannedActivities(m, user, id, resident.homeId, dayAfter < now ? dayAfter : now);
     });
   }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { DomainError, StepRequiredError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../errors/domain-errors';
 import { translate } from '../i18n/i18n';
+import { messageText } from '../i18n/message-text';
 import { wantsJson } from '../http/session';
 import { SESSION_COOKIE } from '../http/session';
 import { FormRejection } from './form-errors.interceptor';
@@ -56,7 +57,7 @@ export class AppExceptionFilter implements ExceptionFilter {
         // Announced at the top as well as beside each field, so an error on a field the page does not show
         // (a hidden home choice, a field the form never had) is never lost; the view engine names each
         // field in that summary by its label on the page (common/views/error-summary.ts).
-        formError: translate(locale, problem.messageKey, problem.params),
+        formError: messageText(locale, problem.messageKey, problem.params),
         // A refusal of the form as a whole (nothing beside a field): a long page repeats it beside the
         // form. When fields are named, their errors beside them say it there, and the focus goes to the first.
         formErrorAlone: Object.keys(errors ?? {}).length === 0,
@@ -82,7 +83,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     const problem = this.describe(cause);
     if (problem.status >= 500) this.logger.error(cause instanceof Error ? (cause.stack ?? cause.message) : String(cause));
 
-    const message = translate(locale, problem.messageKey, problem.params);
+    const message = messageText(locale, problem.messageKey, problem.params);
     if (wantsJson(req)) {
       res.status(problem.status).json({
         statusCode: problem.status,
@@ -127,7 +128,7 @@ export class AppExceptionFilter implements ExceptionFilter {
 
   private translateFields(locale: string, fields: Problem['fields']): Record<string, string> | undefined {
     if (!fields) return undefined;
-    return Object.fromEntries(Object.entries(fields).map(([name, m]) => [name, translate(locale, m.key, m.params)]));
+    return Object.fromEntries(Object.entries(fields).map(([name, m]) => [name, messageText(locale, m.key, m.params)]));
   }
 }
 
