@@ -1,4 +1,4 @@
-import { asList, numberField, IsDateInBounds, IsIsoDate } from '../../common/http/form-fields';
+import { asList, numberField, IsDateInBounds, IsIsoDate, OptionalIdList } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PHASES } from '../../contributions/contributions.enums';
@@ -175,11 +175,7 @@ export class ActivityDto {
   count?: number;
 
   /** New activities only: the residents invited (to every occurrence of a series, and to those added later). */
-  @IsOptional()
-  @Transform(asList)
-  @ArrayMaxSize(500)
-  @IsUUID('all', { each: true })
-  @IsArray()
+  @OptionalIdList(500)
   residentIds?: string[];
 
   /** On an occurrence of a series: this date only, this and the following, or the whole series. */
@@ -210,11 +206,7 @@ export class CancelActivityDto {
 
 /** The activity page's invitation: the residents ticked, or a whole unit, or a group; on this occurrence or the following too. */
 export class RosterDto {
-  @IsOptional()
-  @Transform(asList)
-  @ArrayMaxSize(500)
-  @IsUUID('all', { each: true })
-  @IsArray()
+  @OptionalIdList(500)
   residentIds?: string[];
 
   @IsOptional()

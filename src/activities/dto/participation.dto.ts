@@ -1,7 +1,7 @@
 import { ValidationError } from '../../common/errors/domain-errors';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { asList, checkbox } from '../../common/http/form-fields';
+import { asList, checkbox, OptionalIdList } from '../../common/http/form-fields';
 import { ENGAGEMENTS } from '../activities.enums';
 import { ParticipationEntryDto } from './activity.dto';
 
@@ -120,11 +120,7 @@ const MOOD_GROUP = /^mood(Before|After)-/;
 
 /** POST /activities/:id/log/residents: the residents ticked, or a whole group by one button. */
 export class AddResidentsDto {
-  @IsOptional()
-  @Transform(asList)
-  @ArrayMaxSize(500)
-  @IsUUID('all', { each: true })
-  @IsArray()
+  @OptionalIdList(500)
   residentId?: string[];
 
   /** "Add the whole unit" or "Add those who like …": the group, resolved by the server. */

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsDateString, Matches, ValidateBy } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsUUID, Matches, ValidateBy } from 'class-validator';
 import type { Message } from '../errors/domain-errors';
 import { EARLIEST_DATE, isCalendarDate, isDateInBounds, LATEST_DATE } from '../time/zoned';
 /*
@@ -19,6 +20,14 @@ export const blankToNull = ({ value }: TransformInput) => (typeof value === 'str
 
 /** A field that may come once or repeated (ticked boxes of one name): always a list, or undefined when absent. */
 export const asList = ({ value }: TransformInput) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+
+/**
+ * A list of ids that may be left out (boxes ticked by name, sent once or repeated): a list, at most
+ * `max` long, of UUIDs. Checked as written bottom-up in a DTO: a list first, then each id, then the length.
+ */
+export function OptionalIdList(max: number): PropertyDecorator {
+  return applyDecorators(IsArray(), IsUUID('all', { each: true }), ArrayMaxSize(max), Transform(asList), IsOptional());
+}
 
 /** A ticked checkbox sends "on" (scripts and tests may send true, "true" or "1"); anything else is false. */
 export const checkbox = ({ value }: TransformInput) => value === 'on' || value === 'true' || value === true || value === '1';

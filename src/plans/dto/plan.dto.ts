@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { asList, blankToNull, checkbox, numberField, trimmed, IsIsoDate } from '../../common/http/form-fields';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { asList, blankToNull, checkbox, numberField, trimmed, IsIsoDate, OptionalIdList } from '../../common/http/form-fields';
 
 /** Goal rows the plan form offers at most. */
 export const MAX_GOALS = 8;
@@ -88,18 +88,10 @@ export class PlanReviewDto {
   @IsBoolean()
   residentTookPart?: boolean;
 
-  @IsOptional()
-  @Transform(asList)
-  @ArrayMaxSize(MAX_PARTICIPANTS)
-  @IsUUID('all', { each: true })
-  @IsArray()
+  @OptionalIdList(MAX_PARTICIPANTS)
   familyMemberIds?: string[];
 
-  @IsOptional()
-  @Transform(asList)
-  @ArrayMaxSize(MAX_PARTICIPANTS)
-  @IsUUID('all', { each: true })
-  @IsArray()
+  @OptionalIdList(MAX_PARTICIPANTS)
   staffMemberIds?: string[];
 
   @IsOptional()
