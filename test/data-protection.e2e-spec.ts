@@ -19,6 +19,8 @@ import { ActivityPlan } from '../src/plans/entities/activity-plan.entity';
 import { PlanGoal } from '../src/plans/entities/plan-goal.entity';
 import { PlanReview } from '../src/plans/entities/plan-review.entity';
 import { ReportService } from '../src/reports/report.service';
+import { IssuedReportsService, IssuedVersion } from '../src/reports/issued-reports.service';
+import { IssuedReport } from '../src/reports/entities/issued-report.entity';
 import { FamilyLink } from '../src/residents/entities/family-link.entity';
 import { Resident } from '../src/residents/entities/resident.entity';
 import { Feedback } from '../src/voice/entities/feedback.entity';
@@ -29,6 +31,7 @@ import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, csrfFrom, formToken, signIn } from './support/http';
 import { binary, buildReportScenario, pdfText, ReportScenario } from './support/report-fixtures';
+import { sessionUserOf } from './support/voice-factories';
 import { createRelative, createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -303,6 +306,7 @@ describe('Data protection: subject access, erasure, retention', () => {
 
   describe('erasure', () => {
     let before: Record<string, unknown>;
+    let issuedBefore: IssuedVersion;
 
     beforeAll(async () => {
       const reports = t.get(ReportService);
@@ -311,11 +315,33 @@ describe('Data protection: subject access, erasure, retention', () => {
         q2: figuresOf(await reports.quarterlyReport(home.id, '2026-Q2', { names: true, now: NOW })),
       };
       expect(await agents.family.get(`/residents/${carla.id}`).then((r) => r.status)).toBe(200);
+      // Q3 issued before the erasure: its copy with names names her.
+      issuedBefore = await t.get(IssuedReportsService).issue(await sessionUserOf(t, users.manager), home.id, '2026-Q3', 'en');
+      expect((await t.dataSource.getRepository(IssuedReport).findOneByOrFail({ id: issuedBefore.id })).model).toContain('"name":"Carla Conti"');
       const token = csrfFrom((await agents.manager.get(`/residents/${carla.id}/erase`).expect(200)).text);
       const res = await agents.manager.post(`/residents/${carla.id}/erase`).type('form')
         .send({ _csrf: token, reason: 'Request ref. DP-2026-014 received on 3 November', confirm: 'on' })
         .expect(303);
       expect(res.headers.location).toBe(`/residents/${carla.id}`);
+    });
+
+    it('should take her name out of the issued report\'s copy with names, printed again, and keep its figures, its version and the copy without names', async () => {
+      const row = await t.dataSource.getRepository(IssuedReport).findOneByOrFail({ id: issuedBefore.id });
+      expect(row.version).toBe(issuedBefore.version);
+      expect(row.model).not.toContain('Carla');
+      expect(row.model).toContain(`Ospite cancellato ${carla.id.replace(/-/g, '').slice(0, 4).toUpperCase()}`);
+      // Printed again from the redacted model, in the language it was issued in.
+      const { text } = await pdfText(row.pdf);
+      expect(text).not.toContain('Carla');
+      expect(text).toContain('Quarterly co-production report');
+      expect(row.pdfWithoutNamesSha256).toBe(issuedBefore.pdfWithoutNamesSha256);
+      // What the manager downloads and reads as issued is the redacted copy.
+      const csv = await agents.manager.get(`/reports/quarterly.csv?homeId=${home.id}&quarter=2026-Q3&table=participation`).expect(200);
+      expect(csv.text).not.toContain('Carla');
+      const page = await agents.manager.get(`/reports/quarterly?homeId=${home.id}&quarter=2026-Q3`).expect(200);
+      expect(page.text).not.toContain('Carla');
+      const audit = await t.dataSource.getRepository(AuditEntry).findOneByOrFail({ entityType: 'issued_report', entityId: issuedBefore.id, action: 'update' });
+      expect(audit.changes).toMatchObject({ redactedFor: { new: 'erasure' }, modelSha256: { old: issuedBefore.modelSha256, new: row.modelSha256 } });
     });
 
     it('should leave every figure of past quarterly reports as it was', async () => {
@@ -351,7 +377,7 @@ describe('Data protection: subject access, erasure, retention', () => {
 
       expect(r).toMatchObject({
         // The home works in Italian (the factory's default), so the placeholder is in Italian.
-        firstName: 'Residente cancellato', lastName: carla.id.replace(/-/g, '').slice(0, 4).toUpperCase(), preferredName: null, dateOfBirth: null, room: null,
+        firstName: 'Ospite cancellato', lastName: carla.id.replace(/-/g, '').slice(0, 4).toUpperCase(), preferredName: null, dateOfBirth: null, room: null,
         aboutMe: null, dislikes: null, communicationTips: null, mobilityNotes: null, interests: [], photoFile: null, consentBestInterestNote: null,
         admittedOn: '2024-05-05', leftOn: '2026-07-21', status: 'discharged', consentFamilyPortal: 'none',
       });
@@ -366,7 +392,7 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(reviews.some((v) => v.familyMemberIds.length > 0)).toBe(true);
       const planPage = await agents.manager.get(`/residents/${carla.id}/plan`).expect(200);
       expect(planPage.text).not.toContain(relative.familyMember.firstName);
-      const placeholder = `Residente cancellato ${carla.id.replace(/-/g, '').slice(0, 4).toUpperCase()}`;
+      const placeholder = `Ospite cancellato ${carla.id.replace(/-/g, '').slice(0, 4).toUpperCase()}`;
       expect((await t.dataSource.getRepository(Resident).findOneByOrFail({ id: scenario.residents.r1.id })).aboutMe).toBe(`Best friends with ${placeholder} since school`);
     });
 
@@ -393,7 +419,7 @@ describe('Data protection: subject access, erasure, retention', () => {
 
     it('should show the placeholder and no forms on the resident page, and export only what is left', async () => {
       const page = await agents.manager.get(`/residents/${carla.id}`).expect(200);
-      expect(page.text).toContain('Residente cancellato');
+      expect(page.text).toContain('Ospite cancellato');
       expect(page.text).toContain('identity was erased on');
       expect(page.text).not.toContain(`action="/residents/${carla.id}/consent"`);
       expect(page.text).not.toContain(`href="/residents/${carla.id}/erase"`);
@@ -402,7 +428,7 @@ describe('Data protection: subject access, erasure, retention', () => {
       expect(page.text).not.toContain(translate('en', 'residents.consentNeverRecorded'));
 
       const data = JSON.parse((await agents.manager.get(`/residents/${carla.id}/data-export.json`).expect(200)).text) as SubjectAccessExport;
-      expect(data.resident).toMatchObject({ firstName: 'Residente cancellato', dateOfBirth: null, aboutMe: null });
+      expect(data.resident).toMatchObject({ firstName: 'Ospite cancellato', dateOfBirth: null, aboutMe: null });
       expect(data.resident.erasedAt).toEqual(expect.any(String));
       expect(data.photo.held).toBe(false);
       expect(data.participation.every((p) => p.staffNote === null && p.familyNote === null)).toBe(true);

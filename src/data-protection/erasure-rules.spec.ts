@@ -40,7 +40,7 @@ describe('data-protection rules', () => {
 
   describe('placeholderName', () => {
     it('should name the resident in the home\'s language with the start of the id when the home works in Italian', () => {
-      expect(placeholderName('7f3a9c2e-0000-4000-8000-000000000000', 'it')).toEqual({ firstName: 'Residente cancellato', lastName: '7F3A' });
+      expect(placeholderName('7f3a9c2e-0000-4000-8000-000000000000', 'it')).toEqual({ firstName: 'Ospite cancellato', lastName: '7F3A' });
     });
 
     it('should fall back to English when the home\'s language has no catalogue', () => {

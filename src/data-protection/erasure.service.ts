@@ -25,6 +25,7 @@ import { PlanReview } from '../plans/entities/plan-review.entity';
 import { FamilyLink } from '../residents/entities/family-link.entity';
 import { Resident } from '../residents/entities/resident.entity';
 import { PhotosService } from '../photos/photos.service';
+import { redactIssuedReports } from '../reports/issued-reports.service';
 import { ResidentPhotos } from '../residents/resident-photos';
 import { Feedback } from '../voice/entities/feedback.entity';
 import { Suggestion } from '../voice/entities/suggestion.entity';
@@ -39,7 +40,7 @@ export const ERASED_TEXT = '—';
 export const ERASED_PERSON = '00000000-0000-0000-0000-000000000000';
 
 /**
- * "Erased resident 7F3A" ("Residente cancellato 7F3A" in a home that works in Italian): stored as the
+ * "Erased resident 7F3A" ("Ospite cancellato 7F3A" in a home that works in Italian): stored as the
  * name, so every list and report shows it; the id's first characters tell two erased residents apart
  * and identify nobody.
  */
@@ -123,6 +124,20 @@ export class ErasureService {
         mobilityNotes: null, photoFile: null, consentPhotos: false, consentFamilyPortal: 'none', consentVolunteerProfile: false,
         consentBestInterestNote: null, erasedAt: now,
       });
+      // Issued quarterly reports: the copy with names names them no more (its PDF printed again, each version audited).
+      const issued = await redactIssuedReports(m, r.homeId, r.id, nameVariants(r), fullName(placeholder));
+      counts.issuedReports = issued.length;
+      for (const version of issued) {
+        await this.audit.record(m, {
+          action: 'update', userId: user.id, role: user.role, entityType: 'issued_report', entityId: version.id, homeId: r.homeId,
+          changes: {
+            redactedFor: { old: null, new: 'erasure' },
+            modelSha256: { old: version.before.modelSha256, new: version.after.modelSha256 },
+            // The PDF prints only some names (those needing attention): often it comes out the same.
+            ...(version.after.pdfSha256 !== version.before.pdfSha256 ? { pdfSha256: { old: version.before.pdfSha256, new: version.after.pdfSha256 } } : {}),
+          },
+        });
+      }
       // A decision to keep the record past its retention period goes with it (its reason may name them).
       await m.delete(RetentionHold, { subjectType: 'resident', subjectId: r.id });
       // Only the fact, the reason (checked not to name the resident) and how many records changed: never the erased values.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Role } from '../auth/auth.enums';
 import { assertHomeAccess } from '../common/access/home-scope';
@@ -77,6 +78,43 @@ export async function pdfBytes(report: QuarterlyReport, locale: string): Promise
   });
   await renderQuarterlyReportPdf(report, { locale }, sink);
   return Buffer.concat(chunks);
+}
+
+/** An issued version whose copy with names an erasure redacted: its hashes before and after. */
+export interface RedactedIssue {
+  id: string;
+  homeId: string;
+  quarter: string;
+  version: number;
+  before: { modelSha256: string; pdfSha256: string };
+  after: { modelSha256: string; pdfSha256: string };
+}
+
+/**
+ * An erasure's part in the issued reports, inside its transaction (data protection calls it; the
+ * table is this module's): in every issued copy with names of the resident's home that names them,
+ * their rows take the placeholder for a name, any other mention of their full names becomes the
+ * placeholder too, and the copy's PDF is printed again from the redacted model, in the language it
+ * was issued in. The figures, the version and the copy without names (which names nobody) stay as
+ * issued. Answers the versions changed, for the erasure's audit entries.
+ */
+export async function redactIssuedReports(m: EntityManager, homeId: string, residentId: string, names: string[], placeholder: string): Promise<RedactedIssue[]> {
+  const rows = await m.find(IssuedReport, { where: { homeId }, order: { quarter: 'ASC', version: 'ASC' } });
+  const redacted: RedactedIssue[] = [];
+  for (const row of rows) {
+    const model = JSON.parse(row.model, (key, value: unknown) => {
+      // A resident's row (fair share, needing attention): by id, whatever name it was printed with.
+      if (value && typeof value === 'object' && (value as { residentId?: unknown }).residentId === residentId && 'name' in value) return { ...value, name: placeholder };
+      return typeof value === 'string' ? names.reduce((text, name) => text.split(name).join(placeholder), value) : value;
+    }) as QuarterlyReport;
+    const text = JSON.stringify(model);
+    if (sha256(text) === sha256(JSON.stringify(JSON.parse(row.model)))) continue;
+    const pdf = await pdfBytes(model, row.locale);
+    const after = { modelSha256: sha256(text), pdfSha256: sha256(pdf) };
+    await m.update(IssuedReport, { id: row.id }, { model: text, ...after, pdf });
+    redacted.push({ id: row.id, homeId, quarter: row.quarter, version: Number(row.version), before: { modelSha256: row.modelSha256, pdfSha256: row.pdfSha256 }, after });
+  }
+  return redacted;
 }
 
 /**
