@@ -178,4 +178,32 @@ describe('Activity form: type defaults, named errors, offers per activity, units
       expect(form.text).toMatch(/<option value="[0-9a-f-]{36}"\s*>Glicini<\/option>/);
     });
   });
+
+  describe('activity types found by a review (a coordinator)', () => {
+    async function postType(body: Record<string, string>, path = '/activity-types') {
+      const token = csrfFrom((await coordinator.get('/activity-types/new').expect(200)).text);
+      return coordinator.post(path).type('form').send({ _csrf: token, category: 'social', defaultDurationMinutes: '60', ...body });
+    }
+
+    it('should refuse a type named like another whatever the case of its letters, beside the field, on adding and on renaming', async () => {
+      const added = await postType({ name: 'tombola ' });
+      expect(added.status).toBe(422);
+      expect(added.text).toContain('id="error-name"');
+      expect(added.text).toContain('value="tombola');
+      const other = await createActivityType(t, home.id, { name: 'Bocce' });
+      expect((await postType({ name: 'TOMBOLA' }, `/activity-types/${other.id}`)).status).toBe(422);
+      expect(await t.dataSource.getRepository(ActivityType).countBy({ homeId: home.id, name: 'tombola' })).toBe(0);
+      // Its own name in other letters is not a clash.
+      expect((await postType({ name: 'BOCCE' }, `/activity-types/${other.id}`)).status).toBe(303);
+    });
+
+    it('should list types as people read them, whatever the case of their first letter', async () => {
+      await createActivityType(t, home.id, { name: 'arte terapia' });
+      const page = (await coordinator.get('/activity-types').expect(200)).text;
+      const at = (name: string) => page.indexOf(`>${name}<`);
+      expect(at('arte terapia')).toBeGreaterThan(-1);
+      expect(at('arte terapia')).toBeLessThan(at('BOCCE'));
+      expect(at('BOCCE')).toBeLessThan(at('Tombola'));
+    });
+  });
 });

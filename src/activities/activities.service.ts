@@ -149,9 +149,17 @@ export class ActivitiesService {
   // Activity types ---------------------------------------------------------------------------
 
   async listTypes(user: SessionUser, includeInactive = false): Promise<ActivityType[]> {
-    const qb = scopeToHomes(this.types.createQueryBuilder('t'), user).orderBy('t.name', 'ASC');
+    const qb = scopeToHomes(this.types.createQueryBuilder('t'), user);
     if (!includeInactive) qb.andWhere('t.active = :active', { active: true });
-    return qb.getMany();
+    // As people read a list: "tombola" beside "Tombola", not after "Uscita" (SQL orders capitals first).
+    return (await qb.getMany()).sort((a, b) => a.name.localeCompare(b.name, 'it', { sensitivity: 'base' }) || a.id.localeCompare(b.id));
+  }
+
+  /** Two types of one name in a home, whatever the case of their letters, would be told apart by nobody. */
+  private async checkTypeNameFree(m: EntityManager, homeId: string, name: string, exceptId: string | null): Promise<void> {
+    const qb = m.createQueryBuilder(ActivityType, 't').where('t.homeId = :homeId', { homeId }).andWhere('LOWER(t.name) = LOWER(:name)', { name: name.trim() });
+    if (exceptId) qb.andWhere('t.id <> :exceptId', { exceptId });
+    if (await qb.getExists()) throw new ValidationError({ name: { key: 'activities.typeNameTaken' } });
   }
 
   async getType(user: SessionUser, id: string): Promise<ActivityType> {
@@ -164,7 +172,7 @@ export class ActivitiesService {
     if (user && !can(user, 'planActivities')) throw new NotFoundError();
     const homeId = user ? resolveHomeId(user, input.homeId) : homeIdForSeed!;
     const work = async (m: EntityManager) => {
-      if (await m.existsBy(ActivityType, { homeId, name: input.name })) throw new ValidationError({ name: { key: 'activities.typeNameTaken' } });
+      await this.checkTypeNameFree(m, homeId, input.name, null);
       const type = m.create(ActivityType, { homeId, ...typeFields(input), active: true });
       await m.insert(ActivityType, type);
       await this.audit.record(m, {
@@ -181,8 +189,7 @@ export class ActivitiesService {
     await this.unitOfWork.transaction(async (m) => {
       const type = await m.findOneBy(ActivityType, { id });
       if (!type || !user.homeIds.includes(type.homeId)) throw new NotFoundError();
-      const clash = await m.findOneBy(ActivityType, { homeId: type.homeId, name: input.name });
-      if (clash && clash.id !== id) throw new ValidationError({ name: { key: 'activities.typeNameTaken' } });
+      await this.checkTypeNameFree(m, type.homeId, input.name, id);
       const next = { ...typeFields(input), active: input.active ?? type.active };
       const changes = diffFields(type, next, TYPE_FIELDS);
       if (Object.keys(changes).length === 0) return;
