@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { HelpOffer } from '../src/activities/entities/help-offer.entity';
 import { Role } from '../src/auth/auth.enums';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
-import { todayIn } from '../src/common/time/zoned';
+import { addDays, todayIn } from '../src/common/time/zoned';
 import { HomeView } from '../src/homes/homes.service';
 import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
@@ -141,6 +141,16 @@ describe('Contributions (programme-wide page and activity contributions)', () =>
       const mismatch = await post(agents.coordinator, '/contributions', { homeId: home.id, date: '2026-05-04', phase: 'co_design', actorType: 'volunteer', personId: staff.id, minutes: 5 });
       expect(mismatch.status).toBe(422);
       expect(mismatch.text).toContain('id="error-personId"');
+    });
+
+    it('should refuse a date ahead of the home\'s today beside the field, keeping what was typed', async () => {
+      const volunteer = await createVolunteer(t, home.id);
+      const ahead = addDays(todayIn('Europe/Rome'), 1);
+      const res = await post(agents.coordinator, '/contributions', { homeId: home.id, date: ahead, phase: 'co_delivery', actorType: 'volunteer', personId: volunteer.id, minutes: 30, description: 'Not yet given' });
+      expect(res.status).toBe(422);
+      expect(res.text).toMatch(/id="error-date">The date cannot be in the future/);
+      expect(res.text).toContain(`value="${ahead}"`);
+      expect(await contributions().countBy({ description: 'Not yet given' })).toBe(0);
     });
 
     it('should show a rejected minutes edit beside its own row', async () => {

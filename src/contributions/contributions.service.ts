@@ -5,7 +5,7 @@ import { AuditService, diffFields } from '../audit/audit.service';
 import { assertHomeAccess, resolveHomeId } from '../common/access/home-scope';
 import type { SessionUser } from '../common/access/session-user';
 import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
-import { isIsoDate, utcToLocal } from '../common/time/zoned';
+import { isIsoDate, todayIn, utcToLocal } from '../common/time/zoned';
 import { SummaryUpkeep } from '../database/summary-upkeep';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamiliesService } from '../families/families.service';
@@ -113,6 +113,8 @@ export class ContributionsService {
       } else {
         homeId = resolveHomeId(user, input.homeId);
         if (!input.date || !isIsoDate(input.date)) throw new ValidationError({ date: isoDateError(input.date ?? '')! });
+        // Time given is counted when it was given: a date ahead would sit in a quarter not yet begun.
+        if (input.date > todayIn(await this.homes.timezoneOf(homeId))) throw new ValidationError({ date: { key: 'contributions.dateInFuture' } });
         date = input.date;
       }
       const actorType = input.actorType as ActorType;
