@@ -410,13 +410,25 @@ describe('The voice of residents and families: suggestions, feedback, check-ins 
       await suggestions().submit(family, { kind: 'activity_idea', title: 'Festa dei nonni', body: 'Con la banda del paese.' });
       const mine = (await notifications().findBy({ userId: users.coordinator.id, messageKey: 'notifications.messages.newSuggestion.activity_idea' }))
         .find((n) => n.params.title === 'Festa dei nonni')!;
-      expect(mine.link).toBe('/inbox');
+      // Its own place in the inbox, which is also how answering it reads it for everyone (below).
+      expect(mine.link).toMatch(/^\/inbox#s-[0-9a-f-]{36}$/);
       const opened = await post(agents.coordinator, `/notifications/${mine.id}/open`);
       expect(opened.status).toBe(303);
-      expect(opened.headers.location).toBe('/inbox');
+      expect(opened.headers.location).toBe(mine.link);
       expect((await notifications().findOneByOrFail({ id: mine.id })).readAt).not.toBeNull();
       expect((await post(agents.manager, `/notifications/${mine.id}/open`)).status).toBe(404);
       expect((await post(agents.manager, '/notifications/not-an-id/open')).status).toBe(404);
+    });
+
+    it('should read the news of a suggestion for every coordinator and manager once one of them answers it', async () => {
+      const family = await as(relativeA.user);
+      const idea = await suggestions().submit(family, { kind: 'activity_idea', title: 'Gita al lago', body: 'In primavera.' });
+      const about = async () => (await notifications().findBy({ link: `/inbox#s-${idea.id}` }));
+      const before = await about();
+      expect(before.length).toBeGreaterThanOrEqual(2);
+      expect(before.every((n) => n.readAt === null)).toBe(true);
+      await suggestions().respond(await as(users.coordinator), idea.id, { status: 'accepted' });
+      expect((await about()).every((n) => n.readAt !== null)).toBe(true);
     });
 
     it.each(ROLES)('should show the notifications page and mark all read when signed in as %s', async (role) => {

@@ -7,6 +7,7 @@ import { Participation } from '../activities/entities/participation.entity';
 import { ATTENDED } from '../activities/activities.enums';
 import { Membership } from '../auth/entities/membership.entity';
 import { User } from '../auth/entities/user.entity';
+import { inboxLink } from '../voice/suggestions.service';
 import { addDays, localToUtc, todayIn, utcToLocal } from '../common/time/zoned';
 import { Contribution } from '../contributions/entities/contribution.entity';
 import { FamilyMember } from '../families/entities/family-member.entity';
@@ -243,7 +244,7 @@ export async function seedDemoVoice(m: EntityManager, people: DemoVoicePeople, r
     for (const s of suggestions.filter((x) => x.status === 'new')) {
       notifications.push({
         id: randomUUID(), userId: user.id, homeId, kind: 'suggestion', messageKey: `notifications.messages.newSuggestion.${s.kind}`,
-        params: { name: await authorName(m, s), title: s.title! }, link: '/inbox', readAt: null, createdAt: s.createdAt,
+        params: { name: await authorName(m, s), title: s.title! }, link: inboxLink(s.id!), readAt: null, createdAt: s.createdAt,
       });
     }
   }

@@ -259,6 +259,8 @@ export class SuggestionsService {
       const updated = Object.assign(suggestion, next);
       await this.syncContribution(m, updated, user.id);
       if (wasAnswered) await this.notifyAuthor(m, updated, user.id);
+      // Answered: the inbox's news of it is read for every coordinator and manager (one answers for all).
+      if (status !== 'new') await this.notifications.markReadAbout(m, { kind: 'suggestion', link: inboxLink(suggestion.id) });
       return (await this.views(m, [updated]))[0];
     });
   }
@@ -308,7 +310,7 @@ export class SuggestionsService {
     const view = (await this.views(m, [suggestion]))[0];
     await this.notifications.notify(m, {
       toRoles: INBOX_ROLES, homeId, kind: 'suggestion', messageKey: `notifications.messages.newSuggestion.${fields.kind}`,
-      params: { name: view.author.name, title: fields.title }, link: '/inbox', exceptUserIds: [user.id],
+      params: { name: view.author.name, title: fields.title }, link: inboxLink(suggestion.id), exceptUserIds: [user.id],
     });
     return view;
   }
@@ -412,6 +414,11 @@ function authorLink(s: Suggestion): string | null {
 
 function blank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** A suggestion in the coordinators' inbox (its list item's anchor): the link of the news of it. */
+export function inboxLink(suggestionId: string): string {
+  return `/inbox#s-${suggestionId}`;
 }
 
 /** The person a suggestion's contribution belongs to; staff without a staff record have none. */
