@@ -396,6 +396,15 @@ describe('Family and volunteer portals', () => {
       expect(section(portal, 'contributed-heading')).toMatch(/<strong class="portal-figure">1<\/strong> Answers to "How did it go\?"/);
     });
 
+    it('should say so when a relative tells again of the same activity, with the answer it replaces (found by a review)', async () => {
+      const again = await post(ada.agent, `/portal/residents/${rosa.id}/feedback`, { activityId: heldForRosa.id, rating: 2, comment: '' });
+      expect(again.status).toBe(303);
+      const page = plain((await ada.agent.get(again.headers.location).expect(200)).text);
+      expect(page).toContain('You had already told us about');
+      expect(page).toContain('(5 of 5, “She loved it”): this answer takes its place.');
+      expect(await t.dataSource.getRepository(Feedback).countBy({ activityId: heldForRosa.id, authorFamilyMemberId: ada.familyMemberId })).toBe(1);
+    });
+
     it('should let a view-only relative see the page without forms and refuse every post', async () => {
       const html = plain((await viewer.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text);
       expect(html).toContain('id="view-only"');

@@ -67,8 +67,11 @@ export class PortalController {
   @Redirect('/portal', 303)
   @FormView('portal/resident', { failedForm: 'feedback' }, (c: PortalController, req) => c.pageContext(req))
   async feedback(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: RelativeFeedbackFormDto, @Req() req: Request) {
-    await this.portal.giveFeedback(user, id, body);
-    flash(req, 'success', { key: 'portal.feedbackSent' });
+    const saved = await this.portal.giveFeedback(user, id, body);
+    // Told again of the same activity: the new answer takes the old one's place, and says so (with what it replaced).
+    flash(req, 'success', saved.replaced
+      ? { key: saved.replaced.comment ? 'portal.feedbackReplacedComment' : 'portal.feedbackReplaced', params: { title: saved.activityTitle ?? '', rating: saved.replaced.rating, comment: saved.replaced.comment ?? '' } }
+      : { key: 'portal.feedbackSent' });
     return { url: `/portal/residents/${id}#how-did-it-go` };
   }
 

@@ -36,6 +36,8 @@ export interface FeedbackView {
   author: AuthorView;
   createdAt: Date;
   updatedAt: Date;
+  /** Only from a save: this author had told of this activity before, and the answer given now took its place. */
+  replaced?: { rating: number; comment: string | null };
 }
 
 /** An activity that feedback may be given on, for a form's choices. */
@@ -188,7 +190,8 @@ export class FeedbackService {
         await m.update(Feedback, { id: existing.id }, next);
         await this.audit.record(m, { action: 'update', userId: user.id, role: user.role, entityType: 'feedback', entityId: existing.id, homeId, changes });
       }
-      return (await this.views(m, [Object.assign(existing, next)]))[0];
+      const before = { rating: existing.rating, comment: existing.comment };
+      return { ...(await this.views(m, [Object.assign(existing, next)]))[0], replaced: before };
     }
     const feedback = m.create(Feedback, { ...author, homeId, activityId: activity?.id ?? null, rating: fields.rating, comment: fields.comment });
     await m.insert(Feedback, feedback);
