@@ -187,23 +187,32 @@ export class PdfWriter {
   table(columns: TableColumn[], rows: string[][], options: TableOptions = {}): void {
     const size = options.fontSize ?? 8.5;
     const widths = columns.map((c) => c.width * this.width);
-    const rowHeight = (cells: string[], font: FontFace) =>
-      Math.max(...cells.map((cell, i) => this.heightOf(cell, widths[i] - 2 * CELL_PAD_X, size, font))) + 2 * CELL_PAD_Y;
-    const drawRow = (cells: string[], font: FontFace, fill: string | null, colour: string) => {
-      const height = rowHeight(cells, font);
+    const inner = (i: number) => widths[i] - 2 * CELL_PAD_X;
+    const sizesFor = (cells: string[]) => cells.map(() => size);
+    const rowHeight = (cells: string[], font: FontFace, sizes = sizesFor(cells)) =>
+      Math.max(...cells.map((cell, i) => this.heightOf(cell, inner(i), sizes[i], font))) + 2 * CELL_PAD_Y;
+    const drawRow = (cells: string[], font: FontFace, fill: string | null, colour: string, sizes = sizesFor(cells)) => {
+      const height = rowHeight(cells, font, sizes);
       if (fill) this.doc.rect(this.left, this.y, this.width, height).fill(fill);
       let x = this.left;
       cells.forEach((cell, i) => {
-        this.textAt(cell, x + CELL_PAD_X, this.y + CELL_PAD_Y, { width: widths[i] - 2 * CELL_PAD_X, align: columns[i].align ?? 'left', size, font, colour });
+        this.textAt(cell, x + CELL_PAD_X, this.y + CELL_PAD_Y, { width: inner(i), align: columns[i].align ?? 'left', size: sizes[i], font, colour });
         x += widths[i];
       });
       this.y += height;
       this.doc.moveTo(this.left, this.y).lineTo(this.left + this.width, this.y).lineWidth(0.5).strokeColor(COLOURS.border).stroke();
     };
     const header = columns.map((c) => c.header);
-    const drawHeader = () => drawRow(header, FONTS.bold, COLOURS.surfaceAlt, COLOURS.text);
+    // A header's longest word fits its column: a narrower header is set smaller rather than broken
+    // inside a word ("Ha parteci / pato" in a narrow Italian column), down to 6 pt.
+    const headerSizes = header.map((text, i) => {
+      // Measured with the space after it, as pdfkit's line wrapper measures a word.
+      const longest = Math.max(0, ...text.split(/\s+/).map((word) => this.doc.font(FONTS.bold).fontSize(size).widthOfString(`${this.printable(word, FONTS.bold, false)} `)));
+      return longest <= inner(i) ? size : Math.max(6, Math.floor((size * inner(i)) / longest * 10) / 10);
+    });
+    const drawHeader = () => drawRow(header, FONTS.bold, COLOURS.surfaceAlt, COLOURS.text, headerSizes);
 
-    this.ensure(rowHeight(header, FONTS.bold) + (rows[0] ? rowHeight(rows[0], FONTS.regular) : 0));
+    this.ensure(rowHeight(header, FONTS.bold, headerSizes) + (rows[0] ? rowHeight(rows[0], FONTS.regular) : 0));
     drawHeader();
     rows.forEach((cells, index) => {
       const font = options.boldRows?.has(index) ? FONTS.bold : FONTS.regular;

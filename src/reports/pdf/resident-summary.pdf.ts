@@ -1,6 +1,6 @@
 import { ENGAGEMENTS } from '../../activities/activities.enums';
 import { translate } from '../../common/i18n/i18n';
-import { formatDate, formatDateTime } from '../../common/views/format';
+import { formatDate, formatDateTime, formatQuarterShort } from '../../common/views/format';
 import { monthLabel } from '../report-format';
 import type { ResidentSummaryModel, SummaryPlan } from '../resident-summary.service';
 import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
@@ -275,7 +275,7 @@ function checkInsSection(w: PdfWriter, model: ResidentSummaryModel, locale: stri
       { header: t('columns.comment'), width: 0.29 },
     ],
     model.checkIns.map((c) => [
-      c.quarter, `${c.authorName}\n${t(`actor.${c.perspective}`)}`, String(c.doingThings), String(c.people), String(c.choice), c.comment ?? '—',
+      formatQuarterShort(c.quarter, locale), `${c.authorName}\n${t(`actor.${c.perspective}`)}`, String(c.doingThings), String(c.people), String(c.choice), c.comment ?? '—',
     ]),
     { fontSize: TABLE_SIZE },
   );

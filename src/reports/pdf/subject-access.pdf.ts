@@ -1,6 +1,6 @@
 import { ENGAGEMENTS } from '../../activities/activities.enums';
 import { translate } from '../../common/i18n/i18n';
-import { formatDate, formatDateTime } from '../../common/views/format';
+import { formatDate, formatDateTime, formatQuarterShort } from '../../common/views/format';
 import type { SubjectAccessExport } from '../../data-protection/subject-access.service';
 import { isRelationship } from '../../residents/dto/family-link.dto';
 import { COLOURS, factList, openPdf, PdfWriter, stampFooters, titleBand } from './pdf-layout';
@@ -173,7 +173,7 @@ export function renderSubjectAccessPdf(model: SubjectAccessExport, options: { lo
   const domain = (key: string) => translate(locale, `reports.domains.${key}`);
   table(
     [{ header: s('columns.quarter'), width: 0.14 }, { header: s('columns.whoseView'), width: 0.18 }, { header: domain('doingThings'), width: 0.13, align: 'right' }, { header: domain('people'), width: 0.13, align: 'right' }, { header: domain('choice'), width: 0.13, align: 'right' }, { header: s('columns.comment'), width: 0.29 }],
-    model.checkIns.map((x) => [x.quarter, `${x.author}\n${s(`actor.${x.perspective}`)}`, String(x.doingThings), String(x.people), String(x.choice), x.comment ?? '—']),
+    model.checkIns.map((x) => [formatQuarterShort(x.quarter, locale), `${x.author}\n${s(`actor.${x.perspective}`)}`, String(x.doingThings), String(x.people), String(x.choice), x.comment ?? '—']),
     s('checkIns.none'),
   );
 
