@@ -24,7 +24,8 @@ export function formatNumber(value: number | null, unit: FigureUnit, locale: str
   if (value === null) return NO_VALUE;
   const decimals = UNIT_DECIMALS[unit];
   return new Intl.NumberFormat(tag(locale), {
-    minimumFractionDigits: FIXED.has(unit) ? decimals : 0, maximumFractionDigits: decimals,
+    // "1.214" in Italian too (CLDR leaves four digits ungrouped there; a report's readers group them).
+    minimumFractionDigits: FIXED.has(unit) ? decimals : 0, maximumFractionDigits: decimals, useGrouping: 'always',
   }).format(value);
 }
 
@@ -43,7 +44,7 @@ export function formatChange(change: number | null, unit: FigureUnit, locale: st
   if (change === null) return NO_VALUE;
   const decimals = UNIT_DECIMALS[unit];
   const plain = new Intl.NumberFormat(tag(locale), {
-    minimumFractionDigits: FIXED.has(unit) ? decimals : 0, maximumFractionDigits: decimals, signDisplay: 'exceptZero',
+    minimumFractionDigits: FIXED.has(unit) ? decimals : 0, maximumFractionDigits: decimals, signDisplay: 'exceptZero', useGrouping: 'always',
   }).format(change);
   if (unit === 'percent') return translate(locale, 'reports.units.points', { value: plain });
   if (unit === 'hours') return translate(locale, 'reports.units.hours', { value: plain });
@@ -101,9 +102,9 @@ export function progressNote(report: QuarterlyReport, locale: string): string | 
 /** What the changes compare: the previous quarter, or the same days of it while this one runs. */
 export function comparedWithNote(report: QuarterlyReport, locale: string): string {
   const { current, previous } = report;
-  if (!report.meta.inProgress || current.daysCounted === 0) return translate(locale, 'reports.cover.comparedWith', { quarter: formatQuarter(report.meta.previousQuarter, locale) });
+  if (!report.meta.inProgress || current.daysCounted === 0) return translate(locale, 'reports.cover.comparedWith', { quarter: formatQuarter(report.meta.previousQuarter, locale, true) });
   return translate(locale, 'reports.cover.comparedWithSameDays', {
-    from: dateLabel(current.firstDay, locale), to: dateLabel(current.countedTo, locale), quarter: formatQuarter(report.meta.previousQuarter, locale),
+    from: dateLabel(current.firstDay, locale), to: dateLabel(current.countedTo, locale), quarter: formatQuarter(report.meta.previousQuarter, locale, true),
     previousFrom: dateLabel(previous.firstDay, locale), previousTo: dateLabel(previous.countedTo, locale),
   });
 }

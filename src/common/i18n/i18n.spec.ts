@@ -164,6 +164,8 @@ describe('translate with ICU messages', () => {
 describe('elided', () => {
   it('should write an Italian article before the 8th and the 11th of a month as Italian does', () => {
     expect(elided('Si è offerto di aiutare il 8 dicembre 2026 e il 11 gennaio', 'it')).toBe("Si è offerto di aiutare l'8 dicembre 2026 e l'11 gennaio");
+    expect(elided('In corso, dati dal 1 ottobre al 1 dicembre 2026; 1 ottobre resta com\'è', 'it')).toBe("In corso, dati dal 1° ottobre al 1° dicembre 2026; 1 ottobre resta com'è");
+    expect(elided('From 1 October', 'en')).toBe('From 1 October');
     expect(elided('Dal 11 nov al 8 dic', 'it')).toBe("Dall'11 nov all'8 dic");
     expect(elided('il 18 dicembre, il 8 posti', 'it')).toBe('il 18 dicembre, il 8 posti');
     expect(elided('on 8 December', 'en')).toBe('on 8 December');

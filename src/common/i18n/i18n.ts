@@ -197,17 +197,22 @@ function render(ast: Ast, values: Record<string, string | number>, language: Loc
   return out;
 }
 
+const ITALIAN_MONTHS = '(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)';
 /** Italian dates after an article: "il 8 dicembre" is written "l'8 dicembre", "dal 11" "dall'11". */
-const ITALIAN_ELISION = /\b(il|dal|al|del|nel|sul)\s+(8|11)(?=\s+(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic)\b)/gi;
+const ITALIAN_ELISION = new RegExp(`\\b(il|dal|al|del|nel|sul)\\s+(8|11)(?=\\s+${ITALIAN_MONTHS}\\b)`, 'gi');
+/** The first of a month after an article is an ordinal: "dal 1° ottobre", not "dal 1 ottobre". */
+const ITALIAN_FIRST = new RegExp(`\\b(il|dal|al|del|nel|sul)\\s+1(?=\\s+${ITALIAN_MONTHS}\\b)`, 'gi');
 const ELIDED: Record<string, string> = { il: "l'", dal: "dall'", al: "all'", del: "dell'", nel: "nell'", sul: "sull'" };
 
 /** A message's text as the language writes it once its values are in: in Italian, an article before a date beginning with a vowel elides. */
 export function elided(text: string, language: Locale): string {
-  if (language !== 'it' || !/\b(?:8|11)\s/.test(text)) return text;
-  return text.replace(ITALIAN_ELISION, (_match, article: string, day: string) => {
-    const short = ELIDED[article.toLowerCase()];
-    return `${article[0] === article[0].toUpperCase() ? short[0].toUpperCase() + short.slice(1) : short}${day}`;
-  });
+  if (language !== 'it' || !/\b(?:1|8|11)\s/.test(text)) return text;
+  return text
+    .replace(ITALIAN_ELISION, (_match, article: string, day: string) => {
+      const short = ELIDED[article.toLowerCase()];
+      return `${article[0] === article[0].toUpperCase() ? short[0].toUpperCase() + short.slice(1) : short}${day}`;
+    })
+    .replace(ITALIAN_FIRST, (_match, article: string) => `${article} 1°`);
 }
 
 function format(entry: Entry, language: Locale, params: Record<string, unknown>): string {

@@ -3,7 +3,7 @@ import { messageText } from './message-text';
 describe('messageText', () => {
   it('should write a YYYY-MM-DD date param as the reader writes dates, in each language', () => {
     expect(messageText('en', 'plans.agreedBeforePrevious', { date: '2026-03-01' })).toBe('The previous version was agreed on 1 March 2026; choose that date or a later one.');
-    expect(messageText('it', 'plans.agreedBeforePrevious', { date: '2026-03-01' })).toContain('il 1 marzo 2026');
+    expect(messageText('it', 'plans.agreedBeforePrevious', { date: '2026-03-01' })).toContain('il 1° marzo 2026');
   });
 
   it('should leave any other date param, and every other param, as it was given', () => {

@@ -32,14 +32,18 @@ export function formatDate(value: unknown, locale: string): string {
   return shown;
 }
 
-/** "2026-Q3" -> "July – September 2026" / "Luglio – settembre 2026": a quarter as people name it. */
-export function formatQuarter(quarter: unknown, locale: string): string {
+/**
+ * "2026-Q3" -> "July – September 2026" / "Luglio – settembre 2026": a quarter as people name it.
+ * Inside a sentence (`inSentence`), Italian keeps its months in lower case ("del trimestre luglio –
+ * settembre 2026"); English names months with a capital anyway.
+ */
+export function formatQuarter(quarter: unknown, locale: string, inSentence = false): string {
   if (typeof quarter !== 'string' || !/^\d{4}-Q[1-4]$/.test(quarter)) return typeof quarter === 'string' ? quarter : '';
   const year = Number(quarter.slice(0, 4));
   const first = (Number(quarter.slice(6)) - 1) * 3;
   const month = (m: number) => formatter(locale, 'month', { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(year, m, 1)));
   const text = `${month(first)} – ${month(first + 2)} ${year}`;
-  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+  return inSentence ? text : text.charAt(0).toLocaleUpperCase() + text.slice(1);
 }
 
 /**

@@ -24,8 +24,9 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
     const root = options.data?.root as { timezone?: string } | undefined;
     return formatDateTime(value, rootLocale(options), root?.timezone ?? 'Europe/Rome');
   },
+  /** `{{formatQuarter q}}`; `{{formatQuarter q inSentence=true}}` within a sentence (Italian months in lower case). */
   formatQuarter(this: unknown, value: unknown, options: HelperOptions) {
-    return formatQuarter(value, rootLocale(options));
+    return formatQuarter(value, rootLocale(options), options.hash?.inSentence === true);
   },
   formatQuarterShort(this: unknown, value: unknown, options: HelperOptions) {
     return formatQuarterShort(value, rootLocale(options));
