@@ -213,6 +213,27 @@ describe('The audit log', () => {
     expect(disabled.html).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
+  it('should write report downloads and an erasure\'s counts in words: the export, the quarter, the copy (found by a review)', async () => {
+    const audit = t.get(AuditService);
+    const user = await createUser(t, { role: 'manager', homeIds: [home.id], displayName: 'Marta Scarichi' });
+    await audit.recordNow({
+      action: 'export', userId: user.id, role: 'manager', entityType: 'issued_report', entityId: null, homeId: home.id,
+      changes: { quarter: { old: null, new: '2026-Q3' }, export: { old: null, new: 'csv:participation (issued v2)' }, copy: { old: null, new: 'without_names' } },
+    });
+    await audit.recordNow({
+      action: 'erase', userId: user.id, role: 'manager', entityType: 'resident', entityId: bruna.id, homeId: home.id,
+      changes: { records: { old: null, new: { participation: 98, contributions: 9, storedReplies: 0 } } },
+    });
+    const rows = rowsOf((await admin.get('/data-protection/audit').query({ user: 'marta scarichi' }).expect(200)).text);
+    const download = rows.find((r) => r.html.includes('<strong>Export</strong>'))!.html;
+    expect(download).toContain('<strong>Export</strong>: — → CSV: participation by resident, issued version 2');
+    expect(download).toContain('<strong>Quarter</strong>: — → Q3 2026');
+    expect(download).toContain('— → Without names');
+    const erasure = rows.find((r) => r.html.includes('Participation (notes removed): 98'))!.html;
+    expect(erasure).toContain('Contributions (theirs, and those made from records about them): 9');
+    expect(erasure).not.toMatch(/storedReplies|participation:/);
+  });
+
   it("should be in the admin's menu", async () => {
     expect((await admin.get('/account').expect(200)).text).toContain('href="/data-protection/audit"');
   });

@@ -9,7 +9,7 @@ import { FieldErrors, NotFoundError } from '../common/errors/domain-errors';
 import { isoDateError } from '../common/http/form-fields';
 import { translate } from '../common/i18n/i18n';
 import { isIsoDate, localDayRange } from '../common/time/zoned';
-import { formatDate, formatDateTime } from '../common/views/format';
+import { formatDate, formatDateTime, formatQuarterShort } from '../common/views/format';
 import { asDate, likeEscaped, placeholders, sqlRows } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { AuditLogQueryDto } from './dto/audit-log-query.dto';
@@ -314,10 +314,26 @@ function catalogued(locale: string, key: string): string | undefined {
 function valueInWords(text: string, field: string, reader: Pick<SessionUser, 'locale' | 'timezone'>): string {
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) return formatDateTime(text, reader.locale, reader.timezone);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return formatDate(text, reader.locale);
+  if (/^\d{4}-Q[1-4]$/.test(text)) return formatQuarterShort(text, reader.locale);
+  if (field === 'export') return exportInWords(text, reader.locale);
   if (!/^[[\]a-z_ ]{1,30}$/.test(text)) return text;
   if (field === 'role') return catalogued(reader.locale, `roles.${text}`) ?? text;
   if (field === 'locale') return catalogued(reader.locale, `reports.issued.languages.${text}`) ?? text;
   return catalogued(reader.locale, `dataProtection.audit.values.${text}`) ?? text;
+}
+
+/**
+ * What a download was, as recorded by the reports and data protection ("pdf", "csv:participation",
+ * "pdf:withoutNames (issued v2)"), in words: "CSV: participation by resident, issued version 2".
+ */
+function exportInWords(text: string, locale: string): string {
+  const parts = /^(pdf|csv|json)(?::([a-zA-Z]+))?(?: \(issued v(\d+)\))?$/.exec(text);
+  if (!parts) return text;
+  const [, format, what, version] = parts;
+  const words = [catalogued(locale, `dataProtection.audit.exports.${format}`) ?? format.toUpperCase()];
+  if (what) words.push(catalogued(locale, `dataProtection.audit.exports.${what}`) ?? what);
+  const shown = words.join(': ');
+  return version ? translate(locale, 'dataProtection.audit.exports.issuedVersion', { what: shown, version }) : shown;
 }
 
 /**
@@ -348,7 +364,10 @@ function changeList(
     if (value === null || value === undefined || value === '') return '—';
     if (Array.isArray(value)) return value.length === 0 ? '—' : value.map((one) => shown(one, field)).join(', ');
     // Counts by record ("participation: 3, plans: 1"), as an erasure records them.
-    if (typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([key, one]) => `${fieldName(key)}: ${shown(one, key)}`).join(', ');
+    if (typeof value === 'object') {
+      const countName = (key: string) => (field === 'records' ? catalogued(reader.locale, `dataProtection.audit.erasedCounts.${key}`) : undefined) ?? fieldName(key);
+      return Object.entries(value as Record<string, unknown>).map(([key, one]) => `${countName(key)}: ${shown(one, key)}`).join(', ');
+    }
     const text = typeof value === 'string' ? (named.get(value) ?? valueInWords(value, field.slice(field.indexOf('.') + 1), reader)) : valueInWords(String(value), field, reader);
     return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS - 1)}…` : text;
   };
