@@ -147,12 +147,12 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
 
     it('should say so in the CSV, in the columns of both quarters', () => {
       const lines = csvLines(report, 'figures');
-      expect(lines[0]).toBe('home,section,key,Figure,unit,"2026-Q4 (in progress, figures to 2026-11-28)","2026-Q3 (same days, to 2026-08-28)",Change');
+      expect(lines[0]).toBe('Home,Section (code),Figure (code),Figure,Unit (code),"Q4 2026 (in progress, figures to 28 November 2026)","Q3 2026 (same days, to 28 August 2026)",Change');
       expect(lines).toContain('Casa Corrente,fairShare,needingAttention,Residents needing attention (14 days or more in the home),count,3,2,1');
       expect(lines).toContain('Casa Corrente,voice,wellbeingCoveragePercent,Wellbeing check-in coverage (% of residents),percent,40,50,-10');
       expect(lines).toContain('Casa Corrente,coProduction,contributionsWithoutTime,Contributions with no time (0 minutes),count,4,0,4');
       expect(lines).toContain('Casa Corrente,volunteers,checksMissing,Volunteers with no check on record,count,2,1,1');
-      expect(csvLines(report, 'participation')[0]).toContain('"Days in quarter (in progress, figures to 2026-11-28)"');
+      expect(csvLines(report, 'participation')[0]).toContain('"Days in quarter (in progress, figures to 28 November 2026)"');
       expect(csvLines(report, 'participation')).toContain('Rita Regolare,59,9,1.07,9,0,0,0,0,0');
     });
 
@@ -230,7 +230,7 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
           residentsInQuarter: [3, 2, 1], activitiesHeld: [2, 0, 2], contributions: [2, 0, 2], contributionsWithoutTime: [1, 0, 1],
           wellbeingCoverage: [2, 0, 2], wellbeingCoveragePercent: [66.7, 0, 66.7], checksMissing: [2, 1, 1],
         });
-      expect(reportCsv(closed, 'figures', 'en')).toContain('home,section,key,Figure,unit,2026-Q3,2026-Q2,Change');
+      expect(reportCsv(closed, 'figures', 'en')).toContain('Home,Section (code),Figure (code),Figure,Unit (code),Q3 2026,Q2 2026,Change');
       const text = await pdfOf(closed, 'en');
       expect(text).not.toContain('In progress');
       expect(text).toContain('Changes are shown against the previous quarter, April – June 2026.');
@@ -301,7 +301,7 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
       expect(preview).toContain(`In progress, figures to ${dateLabel(today, 'en')}.`);
       expect(preview).toContain('The quarter is in progress: changes compare its days so far');
       const csv = (await agents.manager.get(`/reports/quarterly.csv?${query}&table=figures`).expect(200)).text;
-      expect(csv).toContain(`(in progress, figures to ${today})`);
+      expect(csv).toContain(`(in progress, figures to ${dateLabel(today, 'en')})`);
     });
   });
 });

@@ -460,7 +460,7 @@ describe('Quarterly co-production report', () => {
       const res = await agents.manager.get(`/reports/quarterly.csv?${query()}&table=figures`).expect(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
       const lines = res.text.replace(/^\uFEFF/, '').split('\r\n');
-      expect(lines[0]).toBe('home,section,key,Figure,unit,2026-Q3,2026-Q2,Change');
+      expect(lines[0]).toBe('Home,Section (code),Figure (code),Figure,Unit (code),Q3 2026,Q2 2026,Change');
       expect(lines).toContain('Casa Prova,coProduction,coProducedShare,Co-produced share of activities held,percent,57.1,50,7.1');
       expect(lines).toContain('Casa Prova,volunteers,volunteerHours,Volunteer hours,hours,1,2.25,-1.25');
       expect(lines).toContain('Casa Prova,voice,wellbeing.staff.choice,Staff view: choice and control,score,,1,');

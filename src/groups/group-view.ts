@@ -159,13 +159,13 @@ export function groupPageView(input: GroupViewInput, locale: string) {
 }
 
 /**
- * The same table as CSV, in the page's order: every figure as a plain number (a dot for decimals),
+ * The same table as CSV, in the page's order: every figure as a plain number (separators of the reader's language, toCsv),
  * labels in the reader's language, each home's name neutralised against formula injection
  * (report-csv-cell.ts), and the totals last.
  */
 export function groupCsv(group: { name: string }, quarter: string, table: GroupTable, locale: string): string {
-  const header = [translate(locale, 'groups.home'), 'quarter', ...GROUP_FIGURES.map((key) => translate(locale, `reports.figures.${key}`)), translate(locale, 'groups.flagged')];
+  const header = [translate(locale, 'groups.home'), translate(locale, 'reports.csv.columns.quarter'), ...GROUP_FIGURES.map((key) => translate(locale, `reports.figures.${key}`)), translate(locale, 'groups.flagged')];
   const rows = table.rows.map((row) => [row.name, quarter, ...GROUP_FIGURES.map((key) => row.values[key]), row.flagged ? 1 : 0]);
   rows.push([translate(locale, 'groups.totalOf', { name: group.name }), quarter, ...GROUP_FIGURES.map((key) => table.totals[key]), null]);
-  return toCsv(header, rows);
+  return toCsv(header, rows, locale);
 }

@@ -28,4 +28,10 @@ describe('toCsv', () => {
   it('should neutralise a formula even inside a quoted cell when writing rows', () => {
     expect(sut(['home'], [['=HYPERLINK("http://x")']])).toBe('\uFEFFhome\r\n"\'=HYPERLINK(""http://x"")"\r\n');
   });
+
+  it('should write an Italian CSV as an Italian spreadsheet opens it: semicolons, a decimal comma, numbers bare', () => {
+    const text = toCsv(['Ospite', 'Media'], [['Rossi, Anna', 1.25], ['=HYPERLINK()', -0.5]], 'it');
+    expect(text).toBe('\uFEFFOspite;Media\r\nRossi, Anna;1,25\r\n\'=HYPERLINK();-0,5\r\n');
+    expect(toCsv(['A', 'B'], [['x', 1.25]], 'en')).toBe('\uFEFFA,B\r\nx,1.25\r\n');
+  });
 });
