@@ -33,7 +33,7 @@ describe('Staff', () => {
 
   /** A complete staff form as a browser would send it. */
   const staffForm = (overrides: Record<string, string> = {}): Record<string, string> => ({
-    firstName: 'Luca', lastName: 'Ferri', email: 'luca.ferri@example.test', phone: '+39 02 123456',
+    firstName: 'Luca', lastName: 'Ferri', email: `luca.ferri.${Math.random().toString(36).slice(2, 8)}@example.test`, phone: '+39 02 123456',
     jobRole: 'nurse', unitId: unit.id, startedOn: '2024-09-01', status: 'active', ...overrides,
   });
 

@@ -26,7 +26,8 @@ function addDays(date: string, days: number): string {
 /** A complete volunteer form as a browser would send it. */
 function volunteerForm(overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    firstName: 'Giulia', lastName: 'Bianchi', email: 'giulia.bianchi@example.test', phone: '+39 333 1234567',
+    // Each form a person of their own: one email address, one record (PersonRecords).
+    firstName: 'Giulia', lastName: 'Bianchi', email: `giulia.bianchi.${Math.random().toString(36).slice(2, 8)}@example.test`, phone: '+39 333 1234567',
     association: 'AVO Milano', skills: 'Canto, guida,  canto , Giochi   di carte', availability: 'Martedì pomeriggio',
     backgroundCheckReference: 'CG-2026-001', backgroundCheckOn: '2026-01-10', backgroundCheckExpiresOn: '2027-01-10',
     trainingNotes: 'Corso HACCP', startedOn: '2026-02-01', status: 'active', ...overrides,
@@ -192,6 +193,21 @@ describe('Volunteers', () => {
 
       const unknownField = await agent.post('/volunteers').type('form').send({ _csrf: token, ...volunteerForm(), isAdmin: 'true' });
       expect(unknownField.status).toBe(422);
+    });
+
+    it('should refuse a second record with the same email address, whatever its case, naming who has it (found by a review)', async () => {
+      let token = await formToken(agents.coordinator, '/volunteers/new');
+      await agents.coordinator.post('/volunteers').type('form').send({ _csrf: token, ...volunteerForm({ firstName: 'Niccolò', lastName: 'Primo', email: 'niccolo.doppio@example.it' }) }).expect(303);
+      token = await formToken(agents.coordinator, '/volunteers/new');
+      const again = await agents.coordinator.post('/volunteers').type('form').send({ _csrf: token, ...volunteerForm({ firstName: 'Niccolò', lastName: 'Secondo', email: 'NICCOLO.DOPPIO@example.it' }) });
+      expect(again.status).toBe(422);
+      expect(again.text).toMatch(/id="error-email">Niccolò Primo already has this email address in the home&#x27;s records/);
+      expect(again.text).toContain('value="Secondo"');
+      expect(await volunteers().countBy({ lastName: 'Secondo' })).toBe(0);
+      // Nor by editing another record to it.
+      const other = await createVolunteer(t, home.id, { lastName: 'Terzo' });
+      token = await formToken(agents.coordinator, `/volunteers/${other.id}/edit`);
+      expect((await agents.coordinator.post(`/volunteers/${other.id}`).type('form').send({ _csrf: token, ...volunteerForm({ lastName: 'Terzo', email: 'niccolo.doppio@example.it' }) })).status).toBe(422);
     });
 
     it('should keep what was typed when an edit is refused', async () => {

@@ -9,7 +9,7 @@ import type { UnitOfWork } from '../../database/unit-of-work';
 import { findInHomes } from '../access/home-scope';
 import type { SessionUser } from '../access/session-user';
 import type { PersonEntity } from '../entities/base.entity';
-import { NotFoundError } from '../errors/domain-errors';
+import { NotFoundError, ValidationError } from '../errors/domain-errors';
 
 /** "Maria Rossi": how a person record is named in pages, flashes, invitations and the audit. */
 export function personName(person: { firstName: string; lastName: string }): string {
@@ -85,6 +85,7 @@ export class PersonRecords<E extends PersonEntity> {
   create(user: SessionUser | null, homeId: string, fields: Partial<E>, manager?: EntityManager): Promise<E> {
     const { entity, entityType } = this.kind;
     const work = async (m: EntityManager) => {
+      if (user) await this.checkEmailFree(m, homeId, fields.email ?? null, null);
       const record = m.create(entity, { ...fields, homeId } as E);
       await m.insert(entity, record as never);
       await this.kind.afterWrite?.(m, null, record);
@@ -108,6 +109,7 @@ export class PersonRecords<E extends PersonEntity> {
     return this.services.unitOfWork.transaction(async (m) => {
       const record = await this.find(m, user, id);
       check?.(record);
+      if ('email' in requested) await this.checkEmailFree(m, record.homeId, requested.email ?? null, id);
       let next = requested;
       if ('email' in requested && (requested.email ?? '').trim().toLowerCase() !== (record.email ?? '').trim().toLowerCase()) {
         const waits = await this.services.emailChanges.requestForPerson(m, user, this.kind.personKind, id, requested.email ?? null);
@@ -123,6 +125,20 @@ export class PersonRecords<E extends PersonEntity> {
       if (archivedNow !== this.kind.isArchived(record)) await this.services.auth.setDisabledForPerson(m, user, this.kind.personKind, id, archivedNow);
       return saved;
     });
+  }
+
+  /**
+   * One person, one record: another record of this kind in the home with the same email address
+   * (whatever the case of its letters) is refused beside the field, naming who has it. Two records of
+   * one volunteer split their hours, and the second's invitation was refused as a taken address.
+   */
+  private async checkEmailFree(m: EntityManager, homeId: string, email: string | null, exceptId: string | null): Promise<void> {
+    const address = email?.trim().toLowerCase();
+    if (!address) return;
+    const qb = m.createQueryBuilder(this.kind.entity, 'p').where('p.homeId = :homeId', { homeId }).andWhere('LOWER(p.email) = :address', { address });
+    if (exceptId) qb.andWhere('p.id <> :exceptId', { exceptId });
+    const other = await qb.getOne();
+    if (other) throw new ValidationError({ email: { key: 'validation.personEmailTaken', params: { name: personName(other) } } });
   }
 
   /** Brings an archived record back and re-enables the person's account, audited, in one transaction. */
