@@ -363,6 +363,10 @@ describe('Family members and their links to residents', () => {
       expect((await links().findOneByOrFail({ id: firstLink.id })).primaryContact).toBe(true);
       expect((await links().findOneByOrFail({ id: secondLink.id })).primaryContact).toBe(false);
       expect(await links().countBy({ residentId: resident.id, primaryContact: true })).toBe(1);
+      // Said, not done silently (found by a review): who stopped being the main contact.
+      const notice = (await agents.coordinator.get(res.headers.location).expect(200)).text;
+      expect(notice).toContain(`${second.firstName} ${second.lastName} is no longer`);
+      expect(notice).toContain('main contact: a resident has one.');
     });
 
     it('should edit a link, end it by unticking active, and audit each change old -> new', async () => {

@@ -123,6 +123,7 @@ export class FamiliesController {
   async addLink(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Body() body: AddFamilyLinkDto, @Req() req: Request) {
     const link = await this.links.addLink(user, id, body);
     flash(req, 'success', { key: 'families.linkAdded', params: { name: link.residentName } });
+    for (const former of link.formerPrimaryContacts ?? []) flash(req, 'info', { key: 'families.primaryContactMoved', params: { name: former, resident: link.residentName } });
     return { url: `/families/${id}` };
   }
 
@@ -141,6 +142,7 @@ export class FamiliesController {
   ) {
     const link = await this.links.updateLink(user, linkId, body, id);
     flash(req, 'success', { key: 'families.linkSaved', params: { name: link.residentName } });
+    for (const former of link.formerPrimaryContacts ?? []) flash(req, 'info', { key: 'families.primaryContactMoved', params: { name: former, resident: link.residentName } });
     return { url: `/families/${id}` };
   }
 

@@ -26,6 +26,8 @@ export interface FamilyLinkOfMemberView {
   primaryContact: boolean;
   access: FamilyAccess;
   active: boolean;
+  /** Only from a save that made this link the main contact: who was the resident's main contact before. */
+  formerPrimaryContacts?: string[];
 }
 
 /** A link as the resident's page lists it. */
@@ -136,7 +138,7 @@ export class FamilyLinksService {
       if (await m.existsBy(FamilyLink, { familyMemberId, residentId: resident.id })) {
         throw new ValidationError({ residentId: { key: 'families.linkExists' } });
       }
-      if (input.primaryContact) await this.clearPrimaryContact(m, user, resident.id, null);
+      const former = input.primaryContact ? await this.clearPrimaryContact(m, user, resident.id, null) : [];
       const link = m.create(FamilyLink, {
         homeId: member.homeId, familyMemberId, residentId: resident.id, relationship: input.relationship,
         primaryContact: input.primaryContact, access: input.access, active: true,
@@ -146,7 +148,7 @@ export class FamilyLinksService {
         action: 'create', userId: user.id, role: user.role, entityType: 'family_link', entityId: link.id, homeId: link.homeId,
         changes: diffFields({}, link, LINK_FIELDS),
       });
-      return toMemberView(link, resident);
+      return { ...toMemberView(link, resident), formerPrimaryContacts: former };
     });
   }
 
@@ -170,7 +172,7 @@ export class FamilyLinksService {
         // An ended link cannot be the one staff ring first.
         primaryContact: input.linkPrimaryContact && input.linkActive,
       };
-      if (next.primaryContact && !link.primaryContact) await this.clearPrimaryContact(m, user, link.residentId, link.id);
+      const former = next.primaryContact && !link.primaryContact ? await this.clearPrimaryContact(m, user, link.residentId, link.id) : [];
       const changes = diffFields(link, next, EDITABLE_LINK_FIELDS);
       if (Object.keys(changes).length > 0) {
         await m.update(FamilyLink, { id: link.id }, next);
@@ -178,7 +180,7 @@ export class FamilyLinksService {
           action: 'update', userId: user.id, role: user.role, entityType: 'family_link', entityId: link.id, homeId: link.homeId, changes,
         });
       }
-      return toMemberView({ ...link, ...next }, resident);
+      return { ...toMemberView({ ...link, ...next }, resident), formerPrimaryContacts: former };
     });
   }
 
@@ -244,7 +246,8 @@ export class FamilyLinksService {
   }
 
   /** One primary contact per resident: the new one takes the flag from whoever had it, on record. */
-  private async clearPrimaryContact(m: EntityManager, user: SessionUser, residentId: string, exceptLinkId: string | null): Promise<void> {
+  /** A resident has one main contact: whoever was, is no longer (audited). Answers their names, for the notice. */
+  private async clearPrimaryContact(m: EntityManager, user: SessionUser, residentId: string, exceptLinkId: string | null): Promise<string[]> {
     const current = await m.findBy(FamilyLink, {
       residentId, primaryContact: true, ...(exceptLinkId ? { id: Not(exceptLinkId) } : {}),
     });
@@ -255,6 +258,12 @@ export class FamilyLinksService {
         changes: { primaryContact: { old: true, new: false } },
       });
     }
+    const names: string[] = [];
+    for (const link of current) {
+      const member = await this.familyMembers.byId(link.familyMemberId);
+      if (member) names.push(`${member.firstName} ${member.lastName}`);
+    }
+    return names;
   }
 
   private async residentsById(homeId: string, ids: string[]): Promise<Map<string, ResidentNameParts>> {
