@@ -70,6 +70,17 @@ describe('Issued quarterly reports (issue 18 item 2)', () => {
     expect(await issuedRows(running)).toHaveLength(0);
   });
 
+  it('should refuse a quarter that ended before the home recorded anything (a typed 1999-Q1), naming the first day, and ask twice on the page', async () => {
+    const res = await issue('manager', { homeId: home.id, quarter: '1999-Q1' });
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/Nothing is recorded for this home before \d{1,2} \w+ \d{4}/);
+    expect(await issuedRows('1999-Q1')).toHaveLength(0);
+    // The page's issue button opens a confirmation: an issued version is kept for good.
+    const page = (await agents.manager.get(`/reports/quarterly?${q}`).expect(200)).text;
+    expect(page).toMatch(/<details class="confirm-step">\s*<summary class="button button-primary">Issue this quarter(&#x27;|')s report<\/summary>/);
+    expect(page).toContain('Yes, issue it: it is kept for good');
+  });
+
   it('should answer bad input with 422 naming the field, and store nothing', async () => {
     for (const body of [{ homeId: home.id, quarter: '2026-Q5' }, { homeId: 'not-a-uuid', quarter: Q3 }, { homeId: home.id, quarter: Q3, locale: 'fr' }, { homeId: home.id }]) {
       const res = await issue('manager', body as Record<string, string>);

@@ -9,6 +9,7 @@ import type { SessionUser } from '../common/access/session-user';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { isQuarter, quarterBounds } from '../common/time/quarter';
 import { todayIn } from '../common/time/zoned';
+import { sqlRow } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { isUniqueViolation } from '../database/unique-violation';
 import { HomesService } from '../homes/homes.service';
@@ -143,6 +144,12 @@ export class IssuedReportsService {
     const now = new Date();
     if (quarterBounds(quarter, timezone).lastDay >= todayIn(timezone, now)) {
       throw new ValidationError({ quarter: { key: 'reports.issued.notClosed', params: { quarter } } }, { key: 'reports.issued.notClosed', params: { quarter } });
+    }
+    // A quarter before anything was recorded (a typed address: 1999-Q1) would be issued as zeros, for good.
+    const first = await this.firstRecordedDay(homeId);
+    if (first !== null && quarterBounds(quarter, timezone).lastDay < first) {
+      const detail = { key: 'reports.issued.beforeRecords', params: { date: first } };
+      throw new ValidationError({ quarter: detail }, detail);
     }
     const options = { generatedBy: user.displayName, now };
     const named = await this.reports.quarterlyReport(homeId, quarter, { ...options, names: true });
@@ -282,6 +289,12 @@ export class IssuedReportsService {
       .orderBy('i.version', 'DESC')
       .getMany();
     return rows.map(listed);
+  }
+
+  /** The first day anything is recorded for the home: its first resident's admission (null with no resident yet). */
+  private async firstRecordedDay(homeId: string): Promise<string | null> {
+    const row = await sqlRow<{ first: string | null }>(this.unitOfWork.manager, 'SELECT MIN("admittedOn") AS first FROM resident WHERE "homeId" = ?', [homeId]);
+    return row?.first ? String(row.first).slice(0, 10) : null;
   }
 
   private async storedModel(id: string, names: boolean): Promise<QuarterlyReport> {
