@@ -178,7 +178,7 @@ describe('Volunteers', () => {
       expect(res.status).toBe(422);
       expect(res.text).toMatch(/id="error-firstName">Fill in this field\.</);
       expect(res.text).toMatch(/id="error-email">Enter an email address/);
-      expect(res.text).toMatch(/id="error-backgroundCheckOn">Enter a date as YYYY-MM-DD\.</);
+      expect(res.text).toMatch(/id="error-backgroundCheckOn">There is no such day: check the day and the month\.</);
       expect(res.text).not.toMatch(/id="error-lastName"/);
       expect(res.text).toContain('value="Rossi &lt;b&gt;"');
       expect(res.text).toContain('value="Croce Rossa"');

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsUUID, Matches, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsUUID, ValidateBy } from 'class-validator';
 import type { Message } from '../errors/domain-errors';
 import { EARLIEST_DATE, isCalendarDate, isDateInBounds, LATEST_DATE } from '../time/zoned';
 /*
@@ -51,7 +51,8 @@ export function IsDateInBounds(): PropertyDecorator {
 
 /** The message for a date a client sent: its layout or calendar first, then the bounds; undefined when it is fine. */
 export function isoDateError(value: string): Message | undefined {
-  if (!isCalendarDate(value)) return { key: 'validation.isDateString' };
+  if (!ISO_DATE_LAYOUT.test(value)) return { key: 'validation.isDateString' };
+  if (!isCalendarDate(value)) return { key: 'validation.noSuchDate' };
   if (!isDateInBounds(value)) return { key: 'validation.dateRange', params: DATE_RANGE_PARAMS };
   return undefined;
 }
@@ -64,8 +65,13 @@ export const DATE_RANGE_PARAMS = { min: EARLIEST_DATE, max: LATEST_DATE };
  * above `@IsString()`.
  */
 export function IsIsoDate(): PropertyDecorator {
-  // Registered in this order, checked in this order: the layout's message first, then the calendar's, then the bounds.
-  return applyDecorators(Matches(ISO_DATE_LAYOUT), IsDateString({ strict: true }), IsDateInBounds());
+  // Registered in this order, checked in this order: the layout's message first ("Enter a date as
+  // YYYY-MM-DD."), then the calendar's ("2026-02-31" has the layout but no such day), then the bounds.
+  return applyDecorators(
+    ValidateBy({ name: 'isDateString', validator: { validate: (value: unknown) => typeof value === 'string' && ISO_DATE_LAYOUT.test(value) } }),
+    ValidateBy({ name: 'noSuchDate', validator: { validate: (value: unknown) => typeof value !== 'string' || !ISO_DATE_LAYOUT.test(value) || isCalendarDate(value) } }),
+    IsDateInBounds(),
+  );
 }
 
 /**
