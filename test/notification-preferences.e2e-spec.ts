@@ -182,7 +182,7 @@ describe('Notification preferences, mail for each notification and the daily dig
       expect(en.text).toContain(`Open it in Insieme:\n${PUBLIC_URL}/activities/42#helpers`);
       expect(en.text).toContain(`${PUBLIC_URL}/account/notifications`);
       expect(en.html).toContain(`href="${PUBLIC_URL}/activities/42#helpers"`);
-      expect(it.subject).toBe('Insieme: La vostra offerta di aiuto per «Coro del giovedì» il 2 luglio 2026 è stata confermata. Grazie!');
+      expect(it.subject).toBe('Insieme: La tua offerta di aiuto per «Coro del giovedì» il 2 luglio 2026 è stata confermata. Grazie!');
       expect(it.text).toContain('Buongiorno,');
       expect(it.html).toContain('<html lang="it">');
       expect(smtp.received.filter((mail) => [english.email, italian.email, appOnly.email, disabled.email].includes(mail.to))).toHaveLength(2);
@@ -266,7 +266,7 @@ describe('Notification preferences, mail for each notification and the daily dig
       expect(mail.to).toBe(family.email);
       expect(mail.subject).toBe(`Insieme: il tuo riepilogo del ${localDate}`);
       expect(mail.text).toContain('Notifiche che non hai ancora letto: 2.');
-      expect(mail.text).toContain('• La vostra offerta di aiuto per «Coro del giovedì» il 2 luglio 2026 è stata confermata. Grazie!');
+      expect(mail.text).toContain('• La tua offerta di aiuto per «Coro del giovedì» il 2 luglio 2026 è stata confermata. Grazie!');
       expect(mail.text).toContain('«Gita al lago»');
       expect(mail.text).toContain(`${PUBLIC_URL}/notifications`);
       expect(mail.html).toContain('«Gita al lago»');

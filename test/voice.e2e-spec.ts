@@ -393,7 +393,7 @@ describe('The voice of residents and families: suggestions, feedback, check-ins 
       const said = await suggestions().submit(await as(relative.user), { residentId: resident.id, kind: 'activity_idea', title: 'Merenda con i nipoti', body: 'La domenica pomeriggio.' });
       await suggestions().respond(await as(users.coordinator), said.id, { status: 'accepted', response: 'Bella idea: la proviamo a dicembre.' });
       const stored = await notifications().findOneByOrFail({ userId: relative.user.id });
-      expect(stored).toMatchObject({ messageKey: 'notifications.messages.suggestion.accepted', readAt: null, link: `/portal/residents/${resident.id}` });
+      expect(stored).toMatchObject({ messageKey: 'notifications.messages.suggestion.accepted', readAt: null, link: `/portal/residents/${resident.id}#my-suggestions` });
 
       const header = plain((await agent.get('/account').expect(200)).text);
       expect(header).toContain('Notifications (1)');

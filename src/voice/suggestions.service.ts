@@ -405,7 +405,7 @@ function checkSuggestion(input: { kind: unknown; title: unknown; body: unknown }
 /** Where the author reads the answer: their portal, or (a resident's own words) the resident's voice page for staff. */
 function authorLink(s: Suggestion): string | null {
   switch (s.authorType) {
-    case 'family': return s.residentId ? `/portal/residents/${s.residentId}` : '/portal';
+    case 'family': return s.residentId ? `/portal/residents/${s.residentId}#my-suggestions` : '/portal#my-suggestions';
     case 'volunteer': return '/volunteer';
     case 'resident': return `/residents/${s.authorResidentId}/voice#suggestions`;
     case 'staff': return null;
