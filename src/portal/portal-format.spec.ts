@@ -2,9 +2,10 @@ import { hoursText } from '../common/views/format';
 import { activityOption } from './portal-format';
 
 describe('portal formatting', () => {
-  it('should write hours with one decimal in the reader\'s language when minutes are not whole hours', () => {
+  it('should write hours with up to two decimals in the reader\'s language when minutes are not whole hours, as the report does', () => {
     expect(hoursText(90, 'en')).toBe('1.5');
     expect(hoursText(90, 'it')).toBe('1,5');
+    expect(hoursText(525, 'it')).toBe('8,75');
   });
 
   it('should write whole hours without decimals when minutes make whole hours', () => {

@@ -61,8 +61,8 @@ export class VolunteerPortalController {
     return {
       ...view,
       totalHours: hoursText(view.totalMinutes, locale),
-      // The number shown, for the unit's plural ("1 hour", "1.5 hours"): tenths, as hoursText rounds.
-      totalHoursCount: Math.round(view.totalMinutes / 6) / 10,
+      // The number shown, for the unit's plural ("1 hour", "1.5 hours"): hundredths, as hoursText rounds.
+      totalHoursCount: Math.round(view.totalMinutes / 0.6) / 100,
       rateChoices: view.rateChoices.map((c) => ({ id: c.id, name: activityOption(c, locale) })),
       hours: view.hours.map((h) => ({ ...h, hours: hoursText(h.minutes, locale) })),
       helpKinds: HELP_FORM_KINDS,

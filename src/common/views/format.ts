@@ -63,15 +63,15 @@ export function formatDateTime(value: unknown, locale: string, timeZone: string,
   return formatter(locale, withTime ? 'dateTime' : 'shortDate', { day: 'numeric', month: 'short', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}), timeZone }).format(date);
 }
 
-/** One hours formatter per language: "7.5" or "7,5", at most one decimal. */
+/** One hours formatter per language: "7.5" or "7,25", at most two decimals, as the report writes hours. */
 const hourFormats = new Map<string, Intl.NumberFormat>();
 
-/** Minutes as hours the way the reader writes numbers: "7.5" or "7,5". */
+/** Minutes as hours the way the reader writes numbers: "7.5" or "8,75" (not "8,8": the report says 8,75). */
 export function hoursText(minutes: number, locale: string): string {
   const tag = LOCALE_TAGS[locale] ?? 'en-GB';
   let made = hourFormats.get(tag);
   if (!made) {
-    made = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
+    made = new Intl.NumberFormat(tag, { maximumFractionDigits: 2 });
     hourFormats.set(tag, made);
   }
   return made.format(minutes / 60);

@@ -1,6 +1,6 @@
 import { ENGAGEMENTS } from '../../activities/activities.enums';
 import { translate } from '../../common/i18n/i18n';
-import { formatDate, formatDateTime, formatQuarterShort } from '../../common/views/format';
+import { formatDate, formatDateTime, formatQuarterShort, hoursText } from '../../common/views/format';
 import { monthLabel } from '../report-format';
 import type { ResidentSummaryModel, SummaryPlan } from '../resident-summary.service';
 import { COLOURS, factList, FONTS, openPdf, PdfWriter, stampFooters, TableColumn, titleBand } from './pdf-layout';
@@ -34,9 +34,9 @@ export function dayTime(date: string, time: string, locale: string): string {
   return `${label}, ${time}`;
 }
 
+/** "7,25 h": hours as every page and the report write them (hoursText). */
 export function hours(minutes: number, locale: string): string {
-  const value = new Intl.NumberFormat(locale === 'it' ? 'it-IT' : 'en-GB', { maximumFractionDigits: 1 }).format(minutes / 60);
-  return translate(locale, 'reports.units.hours', { value });
+  return translate(locale, 'reports.units.hours', { value: hoursText(minutes, locale) });
 }
 
 /**
