@@ -255,6 +255,12 @@ describe('Family and volunteer portals', () => {
       expect(html).not.toContain('MATTERS-CARLA');
       expect(section(html, 'plan')).toContain('Sing with others (CARLA)');
       expect(html).not.toContain('Hearing aid in the left ear');
+      expect(html).not.toContain('Walks with a frame');
+    });
+
+    it('should show a relative with full consent how their relative gets about, as their PDF does (found by a review)', async () => {
+      const html = plain((await ada.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text);
+      expect(section(html, 'about')).toContain('Walks with a frame');
     });
 
     it.each([

@@ -139,6 +139,8 @@ export class PortalService {
         id: resident.id, displayName: resident.displayName, fullName: resident.fullName, initials: resident.initials, hasPhoto: resident.hasPhoto,
         aboutMe: resident.aboutMe ?? null, interests: resident.interests, dislikes: resident.dislikes ?? null,
         communicationTips: resident.communicationTips ?? null,
+        // As the family's PDF shows it ("what the portal shares"): the family lens has it only with full consent.
+        mobilityNotes: resident.mobilityNotes ?? null,
       },
       full,
       canContribute,
