@@ -423,7 +423,7 @@ describe('The voice of residents and families: suggestions, feedback, check-ins 
     it('should read the news of a suggestion for every coordinator and manager once one of them answers it', async () => {
       const family = await as(relativeA.user);
       const idea = await suggestions().submit(family, { kind: 'activity_idea', title: 'Gita al lago', body: 'In primavera.' });
-      const about = async () => (await notifications().findBy({ link: `/inbox#s-${idea.id}` }));
+      const about = () => notifications().findBy({ link: `/inbox#s-${idea.id}` });
       const before = await about();
       expect(before.length).toBeGreaterThanOrEqual(2);
       expect(before.every((n) => n.readAt === null)).toBe(true);
