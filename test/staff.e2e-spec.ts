@@ -164,7 +164,7 @@ describe('Staff', () => {
       expect(res.text).toContain('value="abc"');
       expect(res.text).toMatch(/id="error-lastName">Fill in this field\.</);
       expect(res.text).toMatch(/id="error-jobRole">Choose one of the options\.</);
-      expect(res.text).toMatch(/id="error-startedOn">This does not have the expected form\.</);
+      expect(res.text).toMatch(/id="error-startedOn">Enter a date as YYYY-MM-DD\.</);
       expect(res.text).toContain('value="Anna &lt;i&gt;"');
       expect(res.text).toContain('value="01/09/2024"');
       expect(res.text).toContain('Nucleo Girasoli');
