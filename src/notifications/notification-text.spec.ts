@@ -7,7 +7,7 @@ describe('notificationText', () => {
   it('should show a date param as a date in the reader language when the text is translated', () => {
     const n = { messageKey: 'notifications.messages.helpOfferConfirmed', params: { title: 'Coro', date: '2026-07-02' } };
     expect(sut(n, 'en')).toBe('Your offer to help with “Coro” on 2 July 2026 was confirmed. Thank you!');
-    expect(sut(n, 'it')).toBe('La vostra offerta di aiuto per «Coro» il 2 luglio 2026 è stata confermata. Grazie!');
+    expect(sut(n, 'it')).toBe('La tua offerta di aiuto per «Coro» il 2 luglio 2026 è stata confermata. Grazie!');
   });
 
   it('should keep what a user wrote as written when it holds braces', () => {

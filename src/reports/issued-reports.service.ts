@@ -293,8 +293,9 @@ export class IssuedReportsService {
 
   /** The first day anything is recorded for the home: its first resident's admission (null with no resident yet). */
   private async firstRecordedDay(homeId: string): Promise<string | null> {
-    const row = await sqlRow<{ first: string | null }>(this.unitOfWork.manager, 'SELECT MIN("admittedOn") AS first FROM resident WHERE "homeId" = ?', [homeId]);
-    return row?.first ? String(row.first).slice(0, 10) : null;
+    // As text on both engines: PostgreSQL's driver would give a date column as a Date at local midnight.
+    const row = await sqlRow<{ firstDay: string | null }>(this.unitOfWork.manager, 'SELECT CAST(MIN("admittedOn") AS VARCHAR(10)) AS "firstDay" FROM resident WHERE "homeId" = ?', [homeId]);
+    return row?.firstDay ?? null;
   }
 
   private async storedModel(id: string, names: boolean): Promise<QuarterlyReport> {
