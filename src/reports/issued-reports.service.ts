@@ -100,16 +100,21 @@ export interface RedactedIssue {
  * issued. Answers the versions changed, for the erasure's audit entries.
  */
 export async function redactIssuedReports(m: EntityManager, homeId: string, residentId: string, names: string[], placeholder: string): Promise<RedactedIssue[]> {
-  const rows = await m.find(IssuedReport, { where: { homeId }, order: { quarter: 'ASC', version: 'ASC' } });
+  // The models and hashes only: the stored PDFs are not read, a version's named PDF is printed again when its model changes.
+  const rows = await m.find(IssuedReport, {
+    select: { id: true, quarter: true, version: true, locale: true, model: true, modelSha256: true, pdfSha256: true }, where: { homeId }, order: { quarter: 'ASC', version: 'ASC' },
+  });
   const redacted: RedactedIssue[] = [];
   for (const row of rows) {
-    const model = JSON.parse(row.model, (key, value: unknown) => {
+    // The model as stored names the resident at all (by id or by name), or it is left as it is.
+    if (!row.model.includes(residentId) && !names.some((name) => row.model.includes(name))) continue;
+    const model = JSON.parse(row.model, (_key, value: unknown) => {
       // A resident's row (fair share, needing attention): by id, whatever name it was printed with.
       if (value && typeof value === 'object' && (value as { residentId?: unknown }).residentId === residentId && 'name' in value) return { ...value, name: placeholder };
       return typeof value === 'string' ? names.reduce((text, name) => text.split(name).join(placeholder), value) : value;
     }) as QuarterlyReport;
     const text = JSON.stringify(model);
-    if (sha256(text) === sha256(JSON.stringify(JSON.parse(row.model)))) continue;
+    if (text === row.model) continue;
     const pdf = await pdfBytes(model, row.locale);
     const after = { modelSha256: sha256(text), pdfSha256: sha256(pdf) };
     await m.update(IssuedReport, { id: row.id }, { model: text, ...after, pdf });

@@ -109,9 +109,10 @@ export class PersonRecords<E extends PersonEntity> {
     return this.services.unitOfWork.transaction(async (m) => {
       const record = await this.find(m, user, id);
       check?.(record);
-      if ('email' in requested) await this.checkEmailFree(m, record.homeId, requested.email ?? null, id);
       let next = requested;
       if ('email' in requested && (requested.email ?? '').trim().toLowerCase() !== (record.email ?? '').trim().toLowerCase()) {
+        // Only a new address is checked: an edit of a record that shared one before the check keeps working.
+        await this.checkEmailFree(m, record.homeId, requested.email ?? null, id);
         const waits = await this.services.emailChanges.requestForPerson(m, user, this.kind.personKind, id, requested.email ?? null);
         if (waits) next = { ...requested, email: record.email };
       }
