@@ -193,7 +193,7 @@ describe('Accounts by email', () => {
       expect(done.headers.location).toBe('/login?reset=1');
       expect((await agent.get(done.headers.location)).text).toContain('Your password has been changed');
       expect(await t.dataSource.getRepository(SessionRecord).countBy({ userId: user.id })).toBe(0);
-      expect((await signedIn.get('/account')).status).toBe(303);
+      expect((await signedIn.get('/account')).headers.location).toBe('/login?next=%2Faccount&reason=passwordChanged');
       expect(await signInStatus(user.email, user.password)).toBe(422);
       expect(await signInStatus(user.email, NEW_PASSWORD)).toBe(303);
       const audit = await t.dataSource.getRepository(AuditEntry).findBy({ entityType: 'user', entityId: user.id, action: 'update' });

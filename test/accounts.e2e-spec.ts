@@ -104,7 +104,8 @@ describe('Accounts', () => {
     expect(await t.dataSource.getRepository(SessionRecord).countBy({ userId: carer.id })).toBe(0);
     const next = await live.get('/account');
     expect(next.status).toBe(303);
-    expect(next.headers.location).toMatch(/^\/login/);
+    expect(next.headers.location).toBe('/login?next=%2Faccount&reason=accountDisabled');
+    expect((await live.get(next.headers.location).expect(200)).text).toContain('this account has been disabled');
     await signInFails(carer.email, carer.password);
     const shown = await managerAgent.get(`/accounts/${carer.id}`).expect(200);
     expect(shown.text).toContain('Disabled');
@@ -162,7 +163,12 @@ describe('Accounts', () => {
     const shown = await managerAgent.get(res.headers.location).expect(200);
     const link = /\/invitations\/[A-Za-z0-9_-]{20,}/.exec(shown.text)![0];
     expect(shown.text).toContain('Needs a new password');
-    expect((await live.get('/account')).status).toBe(303);
+    const after = await live.get('/account');
+    expect(after.status).toBe(303);
+    // The device that comes back is told why, once; the marker it read names nobody.
+    expect(after.headers.location).toBe(`/login?next=%2Faccount&reason=passwordReset`);
+    expect((await live.get(after.headers.location).expect(200)).text).toContain('password was reset by an administrator or manager');
+    expect((await live.get('/account')).headers.location).toBe(`/login?next=%2Faccount&reason=expired`);
     await signInFails(carer.email, carer.password);
     const resets = (await auditFor(carer.id)).filter((e) => e.userId === manager.id && e.action === 'update');
     expect(resets.map((e) => e.changes)).toEqual([{ password: { old: '[redacted]', new: '[reset forced]' } }]);

@@ -153,7 +153,7 @@ describe('Offline log: conflict rule, session keep-alive, sign-in after expiry',
     const res = await agent.get(path).expect(303);
     expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(path)}&reason=expired`);
     const login = await agent.get(res.headers.location).expect(200);
-    expect(login.text).toContain(translate('en', 'auth.sessionExpired').replace(/'/g, '&#x27;'));
+    expect(login.text).toContain(translate('en', 'auth.sessionEndedExpired').replace(/'/g, '&#x27;'));
     expect(login.text).toContain(`name="next" value="${path}"`);
     const signedIn = await agent.post('/login').type('form').send({ _csrf: csrfFrom(login.text), email: anna.email, password: anna.password, next: path }).expect(303);
     expect(signedIn.headers.location).toBe(path);

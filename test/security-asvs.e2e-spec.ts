@@ -148,7 +148,12 @@ describe('ASVS 5.0 security requirements', () => {
       const ok = await self.post('/account/password').type('form').send({ _csrf: token, currentPassword: user.password, newPassword: 'a new long password', confirmPassword: 'a new long password' });
       expect(ok.status).toBe(303);
       expect((await self.get('/account').expect(200)).text).toContain('Your password has been changed');
-      expect((await other.get('/')).status).toBe(303);
+      // The other device is told why it was signed out, not that it sat idle; its session row names no one.
+      const signedOut = await other.get('/');
+      expect(signedOut.status).toBe(303);
+      expect(signedOut.headers.location).toBe('/login?next=%2F&reason=passwordChanged');
+      expect((await other.get(signedOut.headers.location).expect(200)).text).toContain('this account&#x27;s password was changed');
+      expect(await t.dataSource.getRepository(SessionRecord).countBy({ userId: user.id })).toBe(1);
       await signIn(t, user.email, 'a new long password');
     });
 
@@ -265,7 +270,8 @@ describe('ASVS 5.0 security requirements', () => {
       await wind(12.01);
       const res = await client.get('/account');
       expect(res.status).toBe(303);
-      expect(res.headers.location).toMatch(/^\/login/);
+      expect(res.headers.location).toBe('/login?next=%2Faccount&reason=tooLong');
+      expect((await client.get(res.headers.location).expect(200)).text).toContain('12 hours after you signed in');
     });
 
     it('ASVS 5.0 V7.4.1: signing out ends the session on the server, for pages and the API', async () => {

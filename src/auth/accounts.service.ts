@@ -10,7 +10,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
 import { GroupMembership } from './entities/group-membership.entity';
 import { Membership } from './entities/membership.entity';
-import { SessionRecord } from './entities/session.entity';
+import { endSessionsOf } from './session/ended-sessions';
 import { User } from './entities/user.entity';
 import { Role, ROLES } from './auth.enums';
 import { AuthService } from './auth.service';
@@ -139,7 +139,7 @@ export class AccountsService {
       const disabledAt = disabled ? new Date() : null;
       // Disabled on its own: bringing the person's record back does not re-enable it.
       await m.update(User, { id: user.id }, { disabledAt, disabledReason: disabled ? 'admin' : null });
-      if (disabled) await m.delete(SessionRecord, { userId: user.id });
+      if (disabled) await endSessionsOf(m, user.id, 'accountDisabled');
       await this.audit.record(m, {
         action: 'update', userId: actor.id, role: actor.role, entityType: 'user', entityId: user.id, homeId: await this.homeOf(m, actor, user.id),
         changes: { disabledAt: { old: user.disabledAt?.toISOString() ?? null, new: disabledAt?.toISOString() ?? null } },
@@ -219,7 +219,7 @@ export class AccountsService {
       if (user.disabledAt) throw new ValidationError({}, { key: 'accounts.disabledFirst' });
       const homeId = await this.homeOf(m, actor, user.id);
       await m.update(User, { id: user.id }, { passwordHash: null });
-      await m.delete(SessionRecord, { userId: user.id });
+      await endSessionsOf(m, user.id, 'passwordReset');
       await this.audit.record(m, {
         action: 'update', userId: actor.id, role: actor.role, entityType: 'user', entityId: user.id, homeId,
         changes: { password: { old: user.passwordHash ? '[redacted]' : null, new: '[reset forced]' } },

@@ -19,6 +19,7 @@ import { MFA_LOCK_MS, MfaService } from './mfa/mfa.service';
 import { TooManyRequestsError } from '../common/errors/domain-errors';
 import { startPendingSignIn } from './mfa/pending-sign-in';
 import { SessionManager } from './session/session-manager';
+import { isSessionEndReason } from './session/ended-sessions';
 
 @Controller()
 export class AuthController {
@@ -29,7 +30,11 @@ export class AuthController {
   @Render('auth/login')
   loginPage(@Query('next') next?: string, @Query('signedOut') signedOut?: string, @Query('reason') reason?: string, @Query('reset') reset?: string) {
     // `reset=1`: back from a password reset; said here rather than flashed, as an anonymous flash would need a session.
-    return { values: { next: safeLocalPath(next, '') }, signedOut: signedOut === '1', expired: reason === 'expired', passwordReset: reset === '1' };
+    return {
+      values: { next: safeLocalPath(next, '') }, signedOut: signedOut === '1', passwordReset: reset === '1',
+      // Why a session ended (src/auth/session/ended-sessions.ts); anything else in the address is ignored.
+      sessionEndedKey: isSessionEndReason(reason) ? `auth.sessionEnded${reason[0].toUpperCase()}${reason.slice(1)}` : undefined,
+    };
   }
 
   @Public()

@@ -16,6 +16,7 @@ import { User } from './entities/user.entity';
 import { PersonKind, Role, ROLES } from './auth.enums';
 import { LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
+import { endSessionsOf } from './session/ended-sessions';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -228,6 +229,7 @@ export class AuthService {
     if (!disabled && user.disabledReason !== 'archive') return;
     const disabledAt = disabled ? new Date() : null;
     await manager.update(User, { id: user.id }, { disabledAt, disabledReason: disabled ? 'archive' : null });
+    if (disabled) await endSessionsOf(manager, user.id, 'accountDisabled');
     await this.audit.record(manager, {
       action: disabled ? 'archive' : 'update', userId: actor.id, role: actor.role, entityType: 'user', entityId: user.id,
       changes: { disabledAt: { old: user.disabledAt, new: disabledAt } },

@@ -9,7 +9,7 @@ import { MailService } from '../mail/mail.service';
 import { AuthService, normaliseEmail, RequestOrigin } from './auth.service';
 import { LoginThrottle } from './login-throttle';
 import { PasswordReset } from './entities/password-reset.entity';
-import { SessionRecord } from './entities/session.entity';
+import { endSessionsOf } from './session/ended-sessions';
 import { User } from './entities/user.entity';
 import { hashToken, isTokenShaped, newToken } from './invitations.service';
 import { PasswordHasher } from './password-hasher';
@@ -84,7 +84,7 @@ export class PasswordResetService {
       if (claimed.affected !== 1) throw new ValidationError({}, { key: 'auth.resetUsed' });
       await m.update(PasswordReset, { userId: user.id, usedAt: IsNull() }, { expiresAt: new Date() });
       await m.update(User, { id: user.id }, { passwordHash });
-      await m.delete(SessionRecord, { userId: user.id });
+      await endSessionsOf(m, user.id, 'passwordChanged');
       await this.throttle.clearAccount(m, user.email);
       await this.audit.record(m, {
         action: 'update', userId: user.id, role: user.role, entityType: 'user', entityId: user.id,

@@ -14,6 +14,7 @@ import { MessagesService } from '../messages/messages.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { AuthService } from '../auth/auth.service';
 import { ABSOLUTE_TIMEOUT_MS } from '../auth/session/database-session.store';
+import { isSessionEndReason } from '../auth/session/ended-sessions';
 import { WardDevicesService } from '../ward-devices/ward-devices.service';
 import { pageLocals } from './page-locals';
 
@@ -60,13 +61,22 @@ export class RequestContextMiddleware implements NestMiddleware {
 
   private async loadUser(req: Request): Promise<void> {
     const session = req.session;
-    if (!session?.userId) return;
+    if (!session) return;
+    if (!session.userId) {
+      // Ended elsewhere (a password changed, an account disabled): say why once, then forget it.
+      if (isSessionEndReason(session.endedBecause)) {
+        req.sessionEnded = session.endedBecause;
+        await regenerateSession(req);
+      }
+      return;
+    }
     // A PIN session lives only on the enrolled tablet it started on: a revoked tablet (or its session
     // cookie taken elsewhere) ends it at once.
     const offTablet = session.signedInBy === 'pin' && session.deviceId !== req.wardDevice?.id;
-    const expired = offTablet || !session.authenticatedAt || Date.now() - session.authenticatedAt > ABSOLUTE_TIMEOUT_MS;
-    const user = expired ? null : await this.auth.findSessionUser(session.userId);
+    const tooLong = !session.authenticatedAt || Date.now() - session.authenticatedAt > ABSOLUTE_TIMEOUT_MS;
+    const user = offTablet || tooLong ? null : await this.auth.findSessionUser(session.userId);
     if (!user) {
+      if (tooLong && !offTablet) req.sessionEnded = 'tooLong';
       await regenerateSession(req);
       return;
     }

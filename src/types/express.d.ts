@@ -1,4 +1,5 @@
 import type { SessionUser } from '../common/access/session-user';
+import type { SessionEndReason } from '../auth/session/ended-sessions';
 import type { Message } from '../common/errors/domain-errors';
 
 declare global {
@@ -10,6 +11,8 @@ declare global {
       wardDevice?: { id: string; homeId: string; unitId: string; name: string };
       /** A device cookie was sent but refused: it names no device, or a revoked one. */
       wardDeviceRefused?: 'forged' | 'revoked';
+      /** The signed-in session this request's cookie carried has ended, and why (the sign-in page says it). */
+      sessionEnded?: SessionEndReason;
     }
   }
 }
@@ -30,6 +33,8 @@ declare module 'express-session' {
     mfaPending?: { userId: string; next: string; expiresAt: number };
     /** An MFA enrolment shown but not yet confirmed: its secret, sealed (src/auth/mfa), and when it was made. */
     mfaEnrolment?: { sealed: string; startedAt: number };
+    /** An ended session's marker (src/auth/session/ended-sessions.ts): no user, only why it ended. */
+    endedBecause?: SessionEndReason;
   }
 }
 

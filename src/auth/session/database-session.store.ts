@@ -1,10 +1,11 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SessionData, Store } from 'express-session';
-import { In, LessThan, Not, Repository } from 'typeorm';
+import { LessThan, Repository } from 'typeorm';
 import { asDate, sqlRow } from '../../database/sql';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { SessionRecord } from '../entities/session.entity';
+import { endSessionsOf, SessionEndReason } from './ended-sessions';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
@@ -89,11 +90,9 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
       .catch((err) => callback?.(err));
   }
 
-  /** Ends every session of a user but the one given (after a password change). */
-  async destroyForUser(userId: string, exceptSid?: string): Promise<void> {
-    await this.unitOfWork.transaction((manager) =>
-      manager.delete(SessionRecord, exceptSid ? { userId, sid: Not(In([exceptSid])) } : { userId }),
-    );
+  /** Ends every session of a user but the one given, each telling its device why when it comes back. */
+  async endForUser(userId: string, reason: SessionEndReason, exceptSid?: string): Promise<void> {
+    await this.unitOfWork.transaction((manager) => endSessionsOf(manager, userId, reason, exceptSid));
   }
 
   async prune(now = new Date()): Promise<number> {

@@ -34,6 +34,6 @@ export class SessionManager {
     req.session.userId = user.id;
     req.session.authenticatedAt = authenticatedAt ?? Date.now();
     await saveSession(req);
-    await this.store.destroyForUser(user.id, req.sessionID);
+    await this.store.endForUser(user.id, 'passwordChanged', req.sessionID);
   }
 }

@@ -65,11 +65,12 @@ export class AppExceptionFilter implements ExceptionFilter {
       return;
     }
     if (cause instanceof UnauthenticatedError && !wantsJson(req)) {
-      // A browser that still sends a session cookie had a session that ended (idle, 12 hours, signed out
-      // elsewhere): the sign-in page says so, and returns the user to the page they asked for.
+      // A browser that still sends a session cookie had a session that ended: the sign-in page says why
+      // (idle unless the session said otherwise: 12 hours, a password changed, an account disabled) and
+      // returns the user to the page they asked for.
       const query = new URLSearchParams();
       if (req.method === 'GET') query.set('next', req.originalUrl);
-      if (hadSessionCookie(req)) query.set('reason', 'expired');
+      if (req.sessionEnded || hadSessionCookie(req)) query.set('reason', req.sessionEnded ?? 'expired');
       const search = query.toString();
       res.redirect(303, `/login${search ? `?${search}` : ''}`);
       return;
