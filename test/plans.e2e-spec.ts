@@ -274,14 +274,18 @@ describe('Activity plans', () => {
       expect(page).toContain(`${relative.familyMember.firstName} Bianchi — family`);
     });
 
-    it('should keep what was typed and name the goal without a score when the review form is incomplete', async () => {
+    it('should keep what was typed and name the goal without a score when the review form is incomplete, with the other errors in one round', async () => {
       const { nurse, plan, goals, base } = await reviewSetup();
       const res = await post(agents.manager, `${base}/${plan.id}/review`, `${base}/${plan.id}/review`, {
-        reviewedOn: today(), staffMemberIds: nurse.id, minutes: 'lots', notes: 'Typed notes survive.', scores: ['', `${goals[1].id}:2`],
+        reviewedOn: today(), minutes: 'lots', notes: 'Typed notes survive.', scores: ['', `${goals[1].id}:2`],
       });
       expect(res.status).toBe(422);
       expect(res.text).toContain('Typed notes survive.');
       expect(res.text).toMatch(/id="error-minutes">Enter a whole number/);
+      // What the service would refuse next is marked now too: the goal left unscored, and nobody taking part.
+      expect(res.text).toContain(`id="error-score-${goals[0].id}">Choose a score for this goal`);
+      expect(res.text).not.toContain(`id="error-score-${goals[1].id}"`);
+      expect(res.text).toMatch(/id="error-participants">/);
       const fixed = await post(agents.manager, `${base}/${plan.id}/review`, `${base}/${plan.id}/review`, {
         reviewedOn: today(), staffMemberIds: nurse.id, minutes: '20', notes: 'Typed notes survive.', scores: ['', `${goals[1].id}:2`],
       });

@@ -197,6 +197,18 @@ export function attendedForGoal(goal: { categories: string[]; activityTypeIds: s
   return attended.filter((a) => goal.activityTypeIds.includes(a.typeId) || goal.categories.includes(a.category)).length;
 }
 
+/**
+ * What a review must have whatever else is wrong with it: someone who took part, and a score for each
+ * active goal. The service refuses on these; the form shown again after a refusal of the other fields
+ * marks them too, so the form is mended in one round (`alsoInvalid`, src/common/filters/form-errors.interceptor.ts).
+ */
+export function reviewCompletenessErrors(goals: readonly { id: string }[], scored: ReadonlySet<string>, participants: { residentTookPart: boolean; others: number }): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!participants.residentTookPart && participants.others === 0) errors.participants = { key: 'plans.noParticipants' };
+  for (const goal of goals) if (!scored.has(goal.id)) errors[`score.${goal.id}`] = { key: 'plans.scoreRequired' };
+  return errors;
+}
+
 /** "<goalId>:<score>" values of the review form as a map; null when a goal is scored twice. */
 export function parseScores(values: string[] | undefined): Map<string, number> | null {
   const scores = new Map<string, number>();

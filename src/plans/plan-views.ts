@@ -1,3 +1,4 @@
+import type { FieldErrors } from '../common/errors/domain-errors';
 import type { ActivityCategory } from '../activities/activities.enums';
 import type { PlanResidentView } from './plan-access';
 import type { GoalRowView } from './plan-form';
@@ -77,6 +78,8 @@ export interface ReviewFormView {
   staff: { id: string; name: string; jobRoleKey: string; checked: boolean }[];
   values: Record<string, unknown>;
   defaultNextReviewMonths: number;
+  /** After a refused submission: the scores and participants it also lacks (`reviewCompletenessErrors`). */
+  alsoInvalid?: FieldErrors;
 }
 
 export interface OverdueView {

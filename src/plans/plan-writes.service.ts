@@ -17,7 +17,7 @@ import { GoalAttainment } from './entities/goal-attainment.entity';
 import { PlanGoal } from './entities/plan-goal.entity';
 import { PlanReview } from './entities/plan-review.entity';
 import { assertAgreed, assertDraft } from './plan-access';
-import { addMonths, GoalInput, parseGoalRows, parseScores, REVIEW_INTERVAL_MONTHS } from './plan-form';
+import { addMonths, GoalInput, parseGoalRows, parseScores, REVIEW_INTERVAL_MONTHS, reviewCompletenessErrors } from './plan-form';
 import { recordPlanHistory } from './plan-history';
 import { PlanRecords } from './plan-records.service';
 import { isoDateError } from '../common/http/form-fields';
@@ -171,10 +171,9 @@ export class PlanWritesService {
     // Only the relatives and staff the form offered: an id of anyone else (another home's included) is refused.
     if (familyIds.some((id) => !family.some((f) => f.id === id))) errors.familyMemberIds = { key: 'validation.isIn' };
     if (staffIds.some((id) => !staff.some((s) => s.id === id))) errors.staffMemberIds = { key: 'validation.isIn' };
-    if (!residentTookPart && familyIds.length === 0 && staffIds.length === 0) errors.participants = { key: 'plans.noParticipants' };
     const scores = parseScores(input.scores);
     if (!scores || [...scores.keys()].some((goalId) => !goals.some((g) => g.id === goalId))) errors.scores = { key: 'validation.isIn' };
-    else for (const goal of goals) if (!scores.has(goal.id)) errors[`score.${goal.id}`] = { key: 'plans.scoreRequired' };
+    Object.assign(errors, reviewCompletenessErrors(goals, new Set(scores?.keys() ?? goals.map((g) => g.id)), { residentTookPart, others: familyIds.length + staffIds.length }));
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
 
     return this.unitOfWork.transaction(async (m) => {

@@ -20,7 +20,7 @@ import { PlanReview } from './entities/plan-review.entity';
 import { assertAgreed, assertDraft, isCurrent, residentHead } from './plan-access';
 import {
   attendedForGoal, daysBetween, gasLabelKey, GAS_SCORES, goalRowsFromBody, goalRowsFromGoals, goalRowViews, idsFromBody,
-  REVIEW_INTERVAL_MONTHS, scoresFromBody, signedScore,
+  REVIEW_INTERVAL_MONTHS, reviewCompletenessErrors, scoresFromBody, signedScore,
 } from './plan-form';
 import { PlanRecords } from './plan-records.service';
 import {
@@ -150,6 +150,8 @@ export class PlansService {
       staff: staff.map((s) => ({ ...s, checked: chosenStaff.has(s.id) })),
       values: { reviewedOn: today, minutes: '0', nextReviewOn: '', notes: '', residentTookPart },
       defaultNextReviewMonths: REVIEW_INTERVAL_MONTHS,
+      // Shown again after a refusal: what the service would also refuse, beside the form's own errors.
+      ...(body ? { alsoInvalid: reviewCompletenessErrors(goals, new Set(chosenScores.keys()), { residentTookPart, others: chosenFamily.size + chosenStaff.size }) } : {}),
     };
   }
 

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, StepRequiredError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../errors/domain-errors';
+import { DomainError, FieldErrors, StepRequiredError, TooManyRequestsError, UnauthenticatedError, ValidationError } from '../errors/domain-errors';
 import { translate } from '../i18n/i18n';
 import { messageText } from '../i18n/message-text';
 import { wantsJson } from '../http/session';
@@ -47,7 +47,9 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (cause instanceof TooManyRequestsError) res.setHeader('Retry-After', String(cause.retryAfterSeconds));
     if (exception instanceof FormRejection && !wantsJson(req)) {
       const problem = this.describe(exception.error);
-      const errors = this.translateFields(locale, problem.fields);
+      // The refusal's own fields win; the page adds what else this submission lacks (FormViewOptions.context).
+      const alsoInvalid = exception.viewData.alsoInvalid as FieldErrors | undefined;
+      const errors = this.translateFields(locale, alsoInvalid ? { ...alsoInvalid, ...problem.fields } : problem.fields);
       res.status(problem.status).render(exception.template, {
         formAction: req.originalUrl,
         ...exception.viewData,

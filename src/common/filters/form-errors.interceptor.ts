@@ -11,7 +11,11 @@ export interface FormViewOptions {
   template: string;
   /** Fixed view data the template needs besides the submitted values (a heading, a mode). */
   data?: Record<string, unknown>;
-  /** Loads the rest of the page (lists beside the form, the record's name) from the controller. */
+  /**
+   * Loads the rest of the page (lists beside the form, the record's name) from the controller. It may
+   * return `alsoInvalid` (FieldErrors): what the service would refuse in the same submission once the
+   * fields pass, so a refusal by the DTO's checks marks those too and the form is mended in one round.
+   */
   context?: (controller: never, req: Request) => Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
