@@ -223,7 +223,7 @@ describe('Staff', () => {
       const user = await createUser(t, { role: 'manager', homeIds: [home.id], locale: 'it' });
       const agent = await signIn(t, user.email, user.password);
       const page = await agent.get(`/staff/${member.id}`).expect(200);
-      expect(page.text).toContain('Operatore socio-sanitario (OSS)');
+      expect(page.text).toContain('Operatore/trice socio-sanitario/a (OSS)');
       expect(page.text).toContain('Nucleo');
       expect(page.text).toContain('Invita ad avere un account');
     });
