@@ -193,6 +193,11 @@ describe('Issued quarterly reports (issue 18 item 2)', () => {
           expect(got.headers['x-report-sha256']).toBe(copy === 'names' ? row.pdfSha256 : row.pdfWithoutNamesSha256);
         }
       }
+      // Named with the home, in the language each version was printed in.
+      expect((await download(agents.manager, `/reports/issued.pdf?${q}&version=1`)).headers['content-disposition'])
+        .toBe('attachment; filename="insieme-casa-serena-quarterly-report-2026-q3-version-1.pdf"');
+      expect((await download(agents.manager, `/reports/issued.pdf?${q}&version=2&copy=withoutNames`)).headers['content-disposition'])
+        .toBe('attachment; filename="insieme-casa-serena-report-trimestrale-2026-q3-versione-2-senza-nomi.pdf"');
       // The quarter's PDF is now the latest version's.
       const latest = await download(agents.manager, `/reports/quarterly.pdf?${q}`);
       expect((latest.body as Buffer).equals(v2.pdf)).toBe(true);

@@ -172,7 +172,7 @@ describe('Printable PDFs: resident summary and activity calendar', () => {
     it('should give staff the whole record: profile with care notes, plan detail, notes, contributions, check-ins and feedback', async () => {
       const { text, response } = await pdf(agents.manager, summary(anna));
       expect(response.headers['content-type']).toBe('application/pdf');
-      expect(response.headers['content-disposition']).toMatch(/^attachment; filename="insieme-anna-alberti-\d{4}-\d{2}-\d{2}\.pdf"$/);
+      expect(response.headers['content-disposition']).toMatch(/^attachment; filename="insieme-anna-alberti-summary-\d{4}-\d{2}-\d{2}\.pdf"$/);
       expect(response.headers['cache-control']).toBe('no-store');
       expect(text).toContain('Resident summary'.toUpperCase());
       expect(text).toContain('Anna Alberti');

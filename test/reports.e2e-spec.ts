@@ -390,7 +390,7 @@ describe('Quarterly co-production report', () => {
     it('should download as a PDF named after the home and quarter', () => {
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('application/pdf');
-      expect(response.headers['content-disposition']).toBe('attachment; filename="insieme-casa-prova-2026-Q3.pdf"');
+      expect(response.headers['content-disposition']).toBe('attachment; filename="insieme-casa-prova-quarterly-report-2026-q3.pdf"');
       expect((response.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
     });
 

@@ -110,7 +110,9 @@ describe('On screen (issue 18 item 9)', () => {
       for (const [role, locale] of [['coordinator', 'en'], ['coordinator', 'it'], ['manager', 'en']]) {
         const copy = await pdf(agents[role], `/reports/quarterly-without-names.pdf?${query()}&locale=${locale}`);
         expect(copy.status).toBe(200);
-        expect(copy.res.headers['content-disposition']).toBe('attachment; filename="insieme-casa-girasole-2026-Q3-without-names.pdf"');
+        expect(copy.res.headers['content-disposition']).toBe(locale === 'it'
+          ? 'attachment; filename="insieme-casa-girasole-report-trimestrale-2026-q3-senza-nomi.pdf"'
+          : 'attachment; filename="insieme-casa-girasole-quarterly-report-2026-q3-without-names.pdf"');
         expect(copy.text).toContain('Casa Girasole');
         expect(copy.text).toMatch(locale === 'it' ? /Luglio – settembre 2026/ : /July – September 2026/);
         const named = PEOPLE.filter((name) => new RegExp(`\\b${name}\\b`).test(copy.text));

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { sendAs } from '../common/http/download-name';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -72,7 +73,7 @@ export class DataProtectionController {
   async exportJson(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const data = await this.subjectAccess.exportFor(user, id, 'json', { ip: clientIp(req), userAgent: req.get('user-agent') });
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.meta.residentId, data.meta.generatedAt)}.json"`);
+    sendAs(res, 'attachment', req.locale, 'subjectAccess', fileParams(data.meta), 'json');
     res.send(JSON.stringify(data, null, 2));
   }
 
@@ -80,7 +81,7 @@ export class DataProtectionController {
   async exportPdf(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const data = await this.subjectAccess.exportFor(user, id, 'pdf', { ip: clientIp(req), userAgent: req.get('user-agent') });
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.meta.residentId, data.meta.generatedAt)}.pdf"`);
+    sendAs(res, 'attachment', req.locale, 'subjectAccess', fileParams(data.meta), 'pdf');
     await renderSubjectAccessPdf(data, { locale: req.locale }, res);
   }
 
@@ -103,6 +104,7 @@ export class DataProtectionController {
 }
 
 /** The file name says whose export it is by id only: a name in a download's file name travels far. */
-function fileName(residentId: string, generatedAt: string): string {
-  return `insieme-subject-access-${residentId.slice(0, 8)}-${generatedAt.slice(0, 10)}`;
+/** The resident by the start of their id, not their name: the file name travels where the file's contents may not. */
+function fileParams(meta: { residentId: string; generatedAt: string }): Record<string, string> {
+  return { id: meta.residentId.slice(0, 8), date: meta.generatedAt.slice(0, 10) };
 }

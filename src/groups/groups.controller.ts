@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { sendAs } from '../common/http/download-name';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { FormView } from '../common/decorators/form-view.decorator';
@@ -42,7 +43,7 @@ export class GroupsController {
   async csv(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Query() query: GroupViewQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const view = await this.groups.view(user, id, query.quarter, query.sort ?? 'name', query.dir ?? 'asc');
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="insieme-group-${view.quarter}.csv"`);
+    sendAs(res, 'attachment', req.locale, 'group', { group: view.group.name, quarter: view.quarter }, 'csv');
     res.send(groupCsv(view.group, view.quarter, view.table, req.locale));
   }
 

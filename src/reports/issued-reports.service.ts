@@ -36,6 +36,14 @@ export interface IssuedVersion {
   modelSha256: string;
 }
 
+/** An issued copy's stored bytes, with its home's name for the file name. */
+export interface IssuedDownload {
+  issued: IssuedVersion;
+  homeName: string;
+  pdf: Buffer;
+  sha256: string;
+}
+
 /** A quarter as a reader sees it: the issued model when it was issued (else the figures now), and what has changed since. */
 export interface QuarterView {
   report: QuarterlyReport;
@@ -58,9 +66,7 @@ export interface IssuedQuarter {
 }
 
 /** A reprint: the stored bytes of an issued copy, or (never issued) the report to render. */
-export type Reprint =
-  | { issued: IssuedVersion; pdf: Buffer; sha256: string }
-  | { issued: null; report: QuarterlyReport };
+export type Reprint = IssuedDownload | { issued: null; report: QuarterlyReport };
 
 const LISTED = ['id', 'homeId', 'quarter', 'version', 'locale', 'issuedAt', 'issuedBy', 'issuedByName', 'pdfSha256', 'pdfWithoutNamesSha256', 'modelSha256'] as const;
 
@@ -231,7 +237,7 @@ export class IssuedReportsService {
    * and admins, the copy without names for every reader (coordinators and group managers read only
    * that one, of any version). Audited as an export.
    */
-  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin): Promise<{ issued: IssuedVersion; pdf: Buffer; sha256: string }> {
+  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin): Promise<IssuedDownload> {
     if (!(REPORT_READERS as readonly Role[]).includes(user.role) || (copy === 'names' && !canExportReports(user))) throw new ForbiddenError();
     assertHomeAccess(user, homeId);
     const found = (await this.versions(homeId, quarter)).find((v) => v.version === version);
@@ -278,12 +284,13 @@ export class IssuedReportsService {
     });
   }
 
-  private async download(user: SessionUser, issued: IssuedVersion, copy: Copy, origin: ExportOrigin): Promise<{ issued: IssuedVersion; pdf: Buffer; sha256: string }> {
+  private async download(user: SessionUser, issued: IssuedVersion, copy: Copy, origin: ExportOrigin): Promise<IssuedDownload> {
     const row = await this.unitOfWork.manager.findOneByOrFail(IssuedReport, { id: issued.id });
     await this.reports.recordExport(user, issued.homeId, issued.quarter, `pdf:${copy} (issued v${issued.version})`, origin, issued.id);
+    const homeName = (await this.homes.nameOf(issued.homeId)) ?? '';
     return copy === 'names'
-      ? { issued, pdf: row.pdf, sha256: row.pdfSha256 }
-      : { issued, pdf: row.pdfWithoutNames, sha256: row.pdfWithoutNamesSha256 };
+      ? { issued, homeName, pdf: row.pdf, sha256: row.pdfSha256 }
+      : { issued, homeName, pdf: row.pdfWithoutNames, sha256: row.pdfWithoutNamesSha256 };
   }
 
   private async versions(homeId: string, quarter: string): Promise<IssuedVersion[]> {

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ActivitiesService } from '../activities/activities.service';
 import { CalendarQuery } from '../activities/dto/activity.dto';
+import { sendAs } from '../common/http/download-name';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
@@ -41,7 +42,7 @@ export class PrintablesController {
   async residentSummary(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const summary = await this.summaries.exportFor(user, id, { ip: clientIp(req), userAgent: req.get('user-agent') });
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="insieme-${fileSlug(summary.profile.fullName)}-${summary.meta.to}.pdf"`);
+    sendAs(res, 'attachment', req.locale, 'residentSummary', { name: summary.profile.fullName, date: summary.meta.to }, 'pdf');
     await renderResidentSummaryPdf(summary, { locale: req.locale }, res);
   }
 
@@ -54,7 +55,7 @@ export class PrintablesController {
   async residentWeek(@CurrentUser() user: SessionUser, @Param('id', ParseIdPipe) id: string, @Query() query: ResidentWeekQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const sheet = await this.residentWeekSheet(user, id, query.date);
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="insieme-${fileSlug(sheet.name)}-week-${sheet.first}.pdf"`);
+    sendAs(res, 'inline', req.locale, 'residentWeek', { name: sheet.name, date: sheet.first }, 'pdf');
     await renderResidentWeekPdf(sheet, { locale: req.locale }, res);
   }
 
@@ -91,7 +92,7 @@ export class PrintablesController {
   async calendar(@CurrentUser() user: SessionUser, @Query() query: CalendarQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const sheet = await this.calendarSheet(user, query);
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `inline; filename="insieme-calendar-${sheet.view}-${sheet.first}${query.paper === 'a3' ? '-a3' : ''}.pdf"`);
+    sendAs(res, 'inline', req.locale, 'calendar', { view: sheet.view, date: sheet.first, paper: query.paper === 'a3' ? 'a3' : '' }, 'pdf');
     await renderCalendarPdf(sheet, { locale: req.locale, paper: query.paper }, res);
   }
 
@@ -160,6 +161,3 @@ export class PrintablesController {
 }
 
 /** "Nives Mazzoni" -> "nives-mazzoni": a name safe in a download's file name. */
-function fileSlug(name: string): string {
-  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'resident';
-}

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { sendAs } from '../common/http/download-name';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
@@ -9,7 +10,7 @@ import { translate } from '../common/i18n/i18n';
 import { formatQuarter } from '../common/views/format';
 import { IssuedPdfQuery, IssueReportDto, QuarterlyCsvQuery, QuarterlyPdfQuery, QuarterlyPreviewQuery } from './dto/report-query.dto';
 import { NotFoundError } from '../common/errors/domain-errors';
-import { IssuedReportsService, IssuedVersion } from './issued-reports.service';
+import { IssuedDownload, IssuedReportsService } from './issued-reports.service';
 import { renderQuarterlyReportPdf } from './pdf/quarterly-report.pdf';
 import { reportCsv } from './report-csv';
 import { issuedListView, quarterlyReportView } from './report-view';
@@ -74,7 +75,7 @@ export class ReportsController {
     }
     const report = reprint.report;
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="insieme-${report.meta.homeSlug}-${report.meta.quarter}.pdf"`);
+    sendAs(res, 'attachment', query.locale ?? req.locale, 'quarterly', { home: report.meta.homeName, quarter: report.meta.quarter }, 'pdf');
     await renderQuarterlyReportPdf(report, { locale: query.locale ?? req.locale }, res);
   }
 
@@ -88,7 +89,7 @@ export class ReportsController {
     }
     const report = reprint.report;
     res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', `attachment; filename="insieme-${report.meta.homeSlug}-${report.meta.quarter}-without-names.pdf"`);
+    sendAs(res, 'attachment', query.locale ?? req.locale, 'quarterlyWithoutNames', { home: report.meta.homeName, quarter: report.meta.quarter }, 'pdf');
     await renderQuarterlyReportPdf(report, { locale: query.locale ?? req.locale }, res);
   }
 
@@ -98,16 +99,17 @@ export class ReportsController {
   async csv(@CurrentUser() user: SessionUser, @Query() query: QuarterlyCsvQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const report = await this.issued.csvModel(user, query.homeId, query.quarter, `csv:${query.table}`, { ip: clientIp(req), userAgent: req.get('user-agent') });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="insieme-${report.meta.homeSlug}-${report.meta.quarter}-${query.table}.csv"`);
+    sendAs(res, 'attachment', req.locale, 'csv', { home: report.meta.homeName, quarter: report.meta.quarter, table: query.table }, 'csv');
     res.send(reportCsv(report, query.table, req.locale));
   }
 }
 
 /** An issued copy as stored, with its SHA-256 (hex, and as RFC 9530's Repr-Digest) and version. */
-function sendIssued(res: Response, stored: { issued: IssuedVersion; pdf: Buffer; sha256: string }, copy: string): void {
+function sendIssued(res: Response, stored: IssuedDownload, copy: string): void {
   const { issued } = stored;
   res.setHeader('Content-Type', 'application/pdf');
-  res.setHeader('Content-Disposition', `attachment; filename="insieme-${issued.quarter}-v${issued.version}${copy === 'names' ? '' : '-without-names'}.pdf"`);
+  // Named in the language the copy was printed in.
+  sendAs(res, 'attachment', issued.locale, copy === 'names' ? 'issued' : 'issuedWithoutNames', { home: stored.homeName, quarter: issued.quarter, version: issued.version }, 'pdf');
   res.setHeader('X-Report-Sha256', stored.sha256);
   res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(stored.sha256, 'hex').toString('base64')}:`);
   res.setHeader('X-Report-Version', String(issued.version));
