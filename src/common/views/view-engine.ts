@@ -6,6 +6,7 @@ import type { HelperOptions, RuntimeOptions, TemplateDelegate } from 'handlebars
 import { messageSource, translate } from '../i18n/i18n';
 import { errorSummary, htmlText } from './error-summary';
 import { formatDate, formatDateTime, formatQuarter, formatQuarterShort } from './format';
+import { linkifyHtml } from './linkify';
 import { VIEWS_DIR } from '../paths';
 
 /** Every helper a template may call; anything else is a compile error, found when the view is first compiled. */
@@ -31,6 +32,8 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
   formatQuarterShort(this: unknown, value: unknown, options: HelperOptions) {
     return formatQuarterShort(value, rootLocale(options));
   },
+  /** `{{linkify body}}`: free text escaped, its http(s) addresses as links (linkify.ts). */
+  linkify: (text: unknown) => new Handlebars.SafeString(linkifyHtml(text)),
   eq: (a: unknown, b: unknown) => a === b,
   neq: (a: unknown, b: unknown) => a !== b,
   array: (...items: unknown[]) => items.slice(0, -1),
