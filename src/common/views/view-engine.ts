@@ -46,8 +46,11 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
 /**
  * Compiled with the helper list declared: `{{title}}` is then a plain lookup instead of a check for a
  * helper of that name first, and a misspelt helper fails at compile time rather than printing nothing.
+ * `preventIndent`: Handlebars otherwise indents every line of a partial written on a line of its own,
+ * the lines of a value too, so a refused message's second line came back in its textarea with spaces
+ * before it.
  */
-export const VIEW_COMPILE_OPTIONS: CompileOptions = { knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])), knownHelpersOnly: true };
+export const VIEW_COMPILE_OPTIONS: CompileOptions = { knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])), knownHelpersOnly: true, preventIndent: true };
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
 
 /** As hbs did: a template may read inherited properties, such as an entity's getter (the templates are ours, not users'). */
