@@ -482,7 +482,7 @@ describe('Messages between a home and relatives', () => {
   describe('addresses in messages', () => {
     const link = (href: string) => `<a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${href}</a>`;
 
-    it('should show an http(s) address as a link on both sides, the rest of the message escaped, and no other scheme as a link', async () => {
+    it('ASVS 5.0 V1.2.2: should show an http(s) address as a link on both sides, the rest of the message escaped, and no other scheme as a link', async () => {
       const body = [
         'The choir sings (https://example.org/coro?anno=2026&mese=12). Also http://casa.example.it/menu!',
         'javascript:alert(1) and JavaScript:alert(2)',
