@@ -478,4 +478,31 @@ describe('Messages between a home and relatives', () => {
       expect(await t.dataSource.getRepository(Message).countBy({ body: `${'a'.repeat(2000)}\n${'b'.repeat(1999)}` })).toBe(1);
     });
   });
+
+  describe('addresses in messages', () => {
+    const link = (href: string) => `<a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${href}</a>`;
+
+    it('ASVS 5.0 V1.2.2: should show an http(s) address as a link on both sides, the rest of the message escaped, and no other scheme as a link', async () => {
+      const body = [
+        'The choir sings (https://example.org/coro?anno=2026&mese=12). Also http://casa.example.it/menu!',
+        'javascript:alert(1) and JavaScript:alert(2)',
+        'https://evil.example/"><script>alert(3)</script>',
+        "https://evil.example/a'onmouseover='alert(4)",
+      ].join('\n');
+      const lina = await createResident(t, home.id, { firstName: 'Lina', lastName: 'Collegata' });
+      const writer = await relativeOf(lina);
+      expect((await post(writer.agent, `/portal/residents/${lina.id}/messages`, { body })).status).toBe(303);
+      for (const [reader, path] of [[writer, `/portal/residents/${lina.id}/messages`], [coordinator, `/residents/${lina.id}/messages`]] as const) {
+        const html = (await reader.agent.get(path).expect(200)).text;
+        const thread = html.slice(html.indexOf('<ol class="message-thread">'), html.indexOf('</ol>'));
+        expect(thread).toContain(`(${link('https://example.org/coro?anno&#x3D;2026&amp;mese&#x3D;12')}). Also ${link('http://casa.example.it/menu')}!`);
+        expect(thread).toContain(`${link('https://evil.example/')}&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;`);
+        expect(thread).toContain(link('https://evil.example/a&#x27;onmouseover&#x3D;&#x27;alert(4)'));
+        expect(thread).toContain('javascript:alert(1) and JavaScript:alert(2)');
+        expect(thread).not.toMatch(/<script|href="javascript:|href="JavaScript:/);
+        // Only the four addresses became links.
+        expect(thread.match(/<a /g)).toHaveLength(4);
+      }
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { Notification } from '../src/notifications/entities/notification.entity'
 import { Participation } from '../src/activities/entities/participation.entity';
 import { Role } from '../src/auth/auth.enums';
 import { AuthService } from '../src/auth/auth.service';
+import { User } from '../src/auth/entities/user.entity';
 import type { SessionUser } from '../src/common/access/session-user';
 import { todayIn } from '../src/common/time/zoned';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
@@ -451,6 +452,66 @@ describe('Family and volunteer portals', () => {
       } finally {
         await t.dataSource.getRepository(FamilyLink).update({ familyMemberId: ben.familyMemberId, residentId: bruno.id }, { active: true });
       }
+    });
+  });
+
+  describe('what a relative wrote, read back (found by a review as a relative)', () => {
+    const link = (href: string) => `<a href="${href}" rel="noopener noreferrer nofollow" target="_blank">${href}</a>`;
+
+    it('should show the sender the full text of their offer and idea with the home\'s answer, and another family none of it', async () => {
+      const tea = await createActivity(t, home.id, { title: 'Merenda in terrazza', startsAt: new Date(Date.now() + 3 * DAY), visibleToFamilies: true });
+      // A second relative of Rosa who contributes too, reading in Italian: a family of her own on the same page.
+      const cousin = await relative(rosa, { primaryContact: false });
+      await t.dataSource.getRepository(User).update({ id: cousin.user.id }, { locale: 'it' });
+
+      expect((await post(ada.agent, `/portal/residents/${rosa.id}/offers`, { activityId: tea.id, kind: 'deliver', message: 'OFFERTEXT-ADA: I can bake a cake <b>too</b>, see https://example.org/torta.' })).status).toBe(303);
+      expect((await post(cousin.agent, `/portal/residents/${rosa.id}/offers`, { activityId: tea.id, kind: 'join', message: 'OFFERTEXT-CUGINA: porto le tazze' })).status).toBe(303);
+      expect((await post(ada.agent, `/portal/residents/${rosa.id}/suggestions`, {
+        kind: 'activity_idea', residentId: rosa.id, title: 'Tea on Thursdays', body: 'IDEATEXT-ADA: tea with biscotti every Thursday,\nin the garden when it is warm.',
+      })).status).toBe(303);
+      const idea = await t.dataSource.getRepository(Suggestion).findOneByOrFail({ title: 'Tea on Thursdays' });
+      await t.get(SuggestionsService).respond(await sessionUser(coordinator), idea.id, { status: 'accepted', response: 'ANSWERTEXT: from next week (https://example.org/menu).' });
+      const adaOffer = await t.dataSource.getRepository(HelpOffer).findOneByOrFail({ activityId: tea.id, familyMemberId: ada.familyMemberId });
+      await t.get(HelpOffersService).respond(await sessionUser(coordinator), adaOffer.id, 'declined');
+
+      // The sender reads her words and the answer on her relative's page, in English.
+      const page = (await ada.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text;
+      const myOffer = section(page, 'coming').split('id="activity-').find((part) => part.startsWith(tea.id))!;
+      expect(myOffer).toContain('Not this time');
+      expect(myOffer).toContain('Your message to the staff');
+      expect(myOffer).toContain(`OFFERTEXT-ADA: I can bake a cake &lt;b&gt;too&lt;/b&gt;, see ${link('https://example.org/torta')}.`);
+      expect(myOffer).not.toContain('OFFERTEXT-CUGINA');
+      const mine = section(page, 'my-suggestions');
+      expect(mine).toContain('What you wrote');
+      expect(mine).toContain('IDEATEXT-ADA: tea with biscotti every Thursday,\nin the garden when it is warm.');
+      expect(mine).toContain(`ANSWERTEXT: from next week (${link('https://example.org/menu')}).`);
+      // And on the family home page, where her suggestions are listed too.
+      const onHomePage = section((await ada.agent.get('/portal').expect(200)).text, 'my-suggestions');
+      expect(onHomePage).toContain('IDEATEXT-ADA');
+      expect(onHomePage).toContain('ANSWERTEXT');
+
+      // The other relative of Rosa reads her own offer, in Italian, and nothing Ada wrote.
+      const cousinPage = (await cousin.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text;
+      const theirOffer = section(cousinPage, 'coming').split('id="activity-').find((part) => part.startsWith(tea.id))!;
+      expect(theirOffer).toContain('Il tuo messaggio al personale');
+      expect(theirOffer).toContain('OFFERTEXT-CUGINA: porto le tazze');
+      expect(section((await cousin.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text, 'my-suggestions')).toContain('Non hai ancora inviato proposte.');
+      // No other family reads any of it: Rosa's other relatives, another resident's, on every portal page.
+      for (const [other, paths] of [
+        [cousin, ['/portal', `/portal/residents/${rosa.id}`]],
+        [viewer, ['/portal', `/portal/residents/${rosa.id}`]],
+        [ben, ['/portal', `/portal/residents/${bruno.id}`]],
+      ] as const) {
+        for (const path of paths) {
+          const html = (await other.agent.get(path).expect(200)).text;
+          for (const words of ['OFFERTEXT-ADA', 'IDEATEXT-ADA', 'ANSWERTEXT', 'Tea on Thursdays']) expect(html).not.toContain(words);
+        }
+      }
+      // Staff read both offers' messages on the activity, as before.
+      const staff = await signIn(t, coordinator.email, coordinator.password);
+      const activityPage = (await staff.get(`/activities/${tea.id}`).expect(200)).text;
+      expect(activityPage).toContain('OFFERTEXT-ADA');
+      expect(activityPage).toContain('OFFERTEXT-CUGINA');
     });
   });
 

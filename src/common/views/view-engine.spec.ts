@@ -79,6 +79,14 @@ describe('view engine', () => {
     }
   });
 
+  it('should keep a multi-line value as written when a partial on its own line shows it, a refused form\'s textarea included', () => {
+    const html = render('messages/family-thread.hbs', {
+      cache: true, layout: false, locale: 'en', resident: { id: 'r1', displayName: 'Rosa' }, messages: [], canWrite: true, maxLength: 4000,
+      values: { body: 'First line\nsecond line\n  third, indented by its writer' }, errors: { body: 'Too long' },
+    });
+    expect(html).toContain('>First line\nsecond line\n  third, indented by its writer</textarea>');
+  });
+
   it('passes a failing template to the callback instead of throwing', () => {
     let failure: unknown;
     renderView(join(VIEWS_DIR, 'no-such-view.hbs'), {}, (error) => (failure = error));

@@ -6,6 +6,7 @@ import type { HelperOptions, RuntimeOptions, TemplateDelegate } from 'handlebars
 import { messageSource, translate } from '../i18n/i18n';
 import { errorSummary, htmlText } from './error-summary';
 import { formatDate, formatDateTime, formatQuarter, formatQuarterShort } from './format';
+import { linkifyHtml } from './linkify';
 import { VIEWS_DIR } from '../paths';
 
 /** Every helper a template may call; anything else is a compile error, found when the view is first compiled. */
@@ -31,6 +32,8 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
   formatQuarterShort(this: unknown, value: unknown, options: HelperOptions) {
     return formatQuarterShort(value, rootLocale(options));
   },
+  /** `{{linkify body}}`: free text escaped, its http(s) addresses as links (linkify.ts). */
+  linkify: (text: unknown) => new Handlebars.SafeString(linkifyHtml(text)),
   eq: (a: unknown, b: unknown) => a === b,
   neq: (a: unknown, b: unknown) => a !== b,
   array: (...items: unknown[]) => items.slice(0, -1),
@@ -43,8 +46,11 @@ const HELPERS: Record<string, Handlebars.HelperDelegate> = {
 /**
  * Compiled with the helper list declared: `{{title}}` is then a plain lookup instead of a check for a
  * helper of that name first, and a misspelt helper fails at compile time rather than printing nothing.
+ * `preventIndent`: Handlebars otherwise indents every line of a partial written on a line of its own,
+ * the lines of a value too, so a refused message's second line came back in its textarea with spaces
+ * before it.
  */
-export const VIEW_COMPILE_OPTIONS: CompileOptions = { knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])), knownHelpersOnly: true };
+export const VIEW_COMPILE_OPTIONS: CompileOptions = { knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true])), knownHelpersOnly: true, preventIndent: true };
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
 
 /** As hbs did: a template may read inherited properties, such as an entity's getter (the templates are ours, not users'). */
