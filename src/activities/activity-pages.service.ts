@@ -228,6 +228,8 @@ export class ActivityPagesService {
       phases: PHASES,
       actorTypes: ACTOR_TYPES,
       kinds: ['deliver', 'join'],
+      // The contribution form offers the people of the kind chosen only (it works without the script).
+      scripts: canRecordContribution ? ['/static/js/contribution-form.js'] : [],
     };
   }
 
