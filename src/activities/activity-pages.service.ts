@@ -243,9 +243,9 @@ export class ActivityPagesService {
     const name = (v: { firstName: string; lastName: string }) => `${v.firstName} ${v.lastName}`;
     return {
       volunteers: choices.filter((v) => !v.notAssignable).map((v) => ({ id: v.id, name: name(v) })),
-      volunteersNotConfirmable: choices.filter((v) => v.notAssignable).map((v) => ({
-        id: v.id, name: name(v), checkExpiredOn: v.notAssignable!.reason === 'checkExpired' ? v.notAssignable!.expiredOn : null,
-      })),
+      volunteersNotConfirmable: choices.flatMap(({ notAssignable: why, ...v }) => (why ? [{
+        id: v.id, name: name(v), checkExpiredOn: why.reason === 'checkExpired' ? why.expiredOn : null,
+      }] : [])),
     };
   }
 
