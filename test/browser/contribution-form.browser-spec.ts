@@ -31,6 +31,8 @@ describeInBrowser('The contribution form offers the people of the kind chosen, i
     home = await createHome(t, { name: 'Casa Gentile' });
     await createResident(t, home.id, { firstName: 'Rina', lastName: 'Ospite' });
     await createVolunteer(t, home.id, { firstName: 'Vera', lastName: 'Volontaria' });
+    // Time given before a check ran out is still counted: a contribution may name them; an offer may not.
+    await createVolunteer(t, home.id, { firstName: 'Zeno', lastName: 'Scaduto', backgroundCheckOn: '2022-03-03', backgroundCheckExpiresOn: '2025-03-03' });
     staffId = (await createStaffMember(t, home.id, { firstName: 'Sergio', lastName: 'Operatore' })).id;
     coordinator = await createUser(t, { role: 'coordinator', homeIds: [home.id] });
     baseUrl = await listen(t);
@@ -50,7 +52,7 @@ describeInBrowser('The contribution form offers the people of the kind chosen, i
       // The form opens on residents.
       expect(await offered(page)).toEqual([':Choose a person', 'resident:Rina Ospite']);
       await page.selectOption('#field-actorType', 'volunteer');
-      expect(await offered(page)).toEqual([':Choose a person', 'volunteer:Vera Volontaria']);
+      expect(await offered(page)).toEqual([':Choose a person', 'volunteer:Zeno Scaduto', 'volunteer:Vera Volontaria']);
       await page.selectOption('#field-personId', { label: 'Vera Volontaria' });
       // Another kind: the volunteer chosen is not of it, so nobody is chosen.
       await page.selectOption('#field-actorType', 'staff');
@@ -80,6 +82,10 @@ describeInBrowser('The contribution form offers the people of the kind chosen, i
       await signInAs(page, baseUrl, coordinator.email, coordinator.password);
       await page.goto(`${baseUrl}/activities/${activity.id}`);
       expect(await offered(page)).toEqual([':Choose a person', 'resident:Rina Ospite']);
+      // The offer form beside it lists the volunteer whose check ran out apart, disabled, with the reason.
+      expect(await page.$$eval('#field-volunteerId option', (options) => options.map((o) => `${o.textContent}${(o as HTMLOptionElement).disabled ? ' (disabled)' : ''}`)))
+        .toEqual(['—', 'Vera Volontaria', 'Zeno Scaduto — check expired on 3 March 2025 (disabled)']);
+      expect(await accessibilityViolations(page)).toEqual([]);
       // What a page without the script could send: a volunteer's kind with a member of staff.
       await page.selectOption('#field-actorType', 'volunteer');
       await page.evaluate((id) => {
@@ -90,7 +96,7 @@ describeInBrowser('The contribution form offers the people of the kind chosen, i
       expect(await page.textContent('#error-personId')).toBe('Choose a person of this home of the kind selected.');
       expect(await page.inputValue('#field-actorType')).toBe('volunteer');
       expect(await page.inputValue('#field-personId')).toBe(staffId);
-      expect(await offered(page)).toEqual([':Choose a person', 'volunteer:Vera Volontaria', 'staff:Sergio Operatore']);
+      expect(await offered(page)).toEqual([':Choose a person', 'volunteer:Zeno Scaduto', 'volunteer:Vera Volontaria', 'staff:Sergio Operatore']);
       expect(await t.dataSource.getRepository(Contribution).countBy({ activityId: activity.id })).toBe(0);
       // Choosing the kind again offers that kind only.
       await page.selectOption('#field-actorType', 'staff');
