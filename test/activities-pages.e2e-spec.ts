@@ -519,9 +519,11 @@ describe('Activity types, calendar and activity pages', () => {
     it('should not confirm a volunteer whose background check has expired, and say why', async () => {
       const expired = await createVolunteer(t, home.id, { firstName: 'Ettore', lastName: 'Scaduto', backgroundCheckOn: '2020-01-01', backgroundCheckExpiresOn: '2021-01-01' });
       const activity = await createActivity(t, home.id, { activityTypeId: typeId, startsAt: localToUtc('2026-12-01', '10:00', ZONE) });
-      const recorded = await post(agents.coordinator, `/activities/${activity.id}/offers/on-behalf`, { volunteerId: expired.id, kind: 'deliver', message: 'Al telefono' });
-      expect(recorded.status).toBe(303);
-      const offer = await t.dataSource.getRepository(HelpOffer).findOneByOrFail({ activityId: activity.id, volunteerId: expired.id });
+      // An offer the volunteer made for themselves (staff cannot record one for them: see below).
+      const offer = await t.dataSource.getRepository(HelpOffer).save({
+        homeId: home.id, activityId: activity.id, offererType: 'volunteer', volunteerId: expired.id, familyMemberId: null, kind: 'deliver', status: 'offered',
+        message: 'Al telefono', respondedBy: null, respondedAt: null, createdBy: null,
+      });
       const page = await agents.coordinator.get(`/activities/${activity.id}`).expect(200);
       expect(page.text).toContain(`id="blocked-${offer.id}"`);
       expect(page.text).toMatch(new RegExp(`<button type="button" class="button" disabled aria-describedby="blocked-${offer.id}">`));
@@ -532,6 +534,74 @@ describe('Activity types, calendar and activity pages', () => {
       expect((await t.dataSource.getRepository(HelpOffer).findOneByOrFail({ id: offer.id })).status).toBe('offered');
       // Declining stays possible.
       expect((await post(agents.coordinator, `/activities/${activity.id}/offers/${offer.id}/respond`, { status: 'declined' })).status).toBe(303);
+    });
+
+    describe('volunteers who could not be confirmed, in the on-behalf form', () => {
+      /** The on-behalf form's volunteer list as sent. */
+      function volunteerSelect(html: string): string {
+        const select = /<select id="field-volunteerId" name="volunteerId"[^>]*>[\s\S]*?<\/select>/.exec(html);
+        expect(select).not.toBeNull();
+        return select![0];
+      }
+
+      let people: Record<'valid' | 'expired' | 'paused' | 'left' | 'noCheck', string>;
+      beforeAll(async () => {
+        const today = utcToLocal(new Date(), ZONE).date;
+        people = {
+          // A check that runs out today still holds today.
+          valid: (await createVolunteer(t, home.id, { firstName: 'Vito', lastName: 'Valido', backgroundCheckOn: '2024-01-01', backgroundCheckExpiresOn: today })).id,
+          expired: (await createVolunteer(t, home.id, { firstName: 'Elsa', lastName: 'Scaduta', backgroundCheckOn: '2023-03-03', backgroundCheckExpiresOn: '2026-03-03' })).id,
+          paused: (await createVolunteer(t, home.id, { firstName: 'Paola', lastName: 'Ferma', status: 'paused' })).id,
+          left: (await createVolunteer(t, home.id, { firstName: 'Lino', lastName: 'Partito', status: 'left' })).id,
+          noCheck: (await createVolunteer(t, home.id, { firstName: 'Nico', lastName: 'Nuovo' })).id,
+        };
+      });
+
+      it('should offer volunteers who can be confirmed, and show the others disabled with the reason in words', async () => {
+        const activity = await createActivity(t, home.id, { activityTypeId: typeId });
+        const select = volunteerSelect((await agents.coordinator.get(`/activities/${activity.id}`).expect(200)).text);
+        expect(select).toContain(`<option value="${people.valid}">Vito Valido</option>`);
+        expect(select).toContain(`<option value="${people.noCheck}">Nico Nuovo</option>`);
+        const [enabled, apart] = select.split('<optgroup label="Cannot be confirmed for now">');
+        expect(enabled).not.toContain('disabled');
+        expect(apart).toContain(`<option value="${people.expired}" disabled>Elsa Scaduta — check expired on 3 March 2026</option>`);
+        expect(apart).toContain(`<option value="${people.paused}" disabled>Paola Ferma — paused</option>`);
+        expect(select).not.toContain(people.left);
+        expect(enabled).not.toContain(people.expired);
+        expect(enabled).not.toContain(people.paused);
+      });
+
+      it('should say the reason in Italian, the first of the month as Italian writes it', async () => {
+        const coordinator = await createUser(t, { role: 'coordinator', homeIds: [home.id], locale: 'it' });
+        const agent = await signIn(t, coordinator.email, coordinator.password);
+        const soon = await createVolunteer(t, home.id, { firstName: 'Ugo', lastName: 'Primo', backgroundCheckOn: '2022-09-01', backgroundCheckExpiresOn: '2025-09-01' });
+        const activity = await createActivity(t, home.id, { activityTypeId: typeId });
+        const select = volunteerSelect((await agent.get(`/activities/${activity.id}`).expect(200)).text);
+        expect(select).toContain('<optgroup label="Non confermabili per ora">');
+        expect(select).toContain(`<option value="${soon.id}" disabled>Ugo Primo — verifica scaduta il 1° settembre 2025</option>`);
+        expect(select).toContain(`<option value="${people.paused}" disabled>Paola Ferma — in pausa</option>`);
+      });
+
+      it('should refuse recording an offer for them beside the field, with the reason, keeping what was typed', async () => {
+        const activity = await createActivity(t, home.id, { activityTypeId: typeId });
+        const expired = await post(agents.coordinator, `/activities/${activity.id}/offers/on-behalf`, { volunteerId: people.expired, kind: 'join', message: 'Ha chiamato stamattina' });
+        expect(expired.status).toBe(422);
+        expect(expired.text).toContain(
+          '<p class="field-error" id="error-volunteerId">This volunteer&#x27;s background check expired on 3 March 2026, so they cannot be confirmed. Record their renewed check on their page first.</p>',
+        );
+        expect(expired.text).toMatch(/<select id="field-volunteerId" name="volunteerId" aria-invalid="true" aria-describedby="error-volunteerId">/);
+        expect(expired.text).toContain(`<option value="${people.expired}" disabled selected>`);
+        expect(expired.text).toContain('Ha chiamato stamattina');
+        expect(expired.text).toMatch(/id="behalf-kind-join" name="kind" value="join" checked/);
+        const paused = await post(agents.coordinator, `/activities/${activity.id}/offers/on-behalf`, { volunteerId: people.paused, kind: 'deliver' });
+        expect(paused.status).toBe(422);
+        expect(paused.text).toContain('<p class="field-error" id="error-volunteerId">This volunteer is paused, so they cannot be confirmed. Make them active on their page first.</p>');
+        expect(await t.dataSource.getRepository(HelpOffer).countBy({ activityId: activity.id })).toBe(0);
+        // Those who can be confirmed are recorded as before.
+        expect((await post(agents.coordinator, `/activities/${activity.id}/offers/on-behalf`, { volunteerId: people.valid, kind: 'deliver' })).status).toBe(303);
+        expect((await post(agents.coordinator, `/activities/${activity.id}/offers/on-behalf`, { volunteerId: people.noCheck, kind: 'deliver' })).status).toBe(303);
+        expect(await t.dataSource.getRepository(HelpOffer).countBy({ activityId: activity.id, status: 'offered' })).toBe(2);
+      });
     });
 
     it('should show the on-behalf form again with the error beside the field when nobody is chosen', async () => {

@@ -120,7 +120,7 @@ describe('Contributions (programme-wide page and activity contributions)', () =>
       const page = await agents.coordinator.get(res.headers.location).expect(200);
       expect(page.text).toContain('Federica Figlia');
       expect(page.text).toContain('Idea del club di giardinaggio');
-      expect(page.text).toContain('<optgroup label="Family member">');
+      expect(page.text).toContain('<optgroup label="Family member" data-actor-type="family">');
     });
 
     it('should keep what was typed and show errors beside the fields when the form is rejected', async () => {
@@ -242,6 +242,70 @@ describe('Contributions (programme-wide page and activity contributions)', () =>
       const refused = await post(agents.coordinator, `/activities/${cancelled.id}/contributions`, { phase: 'co_design', actorType: 'resident', personId: resident.id, minutes: 5 });
       expect(refused.status).toBe(422);
       expect(await contributions().countBy({ activityId: cancelled.id })).toBe(0);
+    });
+  });
+
+  describe('the person list follows who contributed', () => {
+    /** The person list's groups as the page sends them: each kind's label and the ids of the people under it. */
+    function personGroups(html: string): Map<string, { label: string; ids: string[] }> {
+      const select = /<select id="field-personId" name="personId"[^>]*>([\s\S]*?)<\/select>/.exec(html);
+      expect(select).not.toBeNull();
+      const groups = new Map<string, { label: string; ids: string[] }>();
+      for (const [, label, kind, options] of select![1].matchAll(/<optgroup label="([^"]*)" data-actor-type="([a-z]+)">([\s\S]*?)<\/optgroup>/g)) {
+        groups.set(kind, { label, ids: [...options.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]) });
+      }
+      return groups;
+    }
+
+    let people: Record<'resident' | 'family' | 'volunteer' | 'staff', string>;
+    beforeAll(async () => {
+      people = {
+        resident: (await createResident(t, home.id, { firstName: 'Rosa', lastName: 'Ospite' })).id,
+        family: (await createFamilyMember(t, home.id, { firstName: 'Fabio', lastName: 'Parente' })).id,
+        volunteer: (await createVolunteer(t, home.id, { firstName: 'Vanda', lastName: 'Aiutante' })).id,
+        staff: (await createStaffMember(t, home.id, { firstName: 'Sara', lastName: 'Operatrice' })).id,
+      };
+    });
+
+    it.each([
+      ['the programme-wide form', async () => '/contributions'],
+      ["an activity's form", async () => `/activities/${(await createActivity(t, home.id)).id}`],
+    ])('should put each person under their own kind, labelled, with the script that offers the chosen kind only, on %s', async (_form, address) => {
+      const page = await agents.coordinator.get(await address()).expect(200);
+      const groups = personGroups(page.text);
+      expect([...groups.keys()]).toEqual(['resident', 'family', 'volunteer', 'staff']);
+      expect([...groups.values()].map((g) => g.label)).toEqual(['Resident', 'Family member', 'Volunteer', 'Staff']);
+      for (const [kind, id] of Object.entries(people)) {
+        expect(groups.get(kind)!.ids).toContain(id);
+        for (const [other, group] of groups) if (other !== kind) expect(group.ids).not.toContain(id);
+      }
+      expect(page.text).toMatch(/<form method="post" action="[^"]*\/contributions" novalidate class="[^"]*" data-contribution-form>/);
+      expect(page.text).toContain('<script src="/static/js/contribution-form.js" defer></script>');
+      expect(page.text).toContain('data-none-of-kind="Nobody of this kind in this home"');
+    });
+
+    it('should not send the script to a volunteer, who has no contribution form', async () => {
+      const page = await agents.volunteer.get(`/activities/${(await createActivity(t, home.id)).id}`).expect(200);
+      expect(page.text).not.toContain('contribution-form.js');
+      expect(page.text).not.toContain('id="field-personId"');
+    });
+
+    it.each([
+      ['the programme-wide form', async () => ({ path: '/contributions', body: { homeId: home.id, date: todayIn('Europe/Rome') } })],
+      ["an activity's form", async () => ({ path: `/activities/${(await createActivity(t, home.id)).id}/contributions`, body: {} })],
+    ])('should refuse a person of another kind beside the field, keeping the kind and the person chosen, on %s', async (_form, target) => {
+      const { path, body } = await target();
+      const description = `Ha portato la chitarra (${path.length})`;
+      const res = await post(agents.coordinator, path, { ...body, phase: 'co_delivery', actorType: 'volunteer', personId: people.staff, minutes: 30, description });
+      expect(res.status).toBe(422);
+      expect(res.text).toMatch(/<p class="field-error" id="error-personId">Choose a person of this home of the kind selected.<\/p>\s*<\/div>/);
+      expect(res.text).toMatch(/<select id="field-personId" name="personId" [^>]*aria-describedby="hint-personId error-personId" aria-invalid="true">/);
+      expect(res.text).toContain('<option value="volunteer" selected>');
+      // The person chosen stays chosen, under their own kind, so the mismatch can be seen and put right.
+      expect(res.text).toContain(`<option value="${people.staff}" selected>Sara Operatrice</option>`);
+      expect(personGroups(res.text).get('staff')!.ids).toContain(people.staff);
+      expect(res.text).toContain(description);
+      expect(await contributions().countBy({ description })).toBe(0);
     });
   });
 

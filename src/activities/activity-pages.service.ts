@@ -216,7 +216,7 @@ export class ActivityPagesService {
         && !offers.some((o) => o.status === 'offered' || o.status === 'confirmed'),
       offerDefaults: { kind: 'deliver' },
       canOfferOnBehalf,
-      volunteers: canOfferOnBehalf ? named(await this.volunteers.currentOfHome(activity.homeId)) : [],
+      ...(canOfferOnBehalf ? await this.volunteerChoices(activity.homeId) : { volunteers: [], volunteersNotConfirmable: [] }),
       relatives: canOfferOnBehalf ? named(await this.families.currentOfHome(activity.homeId)) : [],
       contributions,
       canRecordContribution,
@@ -228,6 +228,24 @@ export class ActivityPagesService {
       phases: PHASES,
       actorTypes: ACTOR_TYPES,
       kinds: ['deliver', 'join'],
+      // The contribution form offers the people of the kind chosen only (it works without the script).
+      scripts: canRecordContribution ? ['/static/js/contribution-form.js'] : [],
+    };
+  }
+
+  /**
+   * The volunteers an offer may be recorded for, and apart, disabled, those who could not be confirmed,
+   * each with why in words: left out, the coordinator taking a call from one would not know why they
+   * are missing, nor that renewing a check brings them back.
+   */
+  private async volunteerChoices(homeId: string) {
+    const choices = await this.volunteers.choicesOfHome(homeId);
+    const name = (v: { firstName: string; lastName: string }) => `${v.firstName} ${v.lastName}`;
+    return {
+      volunteers: choices.filter((v) => !v.notAssignable).map((v) => ({ id: v.id, name: name(v) })),
+      volunteersNotConfirmable: choices.flatMap(({ notAssignable: why, ...v }) => (why ? [{
+        id: v.id, name: name(v), checkExpiredOn: why.reason === 'checkExpired' ? why.expiredOn : null,
+      }] : [])),
     };
   }
 

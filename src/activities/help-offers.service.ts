@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { SessionUser } from '../common/access/session-user';
-import { NotFoundError, ValidationError } from '../common/errors/domain-errors';
+import { Message, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { ContributionsService } from '../contributions/contributions.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamiliesService } from '../families/families.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { FamilyLinksService } from '../residents/family-links.service';
+import type { NotAssignable } from '../volunteers/background-check';
 import { VolunteersService } from '../volunteers/volunteers.service';
 import { ActivitiesService } from './activities.service';
 import { can } from '../common/access/access-policy';
@@ -64,7 +65,7 @@ export class HelpOffersService {
   async offerOnBehalf(user: SessionUser, activityId: string, input: HelpOfferOnBehalfDto): Promise<HelpOfferView> {
     if (!can(user, 'planActivities')) throw new NotFoundError();
     if (!input.volunteerId === !input.familyMemberId) throw new ValidationError({ volunteerId: { key: 'activities.chooseOneHelper' } });
-    return this.create(user, activityId, { volunteerId: input.volunteerId, familyMemberId: input.familyMemberId }, input);
+    return this.create(user, activityId, { volunteerId: input.volunteerId, familyMemberId: input.familyMemberId }, input, { confirmableOnly: true });
   }
 
   async respond(user: SessionUser, offerId: string, status: 'confirmed' | 'declined'): Promise<void> {
@@ -138,7 +139,14 @@ export class HelpOffersService {
     return this.unitOfWork.manager.countBy(HelpOffer, { familyMemberId, status: In(['offered', 'confirmed']), homeId: In(homeIds) });
   }
 
-  private async create(user: SessionUser, activityId: string, offerer: { volunteerId?: string; familyMemberId?: string }, input: HelpOfferDto): Promise<HelpOfferView> {
+  /**
+   * `confirmableOnly`: staff recording an offer are told at once, beside the field, why a volunteer
+   * could not be confirmed (the form offers them disabled, with the reason); a volunteer's own offer
+   * is taken and shown as blocked, so the coordinator sees it and can ask them to renew their check.
+   */
+  private async create(
+    user: SessionUser, activityId: string, offerer: { volunteerId?: string; familyMemberId?: string }, input: HelpOfferDto, options: { confirmableOnly?: boolean } = {},
+  ): Promise<HelpOfferView> {
     return this.unitOfWork.transaction(async (m) => {
       const activity = await this.activities.get(user, activityId, m);
       if (activity.status === 'cancelled') throw new ValidationError({}, { key: 'activities.cancelledNoChanges' });
@@ -148,6 +156,8 @@ export class HelpOffersService {
       if (offerer.volunteerId) {
         const [volunteer] = await this.volunteers.briefsByIds([offerer.volunteerId]);
         if (volunteer?.homeId !== activity.homeId || volunteer.status === 'left') throw new ValidationError({ volunteerId: { key: 'validation.isIn' } });
+        const why = options.confirmableOnly ? (await this.volunteers.standingIn([volunteer.id], activity.homeId)).get(volunteer.id) : null;
+        if (why) throw new ValidationError({ volunteerId: notConfirmableError(why) });
       } else if ((await this.families.briefsByIds([offerer.familyMemberId]))[0]?.homeId !== activity.homeId) {
         throw new ValidationError({ familyMemberId: { key: 'validation.isIn' } });
       }
@@ -191,6 +201,14 @@ export class HelpOffersService {
       return { id: o.id, activityId: o.activityId, offererType: o.offererType, personId, personName: names.get(personId) ?? '—', kind: o.kind, status: o.status, message: o.message, blocked };
     });
   }
+}
+
+/** Why an offer recorded for this volunteer could not be confirmed, in words, beside the volunteer field. */
+export function notConfirmableError(why: NotAssignable): Message {
+  return why.reason === 'checkExpired'
+    ? { key: 'activities.offerCheckExpired', params: { date: why.expiredOn } }
+    // Not active here means paused: a volunteer who has left is refused before, as no choice of the home.
+    : { key: 'activities.offerVolunteerPaused' };
 }
 
 function toOwnOfferView(o: HelpOffer): OwnOfferView {

@@ -20,6 +20,8 @@ import { ContributionDto, ContributionUpdateDto } from './dto/contribution.dto';
 import { ACTOR_TYPES, PHASES } from './contributions.enums';
 
 const PLANNERS = ['admin', 'manager', 'coordinator'] as const;
+/** Offers the people of the kind chosen only (the form works without it). */
+const CONTRIBUTION_FORM_SCRIPT = '/static/js/contribution-form.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GET /contributions: which home and which dates (both included) to list. */
@@ -95,7 +97,7 @@ export class ContributionsController {
     const homes = await this.homes.listForUser(user);
     if (requestedHomeId) assertHomeAccess(user, requestedHomeId);
     const home = homes.find((h) => h.id === requestedHomeId) ?? homes[0];
-    const base = { phases: PHASES, actorTypes: ACTOR_TYPES };
+    const base = { phases: PHASES, actorTypes: ACTOR_TYPES, scripts: [CONTRIBUTION_FORM_SCRIPT] };
     if (!home) return { ...base, noHome: true, homes: [], contributions: [], people: [], filters: {} };
     const today = todayIn(home.timezone);
     const quarter = DateTime.fromISO(today, { zone: 'UTC' });

@@ -1,4 +1,4 @@
-import { backgroundCheckStatus } from './background-check';
+import { backgroundCheckStatus, whyNotAssignable } from './background-check';
 
 describe('backgroundCheckStatus', () => {
   const sut = backgroundCheckStatus;
@@ -46,5 +46,27 @@ describe('backgroundCheckStatus', () => {
 
   it('should not be moved by a clock change when the window spans the end of summer time', () => {
     expect([sut('2026-12-24', '2026-10-25'), sut('2026-12-25', '2026-10-25')]).toEqual(['expiring', 'valid']);
+  });
+});
+
+describe('whyNotAssignable', () => {
+  const sut = whyNotAssignable;
+  const today = '2026-07-01';
+
+  it('should be null when an active volunteer has a check that runs out today', () => {
+    expect(sut({ status: 'active', backgroundCheckExpiresOn: today }, today)).toBeNull();
+  });
+
+  it('should be null when an active volunteer has no check on record', () => {
+    expect(sut({ status: 'active', backgroundCheckExpiresOn: null }, today)).toBeNull();
+  });
+
+  it('should give the day the check ran out when it ran out yesterday', () => {
+    expect(sut({ status: 'active', backgroundCheckExpiresOn: '2026-06-30' }, today)).toEqual({ reason: 'checkExpired', expiredOn: '2026-06-30' });
+  });
+
+  it('should give the status when the volunteer is paused, whatever their check', () => {
+    expect(sut({ status: 'paused', backgroundCheckExpiresOn: '2020-01-01' }, today)).toEqual({ reason: 'notActive', status: 'paused' });
+    expect(sut({ status: 'left', backgroundCheckExpiresOn: '2030-01-01' }, today)).toEqual({ reason: 'notActive', status: 'left' });
   });
 });

@@ -22,3 +22,17 @@ export function backgroundCheckStatus(expiresOn: string | null, today: string): 
   if (expiresOn <= addDays(today, CHECK_WARNING_DAYS)) return 'expiring';
   return 'valid';
 }
+
+/** Why a volunteer may not be given new work (SPEC 3): not active (paused or left), or their check has run out. */
+export type NotAssignable = { reason: 'notActive'; status: string } | { reason: 'checkExpired'; expiredOn: string };
+
+/**
+ * The one rule for giving a volunteer new work on a day (`today` in the home's time zone): active, and
+ * their check not run out. Null when they may; otherwise why not (their status first: a paused
+ * volunteer is not asked, whatever their check).
+ */
+export function whyNotAssignable(volunteer: { status: string; backgroundCheckExpiresOn: string | null }, today: string): NotAssignable | null {
+  if (volunteer.status !== 'active') return { reason: 'notActive', status: volunteer.status };
+  if (backgroundCheckStatus(volunteer.backgroundCheckExpiresOn, today) === 'expired') return { reason: 'checkExpired', expiredOn: volunteer.backgroundCheckExpiresOn! };
+  return null;
+}

@@ -15,7 +15,7 @@ import { pageOf, whereEveryWordIn } from '../common/query/paging';
 import { todayIn } from '../common/time/zoned';
 import { UnitOfWork } from '../database/unit-of-work';
 import { HomesService } from '../homes/homes.service';
-import { backgroundCheckStatus, BackgroundCheckStatus } from './background-check';
+import { backgroundCheckStatus, BackgroundCheckStatus, NotAssignable, whyNotAssignable } from './background-check';
 import { CreateVolunteerDto, VolunteerDto, VolunteerListQuery } from './dto/volunteer.dto';
 import { Volunteer } from './entities/volunteer.entity';
 import { recordVolunteerHistory } from './volunteer-history';
@@ -25,6 +25,14 @@ export const PAGE_SIZE = 25;
 
 /** A volunteer as other modules name and check them. */
 export type VolunteerBrief = Pick<Volunteer, 'id' | 'homeId' | 'firstName' | 'lastName' | 'association' | 'status'>;
+
+/** A volunteer as a form offering them work lists them: with why they may not be given it, if so. */
+export interface VolunteerChoice {
+  id: string;
+  firstName: string;
+  lastName: string;
+  notAssignable: NotAssignable | null;
+}
 
 const BRIEF_COLUMNS = { id: true, homeId: true, firstName: true, lastName: true, association: true, status: true } as const;
 export const MAX_SKILL_LENGTH = 40;
@@ -160,15 +168,34 @@ export class VolunteersService {
 
   /** Which of these volunteers may be given work in the home, in one query however many are asked about. */
   async assignableAmong(volunteerIds: readonly string[], homeId: string): Promise<Set<string>> {
+    const standing = await this.standingIn(volunteerIds, homeId);
+    return new Set([...standing].filter(([, why]) => why === null).map(([id]) => id));
+  }
+
+  /**
+   * These volunteers of the home, each with why they may not be given work today (null: they may);
+   * volunteers of other homes are left out. One query however many are asked about.
+   */
+  async standingIn(volunteerIds: readonly string[], homeId: string): Promise<Map<string, NotAssignable | null>> {
     const wanted = [...new Set(volunteerIds.filter((id) => isUUID(id)))];
-    if (wanted.length === 0 || !isUUID(homeId)) return new Set();
-    const found = await this.volunteers.find({
-      select: { id: true, backgroundCheckExpiresOn: true },
-      where: { id: In(wanted), homeId, status: 'active' },
-    });
-    if (found.length === 0) return new Set();
+    if (wanted.length === 0 || !isUUID(homeId)) return new Map();
+    const found = await this.volunteers.find({ select: { id: true, status: true, backgroundCheckExpiresOn: true }, where: { id: In(wanted), homeId } });
+    if (found.length === 0) return new Map();
     const today = todayIn(await this.homes.timezoneOf(homeId));
-    return new Set(found.filter((v) => backgroundCheckStatus(v.backgroundCheckExpiresOn, today) !== 'expired').map((v) => v.id));
+    return new Map(found.map((v) => [v.id, whyNotAssignable(v, today)]));
+  }
+
+  /**
+   * The volunteers of a home who have not left, by surname, each with why they may not be given work
+   * today (null: they may): the choices of a form that offers them work.
+   */
+  async choicesOfHome(homeId: string): Promise<VolunteerChoice[]> {
+    const [found, timezone] = await Promise.all([
+      this.volunteers.find({ select: { ...BRIEF_COLUMNS, backgroundCheckExpiresOn: true }, where: { homeId, status: Not('left') }, order: { lastName: 'ASC', firstName: 'ASC' } }),
+      this.homes.timezoneOf(homeId),
+    ]);
+    const today = todayIn(timezone);
+    return found.map((v) => ({ id: v.id, firstName: v.firstName, lastName: v.lastName, notAssignable: whyNotAssignable(v, today) }));
   }
 
   /** Issues a one-time link for the volunteer to set up their own account (role `volunteer`). */
