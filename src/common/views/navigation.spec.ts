@@ -28,6 +28,10 @@ describe('navigationFor', () => {
     expect(current('coordinator', `/residents/${id}/messages-archive`)).toEqual(['/residents']);
   });
 
+  it('should give a relative their portal, not a second list of the same residents', () => {
+    expect(navigationFor(as('family'), '/portal').map((item) => item.href)).toEqual(['/portal', '/portal/messages', '/account']);
+  });
+
   it('should mark the home item only on the home page', () => {
     expect(current('coordinator', '/')).toEqual(['/']);
     expect(current('coordinator', '/today')).toEqual(['/today']);

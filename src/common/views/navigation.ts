@@ -26,7 +26,8 @@ const MENU: {
   { href: '/volunteer', labelKey: 'nav.volunteerPortal', roles: ['volunteer'] },
   { href: '/today', labelKey: 'nav.today', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/calendar', labelKey: 'nav.calendar', roles: ['admin', 'manager', 'coordinator', 'carer', 'volunteer'] },
-  { href: '/residents', labelKey: 'nav.residents', roles: ['admin', 'manager', 'coordinator', 'carer', 'family', 'volunteer'] },
+  // Not a relative's: their portal lists their relatives, each with everything the family may see.
+  { href: '/residents', labelKey: 'nav.residents', roles: ['admin', 'manager', 'coordinator', 'carer', 'volunteer'] },
   { href: '/families', labelKey: 'nav.families', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/volunteers', labelKey: 'nav.volunteers', roles: ['admin', 'manager', 'coordinator', 'carer'] },
   { href: '/staff', labelKey: 'nav.staff', roles: ['admin', 'manager', 'coordinator'] },
