@@ -13,6 +13,7 @@ import { Resident } from '../residents/entities/resident.entity';
 import { StaffMember } from '../staff/entities/staff-member.entity';
 import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { readDemoFile } from './demo-data';
+import { DemoLine, linesFor, lineText } from './demo-lines';
 
 /** A small deterministic generator (mulberry32), so the demo reads the same every time it is made. */
 export function seededRandom(seed: number): () => number {
@@ -33,7 +34,8 @@ interface DemoProgrammeText {
   week: { weekday: number; time: string; type: string; unit: number | null }[];
   locations: { unit: string; home: string[] };
   cancelReason: string;
-  familyNotes: string[];
+  /** Notes for the family, each for any activity or for some types (demo-lines.ts). */
+  familyNotes: DemoLine[];
   staffNote: string;
   contributions: { residentLed: string; familyHelped: string; committee: string };
   offerMessage: string;
@@ -122,7 +124,7 @@ export async function seedDemoProgramme(m: EntityManager, people: DemoPeople, se
           id: randomUUID(), homeId, activityId: activity.id, residentId: resident.id, engagement,
           moodBefore: attended && random() < 0.5 ? 2 + Math.floor(random() * 3) : null,
           moodAfter: attended && random() < 0.5 ? 3 + Math.floor(random() * 3) : null,
-          familyNote: engagement === 'active' && random() < 0.08 ? pick(text.familyNotes) : null,
+          familyNote: engagement === 'active' && random() < 0.08 ? lineText(pick(linesFor(text.familyNotes, type.name))) : null,
           staffNote: engagement === 'disengaged' && random() < 0.3 ? text.staffNote : null,
           recordedBy: null, recordedAt: new Date(startsAt.getTime() + type.defaultDurationMinutes * 60_000),
         });

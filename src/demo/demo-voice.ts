@@ -25,6 +25,7 @@ import { Volunteer } from '../volunteers/entities/volunteer.entity';
 import { currentQuarter, previousQuarter, quarterRange } from '../common/time/quarter';
 import { readDemoFile } from './demo-data';
 import { insertInBatches } from './demo-programme';
+import { DemoLine, lineRatings, linesFor, lineText } from './demo-lines';
 
 export interface DemoVoicePeople {
   homeId: string;
@@ -58,7 +59,8 @@ interface Said {
  */
 interface DemoVoiceText {
   suggestions: Record<'family' | 'resident' | 'volunteer', Said[]>;
-  feedbackComments: Record<'family' | 'resident' | 'volunteer', (string | null)[]>;
+  /** Comments, each for any activity or some types, with the ratings it goes with (demo-lines.ts). */
+  feedbackComments: Record<'family' | 'resident' | 'volunteer', (DemoLine | null)[]>;
   thanks: string;
   checkInComments: Record<Perspective, (string | null)[]>;
 }
@@ -164,10 +166,13 @@ export async function seedDemoVoice(m: EntityManager, people: DemoVoicePeople, r
   });
 
   // Feedback ---------------------------------------------------------------------------------
-  const feedbackOn = (activity: Activity, type: AuthorType, personId: string, recordedBy: string | null, comment: string | null) => {
+  const feedbackOn = (activity: Activity, type: 'family' | 'resident' | 'volunteer', personId: string, recordedBy: string | null) => {
     const createdAt = new Date(Math.min(now - 60_000, activity.startsAt.getTime() + (20 + Math.floor(random() * 30)) * 60 * 60 * 1000));
+    // A comment that fits the activity (its title is its type's name in the demo), with a rating that fits the comment.
+    const line = pick(linesFor(text.feedbackComments[type], activity.title));
+    const ratings = lineRatings(line);
     const row: Partial<Feedback> = {
-      id: randomUUID(), homeId, ...author(type, personId, recordedBy), activityId: activity.id, rating: rating(random()), comment, createdAt, updatedAt: createdAt,
+      id: randomUUID(), homeId, ...author(type, personId, recordedBy), activityId: activity.id, rating: ratings ? pick(ratings) : rating(random()), comment: lineText(line), createdAt, updatedAt: createdAt,
     };
     feedback.push(row);
     contributions.push(contribution(type, personId, {
@@ -178,18 +183,18 @@ export async function seedDemoVoice(m: EntityManager, people: DemoVoicePeople, r
     const attended = attendedBy(link.residentId).slice(0, 12);
     const chosen = new Set<Activity>();
     for (let i = 0; i < 1 + Math.floor(random() * 2) && attended.length > 0; i += 1) chosen.add(pick(attended));
-    for (const activity of chosen) feedbackOn(activity, 'family', link.familyMemberId, userOf(link.familyMemberId)?.id ?? null, pick(text.feedbackComments.family));
+    for (const activity of chosen) feedbackOn(activity, 'family', link.familyMemberId, userOf(link.familyMemberId)?.id ?? null);
   }
   for (const resident of current.filter((_, i) => i % 5 === 1).slice(0, 4)) {
     const attended = attendedBy(resident.id);
-    if (attended.length > 0) feedbackOn(pick(attended.slice(0, 8)), 'resident', resident.id, answerer, pick(text.feedbackComments.resident));
+    if (attended.length > 0) feedbackOn(pick(attended.slice(0, 8)), 'resident', resident.id, answerer);
   }
   const helped = people.volunteerIds.length === 0 || held.length === 0 ? [] : await m.findBy(HelpOffer, {
     activityId: In(held.map((a) => a.id)), volunteerId: In(people.volunteerIds), status: 'confirmed',
   });
   for (const offer of helped.slice(0, 3)) {
     const activity = held.find((a) => a.id === offer.activityId)!;
-    feedbackOn(activity, 'volunteer', offer.volunteerId!, userOf(offer.volunteerId)?.id ?? null, pick(text.feedbackComments.volunteer));
+    feedbackOn(activity, 'volunteer', offer.volunteerId!, userOf(offer.volunteerId)?.id ?? null);
   }
   const grateful = links[links.length - 1];
   if (grateful) {
