@@ -134,7 +134,7 @@ describe('describeChange', () => {
     expect(text).toBe('This quarter · Fair share · Residents: now in the report (2 entries)');
     const [removed] = texts(report(), withoutRows, 'it').filter((t) => t.startsWith('Questo trimestre'));
     expect(removed).toBe('Questo trimestre · Equa partecipazione · Ospiti: non più nel report (2 voci)');
-    expect(texts(withoutRows, report({ rows: [] }), 'en')[0]).toBe('This quarter · Fair share · Residents: now in the report (no entries)');
+    expect(texts(withoutRows, report({ rows: [] }), 'en')[0]).toBe('This quarter · Fair share · Residents: now in the report (0 entries)');
   });
 
   it('should say a row is now listed or no longer listed, by the name of whom it is about', () => {
