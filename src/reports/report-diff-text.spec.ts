@@ -28,6 +28,7 @@ function quarter(o: Overrides, hours: number) {
     participation: {
       residentsReached: { count: 40, percent: o.reachedPercent ?? 80 },
       engagementByMonth: [{ month: '2026-07', counts: counts(9), total: 12 }, { month: '2026-08', counts: counts(o.august ?? 10), total: 13 }],
+      engagementTotals: counts(9 + (o.august ?? 10)),
     },
     coProduction: {
       phaseActor: [
@@ -99,7 +100,10 @@ describe('describeChange', () => {
 
   it('should name an engagement month and level', () => {
     const en = texts(report(), report({ august: 11 }), 'en');
-    expect(en).toEqual(['This quarter · Participation · Engagement by month · August 2026 · Took part: 10 → 11']);
+    expect(en).toEqual([
+      'This quarter · Participation · Engagement by month · August 2026 · Took part: 10 → 11',
+      'This quarter · Participation · Engagement by month · Total · Took part: 19 → 20',
+    ]);
     expect(texts(report(), report({ august: 11 }), 'it')[0]).toBe('Questo trimestre · Partecipazione · Coinvolgimento per mese · Agosto 2026 · Ha partecipato: 10 → 11');
   });
 

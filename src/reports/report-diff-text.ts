@@ -105,7 +105,11 @@ const SECTIONS: Record<string, Spec> = {
         label: r('charts.engagementByMonth'),
         element: (month) => ({ label: (locale) => (/^\d{4}-\d{2}$/.test(month) ? monthLabel(month, locale) : readableKey(month)), fields: { counts: ENGAGEMENT_COUNTS, total: col('total', { unit: 'count' }) } }),
       },
-      engagementTotals: { byKey: (level) => fig(`engagement.${level}`) },
+      // The totals row of the engagement table (as figures their labels would read "Engagement: took part: 6 → 7").
+      engagementTotals: {
+        label: (locale) => `${translate(locale, 'reports.charts.engagementByMonth')} · ${translate(locale, 'reports.columns.total')}`,
+        byKey: (level) => code('engagement', level),
+      },
     },
   },
   coProduction: {
@@ -118,8 +122,8 @@ const SECTIONS: Record<string, Spec> = {
       // Listed by position: each element says its source.
       withoutTimeBySource: {
         label: r('withoutTimeTitle'),
-        element: (_i, row) => ({
-          label: (locale) => (typeof row?.source === 'string' ? codeLabel(row.source, locale, ['sources']) : readableKey(_i)),
+        element: (i, row) => ({
+          label: (locale) => (typeof row?.source === 'string' ? codeLabel(row.source, locale, ['sources']) : elementLabel(i, row, locale)),
           fields: { count: col('count', { unit: 'count' }), source: col('source', 'text') },
         }),
       },
