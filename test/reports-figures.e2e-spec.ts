@@ -308,5 +308,5 @@ describe('Quarterly report: running quarter, needing attention, checks, contribu
 
 /** The preview of a quarter never issued. */
 function notIssued(report: QuarterlyReport): QuarterView {
-  return { report, issued: null, versions: [], differences: null, canIssue: false };
+  return { report, issued: null, versions: [], differences: null, recomputed: null, canIssue: false };
 }

@@ -160,6 +160,19 @@ describe('Issued quarterly reports (issue 18 item 2)', () => {
       // The page shows the figures as issued, not as computed now.
       expect(preview.text).toContain(translate('en', 'reports.issued.servedAsIssued', { version: 1 }));
 
+      // Every other value that changed reads in words: the resident by name, the report's own column
+      // labels; the model's path only in each line's title, never in the visible text.
+      const block = /<details class="report-difference-details">([\s\S]*?)<\/details>/.exec(preview.text)?.[1] ?? '';
+      const visible = block.replace(/<[^>]*>/g, ' ').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
+      const column = (key: string) => translate('en', `reports.columns.${key}`);
+      expect(visible).toContain(`${column('thisQuarter')} · ${translate('en', 'reports.sections.fairShare')} · Giulia Galli · ${column('attended')}: 0 → 1`);
+      // Still below one a week: listed among those needing attention, with her new figures.
+      expect(visible).toContain(`${translate('en', 'reports.needingAttention')} · Giulia Galli · ${column('perWeek')}: 0.00 → 0.08`);
+      expect(visible).toContain(`${translate('en', 'reports.charts.engagementByMonth')} · August 2026 · ${translate('en', 'reports.engagement.active')}: `);
+      expect(visible).not.toMatch(/current\.|previous\.|\[|\{|"/);
+      expect(visible).not.toContain(scenario.residents.r7.id);
+      expect(block).toContain(`title="current.fairShare.rows[${scenario.residents.r7.id}].attended"`);
+
       // The Reports page lists the issue and sends to the quarter's page for the changes: it recomputes nothing.
       const page = await agents.manager.get('/reports');
       expect(page.text).toContain(sha256(issuedPdf));

@@ -52,6 +52,8 @@ export interface QuarterView {
   versions: IssuedVersion[];
   /** Issued quarters: the figures computed now compared with the issue. */
   differences: ReportDifferences | null;
+  /** Issued quarters: the figures computed now, which the differences are named from (a resident added since issue). */
+  recomputed: QuarterlyReport | null;
   /** A closed quarter, and a reader who may issue it. */
   canIssue: boolean;
 }
@@ -206,9 +208,9 @@ export class IssuedReportsService {
     const versions = await this.versions(homeId, quarter);
     const closed = now.current.lastDay < todayIn(now.meta.timezone);
     const canIssue = closed && canExportReports(user);
-    if (versions.length === 0) return { report: now, issued: null, versions, differences: null, canIssue };
+    if (versions.length === 0) return { report: now, issued: null, versions, differences: null, recomputed: null, canIssue };
     const issued = await this.storedModel(versions[0].id, canExportReports(user));
-    return { report: issued, issued: versions[0], versions, differences: reportDifferences(issued, now), canIssue };
+    return { report: issued, issued: versions[0], versions, differences: reportDifferences(issued, now), recomputed: now, canIssue };
   }
 
   /** The quarterly PDF download: the latest issue's stored bytes when the quarter was issued. Audited as an export. */

@@ -34,7 +34,8 @@ const IDENTITY_FIELDS = [['key'], ['residentId'], ['volunteerId'], ['month'], ['
 /** What is about the printing rather than the figures: when, by whom, and the flat list (compared on its own). */
 const NOT_FIGURES = new Set(['meta.generatedAt', 'meta.generatedBy', 'figures']);
 
-function identityOf(value: unknown): string | null {
+/** The identity an element of a list is paired by (and named by in a path), or null when it has none. */
+export function identityOf(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
   for (const fields of IDENTITY_FIELDS) {

@@ -9,6 +9,7 @@ import {
   comparedWithNote, dateLabel, figure, figureCells, figureLabel, formatChange, formatNumber, formatValue, generatedLabel, monthLabel, progressNote,
 } from './report-format';
 import type { ReportDifferences } from './report-diff';
+import { describeChange } from './report-diff-text';
 
 export interface FigureLine {
   label: string;
@@ -48,17 +49,12 @@ function reportQuery(report: QuarterlyReport): string {
   return `homeId=${encodeURIComponent(report.meta.homeId)}&quarter=${encodeURIComponent(report.meta.quarter)}`;
 }
 
-/** Longest value text a changed detail shows (a whole list added is summarised, not printed). */
-const DETAIL_MAX = 120;
-
-function detailValue(value: unknown): string {
-  if (value === undefined) return '–';
-  const text = JSON.stringify(value);
-  return text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX - 1)}…` : text;
-}
-
-/** What has changed since issue, as text: each figure with both values, then every other value of the model. */
-export function differencesView(differences: ReportDifferences, report: QuarterlyReport, locale: string) {
+/**
+ * What has changed since issue, as text: each figure with both values, then every other value of the
+ * model in words (`describeChange`; its path kept for a `title`). `report` is the issued model, `now`
+ * the quarter computed again.
+ */
+export function differencesView(differences: ReportDifferences, report: QuarterlyReport, now: QuarterlyReport, locale: string) {
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.issued.${key}`, params);
   const figures = differences.figures.map((change) => {
     const label = figureLabel(change.key, locale);
@@ -68,7 +64,7 @@ export function differencesView(differences: ReportDifferences, report: Quarterl
       new: formatValue(change.new, change.unit, locale),
     });
   });
-  const details = differences.details.map((change) => ({ path: change.path, old: detailValue(change.old), new: detailValue(change.new) }));
+  const details = differences.details.map((change) => describeChange(change, report, now, locale));
   return {
     none: figures.length === 0 && details.length === 0,
     summary: figures.length > 0 ? t('figuresChanged', { count: figures.length, list: figures.join(', ') }) : t('noFigureChanged'),
@@ -103,7 +99,7 @@ function issueView(view: QuarterView, locale: string, canExport: boolean) {
   return {
     issued: view.issued ? { ...versionView(view.issued, timezone, locale, canExport), note: t('servedAsIssued', { version: view.issued.version }) } : null,
     versions: view.versions.map((v) => versionView(v, timezone, locale, canExport)),
-    differences: view.differences ? differencesView(view.differences, report, locale) : null,
+    differences: view.differences && view.recomputed ? differencesView(view.differences, report, view.recomputed, locale) : null,
     canIssue: view.canIssue,
     issueLabel: view.issued ? t('reissue', { version: view.issued.version + 1 }) : t('issue'),
     issueHint: t(view.issued ? 'reissueHint' : 'issueHint'),
