@@ -92,7 +92,7 @@ export class PrintablesController {
   async calendar(@CurrentUser() user: SessionUser, @Query() query: CalendarQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const sheet = await this.calendarSheet(user, query);
     res.setHeader('Content-Type', 'application/pdf');
-    sendAs(res, 'inline', req.locale, 'calendar', { view: sheet.view, date: sheet.first, paper: query.paper === 'a3' ? 'a3' : '' }, 'pdf');
+    sendAs(res, 'inline', req.locale, sheet.view === 'week' ? 'calendarWeek' : 'calendarMonth', { date: sheet.first, paper: query.paper === 'a3' ? 'a3' : '' }, 'pdf');
     await renderCalendarPdf(sheet, { locale: req.locale, paper: query.paper }, res);
   }
 

@@ -99,7 +99,7 @@ export class ReportsController {
   async csv(@CurrentUser() user: SessionUser, @Query() query: QuarterlyCsvQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const report = await this.issued.csvModel(user, query.homeId, query.quarter, `csv:${query.table}`, { ip: clientIp(req), userAgent: req.get('user-agent') });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    sendAs(res, 'attachment', req.locale, 'csv', { home: report.meta.homeName, quarter: report.meta.quarter, table: query.table }, 'csv');
+    sendAs(res, 'attachment', req.locale, `csv${query.table[0].toUpperCase()}${query.table.slice(1)}`, { home: report.meta.homeName, quarter: report.meta.quarter }, 'csv');
     res.send(reportCsv(report, query.table, req.locale));
   }
 }

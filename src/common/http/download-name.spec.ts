@@ -11,10 +11,10 @@ describe('download names', () => {
       .toBe('insieme-casa-serena-quarterly-report-2026-q3-version-2-without-names.pdf');
     expect(downloadName('it', 'issuedWithoutNames', { home: 'Casa Serena', quarter: '2026-Q3', version: 2 }, 'pdf'))
       .toBe('insieme-casa-serena-report-trimestrale-2026-q3-versione-2-senza-nomi.pdf');
-    expect(downloadName('it', 'csv', { home: 'Villa Àncora', quarter: '2026-Q3', table: 'participation' }, 'csv'))
+    expect(downloadName('it', 'csvParticipation', { home: 'Villa Àncora', quarter: '2026-Q3' }, 'csv'))
       .toBe('insieme-villa-ancora-2026-q3-partecipazione-per-ospite.csv');
-    expect(downloadName('en', 'calendar', { view: 'month', date: '2026-12-01', paper: '' }, 'pdf')).toBe('insieme-calendar-month-2026-12-01.pdf');
-    expect(downloadName('it', 'calendar', { view: 'week', date: '2026-11-30', paper: 'a3' }, 'pdf')).toBe('insieme-calendario-settimana-2026-11-30-a3.pdf');
+    expect(downloadName('en', 'calendarMonth', { date: '2026-12-01', paper: '' }, 'pdf')).toBe('insieme-calendar-month-2026-12-01.pdf');
+    expect(downloadName('it', 'calendarWeek', { date: '2026-11-30', paper: 'a3' }, 'pdf')).toBe('insieme-calendario-settimana-2026-11-30-a3.pdf');
   });
 
   it('should keep a name that could break the header out of it', () => {
