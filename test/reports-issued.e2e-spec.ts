@@ -278,5 +278,41 @@ describe('Issued quarterly reports (issue 18 item 2)', () => {
       await download(agents.manager, `/reports/issued.pdf?${q}&version=1&copy=withoutNames`);
       expect(await t.dataSource.getRepository(AuditEntry).countBy({ entityType: 'issued_report', entityId: v1.id, action: 'export' })).toBe(before + 1);
     });
+
+    it('should print an issued version in another language from its stored figures, saying so on its cover, for the readers of that copy', async () => {
+      const [v1, v2] = await issuedRows();
+      expect([v1.locale, v2.locale]).toEqual(['en', 'it']);
+      const exports = () => t.dataSource.getRepository(AuditEntry).countBy({ entityType: 'issued_report', entityId: v1.id, action: 'export' });
+      const before = await exports();
+      const italian = await download(agents.manager, `/reports/issued.pdf?${q}&version=1&copy=names&locale=it`);
+      expect(italian.status).toBe(200);
+      expect(italian.headers['content-disposition']).toBe('attachment; filename="insieme-casa-serena-report-trimestrale-2026-q3-versione-1.pdf"');
+      expect(italian.headers['x-report-version']).toBe('1');
+      // Not the stored bytes, so no fingerprint of its own: the cover gives the issued copy's.
+      expect(italian.headers['x-report-sha256']).toBeUndefined();
+      const { text } = await pdfText(italian.body as Buffer);
+      expect(text.replace(/\s+/g, ' ')).toContain('Versione 1 emessa il');
+      expect(text.replace(/\s+/g, '')).toContain(v1.pdfSha256);
+      // Version 1's figures, not today's: Giulia took part only after it was issued.
+      const stored = JSON.parse(v1.model) as QuarterlyReport;
+      const reached = stored.current.participation.residentsReached.count;
+      expect(text).toMatch(new RegExp(`Ospiti raggiunti[^\\n]*\\n?[^\\n]*${reached}`));
+      expect(await exports()).toBe(before + 1);
+      // The same language as issued is the stored copy itself.
+      const same = await download(agents.manager, `/reports/issued.pdf?${q}&version=1&copy=names&locale=en`);
+      expect((same.body as Buffer).equals(v1.pdf)).toBe(true);
+      // Coordinators: the copy without names in another language, never the one with names.
+      expect((await agents.coordinator.get(`/reports/issued.pdf?${q}&version=2&copy=names&locale=en`)).status).toBe(403);
+      const english = await download(agents.coordinator, `/reports/issued.pdf?${q}&version=2&copy=withoutNames&locale=en`);
+      expect(english.status).toBe(200);
+      const englishText = (await pdfText(english.body as Buffer)).text;
+      expect(englishText.replace(/\s+/g, ' ')).toContain('Version 2 as issued on');
+      expect(englishText).not.toMatch(/Giulia|Galli/);
+      // The page offers each version in the other language.
+      const page = await agents.coordinator.get(`/reports/quarterly?${q}`);
+      expect(page.text).toContain('version&#x3D;1&amp;copy&#x3D;withoutNames&amp;locale&#x3D;it');
+      expect(page.text).toContain('version&#x3D;2&amp;copy&#x3D;withoutNames&amp;locale&#x3D;en');
+      expect(page.text).toContain(translate('en', 'reports.issued.downloadWithoutNamesIn', { version: 1, language: 'Italian' }));
+    });
   });
 });

@@ -44,6 +44,15 @@ export interface IssuedDownload {
   sha256: string;
 }
 
+/** An issued version's stored model, to print in another language than it was issued in. */
+export interface IssuedTranslation {
+  issued: IssuedVersion;
+  homeName: string;
+  report: QuarterlyReport;
+  /** The fingerprint of the issued copy this print renders (with or without names). */
+  issuedSha256: string;
+}
+
 /** A quarter as a reader sees it: the issued model when it was issued (else the figures now), and what has changed since. */
 export interface QuarterView {
   report: QuarterlyReport;
@@ -239,12 +248,31 @@ export class IssuedReportsService {
    * and admins, the copy without names for every reader (coordinators and group managers read only
    * that one, of any version). Audited as an export.
    */
-  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin): Promise<IssuedDownload> {
+  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin): Promise<IssuedDownload>;
+  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin, locale?: string): Promise<IssuedDownload | IssuedTranslation>;
+  /**
+   * `locale` other than the one it was issued in: the version's stored model (nothing recomputed) to
+   * print in that language. The stored PDF stays the issued one; such a print says on its cover which
+   * version it renders and the issued copy's fingerprint. Audited as an export of that version either way.
+   */
+  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin, locale?: string): Promise<IssuedDownload | IssuedTranslation> {
+    const issued = await this.readableVersion(user, homeId, quarter, version, copy);
+    if (!locale || locale === issued.locale) return this.download(user, issued, copy, origin);
+    await this.reports.recordExport(user, homeId, quarter, `pdf:${copy} (issued v${issued.version}, printed in ${locale})`, origin, issued.id);
+    return {
+      issued,
+      homeName: (await this.homes.nameOf(homeId)) ?? '',
+      report: await this.storedModel(issued.id, copy === 'names'),
+      issuedSha256: copy === 'names' ? issued.pdfSha256 : issued.pdfWithoutNamesSha256,
+    };
+  }
+
+  private async readableVersion(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy): Promise<IssuedVersion> {
     if (!(REPORT_READERS as readonly Role[]).includes(user.role) || (copy === 'names' && !canExportReports(user))) throw new ForbiddenError();
     assertHomeAccess(user, homeId);
     const found = (await this.versions(homeId, quarter)).find((v) => v.version === version);
     if (!found) throw new NotFoundError();
-    return this.download(user, found, copy, origin);
+    return found;
   }
 
   /** The model a CSV is written from: the latest issue's for an issued quarter. Audited as an export. */

@@ -1,5 +1,5 @@
 import { ENGAGEMENTS } from '../activities/activities.enums';
-import { translate } from '../common/i18n/i18n';
+import { LOCALES, translate } from '../common/i18n/i18n';
 import { formatDateTime, formatQuarter, formatQuarterShort } from '../common/views/format';
 import type { IssuedQuarter, IssuedVersion, QuarterView } from './issued-reports.service';
 import { ACTOR_TYPES, PHASES } from '../contributions/contributions.enums';
@@ -87,6 +87,14 @@ function versionView(v: IssuedVersion, timezone: string, locale: string, canExpo
     downloads: [
       ...(canExport ? [{ href: `/reports/issued.pdf?${query}&copy=names`, label: t('downloadNames', { version: v.version }) }] : []),
       { href: `/reports/issued.pdf?${query}&copy=withoutNames`, label: t('downloadWithoutNames', { version: v.version }) },
+      // The same stored figures printed in the other languages (its cover says which issued copy it renders).
+      ...LOCALES.filter((other) => other !== v.locale).flatMap((other) => {
+        const language = t(`languages.${other}`);
+        return [
+          ...(canExport ? [{ href: `/reports/issued.pdf?${query}&copy=names&locale=${other}`, label: t('downloadNamesIn', { version: v.version, language }) }] : []),
+          { href: `/reports/issued.pdf?${query}&copy=withoutNames&locale=${other}`, label: t('downloadWithoutNamesIn', { version: v.version, language }) },
+        ];
+      }),
     ],
   };
 }

@@ -60,8 +60,20 @@ export class ReportsController {
   @Get('issued.pdf')
   async issuedPdf(@CurrentUser() user: SessionUser, @Query() query: IssuedPdfQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const copy = query.copy ?? 'names';
-    const stored = await this.issued.issuedPdf(user, query.homeId, query.quarter, query.version, copy, { ip: clientIp(req), userAgent: req.get('user-agent') });
-    sendIssued(res, stored, copy);
+    const origin = { ip: clientIp(req), userAgent: req.get('user-agent') };
+    const print = await this.issued.issuedPdf(user, query.homeId, query.quarter, query.version, copy, origin, query.locale);
+    if ('pdf' in print) {
+      sendIssued(res, print, copy);
+      return;
+    }
+    // Another language: the stored model printed again, its cover naming the issued copy it renders.
+    const locale = query.locale!;
+    res.setHeader('Content-Type', 'application/pdf');
+    sendAs(res, 'attachment', locale, copy === 'names' ? 'issued' : 'issuedWithoutNames', { home: print.homeName, quarter: print.issued.quarter, version: print.issued.version }, 'pdf');
+    res.setHeader('X-Report-Version', String(print.issued.version));
+    await renderQuarterlyReportPdf(print.report, {
+      locale, issuedAs: { version: print.issued.version, locale: print.issued.locale, issuedAt: print.issued.issuedAt, sha256: print.issuedSha256 },
+    }, res);
   }
 
   /** The quarter's PDF: the latest issue's stored copy when it was issued, else computed now. */

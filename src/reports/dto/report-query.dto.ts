@@ -65,6 +65,11 @@ export class IssuedPdfQuery extends QuarterlyReportQuery {
   @IsOptional()
   @IsIn(COPIES)
   copy?: Copy;
+
+  /** Printed in another language than it was issued in: the same stored figures, said on its cover. */
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
 }
 
 /** ?date= : any day of the week to print (this week when left out). */

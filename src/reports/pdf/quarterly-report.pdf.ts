@@ -1,6 +1,6 @@
 import { ENGAGEMENTS } from '../../activities/activities.enums';
 import { translate } from '../../common/i18n/i18n';
-import { formatQuarter, formatQuarterShort } from '../../common/views/format';
+import { formatDateTime, formatQuarter, formatQuarterShort } from '../../common/views/format';
 import { ACTOR_TYPES, PHASES } from '../../contributions/contributions.enums';
 import { FAIR_SHARE_BUCKETS, GAS_SCORES, QuarterlyReport, WELLBEING_DOMAINS } from '../quarterly-report.model';
 import {
@@ -13,6 +13,8 @@ import { ENGAGEMENT_COLOURS } from '../engagement-colours';
 
 export interface QuarterlyPdfOptions {
   locale: string;
+  /** An issued version's stored model printed in another language: the cover says which version and copy it renders. */
+  issuedAs?: { version: number; locale: string; issuedAt: Date; sha256: string };
 }
 
 const ACTOR_COLOURS: Record<string, string> = { resident: COLOURS.primary, family: '#7b5e8f', volunteer: '#e0b35a', staff: '#8a8178' };
@@ -79,7 +81,7 @@ export function renderQuarterlyReportPdf(report: QuarterlyReport, options: Quart
   });
 
   const w = new PdfWriter(doc);
-  const contentsY = cover(w, report, locale, period);
+  const contentsY = cover(w, report, locale, period, options.issuedAs);
   w.newPage();
   headline(w, report, locale);
   participation(w, report, locale);
@@ -120,7 +122,7 @@ function figureTable(w: PdfWriter, report: QuarterlyReport, locale: string, keys
 // ---- Cover ---------------------------------------------------------------------------------
 
 /** The cover; returns where the contents go (they are written once the page numbers are known). */
-function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: string): number {
+function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: string, issuedAs?: QuarterlyPdfOptions['issuedAs']): number {
   const t = (key: string, params: Record<string, unknown> = {}) => translate(locale, `reports.${key}`, params);
   titleBand(w, { kicker: t('cover.kicker'), title: t('quarterlyTitle'), subtitle: t('cover.preparedFor'), height: 210, top: 64 });
 
@@ -147,6 +149,12 @@ function cover(w: PdfWriter, report: QuarterlyReport, locale: string, period: st
   w.y += 8;
   if (report.meta.withNames) w.note(t('copy.names'), { colour: COLOURS.warn, fill: COLOURS.warnBg, border: '#e0b35a' });
   else w.note(t('copy.noNames'));
+  if (issuedAs) {
+    w.note(t('cover.issuedAs', {
+      version: issuedAs.version, date: formatDateTime(issuedAs.issuedAt, locale, report.meta.timezone, false),
+      language: t(`issued.languages.${issuedAs.locale}`), sha256: issuedAs.sha256,
+    }));
+  }
   w.paragraph(t('cover.about'));
   w.paragraph(comparedWithNote(report, locale), { colour: COLOURS.muted });
   w.space(10);
