@@ -84,6 +84,12 @@ describe('Signing in and sessions', () => {
     expect((await again.get('/account')).text).toContain('Il mio account');
     // A carer's home page is Today.
     expect((await again.get('/')).headers.location).toBe('/today');
+    // Signed out, the sign-in page still speaks their language, whatever the browser asks for.
+    const signedOut = await again.post('/logout').set('Accept-Language', 'en').type('form').send({ _csrf: csrfFrom((await again.get('/account')).text) });
+    expect(signedOut.status).toBe(303);
+    const login = await again.get(signedOut.headers.location).set('Accept-Language', 'en').expect(200);
+    expect(login.text).toContain('Hai chiuso la sessione.');
+    expect(login.text).toContain('Accedi a Insieme');
   });
 
   it('should offer the language on the sign-in page before signing in', async () => {

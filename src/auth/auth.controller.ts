@@ -8,7 +8,7 @@ import { Public } from '../common/decorators/public.decorator';
 import { flash } from '../common/http/flash';
 import { safeLocalPath } from '../common/http/safe-redirect';
 import { clientIp } from '../common/http/session';
-import type { Locale } from '../common/i18n/i18n';
+import { isLocale, type Locale } from '../common/i18n/i18n';
 import { rememberLocale } from '../common/i18n/locale-cookie';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, EmailChangeDto, LocaleDto, SignInDto } from './dto/auth.dto';
@@ -59,6 +59,8 @@ export class AuthController {
   async logout(@CurrentUser() user: SessionUser, @Req() req: Request, @Res() res: Response) {
     await this.auth.recordSignOut(user, { ip: clientIp(req), userAgent: req.get('user-agent') });
     await this.sessions.end(req, res);
+    // The sign-in page after it speaks the language they were using, not the browser's.
+    if (isLocale(user.locale)) rememberLocale(req, res, user.locale);
     res.redirect(303, '/login?signedOut=1');
   }
 
