@@ -501,6 +501,13 @@ describe('Activity types, calendar and activity pages', () => {
       // A confirmed helper who steps back leaves the activity short: the coordinator is told.
       const notices = (await agents.coordinator.get('/notifications').expect(200)).text;
       expect(notices).toContain('Valeria Aiuto can no longer help with “Tombola solidale”');
+
+      // An offer taken back before its answer: the coordinator is told there is nothing left to answer.
+      const again = await post(agents.volunteer, `/activities/${activity.id}/offers`, { kind: 'join', message: '' });
+      expect(again.status).toBe(303);
+      const second = await t.dataSource.getRepository(HelpOffer).findOneByOrFail({ activityId: activity.id, volunteerId, status: 'offered' });
+      expect((await post(agents.volunteer, `/activities/${activity.id}/offers/${second.id}/withdraw`)).status).toBe(303);
+      expect((await agents.coordinator.get('/notifications').expect(200)).text).toContain('Valeria Aiuto withdrew their offer for “Tombola solidale”');
     });
 
     it("should refuse a volunteer another volunteer's offer and an offer through another activity's address", async () => {

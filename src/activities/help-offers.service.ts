@@ -105,8 +105,11 @@ export class HelpOffersService {
         action: 'update', userId: user.id, role: user.role, entityType: 'help_offer', entityId: offer.id, homeId: offer.homeId,
         changes: { status: { old: offer.status, new: 'withdrawn' } },
       });
-      // A confirmed helper stepping back leaves the activity short: those who plan hear of it.
-      if (own && offer.status === 'confirmed') await this.notifications.helpOfferWithdrawn(m, offer, activity, user.id);
+      // A confirmed helper stepping back leaves the activity short; an offer taken back before its answer
+      // leaves nothing to answer: either way those who plan hear of it (the offer's news alone would stay new).
+      if (own && (offer.status === 'confirmed' || offer.status === 'offered')) {
+        await this.notifications.helpOfferWithdrawn(m, offer, activity, user.id, offer.status === 'confirmed');
+      }
     });
   }
 

@@ -202,9 +202,12 @@ export class NotificationsService {
     return this.offerNoticeToPlanners(m, offer, activity, byUserId, 'notifications.messages.helpOfferReceived');
   }
 
-  /** Those who answer offers hear that a confirmed helper stepped back: the activity has lost its help. */
-  async helpOfferWithdrawn(m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, byUserId: string | null): Promise<number> {
-    return this.offerNoticeToPlanners(m, offer, activity, byUserId, 'notifications.messages.helpOfferWithdrawn');
+  /**
+   * Those who answer offers hear that an offer was taken back: a confirmed helper stepped back (the
+   * activity has lost its help), or an offer not yet answered needs no answer.
+   */
+  async helpOfferWithdrawn(m: EntityManager, offer: OfferForNotice, activity: ActivityForNotice, byUserId: string | null, wasConfirmed: boolean): Promise<number> {
+    return this.offerNoticeToPlanners(m, offer, activity, byUserId, wasConfirmed ? 'notifications.messages.helpOfferWithdrawn' : 'notifications.messages.helpOfferWithdrawnUnanswered');
   }
 
   /** An offer's news for those who answer offers in the activity's home: who, which activity, when, linked to its helpers. */
