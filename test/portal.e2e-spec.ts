@@ -595,13 +595,14 @@ describe('Family and volunteer portals', () => {
       const refused = await createActivity(t, home.id, { title: 'Gita al lago', startsAt: new Date(Date.now() + 5 * DAY) });
       const rained = await createActivity(t, home.id, { title: 'Picnic nel parco', startsAt: new Date(Date.now() - 6 * DAY), status: 'cancelled', cancelReason: 'CANCELREASON: pioggia' });
       const staffOnly = await createActivity(t, home.id, { title: 'Riunione riservata', startsAt: new Date(Date.now() - 2 * DAY), status: 'completed', visibleToFamilies: false });
+      const lastYear = await createActivity(t, home.id, { title: 'Festa di fine anno', startsAt: new Date(Date.now() - 380 * DAY), status: 'completed' });
       await offers().insert([
         offerRow(held, ada, 'offered', 'MYOFFER-HELD: I will roast the chestnuts, see https://example.org/castagne', 30),
         offerRow(stepBack, ada, 'withdrawn', 'MYOFFER-WITHDRAWN: I can bring popcorn', 15),
         offerRow(refused, ada, 'offered', 'MYOFFER-DECLINED: I could drive two people', 3),
         offerRow(rained, ada, 'confirmed', null, 12),
         offerRow(staffOnly, ada, 'confirmed', 'MYOFFER-HIDDEN: on an activity families do not see', 4),
-        offerRow(stepBack, ada, 'declined', 'MYOFFER-LASTYEAR: made over a year ago', 400),
+        offerRow(lastYear, ada, 'declined', 'MYOFFER-LASTYEAR: for an activity over a year ago', 385),
         offerRow(held, cousin, 'confirmed', 'THEIROFFER-CUGINA: porto le caldarroste', 25),
       ]);
       const answered = async (activity: Activity, status: 'confirmed' | 'declined') =>
@@ -633,11 +634,11 @@ describe('Family and volunteer portals', () => {
       expect(entry(rained)).toContain('This activity was cancelled.');
       expect(entry(rained)).toContain('You did not write a message.');
       expect(page).not.toContain('CANCELREASON');
-      // Newest offer first: the lake trip (3 days ago) before the cinema (15) and the chestnuts (30).
-      expect(page.indexOf('Gita al lago')).toBeLessThan(page.indexOf('Cinema del venerdì'));
-      expect(page.indexOf('Cinema del venerdì')).toBeLessThan(page.indexOf('Castagnata in cortile'));
-      // Not an activity families do not see, nor an offer over a year old, nor another relative's.
-      for (const words of ['MYOFFER-HIDDEN', 'Riunione riservata', 'MYOFFER-LASTYEAR', 'THEIROFFER-CUGINA']) expect(page).not.toContain(words);
+      // The latest activity first: the lake trip (in 5 days), the picnic (6 days ago), the cinema (10), the chestnuts (20).
+      const order = ['Gita al lago', 'Picnic nel parco', 'Cinema del venerdì', 'Castagnata in cortile'].map((title) => page.indexOf(title));
+      expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+      // Not an activity families do not see, nor one over a year ago, nor another relative's offer.
+      for (const words of ['MYOFFER-HIDDEN', 'Riunione riservata', 'MYOFFER-LASTYEAR', 'Festa di fine anno', 'THEIROFFER-CUGINA']) expect(page).not.toContain(words);
 
       // Rosa's other relative reads her own offer, in Italian, and nothing Ada wrote; nor do Rosa's view-only relative and Bruno's.
       const cousinPage = plain((await cousin.agent.get('/portal/offers').expect(200)).text);
@@ -648,12 +649,12 @@ describe('Family and volunteer portals', () => {
         const html = (await other.agent.get('/portal/offers').expect(200)).text;
         for (const words of ['MYOFFER-', 'Marta Risposta']) expect(html).not.toContain(words);
       }
-      expect(plain((await ben.agent.get('/portal/offers').expect(200)).text)).toContain('You have not offered to help or to join in the last 12 months.');
+      expect(plain((await ben.agent.get('/portal/offers').expect(200)).text)).toContain('You have not offered to help or to join an activity of the last 12 months or one to come.');
       // Nor any volunteer, whose portal this is not.
       await vera.agent.get('/portal/offers').expect(403);
     });
 
-    it('should show a relative twenty offers a page, newest first, with a link to the older ones', async () => {
+    it('should show a relative twenty offers a page, latest first, with a link to the older ones', async () => {
       const keen = await relative(bruno, { primaryContact: false });
       const weekly = await createActivity(t, home.id, { title: 'Merenda settimanale', startsAt: new Date(Date.now() - 2 * DAY), status: 'completed' });
       await offers().insert(Array.from({ length: 22 }, (_, i) => offerRow(weekly, keen, 'withdrawn', `PAGED-${String(i + 1).padStart(2, '0')}.`, 22 - i)));

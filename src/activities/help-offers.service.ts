@@ -145,9 +145,11 @@ export class HelpOffersService {
   }
 
   /**
-   * The signed-in relative's or volunteer's own offers made since a date, newest first, `limit` of them
-   * from `offset`: "My offers" on their portal. Only on activities they may still see (`visible`: their
-   * homes; a relative, those shown to families). One statement, and one more for who answered.
+   * The signed-in relative's or volunteer's own offers on activities starting since a date, the latest
+   * activity first (an offer's own date says little: the demo's, and those staff record later, are all
+   * made at once), `limit` of them from `offset`: "My offers" on their portal. Only on activities they
+   * may still see (`visible`: their homes; a relative, those shown to families). One statement, and one
+   * more for who answered.
    */
   async ownOffersSince(user: SessionUser, since: Date, page: { offset: number; limit: number }): Promise<OwnOfferRecord[]> {
     const column = offererColumn(user);
@@ -168,8 +170,9 @@ export class HelpOffersService {
       .addSelect('a.startsAt', 'startsAt')
       .addSelect('a.status', 'activityStatus')
       .addSelect('a.cancelReason', 'cancelReason')
-      .andWhere(`o.${column} = :offererId AND o.createdAt >= :since`, { offererId: user.personId, since })
-      .orderBy('o.createdAt', 'DESC')
+      .andWhere(`o.${column} = :offererId AND a.startsAt >= :since`, { offererId: user.personId, since })
+      .orderBy('a.startsAt', 'DESC')
+      .addOrderBy('o.createdAt', 'DESC')
       .addOrderBy('o.id', 'DESC')
       .offset(page.offset)
       .limit(page.limit)

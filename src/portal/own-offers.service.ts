@@ -5,7 +5,7 @@ import type { SessionUser } from '../common/access/session-user';
 import { utcToLocal } from '../common/time/zoned';
 import { HomesService } from '../homes/homes.service';
 
-/** How far back "My offers" reads (offers made in the last 12 months, as its pages say), and how many one page shows. */
+/** How far back "My offers" reads (activities of the last 12 months, as its pages say), and how many one page shows. */
 export const OWN_OFFERS_MONTHS = 12;
 export const OWN_OFFERS_PER_PAGE = 20;
 
@@ -39,8 +39,9 @@ export interface OwnOffersPage {
 }
 
 /**
- * "My offers" on the family and the volunteer portal: what a relative or a volunteer offered in the last
- * 12 months, what they wrote and what the home answered, newest first, a page at a time. Only their own
+ * "My offers" on the family and the volunteer portal: what a relative or a volunteer offered for the
+ * activities of the last 12 months and those to come, what they wrote and what the home answered, the
+ * latest activity first, a page at a time. Only their own
  * (HelpOffersService.ownOffersSince reads the offerer from the session, never from the request).
  */
 @Injectable()
