@@ -7,7 +7,8 @@ import { Role } from '../src/auth/auth.enums';
 import { AuthService } from '../src/auth/auth.service';
 import { User } from '../src/auth/entities/user.entity';
 import type { SessionUser } from '../src/common/access/session-user';
-import { todayIn } from '../src/common/time/zoned';
+import { todayIn, utcToLocal } from '../src/common/time/zoned';
+import { formatDate } from '../src/common/views/format';
 import { Contribution } from '../src/contributions/entities/contribution.entity';
 import { HomeView } from '../src/homes/homes.service';
 import { ActivityPlan } from '../src/plans/entities/activity-plan.entity';
@@ -571,6 +572,142 @@ describe('Family and volunteer portals', () => {
       expect((await post(vera.agent, '/volunteer/feedback', { activityId: '', rating: 3 })).status).toBe(303);
       const mine = await t.dataSource.getRepository(Feedback).findBy({ authorVolunteerId: vera.volunteerId });
       expect(mine.map((f) => f.activityId).sort()).toEqual([null, veraHelped.id].sort());
+    });
+  });
+
+  describe('"My offers": what one offered, read back once the activity is over (found by a review of the family portal on a phone)', () => {
+    const offers = () => t.dataSource.getRepository(HelpOffer);
+    /** An offer as it stands after its story (answered, withdrawn), made `daysAgo` days ago. */
+    const offerRow = (activity: Activity, who: { familyMemberId: string } | { volunteerId: string }, status: HelpOffer['status'], message: string | null, daysAgo = 1) => ({
+      homeId: activity.homeId, activityId: activity.id, offererType: 'familyMemberId' in who ? 'family' as const : 'volunteer' as const,
+      familyMemberId: 'familyMemberId' in who ? who.familyMemberId : null, volunteerId: 'volunteerId' in who ? who.volunteerId : null,
+      kind: 'deliver' as const, status, message, respondedBy: null, respondedAt: null, createdBy: null, createdAt: new Date(Date.now() - daysAgo * DAY),
+    });
+    /** The date an activity shows with on the page, as an English reader reads it. */
+    const shownDate = (activity: Activity) => formatDate(utcToLocal(activity.startsAt, 'Europe/Rome').date, 'en');
+
+    it('should show a relative her own offers, past and answered ones too, with what she wrote and the answer, and nobody else\'s', async () => {
+      const answerer = await createUser(t, { role: 'coordinator', homeIds: [home.id], displayName: 'Marta Risposta' });
+      const cousin = await relative(rosa, { primaryContact: false });
+      await t.dataSource.getRepository(User).update({ id: cousin.user.id }, { locale: 'it' });
+      const held = await createActivity(t, home.id, { title: 'Castagnata in cortile', startsAt: new Date(Date.now() - 20 * DAY), status: 'completed' });
+      const stepBack = await createActivity(t, home.id, { title: 'Cinema del venerdì', startsAt: new Date(Date.now() - 10 * DAY), status: 'completed' });
+      const refused = await createActivity(t, home.id, { title: 'Gita al lago', startsAt: new Date(Date.now() + 5 * DAY) });
+      const rained = await createActivity(t, home.id, { title: 'Picnic nel parco', startsAt: new Date(Date.now() - 6 * DAY), status: 'cancelled', cancelReason: 'CANCELREASON: pioggia' });
+      const staffOnly = await createActivity(t, home.id, { title: 'Riunione riservata', startsAt: new Date(Date.now() - 2 * DAY), status: 'completed', visibleToFamilies: false });
+      const lastYear = await createActivity(t, home.id, { title: 'Festa di fine anno', startsAt: new Date(Date.now() - 380 * DAY), status: 'completed' });
+      await offers().insert([
+        offerRow(held, ada, 'offered', 'MYOFFER-HELD: I will roast the chestnuts, see https://example.org/castagne', 30),
+        offerRow(stepBack, ada, 'withdrawn', 'MYOFFER-WITHDRAWN: I can bring popcorn', 15),
+        offerRow(refused, ada, 'offered', 'MYOFFER-DECLINED: I could drive two people', 3),
+        offerRow(rained, ada, 'confirmed', null, 12),
+        offerRow(staffOnly, ada, 'confirmed', 'MYOFFER-HIDDEN: on an activity families do not see', 4),
+        offerRow(lastYear, ada, 'declined', 'MYOFFER-LASTYEAR: for an activity over a year ago', 385),
+        offerRow(held, cousin, 'confirmed', 'THEIROFFER-CUGINA: porto le caldarroste', 25),
+      ]);
+      const answered = async (activity: Activity, status: 'confirmed' | 'declined') =>
+        t.get(HelpOffersService).respond(await sessionUser(answerer), (await offers().findOneByOrFail({ activityId: activity.id, familyMemberId: ada.familyMemberId })).id, status);
+      // Answered by the home before the chestnuts were roasted; the lake trip's offer not needed.
+      await answered(held, 'confirmed');
+      await answered(refused, 'declined');
+
+      // From the family home page and the relative's page, one tap away.
+      expect((await ada.agent.get('/portal').expect(200)).text).toContain('href="/portal/offers"');
+      expect(section((await ada.agent.get(`/portal/residents/${rosa.id}`).expect(200)).text, 'coming')).toContain('href="/portal/offers"');
+
+      const page = plain((await ada.agent.get('/portal/offers').expect(200)).text);
+      const entry = (activity: Activity) => page.split('id="offer-').find((part) => part.includes(`>${activity.title}<`)) ?? '';
+      const past = entry(held);
+      expect(past).toContain(shownDate(held));
+      expect(past).toContain('Confirmed');
+      expect(past).toContain('Your message to the staff');
+      expect(past).toContain('MYOFFER-HELD: I will roast the chestnuts, see <a href="https://example.org/castagne" rel="noopener noreferrer nofollow" target="_blank">');
+      expect(past).toContain("The home's answer</strong> — Marta Risposta");
+      expect(past).toContain('Confirmed on ');
+      expect(entry(stepBack)).toContain('Withdrawn');
+      expect(entry(stepBack)).toContain('MYOFFER-WITHDRAWN: I can bring popcorn');
+      expect(entry(stepBack)).not.toContain("The home's answer");
+      expect(entry(refused)).toContain('Not this time');
+      expect(entry(refused)).toContain('Not needed this time (answered on ');
+      expect(entry(refused)).toContain('MYOFFER-DECLINED: I could drive two people');
+      // A cancelled activity says so; why is written for staff and helpers, not for families.
+      expect(entry(rained)).toContain('This activity was cancelled.');
+      expect(entry(rained)).toContain('You did not write a message.');
+      expect(page).not.toContain('CANCELREASON');
+      // The latest activity first: the lake trip (in 5 days), the picnic (6 days ago), the cinema (10), the chestnuts (20).
+      const order = ['Gita al lago', 'Picnic nel parco', 'Cinema del venerdì', 'Castagnata in cortile'].map((title) => page.indexOf(title));
+      expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+      // Not an activity families do not see, nor one over a year ago, nor another relative's offer.
+      for (const words of ['MYOFFER-HIDDEN', 'Riunione riservata', 'MYOFFER-LASTYEAR', 'Festa di fine anno', 'THEIROFFER-CUGINA']) expect(page).not.toContain(words);
+
+      // Rosa's other relative reads her own offer, in Italian, and nothing Ada wrote; nor do Rosa's view-only relative and Bruno's.
+      const cousinPage = plain((await cousin.agent.get('/portal/offers').expect(200)).text);
+      expect(cousinPage).toContain('Le mie offerte');
+      expect(cousinPage).toContain('THEIROFFER-CUGINA: porto le caldarroste');
+      expect(cousinPage).toContain('Confermata');
+      for (const other of [cousin, viewer, ben]) {
+        const html = (await other.agent.get('/portal/offers').expect(200)).text;
+        for (const words of ['MYOFFER-', 'Marta Risposta']) expect(html).not.toContain(words);
+      }
+      expect(plain((await ben.agent.get('/portal/offers').expect(200)).text)).toContain('You have not offered to help or to join an activity of the last 12 months or one to come.');
+      // Nor any volunteer, whose portal this is not.
+      await vera.agent.get('/portal/offers').expect(403);
+    });
+
+    it('should show a relative twenty offers a page, latest first, with a link to the older ones', async () => {
+      const keen = await relative(bruno, { primaryContact: false });
+      const weekly = await createActivity(t, home.id, { title: 'Merenda settimanale', startsAt: new Date(Date.now() - 2 * DAY), status: 'completed' });
+      await offers().insert(Array.from({ length: 22 }, (_, i) => offerRow(weekly, keen, 'withdrawn', `PAGED-${String(i + 1).padStart(2, '0')}.`, 22 - i)));
+
+      const first = plain((await keen.agent.get('/portal/offers').expect(200)).text);
+      expect([...first.matchAll(/PAGED-(\d\d)\./g)].map((m) => m[1])).toEqual(Array.from({ length: 20 }, (_, i) => String(22 - i).padStart(2, '0')));
+      expect(first).toContain('href="/portal/offers?page=2" rel="next">Older offers</a>');
+      const second = plain((await keen.agent.get('/portal/offers?page=2').expect(200)).text);
+      expect([...second.matchAll(/PAGED-(\d\d)\./g)].map((m) => m[1])).toEqual(['02', '01']);
+      expect(second).toContain('href="/portal/offers?page=1" rel="prev">Newer offers</a>');
+      expect(second).not.toContain('Older offers');
+      expect(plain((await keen.agent.get('/portal/offers?page=3').expect(200)).text)).toContain('There are no older offers.');
+    });
+
+    it('should show a volunteer their own offers and messages, a cancelled activity\'s reason, and another volunteer none of them', async () => {
+      const answerer = await createUser(t, { role: 'coordinator', homeIds: [home.id], displayName: 'Sara Conferma' });
+      const otto = await createUser(t, { role: 'volunteer', homeIds: [home.id], personKind: 'volunteer', personId: otherVolunteerId });
+      const ottoAgent = await signIn(t, otto.email, otto.password);
+      const lunch = await createActivity(t, home.id, { title: 'Pranzo di Natale', startsAt: new Date(Date.now() - 8 * DAY), status: 'completed' });
+      const storm = await createActivity(t, home.id, { title: 'Mercatino in piazza', startsAt: new Date(Date.now() - 4 * DAY), status: 'cancelled', cancelReason: 'CANCELREASON: temporale' });
+      const soon = await createActivity(t, home.id, { title: 'Tombolata di dicembre', startsAt: new Date(Date.now() + 4 * DAY) });
+      await offers().insert([
+        offerRow(lunch, vera, 'offered', 'VERAOFFER-LUNCH: I can serve at the tables', 12),
+        offerRow(storm, vera, 'declined', 'VERAOFFER-STORM: I bring the stall', 6),
+        offerRow(soon, vera, 'offered', 'VERAOFFER-WAITING: I can call the numbers', 1),
+        offerRow(lunch, { volunteerId: otherVolunteerId }, 'confirmed', 'OTTOOFFER: porto i panettoni', 11),
+      ]);
+      const lunchOffer = await offers().findOneByOrFail({ activityId: lunch.id, volunteerId: vera.volunteerId });
+      await t.get(HelpOffersService).respond(await sessionUser(answerer), lunchOffer.id, 'confirmed');
+
+      const home_ = plain((await vera.agent.get('/volunteer').expect(200)).text);
+      expect(home_).toContain('href="/volunteer/offers"');
+      // The offer waiting for an answer shows what the volunteer wrote, as a relative's does.
+      expect(section(home_, 'waiting')).toContain('VERAOFFER-WAITING: I can call the numbers');
+
+      const page = plain((await vera.agent.get('/volunteer/offers').expect(200)).text);
+      const entry = (activity: Activity) => page.split('id="offer-').find((part) => part.includes(`>${activity.title}<`)) ?? '';
+      expect(entry(lunch)).toContain(`href="/activities/${lunch.id}"`);
+      expect(entry(lunch)).toContain(shownDate(lunch));
+      expect(entry(lunch)).toContain('Confirmed');
+      expect(entry(lunch)).toContain('VERAOFFER-LUNCH: I can serve at the tables');
+      expect(entry(lunch)).toContain("The home's answer</strong> — Sara Conferma");
+      expect(entry(storm)).toContain('Not this time');
+      expect(entry(storm)).toContain('VERAOFFER-STORM: I bring the stall');
+      expect(entry(storm)).toContain('This activity was cancelled: CANCELREASON: temporale');
+      expect(entry(soon)).toContain('Waiting for an answer');
+      expect(page).not.toContain('OTTOOFFER');
+
+      const ottoPage = plain((await ottoAgent.get('/volunteer/offers').expect(200)).text);
+      expect(ottoPage).toContain('OTTOOFFER: porto i panettoni');
+      for (const words of ['VERAOFFER-', 'Sara Conferma']) expect(ottoPage).not.toContain(words);
+      // Nor any relative, whose portal this is not.
+      await ada.agent.get('/volunteer/offers').expect(403);
     });
   });
 });

@@ -60,8 +60,9 @@ describe('Queries per request do not grow with the number of residents', () => {
       .getRawOne<{ id: string }>();
     await helpersOn(home.id, held!.id, yesterday, residents === LARGE);
     await ideaAdopted(home.id, number, held!.id);
+    await ownOffers(home.id, number, residents === LARGE ? 15 : 1);
     const agents: HomeFixture['agents'] = {};
-    for (const role of ['coordinator', 'carer', 'family'] as const) agents[role] = await signIn(t, syntheticEmail(role, number), SYNTHETIC_PASSWORD);
+    for (const role of ['coordinator', 'carer', 'family', 'volunteer'] as const) agents[role] = await signIn(t, syntheticEmail(role, number), SYNTHETIC_PASSWORD);
     return { number, residentId: resident.id, activityId: held!.id, agents };
   }
 
@@ -100,6 +101,27 @@ describe('Queries per request do not grow with the number of residents', () => {
     });
   }
 
+  /**
+   * "My offers": the relative and the volunteer signing in have each made `count` offers on the home's
+   * family-visible activities, past ones too, with messages, answered by the coordinator or withdrawn.
+   */
+  async function ownOffers(homeId: string, number: number, count: number): Promise<void> {
+    const m = t.dataSource.manager;
+    const [relative, volunteer, coordinator] = await Promise.all((['family', 'volunteer', 'coordinator'] as const).map((role) => m.findOneByOrFail(User, { email: syntheticEmail(role, number) })));
+    const activities = await m.find(Activity, { where: { homeId, visibleToFamilies: true }, order: { startsAt: 'DESC', id: 'ASC' }, take: count });
+    // Growth only shows if the pages have the offers to list.
+    expect([activities.length, !!relative.personId, !!volunteer.personId]).toEqual([count, true, true]);
+    const statuses = ['confirmed', 'declined', 'withdrawn', 'offered'] as const;
+    await m.insert(HelpOffer, activities.flatMap((a, i) => [
+      { offererType: 'family' as const, familyMemberId: relative.personId, volunteerId: null },
+      { offererType: 'volunteer' as const, familyMemberId: null, volunteerId: volunteer.personId },
+    ].map((who) => {
+      const status = statuses[i % statuses.length];
+      const answered = status === 'confirmed' || status === 'declined';
+      return { ...who, homeId, activityId: a.id, kind: 'deliver' as const, status, message: `Offerta ${i}`, respondedBy: answered ? coordinator.id : null, respondedAt: answered ? new Date() : null };
+    })));
+  }
+
   beforeAll(async () => {
     t = await createTestApp();
     homes.small = await fixture(1, SMALL);
@@ -121,6 +143,8 @@ describe('Queries per request do not grow with the number of residents', () => {
     ['an activity\'s page', 'coordinator', (h) => `/activities/${h.activityId}`],
     ['an activity\'s log', 'carer', (h) => `/activities/${h.activityId}/log`],
     ['the family portal', 'family', () => '/portal'],
+    ['a relative\'s offers', 'family', () => '/portal/offers'],
+    ['a volunteer\'s offers', 'volunteer', () => '/volunteer/offers'],
     ['the coordinator\'s dashboard', 'coordinator', () => '/'],
     ['the day\'s activities (API)', 'carer', () => `/api/activities?date=${yesterday}`],
     ['one activity with roster and log (API)', 'carer', (h) => `/api/activities/${h.activityId}`],

@@ -899,9 +899,9 @@ export class ActivitiesService {
 
   /**
    * The one query every read starts from. Staff and volunteers see their homes' activities (volunteers
-   * to offer help); a relative sees those shown to families.
+   * to offer help); a relative sees those shown to families. Help offers read back to their offerer join it.
    */
-  private visible(user: SessionUser, manager: EntityManager = this.activities.manager): SelectQueryBuilder<Activity> {
+  visible(user: SessionUser, manager: EntityManager = this.activities.manager): SelectQueryBuilder<Activity> {
     const qb = scopeToHomes(manager.createQueryBuilder(Activity, 'a'), user);
     if (can(user, 'homeStaff') || user.role === 'volunteer') return qb;
     if (user.role === 'family') return qb.andWhere('a.visibleToFamilies = :shown', { shown: true });

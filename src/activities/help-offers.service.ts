@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { AuthService } from '../auth/auth.service';
 import type { SessionUser } from '../common/access/session-user';
 import { Message, NotFoundError, ValidationError } from '../common/errors/domain-errors';
 import { ContributionsService } from '../contributions/contributions.service';
+import { asDate } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FamiliesService } from '../families/families.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -15,7 +17,7 @@ import { can } from '../common/access/access-policy';
 import { HelpOfferDto, HelpOfferOnBehalfDto } from './dto/activity.dto';
 import { Activity } from './entities/activity.entity';
 import { HelpOffer } from './entities/help-offer.entity';
-import { HelpKind, HelpOfferStatus } from './activities.enums';
+import { ActivityStatus, HelpKind, HelpOfferStatus } from './activities.enums';
 
 export interface HelpOfferView {
   id: string;
@@ -40,6 +42,20 @@ export interface OwnOfferView {
   message: string | null;
 }
 
+/** An offer read back by the one who made it ("My offers"): the activity it was for and the home's answer. */
+export interface OwnOfferRecord extends OwnOfferView {
+  createdAt: Date;
+  activity: { title: string; startsAt: Date; status: ActivityStatus; cancelReason: string | null };
+  /** When the home confirmed or declined it, and who did. */
+  respondedAt: Date | null;
+  respondedByName: string | null;
+}
+
+interface OwnOfferRow {
+  id: string; activityId: string; homeId: string; kind: HelpKind; status: HelpOfferStatus; message: string | null; createdAt: Date | string;
+  respondedAt: Date | string | null; respondedBy: string | null; title: string; startsAt: Date | string; activityStatus: ActivityStatus; cancelReason: string | null;
+}
+
 /** Offers from family members and volunteers to help deliver, or to join, an activity (SPEC 3). */
 @Injectable()
 export class HelpOffersService {
@@ -52,6 +68,7 @@ export class HelpOffersService {
     private readonly notifications: NotificationsService,
     private readonly families: FamiliesService,
     private readonly familyLinks: FamilyLinksService,
+    private readonly auth: AuthService,
   ) {}
 
   /** A volunteer or relative offers for themselves. */
@@ -129,6 +146,47 @@ export class HelpOffersService {
     if (activityIds.length === 0) return [];
     const offers = await this.unitOfWork.manager.find(HelpOffer, { where: { ...offerer, activityId: In(activityIds) }, order: { createdAt: 'ASC' } });
     return offers.map(toOwnOfferView);
+  }
+
+  /**
+   * The signed-in relative's or volunteer's own offers on activities starting since a date, the latest
+   * activity first (an offer's own date says little: the demo's, and those staff record later, are all
+   * made at once), `limit` of them from `offset`: "My offers" on their portal. Only on activities they
+   * may still see (`visible`: their homes; a relative, those shown to families). One statement, and one
+   * more for who answered.
+   */
+  async ownOffersSince(user: SessionUser, since: Date, page: { offset: number; limit: number }): Promise<OwnOfferRecord[]> {
+    const column = offererColumn(user);
+    if (!column) return [];
+    const rows = await this.activities
+      .visible(user)
+      .innerJoin(HelpOffer, 'o', 'o.activityId = a.id')
+      .select('o.id', 'id')
+      .addSelect('o.activityId', 'activityId')
+      .addSelect('o.homeId', 'homeId')
+      .addSelect('o.kind', 'kind')
+      .addSelect('o.status', 'status')
+      .addSelect('o.message', 'message')
+      .addSelect('o.createdAt', 'createdAt')
+      .addSelect('o.respondedAt', 'respondedAt')
+      .addSelect('o.respondedBy', 'respondedBy')
+      .addSelect('a.title', 'title')
+      .addSelect('a.startsAt', 'startsAt')
+      .addSelect('a.status', 'activityStatus')
+      .addSelect('a.cancelReason', 'cancelReason')
+      .andWhere(`o.${column} = :offererId AND a.startsAt >= :since`, { offererId: user.personId, since })
+      .orderBy('a.startsAt', 'DESC')
+      .addOrderBy('o.createdAt', 'DESC')
+      .addOrderBy('o.id', 'DESC')
+      .offset(page.offset)
+      .limit(page.limit)
+      .getRawMany<OwnOfferRow>();
+    const responders = await this.auth.displayNames(rows.map((r) => r.respondedBy));
+    return rows.map((r) => ({
+      id: r.id, activityId: r.activityId, homeId: r.homeId, kind: r.kind, status: r.status, message: r.message, createdAt: asDate(r.createdAt),
+      activity: { title: r.title, startsAt: asDate(r.startsAt), status: r.activityStatus, cancelReason: r.cancelReason },
+      respondedAt: r.respondedAt === null ? null : asDate(r.respondedAt), respondedByName: r.respondedBy ? (responders.get(r.respondedBy) ?? null) : null,
+    }));
   }
 
   /** One of a volunteer's own offers; null when the offer is not theirs. */
@@ -212,6 +270,14 @@ export function notConfirmableError(why: NotAssignable): Message {
     ? { key: 'activities.offerCheckExpired', params: { date: why.expiredOn } }
     // Not active here means paused: a volunteer who has left is refused before, as no choice of the home.
     : { key: 'activities.offerVolunteerPaused' };
+}
+
+/** The column of a help offer naming this account's own person record, if the account may offer for itself (a relative, a volunteer). */
+export function offererColumn(user: Pick<SessionUser, 'role' | 'personKind' | 'personId'>): 'familyMemberId' | 'volunteerId' | null {
+  if (!user.personId) return null;
+  if (user.role === 'family' && user.personKind === 'family') return 'familyMemberId';
+  if (user.role === 'volunteer' && user.personKind === 'volunteer') return 'volunteerId';
+  return null;
 }
 
 function toOwnOfferView(o: HelpOffer): OwnOfferView {

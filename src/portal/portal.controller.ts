@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Redirect, Render, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -6,7 +6,10 @@ import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { translate } from '../common/i18n/i18n';
+import { pageNumber } from '../photos/form-fields';
 import { CheckInFormDto, HELP_FORM_KINDS, OfferFormDto, RelativeFeedbackFormDto, SUGGESTION_FORM_KINDS, SuggestionFormDto } from './dto/portal.dto';
+import { OwnOffersService } from './own-offers.service';
 import { activityOption } from './portal-format';
 import { PortalService } from './portal.service';
 
@@ -14,12 +17,20 @@ import { PortalService } from './portal.service';
 @Controller('portal')
 @Roles('family')
 export class PortalController {
-  constructor(private readonly portal: PortalService) {}
+  constructor(private readonly portal: PortalService, private readonly ownOffers: OwnOffersService) {}
 
   @Get()
   @Render('portal/index')
   async index(@CurrentUser() user: SessionUser) {
     return this.portal.familyHome(user);
+  }
+
+  /** "My offers": what the relative offered, past activities and withdrawn or declined offers included, with the home's answer. */
+  @Get('offers')
+  @Render('portal/offers')
+  async offers(@CurrentUser() user: SessionUser, @Query('page') page: string | undefined, @Req() req: Request) {
+    // A cancellation's reason is written for staff and helpers; relatives are told only that it was cancelled.
+    return { title: translate(req.locale, 'portal.myOffers'), ...(await this.ownOffers.page(user, pageNumber(page), { cancelReasons: false })) };
   }
 
   @Get('residents/:id')

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Redirect, Render, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import type { SessionUser } from '../common/access/session-user';
 import { CurrentUser } from '../common/decorators/current-user.decorator';
@@ -6,8 +6,11 @@ import { FormView } from '../common/decorators/form-view.decorator';
 import { Roles } from '../common/decorators/roles.decorator';
 import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
+import { translate } from '../common/i18n/i18n';
+import { pageNumber } from '../photos/form-fields';
 import { FeedbackFormDto, HELP_FORM_KINDS, OfferFormDto } from './dto/portal.dto';
 import { hoursText } from '../common/views/format';
+import { OwnOffersService } from './own-offers.service';
 import { activityOption } from './portal-format';
 import { VolunteerPortalService } from './volunteer-portal.service';
 
@@ -15,12 +18,23 @@ import { VolunteerPortalService } from './volunteer-portal.service';
 @Controller('volunteer')
 @Roles('volunteer')
 export class VolunteerPortalController {
-  constructor(private readonly portal: VolunteerPortalService) {}
+  constructor(private readonly portal: VolunteerPortalService, private readonly ownOffers: OwnOffersService) {}
 
   @Get()
   @Render('volunteer/index')
   async index(@CurrentUser() user: SessionUser, @Req() req: Request) {
     return this.page(user, req.locale ?? 'en');
+  }
+
+  /** "My offers": what the volunteer offered, what they wrote and what the home answered, past activities included. */
+  @Get('offers')
+  @Render('volunteer/offers')
+  async offers(@CurrentUser() user: SessionUser, @Query('page') page: string | undefined, @Req() req: Request) {
+    return {
+      title: translate(req.locale ?? 'en', 'portal.myOffers'),
+      // A volunteer reads a cancelled activity's reason on its page already.
+      ...(await this.ownOffers.page(user, pageNumber(page), { cancelReasons: true })),
+    };
   }
 
   @Post('offers')

@@ -55,7 +55,7 @@ export class VolunteerPortalService {
       .map((a) => ({ ...row(a), kind: offerOn(a, ['confirmed'])!.kind, isToday: a.date === today, offerId: offerOn(a, ['confirmed'])!.id }));
     const waiting = upcoming
       .filter((a) => a.status === 'planned' && offerOn(a, ['offered']))
-      .map((a) => ({ ...row(a), kind: offerOn(a, ['offered'])!.kind, offerId: offerOn(a, ['offered'])!.id }));
+      .map((a) => ({ ...row(a), kind: offerOn(a, ['offered'])!.kind, offerId: offerOn(a, ['offered'])!.id, message: offerOn(a, ['offered'])!.message }));
     const couldHelp = upcoming
       .filter((a) => a.status === 'planned' && a.startsAt.getTime() >= now.getTime() && a.startsAt.getTime() < helpWantedUntil && !offerOn(a, ['offered', 'confirmed']))
       .map((a) => ({ ...row(a), declined: !!offerOn(a, ['declined']) }));

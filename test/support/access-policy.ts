@@ -251,6 +251,8 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   // The family portal and the volunteer portal.
   'GET /portal':                                           ['signin', 403,    403,    403,    403,    'any',  403,    403],
   'GET /portal/residents/:id':                             ['signin', 403,    403,    403,    403,    'own',  403,    403],
+  // "My offers": the signed-in relative's or volunteer's own offers only (the service reads the offerer from the session).
+  'GET /portal/offers':                                    ['signin', 403,    403,    403,    403,    'any',  403,    403],
   'POST /portal/residents/:id/suggestions':                ['signin', 403,    403,    403,    403,    'own',  403,    403],
   'POST /portal/residents/:id/offers':                     ['signin', 403,    403,    403,    403,    'own',  403,    403],
   'POST /portal/residents/:id/offers/:offerId/withdraw':   ['signin', 403,    403,    403,    403,    'own',  403,    403],
@@ -270,6 +272,7 @@ export const ACCESS_POLICY: Record<string, PolicyRow> = {
   'POST /api/residents/:id/messages':                      ['signin', 403,    'home', 'home', 403,    'own',  403,    403],
   'POST /api/residents/:id/messages/read':                 ['signin', 403,    'home', 'home', 403,    'own',  403,    403],
   'GET /volunteer':                                        ['signin', 403,    403,    403,    403,    403,    'any',  403],
+  'GET /volunteer/offers':                                 ['signin', 403,    403,    403,    403,    403,    'any',  403],
   'POST /volunteer/offers':                                ['signin', 403,    403,    403,    403,    403,    'any',  403],
   'POST /volunteer/offers/:offerId/withdraw':              ['signin', 403,    403,    403,    403,    403,    'own',  403],
   'POST /volunteer/feedback':                              ['signin', 403,    403,    403,    403,    403,    'any',  403],
