@@ -23,6 +23,7 @@ import { createActivity } from './support/activity-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, csrfFrom, signIn } from './support/http';
 import { createVolunteer } from './support/people-factories';
+import { Volunteer } from '../src/volunteers/entities/volunteer.entity';
 import { createRelative, createResident } from './support/resident-factories';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -534,6 +535,22 @@ describe('Family and volunteer portals', () => {
       // The home's other activities are there to offer help with.
       expect(section(html, 'help-wanted')).toContain('Coro della domenica');
       expect(section(html, 'how-did-it-go')).toContain(`value="${veraHelped.id}"`);
+    });
+
+    it('should tell the volunteer where their own background check stands, as staff read it (found by a review as a volunteer)', async () => {
+      const volunteers = t.dataSource.getRepository(Volunteer);
+      const say = async () => section((await vera.agent.get('/volunteer').expect(200)).text, 'check');
+      expect(await say()).toContain('The home has no background check recorded for you');
+      const soon = new Date(Date.now() + 20 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+      await volunteers.update({ id: vera.volunteerId }, { backgroundCheckOn: '2024-01-10', backgroundCheckExpiresOn: soon });
+      expect(await say()).toMatch(/notice-warning">Your background check runs out on \d{1,2} [A-Z][a-z]+ \d{4}\./);
+      await volunteers.update({ id: vera.volunteerId }, { backgroundCheckExpiresOn: '2026-03-03' });
+      expect(await say()).toContain('Your background check ran out on 3 March 2026. Until it is renewed the home cannot confirm you');
+      await volunteers.update({ id: vera.volunteerId }, { backgroundCheckExpiresOn: '2099-05-01', status: 'paused' });
+      const paused = await say();
+      expect(paused).toContain('Your background check is valid until 1 May 2099.');
+      expect(paused).toContain('You are on a break');
+      await volunteers.update({ id: vera.volunteerId }, { backgroundCheckOn: null, backgroundCheckExpiresOn: null, status: 'active' });
     });
 
     it('should link today\'s confirmed activity to its log page', async () => {

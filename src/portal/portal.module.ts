@@ -6,6 +6,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { PlansModule } from '../plans/plans.module';
 import { ResidentsModule } from '../residents/residents.module';
 import { VoiceModule } from '../voice/voice.module';
+import { VolunteersModule } from '../volunteers/volunteers.module';
 import { OwnOffersService } from './own-offers.service';
 import { PortalController } from './portal.controller';
 import { PortalService } from './portal.service';
@@ -17,7 +18,7 @@ import { VolunteerPortalService } from './volunteer-portal.service';
  * send contributions through those features' services.
  */
 @Module({
-  imports: [ActivitiesModule, ResidentsModule, PlansModule, VoiceModule, NotificationsModule, HomesModule, ContributionsModule],
+  imports: [ActivitiesModule, ResidentsModule, PlansModule, VoiceModule, NotificationsModule, HomesModule, ContributionsModule, VolunteersModule],
   controllers: [PortalController, VolunteerPortalController],
   providers: [PortalService, VolunteerPortalService, OwnOffersService],
   // The family calendar feed (src/calendar-feeds) lists what the relative's page lists.

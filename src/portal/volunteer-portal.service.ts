@@ -10,6 +10,7 @@ import { ContributionsService } from '../contributions/contributions.service';
 import { FeedbackService } from '../voice/feedback.service';
 import { quarterOf, quarterRange } from '../common/time/quarter';
 import { FeedbackFormDto, OfferFormDto } from './dto/portal.dto';
+import { VolunteersService } from '../volunteers/volunteers.service';
 
 /** How far ahead a volunteer's own activities and the ones they could help with are listed. */
 export const MY_ACTIVITIES_DAYS = 60;
@@ -37,6 +38,7 @@ export class VolunteerPortalService {
     private readonly helpOffers: HelpOffersService,
     private readonly feedback: FeedbackService,
     private readonly contributions: ContributionsService,
+    private readonly volunteers: VolunteersService,
   ) {}
 
   async home(user: SessionUser) {
@@ -64,6 +66,8 @@ export class VolunteerPortalService {
     const { first, last } = quarterRange(quarter);
     const hours = volunteerId ? await this.hours(user, volunteerId, first, last) : [];
     const minutes = hours.reduce((sum, h) => sum + h.minutes, 0);
+    // Their own check and whether they are on a break, as staff read them: what decides whether they are confirmed.
+    const standing = volunteerId ? await this.volunteers.ownStanding(volunteerId) : null;
     return {
       isVolunteer: volunteerId !== null,
       today,
@@ -75,6 +79,10 @@ export class VolunteerPortalService {
       quarterLast: last,
       hours,
       totalMinutes: minutes,
+      standing: standing && {
+        check: { key: `portal.check.${standing.check.status}`, params: { date: standing.check.expiresOn }, warn: standing.check.status === 'expired' || standing.check.status === 'expiring' },
+        paused: standing.paused,
+      },
       rateChoices: volunteerId ? await this.helpedWith(user, volunteerId) : [],
       myFeedback: volunteerId ? await this.feedback.listMine(user) : [],
     };

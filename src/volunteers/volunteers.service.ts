@@ -236,6 +236,17 @@ export class VolunteersService {
     return manager.find(Volunteer, { select: BRIEF_COLUMNS, where: { id: In(wanted) } });
   }
 
+  /**
+   * A volunteer's own standing, for their portal: their background check on today's date in their
+   * home (the same rule staff read) and whether they are paused. Null for no such volunteer.
+   */
+  async ownStanding(volunteerId: string): Promise<{ check: BackgroundCheckView; paused: boolean } | null> {
+    const found = await this.volunteers.findOne({ select: { id: true, homeId: true, status: true, backgroundCheckExpiresOn: true }, where: { id: volunteerId } });
+    if (!found) return null;
+    const today = todayIn(await this.homes.timezoneOf(found.homeId));
+    return { check: { status: backgroundCheckStatus(found.backgroundCheckExpiresOn, today), expiresOn: found.backgroundCheckExpiresOn }, paused: found.status === 'paused' };
+  }
+
   /** The volunteers of a home who have not left, by surname. */
   async currentOfHome(homeId: string): Promise<VolunteerBrief[]> {
     return this.volunteers.find({ select: BRIEF_COLUMNS, where: { homeId, status: Not('left') }, order: { lastName: 'ASC', firstName: 'ASC' } });
