@@ -481,6 +481,9 @@ describe('Activity types, calendar and activity pages', () => {
       const activity = await createActivity(t, home.id, { activityTypeId: typeId, title: 'Tombola solidale', startsAt: localToUtc('2026-11-05', '15:00', ZONE) });
       let page = await agents.volunteer.get(`/activities/${activity.id}`).expect(200);
       expect(page.text).toContain(`action="/activities/${activity.id}/offers"`);
+      // In the offerer's own words, as on their portal.
+      expect(page.text).toContain('How would you like to take part?');
+      expect(page.text).toContain('I can help run it');
       const offered = await post(agents.volunteer, `/activities/${activity.id}/offers`, { kind: 'deliver', message: 'Porto i premi' });
       expect(offered.status).toBe(303);
       const offer = await t.dataSource.getRepository(HelpOffer).findOneByOrFail({ activityId: activity.id, volunteerId });
