@@ -82,6 +82,8 @@ export class VolunteerPortalService {
       standing: standing && {
         check: { key: `portal.check.${standing.check.status}`, params: { date: standing.check.expiresOn }, warn: standing.check.status === 'expired' || standing.check.status === 'expiring' },
         paused: standing.paused,
+        // Something to do about it comes at the top of the page; a check in order at its end.
+        first: standing.paused || standing.check.status === 'expired' || standing.check.status === 'expiring',
       },
       rateChoices: volunteerId ? await this.helpedWith(user, volunteerId) : [],
       myFeedback: volunteerId ? await this.feedback.listMine(user) : [],
