@@ -206,7 +206,7 @@ describe('translation catalogues', () => {
       ['ward.itemLine', { title: 'Bingo', time: '10:00' }, { en: ['Bingo: 0 residents, saved at 10:00', 'Bingo: 1 resident, saved at 10:00', 'Bingo: 2 residents, saved at 10:00'], it: ['Bingo: 0 ospiti, salvato alle 10:00', 'Bingo: 1 ospite, salvato alle 10:00', 'Bingo: 2 ospiti, salvato alle 10:00'] }],
       ['reports.needingAttentionCount', {}, {
         en: ["0 residents attended fewer than one activity a week. Their names are in the manager's copy.", "1 resident attended fewer than one activity a week. Their names are in the manager's copy.", "2 residents attended fewer than one activity a week. Their names are in the manager's copy."],
-        it: ["0 ospiti hanno frequentato meno di un'attività a settimana. I nomi sono nella copia del direttore.", "1 ospite ha frequentato meno di un'attività a settimana. I nomi sono nella copia del direttore.", "2 ospiti hanno frequentato meno di un'attività a settimana. I nomi sono nella copia del direttore."],
+        it: ["0 ospiti hanno frequentato meno di un'attività a settimana. I nomi sono nella copia della direzione.", "1 ospite ha frequentato meno di un'attività a settimana. I nomi sono nella copia della direzione.", "2 ospiti hanno frequentato meno di un'attività a settimana. I nomi sono nella copia della direzione."],
       }],
       ['plans.daysN', {}, { en: ['0 days', '1 day', '2 days'], it: ['0 giorni', '1 giorno', '2 giorni'] }],
       ['portal.hoursUnit', {}, { en: ['hours', 'hour', 'hours'], it: ['ore', 'ora', 'ore'] }],

@@ -133,7 +133,7 @@ describe('translate with ICU messages', () => {
   });
 
   it('should keep apostrophes as written when they are not beside a brace', () => {
-    expect(sut('it', 'reports.needingAttentionCount', { count: 2 })).toBe("2 ospiti hanno frequentato meno di un'attività a settimana. I nomi sono nella copia del direttore.");
+    expect(sut('it', 'reports.needingAttentionCount', { count: 2 })).toBe("2 ospiti hanno frequentato meno di un'attività a settimana. I nomi sono nella copia della direzione.");
   });
 
   it('should write an apostrophe beside a placeholder when the catalogue doubles it', () => {
