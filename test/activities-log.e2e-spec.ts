@@ -99,6 +99,27 @@ describe('Logging participation (tablet page and API)', () => {
     expect(page.text).toContain(`<template id="log-tile-template">`);
   });
 
+  it('should say on the tile that a resident is on leave, tell the carer "everyone took part" passes them by, and still take an entry for them', async () => {
+    const away = await createResident(t, homeId, { status: 'on_leave' });
+    const activity = await createActivity(t, homeId, { residentIds: [residents[0], away.id], title: 'Away today' });
+    const page = (await carerAgent.get(`/activities/${activity.id}/log`).expect(200)).text;
+    expect(tilesOf(page).sort()).toEqual([residents[0], away.id].sort());
+    const tileOf = (id: string) => page.slice(page.lastIndexOf('<li class="log-tile"', page.indexOf(`name="residentId" value="${id}"`)), page.indexOf('</li>', page.indexOf(`name="residentId" value="${id}"`)));
+    expect(tileOf(away.id)).toMatch(/^<li class="log-tile" data-engagement="" data-on-leave>/);
+    expect(tileOf(away.id)).toContain(`<span class="log-away">${translate('en', 'activities.onLeave')}</span>`);
+    expect(tileOf(residents[0])).not.toContain('data-on-leave');
+    expect(tileOf(residents[0])).not.toContain('log-away');
+    expect(page).toContain(`<p class="hint" data-on-leave-hint>${translate('en', 'activities.everyoneSkipsOnLeave')}</p>`);
+    // Back for the day: the carer taps their tile, and the save is taken.
+    const { agent, csrfToken } = await apiSignIn(t, carer.email, carer.password);
+    await agent.put(`/api/activities/${activity.id}/participation`).set('X-CSRF-Token', csrfToken).set('Idempotency-Key', randomUUID())
+      .send({ entries: [{ residentId: away.id, engagement: 'active' }] }).expect(200);
+    expect((await t.dataSource.getRepository(Participation).findOneByOrFail({ activityId: activity.id, residentId: away.id })).engagement).toBe('active');
+    // Nobody on leave: no hint.
+    const plain = await createActivity(t, homeId, { residentIds: residents.slice(0, 1) });
+    expect((await carerAgent.get(`/activities/${plain.id}/log`).expect(200)).text).not.toContain('data-on-leave');
+  });
+
   it('should read the mood faces (a radio group per tile) with the rest of the form, and refuse a group for a resident not in the form', async () => {
     const activity = await createActivity(t, homeId, { residentIds: residents.slice(0, 3) });
     const page = await carerAgent.get(`/activities/${activity.id}/log`).expect(200);

@@ -84,6 +84,14 @@ export class ActivityPagesService {
     const staff = can(user, 'homeStaff');
     const unitName = addable.unitId ? ((await this.homes.unitNames([activity.homeId])).get(addable.unitId) ?? null) : null;
     const residents = addable.residents.map((r) => ({ ...r, unitName: r.unitId === addable.unitId ? unitName : null }));
+    // No tile for a resident who has left or was erased: nothing new can be logged for them.
+    const tiles = roster.filter((resident) => !closed.has(resident.id)).map((resident) => {
+      const p = logged.get(resident.id);
+      return {
+        ...resident, engagement: p?.engagement ?? '', moodBefore: p?.moodBefore ?? '', moodAfter: p?.moodAfter ?? '',
+        staffNote: p?.staffNote ?? '', familyNote: p?.familyNote ?? '',
+      };
+    });
     return {
       title: activity.title,
       scripts: ['/static/js/log.js'],
@@ -92,14 +100,9 @@ export class ActivityPagesService {
       moods: [1, 2, 3, 4, 5],
       // Moods and notes are written and read by staff only (SPEC 1).
       seesNotes: staff,
-      // No tile for a resident who has left or was erased: nothing new can be logged for them.
-      tiles: roster.filter((resident) => !closed.has(resident.id)).map((resident) => {
-        const p = logged.get(resident.id);
-        return {
-          ...resident, engagement: p?.engagement ?? '', moodBefore: p?.moodBefore ?? '', moodAfter: p?.moodAfter ?? '',
-          staffNote: p?.staffNote ?? '', familyNote: p?.familyNote ?? '',
-        };
-      }),
+      tiles,
+      // "Everyone took part" passes residents on leave by (log.js); the page says so when there are any.
+      anyOnLeave: tiles.some((tile) => tile.onLeave),
       addable: residents,
       bulk: {
         unitName,
