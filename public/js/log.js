@@ -97,7 +97,8 @@
     tile.querySelector('[data-state-label]').textContent = labelFor(select);
     tile.querySelector('.log-tile-icon use').setAttribute('href', ICONS + 'state-' + (select.value || 'none'));
     button.setAttribute('aria-pressed', select.value ? 'true' : 'false');
-    button.setAttribute('aria-label', nameOf(tile) + ': ' + labelFor(select));
+    var away = tile.querySelector('.log-away');
+    button.setAttribute('aria-label', nameOf(tile) + (away ? ', ' + away.textContent : '') + ': ' + labelFor(select));
   }
 
   function updateCount() {

@@ -162,6 +162,7 @@ describeInBrowser('Tablet log tiles in Chromium', () => {
       await openLog(page, activity);
       await expect(tile(page, invited[1]).locator('.log-away').innerText()).resolves.toBe('On leave');
       await expect(tile(page, invited[0]).locator('.log-away').count()).resolves.toBe(0);
+      await expect(tile(page, invited[1]).locator('.log-tile-button').getAttribute('aria-label')).resolves.toMatch(/^Bice1, On leave: Not logged$/);
       await expect(page.locator('[data-on-leave-hint]').isVisible()).resolves.toBe(true);
       await expectUsable(page, 'a resident on leave');
       await page.getByRole('button', { name: 'Everyone took part' }).tap();
