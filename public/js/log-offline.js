@@ -192,7 +192,9 @@ function onFlushed(event) {
 if (log && form) {
   log.onChange(function (residentId, entry) {
     var me = currentUser();
-    store.recordTap(log.activityId, entry, me ? { id: me.id, name: me.name } : null, Date.now());
+    var h1 = document.querySelector('main h1');
+    // The badge counts the unsaved tap at once: leaving the page without Save leaves it visible.
+    store.recordTap(log.activityId, entry, me ? { id: me.id, name: me.name } : null, Date.now(), h1 ? h1.textContent.trim() : '').then(render);
     keepAlive();
   });
   form.addEventListener('submit', onSave);
