@@ -10,7 +10,7 @@ import { ActivityType } from '../src/activities/entities/activity-type.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
 import { HomesService } from '../src/homes/homes.service';
 import { createActivity, createActivityType } from './support/activity-factories';
-import { createVolunteer } from './support/people-factories';
+import { createStaffMember, createVolunteer } from './support/people-factories';
 import { createHelpOffer } from './support/voice-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, apiSignIn, formToken, signIn } from './support/http';
@@ -55,6 +55,39 @@ describe('Logging participation (tablet page and API)', () => {
     expect(page).toContain('href="/today">Today</a>');
     // The date is said once: the heading, not again beside it.
     expect(page.slice(page.indexOf('<main')).match(new RegExp(formatDate(inTwoDays, 'en'), 'g'))).toHaveLength(1);
+  });
+
+  it('should show a carer their own unit by default, and the whole home when "Whole home" is chosen, kept from day to day', async () => {
+    const homes = t.get(HomesService);
+    const [glicini, rose] = [(await homes.addUnit(null, homeId, { unitName: 'Today Glicini' })).id, (await homes.addUnit(null, homeId, { unitName: 'Today Rose' })).id];
+    const staff = await createStaffMember(t, homeId, { unitId: glicini });
+    const own = await createUser(t, { role: 'carer', homeIds: [homeId], personKind: 'staff', personId: staff.id });
+    const agent = await signIn(t, own.email, own.password);
+    const day = '2026-11-30';
+    const zone = (await t.dataSource.query(`SELECT timezone FROM home WHERE id = '${homeId}'`))[0].timezone as string;
+    await createActivity(t, homeId, { title: 'Glicini bingo', unitId: glicini, startsAt: localToUtc(day, '10:00', zone) });
+    await createActivity(t, homeId, { title: 'Rose choir', unitId: rose, startsAt: localToUtc(day, '11:00', zone) });
+    await createActivity(t, homeId, { title: 'Garden party', unitId: null, startsAt: localToUtc(day, '15:00', zone) });
+    const titles = (html: string) => [...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]).filter((title) => ['Glicini bingo', 'Rose choir', 'Garden party'].includes(title));
+    const selected = (html: string) => /<option value="([^"]*)" selected>/.exec(html.slice(html.indexOf('id="today-unit"')))?.[1];
+
+    const mine = (await agent.get(`/today?date=${day}`).expect(200)).text;
+    expect(titles(mine)).toEqual(['Glicini bingo', 'Garden party']);
+    expect(selected(mine)).toBe(glicini);
+
+    const whole = (await agent.get(`/today?date=${day}&unitId=`).expect(200)).text;
+    expect(titles(whole)).toEqual(['Glicini bingo', 'Rose choir', 'Garden party']);
+    // The select stays on "Whole home", and the day before and after keep it.
+    expect(selected(whole)).toBe('');
+    expect(whole).toContain(`<option value="" selected>${translate('en', 'activities.wholeHome')}</option>`);
+    expect(whole).toContain(`href="/today?date&#x3D;${addDays(day, -1)}&amp;unitId&#x3D;">`);
+    expect(whole).toContain(`href="/today?date&#x3D;${addDays(day, 1)}&amp;unitId&#x3D;">`);
+    expect(whole).toContain('href="/today?unitId&#x3D;">');
+
+    const other = (await agent.get(`/today?date=${day}&unitId=${rose}`).expect(200)).text;
+    expect(titles(other)).toEqual(['Rose choir', 'Garden party']);
+    expect(selected(other)).toBe(rose);
+    await agent.get(`/today?date=${day}&unitId=not-a-unit`).expect(422);
   });
 
   it('should list today\'s activities and log them from the form, one row per resident', async () => {

@@ -58,12 +58,15 @@ export class ActivityPagesService {
     return { ...activity, roster: await this.activities.rosterFor(user, id), participation };
   }
 
-  /** "Today" on the ward tablet: the day's activities of the carer's unit (their own unless another is chosen). */
+  /**
+   * "Today" on the ward tablet: the day's activities of the carer's unit (their own unless another is
+   * chosen; a blank unit is the whole home, and stays chosen from day to day).
+   */
   async today(user: SessionUser, query: { date?: string; unitId?: string }) {
     const date = query.date ?? todayIn(user.timezone);
     const [unitId, places] = await Promise.all([query.unitId ?? this.ownUnit(user), this.homes.places(user.homeIds)]);
     const { start, end } = localDayRange(date, user.timezone);
-    return todayView(user, date, unitId, places, await this.activities.listBetween(user, start, end, { unitId }, places));
+    return todayView(user, date, unitId, places, await this.activities.listBetween(user, start, end, { unitId: unitId || undefined }, places));
   }
 
   /**

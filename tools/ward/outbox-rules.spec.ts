@@ -41,7 +41,7 @@ describe('outbox rules', () => {
 
   it('should count a draft\'s taps as unsaved only when made after the activity\'s latest save in the outbox', () => {
     const tap = (at: number) => ({ at });
-    const drafts = [
+    const drafts: { activityId: string; title?: string; entries: Record<string, { at: number }> }[] = [
       { activityId: 'a', title: 'Tombola', entries: { r1: tap(10), r2: tap(30), r3: tap(40) } },
       { activityId: 'b', title: 'Coro', entries: { r1: tap(5) } },
       { activityId: 'c', entries: { r1: tap(5), r2: tap(6) } },
