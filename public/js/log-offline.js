@@ -193,8 +193,8 @@ if (log && form) {
   log.onChange(function (residentId, entry) {
     var me = currentUser();
     var h1 = document.querySelector('main h1');
-    // The badge counts the unsaved tap at once: leaving the page without Save leaves it visible.
-    store.recordTap(log.activityId, entry, me ? { id: me.id, name: me.name } : null, Date.now(), h1 ? h1.textContent.trim() : '').then(render);
+    // With the title, Today and the badge of other pages can name the activity a tap left unsaved.
+    store.recordTap(log.activityId, entry, me ? { id: me.id, name: me.name } : null, Date.now(), h1 ? h1.textContent.trim() : '');
     keepAlive();
   });
   form.addEventListener('submit', onSave);

@@ -12,4 +12,5 @@ export interface DeviceState { waiting: number; unsaved: number; title: string; 
 export function deviceState(
   drafts: { activityId: string; title?: string; entries: Record<string, { at: number }> }[],
   outbox: { activityId: string; createdAt: number }[],
+  refused?: { activityId: string; createdAt: number }[],
 ): Record<string, DeviceState>;

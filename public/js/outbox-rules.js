@@ -58,10 +58,11 @@ export function entriesLeftAfterSave(draftEntries, savedAt) {
 
 /**
  * What the tablet holds for each activity, for the badge and Today's cards: `waiting`, saves in the
- * outbox; `unsaved`, the draft's taps no Save has put in the outbox yet (tapped after the latest one),
- * with the draft's title and log link. Only activities with either, by activity id.
+ * outbox; `unsaved`, the draft's taps no Save has taken yet (tapped after the latest save of the
+ * activity waiting or refused: a refused save's taps are told as "could not be sent"), with the
+ * draft's title and log link. Only activities with either, by activity id.
  */
-export function deviceState(drafts, outbox) {
+export function deviceState(drafts, outbox, refused) {
   var state = {};
   var of = function (activityId) {
     if (!state[activityId]) state[activityId] = { waiting: 0, unsaved: 0, title: '', href: '/activities/' + activityId + '/log' };
@@ -70,6 +71,9 @@ export function deviceState(drafts, outbox) {
   var savedAt = {};
   outbox.forEach(function (item) {
     of(item.activityId).waiting += 1;
+    savedAt[item.activityId] = Math.max(savedAt[item.activityId] || 0, item.createdAt);
+  });
+  (refused || []).forEach(function (item) {
     savedAt[item.activityId] = Math.max(savedAt[item.activityId] || 0, item.createdAt);
   });
   drafts.forEach(function (draft) {

@@ -257,15 +257,15 @@ function renderCards(state) {
  * says from when, so a count written before a save was made is not taken as now.
  */
 function showPageCopy() {
-  var note = document.querySelector('[data-ward-page-copy]');
-  if (!note) return;
-  if (navigator.onLine) { note.hidden = true; return; }
+  var place = document.querySelector('[data-ward-page-copy]');
+  if (!place) return;
+  if (navigator.onLine) { place.replaceChildren(); return; }
   var loaded = Math.round(performance.timeOrigin || Date.now());
   var kept = window.caches ? window.caches.match(location.pathname + location.search).catch(function () { return null; }) : Promise.resolve(null);
   kept.then(function (copy) {
     var written = copy && copy.headers.get('date') ? Date.parse(copy.headers.get('date')) : NaN;
-    note.textContent = say('pageCopy', { time: clock(isNaN(written) ? loaded : Math.min(written, loaded)) });
-    note.hidden = navigator.onLine;
+    var said = say('pageCopy', { time: clock(isNaN(written) ? loaded : Math.min(written, loaded)) });
+    place.replaceChildren.apply(place, navigator.onLine ? [] : [el('p', { class: 'notice notice-warning', role: 'status' }, [said])]);
   });
 }
 
@@ -276,8 +276,11 @@ export function render() {
     var outbox = all[0];
     var refused = all[1];
     var notices = all[2];
-    var state = deviceState(all[3], outbox);
-    var unsaved = Object.keys(state).filter(function (id) { return state[id].unsaved > 0; }).map(function (id) { return state[id]; });
+    var state = deviceState(all[3], outbox, refused);
+    // On a log page its own taps are on the page itself; counted in the badge they would change its
+    // width under the carer's taps, and the header could wrap and move the tiles.
+    var here = window.InsiemeLog ? window.InsiemeLog.activityId : null;
+    var unsaved = Object.keys(state).filter(function (id) { return state[id].unsaved > 0 && id !== here; }).map(function (id) { return state[id]; });
     var unsavedTaps = unsaved.reduce(function (n, one) { return n + one.unsaved; }, 0);
     renderCards(state);
     var status = root.querySelector('[data-ward-status]');

@@ -39,7 +39,7 @@ describe('outbox rules', () => {
     expect(localDay(new Date(2026, 0, 9, 0, 0).getTime())).toBe('2026-01-09');
   });
 
-  it('should count a draft\'s taps as unsaved only when made after the activity\'s latest save in the outbox', () => {
+  it('should count a draft\'s taps as unsaved only when made after the activity\'s latest save waiting or refused', () => {
     const tap = (at: number) => ({ at });
     const drafts: { activityId: string; title?: string; entries: Record<string, { at: number }> }[] = [
       { activityId: 'a', title: 'Tombola', entries: { r1: tap(10), r2: tap(30), r3: tap(40) } },
@@ -54,5 +54,7 @@ describe('outbox rules', () => {
       d: { waiting: 1, unsaved: 0, title: '', href: '/activities/d/log' },
     });
     expect(deviceState([], [])).toEqual({});
+    // A refused save's taps are "could not be sent", not unsaved as well; a tap after it is.
+    expect(deviceState([drafts[2]], [], [{ activityId: 'c', createdAt: 5 }])).toEqual({ c: { waiting: 0, unsaved: 1, title: '', href: '/activities/c/log' } });
   });
 });
