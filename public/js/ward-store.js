@@ -146,8 +146,27 @@ export function dropRefusedCoveredBy(item) {
   });
 }
 
+/**
+ * A person dismissed a refused save: it goes, and so do the draft's taps it held (tapped no later than
+ * it was saved), which would otherwise be shown as unsaved taps that nothing can send.
+ */
 export function dismissRefused(key) {
-  return db().then(function (database) { return database.delete('refused', key); });
+  return db().then(function (database) {
+    var tx = database.transaction(['refused', 'drafts'], 'readwrite');
+    var drafts = tx.objectStore('drafts');
+    return tx.objectStore('refused').get(key).then(function (item) {
+      tx.objectStore('refused').delete(key);
+      if (!item) return tx.done;
+      return drafts.get(item.activityId).then(function (draft) {
+        if (draft) {
+          var left = entriesLeftAfterSave(draft.entries, item.createdAt);
+          if (Object.keys(left).length === 0) drafts.delete(item.activityId);
+          else { draft.entries = left; drafts.put(draft); }
+        }
+        return tx.done;
+      });
+    });
+  });
 }
 
 /** Entries a later tap on another tablet beat: { id, activityId, title, href, residentId, name, kept, yours, author, at }. */
