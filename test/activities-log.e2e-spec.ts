@@ -246,7 +246,7 @@ describe('Logging participation (tablet page and API)', () => {
       expect(await roster(activity.id)).toEqual([others[0], musical[1], ...inUnit].sort());
       await post('scope=likes').expect(303);
       expect(await roster(activity.id)).toEqual([others[0], ...musical, ...inUnit].sort());
-      const audits = await t.dataSource.getRepository(AuditEntry).findBy({ entityType: 'activity', entityId: activity.id });
+      const audits = await t.dataSource.getRepository(AuditEntry).find({ where: { entityType: 'activity', entityId: activity.id }, order: { seq: 'ASC' } });
       expect(audits.map((a) => a.changes)).toEqual([{ roster: { old: null, new: '+2' } }, { roster: { old: null, new: '+4' } }, { roster: { old: null, new: '+1' } }]);
       const page = (await carerAgent.get(`/activities/${activity.id}/log`).expect(200)).text;
       expect(page).toContain(translate('en', 'activities.residentsAdded', { n: 1 }));
