@@ -10,7 +10,7 @@ import { ActivityType } from '../src/activities/entities/activity-type.entity';
 import { RosterEntry } from '../src/activities/entities/roster-entry.entity';
 import { HomesService } from '../src/homes/homes.service';
 import { createActivity, createActivityType } from './support/activity-factories';
-import { createVolunteer } from './support/people-factories';
+import { createStaffMember, createVolunteer } from './support/people-factories';
 import { createHelpOffer } from './support/voice-factories';
 import { createHome, createUser, TestUser } from './support/factories';
 import { Agent, apiSignIn, formToken, signIn } from './support/http';
@@ -57,6 +57,39 @@ describe('Logging participation (tablet page and API)', () => {
     expect(page.slice(page.indexOf('<main')).match(new RegExp(formatDate(inTwoDays, 'en'), 'g'))).toHaveLength(1);
   });
 
+  it('should show a carer their own unit by default, and the whole home when "Whole home" is chosen, kept from day to day', async () => {
+    const homes = t.get(HomesService);
+    const [glicini, rose] = [(await homes.addUnit(null, homeId, { unitName: 'Today Glicini' })).id, (await homes.addUnit(null, homeId, { unitName: 'Today Rose' })).id];
+    const staff = await createStaffMember(t, homeId, { unitId: glicini });
+    const own = await createUser(t, { role: 'carer', homeIds: [homeId], personKind: 'staff', personId: staff.id });
+    const agent = await signIn(t, own.email, own.password);
+    const day = '2026-11-30';
+    const zone = (await t.dataSource.query(`SELECT timezone FROM home WHERE id = '${homeId}'`))[0].timezone as string;
+    await createActivity(t, homeId, { title: 'Glicini bingo', unitId: glicini, startsAt: localToUtc(day, '10:00', zone) });
+    await createActivity(t, homeId, { title: 'Rose choir', unitId: rose, startsAt: localToUtc(day, '11:00', zone) });
+    await createActivity(t, homeId, { title: 'Garden party', unitId: null, startsAt: localToUtc(day, '15:00', zone) });
+    const titles = (html: string) => [...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]).filter((title) => ['Glicini bingo', 'Rose choir', 'Garden party'].includes(title));
+    const selected = (html: string) => /<option value="([^"]*)" selected>/.exec(html.slice(html.indexOf('id="today-unit"')))?.[1];
+
+    const mine = (await agent.get(`/today?date=${day}`).expect(200)).text;
+    expect(titles(mine)).toEqual(['Glicini bingo', 'Garden party']);
+    expect(selected(mine)).toBe(glicini);
+
+    const whole = (await agent.get(`/today?date=${day}&unitId=`).expect(200)).text;
+    expect(titles(whole)).toEqual(['Glicini bingo', 'Rose choir', 'Garden party']);
+    // The select stays on "Whole home", and the day before and after keep it.
+    expect(selected(whole)).toBe('');
+    expect(whole).toContain(`<option value="" selected>${translate('en', 'activities.wholeHome')}</option>`);
+    expect(whole).toContain(`href="/today?date&#x3D;${addDays(day, -1)}&amp;unitId&#x3D;">`);
+    expect(whole).toContain(`href="/today?date&#x3D;${addDays(day, 1)}&amp;unitId&#x3D;">`);
+    expect(whole).toContain('href="/today?unitId&#x3D;">');
+
+    const other = (await agent.get(`/today?date=${day}&unitId=${rose}`).expect(200)).text;
+    expect(titles(other)).toEqual(['Rose choir', 'Garden party']);
+    expect(selected(other)).toBe(rose);
+    await agent.get(`/today?date=${day}&unitId=not-a-unit`).expect(422);
+  });
+
   it('should list today\'s activities and log them from the form, one row per resident', async () => {
     const activity = await createActivity(t, homeId, { residentIds: residents.slice(0, 3), title: 'Tombola' });
     const today = await carerAgent.get('/today').expect(200);
@@ -97,6 +130,27 @@ describe('Logging participation (tablet page and API)', () => {
     expect(page.text).toContain(`action="/activities/${activity.id}/log/residents"`);
     expect(page.text).toContain('name="scope" value="likes"');
     expect(page.text).toContain(`<template id="log-tile-template">`);
+  });
+
+  it('should say on the tile that a resident is on leave, tell the carer "everyone took part" passes them by, and still take an entry for them', async () => {
+    const away = await createResident(t, homeId, { status: 'on_leave' });
+    const activity = await createActivity(t, homeId, { residentIds: [residents[0], away.id], title: 'Away today' });
+    const page = (await carerAgent.get(`/activities/${activity.id}/log`).expect(200)).text;
+    expect(tilesOf(page).sort()).toEqual([residents[0], away.id].sort());
+    const tileOf = (id: string) => page.slice(page.lastIndexOf('<li class="log-tile"', page.indexOf(`name="residentId" value="${id}"`)), page.indexOf('</li>', page.indexOf(`name="residentId" value="${id}"`)));
+    expect(tileOf(away.id)).toMatch(/^<li class="log-tile" data-engagement="" data-on-leave>/);
+    expect(tileOf(away.id)).toContain(`<span class="log-away">${translate('en', 'activities.onLeave')}</span>`);
+    expect(tileOf(residents[0])).not.toContain('data-on-leave');
+    expect(tileOf(residents[0])).not.toContain('log-away');
+    expect(page).toContain(`<p class="hint" data-on-leave-hint>${translate('en', 'activities.everyoneSkipsOnLeave')}</p>`);
+    // Back for the day: the carer taps their tile, and the save is taken.
+    const { agent, csrfToken } = await apiSignIn(t, carer.email, carer.password);
+    await agent.put(`/api/activities/${activity.id}/participation`).set('X-CSRF-Token', csrfToken).set('Idempotency-Key', randomUUID())
+      .send({ entries: [{ residentId: away.id, engagement: 'active' }] }).expect(200);
+    expect((await t.dataSource.getRepository(Participation).findOneByOrFail({ activityId: activity.id, residentId: away.id })).engagement).toBe('active');
+    // Nobody on leave: no hint.
+    const plain = await createActivity(t, homeId, { residentIds: residents.slice(0, 1) });
+    expect((await carerAgent.get(`/activities/${plain.id}/log`).expect(200)).text).not.toContain('data-on-leave');
   });
 
   it('should read the mood faces (a radio group per tile) with the rest of the form, and refuse a group for a resident not in the form', async () => {
@@ -192,7 +246,7 @@ describe('Logging participation (tablet page and API)', () => {
       expect(await roster(activity.id)).toEqual([others[0], musical[1], ...inUnit].sort());
       await post('scope=likes').expect(303);
       expect(await roster(activity.id)).toEqual([others[0], ...musical, ...inUnit].sort());
-      const audits = await t.dataSource.getRepository(AuditEntry).findBy({ entityType: 'activity', entityId: activity.id });
+      const audits = await t.dataSource.getRepository(AuditEntry).find({ where: { entityType: 'activity', entityId: activity.id }, order: { seq: 'ASC' } });
       expect(audits.map((a) => a.changes)).toEqual([{ roster: { old: null, new: '+2' } }, { roster: { old: null, new: '+4' } }, { roster: { old: null, new: '+1' } }]);
       const page = (await carerAgent.get(`/activities/${activity.id}/log`).expect(200)).text;
       expect(page).toContain(translate('en', 'activities.residentsAdded', { n: 1 }));

@@ -192,7 +192,9 @@ function onFlushed(event) {
 if (log && form) {
   log.onChange(function (residentId, entry) {
     var me = currentUser();
-    store.recordTap(log.activityId, entry, me ? { id: me.id, name: me.name } : null, Date.now());
+    var h1 = document.querySelector('main h1');
+    // With the title, Today and the badge of other pages can name the activity a tap left unsaved.
+    store.recordTap(log.activityId, entry, me ? { id: me.id, name: me.name } : null, Date.now(), h1 ? h1.textContent.trim() : '');
     keepAlive();
   });
   form.addEventListener('submit', onSave);

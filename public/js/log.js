@@ -2,7 +2,9 @@
  * The tablet log. A tap on a resident's tile moves their engagement on to the next level (took part,
  * watched, present but not engaged, declined, absent, back to took part); "Choose" in the tile's
  * corner, or pressing and holding the tile, opens a picker with every state. "Everyone took part"
- * marks every tile not yet logged. Residents are added in place from the page's list of those not yet
+ * marks every tile not yet logged, except residents on leave (their tile says so): a carer who taps it
+ * states who is in the room, and a resident away from the home was not; they stay unlogged, still
+ * tappable should they come back for the day. Residents are added in place from the page's list of those not yet
  * invited (the whole unit, those who like the activity, or ticked by name): their tiles come from a
  * <template>, so adding needs no request and works offline; saving adds them to the roster.
  *
@@ -95,7 +97,8 @@
     tile.querySelector('[data-state-label]').textContent = labelFor(select);
     tile.querySelector('.log-tile-icon use').setAttribute('href', ICONS + 'state-' + (select.value || 'none'));
     button.setAttribute('aria-pressed', select.value ? 'true' : 'false');
-    button.setAttribute('aria-label', nameOf(tile) + ': ' + labelFor(select));
+    var away = tile.querySelector('.log-away');
+    button.setAttribute('aria-label', nameOf(tile) + (away ? ', ' + away.textContent : '') + ': ' + labelFor(select));
   }
 
   function updateCount() {
@@ -243,7 +246,7 @@
   var everyone = form.querySelector('[data-everyone]');
   if (everyone) {
     everyone.addEventListener('click', function () {
-      var marked = tiles().filter(function (tile) { return !selectOf(tile).value; });
+      var marked = tiles().filter(function (tile) { return !selectOf(tile).value && !tile.hasAttribute('data-on-leave'); });
       marked.forEach(function (tile) { setEngagement(tile, 'active'); });
       updateCount();
       marked.forEach(changed);

@@ -8,3 +8,9 @@ export function othersItems<T extends OutboxItemLike>(items: T[], userId: string
 export function outcome(status: number, triedFreshToken?: boolean): 'sent' | 'signin' | 'csrf' | 'retry' | 'refused';
 export function localDay(ms: number): string;
 export function entriesLeftAfterSave<T extends { at: number }>(draftEntries: Record<string, T>, savedAt: number): Record<string, T>;
+export interface DeviceState { waiting: number; unsaved: number; title: string; href: string }
+export function deviceState(
+  drafts: { activityId: string; title?: string; entries: Record<string, { at: number }> }[],
+  outbox: { activityId: string; createdAt: number }[],
+  refused?: { activityId: string; createdAt: number }[],
+): Record<string, DeviceState>;

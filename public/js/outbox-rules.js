@@ -55,3 +55,34 @@ export function entriesLeftAfterSave(draftEntries, savedAt) {
   });
   return left;
 }
+
+/**
+ * What the tablet holds for each activity, for the badge and Today's cards: `waiting`, saves in the
+ * outbox; `unsaved`, the draft's taps no Save has taken yet (tapped after the latest save of the
+ * activity waiting or refused: a refused save's taps are told as "could not be sent"), with the
+ * draft's title and log link. Only activities with either, by activity id.
+ */
+export function deviceState(drafts, outbox, refused) {
+  var state = {};
+  var of = function (activityId) {
+    if (!state[activityId]) state[activityId] = { waiting: 0, unsaved: 0, title: '', href: '/activities/' + activityId + '/log' };
+    return state[activityId];
+  };
+  var savedAt = {};
+  outbox.forEach(function (item) {
+    of(item.activityId).waiting += 1;
+    savedAt[item.activityId] = Math.max(savedAt[item.activityId] || 0, item.createdAt);
+  });
+  (refused || []).forEach(function (item) {
+    savedAt[item.activityId] = Math.max(savedAt[item.activityId] || 0, item.createdAt);
+  });
+  drafts.forEach(function (draft) {
+    var after = savedAt[draft.activityId] || 0;
+    var n = Object.keys(draft.entries).filter(function (id) { return draft.entries[id].at > after; }).length;
+    if (n === 0) return;
+    var one = of(draft.activityId);
+    one.unsaved = n;
+    if (draft.title) one.title = draft.title;
+  });
+  return state;
+}

@@ -8,7 +8,7 @@
  */
 import * as store from './ward-store.js';
 import { formatMessage } from './message-format.js';
-import { backoffMs, dueItems, othersItems, outcome } from './outbox-rules.js';
+import { backoffMs, deviceState, dueItems, othersItems, outcome } from './outbox-rules.js';
 
 var root = document.querySelector('[data-ward-outbox]');
 var texts = {};
@@ -230,23 +230,80 @@ function button(label, onClick, extraClass) {
   return b;
 }
 
-/** Draws the badge and its lists; resolves the number of saves waiting. */
+/**
+ * Today's cards (views/activities/today.hbs, `data-ward-card`) say what this tablet holds of their
+ * activity: a save waiting to be sent, taps not saved yet (a link back to the log). The page itself
+ * was written by the server without them, and may be a copy kept for offline use.
+ */
+function renderCards(state) {
+  Array.prototype.forEach.call(document.querySelectorAll('[data-ward-card]'), function (card) {
+    var held = state[card.getAttribute('data-ward-card')];
+    var parts = [];
+    if (held && held.waiting) parts.push(el('span', { class: 'ward-card-waiting' }, [say('cardWaiting')]));
+    if (held && held.unsaved) parts.push(el('a', { href: held.href, class: 'ward-card-unsaved' }, [say('cardUnsaved', { n: held.unsaved })]));
+    card.replaceChildren.apply(card, parts);
+    card.hidden = parts.length === 0;
+    // What the server counted is not the whole story: no green "Log" inviting the carer to start again.
+    var action = card.closest('li') && card.closest('li').querySelector('a.today-log[data-review-label]');
+    if (action && held && (held.waiting || held.unsaved) && action.classList.contains('button-primary')) {
+      action.classList.replace('button-primary', 'button-quiet');
+      action.firstChild.textContent = action.getAttribute('data-review-label');
+    }
+  });
+}
+
+/**
+ * Offline, the page on screen is a copy (the service worker's, or this one from when it loaded): it
+ * says from when, so a count written before a save was made is not taken as now.
+ */
+function showPageCopy() {
+  var place = document.querySelector('[data-ward-page-copy]');
+  if (!place) return;
+  if (navigator.onLine) { place.replaceChildren(); return; }
+  var loaded = Math.round(performance.timeOrigin || Date.now());
+  var kept = window.caches ? window.caches.match(location.pathname + location.search).catch(function () { return null; }) : Promise.resolve(null);
+  kept.then(function (copy) {
+    var written = copy && copy.headers.get('date') ? Date.parse(copy.headers.get('date')) : NaN;
+    var said = say('pageCopy', { time: clock(isNaN(written) ? loaded : Math.min(written, loaded)) });
+    place.replaceChildren.apply(place, navigator.onLine ? [] : [el('p', { class: 'notice notice-warning', role: 'status' }, [said])]);
+  });
+}
+
+/** Draws the badge and its lists and Today's cards; resolves the number of saves waiting. */
 export function render() {
   if (!root) return Promise.resolve(0);
-  return Promise.all([store.listOutbox(), store.listRefused(), store.listNotices()]).then(function (all) {
+  return Promise.all([store.listOutbox(), store.listRefused(), store.listNotices(), store.listDrafts()]).then(function (all) {
     var outbox = all[0];
     var refused = all[1];
     var notices = all[2];
+    var state = deviceState(all[3], outbox, refused);
+    // On a log page its own taps are on the page itself; counted in the badge they would change its
+    // width under the carer's taps, and the header could wrap and move the tiles.
+    var here = window.InsiemeLog ? window.InsiemeLog.activityId : null;
+    var unsaved = Object.keys(state).filter(function (id) { return state[id].unsaved > 0 && id !== here; }).map(function (id) { return state[id]; });
+    var unsavedTaps = unsaved.reduce(function (n, one) { return n + one.unsaved; }, 0);
+    renderCards(state);
     var status = root.querySelector('[data-ward-status]');
     var parts = outbox.length ? [say('waiting', { n: outbox.length })] : [];
+    if (unsavedTaps) parts.push(say('unsavedCount', { n: unsavedTaps }));
     if (refused.length) parts.push(say('refusedCount', { n: refused.length }));
     if (notices.length) parts.push(say('notKeptCount', { n: notices.length }));
-    // "All sent" only when nothing is waiting or refused: not "All sent · 1 not sent".
+    // "All sent" only when nothing is waiting, unsaved or refused: not "All sent · 1 not sent".
     status.textContent = parts.length ? parts.join(' · ') : say('allSent');
-    root.setAttribute('data-state', refused.length || notices.length ? 'attention' : outbox.length ? 'waiting' : 'sent');
+    root.setAttribute('data-state', refused.length || notices.length ? 'attention' : outbox.length ? 'waiting' : unsavedTaps ? 'unsaved' : 'sent');
 
     var panel = root.querySelector('[data-ward-panel]');
     panel.replaceChildren();
+    if (unsaved.length) {
+      var ul = el('ul', { class: 'ward-list', 'aria-label': say('unsavedTitle') });
+      unsaved.forEach(function (one) {
+        ul.append(el('li', { 'data-unsaved': one.href }, [
+          el('span', {}, [say('unsavedLine', { title: one.title || say('someActivity'), n: one.unsaved })]),
+          el('a', { href: one.href, class: 'button button-quiet' }, [say('openLog')]),
+        ]));
+      });
+      panel.append(el('h2', {}, [say('unsavedTitle')]), ul);
+    }
     if (signInWanted && outbox.length) panel.append(el('p', {}, [button(say('signInToSend'), function () { openSignIn().then(function (ok) { return ok ? flush(true) : null; }); })]));
     if (outbox.length) {
       var mine = current ? outbox.filter(function (i) { return othersItems([i], current.id).length === 0; }) : outbox;
@@ -284,7 +341,7 @@ export function render() {
       });
       panel.append(el('h2', {}, [say('notKeptTitle')]), nl);
     }
-    if (!outbox.length && !refused.length && !notices.length) panel.append(el('p', {}, [say('nothingWaiting')]));
+    if (!outbox.length && !refused.length && !notices.length && !unsaved.length) panel.append(el('p', {}, [say('nothingWaiting')]));
     return outbox.length;
   });
 }
@@ -423,7 +480,9 @@ if (root) {
   root.hidden = false;
   setUpDialog();
   showFlash();
-  window.addEventListener('online', function () { flush(true); });
+  window.addEventListener('online', function () { showPageCopy(); flush(true); });
+  window.addEventListener('offline', showPageCopy);
+  showPageCopy();
   leaveAfterSending('form[action="/logout"], form[action="/ward/lock"]');
   render().then(function () { return flush(true); }).then(function (report) {
     if (report.signin) return openSignIn().then(function (signedIn) { return signedIn ? flush(true) : null; });

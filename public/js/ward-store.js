@@ -1,6 +1,6 @@
 /*
  * What the ward tablet keeps on the device, in one IndexedDB database (docs/offline-log.md):
- * - drafts:   one per activity, each resident's latest tapped entry with who tapped it and when;
+ * - drafts:   one per activity (with its title), each resident's latest tapped entry with who tapped it and when;
  * - outbox:   saves waiting to be sent, each with its Idempotency-Key (made once, at Save);
  * - refused:  saves the server would not take, with its reason, until a person dismisses them;
  * - notices:  entries another tablet's later tap beat (the conflict rule), until dismissed.
@@ -49,19 +49,28 @@ function newKey() {
   return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
 }
 
-/** The activity's draft: { activityId, day, entries: { residentId: { entry, by: { id, name }, at } } }, or undefined. */
+/** The activity's draft: { activityId, day, title, entries: { residentId: { entry, by: { id, name }, at } } }, or undefined. */
 export function getDraft(activityId) {
   return db().then(function (database) { return database.get('drafts', activityId); });
 }
 
-/** Keeps one tap at once: the resident's entry as it now stands, who tapped, when (the device's clock). */
-export function recordTap(activityId, entry, by, at) {
+/** Every draft kept on the tablet (today's: older ones are dropped when the database opens). */
+export function listDrafts() {
+  return db().then(function (database) { return database.getAll('drafts'); });
+}
+
+/**
+ * Keeps one tap at once: the resident's entry as it now stands, who tapped, when (the device's clock),
+ * and the activity's title, so Today and the badge can name an activity with unsaved taps.
+ */
+export function recordTap(activityId, entry, by, at, title) {
   return db().then(function (database) {
     var tx = database.transaction('drafts', 'readwrite');
     return tx.store.get(activityId).then(function (draft) {
       var today = localDay(at);
       var next = draft && draft.day === today ? draft : { activityId: activityId, day: today, entries: {} };
       next.entries[entry.residentId] = { entry: entry, by: by, at: at };
+      if (title) next.title = title;
       tx.store.put(next);
       return tx.done;
     });
@@ -137,8 +146,27 @@ export function dropRefusedCoveredBy(item) {
   });
 }
 
+/**
+ * A person dismissed a refused save: it goes, and so do the draft's taps it held (tapped no later than
+ * it was saved), which would otherwise be shown as unsaved taps that nothing can send.
+ */
 export function dismissRefused(key) {
-  return db().then(function (database) { return database.delete('refused', key); });
+  return db().then(function (database) {
+    var tx = database.transaction(['refused', 'drafts'], 'readwrite');
+    var drafts = tx.objectStore('drafts');
+    return tx.objectStore('refused').get(key).then(function (item) {
+      tx.objectStore('refused').delete(key);
+      if (!item) return tx.done;
+      return drafts.get(item.activityId).then(function (draft) {
+        if (draft) {
+          var left = entriesLeftAfterSave(draft.entries, item.createdAt);
+          if (Object.keys(left).length === 0) drafts.delete(item.activityId);
+          else { draft.entries = left; drafts.put(draft); }
+        }
+        return tx.done;
+      });
+    });
+  });
 }
 
 /** Entries a later tap on another tablet beat: { id, activityId, title, href, residentId, name, kept, yours, author, at }. */

@@ -100,6 +100,8 @@ export interface RosterResident {
   fullName?: string;
   initials: string;
   hasPhoto: boolean;
+  /** On leave from the home (staff only): the log says so, and "everyone took part" passes them by. */
+  onLeave?: boolean;
 }
 
 /** A resident the log's bulk add offers: not on the roster yet, with the facts its buttons group by. */
@@ -1040,5 +1042,5 @@ export function toRosterResident(r: ResidentBrief, lens: Lens): RosterResident {
   const initials = lens === 'volunteer'
     ? displayName.split(/\s+/).filter(Boolean).slice(0, 2).map((part) => part[0]).join('').toUpperCase()
     : `${r.firstName[0] ?? ''}${r.lastName[0] ?? ''}`.toUpperCase();
-  return throughLens('rosterResident', lens, { id: r.id, displayName, fullName: `${r.firstName} ${r.lastName}`, initials, hasPhoto: r.hasPhoto }) as RosterResident;
+  return throughLens('rosterResident', lens, { id: r.id, displayName, fullName: `${r.firstName} ${r.lastName}`, initials, hasPhoto: r.hasPhoto, onLeave: r.status === 'on_leave' }) as RosterResident;
 }

@@ -58,12 +58,15 @@ export class ActivityPagesService {
     return { ...activity, roster: await this.activities.rosterFor(user, id), participation };
   }
 
-  /** "Today" on the ward tablet: the day's activities of the carer's unit (their own unless another is chosen). */
+  /**
+   * "Today" on the ward tablet: the day's activities of the carer's unit (their own unless another is
+   * chosen; a blank unit is the whole home, and stays chosen from day to day).
+   */
   async today(user: SessionUser, query: { date?: string; unitId?: string }) {
     const date = query.date ?? todayIn(user.timezone);
     const [unitId, places] = await Promise.all([query.unitId ?? this.ownUnit(user), this.homes.places(user.homeIds)]);
     const { start, end } = localDayRange(date, user.timezone);
-    return todayView(user, date, unitId, places, await this.activities.listBetween(user, start, end, { unitId }, places));
+    return todayView(user, date, unitId, places, await this.activities.listBetween(user, start, end, { unitId: unitId || undefined }, places));
   }
 
   /**
@@ -84,6 +87,14 @@ export class ActivityPagesService {
     const staff = can(user, 'homeStaff');
     const unitName = addable.unitId ? ((await this.homes.unitNames([activity.homeId])).get(addable.unitId) ?? null) : null;
     const residents = addable.residents.map((r) => ({ ...r, unitName: r.unitId === addable.unitId ? unitName : null }));
+    // No tile for a resident who has left or was erased: nothing new can be logged for them.
+    const tiles = roster.filter((resident) => !closed.has(resident.id)).map((resident) => {
+      const p = logged.get(resident.id);
+      return {
+        ...resident, engagement: p?.engagement ?? '', moodBefore: p?.moodBefore ?? '', moodAfter: p?.moodAfter ?? '',
+        staffNote: p?.staffNote ?? '', familyNote: p?.familyNote ?? '',
+      };
+    });
     return {
       title: activity.title,
       scripts: ['/static/js/log.js'],
@@ -92,14 +103,9 @@ export class ActivityPagesService {
       moods: [1, 2, 3, 4, 5],
       // Moods and notes are written and read by staff only (SPEC 1).
       seesNotes: staff,
-      // No tile for a resident who has left or was erased: nothing new can be logged for them.
-      tiles: roster.filter((resident) => !closed.has(resident.id)).map((resident) => {
-        const p = logged.get(resident.id);
-        return {
-          ...resident, engagement: p?.engagement ?? '', moodBefore: p?.moodBefore ?? '', moodAfter: p?.moodAfter ?? '',
-          staffNote: p?.staffNote ?? '', familyNote: p?.familyNote ?? '',
-        };
-      }),
+      tiles,
+      // "Everyone took part" passes residents on leave by (log.js); the page says so when there are any.
+      anyOnLeave: tiles.some((tile) => tile.onLeave),
       addable: residents,
       bulk: {
         unitName,

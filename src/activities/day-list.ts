@@ -101,14 +101,15 @@ export function todayView(user: SessionUser, date: string, unitId: string | unde
   const severalHomes = places.homes.size > 1;
   const homeName = homeNamer(places);
   const today = todayIn(user.timezone, new Date(now));
-  // The day before and after, the unit kept: a carer logs yesterday's activities from here too.
-  const dayHref = (day: string) => `/today?date=${day}${unitId ? `&unitId=${encodeURIComponent(unitId)}` : ''}`;
+  // The day before and after, the unit kept (blank, the whole home, too): a carer logs yesterday's activities from here too.
+  const unitParam = unitId === undefined ? '' : `unitId=${encodeURIComponent(unitId)}`;
+  const dayHref = (day: string) => `/today?date=${day}${unitParam ? `&${unitParam}` : ''}`;
   return {
     date,
     isToday: date === today,
     previousHref: dayHref(addDays(date, -1)),
     nextHref: dayHref(addDays(date, 1)),
-    todayHref: date === today ? null : `/today${unitId ? `?unitId=${encodeURIComponent(unitId)}` : ''}`,
+    todayHref: date === today ? null : `/today${unitParam ? `?${unitParam}` : ''}`,
     unitId: unitId ?? '',
     severalHomes,
     ...unitChoicesOf(places),

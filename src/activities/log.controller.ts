@@ -9,7 +9,7 @@ import { flash } from '../common/http/flash';
 import { ParseIdPipe } from '../common/http/parse-id.pipe';
 import { ActivitiesService } from './activities.service';
 import { ActivityPagesService } from './activity-pages.service';
-import { CalendarQuery } from './dto/activity.dto';
+import { TodayQuery } from './dto/activity.dto';
 import { AddResidentsDto, entriesFromForm, ParticipationFormDto } from './dto/participation.dto';
 import { LogFormInterceptor } from './log-form.interceptor';
 import { ParticipationService } from './participation.service';
@@ -27,7 +27,7 @@ export class LogController {
   @Get('today')
   @Roles(...rolesThat('homeStaff'))
   @Render('activities/today')
-  today(@CurrentUser() user: SessionUser, @Query() query: CalendarQuery) {
+  today(@CurrentUser() user: SessionUser, @Query() query: TodayQuery) {
     return this.pages.today(user, query);
   }
 

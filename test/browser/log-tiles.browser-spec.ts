@@ -3,6 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { Activity } from '../../src/activities/entities/activity.entity';
 import { Participation } from '../../src/activities/entities/participation.entity';
 import { RosterEntry } from '../../src/activities/entities/roster-entry.entity';
+import { Resident } from '../../src/residents/entities/resident.entity';
 import { HomesService } from '../../src/homes/homes.service';
 import { createActivity, createActivityType } from '../support/activity-factories';
 import { accessibilityViolations, describeInBrowser, launchBrowser, listen, openPage, overflowsHorizontally, signInAs, smallTouchTargets, submitAndLoad } from '../support/browser';
@@ -152,6 +153,34 @@ describeInBrowser('Tablet log tiles in Chromium', () => {
       await page.context().close();
     }
   }, 90_000);
+
+  it('should leave a resident on leave out of "Everyone took part", saying so on the tile, and log them when tapped', async () => {
+    const { activity, invited } = await unitActivity('Away bowls', 0, 3);
+    await t.dataSource.getRepository(Resident).update({ id: invited[1] }, { status: 'on_leave' });
+    const page = await openPage(browser, { width: 800, height: 1280 });
+    try {
+      await openLog(page, activity);
+      await expect(tile(page, invited[1]).locator('.log-away').innerText()).resolves.toBe('On leave');
+      await expect(tile(page, invited[0]).locator('.log-away').count()).resolves.toBe(0);
+      await expect(tile(page, invited[1]).locator('.log-tile-button').getAttribute('aria-label')).resolves.toMatch(/^Bice1, On leave: Not logged$/);
+      await expect(page.locator('[data-on-leave-hint]').isVisible()).resolves.toBe(true);
+      await expectUsable(page, 'a resident on leave');
+      await page.getByRole('button', { name: 'Everyone took part' }).tap();
+      await expect(page.locator('[data-log-count]').innerText()).resolves.toBe('2 / 3');
+      await expect(tile(page, invited[0]).locator('[data-state-label]').innerText()).resolves.toBe('Took part');
+      await expect(tile(page, invited[2]).locator('[data-state-label]').innerText()).resolves.toBe('Took part');
+      await expect(tile(page, invited[1]).locator('[data-state-label]').innerText()).resolves.toBe('Not logged');
+      await expect(page.evaluate((id) => (window as unknown as { InsiemeLog: { entry(id: string): { engagement: string } } }).InsiemeLog.entry(id).engagement, invited[1])).resolves.toBe('');
+      // Back for the day: a tap on their tile logs them, and the save takes it.
+      await tile(page, invited[1]).locator('.log-tile-button').tap();
+      await expect(tile(page, invited[1]).locator('[data-state-label]').innerText()).resolves.toBe('Took part');
+      await Promise.all([page.waitForURL(`${baseUrl}/today`), page.getByRole('button', { name: 'Save', exact: true }).tap()]);
+      const rows = await t.dataSource.getRepository(Participation).findBy({ activityId: activity.id });
+      expect(rows.map((r) => [r.residentId, r.engagement]).sort()).toEqual(invited.map((id) => [id, 'active']).sort());
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
 
   it.each(VIEWPORTS)('should put any resident in any state in 2 taps with the picker, or by press and hold, at $width x $height', async (viewport) => {
     const { activity, invited } = await unitActivity(`Quiz ${viewport.width}`, 0, 6);

@@ -1,4 +1,4 @@
-import { backoffMs, BACKOFF_CAP_MS, dueItems, entriesLeftAfterSave, localDay, othersItems, outcome } from '../../public/js/outbox-rules.js';
+import { backoffMs, BACKOFF_CAP_MS, deviceState, dueItems, entriesLeftAfterSave, localDay, othersItems, outcome } from '../../public/js/outbox-rules.js';
 
 /** The ward tablet's outbox rules (public/js/outbox-rules.js), which the browser runs as they are. */
 describe('outbox rules', () => {
@@ -37,5 +37,24 @@ describe('outbox rules', () => {
   it('should name the local day of an instant', () => {
     expect(localDay(new Date(2026, 11, 3, 23, 59).getTime())).toBe('2026-12-03');
     expect(localDay(new Date(2026, 0, 9, 0, 0).getTime())).toBe('2026-01-09');
+  });
+
+  it('should count a draft\'s taps as unsaved only when made after the activity\'s latest save waiting or refused', () => {
+    const tap = (at: number) => ({ at });
+    const drafts: { activityId: string; title?: string; entries: Record<string, { at: number }> }[] = [
+      { activityId: 'a', title: 'Tombola', entries: { r1: tap(10), r2: tap(30), r3: tap(40) } },
+      { activityId: 'b', title: 'Coro', entries: { r1: tap(5) } },
+      { activityId: 'c', entries: { r1: tap(5), r2: tap(6) } },
+    ];
+    const outbox = [{ activityId: 'a', createdAt: 20 }, { activityId: 'a', createdAt: 35 }, { activityId: 'b', createdAt: 5 }, { activityId: 'd', createdAt: 1 }];
+    expect(deviceState(drafts, outbox)).toEqual({
+      a: { waiting: 2, unsaved: 1, title: 'Tombola', href: '/activities/a/log' },
+      b: { waiting: 1, unsaved: 0, title: '', href: '/activities/b/log' },
+      c: { waiting: 0, unsaved: 2, title: '', href: '/activities/c/log' },
+      d: { waiting: 1, unsaved: 0, title: '', href: '/activities/d/log' },
+    });
+    expect(deviceState([], [])).toEqual({});
+    // A refused save's taps are "could not be sent", not unsaved as well; a tap after it is.
+    expect(deviceState([drafts[2]], [], [{ activityId: 'c', createdAt: 5 }])).toEqual({ c: { waiting: 0, unsaved: 1, title: '', href: '/activities/c/log' } });
   });
 });

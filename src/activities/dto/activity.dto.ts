@@ -1,6 +1,6 @@
 import { asList, numberField, IsDateInBounds, IsIsoDate, OptionalIdList } from '../../common/http/form-fields';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PHASES } from '../../contributions/contributions.enums';
 import { ACTIVITY_CATEGORIES, ENGAGEMENTS, INVITE_MODES, InviteMode, OCCURRENCE_SCOPES, OccurrenceScope } from '../activities.enums';
 import { MONTH_POSITIONS, WEEKDAYS } from '../series/series-rule';
@@ -297,6 +297,22 @@ export class HelpOfferOnBehalfDto extends HelpOfferDto {
 export class HelpOfferResponseDto {
   @IsIn(['confirmed', 'declined'])
   status: 'confirmed' | 'declined';
+}
+
+/**
+ * Today's day and unit. Unlike the calendar's, a blank unit is a choice: "Whole home" (the select's
+ * empty option) shows every unit; with no unit asked for, a carer sees their own.
+ */
+export class TodayQuery {
+  @IsOptional()
+  @IsIsoDate()
+  @IsString()
+  date?: string;
+
+  @IsOptional()
+  @ValidateIf((query: TodayQuery) => query.unitId !== '')
+  @IsUUID()
+  unitId?: string;
 }
 
 export class CalendarQuery {

@@ -120,7 +120,7 @@ export const READABLE = {
   },
   /** A resident on an activity's roster (activity pages, the log, `/api/activities/:id`). */
   rosterResident: {
-    staff: ['id', 'displayName', 'fullName', 'initials', 'hasPhoto'],
+    staff: ['id', 'displayName', 'fullName', 'initials', 'hasPhoto', 'onLeave'],
     family_full: ['id', 'displayName', 'fullName', 'initials', 'hasPhoto'],
     family_summary: ['id', 'displayName', 'fullName', 'initials', 'hasPhoto'],
     volunteer: ['id', 'displayName', 'initials', 'hasPhoto'],
