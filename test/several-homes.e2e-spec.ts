@@ -54,13 +54,13 @@ describe('Pages of someone with several homes name each activity\'s home', () =>
     expect(page.match(/<h2>Santa Messa<\/h2>/g)).toHaveLength(2);
     expect(page).toContain('<strong>Casa Serena</strong> · ');
     expect(page).toContain('<strong>Villa dei Tigli</strong> · ');
-    expect(page).toContain('<option value="">All homes</option>');
+    expect(page).toContain('<option value="" selected>All homes</option>');
 
     const single = (await one.get(`/today?date=${date}`).expect(200)).text;
     expect(single.match(/<h2>Santa Messa<\/h2>/g)).toHaveLength(1);
     expect(single).not.toContain('<strong>Casa Serena</strong>');
     expect(single).not.toContain('All homes');
-    expect(single).toContain('<option value="">Whole home</option>');
+    expect(single).toContain('<option value="" selected>Whole home</option>');
   });
 
   it('names the home of each activity on the calendar, by week and by month', async () => {
