@@ -247,10 +247,7 @@ export class IssuedReportsService {
    * One issued version's PDF, for the readers of its home's reports: the copy with names for managers
    * and admins, the copy without names for every reader (coordinators and group managers read only
    * that one, of any version). Audited as an export.
-   */
-  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin): Promise<IssuedDownload>;
-  async issuedPdf(user: SessionUser, homeId: string, quarter: string, version: number, copy: Copy, origin: ExportOrigin, locale?: string): Promise<IssuedDownload | IssuedTranslation>;
-  /**
+   *
    * `locale` other than the one it was issued in: the version's stored model (nothing recomputed) to
    * print in that language. The stored PDF stays the issued one; such a print says on its cover which
    * version it renders and the issued copy's fingerprint. Audited as an export of that version either way.

@@ -21,25 +21,16 @@ export function isSessionEndReason(value: unknown): value is SessionEndReason {
 export const ENDED_MARKER_MS = 12 * 60 * 60 * 1000;
 
 /**
- * Ends every signed-in session of a user (but `exceptSid`), inside the caller's transaction. Each
- * session keeps nothing of the user: its row becomes a marker holding only its cookie settings and
- * why it ended, so the device that comes back with it is told the reason rather than "30 minutes
- * without use". The marker names no user (`userId` null), so the sign-in it leads to regenerates the
- * id and nothing of the old session is carried over.
+ * Ends every signed-in session of a user (but `exceptSid`), inside the caller's transaction, in one
+ * statement. Each session keeps nothing of the user: its row becomes a marker holding only why it
+ * ended (and an empty cookie, which express-session fills with its defaults), so the device that comes
+ * back with it is told the reason rather than "30 minutes without use". The marker names no user
+ * (`userId` null) and is read once: the request that reads it gives the browser a new session id.
  */
 export async function endSessionsOf(m: EntityManager, userId: string, reason: SessionEndReason, exceptSid?: string): Promise<void> {
-  const rows = await m.find(SessionRecord, {
-    select: { sid: true, data: true },
-    where: exceptSid ? { userId, sid: Not(In([exceptSid])) } : { userId },
-  });
-  const expiresAt = new Date(Date.now() + ENDED_MARKER_MS);
-  for (const row of rows) {
-    let cookie: unknown = {};
-    try {
-      cookie = (JSON.parse(row.data) as { cookie?: unknown }).cookie ?? {};
-    } catch {
-      // An unreadable row keeps no cookie settings: express-session then uses its defaults.
-    }
-    await m.update(SessionRecord, { sid: row.sid }, { userId: null, data: JSON.stringify({ cookie, endedBecause: reason }), expiresAt });
-  }
+  await m.update(
+    SessionRecord,
+    exceptSid ? { userId, sid: Not(In([exceptSid])) } : { userId },
+    { userId: null, data: JSON.stringify({ cookie: {}, endedBecause: reason }), expiresAt: new Date(Date.now() + ENDED_MARKER_MS) },
+  );
 }
