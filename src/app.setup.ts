@@ -1,10 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { dirname } from 'node:path';
 import express from 'express';
-import session from 'express-session';
 import helmet from 'helmet';
-import { DatabaseSessionStore } from './auth/session/database-session.store';
-import { SESSION_COOKIE } from './auth/session/session-manager';
+import { SessionMiddleware } from './auth/session/session.middleware';
 import { UnsupportedMediaTypeError } from './common/errors/domain-errors';
 import { RequestLog } from './common/logging/request-log';
 import { verifyJsonBody } from './common/http/body-bounds';
@@ -87,38 +85,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // extended: false parses flat fields only, so no nested objects or prototype keys reach the DTOs.
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 2000 }));
 
-  app.use(
-    session({
-      name: SESSION_COOKIE,
-      secret: config.sessionSecret,
-      store: app.get(DatabaseSessionStore),
-      resave: false,
-      saveUninitialized: false,
-      // A browser-session cookie, without Expires (OWASP's advice for session ids: nothing kept on a
-      // shared tablet's disk). The 30 minutes idle are counted on the server, where the stored expiry
-      // moves on with each request (DatabaseSessionStore.touch); so the cookie never changes and is
-      // sent once, not signed again on every response.
-      rolling: false,
-      proxy: behindTls,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: behindTls ? 'auto' : false, path: '/' },
-    }),
-  );
-  app.use(saveSessionBeforeRedirect);
+  // The session (our own middleware: src/auth/session/session.middleware.ts); what a request changes in
+  // it is stored before its response goes out, so a redirect followed at once reads it.
+  const sessions = app.get(SessionMiddleware);
+  sessions.install(app.getHttpAdapter().getInstance());
+  app.use(sessions.handle);
 }
 
-/**
- * express-session saves at the end of the response, which can be after the browser has followed a
- * redirect: the next page would read the old session and miss a flash message or a sign-in. A
- * session that holds something is therefore saved before any redirect goes out.
- */
-function saveSessionBeforeRedirect(req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-  res.redirect = ((...args: unknown[]) => {
-    const session = req.session;
-    // Anonymous visitors never have one stored (their CSRF token and language are cookies).
-    const worthSaving = session && (session.userId || session.flash || session.csrfToken);
-    if (!worthSaving) return redirect(...args);
-    session.save(() => redirect(...args));
-  }) as express.Response['redirect'];
-  next();
-}

@@ -26,6 +26,7 @@ import { EmailChange } from './entities/email-change.entity';
 import { PasswordReset } from './entities/password-reset.entity';
 import { DatabaseSessionStore } from './session/database-session.store';
 import { SessionManager } from './session/session-manager';
+import { SessionMiddleware } from './session/session.middleware';
 import { MfaController } from './mfa/mfa.controller';
 import { MfaCredential } from './mfa/mfa-credential.entity';
 import { MfaEnrolmentGuard } from './mfa/mfa-enrolment.guard';
@@ -36,11 +37,11 @@ import { MfaService } from './mfa/mfa.service';
   imports: [TypeOrmModule.forFeature([User, Membership, GroupMembership, SessionRecord, LoginAttempt, LoginThrottleCounter, Invitation, PasswordReset, EmailChange, MfaCredential, MfaRecoveryCode]), HomesModule],
   controllers: [AuthController, AuthApiController, InvitationsController, AccountsController, PasswordResetController, EmailChangeController, MfaController],
   providers: [AuthService, InvitationsService, AccountsService, PasswordResetService, EmailChangeService, PasswordHasher, LoginThrottle,
-    { provide: PASSWORD_HASHING, useValue: ARGON2_OPTIONS }, DatabaseSessionStore, SessionManager,
+    { provide: PASSWORD_HASHING, useValue: ARGON2_OPTIONS }, DatabaseSessionStore, SessionManager, SessionMiddleware,
     MfaService,
     // Global: in production an admin or manager without MFA is sent to enrol before anything else.
     { provide: APP_GUARD, useClass: MfaEnrolmentGuard },
   ],
-  exports: [AuthService, InvitationsService, EmailChangeService, DatabaseSessionStore, SessionManager, PasswordHasher, LoginThrottle],
+  exports: [AuthService, InvitationsService, EmailChangeService, DatabaseSessionStore, SessionManager, SessionMiddleware, PasswordHasher, LoginThrottle],
 })
 export class AuthModule {}

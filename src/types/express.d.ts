@@ -1,6 +1,7 @@
 import type { SessionUser } from '../common/access/session-user';
 import type { SessionEndReason } from '../auth/session/ended-sessions';
-import type { Message } from '../common/errors/domain-errors';
+import type { SessionData } from '../auth/session/session-data';
+import type { SessionControl } from '../common/http/session';
 
 declare global {
   namespace Express {
@@ -13,28 +14,11 @@ declare global {
       wardDeviceRefused?: 'forged' | 'revoked';
       /** The signed-in session this request's cookie carried has ended, and why (the sign-in page says it). */
       sessionEnded?: SessionEndReason;
+      /** The session's data (src/auth/session/session.middleware.ts): change it, and it is saved when the response ends. */
+      session: SessionData;
+      /** Saving, renewing and ending the session (common/http/session.ts says how to call it). */
+      sessionControl: SessionControl;
     }
-  }
-}
-
-declare module 'express-session' {
-  interface SessionData {
-    userId?: string;
-    /** When the user signed in (ms since epoch); the session ends 12 h later whatever the activity. */
-    authenticatedAt?: number;
-    flash?: { kind: 'success' | 'error' | 'info'; message: Message }[];
-    csrfToken?: string;
-    /** A PIN session on an enrolled ward tablet: the tablet it was started on (checked on every request). */
-    deviceId?: string;
-    signedInBy?: 'password' | 'pin';
-    /** Idle expiry counted by the session store; 30 minutes when absent, 5 for a PIN session. */
-    idleTimeoutMs?: number;
-    /** Password checked, MFA code not yet (src/auth/mfa): not signed in; ends at `expiresAt` (ms since epoch). */
-    mfaPending?: { userId: string; next: string; expiresAt: number };
-    /** An MFA enrolment shown but not yet confirmed: its secret, sealed (src/auth/mfa), and when it was made. */
-    mfaEnrolment?: { sealed: string; startedAt: number };
-    /** An ended session's marker (src/auth/session/ended-sessions.ts): no user, only why it ended. */
-    endedBecause?: SessionEndReason;
   }
 }
 

@@ -1,11 +1,11 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { SessionData, Store } from 'express-session';
 import { LessThan, Repository } from 'typeorm';
 import { asDate, sqlRow } from '../../database/sql';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { SessionRecord } from '../entities/session.entity';
 import { endSessionsOf, SessionEndReason } from './ended-sessions';
+import type { SessionData } from './session-data';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
@@ -13,14 +13,18 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
 /** A touch moves the expiry only when it has drifted this far, so reads do not each cost a write. */
 const TOUCH_AFTER_MS = 60 * 1000;
 
-type Callback = (err?: unknown, value?: SessionData | null) => void;
-
 /** A session by its id (the benchmark's bare Today server reads it with the same statement). */
 export const SESSION_SQL = 'SELECT data, "expiresAt" FROM session WHERE sid = ?';
 
-/** express-session's store, in our own database so every app process shares the sessions. */
+/** A stored session: its data, and the JSON it was stored as (to tell whether a request changed it). */
+export interface StoredSession {
+  data: SessionData;
+  json: string;
+}
+
+/** The sessions, in our own database so every app process shares them (the session middleware reads and writes them here). */
 @Injectable()
-export class DatabaseSessionStore extends Store implements OnModuleInit, OnModuleDestroy {
+export class DatabaseSessionStore implements OnModuleInit, OnModuleDestroy {
   private pruneTimer?: NodeJS.Timeout;
   /**
    * The expiry each session had in the database when this process last read or wrote it, so that a
@@ -33,9 +37,7 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   constructor(
     @InjectRepository(SessionRecord) private readonly sessions: Repository<SessionRecord>,
     private readonly unitOfWork: UnitOfWork,
-  ) {
-    super();
-  }
+  ) {}
 
   onModuleInit(): void {
     this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_EVERY_MS);
@@ -46,48 +48,46 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
     clearInterval(this.pruneTimer);
   }
 
-  override get(sid: string, callback: Callback): void {
-    sqlRow<{ data: string; expiresAt: Date | string }>(this.sessions.manager, SESSION_SQL, [sid])
-      .then((row) => {
-        const expiresAt = row ? asDate(row.expiresAt).getTime() : 0;
-        const live = row !== undefined && expiresAt > Date.now();
-        if (live) this.remember(sid, expiresAt);
-        callback(null, live ? (JSON.parse(row.data) as SessionData) : null);
-      })
-      .catch((err) => callback(err));
+  /** The session, if stored and not expired. */
+  async load(sid: string): Promise<StoredSession | undefined> {
+    const row = await sqlRow<{ data: string; expiresAt: Date | string }>(this.sessions.manager, SESSION_SQL, [sid]);
+    if (!row) return undefined;
+    const expiresAt = asDate(row.expiresAt).getTime();
+    if (expiresAt <= Date.now()) return undefined;
+    this.remember(sid, expiresAt);
+    const data = JSON.parse(row.data) as SessionData & { cookie?: unknown };
+    // Sessions express-session stored carry its Cookie object, which nothing reads: dropped, so the
+    // request stores the session again without it (the JSON no longer matches).
+    if (data.cookie !== undefined) delete data.cookie;
+    return { data, json: row.data };
   }
 
-  override set(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
-    const record = { sid, data: JSON.stringify(session), expiresAt: this.expiry(session), userId: session.userId ?? null };
+  /** Stores the session's data (`json`, as JSON.stringify wrote it), its idle expiry counted from now. */
+  async save(sid: string, data: SessionData, json: string): Promise<void> {
+    const record = { sid, data: json, expiresAt: this.expiry(data), userId: data.userId ?? null };
     this.remember(sid, record.expiresAt.getTime());
-    this.unitOfWork
-      .transaction((manager) => manager.upsert(SessionRecord, record, ['sid']))
-      .then(() => callback?.())
-      .catch((err) => callback?.(err));
+    await this.unitOfWork.transaction((manager) => manager.upsert(SessionRecord, record, ['sid']));
   }
 
-  override touch(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
-    const expiresAt = this.expiry(session);
+  /**
+   * Moves a session's idle expiry on; undefined when that is not worth a write yet (it moved less than
+   * TOUCH_AFTER_MS since this process last knew it), so most requests write nothing.
+   */
+  touch(sid: string, data: SessionData): Promise<void> | undefined {
+    const expiresAt = this.expiry(data);
     const known = this.knownExpiry.get(sid);
-    if (known !== undefined && expiresAt.getTime() - known < TOUCH_AFTER_MS) {
-      callback?.();
-      return;
-    }
+    if (known !== undefined && expiresAt.getTime() - known < TOUCH_AFTER_MS) return undefined;
     this.remember(sid, expiresAt.getTime());
-    this.unitOfWork
+    return this.unitOfWork
       .transaction((manager) =>
         manager.update(SessionRecord, { sid, expiresAt: LessThan(new Date(expiresAt.getTime() - TOUCH_AFTER_MS)) }, { expiresAt }),
       )
-      .then(() => callback?.())
-      .catch((err) => callback?.(err));
+      .then(() => undefined);
   }
 
-  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+  async destroy(sid: string): Promise<void> {
     this.knownExpiry.delete(sid);
-    this.unitOfWork
-      .transaction((manager) => manager.delete(SessionRecord, { sid }))
-      .then(() => callback?.())
-      .catch((err) => callback?.(err));
+    await this.unitOfWork.transaction((manager) => manager.delete(SessionRecord, { sid }));
   }
 
   /** Ends every session of a user but the one given, each telling its device why when it comes back. */
@@ -106,9 +106,8 @@ export class DatabaseSessionStore extends Store implements OnModuleInit, OnModul
   }
 
   private expiry(session: SessionData): Date {
-    const cookieExpiry = session.cookie?.expires ? new Date(session.cookie.expires) : undefined;
     // A PIN session on a ward tablet says its own, shorter idle limit (5 minutes).
     const idle = typeof session.idleTimeoutMs === 'number' && session.idleTimeoutMs > 0 ? Math.min(session.idleTimeoutMs, IDLE_TIMEOUT_MS) : IDLE_TIMEOUT_MS;
-    return cookieExpiry && !Number.isNaN(cookieExpiry.getTime()) ? cookieExpiry : new Date(Date.now() + idle);
+    return new Date(Date.now() + idle);
   }
 }

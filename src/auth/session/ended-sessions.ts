@@ -23,14 +23,14 @@ export const ENDED_MARKER_MS = 12 * 60 * 60 * 1000;
 /**
  * Ends every signed-in session of a user (but `exceptSid`), inside the caller's transaction, in one
  * statement. Each session keeps nothing of the user: its row becomes a marker holding only why it
- * ended (and an empty cookie, which express-session fills with its defaults), so the device that comes
- * back with it is told the reason rather than "30 minutes without use". The marker names no user
+ * ended, so the device that comes back with it is told the reason rather than "30 minutes without
+ * use". The marker names no user
  * (`userId` null) and is read once: the request that reads it gives the browser a new session id.
  */
 export async function endSessionsOf(m: EntityManager, userId: string, reason: SessionEndReason, exceptSid?: string): Promise<void> {
   await m.update(
     SessionRecord,
     exceptSid ? { userId, sid: Not(In([exceptSid])) } : { userId },
-    { userId: null, data: JSON.stringify({ cookie: {}, endedBecause: reason }), expiresAt: new Date(Date.now() + ENDED_MARKER_MS) },
+    { userId: null, data: JSON.stringify({ endedBecause: reason }), expiresAt: new Date(Date.now() + ENDED_MARKER_MS) },
   );
 }

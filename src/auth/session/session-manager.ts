@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { SessionData } from 'express-session';
 import type { SessionUser } from '../../common/access/session-user';
-import { destroySession, regenerateSession, saveSession, SESSION_COOKIE } from '../../common/http/session';
+import { destroySession, regenerateSession, saveSession, SESSION_COOKIE, sessionIdOf } from '../../common/http/session';
 import { DatabaseSessionStore } from './database-session.store';
+import type { SessionData } from './session-data';
 
 export { SESSION_COOKIE };
 
@@ -34,6 +34,6 @@ export class SessionManager {
     req.session.userId = user.id;
     req.session.authenticatedAt = authenticatedAt ?? Date.now();
     await saveSession(req);
-    await this.store.endForUser(user.id, 'passwordChanged', req.sessionID);
+    await this.store.endForUser(user.id, 'passwordChanged', sessionIdOf(req));
   }
 }

@@ -1,14 +1,12 @@
 import 'reflect-metadata';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SessionData } from 'express-session';
 import { dayListQuery, daySummaries, SummaryRow, todayView } from '../../activities/day-list';
 import { SESSION_USER_SQL, SessionUserRow, sessionUserOf } from '../../auth/session/session-user-query';
 import { ABSOLUTE_TIMEOUT_MS, SESSION_SQL } from '../../auth/session/database-session.store';
-import { readCookie } from '../../common/http/cookies';
-import { SESSION_COOKIE } from '../../common/http/session';
+import { sessionIdFromCookie } from '../../auth/session/session-cookie';
+import type { SessionData } from '../../auth/session/session-data';
 import { localeFromAcceptLanguage } from '../../common/i18n/i18n';
 import { localeFromCookie } from '../../common/i18n/locale-cookie';
 import { VIEWS_DIR } from '../../common/paths';
@@ -52,21 +50,9 @@ function main(): void {
   registerViews();
   const todayFile = join(VIEWS_DIR, 'activities', 'today.hbs');
 
-  /** express-session's signed cookie ("s:" + id + "." + HMAC-SHA256 in base64 without padding), checked as cookie-signature does. */
-  function sessionId(req: IncomingMessage): string | undefined {
-    const raw = readCookie(req, SESSION_COOKIE);
-    const value = raw === undefined ? undefined : decodeURIComponent(raw);
-    if (!value?.startsWith('s:')) return undefined;
-    const dot = value.lastIndexOf('.');
-    const id = value.slice(2, dot);
-    const expected = Buffer.from(createHmac('sha256', secret!).update(id).digest('base64').replace(/=+$/, ''));
-    const given = Buffer.from(value.slice(dot + 1));
-    return dot > 2 && given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
-  }
-
   function today(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const sid = sessionId(req);
+    const sid = sessionIdFromCookie(req, secret!);
     const row = sid === undefined ? undefined : sessionRow.get(sid);
     const session = row && asDate(row.expiresAt).getTime() > Date.now() ? (JSON.parse(row.data) as SessionData) : undefined;
     // The request context's checks: a PIN session belongs to a tablet (none here), and ends after 12 hours.

@@ -1,19 +1,37 @@
 import type { Request } from 'express';
 
-/** The session cookie's name (express-session's, set in app.setup.ts). */
+/** The session cookie's name (set by the session middleware, src/auth/session/session.middleware.ts). */
 export const SESSION_COOKIE = 'insieme.sid';
 
-/** express-session's callbacks as promises. */
+/**
+ * What the session middleware gives each request beside `req.session`: its id (none until the session
+ * is first stored) and the three things a request may do to it besides changing its data.
+ */
+export interface SessionControl {
+  readonly id: string | undefined;
+  /** A new id and empty data (at sign-in, so an id planted before it is worth nothing); the old row goes. */
+  regenerate(): Promise<void>;
+  /** Stored now rather than when the response ends. */
+  save(): Promise<void>;
+  /** Removed from the store; nothing of it is stored again by this request. */
+  destroy(): Promise<void>;
+}
+
 export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  return req.sessionControl.regenerate();
 }
 
 export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  return req.sessionControl.save();
 }
 
 export function destroySession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+  return req.sessionControl.destroy();
+}
+
+/** The id of the request's stored session, if it has one. */
+export function sessionIdOf(req: Request): string | undefined {
+  return req.sessionControl.id;
 }
 
 export function clientIp(req: Request): string {
