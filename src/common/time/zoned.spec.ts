@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { isDateInBounds, isIsoDate, localDayRange, offsetMinutes, utcToLocal } from './zoned';
+import { isCalendarDate, isDateInBounds, isIsoDate, localDayRange, offsetMinutes, utcToLocal } from './zoned';
 
 const ZONES = ['Europe/Rome', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'];
 
@@ -66,5 +66,23 @@ describe('isDateInBounds', () => {
     expect(isDateInBounds('2200-12-31T23:59:59Z')).toBe(true);
     expect(isDateInBounds('9999-12-31T10:00:00Z')).toBe(false);
     expect(isDateInBounds('1899-12-31T23:00:00Z')).toBe(false);
+  });
+});
+
+describe('isCalendarDate', () => {
+  it('agrees with luxon on every YYYY-MM-DD of four centuries, impossible days included', () => {
+    const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+    for (const year of [0, 4, 100, 1600, 1700, 1800, 1899, 1900, 1999, 2000, 2024, 2025, 2026, 2100, 2400, 9999]) {
+      for (let month = 0; month <= 13; month += 1) {
+        for (let day = 0; day <= 32; day += 1) {
+          const value = `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
+          expect([value, isCalendarDate(value)]).toEqual([value, DateTime.fromISO(value, { zone: 'UTC' }).isValid]);
+        }
+      }
+    }
+  });
+
+  it('takes only the YYYY-MM-DD layout', () => {
+    for (const value of ['2026-2-01', '2026-02-1', '20260201', '2026-02-01T00:00', ' 2026-02-01', '2026-02-01 ', '+2026-02-01']) expect(isCalendarDate(value)).toBe(false);
   });
 });

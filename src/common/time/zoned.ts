@@ -22,7 +22,14 @@ export function isIsoDate(value: string): boolean {
 
 /** A day that exists, as YYYY-MM-DD, in any year. */
 export function isCalendarDate(value: string): boolean {
-  return ISO_DATE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+  if (!ISO_DATE.test(value)) return false;
+  // The calendar's own rule, by arithmetic (luxon's parser cost a page's query check more than the rest of it).
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
 }
 
 /** Whether a YYYY-MM-DD date (or an ISO instant, by its date) lies within the app's bounds. */
