@@ -6,6 +6,7 @@ import { SessionMiddleware } from './auth/session/session.middleware';
 import { UnsupportedMediaTypeError } from './common/errors/domain-errors';
 import { RequestLog } from './common/logging/request-log';
 import { verifyJsonBody } from './common/http/body-bounds';
+import { declareRequestFieldsOn } from './common/http/request-fields';
 import { answerRefusedRequests } from './common/http/client-error';
 import { PUBLIC_DIR } from './common/paths';
 import { configureViews } from './common/views/view-engine';
@@ -25,6 +26,9 @@ const VENDOR_DIRS: Record<string, string> = {
  * parsing and the session. Everything Nest-level (pipes, guards, filters) lives in AppModule.
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+  // Before Express sees a request: the properties it will be given are declared on the plain object
+  // (request-fields.ts says why).
+  declareRequestFieldsOn(app.getHttpServer());
   // First, so every request is logged with its id, also one refused by a middleware below.
   app.use(app.get(RequestLog).middleware);
   answerRefusedRequests(app.getHttpServer());
