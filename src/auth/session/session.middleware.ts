@@ -104,12 +104,8 @@ class RequestSession implements SessionControl {
     this.browserId = cookieId;
   }
 
-  async regenerate(): Promise<void> {
-    if (this.id !== undefined && this.json !== undefined) await this.owner.store.destroy(this.id);
-    this.id = undefined;
-    this.json = undefined;
-    this.destroyed = false;
-    this.req.session = {};
+  regenerate(): Promise<void> {
+    return this.forget(false);
   }
 
   async save(): Promise<void> {
@@ -124,11 +120,16 @@ class RequestSession implements SessionControl {
     }
   }
 
-  async destroy(): Promise<void> {
+  destroy(): Promise<void> {
+    return this.forget(true);
+  }
+
+  /** The stored session goes; the request goes on with empty data, stored again (under a new id) unless destroyed. */
+  private async forget(destroyed: boolean): Promise<void> {
     if (this.id !== undefined && this.json !== undefined) await this.owner.store.destroy(this.id);
     this.id = undefined;
     this.json = undefined;
-    this.destroyed = true;
+    this.destroyed = destroyed;
     this.req.session = {};
   }
 
