@@ -554,7 +554,8 @@ describe('Family and volunteer portals', () => {
     });
 
     it('should link today\'s confirmed activity to its log page', async () => {
-      const today = await createActivity(t, home.id, { title: 'Canto di oggi', startsAt: new Date(Date.now() + 5 * 60 * 1000) });
+      // Earlier today in the home's zone (the factory's default): "in five minutes" is tomorrow from 23:55 in Rome.
+      const today = await createActivity(t, home.id, { title: 'Canto di oggi' });
       await t.dataSource.getRepository(HelpOffer).insert({
         homeId: home.id, activityId: today.id, offererType: 'volunteer', volunteerId: vera.volunteerId, familyMemberId: null, kind: 'deliver', status: 'confirmed',
         message: null, respondedBy: null, respondedAt: null, createdBy: null,
