@@ -146,6 +146,15 @@ describe('Synthetic homes', () => {
       }
       const goals = (await t.dataSource.query(sql(`SELECT ${q(t.dataSource, 'activityTypeIds')} AS a FROM plan_goal WHERE ${q(t.dataSource, 'homeId')} = $1`), [home.id])) as { a: string }[];
       expect(goals.every((g) => (JSON.parse(g.a) as string[]).every((id) => types.has(id)))).toBe(true);
+      // The summary table's residents reached: the home's own, written as the app writes a list (JSON.stringify).
+      const residents = await own('resident');
+      const reached = ((await t.dataSource.query(sql(`SELECT reached FROM activity_tally WHERE ${q(t.dataSource, 'homeId')} = $1`), [home.id])) as { reached: string }[]).map((r) => r.reached);
+      expect(reached.some((r) => r !== '[]')).toBe(true);
+      for (const list of reached) {
+        const ids = JSON.parse(list) as string[];
+        expect(ids.every((id) => residents.has(id))).toBe(true);
+        expect(list).toBe(JSON.stringify(ids));
+      }
       const users = (await t.dataSource.query(
         sql(`SELECT u.email, u.${q(t.dataSource, 'personKind')} AS kind, u.${q(t.dataSource, 'personId')} AS person FROM ${q(t.dataSource, 'user')} u
               JOIN membership m ON m.${q(t.dataSource, 'userId')} = u.id WHERE m.${q(t.dataSource, 'homeId')} = $1`),
