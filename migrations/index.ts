@@ -27,6 +27,7 @@ import { HomeGroups1795884300000 } from './1795884300000-home-groups';
 import { GroupTallies1795884500000 } from './1795884500000-group-tallies';
 import { RetentionHolds1795884600000 } from './1795884600000-retention-holds';
 import { PhotoChecks1795884700000 } from './1795884700000-photo-checks';
+import { ParticipationCoveringKey1795884800000 } from './1795884800000-participation-covering-key';
 import { ActivityWindowIndex1795884400000 } from './1795884400000-activity-window-index';
 
 /** Every migration in order. Never edit one that has been merged: add a new one. */
@@ -50,4 +51,5 @@ export const migrations = [
   GroupTallies1795884500000,
   RetentionHolds1795884600000,
   PhotoChecks1795884700000,
+  ParticipationCoveringKey1795884800000,
 ];
